@@ -1,0 +1,41 @@
+package io.confext.api.revision;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.confext.api.v1alpha1.ReloadMode;
+import io.confext.api.v1alpha1.Scope;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One bundle version frozen for the nodes: what the operator writes into
+ * {@code ControllerRevision.data} and the agent reads back. Everything is resolved (ConfigMap
+ * keys turned into files, trusted certificates copied out of the Secret, defaults applied), so the
+ * agent needs nothing else from the cluster and the content cannot change under a running rollout.
+ * Its identity is {@link RevisionDigest#of(RevisionContent)}.
+ *
+ * @param version the bundle version (UAPI version string)
+ * @param scope Service or Host; defaults to Service
+ * @param units the units to reload or restart; never null
+ * @param source the resolved content: inline files or an image
+ * @param verification how the agent verifies an image; null for inline content
+ * @param reload what the agent does to the units; defaults to Reload
+ * @param priority overlay order, 0..1000; higher is stacked later and wins
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RevisionContent(
+        String version,
+        Scope scope,
+        List<String> units,
+        ResolvedSource source,
+        ResolvedVerification verification,
+        ReloadMode reload,
+        int priority) {
+
+    public RevisionContent {
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(source, "source");
+        scope = scope == null ? Scope.Service : scope;
+        units = units == null ? List.of() : List.copyOf(units);
+        reload = reload == null ? ReloadMode.Reload : reload;
+    }
+}

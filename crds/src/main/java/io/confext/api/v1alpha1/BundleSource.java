@@ -1,0 +1,55 @@
+package io.confext.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** Where the configuration comes from: exactly one of image, files or configMapRef. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "(has(self.image) ? 1 : 0) + (has(self.files) ? 1 : 0) + (has(self.configMapRef) ? 1 : 0) == 1",
+            message = "spec.source: set exactly one of image, files or configMapRef")
+public class BundleSource {
+
+    @JsonPropertyDescription("A confext image (DDI or naked erofs/squashfs) downloaded by the node agent and checked "
+            + "against its sha256.")
+    private ImageSource image;
+
+    @Size(min = 1, max = 64)
+    @ValidationRule(value = "self.map(f, size(f.content)).sum() <= 262144",
+            message = "spec.source.files: inline content must total at most 262144 characters (256 KiB); use an image source for more")
+    @ValidationRule(value = "self.all(f, self.exists_one(g, g.path == f.path))",
+            message = "spec.source.files: each path may appear only once")
+    @JsonPropertyDescription("Small inline configuration files, placed under /etc by a directory extension. At most 64 "
+            + "files and 256 KiB of content in total.")
+    private List<InlineFile> files;
+
+    @JsonPropertyDescription("A ConfigMap whose keys become files: the key is the path under /etc with '/' written as "
+            + "'__' (keys cannot hold '/').")
+    private ConfigMapRef configMapRef;
+
+    public ImageSource getImage() {
+        return image;
+    }
+
+    public void setImage(ImageSource image) {
+        this.image = image;
+    }
+
+    public List<InlineFile> getFiles() {
+        return files;
+    }
+
+    public void setFiles(List<InlineFile> files) {
+        this.files = files;
+    }
+
+    public ConfigMapRef getConfigMapRef() {
+        return configMapRef;
+    }
+
+    public void setConfigMapRef(ConfigMapRef configMapRef) {
+        this.configMapRef = configMapRef;
+    }
+}

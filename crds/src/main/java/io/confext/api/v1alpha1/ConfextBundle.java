@@ -1,0 +1,31 @@
+package io.confext.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+import io.fabric8.kubernetes.client.CustomResource;
+
+/**
+ * A versioned configuration overlay for /etc, rolled out to the matching nodes in waves.
+ * Cluster-scoped (no Namespaced marker): it targets nodes, which are cluster-scoped too.
+ */
+@Group(ConfextBundle.GROUP)
+@Version(ConfextBundle.VERSION)
+@Kind("ConfextBundle")
+@Plural("confextbundles")
+@Singular("confextbundle")
+@ShortNames("cxb")
+@AdditionalPrinterColumn(name = "VERSION", jsonPath = ".spec.version", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "UPDATED", jsonPath = ".status.updated", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "FAILED", jsonPath = ".status.failed", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class ConfextBundle extends CustomResource<ConfextBundleSpec, ConfextBundleStatus> {
+
+    public static final String GROUP = "confext.io";
+    public static final String VERSION = "v1alpha1";
+}

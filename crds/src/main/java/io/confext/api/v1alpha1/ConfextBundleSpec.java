@@ -1,0 +1,145 @@
+package io.confext.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Map;
+
+/** Desired state of a {@link ConfextBundle}: which configuration, for which units, how it is verified and rolled out. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "(has(self.scope) && self.scope == 'Host') || (has(self.units) && size(self.units) > 0)",
+            message = "spec.units: scope Service needs at least one unit (or use scope: Host)", fieldPath = ".units")
+@ValidationRule(value = "!has(self.verification) || !has(self.verification.requireSignature) || !self.verification.requireSignature || has(self.source.image)",
+            message = "spec.verification.requireSignature: only image sources carry signatures; use an image source or set requireSignature: false", fieldPath = ".verification")
+public class ConfextBundleSpec {
+
+    @Required
+    @Size(min = 1, max = 64)
+    @ValidationRule(value = "self.matches('^[A-Za-z0-9.~^_+-]+$')",
+            message = "spec.version: use only the UAPI version characters A-Z a-z 0-9 . ~ ^ _ + - (1 to 64 of them)")
+    @JsonPropertyDescription("Version of the configuration, compared with the UAPI version ordering (systemd's "
+            + "strverscmp_improved). Required; 1 to 64 characters from A-Z a-z 0-9 . ~ ^ _ + -. Changing "
+            + "it starts a rollout.")
+    private String version;
+
+    @Default("Service")
+    @JsonPropertyDescription("Service (default): only the listed units see the configuration, through "
+            + "ExtensionDirectories=/ExtensionImages= in their own mount namespace. Host: merged "
+            + "system-wide into /etc by systemd-confext.")
+    private Scope scope;
+
+    @Size(max = 32)
+    @ValidationRule(value = "self.all(u, size(u) <= 255 && u.matches('^[a-zA-Z0-9:_.-]+(@[a-zA-Z0-9:_.-]+)?[.](service|socket|device|mount|automount|swap|target|path|timer|slice|scope)$'))",
+            message = "spec.units: each entry must be a systemd unit name: NAME[@INSTANCE].TYPE from [a-zA-Z0-9:_.-], at most 255 characters, TYPE one of service, socket, device, mount, automount, swap, target, path, timer, slice, scope (no '/')")
+    @ValidationRule(value = "self.all(u, self.exists_one(v, v == u))",
+            message = "spec.units: each unit may be listed only once")
+    @JsonPropertyDescription("systemd units whose view of /etc this bundle changes, for example chronyd.service. They "
+            + "are reloaded or restarted (see reload) when the version changes. Required (at least one) "
+            + "for scope Service.")
+    private List<String> units;
+
+    @Required
+    @JsonPropertyDescription("Where the configuration comes from: exactly one of image, files or configMapRef.")
+    private BundleSource source;
+
+    @JsonPropertyDescription("How the node agent verifies an image before it is activated.")
+    private Verification verification;
+
+    @Default("Reload")
+    @JsonPropertyDescription("What the agent does to the units after a new version is in place: Reload (default; systemd"
+            + " >= 258 refreshes the unit's extensions on reload), Restart, ReloadOrRestart (restart "
+            + "where the host cannot refresh on reload), None.")
+    private ReloadMode reload;
+
+    @Size(max = 64)
+    @JsonPropertyDescription("Only nodes whose labels match all of these key/value pairs get the bundle, like a pod's "
+            + "nodeSelector. Empty: all nodes with an agent.")
+    private Map<String, String> nodeSelector;
+
+    @Min(0)
+    @Max(1000)
+    @JsonPropertyDescription("Overlay order of several bundles on the same unit or host: 0 to 1000, higher is stacked "
+            + "later and wins. Default 0.")
+    private Integer priority;
+
+    @JsonPropertyDescription("How fast the fleet moves to a new version and what happens on failure.")
+    private RolloutPolicy rollout;
+
+    public String getVersion() {
+        return version;
+    }
+
+    public void setVersion(String version) {
+        this.version = version;
+    }
+
+    public Scope getScope() {
+        return scope;
+    }
+
+    public void setScope(Scope scope) {
+        this.scope = scope;
+    }
+
+    public List<String> getUnits() {
+        return units;
+    }
+
+    public void setUnits(List<String> units) {
+        this.units = units;
+    }
+
+    public BundleSource getSource() {
+        return source;
+    }
+
+    public void setSource(BundleSource source) {
+        this.source = source;
+    }
+
+    public Verification getVerification() {
+        return verification;
+    }
+
+    public void setVerification(Verification verification) {
+        this.verification = verification;
+    }
+
+    public ReloadMode getReload() {
+        return reload;
+    }
+
+    public void setReload(ReloadMode reload) {
+        this.reload = reload;
+    }
+
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
+
+    public Integer getPriority() {
+        return priority;
+    }
+
+    public void setPriority(Integer priority) {
+        this.priority = priority;
+    }
+
+    public RolloutPolicy getRollout() {
+        return rollout;
+    }
+
+    public void setRollout(RolloutPolicy rollout) {
+        this.rollout = rollout;
+    }
+}
