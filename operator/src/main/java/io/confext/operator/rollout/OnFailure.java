@@ -1,0 +1,4 @@
+package io.confext.operator.rollout;
+
+/** What the rollout does when a node fails the target revision. */
+public enum OnFailure { HALT, ROLLBACK }

@@ -1,0 +1,20 @@
+package io.confext.operator.rollout;
+
+/** Where a bundle's rollout stands after one planning step. */
+public enum RolloutState {
+    /** Every targeted node is proven on the target for minReadySeconds. */
+    COMPLETE,
+    /** Canary nodes are being updated or have not yet been healthy for minReadySeconds. */
+    CANARY,
+    /** Waves are being assigned. */
+    PROGRESSING,
+    /** The budget is used up by nodes that are proven but not yet healthy for minReadySeconds. */
+    WAITING,
+    PAUSED,
+    /** A node failed and onFailure is Halt: no new assignments. */
+    HALTED,
+    /** A node failed and onFailure is Rollback: every node is sent back to the stable revision. */
+    ROLLING_BACK,
+    /** Every matching node reports the stable revision (or removal, when there was none) again. */
+    ROLLED_BACK
+}
