@@ -1,0 +1,236 @@
+package io.confext.agent.verify;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A user-space reader for the subset of EROFS (Linux {@code fs/erofs/erofs_fs.h}) a content check
+ * needs, so an image's tree is inspected without mounting it: the superblock at byte 1024, compact
+ * (32-byte) and extended (64-byte) inodes, directories, and uncompressed data (flat plain and flat
+ * inline layouts). Compressed and chunk-based files are listed (type, mode, size) but their content
+ * cannot be read here.
+ *
+ * <p>All reads are confined to {@code [offset, offset + length)}: the verity-covered range. A
+ * structure that points outside it is reported as damage, never followed: bytes past the covered
+ * range are not protected by the hash tree, and the host will not see them either.
+ */
+public final class ErofsReader {
+    public static final int MAGIC = 0xE0F5E1E2;
+    static final int SUPER_OFFSET = 1024;
+    private static final int LAYOUT_FLAT_PLAIN = 0;
+    private static final int LAYOUT_FLAT_INLINE = 2;
+    private static final int DIRENT_SIZE = 12;
+
+    private final FileChannel ch;
+    private final long base;
+    private final long length;
+    private final int blkszBits;
+    private final int dirBlockSize;
+    private final long metaStart;
+    private final long rootNid;
+
+    /** An inode as far as this reader needs it. */
+    record Inode(long nid, int layout, int mode, long size, long rawBlkaddr, long tailOffset) {
+    }
+
+    public ErofsReader(FileChannel ch, long offset, long length) throws IOException, ImageFormatException {
+        this.ch = ch;
+        this.base = offset;
+        this.length = length;
+        ByteBuffer sb = read(SUPER_OFFSET, 128);
+        if (sb.getInt(0) != MAGIC) {
+            throw corrupt("no EROFS superblock at byte 1024");
+        }
+        blkszBits = sb.get(12) & 0xff;
+        if (blkszBits < 9 || blkszBits > 16) {
+            throw corrupt("EROFS block size 2^" + blkszBits + " is out of range");
+        }
+        int dirBits = sb.get(90) & 0xff;
+        dirBlockSize = 1 << (blkszBits + Math.min(dirBits, 4));
+        rootNid = sb.getShort(14) & 0xffff;
+        metaStart = (sb.getInt(40) & 0xffffffffL) << blkszBits;
+    }
+
+    public static boolean isErofs(FileChannel ch, long offset, long length) throws IOException {
+        if (length < SUPER_OFFSET + 4) {
+            return false;
+        }
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        ch.read(b, offset + SUPER_OFFSET);
+        return b.position() == 4 && b.getInt(0) == MAGIC;
+    }
+
+    /** Every entry under the root, depth first; stops with an error past {@code maxEntries} (a tree bomb). */
+    public List<TreeEntry> walk(int maxEntries) throws IOException, ImageFormatException {
+        List<TreeEntry> out = new ArrayList<>();
+        Set<Long> seenDirs = new HashSet<>();
+        Deque<TreeEntry> dirs = new ArrayDeque<>();
+        Inode root = inode(rootNid);
+        if ((root.mode & TreeEntry.S_IFMT) != TreeEntry.S_IFDIR) {
+            throw corrupt("EROFS root inode " + rootNid + " is not a directory");
+        }
+        dirs.push(new TreeEntry("", root.mode, root.size, null, rootNid));
+        while (!dirs.isEmpty()) {
+            TreeEntry dir = dirs.pop();
+            if (!seenDirs.add(dir.nid())) {
+                throw corrupt("EROFS directory loop at " + dir.path());
+            }
+            for (Dirent d : readDir(inode(dir.nid()))) {
+                if (d.name.equals(".") || d.name.equals("..")) {
+                    continue;
+                }
+                if (d.name.isEmpty() || d.name.contains("/")) {
+                    throw corrupt("EROFS directory " + dir.path() + " holds an invalid name '" + d.name + "'");
+                }
+                Inode in = inode(d.nid);
+                String path = dir.path().isEmpty() ? d.name : dir.path() + "/" + d.name;
+                String target = null;
+                if ((in.mode & TreeEntry.S_IFMT) == TreeEntry.S_IFLNK) {
+                    if (in.size > 4096) {
+                        throw corrupt("EROFS symlink " + path + " has a " + in.size + "-byte target");
+                    }
+                    target = new String(readData(in, (int) in.size), StandardCharsets.UTF_8);
+                }
+                TreeEntry e = new TreeEntry(path, in.mode, in.size, target, d.nid);
+                out.add(e);
+                if (out.size() > maxEntries) {
+                    throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
+                }
+                if (e.isDirectory()) {
+                    dirs.push(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The content of a regular file, at most {@code max} bytes. */
+    public byte[] readFile(TreeEntry e, int max) throws IOException, ImageFormatException {
+        if (!e.isRegular()) {
+            throw corrupt(e.path() + " is not a regular file");
+        }
+        if (e.size() > max) {
+            throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, e.path() + " is " + e.size() + " bytes, above the " + max + "-byte limit");
+        }
+        return readData(inode(e.nid()), (int) e.size());
+    }
+
+    private record Dirent(long nid, String name) {
+    }
+
+    private List<Dirent> readDir(Inode dir) throws IOException, ImageFormatException {
+        if (dir.size > 64L << 20) {
+            throw corrupt("EROFS directory inode " + dir.nid + " claims " + dir.size + " bytes");
+        }
+        byte[] data = readData(dir, (int) dir.size);
+        List<Dirent> out = new ArrayList<>();
+        for (int blockStart = 0; blockStart < data.length; blockStart += dirBlockSize) {
+            int blockLen = Math.min(dirBlockSize, data.length - blockStart);
+            ByteBuffer b = ByteBuffer.wrap(data, blockStart, blockLen).slice().order(ByteOrder.LITTLE_ENDIAN);
+            int firstNameOff = b.getShort(8) & 0xffff;
+            if (firstNameOff < DIRENT_SIZE || firstNameOff % DIRENT_SIZE != 0 || firstNameOff > blockLen) {
+                throw corrupt("EROFS directory inode " + dir.nid + " has a damaged block at " + blockStart);
+            }
+            int count = firstNameOff / DIRENT_SIZE;
+            for (int i = 0; i < count; i++) {
+                long nid = b.getLong(i * DIRENT_SIZE);
+                int nameOff = b.getShort(i * DIRENT_SIZE + 8) & 0xffff;
+                int nameEnd = i + 1 < count ? b.getShort((i + 1) * DIRENT_SIZE + 8) & 0xffff : blockLen;
+                if (nameOff > nameEnd || nameEnd > blockLen) {
+                    throw corrupt("EROFS directory inode " + dir.nid + " has a damaged entry " + i + " in block at " + blockStart);
+                }
+                int len = nameEnd - nameOff;
+                if (i + 1 == count) {
+                    // The last name runs to the end of the block or up to the first NUL padding byte.
+                    for (int j = 0; j < len; j++) {
+                        if (b.get(nameOff + j) == 0) {
+                            len = j;
+                            break;
+                        }
+                    }
+                }
+                byte[] name = new byte[len];
+                b.get(nameOff, name);
+                out.add(new Dirent(nid, new String(name, StandardCharsets.UTF_8)));
+            }
+        }
+        return out;
+    }
+
+    Inode inode(long nid) throws IOException, ImageFormatException {
+        long pos = metaStart + nid * 32;
+        ByteBuffer b = read(pos, 32);
+        int format = b.getShort(0) & 0xffff;
+        boolean extended = (format & 1) != 0;
+        int layout = (format >> 1) & 0x7;
+        int xattrCount = b.getShort(2) & 0xffff;
+        int mode = b.getShort(4) & 0xffff;
+        long size;
+        long rawBlk;
+        int isize;
+        if (extended) {
+            b = read(pos, 64);
+            size = b.getLong(8);
+            rawBlk = b.getInt(16) & 0xffffffffL;
+            isize = 64;
+        } else {
+            size = b.getInt(8) & 0xffffffffL;
+            rawBlk = b.getInt(16) & 0xffffffffL;
+            isize = 32;
+        }
+        if (size < 0) {
+            throw corrupt("EROFS inode " + nid + " has a negative size");
+        }
+        int xattrSize = xattrCount == 0 ? 0 : 12 + (xattrCount - 1) * 4;
+        return new Inode(nid, layout, mode, size, rawBlk, pos + isize + xattrSize);
+    }
+
+    private byte[] readData(Inode in, int size) throws IOException, ImageFormatException {
+        if (in.layout != LAYOUT_FLAT_PLAIN && in.layout != LAYOUT_FLAT_INLINE) {
+            throw new ImageFormatException(ReasonCode.CONTENT_UNINSPECTABLE, "EROFS inode " + in.nid + " uses data layout " + in.layout
+                    + " (compressed or chunk-based), which this reader cannot read; build the image uncompressed (mkfs.erofs without -z)");
+        }
+        long blksz = 1L << blkszBits;
+        long nblocks = (size + blksz - 1) / blksz;
+        long inBlocks = in.layout == LAYOUT_FLAT_INLINE ? Math.max(0, nblocks - 1) * blksz : (long) size;
+        inBlocks = Math.min(inBlocks, size);
+        byte[] out = new byte[size];
+        if (inBlocks > 0) {
+            read(in.rawBlkaddr << blkszBits, (int) inBlocks).get(out, 0, (int) inBlocks);
+        }
+        int tail = (int) (size - inBlocks);
+        if (tail > 0) {
+            if ((in.tailOffset % blksz) + tail > blksz) {
+                throw corrupt("EROFS inode " + in.nid + " has an inline tail crossing a block boundary");
+            }
+            read(in.tailOffset, tail).get(out, (int) inBlocks, tail);
+        }
+        return out;
+    }
+
+    private ByteBuffer read(long pos, int len) throws IOException, ImageFormatException {
+        if (pos < 0 || len < 0 || pos + len > length) {
+            throw corrupt("EROFS structure at byte " + pos + " (+" + len + ") lies outside the " + length + "-byte verified range");
+        }
+        ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            if (ch.read(b, base + pos + b.position()) < 0) {
+                throw corrupt("image ends inside an EROFS structure at byte " + (pos + b.position()));
+            }
+        }
+        return b.flip();
+    }
+
+    private static ImageFormatException corrupt(String m) {
+        return new ImageFormatException(ReasonCode.FILE_SYSTEM_CORRUPT, m);
+    }
+}
