@@ -42,7 +42,7 @@ public class ConfextBundleSpec {
     @JsonPropertyDescription("systemd units whose view of /etc this bundle changes, for example chronyd.service. They "
             + "are reloaded or restarted (see reload) when the version changes. Required (at least one) "
             + "for scope Service.")
-    private List<String> units;
+    private List<@Size(min = 1, max = 255) String> units;
 
     @Required
     @JsonPropertyDescription("Where the configuration comes from: exactly one of image, files or configMapRef.")

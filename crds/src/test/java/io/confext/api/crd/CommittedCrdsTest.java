@@ -1,0 +1,67 @@
+package io.confext.api.crd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CRDs under crds/ (for {@code kubectl apply -f crds/}) and in the Helm chart must be exactly
+ * what the build generates from the Java types. With {@code -Dcrds.update=true} the test writes
+ * them instead of comparing.
+ */
+class CommittedCrdsTest {
+
+    /** Surefire runs in the module directory, crds/. */
+    private static final List<Path> COMMITTED_DIRS = List.of(Path.of("."), Path.of("../helm/confext-operator/crds"));
+
+    static List<GeneratedCrd> kinds() {
+        return GeneratedCrd.ALL;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void committedCrdIsWhatTheBuildGenerates(GeneratedCrd crd) throws IOException {
+        String expected = crd.committedText();
+        for (Path dir : COMMITTED_DIRS) {
+            Path file = dir.resolve(crd.fileName()).normalize();
+            if (Boolean.getBoolean("crds.update")) {
+                Files.createDirectories(dir);
+                Files.writeString(file, expected, StandardCharsets.UTF_8);
+            }
+            assertThat(file)
+                    .as("%s is missing or differs from the CRD generated from the Java types; refresh it with: %s",
+                            file.toAbsolutePath().normalize(), GeneratedCrd.REFRESH_COMMAND)
+                    .exists();
+            assertThat(Files.readString(file, StandardCharsets.UTF_8))
+                    .as("%s differs from the CRD generated from the Java types; refresh it with: %s",
+                            file.toAbsolutePath().normalize(), GeneratedCrd.REFRESH_COMMAND)
+                    .isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void printerColumnsComeInTheDeclaredOrder(GeneratedCrd crd) {
+        var names = crd.generatedTree().at("/spec/versions/0/additionalPrinterColumns").findValuesAsText("name");
+        if (crd.plural().equals("confextbundles")) {
+            assertThat(names).containsExactly("VERSION", "UPDATED", "READY", "FAILED", "AGE");
+        } else {
+            assertThat(names).containsExactly("ACTIVE", "FAILED", "SYSTEMD", "AGE");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void crdIsClusterScopedWithStatusSubresource(GeneratedCrd crd) {
+        var tree = crd.generatedTree();
+        assertThat(tree.at("/spec/scope").asText()).isEqualTo("Cluster");
+        assertThat(tree.at("/spec/versions/0/subresources/status").isObject()).isTrue();
+        assertThat(tree.at("/spec/names/shortNames/0").asText()).isIn("cxb", "cxn");
+    }
+}
