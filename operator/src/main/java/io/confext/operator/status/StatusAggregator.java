@@ -1,0 +1,145 @@
+package io.confext.operator.status;
+
+import io.confext.api.v1alpha1.ConfextBundleStatus;
+import io.confext.api.v1alpha1.NodeFailure;
+import io.confext.api.v1alpha1.VersionHistoryEntry;
+import io.confext.operator.rollout.FailureFact;
+import io.confext.operator.rollout.RevisionTarget;
+import io.confext.operator.rollout.RolloutPlan;
+import io.confext.operator.rollout.RolloutState;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a rollout plan into the bundle's status. Pure. The size is bounded whatever the fleet
+ * size: counts instead of node lists, at most {@value #MAX_FAILURES} failures and
+ * {@value #MAX_HISTORY} history entries, messages that name at most a few nodes.
+ */
+public final class StatusAggregator {
+    public static final int MAX_FAILURES = 10;
+    public static final int MAX_HISTORY = 10;
+    static final int MAX_MESSAGE = 512;
+
+    public ConfextBundleStatus aggregate(StatusInput in) {
+        RolloutPlan plan = in.plan();
+        RevisionTarget target = in.target();
+        ConfextBundleStatus prev = in.previous() == null ? new ConfextBundleStatus() : in.previous();
+        ConfextBundleStatus s = new ConfextBundleStatus();
+        s.setObservedGeneration(in.generation());
+        s.setTargetVersion(target.version());
+        s.setTargetRevision(target.name());
+        s.setTargeted(plan.targeted());
+        s.setUpdated(plan.updated());
+        s.setReady(plan.ready());
+        s.setFailed(plan.failed());
+        s.setFailures(failures(plan.failures()));
+
+        RevisionTarget current = plan.complete() ? target : in.stable();
+        s.setCurrentVersion(current == null ? null : current.version());
+        s.setCurrentRevision(current == null ? null : current.name());
+        s.setHistory(history(prev.getHistory(), plan.complete() ? target : null, in));
+        s.setConditions(conditions(in, current).build());
+        return s;
+    }
+
+    private static List<NodeFailure> failures(List<FailureFact> facts) {
+        List<NodeFailure> out = new ArrayList<>();
+        for (FailureFact f : facts.subList(0, Math.min(MAX_FAILURES, facts.size()))) {
+            NodeFailure nf = new NodeFailure();
+            nf.setNode(f.node());
+            nf.setReason(f.reason() == null ? "Failed" : f.reason());
+            nf.setMessage(clip(f.message()));
+            nf.setSince(f.since() == null ? null : f.since().toString());
+            out.add(nf);
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private static List<VersionHistoryEntry> history(List<VersionHistoryEntry> previous, RevisionTarget completed, StatusInput in) {
+        List<VersionHistoryEntry> out = new ArrayList<>();
+        boolean alreadyNewest = previous != null && !previous.isEmpty() && completed != null
+                && completed.name().equals(previous.get(0).getRevision());
+        if (completed != null && !alreadyNewest) {
+            VersionHistoryEntry e = new VersionHistoryEntry();
+            e.setVersion(completed.version());
+            e.setRevision(completed.name());
+            e.setCompletedAt(in.now().toString());
+            out.add(e);
+        }
+        if (previous != null) {
+            out.addAll(previous);
+        }
+        return out.isEmpty() ? null : List.copyOf(out.subList(0, Math.min(MAX_HISTORY, out.size())));
+    }
+
+    private static ConditionSet conditions(StatusInput in, RevisionTarget current) {
+        RolloutPlan plan = in.plan();
+        ConditionSet c = new ConditionSet(in.previous() == null ? null : in.previous().getConditions(), in.generation(), in.now());
+        String progress = "%d of %d targeted nodes ready on %s, %d updated, %d failed".formatted(
+                plan.ready(), plan.targeted(), in.target().version(), plan.updated(), plan.failed());
+
+        if (plan.complete()) {
+            c.put(BundleConditions.AVAILABLE, "True", BundleConditions.REASON_ROLLOUT_COMPLETE, "version " + in.target().version() + " is rolled out");
+        } else if (current != null) {
+            c.put(BundleConditions.AVAILABLE, "True", BundleConditions.REASON_STABLE_VERSION_SERVING, "version " + current.version() + " was fully rolled out");
+        } else {
+            c.put(BundleConditions.AVAILABLE, "False", BundleConditions.REASON_NO_VERSION_ROLLED_OUT, "no version was fully rolled out yet; " + progress);
+        }
+
+        String firstFailure = plan.failures().isEmpty() ? "" : "; first failure: " + plan.failures().get(0).node()
+                + " (" + plan.failures().get(0).reason() + ")";
+        RolloutState st = plan.state();
+        switch (st) {
+            case COMPLETE -> c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_ROLLOUT_COMPLETE, progress);
+            case HALTED -> c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_HALTED, clip("rollout halted" + firstFailure));
+            case ROLLED_BACK -> c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_ROLLED_BACK,
+                    "every node is back on " + (in.stable() == null ? "no version" : in.stable().version()));
+            case ROLLING_BACK -> c.put(BundleConditions.PROGRESSING, "True", BundleConditions.REASON_ROLLING_BACK,
+                    "moving every node back to " + (in.stable() == null ? "no version" : in.stable().version()));
+            case PAUSED -> c.put(BundleConditions.PROGRESSING, "Unknown", BundleConditions.REASON_PAUSED, "rollout paused; " + progress);
+            default -> {
+                if (plan.deadlineExceeded()) {
+                    c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_DEADLINE,
+                            "no progress since " + plan.lastProgress() + "; " + progress);
+                } else {
+                    String reason = st == RolloutState.CANARY ? BundleConditions.REASON_CANARY
+                            : st == RolloutState.WAITING ? BundleConditions.REASON_WAITING_MIN_READY : BundleConditions.REASON_WAVES;
+                    c.put(BundleConditions.PROGRESSING, "True", reason, progress);
+                }
+            }
+        }
+
+        if (st == RolloutState.ROLLING_BACK || st == RolloutState.ROLLED_BACK) {
+            c.put(BundleConditions.DEGRADED, "True", st == RolloutState.ROLLED_BACK ? BundleConditions.REASON_ROLLED_BACK : BundleConditions.REASON_ROLLING_BACK,
+                    clip("version " + in.target().version() + " failed" + firstFailure));
+        } else if (plan.failed() > 0) {
+            c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_NODE_FAILED, clip(plan.failed() + " node(s) failed" + firstFailure));
+        } else if (plan.deadlineExceeded()) {
+            c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_DEADLINE, "no progress since " + plan.lastProgress());
+        } else {
+            c.put(BundleConditions.DEGRADED, "False", BundleConditions.REASON_AS_EXPECTED, "no node failed");
+        }
+        c.put(BundleConditions.PAUSED, in.paused() ? "True" : "False",
+                in.paused() ? BundleConditions.REASON_PAUSED : BundleConditions.REASON_NOT_PAUSED,
+                in.paused() ? "spec.rollout.paused is true: no new nodes are started" : "rollout not paused");
+        return c;
+    }
+
+    /** Whether a previous status records a rollback from {@code target}: the planner's memory across restarts. */
+    public static boolean recordsRollbackFrom(ConfextBundleStatus status, RevisionTarget target) {
+        if (status == null || !target.name().equals(status.getTargetRevision())) {
+            return false;
+        }
+        var degraded = ConditionSet.find(status.getConditions(), BundleConditions.DEGRADED);
+        return degraded != null && "True".equals(degraded.getStatus())
+                && (BundleConditions.REASON_ROLLING_BACK.equals(degraded.getReason())
+                || BundleConditions.REASON_ROLLED_BACK.equals(degraded.getReason()));
+    }
+
+    static String clip(String s) {
+        if (s == null || s.length() <= MAX_MESSAGE) {
+            return s;
+        }
+        return s.substring(0, MAX_MESSAGE - 1) + "…";
+    }
+}

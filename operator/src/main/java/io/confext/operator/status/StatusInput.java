@@ -1,0 +1,22 @@
+package io.confext.operator.status;
+
+import io.confext.api.v1alpha1.ConfextBundleStatus;
+import io.confext.operator.rollout.RevisionTarget;
+import io.confext.operator.rollout.RolloutPlan;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What the bundle status is made of.
+ *
+ * @param stable   the last fully rolled-out revision before this step (null: none)
+ * @param previous the status as read from the API (null on first reconcile)
+ */
+public record StatusInput(long generation, RevisionTarget target, RevisionTarget stable, RolloutPlan plan,
+                          boolean paused, ConfextBundleStatus previous, Instant now) {
+    public StatusInput {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(now, "now");
+    }
+}
