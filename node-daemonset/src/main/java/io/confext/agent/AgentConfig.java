@@ -1,0 +1,37 @@
+package io.confext.agent;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The agent's settings ({@code confext.agent.*} in {@code application.properties}, overridable by
+ * environment variables such as {@code CONFEXT_AGENT_RESYNC_PERIOD}).
+ */
+@ConfigMapping(prefix = "confext.agent")
+public interface AgentConfig {
+
+    /** This node's name: the name of the one ConfextNode the agent watches (env NODE_NAME, downward API). */
+    String nodeName();
+
+    /** PID whose namespaces are the host: 1 in production (hostPID pod), a test host's PID 1 in tests. */
+    @WithDefault("1")
+    int hostPid();
+
+    /** How often converge re-runs on the last desired set although nothing changed, to repair a drifted host. */
+    @WithDefault("5m")
+    Duration resyncPeriod();
+
+    /** First retry delay after an API error; doubles per failed attempt up to 32 times this value. */
+    @WithDefault("1s")
+    Duration retryInitialDelay();
+
+    /** How often the idle work loop proves it is alive and re-checks that host systemd answers. */
+    @WithDefault("30s")
+    Duration heartbeatInterval();
+
+    /** Liveness is DOWN when the work loop has not beaten for this long (a stuck converge, a dead thread). */
+    @WithDefault("10m")
+    Duration livenessTimeout();
+}

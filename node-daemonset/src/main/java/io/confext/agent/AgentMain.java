@@ -1,0 +1,76 @@
+package io.confext.agent;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.confext.agent.apply.HostApplier;
+import io.confext.agent.health.AgentHealth;
+import io.confext.agent.kube.NodeReconciler;
+import io.confext.agent.kube.NodeWatch;
+import io.confext.agent.kube.RevisionResolver;
+import io.confext.agent.kube.StatusBuilder;
+import io.confext.agent.kube.StatusWriter;
+import io.confext.agent.kube.WorkLoop;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Wires the agent at start-up: the work loop over this node's ConfextNode, fed by a watch on that
+ * one object, converging the host through the {@link HostApplier} bean. The Kubernetes client is
+ * Quarkus' (in-cluster config in the pod).
+ */
+@ApplicationScoped
+public class AgentMain {
+
+    private static final Logger LOG = Logger.getLogger(AgentMain.class);
+
+    @Inject
+    AgentConfig config;
+    @Inject
+    KubernetesClient client;
+    @Inject
+    Instance<HostApplier> hosts;
+    @Inject
+    AgentHealth health;
+    @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
+    String agentVersion;
+
+    private WorkLoop loop;
+    private NodeWatch watch;
+
+    void start(@Observes StartupEvent event) {
+        if (!hosts.isResolvable()) {
+            // Stay up but unready: the probe says why, rather than a crash loop without a message.
+            health.hostChecked(false, "no HostApplier implementation is deployed in this build");
+            LOG.error("No (or more than one) HostApplier bean: the agent cannot touch the host and stays unready");
+            return;
+        }
+        String node = config.nodeName();
+        RevisionResolver resolver = new RevisionResolver(client);
+        NodeReconciler reconciler = new NodeReconciler(hosts.get(), resolver, new StatusBuilder(agentVersion),
+                new StatusWriter(client), health, Clock.systemUTC());
+        loop = new WorkLoop(reconciler, client, node, health, config.retryInitialDelay());
+        loop.start(config.resyncPeriod(), config.heartbeatInterval());
+        watch = NodeWatch.start(client, node, loop);
+        health.apiConnection(watch::isWatching);
+        LOG.infof("confext agent %s watching ConfextNode %s (host pid %d, resync every %s)", agentVersion, node,
+                config.hostPid(), config.resyncPeriod());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (watch != null) {
+            watch.close();
+        }
+        if (loop != null) {
+            loop.close();
+        }
+    }
+}

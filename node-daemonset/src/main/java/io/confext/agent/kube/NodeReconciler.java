@@ -1,0 +1,133 @@
+package io.confext.agent.kube;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+
+import io.confext.agent.apply.DesiredBundleContent;
+import io.confext.agent.apply.HostApplier;
+import io.confext.agent.health.AgentHealth;
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.ConfextNode;
+import io.confext.api.v1alpha1.ConfextNodeStatus;
+import io.confext.api.v1alpha1.DesiredBundle;
+
+/**
+ * One pass of the agent over its ConfextNode: resolve every desired revision, decide the set for the
+ * host, converge the host (only when that set changed, or when forced by the periodic resync), and
+ * write the status if it changed. Not thread-safe: the work loop's single thread runs every pass.
+ * <p>
+ * API errors propagate as {@code KubernetesClientException} before the host is touched (revision
+ * reads) or after it converged (status write); the loop retries the pass, which then skips the
+ * converge because the set is unchanged.
+ */
+public final class NodeReconciler {
+
+    private static final Logger LOG = Logger.getLogger(NodeReconciler.class);
+
+    /** What the loop needs to know after a pass. */
+    public record PassResult(boolean retrySoon, boolean converged, boolean statusWritten) {
+    }
+
+    /** The identity of a set handed to the host (content is fixed by revision + digest). */
+    private record Entry(String name, String revision, String digest, boolean rollback) {
+    }
+
+    private final HostApplier host;
+    private final RevisionResolver resolver;
+    private final ConvergencePlanner planner = new ConvergencePlanner();
+    private final StatusBuilder statusBuilder;
+    private final StatusWriter statusWriter;
+    private final AgentHealth health;
+    private final Clock clock;
+
+    private Map<String, DesiredBundleContent> lastApplied = Map.of();
+    private List<Entry> lastSet;
+    private List<BundleState> lastStates;
+
+    public NodeReconciler(HostApplier host, RevisionResolver resolver, StatusBuilder statusBuilder,
+            StatusWriter statusWriter, AgentHealth health, Clock clock) {
+        this.host = host;
+        this.resolver = resolver;
+        this.statusBuilder = statusBuilder;
+        this.statusWriter = statusWriter;
+        this.health = health;
+        this.clock = clock;
+    }
+
+    public PassResult pass(ConfextNode node, boolean forceConverge) {
+        HostView hostView = checkHost();
+        List<DesiredBundle> desired = node.getSpec() == null || node.getSpec().getBundles() == null ? List.of()
+                : node.getSpec().getBundles();
+        Map<String, RevisionResolution> resolutions = new LinkedHashMap<>();
+        for (DesiredBundle bundle : desired) {
+            resolutions.put(bundle.getName(), resolver.resolve(bundle));
+        }
+        ConvergencePlan plan = planner.plan(desired, resolutions, lastApplied, onHost(node.getStatus()));
+        if (plan.holds()) {
+            LOG.warnf("Not converging node %s: %s", name(node), plan.holdReason());
+        }
+
+        List<BundleState> hostStates = null;
+        boolean converged = false;
+        if (!plan.holds() && hostView.isReachable()) {
+            List<Entry> set = plan.converge().stream()
+                    .map(c -> new Entry(c.name(), c.revision(), c.digest(), c.rollback())).toList();
+            if (forceConverge || lastStates == null || !set.equals(lastSet)) {
+                try {
+                    lastStates = List.copyOf(host.converge(plan.converge()));
+                    lastSet = set;
+                    lastApplied = plan.converge().stream()
+                            .collect(Collectors.toMap(DesiredBundleContent::name, c -> c, (a, b) -> a));
+                    converged = true;
+                    LOG.infof("Converged node %s to %s", name(node), set);
+                } catch (RuntimeException e) {
+                    // converge() reports per-bundle failures in its result; a throw means the host as a whole failed.
+                    LOG.errorf(e, "Converging node %s failed", name(node));
+                    lastSet = null;
+                    lastStates = null;
+                    hostView = HostView.unreachable("converge failed: " + e.getMessage());
+                    health.hostChecked(false, hostView.error());
+                }
+            }
+            hostStates = lastStates;
+        }
+        ConfextNodeStatus status = statusBuilder.build(node.getMetadata().getGeneration(), hostView, desired,
+                hostStates, plan, node.getStatus(), clock.instant());
+        boolean written = statusWriter.write(node, status);
+        return new PassResult(plan.wantsRetry() || plan.holds() || !hostView.isReachable(), converged, written);
+    }
+
+    /** Asks host systemd for its facts; the answer also feeds readiness. */
+    public HostView checkHost() {
+        try {
+            HostView view = HostView.reachable(host.facts());
+            health.hostChecked(true, view.facts() == null ? "reachable" : "systemd " + view.facts().getSystemdVersion());
+            return view;
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            health.hostChecked(false, why);
+            return HostView.unreachable(why);
+        }
+    }
+
+    private static Set<String> onHost(ConfextNodeStatus status) {
+        if (status == null || status.getBundles() == null) {
+            return Set.of();
+        }
+        return status.getBundles().stream()
+                .filter(b -> b.getActiveVersion() != null && b.getPhase() != BundlePhase.Removed)
+                .map(BundleState::getName).filter(Objects::nonNull).collect(Collectors.toSet());
+    }
+
+    private static String name(ConfextNode node) {
+        return node.getMetadata().getName();
+    }
+}

@@ -1,0 +1,86 @@
+package io.confext.agent.kube;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.confext.agent.apply.DesiredBundleContent;
+import io.confext.agent.kube.RevisionResolution.Resolved;
+import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.api.revision.RevisionCodec;
+import io.confext.api.revision.RevisionContent;
+import io.confext.api.revision.RevisionDigest;
+import io.confext.api.v1alpha1.DesiredBundle;
+import io.confext.api.v1alpha1.RevisionRef;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Reads the ControllerRevision a desired bundle references and checks its content against the
+ * digest the ConfextNode names (recomputed here: the revision's own annotation is not trusted).
+ * Revisions are immutable, so verified content is cached by namespace, name and digest and
+ * fetched once.
+ * <p>
+ * API errors other than "not found" are thrown ({@link KubernetesClientException}): the work loop
+ * retries the whole pass with backoff and leaves the host alone meanwhile.
+ */
+public final class RevisionResolver {
+
+    private record Key(String namespace, String name, String digest) {
+    }
+
+    private final KubernetesClient client;
+    private final Map<Key, RevisionContent> verified = new ConcurrentHashMap<>();
+
+    public RevisionResolver(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public RevisionResolution resolve(DesiredBundle bundle) {
+        RevisionRef ref = bundle.getRevision();
+        if (ref == null || blank(ref.getName()) || blank(ref.getNamespace()) || blank(ref.getDigest())) {
+            return Unresolved.refused("InvalidDesiredBundle", "spec.bundles[" + bundle.getName()
+                    + "].revision needs name, namespace and digest; the operator wrote an incomplete reference");
+        }
+        Key key = new Key(ref.getNamespace(), ref.getName(), ref.getDigest());
+        RevisionContent cached = verified.get(key);
+        if (cached != null) {
+            return resolved(bundle, cached);
+        }
+        String where = "ControllerRevision " + ref.getNamespace() + "/" + ref.getName();
+        ControllerRevision revision = client.apps().controllerRevisions()
+                .inNamespace(ref.getNamespace()).withName(ref.getName()).get();
+        if (revision == null) {
+            return Unresolved.missing(where + " does not exist (yet); retrying");
+        }
+        RevisionContent content;
+        try {
+            content = RevisionCodec.fromData(revision.getData());
+        } catch (IllegalArgumentException e) {
+            return Unresolved.refused("InvalidRevision", where + ": " + e.getMessage());
+        }
+        String actual = RevisionDigest.of(content);
+        if (!actual.equals(ref.getDigest())) {
+            return Unresolved.refused("DigestMismatch", where + " content has digest " + actual
+                    + " but the ConfextNode expects " + ref.getDigest() + "; refusing it");
+        }
+        verified.put(key, content);
+        return resolved(bundle, content);
+    }
+
+    private static Resolved resolved(DesiredBundle bundle, RevisionContent content) {
+        RevisionRef ref = bundle.getRevision();
+        return new Resolved(new DesiredBundleContent(bundle.getName(), ref.getName(), ref.getDigest(),
+                Boolean.TRUE.equals(bundle.getRollback()), content));
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** Visible for the loop's logs and tests: how many verified revisions are held. */
+    int cachedRevisions() {
+        return verified.size();
+    }
+
+}

@@ -1,0 +1,174 @@
+package io.confext.agent.kube;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jboss.logging.Logger;
+
+import io.confext.agent.health.AgentHealth;
+import io.confext.api.v1alpha1.ConfextNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.ExponentialBackoffIntervalCalculator;
+
+/**
+ * The agent's single worker. Watch events only replace the latest desired object (the newest wins,
+ * intermediate versions are skipped) and wake the worker; one thread runs every pass, so the host
+ * is never converged twice at once. A failed pass (API error, revision not there yet, host
+ * unreachable) is retried with exponential backoff (fabric8's calculator: initial delay doubling up
+ * to 32x). A periodic resync re-runs converge on the last object seen, so a drifted host is
+ * repaired; it needs no API, so it also keeps working while the API is unreachable. An idle tick
+ * beats the liveness heartbeat and re-checks that host systemd answers.
+ */
+public final class WorkLoop implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(WorkLoop.class);
+
+    private final NodeReconciler reconciler;
+    private final KubernetesClient client;
+    private final String nodeName;
+    private final AgentHealth health;
+    private final ExponentialBackoffIntervalCalculator backoff;
+    private final ScheduledExecutorService executor;
+
+    private final AtomicReference<ConfextNode> latest = new AtomicReference<>();
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final AtomicBoolean forceNext = new AtomicBoolean();
+    /** Touched only on the worker thread. */
+    private int failedAttempts;
+    private ScheduledFuture<?> retry;
+
+    public WorkLoop(NodeReconciler reconciler, KubernetesClient client, String nodeName, AgentHealth health,
+            Duration retryInitialDelay) {
+        this.reconciler = reconciler;
+        this.client = client;
+        this.nodeName = nodeName;
+        this.health = health;
+        this.backoff = new ExponentialBackoffIntervalCalculator((int) retryInitialDelay.toMillis(),
+                ExponentialBackoffIntervalCalculator.UNLIMITED_RETRIES);
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "confext-agent-loop");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the periodic resync and the heartbeat tick. */
+    public void start(Duration resyncPeriod, Duration heartbeatInterval) {
+        executor.scheduleWithFixedDelay(this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(),
+                TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::tick, 0, heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A watch event: this is now the desired state. Safe from any thread. */
+    public void submit(ConfextNode node) {
+        latest.set(node);
+        wake();
+    }
+
+    /**
+     * The ConfextNode was deleted. The host keeps what it has: a deletion is not a request to strip
+     * the node's config (the operator empties {@code spec.bundles} for that), and it is what an
+     * uninstall or a mistaken {@code kubectl delete} looks like.
+     */
+    public void forget() {
+        latest.set(null);
+        LOG.warnf("ConfextNode %s was deleted; leaving the host as it is and waiting for it to come back", nodeName);
+    }
+
+    /** Runs a converge on the next pass even when the desired set did not change. */
+    public void resync() {
+        forceNext.set(true);
+        wake();
+    }
+
+    private void wake() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            executor.execute(this::runPass);
+        }
+    }
+
+    private void runPass() {
+        wakeQueued.set(false);
+        ConfextNode node = latest.get();
+        health.beat();
+        if (node == null) {
+            return;
+        }
+        boolean force = forceNext.getAndSet(false);
+        try {
+            NodeReconciler.PassResult result = reconciler.pass(node, force);
+            if (result.retrySoon()) {
+                scheduleRetry("revisions missing or host unreachable");
+            } else {
+                failedAttempts = 0;
+                cancelRetry();
+            }
+        } catch (KubernetesClientException e) {
+            if (force) {
+                forceNext.set(true);
+            }
+            if (e.getCode() == 409) {
+                refreshAfterConflict();
+            }
+            LOG.debug("API error in a pass", e);
+            scheduleRetry("API error " + e.getCode() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            if (force) {
+                forceNext.set(true);
+            }
+            LOG.error("Unexpected failure in a pass; retrying", e);
+            scheduleRetry(e.toString());
+        }
+        health.beat();
+    }
+
+    /** The status write lost a race with the operator's spec write: read the newer object. */
+    private void refreshAfterConflict() {
+        ConfextNode seen = latest.get();
+        try {
+            ConfextNode fresh = client.resources(ConfextNode.class).withName(nodeName).get();
+            if (fresh != null) {
+                // Only if no watch event replaced the object meanwhile (that one is at least as new).
+                latest.compareAndSet(seen, fresh);
+            }
+        } catch (KubernetesClientException e) {
+            LOG.debugf("Re-reading ConfextNode %s after a conflict failed: %s", nodeName, e.getMessage());
+        }
+    }
+
+    private void scheduleRetry(String why) {
+        long delay = backoff.getInterval(failedAttempts);
+        failedAttempts++;
+        LOG.infof("Retrying node %s in %d ms (attempt %d): %s", nodeName, delay, failedAttempts, why);
+        cancelRetry();
+        retry = executor.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelRetry() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+    }
+
+    private void tick() {
+        health.beat();
+        reconciler.checkHost();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
