@@ -1,0 +1,20 @@
+package io.confext.agent.apply;
+
+import java.util.List;
+
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.HostFacts;
+
+/** The node agent's host side: what the Kubernetes side calls. */
+public interface HostApplier {
+    /** systemd version, confext (>=254), refreshOnReload (>=258), os-release ID/VERSION_ID, architecture. */
+    HostFacts facts();
+
+    /**
+     * Converges the host to exactly this desired set (bundles absent from it are removed) and returns the state of
+     * every bundle it knows, including removed ones once (phase Removed). Never throws for one bundle's failure:
+     * that is a Failed/RolledBack state with a reason and message a person can act on. Idempotent: calling it again
+     * with the same set changes nothing on the host.
+     */
+    List<BundleState> converge(List<DesiredBundleContent> desired);
+}
