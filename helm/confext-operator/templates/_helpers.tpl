@@ -1,0 +1,192 @@
+{{/* Chart name, overridable. */}}
+{{- define "confext.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Resource name prefix: the release name, plus the chart name unless the release name has it. */}}
+{{- define "confext.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "confext.name" . -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Labels on every object. */}}
+{{- define "confext.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "confext.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: confext-operator
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Selector labels of one component ("operator" or "agent"): dict "ctx" . "component" "..." */}}
+{{- define "confext.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "confext.name" .ctx }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "confext.operator.serviceAccountName" -}}
+{{- default (include "confext.fullname" .) .Values.operator.serviceAccount.name -}}
+{{- end -}}
+
+{{- define "confext.agent.serviceAccountName" -}}
+{{- default (printf "%s-agent" (include "confext.fullname" .)) .Values.agent.serviceAccount.name -}}
+{{- end -}}
+
+{{/* The agent DaemonSet's name: the operator may modify only this DaemonSet (RBAC resourceNames). */}}
+{{- define "confext.agent.daemonSetName" -}}
+{{- printf "%s-agent" (include "confext.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "confext.operator.leaseName" -}}
+{{- default (printf "%s-leader" (include "confext.fullname" .)) .Values.operator.leaderElection.leaseName -}}
+{{- end -}}
+
+{{- define "confext.operator.image" -}}
+{{- printf "%s:%s" .Values.operator.image.repository (default .Chart.AppVersion .Values.operator.image.tag) -}}
+{{- end -}}
+
+{{- define "confext.agent.image" -}}
+{{- printf "%s:%s" .Values.agent.image.repository (default .Chart.AppVersion .Values.agent.image.tag) -}}
+{{- end -}}
+
+{{/* The agent's ServiceAccount as an authenticated user name (for the admission policy). */}}
+{{- define "confext.agent.userName" -}}
+{{- printf "system:serviceaccount:%s:%s" .Release.Namespace (include "confext.agent.serviceAccountName" .) -}}
+{{- end -}}
+
+{{/*
+The agent pod template: rendered into the DaemonSet when agent.managedByOperator=false, and
+handed to the operator (CONFEXT_AGENT_POD_TEMPLATE) when it owns the DaemonSet, so both paths
+run the agent with exactly these security settings.
+*/}}
+{{- define "confext.agent.podTemplate" -}}
+metadata:
+  labels:
+    {{- include "confext.selectorLabels" (dict "ctx" . "component" "agent") | nindent 4 }}
+    {{- with .Values.agent.podLabels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  {{- with .Values.agent.podAnnotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  serviceAccountName: {{ include "confext.agent.serviceAccountName" . }}
+  # The agent reaches the host through PID 1's namespaces (nsenter, /proc/1/root) and systemd's
+  # D-Bus API: it needs the host PID namespace and a privileged container.
+  hostPID: true
+  priorityClassName: {{ .Values.agent.priorityClassName }}
+  terminationGracePeriodSeconds: 30
+  {{- with .Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.agent.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.agent.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.agent.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  containers:
+    - name: agent
+      image: {{ include "confext.agent.image" . }}
+      imagePullPolicy: {{ .Values.agent.image.pullPolicy }}
+      securityContext:
+        privileged: true
+        runAsUser: 0
+        readOnlyRootFilesystem: true
+      env:
+        # The one ConfextNode this agent watches is named after its node.
+        - name: NODE_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: spec.nodeName
+        - name: CONFEXT_AGENT_NODE_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: spec.nodeName
+        # Revisions and trust Secrets live in the operator's namespace.
+        - name: CONFEXT_AGENT_NAMESPACE
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.namespace
+        - name: CONFEXT_AGENT_HOST_PID
+          value: "1"
+        - name: QUARKUS_LOG_LEVEL
+          value: {{ .Values.agent.logLevel | quote }}
+        {{- with .Values.agent.extraEnv }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      {{- if .Values.agent.probes.enabled }}
+      ports:
+        - name: health
+          containerPort: {{ .Values.agent.probes.port }}
+          protocol: TCP
+      livenessProbe:
+        httpGet:
+          path: /q/health/live
+          port: health
+        initialDelaySeconds: 10
+        periodSeconds: 30
+        failureThreshold: 3
+      readinessProbe:
+        httpGet:
+          path: /q/health/ready
+          port: health
+        periodSeconds: 10
+      {{- end }}
+      resources:
+        {{- toYaml .Values.agent.resources | nindent 8 }}
+      volumeMounts:
+        - name: state
+          mountPath: /var/lib/confext-operator
+        - name: confexts
+          mountPath: /var/lib/confexts
+        - name: unit-dropins
+          mountPath: /etc/systemd/system
+        - name: system-bus
+          mountPath: /run/dbus/system_bus_socket
+        - name: tmp
+          mountPath: /tmp
+  # Only what the agent needs on the host: its own state (staged and active versions), the
+  # systemd-confext search path for host-scope bundles, the unit drop-in directory, the system bus.
+  volumes:
+    - name: state
+      hostPath:
+        path: /var/lib/confext-operator
+        type: DirectoryOrCreate
+    - name: confexts
+      hostPath:
+        path: /var/lib/confexts
+        type: DirectoryOrCreate
+    - name: unit-dropins
+      hostPath:
+        path: /etc/systemd/system
+        type: Directory
+    - name: system-bus
+      hostPath:
+        path: /run/dbus/system_bus_socket
+        type: Socket
+    - name: tmp
+      emptyDir:
+        sizeLimit: 64Mi
+{{- end -}}

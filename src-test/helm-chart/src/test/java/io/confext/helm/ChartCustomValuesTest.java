@@ -1,0 +1,127 @@
+package io.confext.helm;
+
+import static io.confext.helm.RbacRules.resources;
+import static io.confext.helm.RbacRules.verbsOnName;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+
+/**
+ * {@code helm template} with a non-default set: the chart renders the agent DaemonSet itself,
+ * several operator replicas, custom images, tolerations and resources, no trust Secrets.
+ */
+class ChartCustomValuesTest {
+
+    private static final String VALUES = """
+            fullnameOverride: cx
+            commonLabels: {team: platform}
+            operator:
+              image: {repository: registry.example.org/cx/operator, tag: "1.2.3", pullPolicy: Always}
+              replicas: 3
+              leaderElection: {enabled: true, leaseName: cx-lock}
+              resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 512Mi}}
+            agent:
+              managedByOperator: false
+              image: {repository: registry.example.org/cx/agent, tag: "1.2.3-rc.1", pullPolicy: Always}
+              serviceAccount: {create: true, name: cx-node-agent}
+              tolerations:
+                - {key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}
+              resources: {requests: {cpu: 50m, memory: 200Mi}, limits: {memory: 400Mi}}
+              trustSecretNames: []
+              probes: {enabled: false, port: 8080}
+            """;
+
+    private static RenderedChart chart;
+
+    @BeforeAll
+    static void render() {
+        chart = new ChartRenderer(ChartLocation.fromBuild()).render(VALUES);
+    }
+
+    @Test
+    void chartRendersThePrivilegedAgentDaemonSetOneNodeAtATime() {
+        DaemonSet agent = chart.one(DaemonSet.class, "cx-agent");
+        AgentPodAssertions.assertAgentPod(agent.getSpec().getTemplate(), "cx-node-agent");
+        PodSpec pod = agent.getSpec().getTemplate().getSpec();
+        assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("node-role.kubernetes.io/control-plane");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.example.org/cx/agent:1.2.3-rc.1");
+        assertThat(pod.getContainers().get(0).getResources().getLimits().get("memory").toString()).isEqualTo("400Mi");
+        assertThat(pod.getContainers().get(0).getLivenessProbe()).as("probes disabled").isNull();
+        assertThat(agent.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(agent.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(agent.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(agent.getSpec().getTemplate().getMetadata().getLabels());
+        assertThat(ChartDefaultValuesTest.plainEnv(chart.one(Deployment.class, "cx"))).containsEntry("CONFEXT_AGENT_MANAGED", "false");
+    }
+
+    @Test
+    void onlyTheAgentIsPrivileged() {
+        Deployment operator = chart.one(Deployment.class, "cx");
+        AgentPodAssertions.assertUnprivileged(operator.getSpec().getTemplate().getSpec(), "operator");
+        assertThat(chart.all(Deployment.class)).hasSize(1);
+        assertThat(chart.all(DaemonSet.class)).hasSize(1);
+    }
+
+    @Test
+    void operatorTakesReplicasImageAndLease() {
+        Deployment operator = chart.one(Deployment.class, "cx");
+        assertThat(operator.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example.org/cx/operator:1.2.3");
+        assertThat(ChartDefaultValuesTest.plainEnv(operator))
+                .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_LEASE_NAME", "cx-lock")
+                .containsEntry("CONFEXT_AGENT_DAEMONSET_NAME", "cx-agent")
+                .containsEntry("CONFEXT_AGENT_SERVICE_ACCOUNT", "cx-node-agent");
+        List<PolicyRule> nsRules = chart.one(Role.class, "cx-operator").getRules();
+        assertThat(verbsOnName(nsRules, "coordination.k8s.io", "leases", "cx-lock")).contains("get", "update");
+        assertThat(verbsOnName(nsRules, "apps", "daemonsets", "cx-agent")).contains("patch", "update", "delete");
+    }
+
+    @Test
+    void noTrustSecretNamesMeansTheAgentReadsNoSecret() {
+        List<PolicyRule> rules = chart.one(Role.class, "cx-agent").getRules();
+        assertThat(resources(rules)).containsExactly("apps/controllerrevisions");
+    }
+
+    @Test
+    void admissionPolicyFollowsTheRenamedAgentServiceAccount() {
+        ValidatingAdmissionPolicy policy = chart.one(ValidatingAdmissionPolicy.class, "cx-agent-own-node");
+        assertThat(policy.getSpec().getMatchConditions().get(0).getExpression())
+                .contains("system:serviceaccount:" + ChartRenderer.NAMESPACE + ":cx-node-agent");
+    }
+
+    @Test
+    void commonLabelsReachEveryObject() {
+        for (HasMetadata o : chart.objects()) {
+            assertThat(o.getMetadata().getLabels()).as(o.getKind()).containsEntry("team", "platform");
+        }
+    }
+
+    @Test
+    void withoutLeaderElectionTheOperatorGetsNoLeaseAndTheAdmissionPolicyCanBeLeftOut() {
+        RenderedChart single = new ChartRenderer(ChartLocation.fromBuild()).render("""
+                operator: {leaderElection: {enabled: false}}
+                admissionPolicy: {enabled: false}
+                """);
+        assertThat(resources(single.one(Role.class, "confext-operator-operator").getRules()))
+                .doesNotContain("coordination.k8s.io/leases");
+        assertThat(single.all(ValidatingAdmissionPolicy.class)).isEmpty();
+        assertThat(ChartDefaultValuesTest.plainEnv(single.one(Deployment.class, "confext-operator")))
+                .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_ENABLED", "false");
+    }
+}

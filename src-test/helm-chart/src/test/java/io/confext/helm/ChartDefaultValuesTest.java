@@ -1,0 +1,192 @@
+package io.confext.helm;
+
+import static io.confext.helm.RbacRules.resources;
+import static io.confext.helm.RbacRules.verbsOnAnyName;
+import static io.confext.helm.RbacRules.verbsOnName;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/** {@code helm template} with the chart's default values: what a plain {@code helm install} creates. */
+class ChartDefaultValuesTest {
+
+    private static final String NS = ChartRenderer.NAMESPACE;
+    private static final String AGENT_SA = "confext-operator-agent";
+    private static RenderedChart chart;
+
+    @BeforeAll
+    static void render() {
+        chart = new ChartRenderer(ChartLocation.fromBuild()).render("");
+    }
+
+    @Test
+    void rendersTheOperatorRbacAndPolicyButLeavesTheDaemonSetToTheOperator() {
+        assertThat(chart.summary()).containsExactlyInAnyOrder(
+                "ServiceAccount/confext-operator", "ServiceAccount/" + AGENT_SA,
+                "ClusterRole/confext-operator-operator", "ClusterRoleBinding/confext-operator-operator",
+                "Role/confext-operator-operator", "RoleBinding/confext-operator-operator",
+                "ClusterRole/confext-operator-agent", "ClusterRoleBinding/confext-operator-agent",
+                "Role/confext-operator-agent", "RoleBinding/confext-operator-agent",
+                "Deployment/confext-operator",
+                "ValidatingAdmissionPolicy/confext-operator-agent-own-node",
+                "ValidatingAdmissionPolicyBinding/confext-operator-agent-own-node");
+        assertThat(chart.all(DaemonSet.class)).isEmpty();
+        chart.objects().stream().filter(o -> !o.getKind().startsWith("Cluster") && !o.getKind().startsWith("ValidatingAdmission"))
+                .forEach(o -> assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isEqualTo(NS));
+    }
+
+    @Test
+    void operatorRunsUnprivilegedWithLeaderElection() {
+        Deployment operator = chart.one(Deployment.class, "confext-operator");
+        assertThat(operator.getSpec().getReplicas()).isEqualTo(1);
+        AgentPodAssertions.assertUnprivileged(operator.getSpec().getTemplate().getSpec(), "operator");
+        assertThat(operator.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("confext-operator");
+        Map<String, String> env = plainEnv(operator);
+        assertThat(env).containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_ENABLED", "true")
+                .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_LEASE_NAME", "confext-operator-leader")
+                .containsEntry("CONFEXT_AGENT_MANAGED", "true")
+                .containsEntry("CONFEXT_AGENT_DAEMONSET_NAME", "confext-operator-agent")
+                .containsEntry("CONFEXT_AGENT_IMAGE", "ghcr.io/confext/confext-node-agent:0.1.0")
+                .containsEntry("CONFEXT_AGENT_SERVICE_ACCOUNT", AGENT_SA)
+                .containsEntry("CONFEXT_AGENT_PRIORITY_CLASS_NAME", "system-node-critical")
+                .containsEntry("CONFEXT_AGENT_TOLERATIONS", "[{\"operator\":\"Exists\"}]");
+        assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("ghcr.io/confext/confext-operator:0.1.0");
+    }
+
+    @Test
+    void agentPodTemplateHandedToTheOperatorIsPrivilegedWithOnlyTheNeededHostPaths() {
+        String json = plainEnv(chart.one(Deployment.class, "confext-operator")).get("CONFEXT_AGENT_POD_TEMPLATE");
+        PodTemplateSpec template = Serialization.unmarshal(json, PodTemplateSpec.class);
+        AgentPodAssertions.assertAgentPod(template, AGENT_SA);
+        assertThat(template.getSpec().getPriorityClassName()).isEqualTo("system-node-critical");
+        assertThat(template.getSpec().getTolerations()).singleElement()
+                .satisfies(t -> {
+                    assertThat(t.getOperator()).isEqualTo("Exists");
+                    assertThat(t.getKey()).isNull();
+                    assertThat(t.getEffect()).isNull();
+                });
+        assertThat(template.getSpec().getContainers().get(0).getResources().getLimits()).containsKey("memory");
+    }
+
+    @Test
+    void agentMayReadConfextNodesAndWriteOnlyTheirStatus() {
+        List<PolicyRule> rules = chart.one(ClusterRole.class, "confext-operator-agent").getRules();
+        assertThat(verbsOnAnyName(rules, "confext.io", "confextnodes")).containsExactly("get", "list", "watch");
+        assertThat(verbsOnAnyName(rules, "confext.io", "confextnodes/status")).containsExactly("patch", "update");
+        assertThat(resources(rules)).containsExactlyInAnyOrder("confext.io/confextnodes", "confext.io/confextnodes/status");
+
+        List<PolicyRule> nsRules = chart.one(Role.class, "confext-operator-agent").getRules();
+        assertThat(verbsOnAnyName(nsRules, "apps", "controllerrevisions")).containsExactly("get");
+        assertThat(verbsOnAnyName(nsRules, "", "secrets")).as("no Secret by any name").isEmpty();
+        assertThat(verbsOnName(nsRules, "", "secrets", "confext-trust")).containsExactly("get");
+        assertThat(resources(nsRules)).containsExactlyInAnyOrder("apps/controllerrevisions", "secrets");
+
+        assertBoundTo(chart.one(ClusterRoleBinding.class, "confext-operator-agent").getSubjects(), AGENT_SA);
+        assertBoundTo(chart.one(RoleBinding.class, "confext-operator-agent").getSubjects(), AGENT_SA);
+    }
+
+    @Test
+    void operatorGetsExactlyWhatItManages() {
+        List<PolicyRule> rules = chart.one(ClusterRole.class, "confext-operator-operator").getRules();
+        assertThat(verbsOnAnyName(rules, "confext.io", "confextbundles")).containsExactly("get", "list", "patch", "update", "watch");
+        assertThat(verbsOnAnyName(rules, "confext.io", "confextbundles/status")).containsExactly("get", "patch", "update");
+        assertThat(verbsOnAnyName(rules, "confext.io", "confextbundles/finalizers")).containsExactly("update");
+        assertThat(verbsOnAnyName(rules, "confext.io", "confextnodes"))
+                .containsExactly("create", "delete", "get", "list", "patch", "update", "watch");
+        assertThat(verbsOnAnyName(rules, "confext.io", "confextnodes/status")).as("status is the agents'").containsExactly("get");
+        assertThat(verbsOnAnyName(rules, "", "nodes")).containsExactly("get", "list", "watch");
+        assertThat(verbsOnAnyName(rules, "", "secrets")).as("secrets by name only").containsExactly("get");
+        assertThat(verbsOnAnyName(rules, "", "events")).containsExactly("create", "patch");
+        assertThat(verbsOnAnyName(rules, "events.k8s.io", "events")).containsExactly("create", "patch");
+
+        List<PolicyRule> nsRules = chart.one(Role.class, "confext-operator-operator").getRules();
+        assertThat(verbsOnAnyName(nsRules, "apps", "controllerrevisions"))
+                .containsExactly("create", "delete", "get", "list", "patch", "update", "watch");
+        assertThat(verbsOnAnyName(nsRules, "apps", "daemonsets")).as("any DaemonSet: read and create only")
+                .containsExactly("create", "get", "list", "watch");
+        assertThat(verbsOnName(nsRules, "apps", "daemonsets", "confext-operator-agent"))
+                .containsExactly("create", "delete", "get", "list", "patch", "update", "watch");
+        assertThat(verbsOnAnyName(nsRules, "coordination.k8s.io", "leases")).containsExactly("create");
+        assertThat(verbsOnName(nsRules, "coordination.k8s.io", "leases", "confext-operator-leader"))
+                .containsExactly("create", "get", "patch", "update");
+
+        assertBoundTo(chart.one(ClusterRoleBinding.class, "confext-operator-operator").getSubjects(), "confext-operator");
+        assertBoundTo(chart.one(RoleBinding.class, "confext-operator-operator").getSubjects(), "confext-operator");
+    }
+
+    @Test
+    void noRoleUsesWildcards() {
+        for (HasMetadata o : chart.objects()) {
+            List<PolicyRule> rules = o instanceof ClusterRole cr ? cr.getRules() : o instanceof Role r ? r.getRules() : List.of();
+            for (PolicyRule rule : rules) {
+                assertThat(rule.getVerbs()).as(o.getMetadata().getName()).doesNotContain("*");
+                assertThat(rule.getResources()).as(o.getMetadata().getName()).doesNotContain("*");
+                assertThat(rule.getApiGroups()).as(o.getMetadata().getName()).doesNotContain("*");
+            }
+        }
+    }
+
+    @Test
+    void admissionPolicyTiesAgentWritesToTheTokensNode() {
+        ValidatingAdmissionPolicy policy = chart.one(ValidatingAdmissionPolicy.class, "confext-operator-agent-own-node");
+        assertThat(policy.getApiVersion()).isEqualTo("admissionregistration.k8s.io/v1");
+        assertThat(policy.getSpec().getFailurePolicy()).isEqualTo("Fail");
+        assertThat(policy.getSpec().getMatchConstraints().getResourceRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("confext.io");
+            assertThat(rule.getResources()).containsExactlyInAnyOrder("confextnodes", "confextnodes/status");
+            assertThat(rule.getOperations()).containsExactlyInAnyOrder("CREATE", "UPDATE", "DELETE");
+        });
+        assertThat(policy.getSpec().getMatchConditions()).singleElement()
+                .satisfies(c -> assertThat(c.getExpression())
+                        .isEqualTo("request.userInfo.username == \"system:serviceaccount:" + NS + ":" + AGENT_SA + "\""));
+        String expressions = policy.getSpec().getValidations().stream().map(v -> v.getExpression()).collect(Collectors.joining("\n"))
+                + policy.getSpec().getVariables().stream().map(v -> v.getExpression()).collect(Collectors.joining("\n"));
+        assertThat(expressions).contains("authentication.kubernetes.io/node-name", "request.name in variables.boundNodes",
+                "object.spec == oldObject.spec");
+
+        ValidatingAdmissionPolicyBinding binding = chart.one(ValidatingAdmissionPolicyBinding.class, "confext-operator-agent-own-node");
+        assertThat(binding.getSpec().getPolicyName()).isEqualTo("confext-operator-agent-own-node");
+        assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
+    }
+
+    @Test
+    void serviceAccountsAreSeparate() {
+        assertThat(chart.all(ServiceAccount.class)).extracting(sa -> sa.getMetadata().getName())
+                .containsExactlyInAnyOrder("confext-operator", AGENT_SA);
+    }
+
+    static Map<String, String> plainEnv(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    static void assertBoundTo(List<io.fabric8.kubernetes.api.model.rbac.Subject> subjects, String serviceAccount) {
+        assertThat(subjects).singleElement().satisfies(s -> {
+            assertThat(s.getKind()).isEqualTo("ServiceAccount");
+            assertThat(s.getName()).isEqualTo(serviceAccount);
+            assertThat(s.getNamespace()).isEqualTo(NS);
+        });
+    }
+}
