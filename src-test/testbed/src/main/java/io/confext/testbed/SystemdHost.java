@@ -86,10 +86,10 @@ public final class SystemdHost implements AutoCloseable {
                     + Duration.between(started, Instant.now()).toMillis() + " ms");
             return host;
         } catch (RuntimeException e) {
-            String console = host.consoleTail(60);
+            String diagnostics = host.bootDiagnostics();
             host.closeQuietly();
             throw new TestbedException("cannot boot test host " + machine + " from " + paths.rootfs(image) + ": "
-                    + e.getMessage() + "\n--- console (last lines) ---\n" + console, e);
+                    + e.getMessage() + "\n" + diagnostics, e);
         }
     }
 
@@ -115,7 +115,6 @@ public final class SystemdHost implements AutoCloseable {
                 "--capability=all",
                 "--private-network",
                 "--bind=/dev/loop-control"));
-        argv.add("systemd.show_status=yes");
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(new File("/dev/null"))
                 .redirectErrorStream(true)
@@ -295,7 +294,25 @@ public final class SystemdHost implements AutoCloseable {
         return root().resolve(absPathInHost.substring(1));
     }
 
-    /** The last lines systemd-nspawn and the host's console printed (for failure messages). */
+    /**
+     * nspawn's own output, and the host's journal when its systemd is still there: with --console=pipe the
+     * host's systemd prints no status lines, so the journal is where boot problems show.
+     */
+    private String bootDiagnostics() {
+        StringBuilder b = new StringBuilder("--- systemd-nspawn output (last lines) ---\n").append(consoleTail(40));
+        record.leader().filter(ProcessIdentity::alive).ifPresent(l -> {
+            try {
+                ExecResult j = ProcessRunner.run(List.of("nsenter", "-t", Long.toString(l.pid()), "-a", "--",
+                        "journalctl", "-b", "--no-pager", "-n", "60"), java.time.Duration.ofSeconds(20));
+                b.append("\n--- host journal (last lines) ---\n").append(j.stdout()).append(j.stderr());
+            } catch (RuntimeException e) {
+                b.append("\n(no host journal: ").append(e.getMessage()).append(')');
+            }
+        });
+        return b.toString();
+    }
+
+    /** The last lines systemd-nspawn printed (for failure messages). */
     public String consoleTail(int lines) {
         try {
             List<String> all = Files.readAllLines(consoleLog(), StandardCharsets.UTF_8);

@@ -47,8 +47,8 @@ public final class SystemdHostExtension implements ParameterResolver {
         return host;
     }
 
-    /** Wrapper so JUnit closes the host with its store, whatever the JUnit 5 minor version's rules are. */
-    private record ClosingHost(SystemdHost host) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    /** JUnit (>= 5.13) closes AutoCloseable store values when their scope ends. */
+    private record ClosingHost(SystemdHost host) implements AutoCloseable {
         @Override
         public void close() {
             host.close();

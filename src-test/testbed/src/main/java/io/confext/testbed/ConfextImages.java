@@ -1,0 +1,43 @@
+package io.confext.testbed;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds naked confext images inside a host with its own tools ({@code mkfs.erofs}, {@code mksquashfs}),
+ * so tests use images made by real third-party producers. FORKY has both tools; TRIXIE has neither.
+ */
+public final class ConfextImages {
+
+    private ConfextImages() {
+    }
+
+    /**
+     * Writes an erofs image to {@code outPathInHost} (atomically: built next to it, then renamed) holding
+     * {@code etcFiles} (paths relative to /etc) and {@code etc/extension-release.d/extension-release.<name>}
+     * with {@code ID=_any} plus {@code releaseExtra} (e.g. "VERSION=3\n").
+     */
+    public static void erofs(SystemdHost host, String outPathInHost, String extensionName, Map<String, String> etcFiles,
+                             String releaseExtra) {
+        build(host, outPathInHost, extensionName, etcFiles, releaseExtra, "mkfs.erofs \"$out.tmp\" \"$src\" >/dev/null");
+    }
+
+    /** Like {@link #erofs}, as squashfs. */
+    public static void squashfs(SystemdHost host, String outPathInHost, String extensionName, Map<String, String> etcFiles,
+                                String releaseExtra) {
+        build(host, outPathInHost, extensionName, etcFiles, releaseExtra,
+                "mksquashfs \"$src\" \"$out.tmp\" -quiet -noappend -all-root >/dev/null");
+    }
+
+    private static void build(SystemdHost host, String out, String name, Map<String, String> etcFiles, String releaseExtra,
+                              String mkfs) {
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || name.contains("_")) {
+            throw new IllegalArgumentException("extension name must not be empty or contain '_' or '/': " + name);
+        }
+        String src = "/var/tmp/confext-image-src-" + UUID.randomUUID();
+        host.writeFile(src + "/etc/extension-release.d/extension-release." + name, "ID=_any\n" + releaseExtra, "0644");
+        etcFiles.forEach((path, content) -> host.writeFile(src + "/etc/" + path.replaceFirst("^/+", ""), content, "0644"));
+        host.execOk("sh", "-c", "set -e; src=\"$1\"; out=\"$2\"; mkdir -p \"$(dirname \"$out\")\"; rm -f \"$out.tmp\"; "
+                + mkfs + "; mv -f \"$out.tmp\" \"$out\"; rm -rf \"$src\"", "sh", src, out);
+    }
+}
