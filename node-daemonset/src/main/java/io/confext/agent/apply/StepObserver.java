@@ -1,0 +1,9 @@
+package io.confext.agent.apply;
+
+/** Called at every step boundary of the pipeline; the crash test uses it to SIGKILL the agent exactly there. */
+@FunctionalInterface
+public interface StepObserver {
+    StepObserver NONE = (bundle, step) -> { };
+
+    void reached(String bundle, String step);
+}

@@ -1,0 +1,448 @@
+package io.confext.agent.apply;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.confext.agent.host.HostCommands;
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.state.AgentState;
+import io.confext.agent.state.BundleRecord;
+import io.confext.agent.state.BundleStep;
+import io.confext.agent.state.HostLock;
+import io.confext.agent.state.StateLayout;
+import io.confext.agent.state.StateStore;
+import io.confext.agent.systemd.DbusSystemd;
+import io.confext.agent.systemd.Systemd;
+import io.confext.api.revision.RevisionContent;
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.HostFacts;
+import io.confext.api.v1alpha1.Scope;
+import io.confext.api.version.UapiVersion;
+
+/**
+ * The host side of the agent for one host PID (1 in production, a test host's leader PID in tests).
+ *
+ * Per bundle: plan (refuse early, touching nothing) -> stage under staging/ -> rename into the {@code .v/} directory
+ * -> drop-in + daemon-reload (service scope) or systemd-confext refresh (host scope) -> reload/restart -> prove on
+ * the unit's main process -> keep the last good versions. A failure quarantines the new version and proves the
+ * previous one again. Every step boundary is journalled in state.json first, so a SIGKILL anywhere is converged
+ * on the next call; a unit can only ever see complete versions because versions appear by rename.
+ */
+public final class SystemdHostApplier implements HostApplier {
+    private final long hostPid;
+    private final HostFiles host;
+    private final StateLayout layout;
+    private final StateStore store;
+    private final Supplier<Systemd> systemdFactory;
+    private final StepObserver steps;
+    private final String agentVersion;
+    private final Duration jobTimeout;
+    private final Duration proofTimeout;
+    private final Duration lockWait;
+
+    public SystemdHostApplier(long hostPid, String stateHostDir) {
+        this(hostPid, stateHostDir, () -> DbusSystemd.connect(hostPid), StepObserver.NONE, "0.1.0",
+                Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(60));
+    }
+
+    public SystemdHostApplier(long hostPid, String stateHostDir, Supplier<Systemd> systemdFactory, StepObserver steps,
+                              String agentVersion, Duration jobTimeout, Duration proofTimeout, Duration lockWait) {
+        this.hostPid = hostPid;
+        this.host = new HostFiles(hostPid);
+        this.layout = new StateLayout(host, stateHostDir);
+        this.store = new StateStore(layout.stateFile());
+        this.systemdFactory = systemdFactory;
+        this.steps = steps;
+        this.agentVersion = agentVersion;
+        this.jobTimeout = jobTimeout;
+        this.proofTimeout = proofTimeout;
+        this.lockWait = lockWait;
+    }
+
+    @Override
+    public HostFacts facts() {
+        try (Systemd sd = systemdFactory.get()) {
+            return HostFactsReader.read(sd, host, agentVersion);
+        }
+    }
+
+    @Override
+    public List<BundleState> converge(List<DesiredBundleContent> desired) {
+        try (HostLock lock = HostLock.acquire(layout.lockFile(), lockWait); Systemd sd = systemdFactory.get()) {
+            HostFacts facts = HostFactsReader.read(sd, host, agentVersion);
+            Run run = new Run(sd, facts);
+            return run.converge(desired);
+        }
+    }
+
+    /** One converge call: holds the D-Bus connection and the state being rewritten. */
+    private final class Run {
+        private final Systemd sd;
+        private final HostFacts facts;
+        private final UnitActivator units;
+        private final DropInStore dropIns = new DropInStore(host);
+        private AgentState state;
+
+        Run(Systemd sd, HostFacts facts) {
+            this.sd = sd;
+            this.facts = facts;
+            this.units = new UnitActivator(sd, new ViewReader(host), facts.getSystemdVersion(), jobTimeout, proofTimeout);
+            this.state = store.load();
+        }
+
+        List<BundleState> converge(List<DesiredBundleContent> desired) {
+            HostFiles.deleteTree(layout.staging()); // a SIGKILL during staging leaves only this behind
+            List<BundleState> out = new ArrayList<>();
+            Set<String> wanted = new HashSet<>();
+            desired.forEach(d -> wanted.add(d.name()));
+            for (BundleRecord rec : List.copyOf(state.bundles().values())) {
+                if (!wanted.contains(rec.name())) {
+                    out.add(safely(rec.name(), null, () -> remove(rec)));
+                }
+            }
+            desired.stream().sorted(Comparator.comparing(DesiredBundleContent::name))
+                    .forEach(d -> out.add(safely(d.name(), d, () -> apply(d))));
+            return out;
+        }
+
+        /** One bundle's failure never stops the others, and never escapes as an exception. */
+        private BundleState safely(String name, DesiredBundleContent d, Supplier<BundleState> work) {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                BundleState s = state(name, d, BundlePhase.Failed, "AgentError",
+                        e.getClass().getSimpleName() + ": " + e.getMessage(), null, List.of());
+                return s;
+            }
+        }
+
+        private void save(BundleRecord rec, String step) {
+            state = state.with(rec);
+            store.save(state);
+            steps.reached(rec.name(), step);
+        }
+
+        private VersionsDirectory versionsOf(String bundle, Scope scope) {
+            String hostPath = scope == Scope.Host ? layout.hostVersionsHostPath(bundle) : layout.serviceVersionsHostPath(bundle);
+            return new VersionsDirectory(layout.agentPath(hostPath), bundle);
+        }
+
+        // ---------------------------------------------------------------- apply
+
+        private BundleState apply(DesiredBundleContent d) {
+            RevisionContent c = d.content();
+            String name = d.name();
+            BundleRecord rec = state.bundles().get(name);
+            if (rec == null) {
+                rec = new BundleRecord(name, c.scope(), c.units(), c.priority(), c.reload(), d.revision(), d.digest(),
+                        c.version(), List.of(), null, null, BundleStep.IDLE, null, null);
+            }
+            if (rec.scope() != null && rec.scope() != c.scope() && !versionsOf(name, rec.scope()).isEmpty()) {
+                return fail(d, "ScopeChange", "bundle " + name + " is applied with scope " + rec.scope()
+                        + " on this node; changing the scope of a bundle in place is not supported: delete and re-create it");
+            }
+            rec = rec.withDesired(c.scope(), c.units(), c.priority(), c.reload(), d.revision(), d.digest(), c.version());
+            if (!Boolean.TRUE.equals(facts.getConfext())) {
+                return fail(d, "NoConfextSupport", "the host has systemd " + facts.getSystemdVersion()
+                        + "; configuration extensions need systemd >= " + HostFactsReader.CONFEXT_SINCE);
+            }
+            if (c.source().files() == null) {
+                return fail(d, "ImageSourceNotSupported", "bundle " + name + " has an image source; this agent build"
+                        + " stages inline files only (images arrive with the verification step)");
+            }
+            if (c.scope() == Scope.Service && c.units().isEmpty()) {
+                return fail(d, "NoUnits", "a Service-scope bundle needs at least one unit in spec.units");
+            }
+            StagedVersion staged;
+            try {
+                staged = new DirectoryVersion(name, c.version(), c.source().files());
+            } catch (IllegalArgumentException e) {
+                return fail(d, "InvalidBundle", e.getMessage());
+            }
+            if (c.version().equals(rec.failedVersion()) && d.digest() != null && d.digest().equals(rec.failedDigest())
+                    && rec.outcome() != null && rec.step() == BundleStep.IDLE) {
+                state = state.with(rec);
+                return toState(rec, rec.outcome()); // the same content failed here already: do not try it again
+            }
+            var refusal = DowngradeGuard.check(name, c.version(), rec.newestGood(), d.rollback());
+            if (refusal.isPresent()) {
+                return fail(d, "DowngradeRefused", refusal.get());
+            }
+            VersionsDirectory dir = versionsOf(name, c.scope());
+
+            // plan every unit before touching anything: a refusal leaves the host exactly as it was
+            Map<String, Activation> plans = new java.util.LinkedHashMap<>();
+            for (String unit : c.units()) {
+                Activation a = units.plan(c.scope(), unit, name, staged, c.reload(), false);
+                if (a.action() == Activation.Action.FAIL) {
+                    return fail(d, a.reason(), a.message());
+                }
+                plans.put(unit, a);
+            }
+
+            if (!dir.versions().contains(c.version())) {
+                save(rec.withStep(BundleStep.STAGING, c.version()), "staging");
+                Path tmp = layout.staging().resolve(staged.entryName() + "." + UUID.randomUUID());
+                staged.writeTo(tmp);
+                steps.reached(name, "staged");
+                HostFiles.renameAtomically(tmp, dir.dir().resolve(staged.entryName()));
+            }
+            rec = rec.withStep(BundleStep.ACTIVATING, c.version());
+            save(rec, "renamed");
+            // entries newer than the wanted one would win the vpick: a rollback target or a leftover of an attempt
+            for (String v : dir.versions()) {
+                if (UapiVersion.compare(v, c.version()) > 0) {
+                    quarantine(dir, v, "superseded");
+                }
+            }
+            boolean hostChanged = attach(name, c.scope(), staged);
+            steps.reached(name, "attached");
+            if (hostChanged && c.scope() == Scope.Service) {
+                // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
+                plans.replaceAll((unit, a) -> units.plan(c.scope(), unit, name, staged, c.reload(), false));
+            }
+
+            List<UnitOutcome> outcomes = new ArrayList<>();
+            for (String unit : c.units()) {
+                outcomes.add(units.activate(unit, name, staged, plans.get(unit)));
+            }
+            steps.reached(name, "activated");
+            UnitOutcome bad = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);
+            if (bad == null) {
+                return succeed(rec, dir, staged, outcomes);
+            }
+            return rollBack(rec, d, dir, staged, bad, outcomes);
+        }
+
+        /** Service scope: rewrite the drop-ins; host scope: re-merge /etc. @return whether the host changed */
+        private boolean attach(String bundle, Scope scope, StagedVersion target) {
+            if (scope == Scope.Host) {
+                SeenVersion hostView = new ViewReader(host).seen(1, bundle, target);
+                boolean current = target == null ? hostView.version() == null : hostView.sees(target.version());
+                return !current && refreshHostConfexts(bundle);
+            }
+            return writeDropIns(unitsOf(bundle));
+        }
+
+        private Set<String> unitsOf(String bundle) {
+            BundleRecord r = state.bundles().get(bundle);
+            return r == null ? Set.of() : new LinkedHashSet<>(r.units());
+        }
+
+        private boolean writeDropIns(Set<String> unitNames) {
+            boolean changed = false;
+            for (String unit : unitNames) {
+                List<DropIn.Attachment> attached = new ArrayList<>();
+                for (BundleRecord r : state.bundles().values()) {
+                    if (r.scope() == Scope.Service && r.units().contains(unit) && !versionsOf(r.name(), Scope.Service).isEmpty()) {
+                        attached.add(new DropIn.Attachment(r.name(), r.priority(), layout.serviceVersionsHostPath(r.name())));
+                    }
+                }
+                changed |= dropIns.put(unit, DropIn.render(attached));
+            }
+            if (changed) {
+                sd.daemonReload();
+            }
+            return changed;
+        }
+
+        /** systemd-confext refresh, forced where the host supports it (262 may skip a refresh it thinks unchanged). */
+        private boolean refreshHostConfexts(String bundle) {
+            HostCommands cmd = new HostCommands(hostPid);
+            List<String> argv = new ArrayList<>(List.of("systemd-confext", "refresh"));
+            if (facts.getSystemdVersion() >= ActivationPlanner.REFRESH_ON_RELOAD_SINCE) {
+                argv.add("--always-refresh=yes");
+            }
+            cmd.runOk(jobTimeout, argv.toArray(String[]::new));
+            return true;
+        }
+
+        private BundleState succeed(BundleRecord rec, VersionsDirectory dir, StagedVersion staged, List<UnitOutcome> outcomes) {
+            List<String> kept = VersionRetention.keep(rec.goodVersions(), staged.version());
+            for (String v : VersionRetention.drop(dir.versions(), kept)) {
+                HostFiles.deleteTree(dir.entry(v)); // older than the kept ones: never what a unit sees
+            }
+            boolean allProven = outcomes.stream().allMatch(o -> "Proven".equals(o.reason()));
+            UnitOutcome notProven = outcomes.stream().filter(o -> !"Proven".equals(o.reason())).findFirst().orElse(null);
+            // not proven but not failed: the unit is stopped, or spec.reload None leaves the restart to someone else
+            BundlePhase phase = allProven ? BundlePhase.Active : BundlePhase.Pending;
+            String reason = allProven ? "Proven" : notProven.reason();
+            String message = String.join("; ", outcomes.stream().map(UnitOutcome::message).toList());
+            String active = outcomes.stream().map(UnitOutcome::seesVersion).filter(java.util.Objects::nonNull)
+                    .findFirst().orElse(null);
+            BundleRecord.Outcome o = outcome(rec.outcome(), phase, reason, message, active, outcomes);
+            BundleRecord done = (allProven ? rec.withGoodVersions(kept) : rec).withOutcome(o);
+            save(done, "proven");
+            return toState(done, o);
+        }
+
+        private BundleState rollBack(BundleRecord rec, DesiredBundleContent d, VersionsDirectory dir, StagedVersion failed,
+                                     UnitOutcome bad, List<UnitOutcome> forward) {
+            String name = rec.name();
+            save(rec.withStep(BundleStep.ROLLING_BACK, failed.version()), "rolling-back");
+            quarantine(dir, failed.version(), bad.reason());
+            List<String> remaining = dir.versions();
+            StagedVersion previous = remaining.isEmpty() ? null
+                    : OnDiskVersion.load(dir.entry(remaining.get(0)), name, remaining.get(0));
+            attach(name, rec.scope(), previous);
+            List<UnitOutcome> back = new ArrayList<>();
+            for (String unit : rec.units()) {
+                Activation a = backAction(rec.scope(), unit, units.plan(rec.scope(), unit, name, previous, rec.reload(),
+                        previous == null), forward);
+                UnitOutcome o = units.activate(unit, name, previous, a);
+                if (!o.ok() && a.action() == Activation.Action.RELOAD) {
+                    o = units.activate(unit, name, previous, new Activation(Activation.Action.RESTART, "Restart",
+                            "restart " + unit + " after the reload back failed"));
+                }
+                back.add(o);
+            }
+            boolean backOk = back.stream().allMatch(UnitOutcome::ok);
+            String where = previous == null ? "the bundle was taken off, units see the host's own /etc"
+                    : "rolled back to " + previous.version();
+            String message = bad.unit() + ": " + bad.message() + "; version " + failed.version() + " quarantined; "
+                    + where + ": " + String.join("; ", back.stream().map(UnitOutcome::message).toList());
+            BundleRecord.Outcome o = outcome(rec.outcome(), backOk ? BundlePhase.RolledBack : BundlePhase.Failed,
+                    backOk ? bad.reason() : "RollbackFailed", message,
+                    previous == null ? null : previous.version(), back);
+            BundleRecord done = rec.withFailure(failed.version(), d.digest()).withOutcome(o);
+            save(done, "rolled-back");
+            return toState(done, o);
+        }
+
+        /**
+         * The way back acts where the way forward acted: a unit that a failed restart left stopped is started again,
+         * and a host-scope unit that re-read the bad /etc re-reads the restored one.
+         */
+        private Activation backAction(Scope scope, String unit, Activation planned, List<UnitOutcome> forward) {
+            Activation.Action did = forward.stream().filter(f -> f.unit().equals(unit)).map(UnitOutcome::action)
+                    .findFirst().orElse(Activation.Action.NONE);
+            boolean acted = did == Activation.Action.RELOAD || did == Activation.Action.RESTART;
+            if (planned.action() == Activation.Action.FAIL) {
+                return new Activation(Activation.Action.RESTART, "Restart", "restart " + unit + " to go back");
+            }
+            if (planned.action() != Activation.Action.NONE || !acted) {
+                return planned;
+            }
+            if (!units.isActive(unit)) {
+                return new Activation(Activation.Action.RESTART, "Restart", "start " + unit + " again with the previous version");
+            }
+            if (scope == Scope.Host) {
+                return new Activation(did, did.name(), did.name().toLowerCase() + " " + unit + " to re-read the restored /etc");
+            }
+            return planned;
+        }
+
+        private void quarantine(VersionsDirectory dir, String version, String why) {
+            Path entry = dir.entry(version);
+            if (!Files.exists(entry)) {
+                return;
+            }
+            Path target = layout.quarantine().resolve(entry.getFileName() + "." + why + "." + Instant.now().toEpochMilli());
+            HostFiles.renameAtomically(entry, target);
+        }
+
+        // ---------------------------------------------------------------- remove
+
+        private BundleState remove(BundleRecord rec) {
+            String name = rec.name();
+            save(rec.withStep(BundleStep.REMOVING, null), "removing");
+            VersionsDirectory dir = versionsOf(name, rec.scope());
+            // take the versions out of systemd's sight first (one rename), then re-point drop-ins / re-merge
+            Path gone = layout.staging().resolve(name + ".removed." + UUID.randomUUID());
+            if (Files.exists(dir.dir())) {
+                HostFiles.renameAtomically(dir.dir(), gone);
+            }
+            if (rec.scope() == Scope.Host) {
+                attach(name, Scope.Host, null);
+            } else {
+                writeDropIns(new LinkedHashSet<>(rec.units()));
+            }
+            List<UnitOutcome> outs = new ArrayList<>();
+            for (String unit : rec.units()) {
+                Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true);
+                outs.add(units.activate(unit, name, null, a));
+            }
+            HostFiles.deleteTree(gone);
+            boolean ok = outs.stream().allMatch(UnitOutcome::ok);
+            state = state.without(name);
+            store.save(state);
+            steps.reached(name, "removed");
+            BundleRecord.Outcome o = outcome(null, ok ? BundlePhase.Removed : BundlePhase.Failed,
+                    ok ? "Removed" : "RemovalNotProven",
+                    String.join("; ", outs.stream().map(UnitOutcome::message).toList()), null, outs);
+            return toState(rec, o);
+        }
+
+        // ---------------------------------------------------------------- status
+
+        private BundleState fail(DesiredBundleContent d, String reason, String message) {
+            BundleRecord rec = state.bundles().get(d.name());
+            List<UnitOutcome> seen = new ArrayList<>();
+            BundleRecord.Outcome o = outcome(rec == null ? null : rec.outcome(), BundlePhase.Failed, reason, message,
+                    rec == null || rec.outcome() == null ? null : rec.outcome().activeVersion(), seen);
+            if (rec != null) {
+                save(rec.withOutcome(o), "failed");
+            }
+            return state(d.name(), d, BundlePhase.Failed, reason, message, o.activeVersion(), List.of());
+        }
+
+        private BundleRecord.Outcome outcome(BundleRecord.Outcome previous, BundlePhase phase, String reason, String message,
+                                             String active, List<UnitOutcome> outs) {
+            String since = previous != null && previous.phase() == phase && java.util.Objects.equals(previous.reason(), reason)
+                    ? previous.since() : Instant.now().toString();
+            return new BundleRecord.Outcome(phase, reason, message, since, active,
+                    outs.stream().map(u -> new BundleRecord.UnitView(u.unit(), u.seesVersion(), u.mainPid())).toList());
+        }
+
+        private BundleState toState(BundleRecord rec, BundleRecord.Outcome o) {
+            BundleState s = new BundleState();
+            s.setName(rec.name());
+            s.setRevision(rec.revision());
+            s.setDigest(rec.digest());
+            s.setDesiredVersion(rec.desiredVersion());
+            s.setActiveVersion(o.activeVersion());
+            s.setPhase(o.phase());
+            s.setReason(o.reason());
+            s.setMessage(o.message());
+            s.setSince(o.since());
+            s.setUnits(o.units().stream().map(u -> {
+                var us = new io.confext.api.v1alpha1.UnitState();
+                us.setUnit(u.unit());
+                us.setSeesVersion(u.seesVersion());
+                us.setMainPid(u.mainPid() > 0 ? u.mainPid() : null);
+                return us;
+            }).toList());
+            return s;
+        }
+
+        private BundleState state(String name, DesiredBundleContent d, BundlePhase phase, String reason, String message,
+                                  String active, List<UnitOutcome> outs) {
+            BundleState s = new BundleState();
+            s.setName(name);
+            if (d != null) {
+                s.setRevision(d.revision());
+                s.setDigest(d.digest());
+                s.setDesiredVersion(d.content().version());
+            }
+            s.setActiveVersion(active);
+            s.setPhase(phase);
+            s.setReason(reason);
+            s.setMessage(message);
+            s.setSince(Instant.now().toString());
+            s.setUnits(List.of());
+            return s;
+        }
+    }
+}

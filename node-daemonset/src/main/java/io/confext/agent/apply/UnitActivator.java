@@ -1,0 +1,117 @@
+package io.confext.agent.apply;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.confext.agent.systemd.JobResult;
+import io.confext.agent.systemd.Systemd;
+import io.confext.agent.systemd.SystemdException;
+import io.confext.agent.systemd.UnitProperties;
+import io.confext.api.v1alpha1.ReloadMode;
+import io.confext.api.v1alpha1.Scope;
+
+/** Plans, runs and proves the activation of one unit: the I/O around {@link ActivationPlanner}. */
+final class UnitActivator {
+    private final Systemd systemd;
+    private final ViewReader views;
+    private final ActivationPlanner planner = new ActivationPlanner();
+    private final int systemdVersion;
+    private final Duration jobTimeout;
+    private final Duration proofTimeout;
+
+    UnitActivator(Systemd systemd, ViewReader views, int systemdVersion, Duration jobTimeout, Duration proofTimeout) {
+        this.systemd = systemd;
+        this.views = views;
+        this.systemdVersion = systemdVersion;
+        this.jobTimeout = jobTimeout;
+        this.proofTimeout = proofTimeout;
+    }
+
+    /** What the unit needs so that it ends up seeing {@code target} (null target = must not see the bundle). */
+    Activation plan(Scope scope, String unit, String bundle, StagedVersion target, ReloadMode mode, boolean detach) {
+        UnitProperties props = systemd.unit(unit);
+        SeenVersion seen = props.mainPid() > 0 ? views.seen(props.mainPid(), bundle, target) : SeenVersion.absent();
+        UnitChange change;
+        if (target == null) {
+            change = seen.version() == null ? UnitChange.UNCHANGED : UnitChange.DETACH;
+        } else if (seen.sees(target.version())) {
+            change = UnitChange.UNCHANGED;
+        } else {
+            change = seen.version() == null ? UnitChange.FIRST_ATTACH : UnitChange.NEW_VERSION;
+        }
+        if (detach && change == UnitChange.FIRST_ATTACH) {
+            change = UnitChange.DETACH;
+        }
+        return planner.plan(new ActivationPlanner.Input(scope, systemdVersion, props.active(),
+                props.refreshesExtensionsOnReload(), change, mode, unit));
+    }
+
+    boolean isActive(String unit) {
+        return systemd.unit(unit).active();
+    }
+
+    /** Runs the planned job and proves the result. */
+    UnitOutcome activate(String unit, String bundle, StagedVersion target, Activation activation) {
+        if (activation.action() == Activation.Action.RELOAD || activation.action() == Activation.Action.RESTART) {
+            JobResult job;
+            try {
+                job = activation.action() == Activation.Action.RELOAD
+                        ? systemd.reloadUnit(unit, jobTimeout) : systemd.restartUnit(unit, jobTimeout);
+            } catch (SystemdException e) {
+                return failed(unit, activation, e.getMessage());
+            }
+            if (!job.ok()) {
+                return failed(unit, activation, job.describe() + " (see journalctl -u " + unit + " on the node)");
+            }
+        }
+        return prove(unit, bundle, target, activation);
+    }
+
+    private UnitOutcome failed(String unit, Activation activation, String message) {
+        String reason = activation.action() == Activation.Action.RELOAD ? "ReloadFailed" : "RestartFailed";
+        return new UnitOutcome(unit, false, reason, message, null, 0, activation.action());
+    }
+
+    /**
+     * Polls until the unit is active and its main process sees {@code target} (or, with a null target, no longer
+     * sees the bundle). Polling, because a Type=simple start job ends at fork, before the mount namespace is ready.
+     */
+    UnitOutcome prove(String unit, String bundle, StagedVersion target, Activation activation) {
+        Instant deadline = Instant.now().plus(proofTimeout);
+        String last = "";
+        while (true) {
+            UnitProperties props = systemd.unit(unit);
+            if (!props.active()) {
+                if (activation.action() == Activation.Action.NONE) {
+                    return new UnitOutcome(unit, true, activation.reason(), activation.message(), null, 0, activation.action());
+                }
+                last = unit + " is " + props.activeState() + "/" + props.subState();
+            } else if (props.mainPid() <= 0) {
+                last = unit + " has no main process to check (Type=" + props.type() + ")";
+            } else {
+                SeenVersion seen = views.seen(props.mainPid(), bundle, target);
+                boolean ok = target == null ? seen.version() == null : seen.sees(target.version());
+                if (ok || activation.action() == Activation.Action.NONE) {
+                    String msg = target == null
+                            ? unit + " (pid " + props.mainPid() + ") sees the host's own /etc without " + bundle
+                            : unit + " (pid " + props.mainPid() + ") " + seen.detail();
+                    // NONE was a decision (spec.reload: None), not a failure: report what the unit sees
+                    return new UnitOutcome(unit, true, ok ? "Proven" : activation.reason(),
+                            ok ? msg : activation.message() + "; " + msg, seen.version(), props.mainPid(), activation.action());
+                }
+                last = unit + " (pid " + props.mainPid() + ") " + seen.detail()
+                        + (target == null ? "" : ", not " + target.version());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return new UnitOutcome(unit, false, "ProofFailed", "after the " + activation.action().name().toLowerCase()
+                        + ": " + last, null, props.mainPid(), activation.action());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new UnitOutcome(unit, false, "ProofFailed", "interrupted", null, 0, activation.action());
+            }
+        }
+    }
+}

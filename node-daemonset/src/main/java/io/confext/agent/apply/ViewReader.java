@@ -1,0 +1,48 @@
+package io.confext.agent.apply;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.OsRelease;
+
+/**
+ * Reads /etc as a given host process sees it: {@code /proc/<hostpid>/root/proc/<pid>/root/etc/...}, i.e. through
+ * the host's PID namespace into that process's mount namespace. This is the proof: what the main process of a unit
+ * really sees, not what the agent wrote.
+ */
+public final class ViewReader {
+    private final HostFiles host;
+
+    public ViewReader(HostFiles host) {
+        this.host = host;
+    }
+
+    /** The root of what process {@code pid} (a PID in the host's namespace; 1 = the host itself) sees. */
+    public Path rootOf(long pid) {
+        return host.resolve("/proc/" + pid + "/root");
+    }
+
+    public SeenVersion seen(long pid, String bundle, StagedVersion expected) {
+        Path root = rootOf(pid);
+        Optional<String> release = HostFiles.readString(root.resolve(ExtensionRelease.path(bundle)));
+        if (release.isEmpty()) {
+            return SeenVersion.absent();
+        }
+        String version = OsRelease.parse(release.get()).get(ExtensionRelease.VERSION_KEY).orElse("?");
+        if (expected == null || !expected.version().equals(version)) {
+            return new SeenVersion(version, true, "sees " + version);
+        }
+        if (!release.get().equals(expected.extensionRelease())) {
+            return new SeenVersion(version, false, "extension-release differs from the staged one");
+        }
+        for (Map.Entry<String, String> f : expected.expectedFiles().entrySet()) {
+            Optional<String> content = HostFiles.readString(root.resolve("etc").resolve(f.getKey()));
+            if (content.isEmpty() || !content.get().equals(f.getValue())) {
+                return new SeenVersion(version, false, "/etc/" + f.getKey() + (content.isEmpty() ? " is missing" : " differs"));
+            }
+        }
+        return new SeenVersion(version, true, "sees " + version + " with all " + expected.expectedFiles().size() + " files");
+    }
+}
