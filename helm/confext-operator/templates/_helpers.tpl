@@ -115,22 +115,11 @@ spec:
         runAsUser: 0
         readOnlyRootFilesystem: true
       env:
-        # The one ConfextNode this agent watches is named after its node.
+        # The one ConfextNode this agent watches is named after its node (confext.agent.node-name).
         - name: NODE_NAME
           valueFrom:
             fieldRef:
               fieldPath: spec.nodeName
-        - name: CONFEXT_AGENT_NODE_NAME
-          valueFrom:
-            fieldRef:
-              fieldPath: spec.nodeName
-        # Revisions and trust Secrets live in the operator's namespace.
-        - name: CONFEXT_AGENT_NAMESPACE
-          valueFrom:
-            fieldRef:
-              fieldPath: metadata.namespace
-        - name: CONFEXT_AGENT_HOST_PID
-          value: "1"
         - name: QUARKUS_LOG_LEVEL
           value: {{ .Values.agent.logLevel | quote }}
         {{- with .Values.agent.extraEnv }}

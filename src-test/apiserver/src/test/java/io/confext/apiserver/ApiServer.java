@@ -1,0 +1,23 @@
+package io.confext.apiserver;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/** A running real API server: an admin client (system:masters), its kubeconfig, and token clients. */
+record ApiServer(KubernetesClient admin, String kubeConfigYaml) {
+
+    /** A client that authenticates with a bearer token only (a service account's, say). */
+    KubernetesClient withToken(String token) {
+        Config adminConfig = admin.getConfiguration();
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(adminConfig.getMasterUrl())
+                .withCaCertFile(adminConfig.getCaCertFile())
+                .withCaCertData(adminConfig.getCaCertData())
+                .withOauthToken(token)
+                .withRequestRetryBackoffLimit(0)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+}

@@ -1,0 +1,25 @@
+package io.confext.apiserver;
+
+import java.util.function.Supplier;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** The API server's answer to a write that should be refused: the HTTP code and the whole message. */
+record Refusal(int code, String message) {
+
+    /**
+     * Runs the write; returns the refusal, or throws an AssertionError naming the object when the
+     * server accepted it (after the caller's cleanup ran).
+     */
+    static Refusal of(String what, Supplier<? extends HasMetadata> write, Runnable cleanupIfAccepted) {
+        try {
+            write.get();
+        } catch (KubernetesClientException e) {
+            String status = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : "";
+            return new Refusal(e.getCode(), e.getMessage() + "\n" + status);
+        }
+        cleanupIfAccepted.run();
+        throw new AssertionError(what + " was accepted by the API server, but must be refused");
+    }
+}
