@@ -17,7 +17,7 @@ public class BundleSource {
     private ImageSource image;
 
     @Size(min = 1, max = 64)
-    @ValidationRule(value = "self.map(f, size(f.content)).sum() <= 262144",
+    @ValidationRule(value = "self.map(f, has(f.content) ? size(f.content) : 0).sum() <= 262144",
             message = "spec.source.files: inline content must total at most 262144 characters (256 KiB); use an image source for more")
     @ValidationRule(value = "self.all(f, self.exists_one(g, g.path == f.path))",
             message = "spec.source.files: each path may appear only once")
