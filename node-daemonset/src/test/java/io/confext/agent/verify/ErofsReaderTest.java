@@ -1,0 +1,108 @@
+package io.confext.agent.verify;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The user-space EROFS reader against trees written by mkfs.erofs. */
+class ErofsReaderTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void tools() {
+        TestImages.assumeTools("mkfs.erofs");
+    }
+
+    private Map<String, TreeEntry> walk(Path image) throws Exception {
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            return new ErofsReader(ch, 0, ch.size()).walk(1000).stream().collect(Collectors.toMap(TreeEntry::path, Function.identity()));
+        }
+    }
+
+    @Test
+    void listsTypesModesSizesAndLinkTargetsAsMkfsWroteThem() throws Exception {
+        Path tree = TestImages.tree(dir, "demo", "ID=_any\n", "etc/demo.conf", "value=1\n", "etc/sub/deeper/x.conf", "x");
+        String big = "0123456789abcdef".repeat(1000);
+        Files.writeString(tree.resolve("etc/big.conf"), big);
+        Files.createSymbolicLink(tree.resolve("etc/link"), Path.of("sub/deeper/x.conf"));
+        Files.setPosixFilePermissions(tree.resolve("etc/demo.conf"), PosixFilePermissions.fromString("rw-r-----"));
+        for (int i = 0; i < 300; i++) {
+            Files.writeString(tree.resolve("etc/sub/many-" + i + ".conf"), "n=" + i);
+        }
+        Path image = dir.resolve("demo.raw");
+        TestImages.mkfsErofs(tree, image);
+
+        Map<String, TreeEntry> entries = walk(image);
+
+        assertThat(entries).containsKeys("etc", "etc/demo.conf", "etc/sub/deeper/x.conf", "etc/big.conf", "etc/link",
+                "etc/extension-release.d/extension-release.demo", "etc/sub/many-299.conf");
+        try (var source = Files.walk(tree)) {
+            assertThat(entries.keySet()).as("same paths as the source tree").containsExactlyInAnyOrderElementsOf(
+                    source.filter(p -> !p.equals(tree)).map(p -> tree.relativize(p).toString()).toList());
+        }
+        assertThat(entries.get("etc/demo.conf").mode()).isEqualTo(TreeEntry.S_IFREG | 0640);
+        assertThat(entries.get("etc/big.conf").size()).isEqualTo(big.length());
+        assertThat(entries.get("etc/link").symlinkTarget()).isEqualTo("sub/deeper/x.conf");
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            ErofsReader r = new ErofsReader(ch, 0, ch.size());
+            assertThat(new String(r.readFile(entries.get("etc/big.conf"), 1 << 20), StandardCharsets.UTF_8)).isEqualTo(big);
+            assertThat(new String(r.readFile(entries.get("etc/sub/many-7.conf"), 100), StandardCharsets.UTF_8)).isEqualTo("n=7");
+        }
+    }
+
+    @Test
+    void readsExtendedInodes() throws Exception {
+        Path tree = TestImages.tree(dir, "ext", "ID=_any\n", "etc/a.conf", "a");
+        Path image = dir.resolve("ext.raw");
+        Cmd.run("mkfs.erofs", "-E", "force-inode-extended", image.toString(), tree.toString());
+
+        Map<String, TreeEntry> entries = walk(image);
+
+        assertThat(entries.get("etc/a.conf").size()).isEqualTo(1);
+        assertThat(entries.get("etc/extension-release.d/extension-release.ext").isRegular()).isTrue();
+    }
+
+    @Test
+    void specialFilesKeepTheirTypeAndBits() throws Exception {
+        Path tree = TestImages.tree(dir, "bad", "ID=_any\n", "etc/suid", "x");
+        Files.setPosixFilePermissions(tree.resolve("etc/suid"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Cmd.run("chmod", "u+s", tree.resolve("etc/suid").toString());
+        Cmd.run("mknod", tree.resolve("etc/null").toString(), "c", "1", "3");
+        Cmd.run("mkfifo", tree.resolve("etc/fifo").toString());
+        Path image = dir.resolve("bad.raw");
+        TestImages.mkfsErofs(tree, image);
+
+        Map<String, TreeEntry> entries = walk(image);
+
+        assertThat(entries.get("etc/suid").mode() & TreeEntry.S_ISUID).isNotZero();
+        assertThat(entries.get("etc/null").type()).isEqualTo(TreeEntry.S_IFCHR);
+        assertThat(entries.get("etc/fifo").type()).isEqualTo(TreeEntry.S_IFIFO);
+    }
+
+    @Test
+    void neverReadsOutsideTheGivenRange() throws Exception {
+        Path tree = TestImages.tree(dir, "r", "ID=_any\n", "etc/a.conf", "a");
+        Path image = dir.resolve("r.raw");
+        TestImages.mkfsErofs(tree, image);
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ErofsReader(ch, 0, 1024).walk(10))
+                    .isInstanceOf(ImageFormatException.class).hasMessageContaining("outside");
+            List<TreeEntry> all = new ErofsReader(new ReadLimitChannel(FileChannel.open(image), ch.size()), 0, ch.size()).walk(10);
+            assertThat(all).isNotEmpty();
+        }
+    }
+}
