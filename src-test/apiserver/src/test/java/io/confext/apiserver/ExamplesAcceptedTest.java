@@ -21,9 +21,9 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * Every file in {@code examples/} is accepted by the real API server: a dry-run create (all
- * validation and admission, nothing stored) and then server-side apply, as
- * {@code kubectl apply --server-side -f examples/...} does; the objects are then readable.
+ * Every file in {@code examples/} and every case in {@code good-input/} is accepted by the real API
+ * server: a dry-run create (all validation and admission, nothing stored) and then server-side
+ * apply, as {@code kubectl apply --server-side -f ...} does; the objects are then readable.
  */
 @ExtendWith(RealApiServerExtension.class)
 class ExamplesAcceptedTest {
@@ -37,8 +37,19 @@ class ExamplesAcceptedTest {
     Stream<DynamicTest> everyExampleIsAccepted(ApiServer server) {
         List<Path> examples = RepoFiles.fromBuild().examples();
         assumeFalse(examples.isEmpty(), "no examples/ yet");
-        KubernetesClient client = server.admin();
-        return examples.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+        return acceptedAtCreateAndApply(server.admin(), examples);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyGoodInputIsAccepted(ApiServer server) {
+        Path dir = RepoFiles.fromBuild().root().resolve("src-test/apiserver/src/test/resources/good-input");
+        List<Path> cases = RepoFiles.yamlFiles(dir);
+        assumeFalse(cases.isEmpty(), "no good-input cases in " + dir + " yet");
+        return acceptedAtCreateAndApply(server.admin(), cases);
+    }
+
+    private static Stream<DynamicTest> acceptedAtCreateAndApply(KubernetesClient client, List<Path> files) {
+        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             List<HasMetadata> objects = load(client, file);
             assertThat(objects).as("objects in " + file.getFileName()).isNotEmpty();
             for (HasMetadata object : objects) {
