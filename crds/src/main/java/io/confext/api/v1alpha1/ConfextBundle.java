@@ -1,5 +1,6 @@
 package io.confext.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -28,4 +29,17 @@ public class ConfextBundle extends CustomResource<ConfextBundleSpec, ConfextBund
 
     public static final String GROUP = "confext.io";
     public static final String VERSION = "v1alpha1";
+
+    // Overridden only to give spec and status a description for `kubectl explain`.
+    @Override
+    @JsonPropertyDescription("Desired state: the configuration version, its source, the units it is for, and how it rolls out. Written by users.")
+    public ConfextBundleSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("Observed state of the rollout, written by the operator only.")
+    public ConfextBundleStatus getStatus() {
+        return super.getStatus();
+    }
 }

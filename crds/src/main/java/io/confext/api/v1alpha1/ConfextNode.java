@@ -1,5 +1,6 @@
 package io.confext.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -24,4 +25,16 @@ import io.fabric8.kubernetes.client.CustomResource;
 @AdditionalPrinterColumn(name = "SYSTEMD", jsonPath = ".status.host.systemdVersion", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class ConfextNode extends CustomResource<ConfextNodeSpec, ConfextNodeStatus> {
+    // Overridden only to give spec and status a description for `kubectl explain`.
+    @Override
+    @JsonPropertyDescription("The bundles this node should have, at frozen revisions. Written by the operator only.")
+    public ConfextNodeSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("What this node really has, written by this node's agent only.")
+    public ConfextNodeStatus getStatus() {
+        return super.getStatus();
+    }
 }
