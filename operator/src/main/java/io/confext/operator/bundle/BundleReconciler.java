@@ -1,0 +1,344 @@
+package io.confext.operator.bundle;
+
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.ConfextBundle;
+import io.confext.api.v1alpha1.ConfextBundleStatus;
+import io.confext.api.v1alpha1.ConfextNode;
+import io.confext.operator.OperatorSettings;
+import io.confext.operator.node.NodeEntryWriter;
+import io.confext.operator.node.NodeViews;
+import io.confext.operator.revision.RevisionResolver;
+import io.confext.operator.revision.RevisionStore;
+import io.confext.operator.revision.StoredRevision;
+import io.confext.operator.revision.UnresolvableBundleException;
+import io.confext.operator.rollout.NodeDecision;
+import io.confext.operator.rollout.NodeView;
+import io.confext.operator.rollout.RevisionTarget;
+import io.confext.operator.rollout.RolloutInput;
+import io.confext.operator.rollout.RolloutPlan;
+import io.confext.operator.rollout.RolloutPlanner;
+import io.confext.operator.rollout.RolloutPolicy;
+import io.confext.operator.rollout.RolloutState;
+import io.confext.operator.status.BundleConditions;
+import io.confext.operator.status.StatusAggregator;
+import io.confext.operator.status.StatusInput;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Rolls one ConfextBundle out over the fleet. Thin: it reads the bundle, its revisions and the
+ * nodes from the API and the informer caches, asks the pure {@link RolloutPlanner} what each node
+ * should run, writes the changed node entries, and asks the pure {@link StatusAggregator} for the
+ * status. Rate-limited to one reconcile per second per bundle, so node events are batched and the
+ * status is written at most once a second.
+ */
+@ControllerConfiguration(name = BundleReconciler.NAME)
+@RateLimited(maxReconciliations = 1, within = 1)
+public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<ConfextBundle> {
+    public static final String NAME = "confextbundle";
+    private static final Logger LOG = Logger.getLogger(BundleReconciler.class);
+
+    private final OperatorSettings settings;
+    private final Clock clock;
+    private final RolloutMetrics metrics;
+    private final RolloutPlanner planner = new RolloutPlanner();
+    private final StatusAggregator aggregator = new StatusAggregator();
+    private InformerEventSource<ConfextNode, ConfextBundle> confextNodes;
+    private InformerEventSource<Node, ConfextBundle> nodes;
+
+    @Inject
+    public BundleReconciler(OperatorSettings settings, Clock clock, MeterRegistry registry) {
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = new RolloutMetrics(registry);
+    }
+
+    @Override
+    public List<EventSource<?, ConfextBundle>> prepareEventSources(EventSourceContext<ConfextBundle> context) {
+        // Any node change can concern any bundle (labels, agent readiness, a new node): map to all bundles.
+        // The per-bundle rate limit coalesces the resulting events.
+        SecondaryToPrimaryMapper<ConfextNode> cxnToBundles = r -> allBundles(context);
+        SecondaryToPrimaryMapper<Node> nodeToBundles = r -> allBundles(context);
+        confextNodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfextNode.class, ConfextBundle.class)
+                .withName("confextnodes").withSecondaryToPrimaryMapper(cxnToBundles).build(), context);
+        nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ConfextBundle.class)
+                .withName("nodes").withSecondaryToPrimaryMapper(nodeToBundles)
+                // a Node's status changes every few seconds (heartbeats); only label changes matter here
+                .withOnUpdateFilter((n, old) -> !Objects.equals(n.getMetadata().getLabels(), old.getMetadata().getLabels()))
+                .build(), context);
+        return List.of(confextNodes, nodes);
+    }
+
+    private static Set<ResourceID> allBundles(EventSourceContext<ConfextBundle> context) {
+        return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    @Override
+    public UpdateControl<ConfextBundle> reconcile(ConfextBundle bundle, Context<ConfextBundle> context) {
+        KubernetesClient client = context.getClient();
+        String name = bundle.getMetadata().getName();
+        long generation = bundle.getMetadata().getGeneration() == null ? 0 : bundle.getMetadata().getGeneration();
+        ConfextBundleStatus previous = bundle.getStatus();
+        Instant now = clock.instant();
+        BundleEvents events = new BundleEvents(client, settings.eventsNamespace(), clock);
+        RevisionStore store = new RevisionStore(client, settings.namespace());
+
+        StoredRevision target;
+        RolloutPolicy policy;
+        try {
+            policy = PolicyMapper.of(bundle.getSpec());
+            target = currentTarget(bundle, previous, generation, client, store);
+        } catch (UnresolvableBundleException | IllegalArgumentException e) {
+            String reason = e instanceof UnresolvableBundleException u ? u.reason() : "InvalidSpec";
+            return invalid(bundle, events, reason, e.getMessage(), generation, now);
+        }
+        StoredRevision stable = previous == null ? null : store.find(previous.getCurrentRevision()).orElse(null);
+        RevisionTarget stableTarget = stable == null ? null : stable.target();
+        boolean rollingBack = StatusAggregator.recordsRollbackFrom(previous, target.target());
+
+        Map<String, Node> nodeByName = new HashMap<>();
+        nodes.list().forEach(n -> nodeByName.put(n.getMetadata().getName(), n));
+        Map<String, ConfextNode> cxnByName = new HashMap<>();
+        List<NodeView> views = new ArrayList<>();
+        Map<String, BundleState> observed = new HashMap<>();
+        for (ConfextNode cxn : confextNodes.list().toList()) {
+            cxnByName.put(cxn.getMetadata().getName(), cxn);
+            NodeView v = NodeViews.of(name, bundle.getSpec().getNodeSelector(), cxn, nodeByName.get(cxn.getMetadata().getName()));
+            // a node with neither an entry nor a match has nothing to do with this bundle
+            if (v.matches() || v.desired() != null) {
+                views.add(v);
+            }
+            BundleState st = NodeViews.statusEntry(cxn, name);
+            if (st != null) {
+                observed.put(cxn.getMetadata().getName(), st);
+            }
+        }
+
+        RolloutPlan plan = planner.plan(new RolloutInput(name, policy, target.target(), stableTarget, rollingBack,
+                progressSince(target, previous), views, now));
+
+        NodeEntryWriter writer = new NodeEntryWriter(client, settings.namespace());
+        for (NodeDecision d : plan.changes()) {
+            writer.write(cxnByName.get(d.name()), name, d.desired());
+        }
+        recordEvents(bundle, previous, plan, target.target(), events);
+        metrics.record(name, phaseCounts(observed.values()));
+
+        Set<String> inUse = new HashSet<>();
+        inUse.add(target.target().name());
+        if (stableTarget != null) {
+            inUse.add(stableTarget.name());
+        }
+        views.forEach(v -> {
+            if (v.desired() != null) {
+                inUse.add(v.desired().revision().name());
+            }
+        });
+        store.prune(name, inUse);
+
+        ConfextBundleStatus status = aggregator.aggregate(new StatusInput(generation, target.target(), stableTarget, plan,
+                policy.paused(), previous, now));
+        UpdateControl<ConfextBundle> control = sameStatus(previous, status) ? UpdateControl.noUpdate() : patchStatus(bundle, status);
+        plan.recheckAt().ifPresent(at -> control.rescheduleAfter(Math.max(1000, Duration.between(now, at).toMillis())));
+        return control;
+    }
+
+    /** The revision to roll out: frozen once per generation, so ConfigMap/Secret edits alone never change a running wave. */
+    private StoredRevision currentTarget(ConfextBundle bundle, ConfextBundleStatus previous, long generation,
+                                         KubernetesClient client, RevisionStore store) {
+        if (previous != null && previous.getTargetRevision() != null && previous.getObservedGeneration() != null
+                && previous.getObservedGeneration() == generation) {
+            var known = store.find(previous.getTargetRevision());
+            if (known.isPresent()) {
+                return known.get();
+            }
+        }
+        return store.ensure(bundle, new RevisionResolver(client).resolve(bundle.getSpec()));
+    }
+
+    /** Progress is measured from the target's creation or from the moment the rollout was last resumed. */
+    private static Instant progressSince(StoredRevision target, ConfextBundleStatus previous) {
+        Instant since = target.createdAt();
+        Condition paused = previous == null || previous.getConditions() == null ? null : previous.getConditions().stream()
+                .filter(c -> BundleConditions.PAUSED.equals(c.getType()) && "False".equals(c.getStatus())).findFirst().orElse(null);
+        if (paused != null && paused.getLastTransitionTime() != null) {
+            Instant resumed = Instant.parse(paused.getLastTransitionTime());
+            since = resumed.isAfter(since) ? resumed : since;
+        }
+        return since;
+    }
+
+    private void recordEvents(ConfextBundle bundle, ConfextBundleStatus previous, RolloutPlan plan, RevisionTarget target,
+                              BundleEvents events) {
+        if (!plan.newlyAssigned().isEmpty()) {
+            List<String> names = plan.newlyAssigned();
+            events.normal(bundle, BundleEvents.WAVE_STARTED, "version %s: %d node(s) started: %s%s".formatted(target.version(),
+                    names.size(), String.join(", ", names.subList(0, Math.min(5, names.size()))), names.size() > 5 ? ", ..." : ""));
+        }
+        Set<String> known = previous == null || previous.getFailures() == null || !target.name().equals(previous.getTargetRevision())
+                ? Set.of() : previous.getFailures().stream().map(f -> f.getNode()).collect(Collectors.toSet());
+        plan.failures().stream().limit(StatusAggregator.MAX_FAILURES).filter(f -> !known.contains(f.node())).forEach(f ->
+                events.warning(bundle, BundleEvents.NODE_FAILED, "node %s failed version %s: %s %s".formatted(
+                        f.node(), target.version(), f.reason(), f.message() == null ? "" : f.message())));
+        String prevProgress = reasonOf(previous, BundleConditions.PROGRESSING);
+        if (plan.state() == RolloutState.HALTED && !BundleConditions.REASON_HALTED.equals(prevProgress)) {
+            events.warning(bundle, BundleEvents.HALTED, "rollout of %s halted after %d failure(s)".formatted(target.version(), plan.failed()));
+        }
+        if (plan.rollbackStarted()) {
+            events.warning(bundle, BundleEvents.ROLLBACK_STARTED, "version %s failed; moving every node back".formatted(target.version()));
+        }
+        boolean wasComplete = previous != null && target.name().equals(previous.getCurrentRevision());
+        if (plan.complete() && !wasComplete) {
+            events.normal(bundle, BundleEvents.COMPLETED, "version %s is on all %d targeted node(s)".formatted(target.version(), plan.targeted()));
+        }
+    }
+
+    private static String reasonOf(ConfextBundleStatus s, String type) {
+        if (s == null || s.getConditions() == null) {
+            return null;
+        }
+        return s.getConditions().stream().filter(c -> type.equals(c.getType())).map(Condition::getReason).findFirst().orElse(null);
+    }
+
+    private static Map<RolloutMetrics.Phase, Integer> phaseCounts(Iterable<BundleState> states) {
+        Map<RolloutMetrics.Phase, Integer> counts = new EnumMap<>(RolloutMetrics.Phase.class);
+        for (BundleState s : states) {
+            RolloutMetrics.Phase p = s.getPhase() == null ? RolloutMetrics.Phase.NONE : switch (s.getPhase()) {
+                case Pending -> RolloutMetrics.Phase.PENDING;
+                case Fetching -> RolloutMetrics.Phase.FETCHING;
+                case Verified -> RolloutMetrics.Phase.VERIFIED;
+                case Active -> RolloutMetrics.Phase.ACTIVE;
+                case Failed -> RolloutMetrics.Phase.FAILED;
+                case RolledBack -> RolloutMetrics.Phase.ROLLED_BACK;
+                case Removed -> RolloutMetrics.Phase.REMOVED;
+            };
+            counts.merge(p, 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private UpdateControl<ConfextBundle> invalid(ConfextBundle bundle, BundleEvents events, String reason, String message,
+                                                 long generation, Instant now) {
+        ConfextBundleStatus prev = bundle.getStatus();
+        ConfextBundleStatus s = prev == null ? new ConfextBundleStatus() : Serialization.clone(prev);
+        boolean already = prev != null && Objects.equals(prev.getObservedGeneration(), generation) && reason.equals(reasonOf(prev, BundleConditions.DEGRADED));
+        s.setObservedGeneration(generation);
+        s.setConditions(replace(s.getConditions(), new ConditionBuilder().withType(BundleConditions.DEGRADED).withStatus("True")
+                .withReason(reason).withMessage(message).withObservedGeneration(generation).withLastTransitionTime(now.toString()).build()));
+        if (already) {
+            return UpdateControl.noUpdate();
+        }
+        events.warning(bundle, BundleEvents.INVALID, message);
+        return patchStatus(bundle, s);
+    }
+
+    private static List<Condition> replace(List<Condition> conditions, Condition c) {
+        List<Condition> out = new ArrayList<>(conditions == null ? List.of() : conditions);
+        out.removeIf(x -> c.getType().equals(x.getType()));
+        out.add(c);
+        return out;
+    }
+
+    private static boolean sameStatus(ConfextBundleStatus a, ConfextBundleStatus b) {
+        return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
+    }
+
+    private static UpdateControl<ConfextBundle> patchStatus(ConfextBundle bundle, ConfextBundleStatus status) {
+        ConfextBundle copy = new ConfextBundle();
+        copy.setMetadata(bundle.getMetadata());
+        copy.setStatus(status);
+        return UpdateControl.patchStatus(copy);
+    }
+
+    /**
+     * Deletion: take the bundle off every node, then hold the finalizer until every agent reports it
+     * removed (or dropped the entry), or until the deletion timeout; then name the silent nodes.
+     */
+    @Override
+    public DeleteControl cleanup(ConfextBundle bundle, Context<ConfextBundle> context) {
+        String name = bundle.getMetadata().getName();
+        NodeEntryWriter writer = new NodeEntryWriter(context.getClient(), settings.namespace());
+        List<String> waiting = new ArrayList<>();
+        for (ConfextNode cxn : confextNodes.list().toList()) {
+            if (NodeViews.desiredEntry(cxn, name) != null) {
+                writer.write(cxn, name, null);
+            }
+            BundleState st = NodeViews.statusEntry(cxn, name);
+            if (st != null && st.getPhase() != BundlePhase.Removed) {
+                waiting.add(cxn.getMetadata().getName());
+            }
+        }
+        if (waiting.isEmpty()) {
+            metrics.forget(name);
+            return DeleteControl.defaultDelete();
+        }
+        waiting.sort(String::compareTo);
+        String names = String.join(", ", waiting.subList(0, Math.min(10, waiting.size())))
+                + (waiting.size() > 10 ? " and " + (waiting.size() - 10) + " more" : "");
+        Instant deletedAt = Instant.parse(bundle.getMetadata().getDeletionTimestamp());
+        Instant now = clock.instant();
+        BundleEvents events = new BundleEvents(context.getClient(), settings.eventsNamespace(), clock);
+        if (!now.isBefore(deletedAt.plus(settings.deletionTimeout()))) {
+            events.warning(bundle, BundleEvents.DELETION_TIMED_OUT, "released after %ss; %d node(s) did not report removal: %s"
+                    .formatted(settings.deletionTimeout().toSeconds(), waiting.size(), names));
+            metrics.forget(name);
+            return DeleteControl.defaultDelete();
+        }
+        String message = "waiting for %d node(s) to report removal: %s".formatted(waiting.size(), names);
+        if (!message.equals(messageOf(bundle.getStatus(), BundleConditions.TERMINATING))) {
+            ConfextBundleStatus s = bundle.getStatus() == null ? new ConfextBundleStatus() : Serialization.clone(bundle.getStatus());
+            s.setConditions(replace(s.getConditions(), new ConditionBuilder().withType(BundleConditions.TERMINATING).withStatus("True")
+                    .withReason(BundleConditions.REASON_WAITING_FOR_NODES).withMessage(message)
+                    .withLastTransitionTime(now.toString()).build()));
+            try {
+                context.getClient().resources(ConfextBundle.class).withName(name).editStatus(b -> {
+                    b.setStatus(s);
+                    return b;
+                });
+            } catch (RuntimeException e) {
+                LOG.debugf("could not write the terminating condition of %s: %s", name, e.getMessage());
+            }
+        }
+        long left = Duration.between(now, deletedAt.plus(settings.deletionTimeout())).toMillis();
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(1000, Math.min(left + 1, 5000)));
+    }
+
+    private static String messageOf(ConfextBundleStatus s, String type) {
+        if (s == null || s.getConditions() == null) {
+            return null;
+        }
+        return s.getConditions().stream().filter(c -> type.equals(c.getType())).map(Condition::getMessage).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,29 @@
+package io.confext.operator.bundle;
+
+import io.confext.api.v1alpha1.ConfextBundleSpec;
+import io.confext.api.v1alpha1.FailurePolicy;
+import io.confext.operator.rollout.MaxUnavailable;
+import io.confext.operator.rollout.OnFailure;
+import io.confext.operator.rollout.RolloutPolicy;
+import io.fabric8.kubernetes.api.model.IntOrString;
+
+/** Maps {@code spec.rollout} onto the planner's policy, applying the API defaults. */
+final class PolicyMapper {
+    private PolicyMapper() {
+    }
+
+    static RolloutPolicy of(ConfextBundleSpec spec) {
+        var r = spec.getRollout();
+        if (r == null) {
+            return RolloutPolicy.defaults();
+        }
+        IntOrString max = r.getMaxUnavailable();
+        Object raw = max == null ? null : max.getIntVal() != null ? (Object) max.getIntVal() : max.getStrVal();
+        return new RolloutPolicy(MaxUnavailable.parse(raw),
+                r.getCanary() == null || r.getCanary().getCount() == null ? 0 : r.getCanary().getCount(),
+                r.getMinReadySeconds() == null ? 0 : r.getMinReadySeconds(),
+                r.getProgressDeadlineSeconds() == null ? 600 : r.getProgressDeadlineSeconds(),
+                Boolean.TRUE.equals(r.getPaused()),
+                r.getOnFailure() == FailurePolicy.Rollback ? OnFailure.ROLLBACK : OnFailure.HALT);
+    }
+}

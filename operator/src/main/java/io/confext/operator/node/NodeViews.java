@@ -1,0 +1,92 @@
+package io.confext.operator.node;
+
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.ConfextNode;
+import io.confext.api.v1alpha1.DesiredBundle;
+import io.confext.operator.rollout.Assignment;
+import io.confext.operator.rollout.NodePhase;
+import io.confext.operator.rollout.NodeView;
+import io.confext.operator.rollout.Observation;
+import io.confext.operator.rollout.RevisionTarget;
+import io.fabric8.kubernetes.api.model.Node;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+
+/** Maps the API objects of one node onto the planner's {@link NodeView} for one bundle. */
+public final class NodeViews {
+    private NodeViews() {
+    }
+
+    public static NodeView of(String bundle, Map<String, String> selector, ConfextNode cxn, Node node) {
+        boolean matches = node != null && matches(selector, node.getMetadata().getLabels());
+        return new NodeView(cxn.getMetadata().getName(), matches, agentReady(cxn), desired(cxn, bundle), observed(cxn, bundle));
+    }
+
+    public static boolean matches(Map<String, String> selector, Map<String, String> labels) {
+        if (selector == null || selector.isEmpty()) {
+            return true;
+        }
+        if (labels == null) {
+            return false;
+        }
+        return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+
+    public static boolean agentReady(ConfextNode cxn) {
+        var st = cxn.getStatus();
+        return st != null && st.getConditions() != null && st.getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    public static DesiredBundle desiredEntry(ConfextNode cxn, String bundle) {
+        if (cxn.getSpec() == null || cxn.getSpec().getBundles() == null) {
+            return null;
+        }
+        return cxn.getSpec().getBundles().stream().filter(b -> bundle.equals(b.getName())).findFirst().orElse(null);
+    }
+
+    public static BundleState statusEntry(ConfextNode cxn, String bundle) {
+        if (cxn.getStatus() == null || cxn.getStatus().getBundles() == null) {
+            return null;
+        }
+        return cxn.getStatus().getBundles().stream().filter(b -> bundle.equals(b.getName())).findFirst().orElse(null);
+    }
+
+    static Assignment desired(ConfextNode cxn, String bundle) {
+        DesiredBundle d = desiredEntry(cxn, bundle);
+        if (d == null || d.getRevision() == null || d.getRevision().getName() == null || d.getRevision().getDigest() == null) {
+            return null;
+        }
+        return new Assignment(new RevisionTarget(d.getRevision().getName(), d.getRevision().getDigest(),
+                d.getVersion() == null ? "" : d.getVersion()), Boolean.TRUE.equals(d.getRollback()));
+    }
+
+    static Observation observed(ConfextNode cxn, String bundle) {
+        BundleState s = statusEntry(cxn, bundle);
+        if (s == null || s.getPhase() == null) {
+            return null;
+        }
+        NodePhase phase = switch (s.getPhase()) {
+            case Pending -> NodePhase.PENDING;
+            case Fetching -> NodePhase.FETCHING;
+            case Verified -> NodePhase.VERIFIED;
+            case Active -> NodePhase.ACTIVE;
+            case Failed -> NodePhase.FAILED;
+            case RolledBack -> NodePhase.ROLLED_BACK;
+            case Removed -> NodePhase.REMOVED;
+        };
+        return new Observation(phase, s.getRevision(), s.getDigest(), parse(s.getSince()), s.getReason(), s.getMessage());
+    }
+
+    private static Instant parse(String ts) {
+        if (ts == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(ts);
+        } catch (DateTimeParseException e) {
+            return null; // an agent with a bad clock string: treat as unknown rather than fail the whole bundle
+        }
+    }
+}

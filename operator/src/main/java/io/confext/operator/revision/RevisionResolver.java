@@ -1,0 +1,121 @@
+package io.confext.operator.revision;
+
+import io.confext.api.revision.ResolvedFile;
+import io.confext.api.revision.ResolvedImage;
+import io.confext.api.revision.ResolvedSource;
+import io.confext.api.revision.ResolvedVerification;
+import io.confext.api.revision.RevisionContent;
+import io.confext.api.v1alpha1.BundleSource;
+import io.confext.api.v1alpha1.ConfextBundleSpec;
+import io.confext.api.v1alpha1.ImageSource;
+import io.confext.api.v1alpha1.TrustSource;
+import io.confext.api.v1alpha1.Verification;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Freezes a bundle spec into {@link RevisionContent}: inline files copied, a ConfigMap's keys
+ * turned into files, trusted certificates copied out of the Secret as PEM. After this the agent
+ * needs nothing else from the cluster, and later edits of the ConfigMap or Secret do not change a
+ * revision that exists.
+ */
+public final class RevisionResolver {
+    private final KubernetesClient client;
+
+    public RevisionResolver(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** @throws UnresolvableBundleException with a message a person can act on */
+    public RevisionContent resolve(ConfextBundleSpec spec) {
+        if (spec == null || spec.getVersion() == null) {
+            throw new UnresolvableBundleException("InvalidSpec", "spec.version is required");
+        }
+        ResolvedSource source = source(spec.getSource());
+        ResolvedVerification verification = source.image() == null ? null : verification(spec.getVerification());
+        return new RevisionContent(spec.getVersion(), spec.getScope(), spec.getUnits(), source, verification,
+                spec.getReload(), spec.getPriority() == null ? 0 : spec.getPriority());
+    }
+
+    private ResolvedSource source(BundleSource s) {
+        if (s == null) {
+            throw new UnresolvableBundleException("InvalidSpec", "spec.source is required: one of image, files, configMapRef");
+        }
+        int given = (s.getImage() != null ? 1 : 0) + (s.getFiles() != null ? 1 : 0) + (s.getConfigMapRef() != null ? 1 : 0);
+        if (given != 1) {
+            throw new UnresolvableBundleException("InvalidSpec", "spec.source needs exactly one of image, files, configMapRef (found " + given + ")");
+        }
+        if (s.getImage() != null) {
+            ImageSource i = s.getImage();
+            return ResolvedSource.ofImage(new ResolvedImage(i.getUrl(), i.getSha256(),
+                    Boolean.TRUE.equals(i.getAllowInsecureHttp()), i.getSizeLimitBytes()));
+        }
+        if (s.getFiles() != null) {
+            List<ResolvedFile> files = new ArrayList<>();
+            s.getFiles().forEach(f -> files.add(new ResolvedFile(f.getPath(), f.getContent() == null ? "" : f.getContent(), f.getMode())));
+            return ResolvedSource.ofFiles(files);
+        }
+        String ns = s.getConfigMapRef().getNamespace();
+        String name = s.getConfigMapRef().getName();
+        if (ns == null || name == null) {
+            throw new UnresolvableBundleException("InvalidSpec", "spec.source.configMapRef needs name and namespace");
+        }
+        ConfigMap cm = client.configMaps().inNamespace(ns).withName(name).get();
+        if (cm == null) {
+            throw new UnresolvableBundleException("ConfigMapNotFound", "ConfigMap " + ns + "/" + name + " named in spec.source.configMapRef does not exist");
+        }
+        if (cm.getBinaryData() != null && !cm.getBinaryData().isEmpty()) {
+            throw new UnresolvableBundleException("InvalidConfigMap", "ConfigMap " + ns + "/" + name
+                    + " has binaryData; only text keys become files (use an image source for binary content)");
+        }
+        // Each key is a file directly under /etc (ConfigMap keys cannot hold '/'); sorted for a stable digest.
+        List<ResolvedFile> files = new ArrayList<>();
+        new TreeMap<>(cm.getData() == null ? Map.<String, String>of() : cm.getData())
+                .forEach((k, v) -> files.add(new ResolvedFile(k, v, null)));
+        if (files.isEmpty()) {
+            throw new UnresolvableBundleException("InvalidConfigMap", "ConfigMap " + ns + "/" + name + " has no data keys");
+        }
+        return ResolvedSource.ofFiles(files);
+    }
+
+    private ResolvedVerification verification(Verification v) {
+        if (v == null) {
+            return new ResolvedVerification(false, TrustSource.Node, List.of());
+        }
+        boolean require = Boolean.TRUE.equals(v.getRequireSignature());
+        TrustSource trust = v.getTrust() == null ? TrustSource.Node : v.getTrust();
+        if (trust != TrustSource.Secret) {
+            return new ResolvedVerification(require, trust, List.of());
+        }
+        if (v.getSecretRef() == null || v.getSecretRef().getName() == null || v.getSecretRef().getNamespace() == null) {
+            throw new UnresolvableBundleException("InvalidSpec", "spec.verification.trust Secret needs secretRef with name and namespace");
+        }
+        String ns = v.getSecretRef().getNamespace();
+        String name = v.getSecretRef().getName();
+        Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+        if (secret == null) {
+            throw new UnresolvableBundleException("SecretNotFound", "trust Secret " + ns + "/" + name + " does not exist");
+        }
+        List<String> pems = new ArrayList<>();
+        new TreeMap<>(secret.getData() == null ? Map.<String, String>of() : secret.getData()).forEach((k, b64) -> {
+            if (k.endsWith(".crt")) {
+                String pem = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
+                if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+                    throw new UnresolvableBundleException("InvalidTrustSecret", "key " + k + " of Secret " + ns + "/" + name + " is not a PEM certificate");
+                }
+                pems.add(pem);
+            }
+        });
+        if (pems.isEmpty()) {
+            throw new UnresolvableBundleException("InvalidTrustSecret", "Secret " + ns + "/" + name + " has no *.crt key with a PEM certificate");
+        }
+        return new ResolvedVerification(require, trust, pems);
+    }
+}

@@ -1,0 +1,112 @@
+package io.confext.operator.revision;
+
+import io.confext.api.revision.RevisionCodec;
+import io.confext.api.revision.RevisionContent;
+import io.confext.api.revision.RevisionDigest;
+import io.confext.api.v1alpha1.ConfextBundle;
+import io.confext.operator.rollout.RevisionTarget;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The immutable ControllerRevisions of bundles: one per content digest, named
+ * {@code <bundle>-<first 10 hex of the digest>}, owned by the bundle (garbage-collected with it),
+ * labelled {@code confext.io/bundle}, at most {@value #KEEP} kept.
+ */
+public final class RevisionStore {
+    public static final String BUNDLE_LABEL = "confext.io/bundle";
+    public static final String DIGEST_ANNOTATION = "confext.io/digest";
+    public static final String VERSION_ANNOTATION = "confext.io/version";
+    public static final int KEEP = 10;
+
+    private final KubernetesClient client;
+    private final String namespace;
+
+    public RevisionStore(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    public static String nameFor(String bundle, String digest) {
+        String hex = digest.startsWith(RevisionDigest.PREFIX) ? digest.substring(RevisionDigest.PREFIX.length()) : digest;
+        return bundle + "-" + hex.substring(0, 10);
+    }
+
+    /** The revision of {@code content}, created when it does not exist yet. */
+    public StoredRevision ensure(ConfextBundle bundle, RevisionContent content) {
+        String digest = RevisionDigest.of(content);
+        String name = nameFor(bundle.getMetadata().getName(), digest);
+        ControllerRevision existing = client.apps().controllerRevisions().inNamespace(namespace).withName(name).get();
+        if (existing != null) {
+            return stored(existing);
+        }
+        long next = list(bundle.getMetadata().getName()).stream().mapToLong(ControllerRevision::getRevision).max().orElse(0) + 1;
+        ControllerRevision cr = new ControllerRevisionBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace)
+                .addToLabels(BUNDLE_LABEL, bundle.getMetadata().getName())
+                .addToAnnotations(DIGEST_ANNOTATION, digest)
+                .addToAnnotations(VERSION_ANNOTATION, content.version())
+                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(bundle.getApiVersion()).withKind(bundle.getKind())
+                        .withName(bundle.getMetadata().getName()).withUid(bundle.getMetadata().getUid())
+                        .withController(true).withBlockOwnerDeletion(false).build())
+                .endMetadata()
+                .withRevision(next)
+                .withData(RevisionCodec.toData(content))
+                .build();
+        try {
+            return stored(client.apps().controllerRevisions().inNamespace(namespace).resource(cr).create());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) { // another reconcile (or a restarted operator) created it first
+                return stored(client.apps().controllerRevisions().inNamespace(namespace).withName(name).get());
+            }
+            throw e;
+        }
+    }
+
+    public Optional<StoredRevision> find(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(client.apps().controllerRevisions().inNamespace(namespace).withName(name).get()).map(RevisionStore::stored);
+    }
+
+    public List<ControllerRevision> list(String bundle) {
+        return client.apps().controllerRevisions().inNamespace(namespace).withLabel(BUNDLE_LABEL, bundle).list().getItems();
+    }
+
+    /** Deletes all but the newest {@value #KEEP} revisions of a bundle, never one still in use. */
+    public int prune(String bundle, Set<String> inUse) {
+        List<ControllerRevision> all = list(bundle).stream()
+                .sorted(Comparator.comparingLong(ControllerRevision::getRevision).reversed()).toList();
+        int deleted = 0;
+        for (ControllerRevision cr : all.subList(Math.min(KEEP, all.size()), all.size())) {
+            if (!inUse.contains(cr.getMetadata().getName())) {
+                client.apps().controllerRevisions().inNamespace(namespace).withName(cr.getMetadata().getName()).delete();
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    static StoredRevision stored(ControllerRevision cr) {
+        var ann = cr.getMetadata().getAnnotations();
+        String digest = ann == null ? null : ann.get(DIGEST_ANNOTATION);
+        String version = ann == null ? null : ann.get(VERSION_ANNOTATION);
+        if (digest == null || version == null) {
+            RevisionContent c = RevisionCodec.fromData(cr.getData());
+            digest = digest == null ? RevisionDigest.of(c) : digest;
+            version = version == null ? c.version() : version;
+        }
+        String ts = cr.getMetadata().getCreationTimestamp();
+        return new StoredRevision(new RevisionTarget(cr.getMetadata().getName(), digest, version),
+                cr.getRevision() == null ? 0 : cr.getRevision(), ts == null ? Instant.EPOCH : Instant.parse(ts));
+    }
+}
