@@ -25,8 +25,8 @@ public class BundleSource {
             + "files and 256 KiB of content in total.")
     private List<InlineFile> files;
 
-    @JsonPropertyDescription("A ConfigMap whose keys become files: the key is the path under /etc with '/' written as "
-            + "'__' (keys cannot hold '/').")
+    @JsonPropertyDescription("A ConfigMap whose text keys become files directly under /etc (key = file name; ConfigMap "
+            + "keys cannot hold '/'), mode 0644. Its content is frozen when the version changes; binaryData is refused.")
     private ConfigMapRef configMapRef;
 
     public ImageSource getImage() {
