@@ -124,6 +124,9 @@ public final class WorkLoop implements AutoCloseable {
             }
             LOG.error("Unexpected failure in a pass; retrying", e);
             scheduleRetry(e.toString());
+        } catch (Error e) {
+            LOG.error("Fatal failure in a pass", e);
+            throw e;
         }
         health.beat();
     }

@@ -104,4 +104,181 @@ class NodeAgentLoopTest {
         assertThat(requests).filteredOn(r -> !r.startsWith("GET"))
                 .allSatisfy(r -> assertThat(r).isEqualTo("PUT /apis/confext.io/v1alpha1/confextnodes/node-a/status"));
     }
+
+    private long statusWrites() throws InterruptedException {
+        return api.agentRequests().stream().filter(r -> r.startsWith("PUT") && r.endsWith("/status")).count();
+    }
+
+    @Test
+    void statusReportsWhatConvergeReturned() throws Exception {
+        RevisionContent demo = content("2");
+        RevisionContent chrony = content("4.5.2");
+        create(revision("demo-2", demo));
+        create(revision("chrony-1", chrony));
+        host.answer("chrony", b -> {
+            BundleState s = RecordingHost.state(b, BundlePhase.RolledBack, "ReloadFailed", "4.5.1");
+            s.setMessage("chronyd.service reload failed; 4.5.1 restored");
+            return s;
+        });
+        create(node("node-a", desired("demo", "demo-2", demo), desired("chrony", "chrony-1", chrony)));
+
+        start();
+        await("both bundles reported", () -> bundle("node-a", "chrony") != null && bundle("node-a", "demo") != null);
+
+        ConfextNode a = api.node("node-a");
+        assertThat(a.getStatus().getActiveBundles()).isEqualTo(1);
+        assertThat(a.getStatus().getFailedBundles()).isEqualTo(1);
+        BundleState c = bundle("node-a", "chrony");
+        assertThat(c.getPhase()).isEqualTo(BundlePhase.RolledBack);
+        assertThat(c.getReason()).isEqualTo("ReloadFailed");
+        assertThat(c.getActiveVersion()).isEqualTo("4.5.1");
+        assertThat(c.getDesiredVersion()).isEqualTo("4.5.2");
+        assertThat(c.getMessage()).isEqualTo("chronyd.service reload failed; 4.5.1 restored");
+        assertThat(c.getSince()).isNotBlank();
+        assertThat(bundle("node-a", "demo").getActiveVersion()).isEqualTo("2");
+    }
+
+    @Test
+    void noStatusWriteWhenNothingChanged() throws Exception {
+        RevisionContent v1 = content("1");
+        create(revision("demo-1", v1));
+        create(node("node-a", desired("demo", "demo-1", v1)));
+        start();
+        await("demo Active", () -> phaseIs("node-a", "demo", BundlePhase.Active));
+        await("one status write", () -> count(1));
+        long writes = statusWrites();
+
+        // A forced resync converges the host again (drift repair) but reports the same: no write.
+        agent.loop.resync();
+        await("resync converged again", () -> host.calls.size() == 2);
+        // An unrelated change to the object (a label) wakes the agent but changes no desired set.
+        ConfextNode labelled = api.node("node-a");
+        labelled.getMetadata().setLabels(java.util.Map.of("team", "platform"));
+        api.admin.resource(labelled).update();
+        Thread.sleep(1500);
+
+        assertThat(statusWrites()).isEqualTo(writes);
+        assertThat(host.calls).hasSize(2);
+    }
+
+    private boolean count(long writes) {
+        try {
+            return statusWrites() >= writes;
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void digestMismatchFailsTheBundleWithoutHandingItToTheHost() throws Exception {
+        RevisionContent good = content("1");
+        RevisionContent tampered = content("7");
+        create(revision("demo-1", good));
+        create(revision("other-1", tampered));
+        // The node expects the digest of different content than the revision holds.
+        create(node("node-a", desired("demo", "demo-1", good),
+                desired("other", "other-1", io.confext.api.revision.RevisionDigest.of(content("6")), "6")));
+
+        start();
+        await("other reported Failed", () -> phaseIs("node-a", "other", BundlePhase.Failed));
+
+        BundleState other = bundle("node-a", "other");
+        assertThat(other.getReason()).isEqualTo("DigestMismatch");
+        assertThat(other.getMessage()).contains("confext-system/other-1").contains("refusing");
+        assertThat(other.getActiveVersion()).isNull();
+        assertThat(host.calls).isNotEmpty().allSatisfy(set -> assertThat(set).extracting(DesiredBundleContent::name)
+                .containsExactly("demo"));
+        assertThat(api.node("node-a").getStatus().getFailedBundles()).isEqualTo(1);
+    }
+
+    @Test
+    void missingRevisionIsPendingThenPickedUpWithoutANodeEvent() throws Exception {
+        RevisionContent v1 = content("1");
+        create(node("node-a", desired("demo", "demo-1", v1)));
+
+        start();
+        await("demo Pending", () -> phaseIs("node-a", "demo", BundlePhase.Pending));
+        BundleState pending = bundle("node-a", "demo");
+        assertThat(pending.getReason()).isEqualTo("RevisionMissing");
+        assertThat(pending.getMessage()).contains("ControllerRevision confext-system/demo-1 does not exist");
+        // Nothing of it reached the host (it never had the bundle, so the empty set is exact).
+        assertThat(host.calls).allSatisfy(set -> assertThat(set).isEmpty());
+
+        // The operator creates the revision late; only the agent's retry can notice (revisions are not watched).
+        create(revision("demo-1", v1));
+        await("demo Active after retry", () -> phaseIs("node-a", "demo", BundlePhase.Active));
+        assertThat(host.lastNames()).containsExactly("demo");
+    }
+
+    @Test
+    void apiOutageNeverChangesTheHostAndTheAgentCatchesUpAfterwards() throws Exception {
+        RevisionContent demo = content("1");
+        RevisionContent chrony = content("4.5.2");
+        create(revision("demo-1", demo));
+        create(revision("chrony-1", chrony));
+        create(node("node-a", desired("demo", "demo-1", demo), desired("chrony", "chrony-1", chrony)));
+        start();
+        await("both Active", () -> phaseIs("node-a", "demo", BundlePhase.Active)
+                && phaseIs("node-a", "chrony", BundlePhase.Active));
+        int before = host.calls.size();
+
+        api.proxy.cut();
+        await("watch lost", () -> !agent.health.apiConnected());
+        // A resync during the outage repairs drift with the last complete desired set, never an empty one.
+        agent.loop.resync();
+        await("resync converged during the outage", () -> host.calls.size() > before);
+        assertThat(host.calls.subList(before, host.calls.size())).allSatisfy(set ->
+                assertThat(set).extracting(DesiredBundleContent::name).containsExactlyInAnyOrder("demo", "chrony"));
+
+        // Meanwhile the operator drops chrony (the agent cannot see it yet).
+        ConfextNode changed = api.node("node-a");
+        changed.getSpec().setBundles(List.of(desired("demo", "demo-1", demo)));
+        api.admin.resource(changed).update();
+        Thread.sleep(1000);
+        assertThat(host.lastNames()).containsExactlyInAnyOrder("demo", "chrony");
+
+        api.proxy.restore();
+        await("chrony removed after reconnect", () -> List.of("demo").equals(host.lastNames()));
+        await("status shows chrony Removed", () -> phaseIs("node-a", "chrony", BundlePhase.Removed));
+        ConfextNode a = api.node("node-a");
+        assertThat(a.getStatus().getObservedGeneration()).isEqualTo(a.getMetadata().getGeneration());
+        assertThat(host.calls).noneMatch(List::isEmpty);
+    }
+
+    @Test
+    void bundleDeletedFromSpecIsConvergedAway() throws Exception {
+        RevisionContent demo = content("1");
+        RevisionContent chrony = content("4.5.2");
+        create(revision("demo-1", demo));
+        create(revision("chrony-1", chrony));
+        create(node("node-a", desired("demo", "demo-1", demo), desired("chrony", "chrony-1", chrony)));
+        start();
+        await("both Active", () -> phaseIs("node-a", "demo", BundlePhase.Active)
+                && phaseIs("node-a", "chrony", BundlePhase.Active));
+
+        ConfextNode changed = api.node("node-a");
+        changed.getSpec().setBundles(List.of(desired("chrony", "chrony-1", chrony)));
+        api.admin.resource(changed).update();
+
+        await("demo gone from the host", () -> List.of("chrony").equals(host.lastNames()));
+        await("status shows demo Removed", () -> phaseIs("node-a", "demo", BundlePhase.Removed));
+        assertThat(api.node("node-a").getStatus().getActiveBundles()).isEqualTo(1);
+    }
+
+    @Test
+    void nodeThatAppearsLaterGetsHostFactsAndTheAgentCreatesNothing() throws Exception {
+        start();
+        await("watch established", () -> agent.health.apiConnected());
+        Thread.sleep(500);
+        assertThat(api.node("node-a")).isNull();
+        assertThat(host.calls).isEmpty();
+
+        create(node("node-a"));
+        await("host facts reported", () -> {
+            ConfextNode a = api.node("node-a");
+            return a != null && a.getStatus() != null && a.getStatus().getHost() != null;
+        });
+        assertThat(api.node("node-a").getStatus().getHost().getOsId()).isEqualTo("debian");
+        assertThat(api.agentRequests()).noneMatch(r -> r.startsWith("POST"));
+    }
 }
