@@ -140,6 +140,42 @@ class UapiVersionTest {
         assertThat(UapiVersion.compare(b, a)).isZero();
     }
 
+    /**
+     * The "Examples" section of the UAPI Version Format Specification, as sign of compare(a, b).
+     * Two of its examples, {@code 0 < ~} and {@code '' < ~}, contradict the specification's own
+     * rule 2 ("the string with ~ compares lower") and systemd's test ({@code "" > "~"}); systemd
+     * decides what a host picks, so those two are asserted the other way round.
+     */
+    @ParameterizedTest(name = "{0} vs {1} = {2}")
+    @CsvSource({
+        "11, 11, 0",
+        "systemd-123, systemd-123, 0",
+        "bar-123, foo-123, -1",
+        "123a, 123, 1",
+        "123.a, 123, 1",
+        "123.a, 123.b, -1",
+        "123a, 123.a, 1",
+        "11α, 11β, 0",
+        "A, a, -1",
+        "'', 0, -1",
+        "0., 0, 1",
+        "0.0, 0, 1",
+        "0, ~, 1",
+        "'', ~, 1",
+        "1_, 1, 0",
+        "_1, 1, 0",
+        "1_, 1.2, -1",
+        "1_2_3, 1.3.3, 1",
+        "1+, 1, 0",
+        "+1, 1, 0",
+        "1+, 1.2, -1",
+        "1+2+3, 1.3.3, 1",
+    })
+    void uapiSpecificationExamples(String a, String b, int expected) {
+        assertThat(Integer.signum(UapiVersion.compare(a, b))).isEqualTo(expected);
+        assertThat(Integer.signum(UapiVersion.compare(b, a))).isEqualTo(-expected);
+    }
+
     @Test
     void nullIsTheEmptyString() {
         assertThat(UapiVersion.compare(null, "")).isZero();
