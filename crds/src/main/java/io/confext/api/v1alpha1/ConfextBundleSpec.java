@@ -15,7 +15,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "(has(self.scope) && self.scope == 'Host') || (has(self.units) && size(self.units) > 0)",
             message = "spec.units: scope Service needs at least one unit (or use scope: Host)", fieldPath = ".units")
-@ValidationRule(value = "!has(self.verification) || !has(self.verification.requireSignature) || !self.verification.requireSignature || has(self.source.image)",
+@ValidationRule(value = "!has(self.verification) || !has(self.verification.requireSignature) || !self.verification.requireSignature || (has(self.source) && has(self.source.image))",
             message = "spec.verification.requireSignature: only image sources carry signatures; use an image source or set requireSignature: false", fieldPath = ".verification")
 public class ConfextBundleSpec {
 

@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** A confext image downloaded by the node agent. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.url.startsWith('https://') || (self.url.startsWith('http://') && has(self.allowInsecureHttp) && self.allowInsecureHttp)",
+@ValidationRule(value = "!has(self.url) || self.url.startsWith('https://') || (self.url.startsWith('http://') && has(self.allowInsecureHttp) && self.allowInsecureHttp)",
             message = "spec.source.image.url: must start with https:// (plain http:// only with allowInsecureHttp: true)", fieldPath = ".url")
 public class ImageSource {
 
