@@ -132,7 +132,8 @@ final class TestImages {
         if (pki != null) {
             Path sig = work.resolve("root.sig");
             Files.write(sig, signatureJson(root, pki.sign(root, work), pki.fingerprint()));
-            Files.writeString(defs.resolve("30-sig.conf"), "[Partition]\nType=root" + suffix + "-verity-sig\nCopyBlocks=" + sig + "\n");
+            Files.writeString(defs.resolve("30-sig.conf"), "[Partition]\nType=root" + suffix
+                    + "-verity-sig\nSizeMinBytes=16K\nSizeMaxBytes=16K\nCopyBlocks=" + sig + "\n");
         }
         Files.deleteIfExists(out);
         Cmd.run("systemd-repart", "--definitions=" + defs, "--empty=create", "--size=auto", "--dry-run=no", "--no-pager", out.toString());
