@@ -2,10 +2,12 @@ package io.confext.api.crd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,6 +56,33 @@ class CommittedCrdsTest {
         } else {
             assertThat(names).containsExactly("ACTIVE", "FAILED", "SYSTEMD", "AGE");
         }
+    }
+
+    /** kubectl explain must be useful: every field we define carries a description. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void everyFieldHasADescription(GeneratedCrd crd) {
+        List<String> undocumented = new ArrayList<>();
+        collectUndocumented(crd.generatedTree().at("/spec/versions/0/schema/openAPIV3Schema/properties"), "", undocumented);
+        assertThat(undocumented).isEmpty();
+    }
+
+    private static void collectUndocumented(JsonNode properties, String path, List<String> undocumented) {
+        properties.fields().forEachRemaining(p -> {
+            String field = path + "." + p.getKey();
+            JsonNode schema = p.getValue();
+            if (!schema.hasNonNull("description")) {
+                undocumented.add(field);
+            }
+            // Condition is fabric8's type (metav1.Condition), documented by Kubernetes itself.
+            if (p.getKey().equals("conditions")) {
+                return;
+            }
+            JsonNode nested = schema.has("items") ? schema.get("items") : schema;
+            if (nested.has("properties")) {
+                collectUndocumented(nested.get("properties"), field, undocumented);
+            }
+        });
     }
 
     @ParameterizedTest(name = "{0}")
