@@ -1,0 +1,81 @@
+package io.confext.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The operator's configuration. The Helm chart sets these as environment variables
+ * ({@code CONFEXT_OPERATOR_NAMESPACE}, {@code CONFEXT_AGENT_IMAGE}, ...).
+ */
+@ConfigMapping(prefix = "confext")
+public interface ConfextConfig {
+    OperatorConfig operator();
+
+    AgentConfig agent();
+
+    interface OperatorConfig {
+        /** Where ControllerRevisions, the agent DaemonSet and the Lease live. */
+        @WithDefault("confext-system")
+        String namespace();
+
+        /** How long a deleted bundle waits for agents to report removal before it is released anyway. */
+        @WithDefault("PT5M")
+        Duration deletionTimeout();
+
+        /** Where Events about the cluster-scoped bundles are recorded. */
+        @WithDefault("default")
+        String eventsNamespace();
+
+        LeaderElection leaderElection();
+
+        /** This pod's name: the leader-election identity. */
+        Optional<String> podName();
+    }
+
+    interface LeaderElection {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("confext-operator-leader")
+        String leaseName();
+    }
+
+    interface AgentConfig {
+        /** true: the operator creates and keeps the agent DaemonSet; false: someone else (the chart) does. */
+        @WithDefault("true")
+        boolean managed();
+
+        @WithName("daemonset-name")
+        @WithDefault("confext-agent")
+        String daemonSetName();
+
+        @WithDefault("ghcr.io/confext/confext-node-agent:0.1.0")
+        String image();
+
+        @WithDefault("IfNotPresent")
+        String imagePullPolicy();
+
+        @WithDefault("confext-agent")
+        String serviceAccount();
+
+        Optional<String> priorityClassName();
+
+        /** JSON list of Tolerations; default: tolerate every taint. */
+        @WithDefault("[{\"operator\":\"Exists\"}]")
+        String tolerations();
+
+        /** JSON object of node labels. */
+        @WithDefault("{\"kubernetes.io/os\":\"linux\"}")
+        String nodeSelector();
+
+        /** JSON ResourceRequirements. */
+        @WithDefault("{\"requests\":{\"cpu\":\"20m\",\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"320Mi\"}}")
+        String resources();
+
+        /** JSON PodTemplateSpec to start from (the chart's, with its security settings); absent: a built-in one. */
+        Optional<String> podTemplate();
+    }
+}

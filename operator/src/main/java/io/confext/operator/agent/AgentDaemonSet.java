@@ -1,0 +1,104 @@
+package io.confext.operator.agent;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The desired node-agent DaemonSet, built from the operator's settings. Pure. It starts from the
+ * chart's pod template when given (so the chart stays the one place that says how privileged the
+ * agent is), else from a built-in one (privileged, host PID namespace, NODE_NAME from the
+ * downward API); then sets image, pull policy, service account, priority class, tolerations, node
+ * selector and resources. The annotation {@value #SPEC_HASH} lets the keeper see drift cheaply.
+ */
+public final class AgentDaemonSet {
+    public static final String SPEC_HASH = "confext.io/spec-hash";
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String CONTAINER = "agent";
+
+    private AgentDaemonSet() {
+    }
+
+    public static DaemonSet desired(AgentSettings s) {
+        PodTemplateSpec template = s.podTemplateJson().map(j -> parse("confext.agent.pod-template", j, PodTemplateSpec.class))
+                .orElseGet(AgentDaemonSet::builtInTemplate);
+        Map<String, String> selector = Map.of("app.kubernetes.io/name", "confext-agent", "app.kubernetes.io/instance", s.name());
+        Map<String, String> labels = new LinkedHashMap<>(template.getMetadata() == null || template.getMetadata().getLabels() == null
+                ? Map.of() : template.getMetadata().getLabels());
+        labels.putAll(selector);
+        List<Toleration> tolerations = parse("confext.agent.tolerations", s.tolerationsJson(), new TypeReference<List<Toleration>>() { });
+        Map<String, String> nodeSelector = parse("confext.agent.node-selector", s.nodeSelectorJson(), new TypeReference<Map<String, String>>() { });
+        ResourceRequirements resources = parse("confext.agent.resources", s.resourcesJson(), ResourceRequirements.class);
+
+        PodTemplateSpecBuilder tb = new PodTemplateSpecBuilder(template).editOrNewMetadata().withLabels(labels).endMetadata();
+        var spec = tb.editOrNewSpec().withServiceAccountName(s.serviceAccount()).withTolerations(tolerations).withNodeSelector(nodeSelector);
+        s.priorityClassName().filter(p -> !p.isBlank()).ifPresent(spec::withPriorityClassName);
+        List<Container> containers = template.getSpec() == null || template.getSpec().getContainers() == null
+                ? List.of() : template.getSpec().getContainers();
+        if (containers.isEmpty()) {
+            throw new IllegalArgumentException("confext.agent.pod-template has no container; it needs one named \"" + CONTAINER + "\"");
+        }
+        Container agent = containers.stream().filter(c -> CONTAINER.equals(c.getName())).findFirst().orElse(containers.get(0));
+        Container updated = new ContainerBuilder(agent).withImage(s.image()).withImagePullPolicy(s.imagePullPolicy()).withResources(resources).build();
+        spec.withContainers(containers.stream().map(c -> c == agent ? updated : c).toList());
+        PodTemplateSpec finalTemplate = spec.endSpec().build();
+
+        DaemonSet ds = new DaemonSetBuilder()
+                .withNewMetadata().withName(s.name()).withNamespace(s.namespace())
+                .addToLabels(selector).addToLabels(MANAGED_BY, "confext-operator").endMetadata()
+                .withNewSpec().withNewSelector().withMatchLabels(selector).endSelector()
+                .withTemplate(finalTemplate)
+                .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withNewMaxUnavailable("10%").endRollingUpdate().endUpdateStrategy()
+                .endSpec().build();
+        ds.getMetadata().getAnnotations().put(SPEC_HASH, hash(Serialization.asJson(ds.getSpec())));
+        return ds;
+    }
+
+    static PodTemplateSpec builtInTemplate() {
+        return new PodTemplateSpecBuilder().withNewSpec().withHostPID(true).withTerminationGracePeriodSeconds(30L)
+                .addNewContainer().withName(CONTAINER)
+                .withNewSecurityContext().withPrivileged(true).withRunAsUser(0L).withReadOnlyRootFilesystem(true).endSecurityContext()
+                .withEnv(new EnvVarBuilder().withName("NODE_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName")
+                        .endFieldRef().endValueFrom().build())
+                .endContainer().endSpec().build();
+    }
+
+    private static <T> T parse(String key, String json, Class<T> type) {
+        try {
+            return Serialization.unmarshal(json, type);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + " is not valid JSON for " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T parse(String key, String json, TypeReference<T> type) {
+        try {
+            return Serialization.jsonMapper().readValue(json, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException(key + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static String hash(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

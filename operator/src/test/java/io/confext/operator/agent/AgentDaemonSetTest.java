@@ -1,0 +1,82 @@
+package io.confext.operator.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class AgentDaemonSetTest {
+    KubernetesClient client;
+
+    static AgentSettings settings(String image, Optional<String> template) {
+        return new AgentSettings("confext-system", "confext-agent", image, "IfNotPresent", "confext-agent", Optional.of("system-node-critical"),
+                "[{\"operator\":\"Exists\"}]", "{\"kubernetes.io/os\":\"linux\"}",
+                "{\"requests\":{\"cpu\":\"20m\",\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"320Mi\"}}", template);
+    }
+
+    @Test
+    void builtInTemplateIsPrivilegedWithHostPidAndTheConfiguredSettings() {
+        DaemonSet ds = AgentDaemonSet.desired(settings("registry/agent:1.2", Optional.empty()));
+        var pod = ds.getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        assertThat(c.getImage()).isEqualTo("registry/agent:1.2");
+        assertThat(c.getSecurityContext().getPrivileged()).isTrue();
+        assertThat(pod.getHostPID()).isTrue();
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
+        assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
+        assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
+        assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("320Mi"));
+        assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("NODE_NAME"));
+        assertThat(ds.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void chartTemplateIsKeptAndOnlyConfiguredFieldsChange() {
+        String template = """
+                {"metadata":{"labels":{"team":"platform"}},
+                 "spec":{"hostPID":true,"containers":[
+                   {"name":"agent","image":"old","env":[{"name":"QUARKUS_LOG_LEVEL","value":"DEBUG"}]},
+                   {"name":"sidecar","image":"busybox"}]}}""";
+        DaemonSet ds = AgentDaemonSet.desired(settings("new:2", Optional.of(template)));
+        var containers = ds.getSpec().getTemplate().getSpec().getContainers();
+        assertThat(containers).extracting(Container::getName).containsExactly("agent", "sidecar");
+        assertThat(containers.get(0).getImage()).isEqualTo("new:2");
+        assertThat(containers.get(0).getEnv()).anySatisfy(e -> assertThat(e.getValue()).isEqualTo("DEBUG"));
+        assertThat(containers.get(1).getImage()).isEqualTo("busybox");
+        assertThat(ds.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "platform");
+    }
+
+    @Test
+    void badJsonIsNamedInTheError() {
+        var bad = new AgentSettings("ns", "a", "img", "Always", "sa", Optional.empty(), "[{", "{}", "{}", Optional.empty());
+        assertThatThrownBy(() -> AgentDaemonSet.desired(bad)).hasMessageContaining("confext.agent.tolerations");
+    }
+
+    @Test
+    void keeperCreatesRepairsDriftAndLeavesAMatchingDaemonSetAlone() {
+        AgentDaemonSetKeeper keeper = new AgentDaemonSetKeeper(client, settings("agent:1", Optional.empty()));
+        assertThat(keeper.reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.CREATED);
+        assertThat(keeper.reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.UNCHANGED);
+
+        client.apps().daemonSets().inNamespace("confext-system").withName("confext-agent").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("someone-elses:9");
+            return d;
+        });
+        assertThat(keeper.reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.UPDATED);
+        assertThat(client.apps().daemonSets().inNamespace("confext-system").withName("confext-agent").get()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("agent:1");
+
+        AgentDaemonSetKeeper upgraded = new AgentDaemonSetKeeper(client, settings("agent:2", Optional.empty()));
+        assertThat(upgraded.reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.UPDATED);
+
+        client.apps().daemonSets().inNamespace("confext-system").withName("confext-agent").delete();
+        assertThat(upgraded.reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.CREATED);
+    }
+}
