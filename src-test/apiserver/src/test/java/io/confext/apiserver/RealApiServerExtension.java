@@ -46,7 +46,7 @@ final class RealApiServerExtension implements ExecutionCondition, ParameterResol
     }
 
     /** The started server; JUnit closes it at the end of the run. */
-    record Running(KubeAPIServer server, ApiServer apiServer) implements ExtensionContext.Store.CloseableResource {
+    record Running(KubeAPIServer server, ApiServer apiServer) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
         static Running start(K8sBinaries binaries) {
             KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
