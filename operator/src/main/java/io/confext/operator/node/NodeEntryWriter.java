@@ -9,13 +9,20 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * Writes one bundle's entry in a ConfextNode's {@code spec.bundles}, leaving the other bundles'
- * entries alone. Several bundle reconcilers write the same object concurrently, so each write is
- * an update locked on the resourceVersion it was computed from, retried on a conflict from a
- * fresh read: no entry of another bundle is ever overwritten with a stale copy.
+ * entries alone. Several bundle reconcilers and the node's agent (status) write the same object
+ * concurrently. A JSON Patch that first tests the entry's index still holds this bundle's name
+ * and then replaces or removes it (or appends a new entry) touches only this bundle's entry and
+ * does not conflict with unrelated writes; when the test fails (the list moved) the writer reads
+ * the node again and retries. Objects without a {@code spec.bundles} list fall back to an update
+ * locked on the resourceVersion.
  */
 public final class NodeEntryWriter {
     static final int ATTEMPTS = 8;
@@ -30,45 +37,69 @@ public final class NodeEntryWriter {
     /** Sets (or with {@code desired == null} removes) the entry; returns false when the node is gone. */
     public boolean write(ConfextNode cached, String bundle, Assignment desired) {
         ConfextNode current = cached;
+        String node = cached.getMetadata().getName();
+        DesiredBundle want = desired == null ? null : entry(bundle, desired);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             if (current == null) {
                 return false;
             }
-            DesiredBundle want = desired == null ? null : entry(bundle, desired);
-            List<DesiredBundle> bundles = new ArrayList<>();
-            if (current.getSpec() != null && current.getSpec().getBundles() != null) {
-                bundles.addAll(current.getSpec().getBundles());
+            List<DesiredBundle> bundles = current.getSpec() == null ? null : current.getSpec().getBundles();
+            int index = -1;
+            for (int i = 0; bundles != null && i < bundles.size(); i++) {
+                if (bundle.equals(bundles.get(i).getName())) {
+                    index = i;
+                    break;
+                }
             }
-            DesiredBundle have = bundles.stream().filter(b -> bundle.equals(b.getName())).findFirst().orElse(null);
+            DesiredBundle have = index < 0 ? null : bundles.get(index);
             if (sameEntry(have, want)) {
                 return true;
             }
-            bundles.removeIf(b -> bundle.equals(b.getName()));
-            if (want != null) {
-                bundles.add(want);
-                bundles.sort((a, b) -> a.getName().compareTo(b.getName()));
-            }
-            ConfextNode copy = new ConfextNode();
-            copy.setMetadata(current.getMetadata());
-            ConfextNodeSpec spec = new ConfextNodeSpec();
-            spec.setBundles(bundles);
-            copy.setSpec(spec);
-            copy.setStatus(current.getStatus());
             try {
-                client.resources(ConfextNode.class).resource(copy).update();
+                if (bundles == null) {
+                    lockedUpdate(current, bundle, want);
+                } else {
+                    client.resources(ConfextNode.class).withName(node)
+                            .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch(index, bundle, want)));
+                }
                 return true;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     return false;
                 }
-                if (e.getCode() != 409) {
+                // 422: the test op failed (the list changed under us); 409: the locked update lost a race
+                if (e.getCode() != 409 && e.getCode() != 422) {
                     throw e;
                 }
-                current = client.resources(ConfextNode.class).withName(cached.getMetadata().getName()).get();
+                current = client.resources(ConfextNode.class).withName(node).get();
             }
         }
-        throw new IllegalStateException("ConfextNode " + cached.getMetadata().getName() + " kept changing; gave up writing bundle "
+        throw new IllegalStateException("ConfextNode " + node + " kept changing; gave up writing bundle "
                 + bundle + " after " + ATTEMPTS + " attempts (will retry on the next reconcile)");
+    }
+
+    private static List<Map<String, Object>> patch(int index, String bundle, DesiredBundle want) {
+        if (index < 0) {
+            return List.of(Map.of("op", "add", "path", "/spec/bundles/-", "value", want));
+        }
+        String path = "/spec/bundles/" + index;
+        Map<String, Object> test = Map.of("op", "test", "path", path + "/name", "value", bundle);
+        return want == null ? List.of(test, Map.of("op", "remove", "path", path))
+                : List.of(test, Map.of("op", "replace", "path", path, "value", want));
+    }
+
+    private void lockedUpdate(ConfextNode current, String bundle, DesiredBundle want) {
+        List<DesiredBundle> bundles = new ArrayList<>();
+        if (want != null) {
+            bundles.add(want);
+        }
+        ConfextNode copy = new ConfextNode();
+        copy.setMetadata(current.getMetadata());
+        ConfextNodeSpec spec = new ConfextNodeSpec();
+        spec.setBundles(bundles);
+        copy.setSpec(spec);
+        copy.setStatus(current.getStatus());
+        client.resources(ConfextNode.class).resource(copy).update();
     }
 
     DesiredBundle entry(String bundle, Assignment a) {
