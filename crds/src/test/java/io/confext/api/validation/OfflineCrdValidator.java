@@ -41,11 +41,9 @@ public final class OfflineCrdValidator {
         applyDefaults(rootSchema, copy);
         List<FieldError> errors = new ArrayList<>();
         forEachTopLevelField(copy, errors, true, (schema, value, path) -> check(schema, value, path, errors));
-        // Like the API server: an unsupported enum value or a wrong type blocks all CEL rules
-        // (they could not be evaluated meaningfully); other schema errors do not.
-        boolean blocking = errors.stream().anyMatch(e -> e.detail().startsWith("Unsupported value")
-                || e.detail().contains("must be of type"));
-        if (!blocking) {
+        // Like kube-apiserver 1.36: any schema error blocks the CEL rules ("some validation rules
+        // were not checked because the object was invalid").
+        if (errors.isEmpty()) {
             forEachTopLevelField(copy, errors, false, (schema, value, path) -> checkRulesDeep(schema, value, path, errors));
         }
         return errors;
