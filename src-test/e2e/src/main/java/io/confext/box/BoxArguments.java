@@ -1,0 +1,45 @@
+package io.confext.box;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The command line of {@link ClusterInABox}.
+ *
+ * @param exitAfterRollout exit (0) once the sample bundle is rolled out, non-zero on failure or timeout (CI)
+ * @param timeout          how long the rollout may take
+ */
+public record BoxArguments(boolean exitAfterRollout, Duration timeout) {
+
+    static final String USAGE = """
+            usage: cluster-in-a-box [--exit-after-rollout] [--timeout=SECONDS]
+              --exit-after-rollout  exit 0 once the sample bundle is rolled out on every host (non-zero on failure)
+              --timeout=SECONDS     how long the rollout may take (default 600)""";
+
+    public static BoxArguments parse(List<String> args) {
+        boolean exit = false;
+        Duration timeout = Duration.ofMinutes(10);
+        for (String a : args) {
+            if (a.equals("--exit-after-rollout")) {
+                exit = true;
+            } else if (a.startsWith("--timeout=")) {
+                String v = a.substring("--timeout=".length());
+                long s;
+                try {
+                    s = Long.parseLong(v);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--timeout wants whole seconds, not '" + v + "'\n" + USAGE);
+                }
+                if (s < 1) {
+                    throw new IllegalArgumentException("--timeout must be at least 1 second\n" + USAGE);
+                }
+                timeout = Duration.ofSeconds(s);
+            } else if (a.equals("--help") || a.equals("-h")) {
+                throw new IllegalArgumentException(USAGE);
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + a + "'\n" + USAGE);
+            }
+        }
+        return new BoxArguments(exit, timeout);
+    }
+}

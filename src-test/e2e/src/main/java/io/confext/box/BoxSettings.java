@@ -1,0 +1,55 @@
+package io.confext.box;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How to build a box.
+ *
+ * @param repoRoot   the checkout: CRDs under {@code crds/}, jars under {@code operator/target} and
+ *                   {@code node-daemonset/target}
+ * @param workDir    kubeconfig and child logs
+ * @param hostNames  one real systemd host (and Kubernetes Node) per name
+ * @param out        where progress and the live view go
+ */
+public record BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out) {
+
+    public static final String NAMESPACE = "confext-system";
+    public static final String DEMO_UNIT = "demo.service";
+    /** The demo service's own config before any bundle: what a host returns to when a bundle is removed. */
+    public static final String HOST_OWN_CONFIG = "greeting=the host's own /etc\n";
+
+    public BoxSettings {
+        hostNames = List.copyOf(hostNames);
+    }
+
+    public static Path defaultRepoRoot() {
+        String prop = System.getProperty("confext.repo.root");
+        Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
+        for (Path d = p.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("crds")) && Files.isDirectory(d.resolve("operator"))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("cannot find the checkout (a directory with crds/ and operator/) from " + p
+                + "; run from the checkout or set -Dconfext.repo.root");
+    }
+
+    Path operatorJar() {
+        return repoRoot.resolve("operator/target/quarkus-app/quarkus-run.jar");
+    }
+
+    Path agentJar() {
+        return repoRoot.resolve("node-daemonset/target/quarkus-app/quarkus-run.jar");
+    }
+
+    Path kubeconfig() {
+        return workDir.resolve("kubeconfig");
+    }
+
+    List<Path> crdFiles() {
+        return List.of(repoRoot.resolve("crds/confextbundles.confext.io.yaml"), repoRoot.resolve("crds/confextnodes.confext.io.yaml"));
+    }
+}

@@ -1,0 +1,139 @@
+package io.confext.box;
+
+import io.confext.api.v1alpha1.ConfextBundle;
+import io.confext.testbed.DemoService;
+import io.confext.testbed.DemoSeen;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The README's main command ({@code scripts/cluster-in-a-box}): starts a {@link Box}, applies the sample bundle,
+ * shows the rollout live, prints how to look around with kubectl, and stays up until Ctrl-C (then cleans up).
+ * With {@code --exit-after-rollout} it exits 0 once the sample is rolled out, 1 on failure, 2 on bad arguments.
+ */
+public final class ClusterInABox {
+
+    public static final List<String> HOSTS = List.of("node-a", "node-b", "node-c");
+
+    private ClusterInABox() {
+    }
+
+    public static void main(String[] argv) {
+        BoxArguments args;
+        try {
+            args = BoxArguments.parse(Arrays.asList(argv));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(args, System.out, BoxSettings.defaultRepoRoot(),
+                Path.of(System.getProperty("user.home"), ".cache", "confext-operator", "box")));
+    }
+
+    /** The whole run; returns the exit code. With {@code exitAfterRollout} false it returns only on a signal. */
+    public static int run(BoxArguments args, PrintStream out, Path repoRoot, Path workDir) {
+        BoxSettings settings = new BoxSettings(repoRoot, workDir, HOSTS, out);
+        CountDownLatch forever = new CountDownLatch(1);
+        Box[] started = new Box[1];
+        LiveView[] view = new LiveView[1];
+        Thread cleanup = new Thread(() -> {
+            out.println("[box] shutting down: agents, operator, hosts, API server");
+            if (view[0] != null) {
+                view[0].close();
+            }
+            if (started[0] != null) {
+                started[0].close();
+            }
+            out.println("[box] cleaned up");
+        }, "box-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            Box box = Box.start(settings);
+            started[0] = box;
+            view[0] = LiveView.start(box.client(), out);
+            ConfextBundle sample = DemoBundles.sample();
+            String version = sample.getSpec().getVersion();
+            box.apply(sample);
+            out.println("[box] applied ConfextBundle " + sample.getMetadata().getName() + " version " + version
+                    + " (" + DemoBundles.RESOURCE.substring(1) + " in src-test/e2e)");
+            boolean ok = awaitRollout(box, sample.getMetadata().getName(), version, args.timeout(), out);
+            if (ok) {
+                for (BoxHost h : box.hosts()) {
+                    DemoSeen seen = DemoService.seen(h.host(), BoxSettings.DEMO_UNIT);
+                    out.println("[box] " + h.name() + ": " + BoxSettings.DEMO_UNIT + " (pid " + seen.pid() + ") reads "
+                            + seen.config().orElse("(no config)").strip());
+                }
+            }
+            printHowToLookAround(box, out);
+            if (args.exitAfterRollout()) {
+                return ok ? 0 : 1;
+            }
+            out.println("[box] running; press Ctrl-C to stop and clean up");
+            forever.await();
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (RuntimeException e) {
+            out.println("[box] FAILED: " + e.getMessage());
+            e.printStackTrace(out);
+            return 1;
+        } finally {
+            if (args.exitAfterRollout()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                    cleanup.run();
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway
+                }
+            }
+        }
+    }
+
+    private static boolean awaitRollout(Box box, String name, String version, Duration timeout, PrintStream out) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            ConfextBundle b = box.client().resources(ConfextBundle.class).withName(name).get();
+            if (RolloutOutcome.complete(b, version, box.hosts().size())) {
+                out.println("[box] ROLLED OUT: " + name + " " + version + " is active and proven on all " + box.hosts().size() + " hosts");
+                return true;
+            }
+            var degraded = RolloutOutcome.degraded(b);
+            if (degraded.isPresent()) {
+                out.println("[box] ROLLOUT FAILED: " + name + " is Degraded: " + degraded.get());
+                return false;
+            }
+            if (!box.operator().isAlive()) {
+                out.println("[box] ROLLOUT FAILED: the operator exited; " + box.operator().log() + ":\n" + box.operator().logTail(30));
+                return false;
+            }
+            Box.sleep(500);
+        }
+        out.println("[box] ROLLOUT TIMED OUT after " + timeout.toSeconds() + " s; logs under " + box.settings().workDir().resolve("logs"));
+        return false;
+    }
+
+    private static void printHowToLookAround(Box box, PrintStream out) {
+        Path kc = box.settings().kubeconfig();
+        out.println("[box] kubeconfig: " + kc);
+        out.println("[box] logs: " + box.settings().workDir().resolve("logs"));
+        if (box.api().realApiServer()) {
+            String kubectl = K8sBinaries.find().available() ? K8sBinaries.find().kubectl().toString() : "kubectl";
+            out.println("[box] look around with kubectl:");
+            out.println("    " + kubectl + " --kubeconfig " + kc + " get cxb");
+            out.println("    " + kubectl + " --kubeconfig " + kc + " describe cxb demo");
+            out.println("    " + kubectl + " --kubeconfig " + kc + " get cxn -o wide");
+            out.println("    " + kubectl + " --kubeconfig " + kc + " get controllerrevisions -n " + BoxSettings.NAMESPACE);
+        } else {
+            out.println("[box] this box runs fabric8's mock API server: kubectl does not work against it (too little of the API);"
+                    + " build the real kube-apiserver with scripts/build-k8s-binaries and run the box again");
+        }
+        out.println("[box] on the hosts: nsenter -t <leader pid> -a cat /run/confext-demo/demo.service.seen");
+    }
+}
