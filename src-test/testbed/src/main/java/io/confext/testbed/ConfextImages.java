@@ -29,11 +29,28 @@ public final class ConfextImages {
                 "mksquashfs \"$src\" \"$out.tmp\" -quiet -noappend -all-root >/dev/null");
     }
 
+    /**
+     * Writes a directory extension at {@code dirPathInHost} (e.g. {@code /var/lib/x/demo.v/demo_2}): built in a
+     * sibling temporary directory and renamed into place, so systemd never sees half of it.
+     */
+    public static void directory(SystemdHost host, String dirPathInHost, String extensionName, Map<String, String> etcFiles,
+                                 String releaseExtra) {
+        checkName(extensionName);
+        String tmp = dirPathInHost + ".tmp-" + UUID.randomUUID();
+        host.writeFile(tmp + "/etc/extension-release.d/extension-release." + extensionName, "ID=_any\n" + releaseExtra, "0644");
+        etcFiles.forEach((path, content) -> host.writeFile(tmp + "/etc/" + path.replaceFirst("^/+", ""), content, "0644"));
+        host.execOk("sh", "-c", "rm -rf \"$2\" && mv -T \"$1\" \"$2\"", "sh", tmp, dirPathInHost);
+    }
+
+    private static void checkName(String name) {
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
+            throw new IllegalArgumentException("extension name must be letters, digits, '.', '-' (no '_', it separates the version): " + name);
+        }
+    }
+
     private static void build(SystemdHost host, String out, String name, Map<String, String> etcFiles, String releaseExtra,
                               String mkfs) {
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || name.contains("_")) {
-            throw new IllegalArgumentException("extension name must not be empty or contain '_' or '/': " + name);
-        }
+        checkName(name);
         String src = "/var/tmp/confext-image-src-" + UUID.randomUUID();
         host.writeFile(src + "/etc/extension-release.d/extension-release." + name, "ID=_any\n" + releaseExtra, "0644");
         etcFiles.forEach((path, content) -> host.writeFile(src + "/etc/" + path.replaceFirst("^/+", ""), content, "0644"));

@@ -27,8 +27,9 @@ record HostRecord(String machine, ProcessIdentity owner, Path dataDir,
         return new HostRecord(machine, owner, dataDir, nspawn, Optional.of(p));
     }
 
-    Path merged() {
-        return dataDir.resolve("merged");
+    /** The host's root directory on the outer machine (see {@link HostTree}). */
+    Path root() {
+        return dataDir.resolve(HostTree.ROOT);
     }
 
     static Path fileFor(Path stateDir, String machine) {

@@ -27,6 +27,14 @@ final class HostTeardown {
 
     static void tearDown(HostRecord record, TestbedPaths paths) {
         stopProcesses(record.nspawn(), record.leader());
+        HostCgroup.cgroup2Mount().map(m -> m.resolve(HostCgroup.PARENT).resolve(record.machine())).ifPresent(cg -> {
+            // whatever the host left behind in its own subtree (never anything of another host)
+            for (int i = 0; i < 100 && HostCgroup.populated(cg); i++) {
+                HostCgroup.killAll(cg);
+                Mounts.sleep(50);
+            }
+            HostCgroup.remove(cg);
+        });
         Mounts.unmountAll(record.dataDir());
         deleteTree(record.dataDir());
         // nspawn leaves this behind when /run is not a tmpfs ("Attempted to remove disk file system ...")

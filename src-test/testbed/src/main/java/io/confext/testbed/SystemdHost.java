@@ -21,7 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real systemd host: a fresh overlay on a cached Debian root file system, booted with {@code systemd-nspawn -b}.
+ * A real systemd host booted with {@code systemd-nspawn -b} from a cached Debian root file system (see
+ * {@link HostTree} for how each host gets its own writable copy).
  * Everything the agent does in production through PID 1's namespaces works here through {@link #leaderPid()}:
  * files via {@link #root()} ({@code /proc/<leader>/root}), commands via nsenter, systemd via the host's D-Bus
  * socket at {@code root().resolve("run/dbus/system_bus_socket")}.
@@ -94,19 +95,14 @@ public final class SystemdHost implements AutoCloseable {
     }
 
     private void start(Path rootfs, BootOptions options) {
-        Path dataDir = record.dataDir();
-        try {
-            Files.createDirectories(dataDir.resolve("upper"));
-            Files.createDirectories(dataDir.resolve("work"));
-            Files.createDirectories(record.merged());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Mounts.mountOverlay(rootfs, dataDir.resolve("upper"), dataDir.resolve("work"), record.merged());
-        personalize(record.merged());
+        HostTree.create(rootfs, record.dataDir());
+        personalize(record.root());
 
-        List<String> argv = new ArrayList<>(List.of("systemd-nspawn",
-                "--directory=" + record.merged(),
+        Path cgroup = HostCgroup.create(machine);
+        // enter the host's own cgroup first, then become nspawn (same PID): see HostCgroup for why
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$1/cgroup.procs\" && shift && exec \"$@\"",
+                "sh", cgroup.toString(), "systemd-nspawn",
+                "--directory=" + record.root(),
                 "--machine=" + machine,
                 "--hostname=" + name,
                 // no systemd on the outer machine (or one we must not touch): no machined, no scope of our own
@@ -148,11 +144,11 @@ public final class SystemdHost implements AutoCloseable {
      * Per-host identity in the host's own upper layer: /etc/hostname wins over nspawn's --hostname, and an
      * empty machine-id makes the host's systemd derive a fresh one from the container UUID nspawn gives it.
      */
-    private void personalize(Path merged) {
+    private void personalize(Path root) {
         try {
-            Files.writeString(merged.resolve("etc/hostname"), name + "\n");
-            Files.deleteIfExists(merged.resolve("etc/machine-id"));
-            Files.writeString(merged.resolve("etc/machine-id"), "");
+            Files.writeString(root.resolve("etc/hostname"), name + "\n");
+            Files.deleteIfExists(root.resolve("etc/machine-id"));
+            Files.writeString(root.resolve("etc/machine-id"), "");
         } catch (IOException e) {
             throw new TestbedException("cannot prepare the host's /etc: " + e, e);
         }

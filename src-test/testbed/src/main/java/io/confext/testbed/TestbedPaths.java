@@ -7,7 +7,7 @@ import java.nio.file.Path;
  *
  * @param cacheDir cached root file systems {@code <codename>.rootfs}, built by {@code scripts/prepare-test-hosts}
  * @param stateDir one record per live host, so a later run can clean up after a SIGKILLed one
- * @param dataDir  per-host overlay upper/work/merged directories (on disk, not tmpfs: tests put images there)
+ * @param dataDir  per-host root trees and /usr overlay layers (see HostTree) (on disk, not tmpfs: tests put images there)
  */
 record TestbedPaths(Path cacheDir, Path stateDir, Path dataDir) {
 
