@@ -19,6 +19,10 @@ public interface AgentConfig {
     @WithDefault("1")
     int hostPid();
 
+    /** The agent's directory on the host (versions, staging, quarantine, state, lock), as a host path. */
+    @WithDefault("/var/lib/confext-operator")
+    String stateDir();
+
     /** How often converge re-runs on the last desired set although nothing changed, to repair a drifted host. */
     @WithDefault("5m")
     Duration resyncPeriod();

@@ -83,6 +83,10 @@ public final class NodeReconciler {
             if (forceConverge || lastStates == null || !set.equals(lastSet)) {
                 try {
                     lastStates = List.copyOf(host.converge(plan.converge()));
+                    if (Thread.interrupted()) {
+                        // Not ours to keep: a pending interrupt would fail the status write that follows.
+                        LOG.warn("The host side returned with the thread's interrupt flag set; cleared it");
+                    }
                     lastSet = set;
                     lastApplied = plan.converge().stream()
                             .collect(Collectors.toMap(DesiredBundleContent::name, c -> c, (a, b) -> a));

@@ -117,7 +117,7 @@ public final class WorkLoop implements AutoCloseable {
                 refreshAfterConflict();
             }
             LOG.debug("API error in a pass", e);
-            scheduleRetry("API error " + e.getCode() + ": " + e.getMessage());
+            scheduleRetry("API error " + e.getCode() + ": " + e.getMessage() + rootCause(e));
         } catch (RuntimeException e) {
             if (force) {
                 forceNext.set(true);
@@ -143,6 +143,14 @@ public final class WorkLoop implements AutoCloseable {
         } catch (KubernetesClientException e) {
             LOG.debugf("Re-reading ConfextNode %s after a conflict failed: %s", nodeName, e.getMessage());
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? "" : " (" + root + ")";
     }
 
     private void scheduleRetry(String why) {

@@ -44,6 +44,10 @@ class HealthChecksTest {
                 return "n";
             }
 
+            public String stateDir() {
+                return "/var/lib/confext-operator";
+            }
+
             public int hostPid() {
                 return 1;
             }
