@@ -2,6 +2,7 @@ package io.confext.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -25,6 +26,11 @@ import io.fabric8.kubernetes.client.CustomResource;
 @AdditionalPrinterColumn(name = "READY", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "FAILED", jsonPath = ".status.failed", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// The name becomes host file names (<name>.v/<name>_<version>.raw, extension-release.<name>):
+// with a 64-character version it must stay well below the 255-byte file name limit. (No fieldPath:
+// the API server accepts only paths into the schema, and metadata is not part of it.)
+@ValidationRule(value = "size(self.metadata.name) <= 128",
+        message = "metadata.name: at most 128 characters (it names the extension's files on the host)")
 public class ConfextBundle extends CustomResource<ConfextBundleSpec, ConfextBundleStatus> {
 
     public static final String GROUP = "confext.io";

@@ -58,6 +58,33 @@ class CommittedCrdsTest {
         }
     }
 
+    /** The API server refuses a CRD whose rule fieldPath does not lead into the schema (metadata does not). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void everyRuleFieldPathLeadsIntoTheSchema(GeneratedCrd crd) {
+        List<String> broken = new ArrayList<>();
+        collectBrokenFieldPaths(crd.generatedTree().at("/spec/versions/0/schema/openAPIV3Schema"), "", broken);
+        assertThat(broken).isEmpty();
+    }
+
+    private static void collectBrokenFieldPaths(JsonNode schema, String path, List<String> broken) {
+        for (JsonNode rule : schema.path("x-kubernetes-validations")) {
+            if (rule.has("fieldPath")) {
+                JsonNode target = schema;
+                for (String step : rule.get("fieldPath").asText().substring(1).split("\\.")) {
+                    target = target.path("properties").path(step);
+                }
+                if (target.isMissingNode()) {
+                    broken.add(path + " -> " + rule.get("fieldPath").asText());
+                }
+            }
+        }
+        schema.path("properties").fields().forEachRemaining(p -> collectBrokenFieldPaths(p.getValue(), path + "." + p.getKey(), broken));
+        if (schema.has("items")) {
+            collectBrokenFieldPaths(schema.get("items"), path + "[]", broken);
+        }
+    }
+
     /** kubectl explain must be useful: every field we define carries a description. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")

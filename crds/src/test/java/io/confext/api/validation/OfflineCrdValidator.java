@@ -45,6 +45,7 @@ public final class OfflineCrdValidator {
         // were not checked because the object was invalid").
         if (errors.isEmpty()) {
             forEachTopLevelField(copy, errors, false, (schema, value, path) -> checkRulesDeep(schema, value, path, errors));
+            checkRootRules(copy, errors);
         }
         return errors;
     }
@@ -68,6 +69,21 @@ public final class OfflineCrdValidator {
                 visitor.visit(schema, field.getValue(), field.getKey());
             }
         });
+    }
+
+    /** Rules on the object itself see only metadata.name and metadata.generateName, as in the API server. */
+    private void checkRootRules(ObjectNode object, List<FieldError> errors) {
+        ObjectNode self = object.deepCopy();
+        ObjectNode metadata = self.putObject("metadata");
+        JsonNode original = object.path("metadata");
+        for (String visible : List.of("name", "generateName")) {
+            if (original.has(visible)) {
+                metadata.set(visible, original.get(visible));
+            }
+        }
+        List<FieldError> rootErrors = new ArrayList<>();
+        checkRules(rootSchema, self, "", rootErrors);
+        rootErrors.forEach(e -> errors.add(new FieldError(e.field().replaceFirst("^\\.", ""), e.detail())));
     }
 
     private void checkRulesDeep(JsonNode schema, JsonNode value, String path, List<FieldError> errors) {
