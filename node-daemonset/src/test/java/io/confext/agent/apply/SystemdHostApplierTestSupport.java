@@ -1,0 +1,17 @@
+package io.confext.agent.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import io.confext.api.v1alpha1.BundleState;
+
+final class SystemdHostApplierTestSupport {
+    private SystemdHostApplierTestSupport() {
+    }
+
+    static BundleState only(List<BundleState> states) {
+        assertThat(states).hasSize(1);
+        return states.get(0);
+    }
+}
