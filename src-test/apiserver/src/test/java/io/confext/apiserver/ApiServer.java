@@ -16,7 +16,6 @@ record ApiServer(KubernetesClient admin, String kubeConfigYaml) {
                 .withCaCertFile(adminConfig.getCaCertFile())
                 .withCaCertData(adminConfig.getCaCertData())
                 .withOauthToken(token)
-                .withRequestRetryBackoffLimit(0)
                 .build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }
