@@ -105,6 +105,7 @@ public final class SystemdHost implements AutoCloseable {
                 "--directory=" + record.root(),
                 "--machine=" + machine,
                 "--hostname=" + name,
+                "--uuid=" + java.util.UUID.randomUUID(),
                 // no systemd on the outer machine (or one we must not touch): no machined, no scope of our own
                 "--register=no", "--keep-unit",
                 "--boot", "--console=pipe",
@@ -148,6 +149,8 @@ public final class SystemdHost implements AutoCloseable {
         try {
             Files.writeString(root.resolve("etc/hostname"), name + "\n");
             Files.deleteIfExists(root.resolve("etc/machine-id"));
+            // systemd would take this one over an empty /etc/machine-id: every host the same id
+            Files.deleteIfExists(root.resolve("var/lib/dbus/machine-id"));
             Files.writeString(root.resolve("etc/machine-id"), "");
         } catch (IOException e) {
             throw new TestbedException("cannot prepare the host's /etc: " + e, e);

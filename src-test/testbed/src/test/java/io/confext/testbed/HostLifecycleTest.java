@@ -38,6 +38,9 @@ class HostLifecycleTest {
             host.execOk("sh", "-c", "echo from-inside > /root/x");
             assertThat(host.readFile("/root/x")).isEqualTo("from-inside\n");
             assertThat(Mounts.mountedAtOrBelow(record.dataDir())).isNotEmpty();
+            // what the agent connects to from outside, as it does to PID 1's bus in production
+            assertThat(host.hostPath("/run/dbus/system_bus_socket")).exists();
+            assertThat(host.root()).isEqualTo(Path.of("/proc/" + leader + "/root"));
         } finally {
             host.close();
         }
@@ -48,6 +51,29 @@ class HostLifecycleTest {
         assertThat(Files.exists(HostRecord.fileFor(Path.of("/run/confext-testbed"), record.machine()))).isFalse();
         assertThatThrownBy(() -> host.exec("true")).isInstanceOf(IllegalStateException.class);
         host.close(); // idempotent
+    }
+
+    @Test
+    void badInputGetsClearErrors(@org.junit.jupiter.api.io.TempDir Path emptyCache) {
+        assertThatThrownBy(() -> SystemdHost.boot(HostImage.FORKY, "Bad_Name")).hasMessageContaining("must match");
+        String before = System.getProperty("confext.testbed.cache");
+        System.setProperty("confext.testbed.cache", emptyCache.toString());
+        try {
+            assertThatThrownBy(() -> SystemdHost.boot(HostImage.TRIXIE, "nocache"))
+                    .hasMessageContaining("scripts/prepare-test-hosts").hasMessageContaining(emptyCache.toString());
+        } finally {
+            if (before == null) {
+                System.clearProperty("confext.testbed.cache");
+            } else {
+                System.setProperty("confext.testbed.cache", before);
+            }
+        }
+    }
+
+    @Test
+    void systemdVersionIsParsedFromSystemctl() {
+        assertThat(SystemdHost.parseSystemdVersion("systemd 262 (262-1)\n+PAM +AUDIT")).isEqualTo(262);
+        assertThatThrownBy(() -> SystemdHost.parseSystemdVersion("nonsense")).isInstanceOf(TestbedException.class);
     }
 
     @Test
