@@ -54,18 +54,36 @@ public final class VerityVerifier {
         }
         long start = wholeFile == null ? areas.dataOffset() : 0;
         long end = wholeFile == null ? areas.dataOffset() + covered : areas.data().size();
+        try (WholeFileDigest digest = wholeFile == null ? null : new WholeFileDigest(wholeFile)) {
+            streamOnce(areas, tree, digest, start, end, covered);
+        }
+        VerityTreeBuilder.Outcome out = tree.finish();
+        String computed = HexFormat.of().formatHex(out.rootHash());
+        return new Result(sb, computed, judge(sb, tree.geometry(), out, computed, expectedRootHex));
+    }
+
+    /**
+     * The single pass: two chunk buffers alternate, so the whole-file sha256 of one chunk runs on a
+     * second thread while this thread hashes the same (read-only) chunk into the verity tree.
+     */
+    private static void streamOnce(Areas areas, VerityTreeBuilder tree, WholeFileDigest digest, long start, long end, long covered)
+            throws IOException {
         long coverStart = areas.dataOffset();
         long coverEnd = areas.dataOffset() + covered;
-        byte[] chunk = new byte[CHUNK];
-        ByteBuffer buf = ByteBuffer.wrap(chunk);
-        for (long pos = start; pos < end; ) {
-            buf.clear().limit((int) Math.min(CHUNK, end - pos));
+        byte[][] chunks = digest == null ? new byte[][] {new byte[CHUNK]} : new byte[][] {new byte[CHUNK], new byte[CHUNK]};
+        int turn = 0;
+        for (long pos = start; pos < end; turn ^= (chunks.length - 1)) {
+            byte[] chunk = chunks[turn];
+            if (digest != null) {
+                digest.awaitDoneWith(turn);
+            }
+            ByteBuffer buf = ByteBuffer.wrap(chunk, 0, (int) Math.min(CHUNK, end - pos));
             int n = areas.data().read(buf, pos);
             if (n < 0) {
                 throw new java.io.EOFException("image ends at byte " + pos + ", expected " + end);
             }
-            if (wholeFile != null) {
-                wholeFile.update(chunk, 0, n);
+            if (digest != null) {
+                digest.submit(turn, chunk, n);
             }
             long from = Math.max(pos, coverStart);
             long to = Math.min(pos + n, coverEnd);
@@ -74,9 +92,51 @@ public final class VerityVerifier {
             }
             pos += n;
         }
-        VerityTreeBuilder.Outcome out = tree.finish();
-        String computed = HexFormat.of().formatHex(out.rootHash());
-        return new Result(sb, computed, judge(sb, tree.geometry(), out, computed, expectedRootHex));
+    }
+
+    /** Feeds a MessageDigest on its own thread, in order; one pending update per buffer. */
+    private static final class WholeFileDigest implements AutoCloseable {
+        private final MessageDigest md;
+        private final java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "verify-sha256");
+            t.setDaemon(true);
+            return t;
+        });
+        private final java.util.concurrent.Future<?>[] pending = new java.util.concurrent.Future<?>[2];
+
+        WholeFileDigest(MessageDigest md) {
+            this.md = md;
+        }
+
+        void submit(int slot, byte[] chunk, int n) {
+            pending[slot] = worker.submit(() -> md.update(chunk, 0, n));
+        }
+
+        void awaitDoneWith(int slot) throws IOException {
+            java.util.concurrent.Future<?> f = pending[slot];
+            if (f == null) {
+                return;
+            }
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while hashing");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("sha256 worker failed", e.getCause());
+            }
+            pending[slot] = null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                awaitDoneWith(0);
+                awaitDoneWith(1);
+            } finally {
+                worker.shutdownNow();
+            }
+        }
     }
 
     private static Optional<Reason> judge(VeritySuperblock sb, VerityGeometry g, VerityTreeBuilder.Outcome out, String computed, String expected) {
