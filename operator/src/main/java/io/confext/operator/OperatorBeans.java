@@ -5,7 +5,6 @@ import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.time.Duration;
 
 /** CDI producers that turn configuration into the plain values the reconcilers take. */
 public class OperatorBeans {
@@ -13,8 +12,7 @@ public class OperatorBeans {
     @Produces
     @Singleton
     OperatorSettings settings(ConfextConfig config) {
-        return new OperatorSettings(config.operator().namespace(), config.operator().deletionTimeout(), Duration.ofSeconds(1),
-                config.operator().eventsNamespace());
+        return new OperatorSettings(config.operator().namespace(), config.operator().deletionTimeout(), config.operator().eventsNamespace());
     }
 
     @Produces

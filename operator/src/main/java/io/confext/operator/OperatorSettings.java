@@ -8,14 +8,12 @@ import java.util.Objects;
  *
  * @param namespace         where ControllerRevisions live ({@code confext.operator.namespace})
  * @param deletionTimeout   how long a deleted bundle waits for agents to report removal
- * @param statusInterval    minimum time between two status writes of one bundle
  * @param eventsNamespace   where Events about cluster-scoped bundles are recorded
  */
-public record OperatorSettings(String namespace, Duration deletionTimeout, Duration statusInterval, String eventsNamespace) {
+public record OperatorSettings(String namespace, Duration deletionTimeout, String eventsNamespace) {
     public OperatorSettings {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(deletionTimeout, "deletionTimeout");
-        Objects.requireNonNull(statusInterval, "statusInterval");
         Objects.requireNonNull(eventsNamespace, "eventsNamespace");
     }
 }

@@ -63,7 +63,8 @@ public final class AgentDaemonSet {
                 .addToLabels(selector).addToLabels(MANAGED_BY, "confext-operator").endMetadata()
                 .withNewSpec().withNewSelector().withMatchLabels(selector).endSelector()
                 .withTemplate(finalTemplate)
-                .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withNewMaxUnavailable("10%").endRollingUpdate().endUpdateStrategy()
+                // One node at a time (issue 6, and the chart's own DaemonSet): an agent restart never leaves several nodes unmanaged.
+                .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withNewMaxUnavailable(1).endRollingUpdate().endUpdateStrategy()
                 .endSpec().build();
         ds.getMetadata().getAnnotations().put(SPEC_HASH, hash(Serialization.asJson(ds.getSpec())));
         return ds;

@@ -66,7 +66,7 @@ final class MockCluster implements AutoCloseable {
         operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
                 .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withStopOnInformerErrorDuringStartup(true));
-        operator.register(new BundleReconciler(new OperatorSettings(NAMESPACE, deletionTimeout, Duration.ofSeconds(1), NAMESPACE),
+        operator.register(new BundleReconciler(new OperatorSettings(NAMESPACE, deletionTimeout, NAMESPACE),
                 Clock.systemUTC(), registry));
         operator.register(new NodeReconciler());
         operator.start();
