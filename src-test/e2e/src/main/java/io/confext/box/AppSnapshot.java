@@ -18,8 +18,51 @@ final class AppSnapshot {
     private AppSnapshot() {
     }
 
-    /** @return the copied {@code quarkus-run.jar} */
+    static final int ATTEMPTS = 10;
+
+    /**
+     * Copies until a copy is consistent: the app's file list, sizes and times are the same before and after (a
+     * build that rewrites the app while we copy would otherwise give a mix of two builds).
+     *
+     * @return the copied {@code quarkus-run.jar}
+     */
     static Path of(Path quarkusRunJar, Path into) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            String before = fingerprint(quarkusRunJar);
+            try {
+                copy(quarkusRunJar, into);
+            } catch (UncheckedIOException vanished) {
+                if (attempt == ATTEMPTS) {
+                    throw vanished;
+                }
+                Box.sleep(3_000); // a file went away under us: a build is rewriting the app
+                continue;
+            }
+            if (before.equals(fingerprint(quarkusRunJar))) {
+                return into.resolve(quarkusRunJar.getFileName().toString());
+            }
+            Box.sleep(3_000); // a build is writing the app: let it finish
+        }
+        throw new IllegalStateException(quarkusRunJar.getParent() + " kept changing while it was copied (a build running?); try again");
+    }
+
+    private static String fingerprint(Path quarkusRunJar) {
+        Path app = quarkusRunJar.getParent();
+        if (!Files.isRegularFile(quarkusRunJar)) {
+            return "missing";
+        }
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> files = Files.walk(app)) {
+            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                b.append(app.relativize(p)).append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p)).append('\n');
+            }
+        } catch (IOException e) {
+            return "unreadable " + e;
+        }
+        return b.toString();
+    }
+
+    private static void copy(Path quarkusRunJar, Path into) {
         Path app = quarkusRunJar.getParent();
         if (!Files.isRegularFile(quarkusRunJar)) {
             throw new IllegalStateException(quarkusRunJar + " is missing: build it with ./mvnw -B -q -DskipTests package");
@@ -39,7 +82,6 @@ final class AppSnapshot {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + app + " to " + into + ": " + e.getMessage(), e);
         }
-        return into.resolve(quarkusRunJar.getFileName().toString());
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -93,7 +93,7 @@ public final class Box implements AutoCloseable {
             say("starting the agent of " + h.name() + " (host pid " + h.host().leaderPid() + ")");
             h.agent().start();
         }
-        awaitAgentsReady(Duration.ofMinutes(3));
+        awaitAgentsReady(Duration.ofMinutes(5)); // generous: CI shares 2 cores with builds
         say("box ready in " + Duration.between(t0, Instant.now()).toSeconds() + " s");
     }
 

@@ -1,0 +1,69 @@
+package io.confext.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.confext.box.BoxArguments;
+import io.confext.box.ClusterInABox;
+import io.confext.box.K8sBinaries;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's main command as CI runs it: the box's main with {@code --exit-after-rollout} must roll the sample
+ * bundle out on all 3 hosts, print how to look around, exit 0, and leave nothing running behind.
+ */
+class ClusterInABoxTest {
+
+    @Test
+    void theBoxRollsTheSampleBundleOutAndExitsZero() throws Exception {
+        Path root = BoxAssumptions.repoRootOrSkip();
+        Path work = Files.createTempDirectory("confext-box-main");
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(captured, System.out), true, StandardCharsets.UTF_8);
+
+        int exit = ClusterInABox.run(new BoxArguments(true, Duration.ofMinutes(5)), out, root, work);
+
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as("exit code; output:\n%s", text).isZero();
+        assertThat(text).contains("ROLLED OUT: demo 1.0 is active and proven on all 3 hosts");
+        for (String host : ClusterInABox.HOSTS) {
+            assertThat(text).contains(host + ": demo.service (pid ").contains("reads greeting=hello from the confext bundle demo 1.0");
+            assertThat(text).containsPattern("node " + host + ": demo assigned 1.0, .*Active, sees 1.0");
+        }
+        assertThat(text).contains("[box] cleaned up");
+        assertThat(work.resolve("kubeconfig")).isRegularFile();
+        if (K8sBinaries.find().available()) {
+            assertThat(text).contains("--kubeconfig " + work.resolve("kubeconfig") + " get cxb");
+        } else {
+            assertThat(text).contains("kubectl does not work against it");
+        }
+    }
+
+    /** Shows the box's output live in the test log and keeps a copy to assert on. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public synchronized void write(int x) throws java.io.IOException {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+    }
+}
