@@ -64,6 +64,7 @@ class VerifyBenchmark {
         String sha = run("sha256sum", image.toString()).split("\\s+")[0];
         long size = Files.size(image);
 
+        String classPath = launcherClassPath();
         long[] verity = new long[RUNS];
         long[] sha256sum = new long[RUNS];
         long[] agentInner = new long[RUNS];
@@ -74,7 +75,7 @@ class VerifyBenchmark {
             sha256sum[i] = timed("sha256sum", image.toString());
             long t0 = System.nanoTime();
             String out = run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m", "-XX:+UseSerialGC", "-cp",
-                    launcherClassPath(), VerifyBenchMain.class.getName(), image.toString(), sha, dir.resolve("trust").toString());
+                    classPath, VerifyBenchMain.class.getName(), image.toString(), sha, dir.resolve("trust").toString());
             agentProcess[i] = (System.nanoTime() - t0) / 1_000_000;
             Matcher m = CHILD.matcher(out);
             assertThat(m.find()).as(out).isTrue();
@@ -102,11 +103,35 @@ class VerifyBenchmark {
     }
 
     /** The jars the confext-verify launcher puts on its class path: the agent's classes, BouncyCastle, Jackson, the API module. */
-    private static String launcherClassPath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> !e.endsWith(".jar") || e.contains("bouncycastle") || e.contains("jackson") || e.contains("confext-crds")
-                        || e.matches(".*/crds/target/.*"))
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    private String launcherClassPath() throws IOException {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (e.endsWith(".jar") && !(e.contains("bouncycastle") || e.contains("jackson") || e.contains("confext-crds"))) {
+                continue;
+            }
+            // Snapshot class directories and jars: other builds in the same checkout may rewrite target/ meanwhile.
+            Path src = Path.of(e);
+            Path copy = dir.resolve("cp-" + (i++) + (e.endsWith(".jar") ? ".jar" : ""));
+            if (Files.isDirectory(src)) {
+                try (var walk = Files.walk(src)) {
+                    for (Path p : walk.toList()) {
+                        Path t = copy.resolve(src.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(t);
+                        } else {
+                            Files.copy(p, t);
+                        }
+                    }
+                }
+            } else if (Files.isRegularFile(src)) {
+                Files.copy(src, copy);
+            } else {
+                continue;
+            }
+            out.add(copy.toString());
+        }
+        return String.join(java.io.File.pathSeparator, out);
     }
 
     private static long median(long[] v) {
