@@ -1,0 +1,42 @@
+package io.confext.agent.apply;
+
+import java.util.List;
+
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.ReloadMode;
+
+/**
+ * The agent's host side in a process of its own, for the crash test: {@code CrashDriver HOSTPID UNIT VERSION STEP}
+ * converges to the demo bundle at VERSION; when STEP is reached it prints "AT STEP" and waits to be SIGKILLed
+ * ("-" = never stop). Prints "DONE <phase> <activeVersion>" when it finishes.
+ */
+public final class CrashDriver {
+    private CrashDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long hostPid = Long.parseLong(args[0]);
+        String unit = args[1];
+        String version = args[2];
+        String stopAt = args[3];
+        StepObserver observer = (bundle, step) -> {
+            if (step.equals(stopAt)) {
+                System.out.println("AT " + step);
+                System.out.flush();
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        SystemdHostApplier applier = new SystemdHostApplier(hostPid, "/var/lib/confext-operator",
+                () -> io.confext.agent.systemd.DbusSystemd.connect(hostPid), observer, "test",
+                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(60));
+        List<BundleState> states = applier.converge(List.of(Bundles.service(unit, version, ReloadMode.Reload, false)));
+        BundleState s = states.get(0);
+        System.out.println("DONE " + s.getPhase() + " " + s.getActiveVersion() + " " + s.getMessage());
+        System.out.flush();
+        System.exit(0);
+    }
+}

@@ -1,0 +1,144 @@
+package io.confext.agent.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.OsRelease;
+
+/**
+ * SIGKILL the agent (a child JVM) at every step boundary and at random moments, over many rounds, while a sampler
+ * watches what the demo unit's main process sees; then restart the agent and check it converges. The unit must only
+ * ever see a complete version: extension-release and config of the same version, config byte-exact.
+ */
+class CrashSafetyTest {
+    private static final String UNIT = Bundles.uniqueUnit();
+    private static final List<String> STEPS = List.of("staging", "staged", "renamed", "attached", "activated", "proven");
+    private static PlainRootHost host;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        host = PlainRootHost.boot("forky");
+        host.installDemo(UNIT);
+    }
+
+    @AfterAll
+    static void shutdown() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    void killedAtEveryStepAndAtRandomTheUnitOnlySeesCompleteVersionsAndTheHostConverges() throws Exception {
+        List<String> violations = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong samples = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread sampler = new Thread(() -> sample(violations, samples, stop));
+        sampler.start();
+        Random random = new Random(42);
+        int rounds = STEPS.size() * 2 + 8;
+        try {
+            for (int round = 1; round <= rounds; round++) {
+                String version = Integer.toString(round);
+                if (round <= STEPS.size() * 2) {
+                    String step = STEPS.get((round - 1) % STEPS.size());
+                    runAndKillAt(version, step);
+                } else {
+                    runAndKillAfter(version, random.nextInt(2500));
+                }
+                String done = run(version, "-", 0);
+                assertThat(done).as("round " + round + " after restart").startsWith("DONE Active " + version + " ");
+                assertThat(host.mainPidSees(UNIT, "demo/demo.conf")).contains(Bundles.demoConfig(version, false));
+            }
+        } finally {
+            stop.set(true);
+            sampler.join();
+        }
+        assertThat(samples.get()).as("the sampler really watched").isGreaterThan(100);
+        assertThat(violations).as("moments where the unit saw a half or mixed version").isEmpty();
+        assertThat(host.ls("/var/lib/confext-operator/staging")).isEmpty();
+        assertThat(host.ls("/var/lib/confext-operator/bundles/demo.v")).hasSizeLessThanOrEqualTo(3);
+    }
+
+    private void runAndKillAt(String version, String step) throws Exception {
+        String out = run(version, step, 0);
+        assertThat(out).as("the agent reached " + step).isEqualTo("AT " + step);
+    }
+
+    private void runAndKillAfter(String version, int millis) throws Exception {
+        run(version, "-", millis);
+    }
+
+    /** Runs the driver; kills it with SIGKILL on "AT ..." or after {@code killAfterMillis} (> 0). */
+    private String run(String version, String step, int killAfterMillis) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashDriver.class.getName(),
+                Long.toString(host.leaderPid()), UNIT, version, step)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (killAfterMillis > 0) {
+            if (!p.waitFor(killAfterMillis, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly(); // SIGKILL
+            }
+            p.waitFor();
+            return "KILLED";
+        }
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("AT ")) {
+                    p.destroyForcibly(); // SIGKILL exactly at the step boundary
+                    p.waitFor();
+                    return line;
+                }
+                if (line.startsWith("DONE ")) {
+                    p.waitFor(30, TimeUnit.SECONDS);
+                    return line;
+                }
+            }
+        }
+        p.waitFor(30, TimeUnit.SECONDS);
+        return "EXIT " + p.exitValue();
+    }
+
+    /** Reads the unit's view continuously; a sample counts only when the release file did not change around it. */
+    private static void sample(List<String> violations, AtomicLong samples, AtomicBoolean stop) {
+        HostFiles files = host.files();
+        while (!stop.get()) {
+            try {
+                long pid = host.mainPid(UNIT);
+                if (pid > 0) {
+                    Path root = files.resolve("/proc/" + pid + "/root/etc");
+                    Optional<String> rel1 = HostFiles.readString(root.resolve("extension-release.d/extension-release.demo"));
+                    Optional<String> conf = HostFiles.readString(root.resolve("demo/demo.conf"));
+                    Optional<String> rel2 = HostFiles.readString(root.resolve("extension-release.d/extension-release.demo"));
+                    if (rel1.equals(rel2) && rel1.isPresent()) {
+                        String v = OsRelease.parse(rel1.get()).get("SYSEXT_VERSION_ID").orElse("?");
+                        samples.incrementAndGet();
+                        if (conf.isEmpty() || !conf.get().equals(Bundles.demoConfig(v, false))) {
+                            violations.add("pid " + pid + " sees release " + v + " with config " + conf);
+                        }
+                    }
+                }
+            } catch (RuntimeException processGoneMeanwhile) {
+                // the unit restarted between reads: the next sample sees the new process
+            }
+        }
+    }
+}
