@@ -23,7 +23,7 @@ import io.confext.agent.host.HostFiles;
  * opening mount tree" / "Failed to unpeel mount /etc: Protocol error", and the reload job then hangs until its
  * timeout (seen on this machine). Real hosts have no overlay root, so the reload path is tested on a copy (3 s).
  */
-final class PlainRootHost implements AutoCloseable {
+public final class PlainRootHost implements AutoCloseable {
     private final Path dir;
     private final Process nspawn;
     private final long leader;
@@ -41,7 +41,7 @@ final class PlainRootHost implements AutoCloseable {
         return Path.of(System.getProperty("user.home"), ".cache/confext-operator/hosts", image + ".rootfs");
     }
 
-    static PlainRootHost boot(String image) throws Exception {
+    public static PlainRootHost boot(String image) throws Exception {
         Path cache = cachedRootfs(image);
         if (!Files.isDirectory(cache.resolve("usr/lib/systemd"))) {
             throw new IllegalStateException("no cached root file system at " + cache
@@ -99,7 +99,7 @@ final class PlainRootHost implements AutoCloseable {
         }
     }
 
-    long leaderPid() {
+    public long leaderPid() {
         return leader;
     }
 
@@ -107,11 +107,11 @@ final class PlainRootHost implements AutoCloseable {
         return new HostCommands(leader);
     }
 
-    String execOk(String... argv) {
+    public String execOk(String... argv) {
         return commands().runOk(Duration.ofSeconds(120), argv).stdout();
     }
 
-    HostFiles files() {
+    public HostFiles files() {
         return new HostFiles(leader);
     }
 
@@ -119,17 +119,17 @@ final class PlainRootHost implements AutoCloseable {
         return files().readString(hostPath);
     }
 
-    long mainPid(String unit) {
+    public long mainPid(String unit) {
         return Long.parseLong(execOk("systemctl", "show", "-p", "MainPID", "--value", unit).strip());
     }
 
     /** /etc/<rel> as the unit's main process sees it right now. */
-    Optional<String> mainPidSees(String unit, String rel) {
+    public Optional<String> mainPidSees(String unit, String rel) {
         return HostFiles.readString(files().resolve("/proc/" + mainPid(unit) + "/root/etc/" + rel));
     }
 
     /** The test bed's demo service (same scripts and unit template, from its resources), started. */
-    void installDemo(String unit) throws IOException {
+    public void installDemo(String unit) throws IOException {
         write("/usr/local/bin/confext-demo", resource("confext-demo"), "rwxr-xr-x");
         write("/usr/local/bin/confext-demo-reload", resource("confext-demo-reload"), "rwxr-xr-x");
         write("/etc/systemd/system/" + unit, resource("unit.template").replace("@CONFIG@", "/etc/demo/demo.conf"), "rw-r--r--");
