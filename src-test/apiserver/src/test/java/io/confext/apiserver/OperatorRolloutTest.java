@@ -66,7 +66,7 @@ class OperatorRolloutTest {
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
         operator = new Operator(o -> o.withKubernetesClient(operatorClient).withCloseClientOnStop(false)
                 .withStopOnInformerErrorDuringStartup(true));
-        operator.register(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), Duration.ofSeconds(1), NS),
+        operator.register(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), NS),
                 Clock.systemUTC(), new SimpleMeterRegistry()));
         operator.register(new NodeReconciler());
         operator.start();
