@@ -1,0 +1,48 @@
+package io.confext.operator.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.confext.api.v1alpha1.ConfextNode;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** The Quarkus application as packaged: CDI wiring, QOSDK start, agent DaemonSet, health and metrics. */
+@QuarkusTest
+@QuarkusTestResource(MockApiServerResource.class)
+class OperatorAppTest {
+    @Inject
+    KubernetesClient client;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    String http(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void startsControllersKeepsTheAgentDaemonSetAndServesHealthAndMetrics() throws Exception {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").withUid("w1").endMetadata().build()).create();
+        long end = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < end && (client.resources(ConfextNode.class).withName("worker-1").get() == null
+                || client.apps().daemonSets().inNamespace("confext-system").withName("confext-agent").get() == null)) {
+            Thread.sleep(100);
+        }
+        assertThat(client.resources(ConfextNode.class).withName("worker-1").get()).as("NodeReconciler made the ConfextNode").isNotNull();
+        assertThat(client.apps().daemonSets().inNamespace("confext-system").withName("confext-agent").get())
+                .as("agent DaemonSet created at startup").isNotNull();
+        assertThat(http("/q/health/ready")).contains("\"status\": \"UP\"");
+        String metrics = http("/q/metrics");
+        assertThat(metrics).contains("operator_sdk");
+    }
+}
