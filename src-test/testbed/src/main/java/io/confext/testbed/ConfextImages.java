@@ -30,6 +30,30 @@ public final class ConfextImages {
     }
 
     /**
+     * Writes a signed confext DDI (GPT: erofs root + root-verity + root-verity-sig) built by the host's
+     * {@code systemd-repart --make-ddi=confext} (FORKY only), signed with {@code keyPem}/{@code certPem}
+     * (paths in the host; see {@link #selfSignedCertificate}). This kernel has no device-mapper, so a unit
+     * mounts it with {@code ExtensionImagePolicy=root=unprotected+absent:usr=absent} (verity unused).
+     */
+    public static void ddi(SystemdHost host, String outPathInHost, String extensionName, Map<String, String> etcFiles,
+                           String releaseExtra, String keyPem, String certPem) {
+        checkName(extensionName);
+        String src = "/var/tmp/confext-image-src-" + UUID.randomUUID();
+        host.writeFile(src + "/etc/extension-release.d/extension-release." + extensionName, "ID=_any\n" + releaseExtra, "0644");
+        etcFiles.forEach((path, content) -> host.writeFile(src + "/etc/" + path.replaceFirst("^/+", ""), content, "0644"));
+        host.execOk("sh", "-c", "set -e; src=\"$1\"; out=\"$2\"; mkdir -p \"$(dirname \"$out\")\"; rm -f \"$out.tmp\"; "
+                + "systemd-repart --make-ddi=confext --copy-source=\"$src\" --private-key=\"$3\" --certificate=\"$4\" "
+                + "--offline=yes \"$out.tmp\" >/dev/null; mv -f \"$out.tmp\" \"$out\"; rm -rf \"$src\"",
+                "sh", src, outPathInHost, keyPem, certPem);
+    }
+
+    /** A throw-away RSA key and self-signed certificate (PEM) made by the host's openssl. */
+    public static void selfSignedCertificate(SystemdHost host, String keyPem, String certPem, String commonName) {
+        host.execOk("openssl", "req", "-new", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=" + commonName, "-keyout", keyPem, "-out", certPem);
+    }
+
+    /**
      * Writes a directory extension at {@code dirPathInHost} (e.g. {@code /var/lib/x/demo.v/demo_2}): built in a
      * sibling temporary directory and renamed into place, so systemd never sees half of it.
      */

@@ -21,10 +21,21 @@ final class LoopDeviceSupply {
     private LoopDeviceSupply() {
     }
 
+    /** Partitions per loop device reachable in the host (a confext DDI has 3: root, verity, signature). */
+    static final int PARTITIONS = 8;
+    /** Where nspawn binds the outer machine's devtmpfs (read-only) into the host. */
+    static final String OUTER_DEV = "/run/testbed-dev";
+
     static void populate(long leaderPid) {
-        String script = "for i in $(seq 0 " + (POOL_SIZE - 1) + "); do "
-                + "[ -e /dev/loop$i ] || mknod -m 0660 /dev/loop$i b 7 $i || exit 1; done; "
-                + "chgrp disk /dev/loop[0-9]* 2>/dev/null; true";
+        // Loop devices: nodes b 7 N. Their partitions (DDIs) get dynamic device numbers (major 259) the
+        // moment systemd adds them, so no node can be made in advance: /dev/loopNpM is a symlink to the
+        // outer devtmpfs, where the kernel itself creates the node as the partition appears.
+        String script = "set -e; for i in $(seq 0 " + (POOL_SIZE - 1) + "); do "
+                + "[ -e /dev/loop$i ] || mknod -m 0660 /dev/loop$i b 7 $i; done; "
+                + "chgrp disk /dev/loop[0-9]* 2>/dev/null || true; "
+                // thousands of links with a handful of ln processes: `ln -s TARGET... -t DIR` names each after its target
+                + "for i in $(seq 0 " + (POOL_SIZE - 1) + "); do for p in $(seq 1 " + PARTITIONS + "); do "
+                + "echo " + OUTER_DEV + "/loop${i}p$p; done; done | xargs ln -sfn -t /dev";
         ProcessRunner.runOk(List.of("nsenter", "-t", Long.toString(leaderPid), "-m", "-r", "-w", "--", "/bin/sh", "-c", script),
                 Duration.ofSeconds(60));
     }

@@ -111,7 +111,8 @@ public final class SystemdHost implements AutoCloseable {
                 "--boot", "--console=pipe",
                 "--capability=all",
                 "--private-network",
-                "--bind=/dev/loop-control"));
+                "--bind=/dev/loop-control",
+                "--bind-ro=/dev:" + LoopDeviceSupply.OUTER_DEV));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(new File("/dev/null"))
                 .redirectErrorStream(true)

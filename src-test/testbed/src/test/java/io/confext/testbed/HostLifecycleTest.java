@@ -48,6 +48,8 @@ class HostLifecycleTest {
         assertThat(ProcessHandle.of(nspawn).isPresent()).as("nspawn gone").isFalse();
         assertThat(Mounts.mountedAtOrBelow(record.dataDir())).as("overlay unmounted").isEmpty();
         assertThat(Files.exists(record.dataDir())).as("per-host dir deleted").isFalse();
+        assertThat(HostCgroup.cgroup2Mount().orElseThrow().resolve(HostCgroup.PARENT).resolve(record.machine()))
+                .as("per-host cgroup removed").doesNotExist();
         assertThat(Files.exists(HostRecord.fileFor(Path.of("/run/confext-testbed"), record.machine()))).isFalse();
         assertThatThrownBy(() -> host.exec("true")).isInstanceOf(IllegalStateException.class);
         host.close(); // idempotent

@@ -52,4 +52,24 @@ class LoopSupplyTest {
         // the host's own /etc never saw any of it
         assertThat(host.hostPath("/etc/demo/demo.conf")).doesNotExist();
     }
+
+    /** Signed DDIs need partition device nodes too (dynamic numbers): 20+ activations in a row. */
+    @Test
+    void unitWithSignedDdiStartsManyTimesInARow(SystemdHost host) {
+        String unit = "ddidemo.service";
+        ConfextImages.selfSignedCertificate(host, "/root/signing.key", "/root/signing.crt", "testbed");
+        DemoService.install(host, unit, DemoService.DEFAULT_CONFIG, false);
+        host.writeFile("/etc/systemd/system/" + unit + ".d/50-image.conf",
+                "[Service]\nExtensionImages=/var/lib/ddidemo/demo.raw\n"
+                        + "ExtensionImagePolicy=root=unprotected+absent:usr=absent\n", "0644");
+        host.execOk("systemctl", "daemon-reload");
+        for (int v = 1; v <= 20; v++) {
+            ConfextImages.ddi(host, "/var/lib/ddidemo/demo.raw", "demo", Map.of("demo/demo.conf", "value=" + v + "\n"),
+                    "VERSION=" + v + "\n", "/root/signing.key", "/root/signing.crt");
+            host.execOk("systemctl", "start", unit);
+            assertThat(DemoService.seen(host, unit).config()).as("round %d", v).contains("value=" + v + "\n");
+            host.execOk("systemctl", "stop", unit);
+        }
+        assertThat(host.execOk("sh", "-c", "head -c 8 /var/lib/ddidemo/demo.raw | od -c | head -1").stdout()).isNotEmpty();
+    }
 }
