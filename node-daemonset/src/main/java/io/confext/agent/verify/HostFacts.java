@@ -1,5 +1,8 @@
 package io.confext.agent.verify;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -9,6 +12,13 @@ import java.util.Map;
 public record HostFacts(Map<String, String> osRelease, String architecture, int systemdVersion) {
     public HostFacts {
         osRelease = Map.copyOf(osRelease);
+    }
+
+    /** Reads the host's {@code /etc/os-release}, else {@code /usr/lib/os-release}, under {@code root} (e.g. {@code /proc/1/root}). */
+    public static HostFacts read(Path root, String architecture, int systemdVersion) throws IOException {
+        Path etc = root.resolve("etc/os-release");
+        Path file = Files.exists(etc) ? etc : root.resolve("usr/lib/os-release");
+        return new HostFacts(ReleaseFile.parse(Files.readString(file)), architecture, systemdVersion);
     }
 
     public String id() {

@@ -51,6 +51,16 @@ public record TrustedCertificates(List<X509CertificateHolder> certificates) {
         return new TrustedCertificates(all);
     }
 
+    /**
+     * The node's own trust, where systemd looks for it: {@code verity.d} under {@code /etc},
+     * {@code /run}, {@code /usr/local/lib} and {@code /usr/lib} of the given root (the host's root as
+     * the agent sees it, e.g. {@code /proc/1/root}).
+     */
+    public static TrustedCertificates systemVerityD(Path root) throws IOException {
+        return fromDirectories(List.of(root.resolve("etc/verity.d"), root.resolve("run/verity.d"), root.resolve("usr/local/lib/verity.d"),
+                root.resolve("usr/lib/verity.d")));
+    }
+
     public static TrustedCertificates fromPem(List<String> pems) throws IOException {
         List<X509CertificateHolder> all = new ArrayList<>();
         int i = 0;
