@@ -5,7 +5,7 @@ import io.confext.api.v1alpha1.ConfextNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 
 /**
  * Prints the rollout as it happens: polls the ConfextNodes and ConfextBundles twice a second and prints what
@@ -13,6 +13,8 @@ import java.time.temporal.ChronoUnit;
  * indifferent to API server restarts and to objects appearing late.
  */
 public final class LiveView implements AutoCloseable {
+
+    private static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final KubernetesClient client;
     private final PrintStream out;
@@ -38,7 +40,7 @@ public final class LiveView implements AutoCloseable {
             try {
                 RolloutSnapshot now = RolloutSnapshot.of(client.resources(ConfextNode.class).list().getItems(),
                         client.resources(ConfextBundle.class).list().getItems());
-                String time = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+                String time = LocalTime.now().format(HH_MM_SS);
                 now.changesSince(last).forEach(line -> out.println(time + " " + line));
                 last = now;
             } catch (RuntimeException e) {
