@@ -169,8 +169,15 @@ class ImageVerifierTest {
     void flippedByteInTheSignatureJson() throws Exception {
         trust(trusted);
         Path image = signedDdi("sig", "ID=_any\n");
-        // Offset 15 is inside the "rootHash" value: still valid JSON, but the signed text changed.
-        TestImages.flipByte(image, part(image, Architecture.X86_64.rootVeritySig()).offset() + 15);
+        // Offset 15 is inside the "rootHash" value: swap that hex digit for another hex digit, so the
+        // JSON stays well-formed but the signed text changed.
+        long at = part(image, Architecture.X86_64.rootVeritySig()).offset() + 15;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            f.seek(at);
+            int c = f.read();
+            f.seek(at);
+            f.write(c == '0' ? '1' : '0');
+        }
 
         List<ReasonCode> codes = codes(verifier.verify(image, policy()));
         assertThat(codes).contains(ReasonCode.SIGNATURE_INVALID);
