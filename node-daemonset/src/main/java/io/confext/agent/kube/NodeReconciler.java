@@ -26,7 +26,7 @@ import io.confext.api.v1alpha1.DesiredBundle;
  * <p>
  * API errors propagate as {@code KubernetesClientException} before the host is touched (revision
  * reads) or after it converged (status write); the loop retries the pass, which then skips the
- * converge because the set is unchanged.
+ * converge because the set is unchanged (a due resync stays due until a converge really ran).
  */
 public final class NodeReconciler {
 
@@ -51,6 +51,8 @@ public final class NodeReconciler {
     private Map<String, DesiredBundleContent> lastApplied = Map.of();
     private List<Entry> lastSet;
     private List<BundleState> lastStates;
+    /** A periodic resync asked for a converge although the set did not change; cleared once one ran. */
+    private boolean resyncDue;
 
     public NodeReconciler(HostApplier host, RevisionResolver resolver, StatusBuilder statusBuilder,
             StatusWriter statusWriter, AgentHealth health, Clock clock) {
@@ -62,7 +64,12 @@ public final class NodeReconciler {
         this.clock = clock;
     }
 
-    public PassResult pass(ConfextNode node, boolean forceConverge) {
+    /** The next pass converges the host even if the desired set is unchanged (drift repair). */
+    public void requestResync() {
+        resyncDue = true;
+    }
+
+    public PassResult pass(ConfextNode node) {
         HostView hostView = checkHost();
         List<DesiredBundle> desired = node.getSpec() == null || node.getSpec().getBundles() == null ? List.of()
                 : node.getSpec().getBundles();
@@ -80,7 +87,7 @@ public final class NodeReconciler {
         if (!plan.holds() && hostView.isReachable()) {
             List<Entry> set = plan.converge().stream()
                     .map(c -> new Entry(c.name(), c.revision(), c.digest(), c.rollback())).toList();
-            if (forceConverge || lastStates == null || !set.equals(lastSet)) {
+            if (resyncDue || lastStates == null || !set.equals(lastSet)) {
                 try {
                     lastStates = List.copyOf(host.converge(plan.converge()));
                     if (Thread.interrupted()) {
@@ -91,6 +98,7 @@ public final class NodeReconciler {
                     lastApplied = plan.converge().stream()
                             .collect(Collectors.toMap(DesiredBundleContent::name, c -> c, (a, b) -> a));
                     converged = true;
+                    resyncDue = false;
                     LOG.infof("Converged node %s to %s", name(node), set);
                 } catch (RuntimeException e) {
                     // converge() reports per-bundle failures in its result; a throw means the host as a whole failed.

@@ -78,9 +78,4 @@ public final class RevisionResolver {
         return s == null || s.isBlank();
     }
 
-    /** Visible for the loop's logs and tests: how many verified revisions are held. */
-    int cachedRevisions() {
-        return verified.size();
-    }
-
 }

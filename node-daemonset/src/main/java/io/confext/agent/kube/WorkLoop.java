@@ -100,9 +100,11 @@ public final class WorkLoop implements AutoCloseable {
         if (node == null) {
             return;
         }
-        boolean force = forceNext.getAndSet(false);
+        if (forceNext.getAndSet(false)) {
+            reconciler.requestResync();
+        }
         try {
-            NodeReconciler.PassResult result = reconciler.pass(node, force);
+            NodeReconciler.PassResult result = reconciler.pass(node);
             if (result.retrySoon()) {
                 scheduleRetry("revisions missing or host unreachable");
             } else {
@@ -110,18 +112,12 @@ public final class WorkLoop implements AutoCloseable {
                 cancelRetry();
             }
         } catch (KubernetesClientException e) {
-            if (force) {
-                forceNext.set(true);
-            }
             if (e.getCode() == 409) {
                 refreshAfterConflict();
             }
             LOG.debug("API error in a pass", e);
             scheduleRetry("API error " + e.getCode() + ": " + e.getMessage() + rootCause(e));
         } catch (RuntimeException e) {
-            if (force) {
-                forceNext.set(true);
-            }
             LOG.error("Unexpected failure in a pass; retrying", e);
             scheduleRetry(e.toString());
         } catch (Error e) {

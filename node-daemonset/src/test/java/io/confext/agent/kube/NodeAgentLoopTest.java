@@ -227,6 +227,9 @@ class NodeAgentLoopTest {
         // A resync during the outage repairs drift with the last complete desired set, never an empty one.
         agent.loop.resync();
         await("resync converged during the outage", () -> host.calls.size() > before);
+        // The status write then fails and is retried with backoff; the retries do not converge again.
+        Thread.sleep(1500);
+        assertThat(host.calls).hasSize(before + 1);
         assertThat(host.calls.subList(before, host.calls.size())).allSatisfy(set ->
                 assertThat(set).extracting(DesiredBundleContent::name).containsExactlyInAnyOrder("demo", "chrony"));
 
