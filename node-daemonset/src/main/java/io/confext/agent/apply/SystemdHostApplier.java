@@ -185,7 +185,7 @@ public final class SystemdHostApplier implements HostApplier {
             // plan every unit before touching anything: a refusal leaves the host exactly as it was
             Map<String, Activation> plans = new java.util.LinkedHashMap<>();
             for (String unit : c.units()) {
-                Activation a = units.plan(c.scope(), unit, name, staged, c.reload(), false);
+                Activation a = units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()), c.reload(), false);
                 if (a.action() == Activation.Action.FAIL) {
                     return fail(d, a.reason(), a.message());
                 }
@@ -211,12 +211,13 @@ public final class SystemdHostApplier implements HostApplier {
             steps.reached(name, "attached");
             if (hostChanged && c.scope() == Scope.Service) {
                 // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
-                plans.replaceAll((unit, a) -> units.plan(c.scope(), unit, name, staged, c.reload(), false));
+                plans.replaceAll((unit, a) -> units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()),
+                        c.reload(), false));
             }
 
             List<UnitOutcome> outcomes = new ArrayList<>();
             for (String unit : c.units()) {
-                outcomes.add(units.activate(unit, name, staged, plans.get(unit)));
+                outcomes.add(units.activate(unit, name, asSeenBy(unit, staged, c.priority()), plans.get(unit)));
             }
             steps.reached(name, "activated");
             UnitOutcome bad = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);
@@ -299,11 +300,12 @@ public final class SystemdHostApplier implements HostApplier {
             attach(name, rec.scope(), previous);
             List<UnitOutcome> back = new ArrayList<>();
             for (String unit : rec.units()) {
-                Activation a = backAction(rec.scope(), unit, units.plan(rec.scope(), unit, name, previous, rec.reload(),
+                StagedVersion seenPrevious = asSeenBy(unit, previous, rec.priority());
+                Activation a = backAction(rec.scope(), unit, units.plan(rec.scope(), unit, name, seenPrevious, rec.reload(),
                         previous == null), forward);
-                UnitOutcome o = units.activate(unit, name, previous, a);
+                UnitOutcome o = units.activate(unit, name, seenPrevious, a);
                 if (!o.ok() && a.action() == Activation.Action.RELOAD) {
-                    o = units.activate(unit, name, previous, new Activation(Activation.Action.RESTART, "Restart",
+                    o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, "Restart",
                             "restart " + unit + " after the reload back failed"));
                 }
                 back.add(o);
@@ -319,6 +321,29 @@ public final class SystemdHostApplier implements HostApplier {
             BundleRecord done = rec.withFailure(failed.version(), d.digest()).withOutcome(o);
             save(done, "rolled-back");
             return toState(done, o);
+        }
+
+        /**
+         * The files of {@code v} that {@code unit} can see: service-scope bundles of higher priority on the same unit
+         * (ties: the later name, as in the drop-in) overlay theirs.
+         */
+        private StagedVersion asSeenBy(String unit, StagedVersion v, int priority) {
+            if (v == null) {
+                return null;
+            }
+            Set<String> shadowed = new HashSet<>();
+            for (BundleRecord r : state.bundles().values()) {
+                boolean above = r.priority() > priority || r.priority() == priority && r.name().compareTo(v.bundle()) > 0;
+                if (!r.name().equals(v.bundle()) && r.scope() == Scope.Service && r.units().contains(unit) && above) {
+                    VersionsDirectory other = versionsOf(r.name(), Scope.Service);
+                    List<String> present = other.versions();
+                    if (!present.isEmpty()) {
+                        shadowed.addAll(OnDiskVersion.load(other.entry(present.get(0)), r.name(), present.get(0))
+                                .expectedFiles().keySet());
+                    }
+                }
+            }
+            return ShadowedVersion.of(v, shadowed);
         }
 
         /**
