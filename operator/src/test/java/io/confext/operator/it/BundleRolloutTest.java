@@ -250,7 +250,7 @@ class BundleRolloutTest {
 
     @Test
     void deletionIsReleasedAfterTimeoutNamingSilentNodes() {
-        cluster.deletionTimeout = Duration.ofSeconds(3);
+        cluster.deletionTimeout = Duration.ofSeconds(8); // long enough for a reconcile after node-0 answers
         fleet(2, SimulatedAgent.Behaviour.healthy(100));
         cluster.startOperator();
         cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Halt))).create();

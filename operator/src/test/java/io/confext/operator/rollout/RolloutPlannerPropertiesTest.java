@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.Size;
  * Random fleets and random event orders (agents progress, fail, go unready, nodes join and leave,
  * time passes, pause toggles) against the planner's invariants.
  */
-class RolloutPlannerProperties {
+class RolloutPlannerPropertiesTest {
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     static final RevisionTarget OLD = new RevisionTarget("b-old", "sha256:01", "1");
     static final RevisionTarget NEW = new RevisionTarget("b-new", "sha256:02", "2");
