@@ -49,9 +49,11 @@ public final class Box implements AutoCloseable {
     private Path agentJar;
     private final List<BoxHost> hosts = new ArrayList<>();
     private volatile boolean closed;
+    private final LeftoverChildren leftovers;
 
     private Box(BoxSettings settings) {
         this.settings = settings;
+        this.leftovers = new LeftoverChildren(settings.workDir());
     }
 
     /** Starts everything; on any failure tears down what was started and rethrows. */
@@ -68,6 +70,10 @@ public final class Box implements AutoCloseable {
 
     private void startAll() {
         Instant t0 = Instant.now();
+        int stray = leftovers.sweep();
+        if (stray > 0) {
+            say("ended " + stray + " operator/agent process(es) left over by an earlier box that was killed");
+        }
         clearOldLogs();
         K8sBinaries binaries = K8sBinaries.find();
         say(binaries.available() ? "starting the real kube-apiserver " + binaries.version().orElseThrow() + " + etcd"
@@ -86,7 +92,7 @@ public final class Box implements AutoCloseable {
         agentJar = AppSnapshot.of(settings.agentJar(), settings.workDir().resolve("apps/agent"));
         bootHosts();
         say("starting the operator (" + settings.operatorJar() + ")");
-        operator = new ChildJvm("operator", operatorJar, operatorEnv(), settings.workDir().resolve("logs/operator.log"));
+        operator = new ChildJvm("operator", operatorJar, operatorEnv(), settings.workDir().resolve("logs/operator.log"), leftovers::record);
         teardown.add(operator);
         operator.start();
         for (BoxHost h : hosts) {
@@ -112,7 +118,7 @@ public final class Box implements AutoCloseable {
                     SystemdHost h = e.getValue().get(5, TimeUnit.MINUTES);
                     teardown.add(h);
                     ChildJvm agent = new ChildJvm("agent-" + e.getKey(), agentJar, agentEnv(e.getKey(), h.leaderPid()),
-                            settings.workDir().resolve("logs/agent-" + e.getKey() + ".log"));
+                            settings.workDir().resolve("logs/agent-" + e.getKey() + ".log"), leftovers::record);
                     teardown.add(agent);
                     hosts.add(new BoxHost(e.getKey(), h, agent));
                     registerNode(e.getKey());

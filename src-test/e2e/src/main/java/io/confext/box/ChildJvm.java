@@ -25,13 +25,16 @@ public final class ChildJvm implements AutoCloseable {
     private final Path jar;
     private final Map<String, String> env;
     private final Path log;
+    private final java.util.function.LongConsumer onStart;
     private Process process;
 
-    public ChildJvm(String name, Path jar, Map<String, String> env, Path log) {
+    /** @param onStart told each started PID (the box records them to end strays after a killed run) */
+    public ChildJvm(String name, Path jar, Map<String, String> env, Path log, java.util.function.LongConsumer onStart) {
         this.name = name;
         this.jar = jar;
         this.env = Map.copyOf(env);
         this.log = log;
+        this.onStart = onStart;
     }
 
     public synchronized ChildJvm start() {
@@ -55,6 +58,7 @@ public final class ChildJvm implements AutoCloseable {
             Files.writeString(log, "---- starting " + name + ": " + String.join(" ", argv) + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             process = pb.start();
+            onStart.accept(process.pid());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
         }
