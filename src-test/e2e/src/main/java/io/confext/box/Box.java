@@ -4,6 +4,7 @@ import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.testbed.DemoService;
 import io.confext.testbed.HostImage;
+import io.confext.testbed.K8sBinaries;
 import io.confext.testbed.SystemdHost;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;

@@ -3,6 +3,7 @@ package io.confext.box;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.testbed.DemoService;
 import io.confext.testbed.DemoSeen;
+import io.confext.testbed.K8sBinaries;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.confext.box;
 
+import io.confext.testbed.K8sBinaries;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.confext.box.BoxArguments;
 import io.confext.box.ClusterInABox;
-import io.confext.box.K8sBinaries;
+import io.confext.testbed.K8sBinaries;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

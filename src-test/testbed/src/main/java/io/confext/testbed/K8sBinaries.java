@@ -1,4 +1,4 @@
-package io.confext.box;
+package io.confext.testbed;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +8,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The kube-apiserver/etcd/kubectl built by {@code scripts/build-k8s-binaries}, in kube-api-test's layout:
+ * The kube-apiserver/etcd/kubectl built by {@code scripts/build-k8s-binaries}, in kube-api-test's layout
+ * (shared by the real-API-server tier and the cluster in a box):
  * {@code <dir>/k8s/<x.y.z>-linux-amd64/{kube-apiserver,etcd,kubectl}}.
  *
  * @param dir     the cache root ({@code ~/.cache/confext-operator} unless {@code CONFEXT_CACHE_DIR})
@@ -17,6 +18,8 @@ import java.util.stream.Stream;
 public record K8sBinaries(Path dir, Optional<String> version) {
 
     private static final List<String> REQUIRED = List.of("kube-apiserver", "etcd", "kubectl");
+    private static final String BUILD_HINT = "run scripts/build-k8s-binaries to build kube-apiserver, etcd and kubectl"
+            + " from their Go modules (once; later runs reuse ~/.cache/confext-operator/k8s)";
 
     public static K8sBinaries find() {
         String cache = System.getenv("CONFEXT_CACHE_DIR");
@@ -28,6 +31,10 @@ public record K8sBinaries(Path dir, Optional<String> version) {
 
     public boolean available() {
         return version.isPresent();
+    }
+
+    public String unavailableMessage() {
+        return "no complete kube-apiserver/etcd/kubectl set under " + dir.resolve("k8s") + ": " + BUILD_HINT;
     }
 
     public Path kubectl() {
@@ -48,7 +55,7 @@ public record K8sBinaries(Path dir, Optional<String> version) {
         }
     }
 
-    static int compareVersions(String a, String b) {
+    private static int compareVersions(String a, String b) {
         String[] x = a.split("\\.");
         String[] y = b.split("\\.");
         for (int i = 0; i < Math.min(x.length, y.length); i++) {
