@@ -14,7 +14,7 @@ public class RolloutPolicy {
     @ValidationRule(value = "type(self) == int ? self >= 1 : self.matches('^([1-9][0-9]?|100)%$')",
             message = "spec.rollout.maxUnavailable: must be an integer >= 1 or a percentage from 1% to 100%")
     @JsonPropertyDescription("How many nodes may be updating at once: an integer >= 1 or a percentage from 1% to 100% of"
-            + " the targeted nodes (rounded up). Default 1.")
+            + " the targeted nodes (rounded down, at least 1, like a Deployment's maxUnavailable). Default 1.")
     private IntOrString maxUnavailable;
 
     @JsonPropertyDescription("Update this many nodes first and wait minReadySeconds of proven health before the rest.")
@@ -25,7 +25,9 @@ public class RolloutPolicy {
     private Integer minReadySeconds;
 
     @Min(1)
-    @JsonPropertyDescription("Seconds a node may take to become ready before it counts as failed. >= 1, default 600.")
+    @JsonPropertyDescription("Seconds the rollout may go without progress (no node newly assigned or becoming ready)"
+            + " before the bundle reports Progressing=False with reason ProgressDeadlineExceeded and Degraded=True."
+            + " Nodes are not failed by it; the rollout keeps going if they recover. >= 1, default 600.")
     private Integer progressDeadlineSeconds;
 
     @JsonPropertyDescription("Stop starting new nodes; nodes already updating finish.")
