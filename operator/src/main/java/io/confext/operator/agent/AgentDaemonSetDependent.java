@@ -3,6 +3,7 @@ package io.confext.operator.agent;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -80,7 +81,14 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
     private static DaemonSet recordStoredSpec(DaemonSet written, Context<Deployment> context) {
         String patch = Serialization.asJson(Map.of("metadata", Map.of("annotations",
                 Map.of(AgentDaemonSet.STORED_SPEC_HASH, AgentDaemonSet.specHash(written)))));
-        return context.getClient().apps().daemonSets().inNamespace(written.getMetadata().getNamespace())
-                .withName(written.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        try {
+            return context.getClient().apps().daemonSets().inNamespace(written.getMetadata().getNamespace())
+                    .withName(written.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return written; // deleted meanwhile: its delete event brings the next reconcile, which creates it again
+            }
+            throw e;
+        }
     }
 }
