@@ -83,6 +83,23 @@ class AgentReconcilerTest {
         await("new settings written by the next operator", () -> "agent:2".equals(image(stored())) ? true : null);
     }
 
+    /** An operator before this one created the DaemonSet without an owner: the next write adopts it. */
+    @Test
+    void adoptsADaemonSetCreatedWithoutAnOwner() throws Exception {
+        Deployment self = client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata()
+                .withName("confext-operator").withNamespace(NS).endMetadata().withNewSpec().endSpec().build()).create();
+        client.apps().daemonSets().inNamespace(NS).resource(AgentDaemonSet.desired(AgentDaemonSetTest.settings("agent:1", Optional.empty())))
+                .create();
+        start("agent:1");
+        DaemonSet adopted = await("owner reference added", () -> {
+            DaemonSet ds = stored();
+            return ds.getMetadata().getOwnerReferences() != null && !ds.getMetadata().getOwnerReferences().isEmpty() ? ds : null;
+        });
+        assertThat(adopted.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo(self.getMetadata().getUid()));
+        assertThat(image(adopted)).isEqualTo("agent:1");
+    }
+
     static String image(DaemonSet ds) {
         return ds == null ? null : ds.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     }
