@@ -10,6 +10,11 @@ record ApiServer(KubernetesClient admin, String kubeConfigYaml) {
 
     /** A client that authenticates with a bearer token only (a service account's, say). */
     KubernetesClient withToken(String token) {
+        return withToken(token, http -> { });
+    }
+
+    /** The same, with a hook on the HTTP client (an interceptor that counts requests, say). */
+    KubernetesClient withToken(String token, java.util.function.Consumer<io.fabric8.kubernetes.client.http.HttpClient.Builder> http) {
         Config adminConfig = admin.getConfiguration();
         Config config = new ConfigBuilder(Config.empty())
                 .withMasterUrl(adminConfig.getMasterUrl())
@@ -17,6 +22,6 @@ record ApiServer(KubernetesClient admin, String kubeConfigYaml) {
                 .withCaCertData(adminConfig.getCaCertData())
                 .withOauthToken(token)
                 .build();
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientBuilderConsumer(http).build();
     }
 }

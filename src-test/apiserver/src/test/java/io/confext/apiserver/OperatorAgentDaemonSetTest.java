@@ -2,72 +2,113 @@ package io.confext.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import io.confext.operator.agent.AgentDaemonSetKeeper;
+import io.confext.operator.OperatorAssembly;
+import io.confext.operator.OperatorRuntime;
+import io.confext.operator.agent.AgentDaemonSet;
+import io.confext.operator.agent.AgentReconciler;
 import io.confext.operator.agent.AgentSettings;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 
 /**
  * The path the chart takes by default: it hands the agent settings to the operator as environment
- * variables, and the operator, with only the chart's operator token and RBAC, creates and repairs
- * the agent DaemonSet on a real API server; the DaemonSet the server stores has the chart's
- * security shape (privileged, hostPID, exactly the four host paths, system-node-critical,
- * tolerates all taints, one node at a time).
+ * variables, and the operator's agent controller, with only the chart's operator token and RBAC and
+ * server-side apply on, creates the agent DaemonSet as a dependent of the operator's Deployment and
+ * repairs it on a real API server; the DaemonSet the server stores has the chart's security shape
+ * (privileged, hostPID, exactly the four host paths, system-node-critical, tolerates all taints,
+ * one node at a time).
  */
 @ExtendWith(RealApiServerExtension.class)
 class OperatorAgentDaemonSetTest {
 
     private static final String NS = "ds-test";
     private static final String RELEASE = "ds-confext-operator";
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static AgentSettings settings;
+    private static Map<String, String> env;
+    private static KubernetesClient operatorClient;
+    private static Operator operator;
+    private static ReconcileCounter reconciles;
+    private static final WriteCounter writes = new WriteCounter();
 
     @BeforeAll
-    static void installChartAndCreateTheDaemonSet(ApiServer server) {
+    static void installChartAndStartTheAgentController(ApiServer server) {
         ChartInstaller.install(server, RELEASE, NS);
-        settings = settingsFromTheInstalledDeployment(server.admin());
-        try (KubernetesClient operator = server.withToken(Tokens.unbound(server.admin(), NS, RELEASE))) {
-            assertThat(new AgentDaemonSetKeeper(operator, settings).reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.CREATED);
+        env = operatorEnv(server.admin());
+        operatorClient = server.withToken(Tokens.unbound(server.admin(), NS, RELEASE),
+                http -> http.addOrReplaceInterceptor("count-writes", writes));
+        start();
+        settled(server.admin());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.stop();
+        }
+        if (operatorClient != null) {
+            operatorClient.close();
         }
     }
 
+    private static void start() {
+        reconciles = new ReconcileCounter();
+        operator = OperatorAssembly.create(operatorClient, reconciles, new OperatorRuntime(true, Optional.empty()),
+                List.of(new AgentReconciler(settings(), env.get("CONFEXT_OPERATOR_DEPLOYMENT_NAME"))));
+        operator.start();
+    }
+
     /**
-     * A reconcile of a DaemonSet nobody touched must not write it: on a real server the stored
-     * spec carries defaulted fields the desired spec lacks, which a naive comparison sees as drift.
+     * A restarted operator reconciles a DaemonSet nobody touched and must not write it: on a real
+     * server the stored spec carries defaulted fields the desired spec lacks, which a naive
+     * comparison sees as drift (and would roll every agent pod in the worst case).
      */
     @Test
-    void reconcilingAnUntouchedDaemonSetWritesNothing(ApiServer server) {
-        try (KubernetesClient operator = server.withToken(Tokens.unbound(server.admin(), NS, RELEASE))) {
-            assertThat(new AgentDaemonSetKeeper(operator, settings).reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.UNCHANGED);
-        }
+    void reconcilingAnUntouchedDaemonSetWritesNothing(ApiServer server) throws InterruptedException {
+        DaemonSet before = settled(server.admin());
+        int writesBefore = writes.writes().size();
+        operator.stop();
+        start();
+        await("the restarted operator reconciled its Deployment", () -> reconciles.of("Deployment") > 0 ? true : null);
+        Thread.sleep(1000);
+        DaemonSet after = ds(server.admin());
+        assertThat(after.getMetadata().getResourceVersion()).as("not written").isEqualTo(before.getMetadata().getResourceVersion());
+        assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
+        assertThat(writes.writes().subList(writesBefore, writes.writes().size())).as("no request that writes").isEmpty();
     }
 
     @Test
     void operatorRepairsTheAgentDaemonSetWhichHasTheChartsSecurityShape(ApiServer server) {
         KubernetesClient admin = server.admin();
-        try (KubernetesClient operator = server.withToken(Tokens.unbound(admin, NS, RELEASE))) {
-            // Someone strips the privileges: the operator puts them back (update on its own DaemonSet only).
-            admin.apps().daemonSets().inNamespace(NS).withName(RELEASE + "-agent").edit(ds -> {
-                ds.getSpec().getTemplate().getSpec().setHostPID(false);
-                return ds;
-            });
-            assertThat(new AgentDaemonSetKeeper(operator, settings).reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.UPDATED);
-        }
+        settled(admin);
+        // Someone strips the privileges: the operator puts them back (writes on its own DaemonSet only).
+        admin.apps().daemonSets().inNamespace(NS).withName(RELEASE + "-agent").edit(ds -> {
+            ds.getSpec().getTemplate().getSpec().setHostPID(false);
+            return ds;
+        });
+        DaemonSet stored = await("hostPID put back", () -> {
+            DaemonSet ds = ds(admin);
+            return Boolean.TRUE.equals(ds.getSpec().getTemplate().getSpec().getHostPID()) ? ds : null;
+        });
 
-        DaemonSet stored = admin.apps().daemonSets().inNamespace(NS).withName(RELEASE + "-agent").get();
         PodSpec pod = stored.getSpec().getTemplate().getSpec();
-        assertThat(pod.getHostPID()).isTrue();
         assertThat(pod.getContainers().get(0).getSecurityContext().getPrivileged()).isTrue();
         assertThat(pod.getServiceAccountName()).isEqualTo(RELEASE + "-agent");
         assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
@@ -81,13 +122,51 @@ class OperatorAgentDaemonSetTest {
         });
         assertThat(stored.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
                 .as("one node at a time").isEqualTo(1);
+        Deployment self = admin.apps().deployments().inNamespace(NS).withName(RELEASE).get();
+        assertThat(stored.getMetadata().getOwnerReferences()).as("owned by the operator's Deployment: removed on uninstall")
+                .singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(self.getMetadata().getUid()));
+        assertThat(stored.getMetadata().getManagedFields()).as("written with server-side apply")
+                .anySatisfy(f -> assertThat(f.getOperation()).isEqualTo("Apply"));
+    }
+
+    /** The DaemonSet after the operator's last write, its stored spec recorded. */
+    private static DaemonSet settled(KubernetesClient admin) {
+        return await("agent DaemonSet written and its stored spec recorded", () -> {
+            DaemonSet ds = ds(admin);
+            return ds != null && AgentDaemonSet.specHash(ds).equals(ds.getMetadata().getAnnotations().get(AgentDaemonSet.STORED_SPEC_HASH))
+                    ? ds : null;
+        });
+    }
+
+    private static DaemonSet ds(KubernetesClient admin) {
+        return admin.apps().daemonSets().inNamespace(NS).withName(RELEASE + "-agent").get();
+    }
+
+    private static <T> T await(String what, Supplier<T> probe) {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            T v = probe.get();
+            if (v != null) {
+                return v;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
+    }
+
+    private static Map<String, String> operatorEnv(KubernetesClient admin) {
+        Deployment deployment = admin.apps().deployments().inNamespace(NS).withName(RELEASE).get();
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     }
 
     /** What the operator reads from its environment (ConfextConfig), taken from the Deployment helm installed. */
-    private static AgentSettings settingsFromTheInstalledDeployment(KubernetesClient admin) {
-        Deployment deployment = admin.apps().deployments().inNamespace(NS).withName(RELEASE).get();
-        Map<String, String> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    private static AgentSettings settings() {
         return new AgentSettings(NS, env.get("CONFEXT_AGENT_DAEMONSET_NAME"), env.get("CONFEXT_AGENT_IMAGE"),
                 env.get("CONFEXT_AGENT_IMAGE_PULL_POLICY"), env.get("CONFEXT_AGENT_SERVICE_ACCOUNT"),
                 Optional.ofNullable(env.get("CONFEXT_AGENT_PRIORITY_CLASS_NAME")), env.get("CONFEXT_AGENT_TOLERATIONS"),

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +23,8 @@ import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.InlineFile;
 import io.confext.api.v1alpha1.RolloutPolicy;
+import io.confext.operator.OperatorAssembly;
+import io.confext.operator.OperatorRuntime;
 import io.confext.operator.OperatorSettings;
 import io.confext.operator.bundle.BundleReconciler;
 import io.confext.operator.node.NodeReconciler;
@@ -31,6 +34,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -64,11 +68,10 @@ class OperatorRolloutTest {
             agents.add(new SimulatedAgent(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name));
         }
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
-        operator = new Operator(o -> o.withKubernetesClient(operatorClient).withCloseClientOnStop(false)
-                .withStopOnInformerErrorDuringStartup(true));
-        operator.register(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), NS),
-                Clock.systemUTC(), new SimpleMeterRegistry()));
-        operator.register(new NodeReconciler());
+        // assembled as the packaged operator assembles it, with confext.operator.server-side-apply=true (the default)
+        operator = OperatorAssembly.create(operatorClient, Metrics.NOOP, new OperatorRuntime(true, Optional.empty()),
+                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), NS), Clock.systemUTC(),
+                        new SimpleMeterRegistry()), new NodeReconciler()));
         operator.start();
     }
 

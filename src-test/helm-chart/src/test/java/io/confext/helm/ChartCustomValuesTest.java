@@ -67,6 +67,8 @@ class ChartCustomValuesTest {
         assertThat(agent.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(agent.getSpec().getTemplate().getMetadata().getLabels());
         assertThat(ChartDefaultValuesTest.plainEnv(chart.one(Deployment.class, "cx"))).containsEntry("CONFEXT_AGENT_MANAGED", "false");
+        assertThat(RbacRules.verbsOnAnyName(chart.one(Role.class, "cx-operator").getRules(), "apps", "deployments"))
+                .as("no agent DaemonSet to own: no need to read Deployments").isEmpty();
     }
 
     @Test

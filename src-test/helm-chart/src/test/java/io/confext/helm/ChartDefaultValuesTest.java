@@ -63,6 +63,7 @@ class ChartDefaultValuesTest {
         assertThat(operator.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("confext-operator");
         Map<String, String> env = plainEnv(operator);
         assertThat(env).containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_ENABLED", "true")
+                .containsEntry("CONFEXT_OPERATOR_DEPLOYMENT_NAME", "confext-operator")
                 .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_LEASE_NAME", "confext-operator-leader")
                 .containsEntry("CONFEXT_AGENT_MANAGED", "true")
                 .containsEntry("CONFEXT_AGENT_DAEMONSET_NAME", "confext-operator-agent")
@@ -130,6 +131,8 @@ class ChartDefaultValuesTest {
         assertThat(verbsOnAnyName(nsRules, "coordination.k8s.io", "leases")).containsExactly("create");
         assertThat(verbsOnName(nsRules, "coordination.k8s.io", "leases", "confext-operator-leader"))
                 .containsExactly("create", "get", "patch", "update");
+        assertThat(verbsOnAnyName(nsRules, "apps", "deployments")).as("its own Deployment, the agent DaemonSet's owner: read only")
+                .containsExactly("get", "list", "watch");
 
         assertBoundTo(chart.one(ClusterRoleBinding.class, "confext-operator-operator").getSubjects(), "confext-operator");
         assertBoundTo(chart.one(RoleBinding.class, "confext-operator-operator").getSubjects(), "confext-operator");
