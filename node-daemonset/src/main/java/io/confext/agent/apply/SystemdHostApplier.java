@@ -285,6 +285,7 @@ public final class SystemdHostApplier implements HostApplier {
         /** Service scope: rewrite the drop-ins; host scope: re-merge /etc. @return whether the host changed */
         private boolean attach(String bundle, Scope scope, StagedVersion target) {
             if (scope == Scope.Host) {
+                linkHostImage(bundle, target);
                 SeenVersion hostView = new ViewReader(host).seen(1, bundle, target);
                 boolean current = target == null ? hostView.version() == null : hostView.sees(target.version());
                 return !current && refreshHostConfexts(bundle);
@@ -312,6 +313,34 @@ public final class SystemdHostApplier implements HostApplier {
                 sd.daemonReload();
             }
             return changed;
+        }
+
+        /**
+         * systemd-confext (262) ignores {@code .raw} entries in a {@code .v/} directory of its search path, so a
+         * host-scope image version is published as the symlink {@code /var/lib/confexts/<bundle>.raw} pointing into
+         * the bundle's {@code .v/} (replaced atomically). A systemd that does pick images from {@code .v/} finds the
+         * same newest version both ways. Directory versions and removal take the link away.
+         */
+        private void linkHostImage(String bundle, StagedVersion target) {
+            Path link = layout.agentPath(StateLayout.HOST_CONFEXT_DIR + "/" + bundle + ".raw");
+            try {
+                if (target instanceof ImageVersion || target instanceof ShadowedVersion sv && sv.inner() instanceof ImageVersion) {
+                    Path to = Path.of(bundle + ".v", target.entryName());
+                    if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(to)) {
+                        return;
+                    }
+                    Path tmp = link.resolveSibling("." + bundle + ".raw.tmp-" + UUID.randomUUID());
+                    Files.createSymbolicLink(tmp, to);
+                    Files.move(tmp, link, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    HostFiles.fsyncDirectory(link.getParent());
+                } else if (Files.isSymbolicLink(link)) {
+                    Files.delete(link);
+                    HostFiles.fsyncDirectory(link.getParent());
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot point " + link + " at version " + (target == null ? "none"
+                        : target.version()) + ": " + e.getMessage(), e);
+            }
         }
 
         /** A service-scope bundle's place in its units' drop-ins, by the kind of its newest version; empty when it has none. */
