@@ -211,6 +211,24 @@ class ImageBundlesOnSystemd262Test {
         assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains(demo(2));
         assertThat(entries(vdir)).containsExactly("imgdemo_1.raw", "imgdemo_2.raw");
 
+        // the same version again: nothing fetched or moved, the unit untouched, the provenance still reported
+        DesiredBundleContent again = bundle("imgdemo", "2", Scope.Service, good2, secretTrust(), unit);
+        BundleState same = converge(applier, again);
+        assertThat(same.getPhase()).as(same.getMessage()).isEqualTo(BundlePhase.Active);
+        assertThat(same.getMessage()).contains("signed by certificate sha256:" + fingerprint);
+        assertThat(DemoService.mainPid(host, unit)).isEqualTo(pid1);
+
+        // a verified version the service rejects (its reload fails): quarantined, version 2 back in place
+        Path bad3 = HostBuiltImages.ddi(host, "/var/tmp/images/imgdemo_3.raw", "imgdemo", release,
+                Map.of("demo/demo.conf", demo(3) + "fail_reload=yes\n"), signer, null);
+        BundleState rolled = converge(applier, bundle("imgdemo", "3", Scope.Service, bad3, secretTrust(), unit));
+        assertThat(rolled.getPhase()).as(rolled.getMessage()).isEqualTo(BundlePhase.RolledBack);
+        assertThat(rolled.getReason()).isEqualTo("ReloadFailed");
+        assertThat(rolled.getActiveVersion()).isEqualTo("2");
+        assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains(demo(2));
+        assertThat(entries(vdir)).containsExactly("imgdemo_1.raw", "imgdemo_2.raw");
+        assertThat(entries(state + "/quarantine")).anyMatch(n -> n.startsWith("imgdemo_3.raw.ReloadFailed."));
+
         BundleState removed = SystemdHostApplierTestSupport.only(applier.converge(List.of()));
         assertThat(removed.getPhase()).as(removed.getMessage()).isEqualTo(BundlePhase.Removed);
         assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).isEmpty();
