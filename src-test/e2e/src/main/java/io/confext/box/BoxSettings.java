@@ -13,8 +13,9 @@ import java.util.List;
  * @param workDir    kubeconfig and child logs
  * @param hostNames  one real systemd host (and Kubernetes Node) per name
  * @param out        where progress and the live view go
+ * @param apiServer  which API server to start
  */
-public record BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out) {
+public record BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out, ApiServerMode apiServer) {
 
     public static final String NAMESPACE = "confext-system";
     public static final String DEMO_UNIT = "demo.service";
@@ -23,6 +24,10 @@ public record BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, P
 
     public BoxSettings {
         hostNames = List.copyOf(hostNames);
+    }
+
+    public BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out) {
+        this(repoRoot, workDir, hostNames, out, ApiServerMode.AUTO);
     }
 
     public static Path defaultRepoRoot() {

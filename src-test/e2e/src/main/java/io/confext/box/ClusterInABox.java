@@ -39,7 +39,7 @@ public final class ClusterInABox {
 
     /** The whole run; returns the exit code. With {@code exitAfterRollout} false it returns only on a signal. */
     public static int run(BoxArguments args, PrintStream out, Path repoRoot, Path workDir) {
-        BoxSettings settings = new BoxSettings(repoRoot, workDir, HOSTS, out);
+        BoxSettings settings = new BoxSettings(repoRoot, workDir, HOSTS, out, args.apiServer());
         CountDownLatch forever = new CountDownLatch(1);
         Box[] started = new Box[1];
         LiveView[] view = new LiveView[1];

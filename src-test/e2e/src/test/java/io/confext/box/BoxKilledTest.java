@@ -1,0 +1,165 @@
+package io.confext.box;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.confext.e2e.BoxAssumptions;
+import io.confext.testbed.K8sBinaries;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A box whose JVM is SIGKILLed leaves nothing running: its watchdog ends the API server, etcd, the hosts, the
+ * operator and the agents, and unmounts and deletes the hosts and etcd's data. What ran is observed from outside
+ * (the box JVM's descendants before the kill), not taken from the box's own records.
+ */
+class BoxKilledTest {
+
+    private static final List<String> HOSTS = List.of("kill-a", "kill-b");
+    private static final Pattern HOST_LINE = Pattern.compile("host (\\S+): (cxtb-\\S+),");
+
+    @Test
+    void aSigkilledBoxLeavesNoApiServerEtcdHostOperatorOrAgentBehind() throws Exception {
+        Path root = BoxAssumptions.repoRootOrSkip();
+        Path work = Files.createTempDirectory("confext-box-killed");
+        Path out = work.resolve("box.out");
+        Process box = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.util.logging.manager=java.util.logging.LogManager", "-Dconfext.repo.root=" + root,
+                "-cp", System.getProperty("java.class.path"), BoxUntilKilled.class.getName(), work.toString(), HOSTS.get(0), HOSTS.get(1))
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            awaitOutput(box, out, "box ready in", Duration.ofMinutes(8));
+            String text = Files.readString(out);
+            List<String> machines = new ArrayList<>();
+            Matcher m = HOST_LINE.matcher(text);
+            while (m.find()) {
+                machines.add(m.group(2));
+            }
+            assertThat(machines).as("host lines in\n%s", text).hasSize(HOSTS.size());
+
+            Map<Long, String> ran = new TreeMap<>();
+            List<Path> etcdDirs = new ArrayList<>();
+            long watchdog = -1;
+            for (ProcessHandle p : box.descendants().toList()) {
+                String cmdline = cmdline(p.pid());
+                if (cmdline.contains("box-watchdog")) {
+                    watchdog = p.pid();
+                    continue;
+                }
+                ran.put(p.pid(), cmdline);
+                etcdDirs.addAll(etcdDirs(cmdline));
+            }
+            assertThat(watchdog).as("the watchdog runs").isPositive();
+            String all = String.join("\n", ran.values());
+            assertThat(count(ran, "systemd-nspawn")).as("one nspawn per host in\n%s", all).isEqualTo(HOSTS.size());
+            assertThat(count(ran, "quarkus-run.jar")).as("operator and one agent per host in\n%s", all).isEqualTo(1 + HOSTS.size());
+            if (K8sBinaries.find().available()) {
+                assertThat(count(ran, "/kube-apiserver ")).as("kube-apiserver in\n%s", all).isEqualTo(1);
+                assertThat(count(ran, "/etcd ")).as("etcd in\n%s", all).isEqualTo(1);
+                assertThat(etcdDirs).isNotEmpty().allSatisfy(d -> assertThat(d).exists());
+            }
+
+            box.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            box.waitFor();
+
+            long wd = watchdog;
+            awaitTrue("the watchdog finished", Duration.ofMinutes(2), () -> ProcessStamp.startTicks(wd).isEmpty(), work);
+            Map<Long, String> survivors = ran.entrySet().stream().filter(e -> ProcessStamp.startTicks(e.getKey()).isPresent())
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            assertThat(survivors).as("processes of the killed box still running; watchdog log:\n%s", log(work)).isEmpty();
+            String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
+            for (String machine : machines) {
+                assertThat(mounts).as("mounts of host %s", machine).doesNotContain(machine);
+                assertThat(Path.of("/var/tmp/confext-testbed", machine)).as("host tree").doesNotExist();
+                assertThat(Path.of("/run/confext-testbed", machine + ".host")).as("host record").doesNotExist();
+            }
+            assertThat(etcdDirs).allSatisfy(d -> assertThat(d).as("etcd scratch dir").doesNotExist());
+            assertThat(work.resolve("leftovers")).as("the swept record").doesNotExist();
+            assertThat(log(work)).contains("[watchdog] ended");
+        } finally {
+            box.destroyForcibly();
+            box.waitFor();
+            deleteQuietly(work);
+        }
+    }
+
+    /** The work directory holds only the box's logs, kubeconfig and app copies by now. */
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // a temporary directory: harmless if it stays
+        }
+    }
+
+    private static long count(Map<Long, String> ran, String needle) {
+        return ran.values().stream().filter(c -> c.contains(needle)).count();
+    }
+
+    private static List<Path> etcdDirs(String cmdline) {
+        List<Path> dirs = new ArrayList<>();
+        if (!cmdline.contains("/etcd ")) {
+            return dirs;
+        }
+        String[] argv = cmdline.split(" ");
+        for (int i = 0; i + 1 < argv.length; i++) {
+            if (argv[i].equals("-data-dir") || argv[i].equals("-wal-dir")) {
+                dirs.add(Path.of(argv[i + 1]));
+            }
+        }
+        return dirs;
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    private static String log(Path work) {
+        try {
+            return Files.readString(work.resolve("logs/watchdog.log"));
+        } catch (IOException e) {
+            return "(no watchdog log: " + e + ")";
+        }
+    }
+
+    private static void awaitOutput(Process box, Path out, String line, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            String text = Files.exists(out) ? Files.readString(out) : "";
+            if (text.contains(line)) {
+                return;
+            }
+            if (!box.isAlive()) {
+                fail("the box exited (" + box.exitValue() + ") before '" + line + "':\n" + text);
+            }
+            Thread.sleep(250);
+        }
+        fail("no '" + line + "' within " + timeout + ":\n" + Files.readString(out));
+    }
+
+    private static void awaitTrue(String what, Duration timeout, java.util.function.BooleanSupplier condition, Path work) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                fail("not within " + timeout + ": " + what + "; watchdog log:\n" + log(work));
+            }
+            Thread.sleep(100);
+        }
+    }
+}
