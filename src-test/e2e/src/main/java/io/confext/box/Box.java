@@ -258,6 +258,7 @@ public final class Box implements AutoCloseable {
         Map<String, String> env = commonEnv();
         env.put("NODE_NAME", node);
         env.put("CONFEXT_AGENT_HOST_PID", Long.toString(hostPid));
+        env.putAll(settings.agentEnv());
         return env;
     }
 
