@@ -33,9 +33,22 @@ public interface ConfextConfig {
 
         /** This pod's name: the leader-election identity. */
         Optional<String> podName();
+
+        /**
+         * Patch bundle status and finalizers and write the agent DaemonSet with server-side apply
+         * ({@code CONFEXT_OPERATOR_SERVER_SIDE_APPLY}). false: plain patches and updates, for API
+         * servers without it (fabric8's mock server).
+         */
+        @WithDefault("true")
+        boolean serverSideApply();
+
+        /** The operator's own Deployment in {@link #namespace()}: the owner of the agent DaemonSet. */
+        @WithDefault("confext-operator")
+        String deploymentName();
     }
 
     interface LeaderElection {
+        /** false: no Lease, this instance reconciles at once (run only one then). */
         @WithDefault("true")
         boolean enabled();
 

@@ -1,7 +1,6 @@
 package io.confext.operator;
 
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.quarkus.arc.lookup.LookupIfProperty;
+import io.confext.operator.agent.AgentSettings;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -17,22 +16,13 @@ public class OperatorBeans {
 
     @Produces
     @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
+    AgentSettings agentSettings(ConfextConfig config) {
+        return AgentSettings.from(config);
     }
 
-    /**
-     * A Lease in the operator's namespace; QOSDK starts the controllers only on the leader. The
-     * identity is the pod name, so a restarted pod is recognisably a new candidate.
-     */
     @Produces
     @Singleton
-    @LookupIfProperty(name = "confext.operator.leader-election.enabled", stringValue = "true", lookupIfMissing = true)
-    LeaderElectionConfiguration leaderElection(ConfextConfig config) {
-        var op = config.operator();
-        return io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(op.leaderElection().leaseName())
-                .withLeaseNamespace(op.namespace())
-                .withIdentity(op.podName().orElse(null))
-                .build();
+    Clock clock() {
+        return Clock.systemUTC();
     }
 }

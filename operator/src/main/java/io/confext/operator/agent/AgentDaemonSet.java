@@ -18,16 +18,24 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The desired node-agent DaemonSet, built from the operator's settings. Pure. It starts from the
  * chart's pod template when given (so the chart stays the one place that says how privileged the
  * agent is), else from a built-in one (privileged, host PID namespace, NODE_NAME from the
  * downward API); then sets image, pull policy, service account, priority class, tolerations, node
- * selector and resources. The annotation {@value #SPEC_HASH} lets the keeper see drift cheaply.
+ * selector and resources. The annotation {@value #SPEC_HASH} lets {@link #upToDate} see drift cheaply.
+ *
+ * <p>Why two hashes: the API server fills in defaults (dnsPolicy, schedulerName, ...), so the
+ * stored spec never equals the desired one and comparing them would rewrite the DaemonSet on every
+ * reconcile. The desired hash ({@value #SPEC_HASH}) says which settings were written; the stored
+ * hash ({@value #STORED_SPEC_HASH}) is the hash of the spec exactly as the server returned it after
+ * that write, so any later edit of the stored spec is drift.
  */
 public final class AgentDaemonSet {
     public static final String SPEC_HASH = "confext.io/spec-hash";
+    public static final String STORED_SPEC_HASH = "confext.io/stored-spec-hash";
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String CONTAINER = "agent";
 
@@ -68,6 +76,27 @@ public final class AgentDaemonSet {
                 .endSpec().build();
         ds.getMetadata().getAnnotations().put(SPEC_HASH, hash(Serialization.asJson(ds.getSpec())));
         return ds;
+    }
+
+    /**
+     * Whether the stored DaemonSet needs no write: it carries the desired settings' hash, its spec is
+     * the one recorded after the operator's last write (nobody edited it), and it is owned by the
+     * operator's Deployment (one created before the operator owned it is adopted by the next write).
+     */
+    public static boolean upToDate(DaemonSet actual, DaemonSet desired, String ownerUid) {
+        Map<String, String> ann = actual.getMetadata().getAnnotations();
+        if (ann == null) {
+            return false;
+        }
+        boolean settingsSame = Objects.equals(desired.getMetadata().getAnnotations().get(SPEC_HASH), ann.get(SPEC_HASH));
+        boolean storedUntouched = specHash(actual).equals(ann.get(STORED_SPEC_HASH));
+        boolean owned = actual.getMetadata().getOwnerReferences() != null
+                && actual.getMetadata().getOwnerReferences().stream().anyMatch(o -> Objects.equals(ownerUid, o.getUid()));
+        return settingsSame && storedUntouched && owned;
+    }
+
+    public static String specHash(DaemonSet ds) {
+        return hash(Serialization.asJson(ds.getSpec()));
     }
 
     static PodTemplateSpec builtInTemplate() {

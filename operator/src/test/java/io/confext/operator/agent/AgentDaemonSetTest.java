@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
 class AgentDaemonSetTest {
-    KubernetesClient client;
-
     static AgentSettings settings(String image, Optional<String> template) {
         return new AgentSettings("confext-system", "confext-agent", image, "IfNotPresent", "confext-agent", Optional.of("system-node-critical"),
                 "[{\"operator\":\"Exists\"}]", "{\"kubernetes.io/os\":\"linux\"}",
@@ -60,23 +57,19 @@ class AgentDaemonSetTest {
     }
 
     @Test
-    void keeperCreatesRepairsDriftAndLeavesAMatchingDaemonSetAlone() {
-        AgentDaemonSetKeeper keeper = new AgentDaemonSetKeeper(client, settings("agent:1", Optional.empty()));
-        assertThat(keeper.reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.CREATED);
-        assertThat(keeper.reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.UNCHANGED);
+    void upToDateOnlyWhenSettingsStoredSpecAndOwnerAllAgree() {
+        DaemonSet desired = AgentDaemonSet.desired(settings("agent:1", Optional.empty()));
+        DaemonSet stored = io.fabric8.kubernetes.client.utils.Serialization.clone(desired);
+        // the server fills in defaults: the stored spec differs from the desired one without anyone editing it
+        stored.getSpec().getTemplate().getSpec().setDnsPolicy("ClusterFirst");
+        stored.getMetadata().getAnnotations().put(AgentDaemonSet.STORED_SPEC_HASH, AgentDaemonSet.specHash(stored));
+        stored.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withUid("op-uid").build()));
+        assertThat(AgentDaemonSet.upToDate(stored, desired, "op-uid")).as("defaulted but untouched").isTrue();
 
-        client.apps().daemonSets().inNamespace("confext-system").withName("confext-agent").edit(d -> {
-            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("someone-elses:9");
-            return d;
-        });
-        assertThat(keeper.reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.UPDATED);
-        assertThat(client.apps().daemonSets().inNamespace("confext-system").withName("confext-agent").get()
-                .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("agent:1");
-
-        AgentDaemonSetKeeper upgraded = new AgentDaemonSetKeeper(client, settings("agent:2", Optional.empty()));
-        assertThat(upgraded.reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.UPDATED);
-
-        client.apps().daemonSets().inNamespace("confext-system").withName("confext-agent").delete();
-        assertThat(upgraded.reconcile()).isEqualTo(AgentDaemonSetKeeper.Outcome.CREATED);
+        assertThat(AgentDaemonSet.upToDate(stored, desired, "other-uid")).as("not owned by this operator yet").isFalse();
+        assertThat(AgentDaemonSet.upToDate(stored, AgentDaemonSet.desired(settings("agent:2", Optional.empty())), "op-uid"))
+                .as("new settings").isFalse();
+        stored.getSpec().getTemplate().getSpec().setHostPID(false);
+        assertThat(AgentDaemonSet.upToDate(stored, desired, "op-uid")).as("edited after the operator's write").isFalse();
     }
 }

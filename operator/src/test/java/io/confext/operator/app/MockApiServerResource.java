@@ -1,6 +1,7 @@
 package io.confext.operator.app;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -29,6 +30,9 @@ public class MockApiServerResource implements QuarkusTestResourceLifecycleManage
                 }
             }
             c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("confext-system").endMetadata().build()).create();
+            // the operator's own Deployment: the owner of the agent DaemonSet
+            c.apps().deployments().inNamespace("confext-system").resource(new DeploymentBuilder().withNewMetadata()
+                    .withName("confext-operator").withNamespace("confext-system").endMetadata().withNewSpec().endSpec().build()).create();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -40,7 +40,9 @@ class OperatorAppTest {
         }
         assertThat(client.resources(ConfextNode.class).withName("worker-1").get()).as("NodeReconciler made the ConfextNode").isNotNull();
         assertThat(client.apps().daemonSets().inNamespace("confext-system").withName("confext-agent").get())
-                .as("agent DaemonSet created at startup").isNotNull();
+                .as("agent DaemonSet created, owned by the operator's Deployment").isNotNull()
+                .satisfies(ds -> assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
+                        .satisfies(o -> assertThat(o.getName()).isEqualTo("confext-operator")));
         assertThat(http("/q/health/ready")).contains("\"status\": \"UP\"");
         String metrics = http("/q/metrics");
         assertThat(metrics).contains("operator_sdk");
