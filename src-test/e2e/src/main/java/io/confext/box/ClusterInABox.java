@@ -132,8 +132,9 @@ public final class ClusterInABox {
             out.println("    " + kubectl + " --kubeconfig " + kc + " get cxn -o wide");
             out.println("    " + kubectl + " --kubeconfig " + kc + " get controllerrevisions -n " + BoxSettings.NAMESPACE);
         } else {
-            out.println("[box] this box runs fabric8's mock API server: kubectl does not work against it (too little of the API);"
-                    + " build the real kube-apiserver with scripts/build-k8s-binaries and run the box again");
+            out.println("[box] this box runs fabric8's mock API server: kubectl does not work against it (too little of the API); "
+                    + (box.settings().apiServer() == ApiServerMode.MOCK ? "run the box without --api-server=mock"
+                    : "build the real kube-apiserver with scripts/build-k8s-binaries and run the box again") + " for the real one");
         }
         out.println("[box] on the hosts: nsenter -t <leader pid> -a cat /run/confext-demo/demo.service.seen");
     }
