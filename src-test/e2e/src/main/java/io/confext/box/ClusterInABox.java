@@ -63,7 +63,7 @@ public final class ClusterInABox {
             box.apply(sample);
             out.println("[box] applied ConfextBundle " + sample.getMetadata().getName() + " version " + version
                     + " (" + DemoBundles.RESOURCE.substring(1) + " in src-test/e2e)");
-            boolean ok = awaitRollout(box, sample.getMetadata().getName(), version, args.timeout(), out);
+            boolean ok = awaitRollout(box, view[0], sample.getMetadata().getName(), version, args.timeout(), out);
             if (ok) {
                 for (BoxHost h : box.hosts()) {
                     DemoSeen seen = DemoService.seen(h.host(), BoxSettings.DEMO_UNIT);
@@ -97,10 +97,13 @@ public final class ClusterInABox {
         }
     }
 
-    private static boolean awaitRollout(Box box, String name, String version, Duration timeout, PrintStream out) {
+    private static boolean awaitRollout(Box box, LiveView view, String name, String version, Duration timeout, PrintStream out) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             ConfextBundle b = box.client().resources(ConfextBundle.class).withName(name).get();
+            if (RolloutOutcome.complete(b, version, box.hosts().size()) || RolloutOutcome.degraded(b).isPresent()) {
+                view.catchUp(); // the last node's line before the verdict
+            }
             if (RolloutOutcome.complete(b, version, box.hosts().size())) {
                 out.println("[box] ROLLED OUT: " + name + " " + version + " is active and proven on all " + box.hosts().size() + " hosts");
                 return true;
