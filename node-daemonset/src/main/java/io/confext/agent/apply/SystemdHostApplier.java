@@ -24,6 +24,9 @@ import io.confext.agent.state.StateLayout;
 import io.confext.agent.state.StateStore;
 import io.confext.agent.systemd.DbusSystemd;
 import io.confext.agent.systemd.Systemd;
+import io.confext.agent.verify.Architecture;
+import io.confext.agent.verify.Policy;
+import io.confext.agent.verify.TrustedCertificates;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
@@ -51,6 +54,7 @@ public final class SystemdHostApplier implements HostApplier {
     private final Duration jobTimeout;
     private final Duration proofTimeout;
     private final Duration lockWait;
+    private final ImageSettings images;
 
     public SystemdHostApplier(long hostPid, String stateHostDir) {
         this(hostPid, stateHostDir, () -> DbusSystemd.connect(hostPid), StepObserver.NONE, "0.1.0",
@@ -59,6 +63,13 @@ public final class SystemdHostApplier implements HostApplier {
 
     public SystemdHostApplier(long hostPid, String stateHostDir, Supplier<Systemd> systemdFactory, StepObserver steps,
                               String agentVersion, Duration jobTimeout, Duration proofTimeout, Duration lockWait) {
+        this(hostPid, stateHostDir, systemdFactory, steps, agentVersion, jobTimeout, proofTimeout, lockWait, ImageSettings.defaults());
+    }
+
+    public SystemdHostApplier(long hostPid, String stateHostDir, Supplier<Systemd> systemdFactory, StepObserver steps,
+                              String agentVersion, Duration jobTimeout, Duration proofTimeout, Duration lockWait,
+                              ImageSettings images) {
+        this.images = images;
         this.hostPid = hostPid;
         this.host = new HostFiles(hostPid);
         this.layout = new StateLayout(host, stateHostDir);
@@ -158,18 +169,16 @@ public final class SystemdHostApplier implements HostApplier {
                 return fail(d, "NoConfextSupport", "the host has systemd " + facts.getSystemdVersion()
                         + "; configuration extensions need systemd >= " + HostFactsReader.CONFEXT_SINCE);
             }
-            if (c.source().files() == null) {
-                return fail(d, "ImageSourceNotSupported", "bundle " + name + " has an image source; this agent build"
-                        + " stages inline files only (images arrive with the verification step)");
-            }
             if (c.scope() == Scope.Service && c.units().isEmpty()) {
                 return fail(d, "NoUnits", "a Service-scope bundle needs at least one unit in spec.units");
             }
-            StagedVersion staged;
-            try {
-                staged = new DirectoryVersion(name, c.version(), c.source().files());
-            } catch (IllegalArgumentException e) {
-                return fail(d, "InvalidBundle", e.getMessage());
+            StagedVersion staged = null;
+            if (c.source().files() != null) {
+                try {
+                    staged = new DirectoryVersion(name, c.version(), c.source().files());
+                } catch (IllegalArgumentException e) {
+                    return fail(d, "InvalidBundle", e.getMessage());
+                }
             }
             if (c.version().equals(rec.failedVersion()) && d.digest() != null && d.digest().equals(rec.failedDigest())
                     && rec.outcome() != null && rec.step() == BundleStep.IDLE) {
@@ -181,7 +190,50 @@ public final class SystemdHostApplier implements HostApplier {
                 return fail(d, "DowngradeRefused", refusal.get());
             }
             VersionsDirectory dir = versionsOf(name, c.scope());
+            Path stagedImage = null;
+            if (staged == null) {
+                ImageStager.Result image = image(d, rec, dir);
+                if (image instanceof ImageStager.Result.Refused r) {
+                    return fail(d, r.reason(), r.message());
+                }
+                ImageStager.Result.Staged st = (ImageStager.Result.Staged) image;
+                staged = st.version();
+                stagedImage = st.dir();
+            }
+            try {
+                return activate(d, rec, dir, staged);
+            } finally {
+                if (stagedImage != null) {
+                    HostFiles.deleteTree(stagedImage); // empty after the move in; the whole image when the plan refused
+                }
+            }
+        }
 
+        /**
+         * An image bundle's version: already in the .v/ directory (verified when it arrived; read again for the
+         * proof, dir null), or fetched and verified now into staging.
+         */
+        private ImageStager.Result image(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir) {
+            RevisionContent c = d.content();
+            ImagePolicies.Inputs in;
+            try {
+                in = ImagePolicies.inputs(host, facts, c.verification());
+            } catch (IllegalStateException e) {
+                return new ImageStager.Result.Refused("TrustUnavailable", e.getMessage());
+            }
+            if (dir.isImage(c.version())) {
+                // verified when it arrived; read again for the proof
+                return new ImageStager.Result.Staged(ImageVersion.read(dir.entry(c.version()), d.name(), c.version(),
+                        in.architecture(), in.trusted(), null), null, null);
+            }
+            save(rec.withStep(BundleStep.STAGING, c.version()), "fetching");
+            Policy policy = ImagePolicies.policy(in, c, d.name());
+            return new ImageStager(images).stage(d.name(), c.version(), c.source().image(), policy, in.trusted(), layout.staging());
+        }
+
+        private BundleState activate(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir, StagedVersion staged) {
+            RevisionContent c = d.content();
+            String name = d.name();
             // plan every unit before touching anything: a refusal leaves the host exactly as it was
             Map<String, Activation> plans = new java.util.LinkedHashMap<>();
             for (String unit : c.units()) {
@@ -192,7 +244,10 @@ public final class SystemdHostApplier implements HostApplier {
                 plans.put(unit, a);
             }
 
-            if (!dir.versions().contains(c.version())) {
+            if (staged instanceof ImageVersion image && image.staged() != null) {
+                steps.reached(name, "staged");
+                image.moveInto(dir.dir(), images.kernelVerity()); // verified here either way; sidecars feed the kernel's check
+            } else if (!dir.versions().contains(c.version())) {
                 save(rec.withStep(BundleStep.STAGING, c.version()), "staging");
                 Path tmp = layout.staging().resolve(staged.entryName() + "." + UUID.randomUUID());
                 staged.writeTo(tmp);
@@ -247,16 +302,33 @@ public final class SystemdHostApplier implements HostApplier {
             for (String unit : unitNames) {
                 List<DropIn.Attachment> attached = new ArrayList<>();
                 for (BundleRecord r : state.bundles().values()) {
-                    if (r.scope() == Scope.Service && r.units().contains(unit) && !versionsOf(r.name(), Scope.Service).isEmpty()) {
-                        attached.add(new DropIn.Attachment(r.name(), r.priority(), layout.serviceVersionsHostPath(r.name())));
+                    if (r.scope() == Scope.Service && r.units().contains(unit)) {
+                        attachment(r).ifPresent(attached::add);
                     }
                 }
-                changed |= dropIns.put(unit, DropIn.render(attached));
+                changed |= dropIns.put(unit, DropIn.render(attached, images.imagePolicy()));
             }
             if (changed) {
                 sd.daemonReload();
             }
             return changed;
+        }
+
+        /** A service-scope bundle's place in its units' drop-ins, by the kind of its newest version; empty when it has none. */
+        private java.util.Optional<DropIn.Attachment> attachment(BundleRecord r) {
+            VersionsDirectory v = versionsOf(r.name(), Scope.Service);
+            List<String> present = v.versions();
+            return present.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new DropIn.Attachment(r.name(), r.priority(),
+                    layout.serviceVersionsHostPath(r.name()), v.isImage(present.get(0))));
+        }
+
+        /** A kept version read back from its .v/ directory: a directory tree or a verified image. */
+        private StagedVersion loadKept(VersionsDirectory dir, String version) {
+            if (dir.isImage(version)) {
+                Architecture arch = Architecture.parse(facts.getArchitecture()).orElse(Architecture.ofThisMachine());
+                return ImageVersion.read(dir.entry(version), dir.bundle(), version, arch, TrustedCertificates.none(), null);
+            }
+            return OnDiskVersion.load(dir.entry(version), dir.bundle(), version);
         }
 
         /** systemd-confext refresh, forced where the host supports it (262 may skip a refresh it thinks unchanged). */
@@ -266,6 +338,7 @@ public final class SystemdHostApplier implements HostApplier {
             if (facts.getSystemdVersion() >= ActivationPlanner.REFRESH_ON_RELOAD_SINCE) {
                 argv.add("--always-refresh=yes");
             }
+            images.imagePolicy().ifPresent(p -> argv.add("--image-policy=" + p));
             cmd.runOk(jobTimeout, argv.toArray(String[]::new));
             return true;
         }
@@ -273,7 +346,9 @@ public final class SystemdHostApplier implements HostApplier {
         private BundleState succeed(BundleRecord rec, VersionsDirectory dir, StagedVersion staged, List<UnitOutcome> outcomes) {
             List<String> kept = VersionRetention.keep(rec.goodVersions(), staged.version());
             for (String v : VersionRetention.drop(dir.versions(), kept)) {
-                HostFiles.deleteTree(dir.entry(v)); // older than the kept ones: never what a unit sees
+                for (Path p : dir.entryFiles(v)) {
+                    HostFiles.deleteTree(p); // older than the kept ones: never what a unit sees
+                }
             }
             boolean allProven = outcomes.stream().allMatch(o -> "Proven".equals(o.reason()));
             UnitOutcome notProven = outcomes.stream().filter(o -> !"Proven".equals(o.reason())).findFirst().orElse(null);
@@ -281,6 +356,9 @@ public final class SystemdHostApplier implements HostApplier {
             BundlePhase phase = allProven ? BundlePhase.Active : BundlePhase.Pending;
             String reason = allProven ? "Proven" : notProven.reason();
             String message = String.join("; ", outcomes.stream().map(UnitOutcome::message).toList());
+            if (staged instanceof ImageVersion image) {
+                message = image.provenance() + "; " + message;
+            }
             String active = outcomes.stream().map(UnitOutcome::seesVersion).filter(java.util.Objects::nonNull)
                     .findFirst().orElse(null);
             BundleRecord.Outcome o = outcome(rec.outcome(), phase, reason, message, active, outcomes);
@@ -295,8 +373,7 @@ public final class SystemdHostApplier implements HostApplier {
             save(rec.withStep(BundleStep.ROLLING_BACK, failed.version()), "rolling-back");
             quarantine(dir, failed.version(), bad.reason());
             List<String> remaining = dir.versions();
-            StagedVersion previous = remaining.isEmpty() ? null
-                    : OnDiskVersion.load(dir.entry(remaining.get(0)), name, remaining.get(0));
+            StagedVersion previous = remaining.isEmpty() ? null : loadKept(dir, remaining.get(0));
             attach(name, rec.scope(), previous);
             List<UnitOutcome> back = new ArrayList<>();
             for (String unit : rec.units()) {
@@ -324,23 +401,23 @@ public final class SystemdHostApplier implements HostApplier {
         }
 
         /**
-         * The files of {@code v} that {@code unit} can see: service-scope bundles of higher priority on the same unit
-         * (ties: the later name, as in the drop-in) overlay theirs.
+         * The files of {@code v} that {@code unit} can see: service-scope bundles stacked above it on the same unit
+         * (see {@link DropIn#above}: directories above images, then higher priority, ties the later name) overlay theirs.
          */
         private StagedVersion asSeenBy(String unit, StagedVersion v, int priority) {
             if (v == null) {
                 return null;
             }
             Set<String> shadowed = new HashSet<>();
+            DropIn.Attachment self = new DropIn.Attachment(v.bundle(), priority, "", v instanceof ImageVersion);
             for (BundleRecord r : state.bundles().values()) {
-                boolean above = r.priority() > priority || r.priority() == priority && r.name().compareTo(v.bundle()) > 0;
-                if (!r.name().equals(v.bundle()) && r.scope() == Scope.Service && r.units().contains(unit) && above) {
-                    VersionsDirectory other = versionsOf(r.name(), Scope.Service);
-                    List<String> present = other.versions();
-                    if (!present.isEmpty()) {
-                        shadowed.addAll(OnDiskVersion.load(other.entry(present.get(0)), r.name(), present.get(0))
-                                .expectedFiles().keySet());
-                    }
+                if (r.name().equals(v.bundle()) || r.scope() != Scope.Service || !r.units().contains(unit)) {
+                    continue;
+                }
+                var other = attachment(r);
+                if (other.isPresent() && DropIn.above(other.get(), self)) {
+                    VersionsDirectory od = versionsOf(r.name(), Scope.Service);
+                    shadowed.addAll(loadKept(od, od.versions().get(0)).expectedFiles().keySet());
                 }
             }
             return ShadowedVersion.of(v, shadowed);
@@ -374,8 +451,12 @@ public final class SystemdHostApplier implements HostApplier {
             if (!Files.exists(entry)) {
                 return;
             }
-            Path target = layout.quarantine().resolve(entry.getFileName() + "." + why + "." + Instant.now().toEpochMilli());
-            HostFiles.renameAtomically(entry, target);
+            long now = Instant.now().toEpochMilli();
+            List<Path> files = dir.entryFiles(version);
+            // the entry first (systemd stops picking it at once), then a naked image's sidecars under the same suffix
+            for (Path p : files) {
+                HostFiles.renameAtomically(p, layout.quarantine().resolve(p.getFileName() + "." + why + "." + now));
+            }
         }
 
         // ---------------------------------------------------------------- remove

@@ -11,7 +11,10 @@ import io.confext.api.version.UapiVersion;
 
 /** A bundle's {@code <bundle>.v/} directory: the entries systemd picks the newest of. */
 public record VersionsDirectory(Path dir, String bundle) {
-    /** Versions present, newest first (entries named {@code <bundle>_<version>} or with a {@code .raw} suffix). */
+    /**
+     * Versions present, newest first: directories {@code <bundle>_<version>} and image files
+     * {@code <bundle>_<version>.raw}. A naked image's sidecars ({@code .verity}, ...) are not versions.
+     */
     public List<String> versions() {
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -22,7 +25,11 @@ public record VersionsDirectory(Path dir, String bundle) {
                 String n = p.getFileName().toString();
                 if (n.startsWith(bundle + "_") && !n.startsWith(".")) {
                     String v = n.substring(bundle.length() + 1);
-                    out.add(v.endsWith(".raw") ? v.substring(0, v.length() - 4) : v);
+                    if (Files.isDirectory(p)) {
+                        out.add(v);
+                    } else if (v.endsWith(".raw")) {
+                        out.add(v.substring(0, v.length() - 4));
+                    }
                 }
             }
         } catch (IOException e) {
@@ -35,6 +42,21 @@ public record VersionsDirectory(Path dir, String bundle) {
     public Path entry(String version) {
         Path raw = dir.resolve(bundle + "_" + version + ".raw");
         return Files.exists(raw) ? raw : dir.resolve(bundle + "_" + version);
+    }
+
+    /** Whether that version is an image file (mounted with ExtensionImages=) rather than a directory. */
+    public boolean isImage(String version) {
+        return Files.isRegularFile(dir.resolve(bundle + "_" + version + ".raw"));
+    }
+
+    /** The entry and, for a naked image, its sidecars: what is moved or deleted together. */
+    public List<Path> entryFiles(String version) {
+        Path e = entry(version);
+        List<Path> out = new ArrayList<>(List.of(e));
+        if (isImage(version)) {
+            ImageVersion.sidecarsOf(e).stream().filter(Files::exists).forEach(out::add);
+        }
+        return out;
     }
 
     public boolean isEmpty() {

@@ -6,14 +6,20 @@ import java.util.Objects;
 /**
  * One image to download.
  *
- * @param sha256 the lowercase hex digest the bundle pins; the download fails if the bytes differ
+ * @param sha256 the lowercase hex digest the bundle pins; the download fails if the bytes differ. Null only for a
+ *               file whose content is bound otherwise (a naked image's verity sidecars: the hash tree is checked
+ *               against the root hash, which is signed or checked against the pinned image), see {@link #unpinned}
  * @param maxBytes refuse anything larger (declared or actually sent)
  * @param allowPlainHttp plain {@code http://} only when the bundle explicitly opted in
  */
 public record FetchRequest(URI url, String sha256, long maxBytes, boolean allowPlainHttp) {
     public FetchRequest {
         Objects.requireNonNull(url, "url");
-        Objects.requireNonNull(sha256, "sha256");
-        sha256 = sha256.trim().toLowerCase(java.util.Locale.ROOT);
+        sha256 = sha256 == null ? null : sha256.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A download whose bytes the caller authenticates by other means (no sha256 check). */
+    public static FetchRequest unpinned(URI url, long maxBytes, boolean allowPlainHttp) {
+        return new FetchRequest(url, null, maxBytes, allowPlainHttp);
     }
 }

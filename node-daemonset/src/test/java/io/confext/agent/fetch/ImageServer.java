@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * (stops sending for a while), {@code /flaky/} (503 twice, then serves), {@code /huge/} (declares a
  * large length). Records the Range header of every request.
  */
-final class ImageServer implements AutoCloseable {
+public final class ImageServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
 
     private final HttpServer server;
@@ -38,7 +38,7 @@ final class ImageServer implements AutoCloseable {
     final List<String> ranges = new CopyOnWriteArrayList<>();
     private final long stallMillis;
 
-    ImageServer(SSLContext tls, long stallMillis) throws IOException {
+    public ImageServer(SSLContext tls, long stallMillis) throws IOException {
         InetSocketAddress addr = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         if (tls != null) {
             HttpsServer s = HttpsServer.create(addr, 0);
@@ -53,11 +53,11 @@ final class ImageServer implements AutoCloseable {
         server.start();
     }
 
-    void put(String name, byte[] content) {
+    public void put(String name, byte[] content) {
         files.put(name, content);
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         String scheme = server instanceof HttpsServer ? "https" : "http";
         return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + path);
     }

@@ -22,8 +22,8 @@ import java.time.Instant;
 import java.util.Date;
 
 /** A self-signed certificate for 127.0.0.1/localhost made by BouncyCastle at test time, as server and client TLS contexts. */
-record TestTls(SSLContext server, SSLContext client) {
-    static TestTls create() throws Exception {
+public record TestTls(SSLContext server, SSLContext client) {
+    public static TestTls create() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(256);
         KeyPair kp = g.generateKeyPair();

@@ -1,0 +1,143 @@
+package io.confext.agent.apply;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.confext.agent.fetch.FetchFailure;
+import io.confext.agent.fetch.FetchRequest;
+import io.confext.agent.fetch.FetchResult;
+import io.confext.agent.fetch.ImageFetcher;
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.verify.GptReader;
+import io.confext.agent.verify.ImageFormatException;
+import io.confext.agent.verify.ImageVerifier;
+import io.confext.agent.verify.Policy;
+import io.confext.agent.verify.Reason;
+import io.confext.agent.verify.TrustedCertificates;
+import io.confext.agent.verify.Verdict;
+import io.confext.api.revision.ResolvedImage;
+
+/**
+ * Download and verification of one image version under staging/: fetch (sha256-pinned), the sidecars of a naked
+ * image, then every check of {@link ImageVerifier}. Only an accepted image leaves this class, still in staging; a
+ * refused one is deleted with everything fetched for it.
+ */
+final class ImageStager {
+    /** The root hash and signature sidecars are small; anything bigger is not what systemd writes. */
+    private static final long MAX_SMALL_SIDECAR = 64 * 1024;
+
+    private final ImageSettings settings;
+    private final ImageFetcher fetcher;
+    private final ImageVerifier verifier = new ImageVerifier();
+
+    ImageStager(ImageSettings settings) {
+        this.settings = settings;
+        this.fetcher = new ImageFetcher(settings.fetch());
+    }
+
+    sealed interface Result {
+        /** @param dir the staging directory holding the image (and its sidecars); the caller deletes it when done */
+        record Staged(ImageVersion version, Path dir, Verdict verdict) implements Result {
+        }
+
+        record Refused(String reason, String message) implements Result {
+        }
+    }
+
+    Result stage(String bundle, String version, ResolvedImage image, Policy policy, TrustedCertificates trusted, Path stagingRoot) {
+        URI url;
+        try {
+            url = new URI(image.url());
+        } catch (URISyntaxException e) {
+            return new Result.Refused("DownloadBadUrl", "source.image.url '" + image.url() + "' is not a URL: " + e.getMessage());
+        }
+        Path dir = stagingRoot.resolve(bundle + "_" + version + ".image-" + UUID.randomUUID());
+        boolean keep = false;
+        try {
+            Files.createDirectories(dir);
+            Path raw = dir.resolve(ImageVersion.entryName(bundle, version));
+            long limit = settings.limitFor(image.sizeLimitBytes());
+            FetchResult main = fetcher.fetch(new FetchRequest(url, image.sha256(), limit, image.allowInsecureHttp()), dir);
+            if (main instanceof FetchResult.Failed f) {
+                return downloadFailed(f, "the image");
+            }
+            Files.move(((FetchResult.Fetched) main).file(), raw);
+            if (!isDdi(raw)) {
+                for (Path sidecar : ImageVersion.sidecarsOf(raw)) {
+                    String suffix = sidecar.getFileName().toString().substring(raw.getFileName().toString().length() - 4);
+                    long max = suffix.equals(".verity") ? limit : MAX_SMALL_SIDECAR;
+                    FetchResult r = fetcher.fetch(FetchRequest.unpinned(sidecarUrl(url, suffix), max, image.allowInsecureHttp()), dir);
+                    if (r instanceof FetchResult.Fetched got) {
+                        Files.move(got.file(), sidecar);
+                    } else if (r instanceof FetchResult.Failed f && f.reason() != FetchFailure.NOT_FOUND) {
+                        return downloadFailed(f, "the " + suffix + " sidecar of a naked image");
+                    }
+                }
+            }
+            Verdict verdict = verifier.verify(raw, policy);
+            if (!verdict.accepted()) {
+                return new Result.Refused(reasonOf(verdict), "image " + image.url() + " refused: "
+                        + verdict.reasons().stream().map(Reason::message).collect(Collectors.joining("; ")));
+            }
+            ImageVersion read = ImageVersion.read(raw, bundle, version, policy.architecture(), trusted, raw);
+            ImageVersion v = new ImageVersion(bundle, version, read.extensionRelease(), read.expectedFiles(),
+                    verdict.rootHash(), verdict.signerFingerprint(), raw);
+            keep = true;
+            return new Result.Staged(v, dir, verdict);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the image of " + bundle + " " + version + " in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            if (!keep) {
+                HostFiles.deleteTree(dir);
+            }
+        }
+    }
+
+    /** The bundle reason of a refusal: the first check that failed, in CamelCase ({@code VERITY_ROOT_HASH_MISMATCH} -> VerityRootHashMismatch). */
+    static String reasonOf(Verdict v) {
+        return camel(v.reasons().get(0).code().name());
+    }
+
+    private static Result.Refused downloadFailed(FetchResult.Failed f, String what) {
+        return new Result.Refused("Download" + camel(f.reason().name()), "cannot download " + what + ": " + f.message());
+    }
+
+    static String camel(String upperSnake) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : upperSnake.toLowerCase(Locale.ROOT).split("_")) {
+            if (!part.isEmpty()) {
+                sb.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@code https://h/p/demo_3.raw?x} -> {@code https://h/p/demo_3.verity?x}: the sidecars sit next to the image. */
+    static URI sidecarUrl(URI image, String suffix) {
+        String path = image.getPath() == null ? "" : image.getPath();
+        String base = path.endsWith(".raw") ? path.substring(0, path.length() - 4) : path;
+        try {
+            return new URI(image.getScheme(), image.getUserInfo(), image.getHost(), image.getPort(), base + suffix, image.getQuery(), null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** A GPT (even a damaged one: the verifier reports it) means a DDI, which carries its verity data inside. */
+    private static boolean isDdi(Path raw) throws IOException {
+        try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ)) {
+            return new GptReader().read(ch).isPresent();
+        } catch (ImageFormatException e) {
+            return true;
+        }
+    }
+}
