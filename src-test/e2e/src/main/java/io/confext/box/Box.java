@@ -102,6 +102,8 @@ public final class Box implements AutoCloseable {
         operatorJar = AppSnapshot.of(settings.operatorJar(), settings.workDir().resolve("apps/operator"));
         agentJar = AppSnapshot.of(settings.agentJar(), settings.workDir().resolve("apps/agent"));
         bootHosts();
+        ImagePolicy.forThisKernel().ifPresent(p -> say("this kernel has no device-mapper: the agents mount image bundles with"
+                + " the image policy " + p + " (their own hash-tree and signature checks only)"));
         say("starting the operator (" + settings.operatorJar() + ")");
         operator = new ChildJvm("operator", operatorJar, operatorEnv(), settings.workDir().resolve("logs/operator.log"), pid -> recordProcess(pid, "operator"));
         teardown.add(operator);
@@ -258,6 +260,7 @@ public final class Box implements AutoCloseable {
         Map<String, String> env = commonEnv();
         env.put("NODE_NAME", node);
         env.put("CONFEXT_AGENT_HOST_PID", Long.toString(hostPid));
+        ImagePolicy.forThisKernel().ifPresent(p -> env.put("CONFEXT_IMAGES_POLICY", p));
         env.putAll(settings.agentEnv());
         return env;
     }
