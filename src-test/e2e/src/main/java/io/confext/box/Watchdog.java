@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A small process that outlives the box's JVM to clean up after it. Why not PR_SET_PDEATHSIG: the kernel sends it
- * when the parent <em>thread</em> ends, and the box starts children from short-lived threads (host boots in a pool,
- * kube-api-test's own threads); and etcd, kube-apiserver and nspawn's container would not pass it on anyway.
+ * when the parent <em>thread</em> ends, and the box starts children from short-lived threads (hosts boot in a pool);
+ * kube-api-test starts etcd and kube-apiserver itself, out of reach of a wrapper; and a signal to nspawn alone does
+ * not unmount a host's overlay or remove its cgroup, which the watchdog's sweep does.
  * <p>
  * The watchdog reads its stdin, a pipe only this JVM holds open. A box that closes cleanly writes "disarm" and the
  * watchdog exits; when the JVM dies any other way the kernel closes the pipe, the watchdog reads end-of-file and
