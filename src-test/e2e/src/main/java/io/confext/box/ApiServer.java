@@ -1,6 +1,7 @@
 package io.confext.box;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 
 /** A running Kubernetes API server the box talks to: the real kube-apiserver or fabric8's mock server. */
 public interface ApiServer extends AutoCloseable {
@@ -16,6 +17,11 @@ public interface ApiServer extends AutoCloseable {
 
     /** Whether kubectl can talk to it (the mock server speaks too little of the API for kubectl). */
     boolean realApiServer();
+
+    /** Its processes and scratch directories, for the box's watchdog (none for an in-process server). */
+    default List<Leftover> leftovers() {
+        return List.of();
+    }
 
     @Override
     void close();

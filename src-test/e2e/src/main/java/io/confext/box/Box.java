@@ -50,11 +50,12 @@ public final class Box implements AutoCloseable {
     private Path agentJar;
     private final List<BoxHost> hosts = new ArrayList<>();
     private volatile boolean closed;
-    private final LeftoverChildren leftovers;
+    private final Leftovers leftovers;
+    private Watchdog watchdog;
 
     private Box(BoxSettings settings) {
         this.settings = settings;
-        this.leftovers = new LeftoverChildren(settings.workDir());
+        this.leftovers = new Leftovers(settings.workDir());
     }
 
     /** Starts everything; on any failure tears down what was started and rethrows. */
@@ -71,16 +72,25 @@ public final class Box implements AutoCloseable {
 
     private void startAll() {
         Instant t0 = Instant.now();
-        int stray = leftovers.sweep();
-        if (stray > 0) {
-            say("ended " + stray + " operator/agent process(es) left over by an earlier box that was killed");
+        // an earlier box on this work directory that died along with its watchdog (e.g. the machine rebooted)
+        Leftovers.Swept stray = leftovers.claim();
+        if (!stray.nothing()) {
+            say("ended what an earlier box that was killed left behind: " + stray);
         }
         clearOldLogs();
+        watchdog = Watchdog.start(settings.workDir(), settings.workDir().resolve("logs/watchdog.log"));
+        say("watchdog (pid " + watchdog.pid() + ") ends every child of this box should this JVM be killed");
         K8sBinaries binaries = K8sBinaries.find();
-        say(binaries.available() ? "starting the real kube-apiserver " + binaries.version().orElseThrow() + " + etcd"
+        boolean real = settings.apiServer().startsReal(binaries.available());
+        if (real && !binaries.available()) {
+            throw new IllegalStateException("--api-server=real: " + binaries.unavailableMessage());
+        }
+        say(real ? "starting the real kube-apiserver " + binaries.version().orElseThrow() + " + etcd"
+                : settings.apiServer() == ApiServerMode.MOCK ? "--api-server=mock: starting fabric8's mock API server"
                 : "no kube-apiserver binaries under " + binaries.dir().resolve("k8s") + ": starting fabric8's mock API server instead");
-        api = binaries.available() ? RealApiServer.start(binaries) : MockApiServer.start();
+        api = real ? RealApiServer.start(binaries) : MockApiServer.start();
         teardown.add(api);
+        api.leftovers().forEach(leftovers::record);
         say("API server: " + api.description());
         writeKubeconfig();
         installCrds();
@@ -92,8 +102,10 @@ public final class Box implements AutoCloseable {
         operatorJar = AppSnapshot.of(settings.operatorJar(), settings.workDir().resolve("apps/operator"));
         agentJar = AppSnapshot.of(settings.agentJar(), settings.workDir().resolve("apps/agent"));
         bootHosts();
+        ImagePolicy.forThisKernel().ifPresent(p -> say("this kernel has no device-mapper: the agents mount image bundles with"
+                + " the image policy " + p + " (their own hash-tree and signature checks only)"));
         say("starting the operator (" + settings.operatorJar() + ")");
-        operator = new ChildJvm("operator", operatorJar, operatorEnv(), settings.workDir().resolve("logs/operator.log"), leftovers::record);
+        operator = new ChildJvm("operator", operatorJar, operatorEnv(), settings.workDir().resolve("logs/operator.log"), pid -> recordProcess(pid, "operator"));
         teardown.add(operator);
         operator.start();
         for (BoxHost h : hosts) {
@@ -102,6 +114,10 @@ public final class Box implements AutoCloseable {
         }
         awaitAgentsReady(Duration.ofMinutes(5)); // generous: CI shares 2 cores with builds
         say("box ready in " + Duration.between(t0, Instant.now()).toSeconds() + " s");
+    }
+
+    private void recordProcess(long pid, String what) {
+        ProcessStamp.of(pid, what).ifPresent(leftovers::record);
     }
 
     private void bootHosts() {
@@ -118,8 +134,10 @@ public final class Box implements AutoCloseable {
                 try {
                     SystemdHost h = e.getValue().get(5, TimeUnit.MINUTES);
                     teardown.add(h);
-                    ChildJvm agent = new ChildJvm("agent-" + e.getKey(), agentJar, agentEnv(e.getKey(), h.leaderPid()),
-                            settings.workDir().resolve("logs/agent-" + e.getKey() + ".log"), leftovers::record);
+                    leftovers.record(new Leftover.Cgroup(h.cgroupDir()));
+                    String agentName = "agent-" + e.getKey();
+                    ChildJvm agent = new ChildJvm(agentName, agentJar, agentEnv(e.getKey(), h.leaderPid()),
+                            settings.workDir().resolve("logs/" + agentName + ".log"), pid -> recordProcess(pid, agentName));
                     teardown.add(agent);
                     hosts.add(new BoxHost(e.getKey(), h, agent));
                     registerNode(e.getKey());
@@ -231,6 +249,9 @@ public final class Box implements AutoCloseable {
             // QOSDK elects a leader in the prod profile whatever confext.operator.leader-election says, and its
             // permission check (SelfSubjectRulesReview) is refused by the mock server: run outside prod there.
             env.put("QUARKUS_PROFILE", "box");
+            // the mock server has no server-side apply: the operator writes its status and ConfextNode entries with
+            // merge patches instead (quarkus.operator-sdk.enable-ssa is fixed at build time, this switch is not)
+            env.put("CONFEXT_OPERATOR_SERVER_SIDE_APPLY", "false");
         }
         return env;
     }
@@ -239,6 +260,8 @@ public final class Box implements AutoCloseable {
         Map<String, String> env = commonEnv();
         env.put("NODE_NAME", node);
         env.put("CONFEXT_AGENT_HOST_PID", Long.toString(hostPid));
+        ImagePolicy.forThisKernel().ifPresent(p -> env.put("CONFEXT_IMAGES_POLICY", p));
+        env.putAll(settings.agentEnv());
         return env;
     }
 
@@ -360,12 +383,24 @@ public final class Box implements AutoCloseable {
                 }
             }
         }
+        boolean clean = true;
         for (AutoCloseable c : order) {
             try {
                 c.close();
             } catch (Exception e) {
+                clean = false;
                 settings.out().println("[box] cleanup of " + c + " failed: " + e.getMessage());
             }
+        }
+        if (watchdog == null) {
+            return;
+        }
+        if (clean) {
+            leftovers.forget();
+            watchdog.disarm();
+        } else {
+            settings.out().println("[box] the watchdog sweeps what is left (see " + settings.workDir().resolve("logs/watchdog.log") + ")");
+            watchdog.fire();
         }
     }
 }

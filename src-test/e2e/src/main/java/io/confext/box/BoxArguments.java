@@ -8,17 +8,26 @@ import java.util.List;
  *
  * @param exitAfterRollout exit (0) once the sample bundle is rolled out, non-zero on failure or timeout (CI)
  * @param timeout          how long the rollout may take
+ * @param apiServer        which API server to start
  */
-public record BoxArguments(boolean exitAfterRollout, Duration timeout) {
+public record BoxArguments(boolean exitAfterRollout, Duration timeout, ApiServerMode apiServer) {
 
     static final String USAGE = """
-            usage: cluster-in-a-box [--exit-after-rollout] [--timeout=SECONDS]
+            usage: cluster-in-a-box [--exit-after-rollout] [--timeout=SECONDS] [--api-server=auto|real|mock]
               --exit-after-rollout  exit 0 once the sample bundle is rolled out on every host (non-zero on failure)
-              --timeout=SECONDS     how long the rollout may take (default 600)""";
+              --timeout=SECONDS     how long the rollout may take (default 600)
+              --api-server=MODE     real: the real kube-apiserver + etcd (built by scripts/build-k8s-binaries);
+                                    mock: fabric8's embedded mock server (no kubectl);
+                                    auto (default): real when its binaries are built, else mock""";
+
+    public BoxArguments(boolean exitAfterRollout, Duration timeout) {
+        this(exitAfterRollout, timeout, ApiServerMode.AUTO);
+    }
 
     public static BoxArguments parse(List<String> args) {
         boolean exit = false;
         Duration timeout = Duration.ofMinutes(10);
+        ApiServerMode api = ApiServerMode.AUTO;
         for (String a : args) {
             if (a.equals("--exit-after-rollout")) {
                 exit = true;
@@ -34,12 +43,14 @@ public record BoxArguments(boolean exitAfterRollout, Duration timeout) {
                     throw new IllegalArgumentException("--timeout must be at least 1 second\n" + USAGE);
                 }
                 timeout = Duration.ofSeconds(s);
+            } else if (a.startsWith("--api-server=")) {
+                api = ApiServerMode.parse(a.substring("--api-server=".length()));
             } else if (a.equals("--help") || a.equals("-h")) {
                 throw new IllegalArgumentException(USAGE);
             } else {
                 throw new IllegalArgumentException("unknown argument '" + a + "'\n" + USAGE);
             }
         }
-        return new BoxArguments(exit, timeout);
+        return new BoxArguments(exit, timeout, api);
     }
 }

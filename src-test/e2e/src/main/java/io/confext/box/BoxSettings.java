@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How to build a box.
@@ -13,8 +14,12 @@ import java.util.List;
  * @param workDir    kubeconfig and child logs
  * @param hostNames  one real systemd host (and Kubernetes Node) per name
  * @param out        where progress and the live view go
+ * @param apiServer  which API server to start
+ * @param agentEnv   more environment for the agents (e.g. {@code JAVA_TOOL_OPTIONS} naming a trust store for image
+ *                   downloads from a test's own HTTPS server)
  */
-public record BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out) {
+public record BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out, ApiServerMode apiServer,
+                          Map<String, String> agentEnv) {
 
     public static final String NAMESPACE = "confext-system";
     public static final String DEMO_UNIT = "demo.service";
@@ -23,6 +28,19 @@ public record BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, P
 
     public BoxSettings {
         hostNames = List.copyOf(hostNames);
+        agentEnv = Map.copyOf(agentEnv);
+    }
+
+    public BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out, ApiServerMode apiServer) {
+        this(repoRoot, workDir, hostNames, out, apiServer, Map.of());
+    }
+
+    public BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out) {
+        this(repoRoot, workDir, hostNames, out, ApiServerMode.AUTO);
+    }
+
+    public BoxSettings withAgentEnv(Map<String, String> env) {
+        return new BoxSettings(repoRoot, workDir, hostNames, out, apiServer, env);
     }
 
     public static Path defaultRepoRoot() {

@@ -39,7 +39,7 @@ public final class ClusterInABox {
 
     /** The whole run; returns the exit code. With {@code exitAfterRollout} false it returns only on a signal. */
     public static int run(BoxArguments args, PrintStream out, Path repoRoot, Path workDir) {
-        BoxSettings settings = new BoxSettings(repoRoot, workDir, HOSTS, out);
+        BoxSettings settings = new BoxSettings(repoRoot, workDir, HOSTS, out, args.apiServer());
         CountDownLatch forever = new CountDownLatch(1);
         Box[] started = new Box[1];
         LiveView[] view = new LiveView[1];
@@ -63,7 +63,7 @@ public final class ClusterInABox {
             box.apply(sample);
             out.println("[box] applied ConfextBundle " + sample.getMetadata().getName() + " version " + version
                     + " (" + DemoBundles.RESOURCE.substring(1) + " in src-test/e2e)");
-            boolean ok = awaitRollout(box, sample.getMetadata().getName(), version, args.timeout(), out);
+            boolean ok = awaitRollout(box, view[0], sample.getMetadata().getName(), version, args.timeout(), out);
             if (ok) {
                 for (BoxHost h : box.hosts()) {
                     DemoSeen seen = DemoService.seen(h.host(), BoxSettings.DEMO_UNIT);
@@ -97,10 +97,13 @@ public final class ClusterInABox {
         }
     }
 
-    private static boolean awaitRollout(Box box, String name, String version, Duration timeout, PrintStream out) {
+    private static boolean awaitRollout(Box box, LiveView view, String name, String version, Duration timeout, PrintStream out) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             ConfextBundle b = box.client().resources(ConfextBundle.class).withName(name).get();
+            if (RolloutOutcome.complete(b, version, box.hosts().size()) || RolloutOutcome.degraded(b).isPresent()) {
+                view.catchUp(); // the last node's line before the verdict
+            }
             if (RolloutOutcome.complete(b, version, box.hosts().size())) {
                 out.println("[box] ROLLED OUT: " + name + " " + version + " is active and proven on all " + box.hosts().size() + " hosts");
                 return true;
@@ -132,8 +135,9 @@ public final class ClusterInABox {
             out.println("    " + kubectl + " --kubeconfig " + kc + " get cxn -o wide");
             out.println("    " + kubectl + " --kubeconfig " + kc + " get controllerrevisions -n " + BoxSettings.NAMESPACE);
         } else {
-            out.println("[box] this box runs fabric8's mock API server: kubectl does not work against it (too little of the API);"
-                    + " build the real kube-apiserver with scripts/build-k8s-binaries and run the box again");
+            out.println("[box] this box runs fabric8's mock API server: kubectl does not work against it (too little of the API); "
+                    + (box.settings().apiServer() == ApiServerMode.MOCK ? "run the box without --api-server=mock"
+                    : "build the real kube-apiserver with scripts/build-k8s-binaries and run the box again") + " for the real one");
         }
         out.println("[box] on the hosts: nsenter -t <leader pid> -a cat /run/confext-demo/demo.service.seen");
     }

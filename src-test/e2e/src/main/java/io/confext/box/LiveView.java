@@ -38,11 +38,7 @@ public final class LiveView implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                RolloutSnapshot now = RolloutSnapshot.of(client.resources(ConfextNode.class).list().getItems(),
-                        client.resources(ConfextBundle.class).list().getItems());
-                String time = LocalTime.now().format(HH_MM_SS);
-                now.changesSince(last).forEach(line -> out.println(time + " " + line));
-                last = now;
+                catchUp();
             } catch (RuntimeException e) {
                 if (running) {
                     out.println("[live view] cannot read the cluster: " + e.getMessage());
@@ -54,6 +50,18 @@ public final class LiveView implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Prints what changed since the last poll, now: the caller saw an outcome (from the bundle's status) that the
+     * next poll, up to half a second away, would only show after the caller's own summary lines.
+     */
+    public synchronized void catchUp() {
+        RolloutSnapshot now = RolloutSnapshot.of(client.resources(ConfextNode.class).list().getItems(),
+                client.resources(ConfextBundle.class).list().getItems());
+        String time = LocalTime.now().format(HH_MM_SS);
+        now.changesSince(last).forEach(line -> out.println(time + " " + line));
+        last = now;
     }
 
     @Override

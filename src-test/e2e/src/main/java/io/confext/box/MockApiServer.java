@@ -9,7 +9,8 @@ import java.net.InetAddress;
 import java.util.HashMap;
 
 /**
- * fabric8's mock API server in CRUD mode: the fallback when the real binaries are not built. It keeps objects and
+ * fabric8's mock API server in CRUD mode: the fallback when the real binaries are not built (or with
+ * {@code --api-server=mock}). It keeps objects and
  * serves watches, but knows no schema validation, no server-side apply and too little discovery for kubectl.
  */
 final class MockApiServer implements ApiServer {
@@ -63,8 +64,7 @@ final class MockApiServer implements ApiServer {
 
     @Override
     public String description() {
-        return "fabric8 mock API server, CRUD mode (" + client.getMasterUrl() + "): the real kube-apiserver binaries"
-                + " are not built (scripts/build-k8s-binaries)";
+        return "fabric8 mock API server, CRUD mode (" + client.getMasterUrl() + ")";
     }
 
     @Override

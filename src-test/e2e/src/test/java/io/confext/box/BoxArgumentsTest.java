@@ -21,6 +21,22 @@ class BoxArgumentsTest {
     }
 
     @Test
+    void theApiServerCanBeChosen() {
+        assertThat(BoxArguments.parse(List.of()).apiServer()).isEqualTo(ApiServerMode.AUTO);
+        assertThat(BoxArguments.parse(List.of("--api-server=mock")).apiServer()).isEqualTo(ApiServerMode.MOCK);
+        assertThat(BoxArguments.parse(List.of("--api-server=real")).apiServer()).isEqualTo(ApiServerMode.REAL);
+        assertThatThrownBy(() -> BoxArguments.parse(List.of("--api-server=kind"))).hasMessageContaining("auto, real or mock, not 'kind'");
+    }
+
+    @Test
+    void autoStartsTheRealServerOnlyWhenItsBinariesAreBuilt() {
+        assertThat(ApiServerMode.AUTO.startsReal(true)).isTrue();
+        assertThat(ApiServerMode.AUTO.startsReal(false)).isFalse();
+        assertThat(ApiServerMode.MOCK.startsReal(true)).isFalse();
+        assertThat(ApiServerMode.REAL.startsReal(false)).as("and then fails saying how to build them").isTrue();
+    }
+
+    @Test
     void badArgumentsSayWhatIsWrongAndShowTheUsage() {
         assertThatThrownBy(() -> BoxArguments.parse(List.of("--exit")))
                 .hasMessageContaining("unknown argument '--exit'").hasMessageContaining("usage:");

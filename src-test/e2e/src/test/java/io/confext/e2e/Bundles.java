@@ -4,10 +4,12 @@ import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.FailurePolicy;
+import io.confext.api.v1alpha1.ImageSource;
 import io.confext.api.v1alpha1.InlineFile;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.RolloutPolicy;
 import io.confext.api.v1alpha1.Scope;
+import io.confext.api.v1alpha1.Verification;
 import io.confext.box.BoxSettings;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -22,6 +24,29 @@ final class Bundles {
     /** The line the demo service's config has under this bundle version. */
     static String marker(String bundle, String version) {
         return "greeting=" + bundle + " " + version;
+    }
+
+    /**
+     * A version of {@code name} from an image (its {@code /etc/demo/demo.conf} is {@link #marker}), assigned to
+     * every node at once (maxUnavailable = all), so each node's own verdict shows.
+     *
+     * @param requireSignature trust: the nodes' own /etc/verity.d
+     */
+    static ConfextBundle image(String name, String version, String url, String sha256, int nodes, boolean requireSignature) {
+        ConfextBundle b = demo(name, version, FailurePolicy.Halt);
+        ImageSource image = new ImageSource();
+        image.setUrl(url);
+        image.setSha256(sha256);
+        BundleSource source = new BundleSource();
+        source.setImage(image);
+        b.getSpec().setSource(source);
+        b.getSpec().getRollout().setMaxUnavailable(new IntOrString(nodes));
+        if (requireSignature) {
+            Verification v = new Verification();
+            v.setRequireSignature(true);
+            b.getSpec().setVerification(v);
+        }
+        return b;
     }
 
     static ConfextBundle demo(String name, String version, FailurePolicy onFailure) {

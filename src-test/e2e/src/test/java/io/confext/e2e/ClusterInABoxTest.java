@@ -24,7 +24,7 @@ class ClusterInABoxTest {
         Path root = BoxAssumptions.repoRootOrSkip();
         Path work = Files.createTempDirectory("confext-box-main");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(new TeeStream(captured, System.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
 
         int exit = ClusterInABox.run(new BoxArguments(true, Duration.ofMinutes(5)), out, root, work);
 
@@ -41,29 +41,6 @@ class ClusterInABoxTest {
             assertThat(text).contains("--kubeconfig " + work.resolve("kubeconfig") + " get cxb");
         } else {
             assertThat(text).contains("kubectl does not work against it");
-        }
-    }
-
-    /** Shows the box's output live in the test log and keeps a copy to assert on. */
-    private static final class TeeStream extends java.io.OutputStream {
-        private final java.io.OutputStream a;
-        private final java.io.OutputStream b;
-
-        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public synchronized void write(int x) throws java.io.IOException {
-            a.write(x);
-            b.write(x);
-        }
-
-        @Override
-        public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
         }
     }
 }

@@ -214,6 +214,24 @@ public final class SystemdHost implements AutoCloseable {
         return record.leader().orElseThrow(() -> new IllegalStateException(machine + " has no leader yet")).pid();
     }
 
+    /**
+     * The host's own cgroup (v2) subtree on the outer machine (see {@link HostCgroup}): writing "1" to its
+     * {@code cgroup.kill} ends nspawn and every process of the host at once, which is what a watchdog of a
+     * killed owner needs.
+     */
+    public Path cgroupDir() {
+        return HostCgroup.cgroup2Mount().orElseThrow(() -> new TestbedException("no cgroup2 hierarchy is mounted"))
+                .resolve(HostCgroup.PARENT).resolve(machine);
+    }
+
+    /**
+     * Tears down the hosts of runs whose JVM died without cleaning up (what every {@link #boot} does first), for
+     * callers that clean up after a killed run without booting anything; live hosts of other runs are untouched.
+     */
+    public static void sweepLeftovers() {
+        LeftoverSweeper.sweep(TestbedPaths.fromEnvironment());
+    }
+
     /** The host's root directory seen from outside: {@code /proc/<leaderPid>/root}. */
     public Path root() {
         return Path.of("/proc", Long.toString(leaderPid()), "root");
