@@ -55,6 +55,8 @@ public final class SystemdHostApplier implements HostApplier {
     private final Duration proofTimeout;
     private final Duration lockWait;
     private final ImageSettings images;
+    /** Lives as long as the applier: refused images are not fetched again on every resync. */
+    private final RefusedImages refusedImages = new RefusedImages(RefusedImages.DEFAULT_HOLD);
 
     public SystemdHostApplier(long hostPid, String stateHostDir) {
         this(hostPid, stateHostDir, () -> DbusSystemd.connect(hostPid), StepObserver.NONE, "0.1.0",
@@ -226,9 +228,26 @@ public final class SystemdHostApplier implements HostApplier {
                 return new ImageStager.Result.Staged(ImageVersion.read(dir.entry(c.version()), d.name(), c.version(),
                         in.architecture(), in.trusted(), null), null, null);
             }
-            save(rec.withStep(BundleStep.STAGING, c.version()), "fetching");
             Policy policy = ImagePolicies.policy(in, c, d.name());
-            return new ImageStager(images).stage(d.name(), c.version(), c.source().image(), policy, in.trusted(), layout.staging());
+            RefusedImages.Key key = new RefusedImages.Key(d.name(), c.version(), d.digest(), c.source().image().url(),
+                    c.source().image().sha256(), policy);
+            var standing = refusedImages.recall(key, Instant.now());
+            if (standing.isPresent()) {
+                return standingRefusal(standing.get());
+            }
+            save(rec.withStep(BundleStep.STAGING, c.version()), "fetching");
+            ImageStager.Result result = new ImageStager(images).stage(d.name(), c.version(), c.source().image(), policy,
+                    in.trusted(), layout.staging());
+            if (result instanceof ImageStager.Result.Refused r) {
+                return refusedImages.remember(key, r, Instant.now()).<ImageStager.Result>map(this::standingRefusal).orElse(r);
+            }
+            return result;
+        }
+
+        /** The same words on the pass that refused and on every pass the refusal stands, so the status does not churn. */
+        private ImageStager.Result.Refused standingRefusal(RefusedImages.Remembered r) {
+            return new ImageStager.Result.Refused(r.refusal().reason(), r.refusal().message() + " (checked at " + r.refusedAt()
+                    + "; not fetched again before " + r.retryAt() + " unless the revision, the trust or the host changes)");
         }
 
         private BundleState activate(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir, StagedVersion staged) {
@@ -492,6 +511,7 @@ public final class SystemdHostApplier implements HostApplier {
 
         private BundleState remove(BundleRecord rec) {
             String name = rec.name();
+            refusedImages.forget(name);
             save(rec.withStep(BundleStep.REMOVING, null), "removing");
             VersionsDirectory dir = versionsOf(name, rec.scope());
             // take the versions out of systemd's sight first (one rename), then re-point drop-ins / re-merge

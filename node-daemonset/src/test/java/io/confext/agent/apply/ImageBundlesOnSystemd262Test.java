@@ -201,8 +201,24 @@ class ImageBundlesOnSystemd262Test {
             assertThat(DemoService.mainPid(host, unit)).isEqualTo(pid1);
             assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains(demo(1));
         }
-        BundleState fedoraRefusal = converge(applier, tampered.get("ExtensionIdMismatch"));
-        assertThat(fedoraRefusal.getMessage()).contains("ID=fedora").contains("debian");
+        // the next pass (a resync) does not fetch a refused image again: same inputs, same verdict, same words
+        DesiredBundleContent fedoraBundle = tampered.get("ExtensionIdMismatch");
+        String fedoraUrl = fedoraBundle.content().source().image().url();
+        int fetched = server.hits(fedoraUrl);
+        assertThat(fetched).isEqualTo(1);
+        BundleState fedoraRefusal = converge(applier, fedoraBundle);
+        assertThat(fedoraRefusal.getReason()).isEqualTo("ExtensionIdMismatch");
+        assertThat(fedoraRefusal.getMessage()).contains("ID=fedora").contains("debian").contains("not fetched again before");
+        assertThat(server.hits(fedoraUrl)).as("a refused image is not downloaded again on the next pass").isEqualTo(fetched);
+        assertNothingStaged();
+        // the same URL with other trust is other inputs: fetched and checked afresh
+        RevisionContent fc = fedoraBundle.content();
+        DesiredBundleContent otherTrust = new DesiredBundleContent("imgdemo", "imgdemo-2b", fedoraBundle.digest(), false,
+                new RevisionContent(fc.version(), fc.scope(), fc.units(), fc.source(),
+                        new ResolvedVerification(true, TrustSource.Secret, List.of(stranger.pem(host))), fc.reload(), fc.priority()));
+        BundleState recheck = converge(applier, otherTrust);
+        assertThat(recheck.getPhase()).as(recheck.getMessage()).isEqualTo(BundlePhase.Failed);
+        assertThat(server.hits(fedoraUrl)).as("other trust: fetched again").isEqualTo(fetched + 1);
 
         // the genuine version 2: a reload (systemd 262 refreshes the unit's extensions first), same main process
         BundleState s2 = converge(applier, bundle("imgdemo", "2", Scope.Service, good2, secretTrust(), unit));

@@ -57,6 +57,12 @@ public final class ImageServer implements AutoCloseable {
         files.put(name, content);
     }
 
+    /** How many requests reached the path of this URL (any mode, any answer). */
+    public int hits(String url) {
+        AtomicInteger n = hits.get(URI.create(url).getPath());
+        return n == null ? 0 : n.get();
+    }
+
     public URI uri(String path) {
         String scheme = server instanceof HttpsServer ? "https" : "http";
         return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + path);
