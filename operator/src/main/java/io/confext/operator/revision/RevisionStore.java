@@ -48,7 +48,9 @@ public final class RevisionStore {
         if (existing != null) {
             return stored(existing);
         }
-        long next = list(bundle.getMetadata().getName()).stream().mapToLong(ControllerRevision::getRevision).max().orElse(0) + 1;
+        List<ControllerRevision> earlier = list(bundle.getMetadata().getName());
+        refuseReusedVersion(bundle.getMetadata().getName(), content, earlier);
+        long next = earlier.stream().mapToLong(ControllerRevision::getRevision).max().orElse(0) + 1;
         ControllerRevision cr = new ControllerRevisionBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace)
                 .addToLabels(BUNDLE_LABEL, bundle.getMetadata().getName())
@@ -68,6 +70,28 @@ public final class RevisionStore {
                 return stored(client.apps().controllerRevisions().inNamespace(namespace).withName(name).get());
             }
             throw e;
+        }
+    }
+
+    /**
+     * A version names one content. Agents keep versions on the host by their version (the {@code .v/} entry
+     * {@code <bundle>_<version>}) and prove what a unit sees by it, so new files under an old version would never
+     * reach a node that has it, and the status could not tell the two apart. Other revision fields (units,
+     * priority, reload, trust) may change under the same version.
+     */
+    static void refuseReusedVersion(String bundle, RevisionContent content, List<ControllerRevision> earlier) {
+        for (ControllerRevision cr : earlier) {
+            var ann = cr.getMetadata().getAnnotations();
+            String version = ann == null ? null : ann.get(VERSION_ANNOTATION);
+            if (version != null && !version.equals(content.version())) {
+                continue;
+            }
+            RevisionContent was = RevisionCodec.fromData(cr.getData());
+            if (was.version().equals(content.version()) && !was.source().equals(content.source())) {
+                throw new UnresolvableBundleException("VersionReused", "version " + content.version() + " of bundle " + bundle
+                        + " was frozen as revision " + cr.getMetadata().getName() + " with other content (files, ConfigMap data or"
+                        + " image); a version names one content: raise spec.version to roll out the change, or restore the content");
+            }
         }
     }
 

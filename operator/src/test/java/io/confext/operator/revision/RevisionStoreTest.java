@@ -74,9 +74,34 @@ class RevisionStoreTest {
         assertThat(RevisionCodec.fromData(stored.getData())).as("the stored revision keeps the old content").isEqualTo(content);
         assertThat(stored.getMetadata().getLabels()).containsEntry("confext.io/bundle", "chrony");
         assertThat(stored.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo("uid-chrony");
+        // the edited content under the same version is refused with a reason a person can act on ...
+        assertThatThrownBy(() -> store.ensure(b, resolver.resolve(b.getSpec())))
+                .isInstanceOf(UnresolvableBundleException.class)
+                .hasMessageContaining("version 1 of bundle chrony was frozen as revision " + r1.target().name())
+                .hasMessageContaining("raise spec.version")
+                .satisfies(e -> assertThat(((UnresolvableBundleException) e).reason()).isEqualTo("VersionReused"));
+        // ... and becomes a new revision under a new version
+        b.getSpec().setVersion("2");
         StoredRevision r2 = store.ensure(b, resolver.resolve(b.getSpec()));
         assertThat(r2.target().name()).isNotEqualTo(r1.target().name());
+        assertThat(r2.target().version()).isEqualTo("2");
         assertThat(r2.revision()).isEqualTo(2);
+    }
+
+    @Test
+    void theSameVersionMayChangeItsUnitsButNotItsContent() {
+        client.configMaps().inNamespace("platform").resource(new ConfigMapBuilder().withNewMetadata().withName("chrony").endMetadata()
+                .addToData("chrony.conf", "server a\n").build()).create();
+        RevisionResolver resolver = new RevisionResolver(client);
+        RevisionStore store = new RevisionStore(client, "confext-system");
+        ConfextBundle b = bundle("chrony", "1", configMap("platform", "chrony"));
+        StoredRevision r1 = store.ensure(b, resolver.resolve(b.getSpec()));
+        b.getSpec().setUnits(List.of("chronyd.service", "chrony-wait.service"));
+        StoredRevision r2 = store.ensure(b, resolver.resolve(b.getSpec()));
+        assertThat(r2.target().name()).as("units are part of the revision").isNotEqualTo(r1.target().name());
+        assertThat(r2.target().version()).isEqualTo("1");
+        b.getSpec().setUnits(List.of("chronyd.service"));
+        assertThat(store.ensure(b, resolver.resolve(b.getSpec()))).as("back to the first: the same revision").isEqualTo(r1);
     }
 
     @Test
