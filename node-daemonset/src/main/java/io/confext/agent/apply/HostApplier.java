@@ -17,4 +17,9 @@ public interface HostApplier {
      * with the same set changes nothing on the host.
      */
     List<BundleState> converge(List<DesiredBundleContent> desired);
+
+    /** {@link #converge(List)}, telling {@code progress} about long steps as they happen. */
+    default List<BundleState> converge(List<DesiredBundleContent> desired, ProgressListener progress) {
+        return converge(desired);
+    }
 }

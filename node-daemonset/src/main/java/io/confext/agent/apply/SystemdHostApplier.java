@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import org.jboss.logging.Logger;
+
 import io.confext.agent.host.HostCommands;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.state.AgentState;
@@ -44,6 +46,7 @@ import io.confext.api.version.UapiVersion;
  * on the next call; a unit can only ever see complete versions because versions appear by rename.
  */
 public final class SystemdHostApplier implements HostApplier {
+    private static final Logger LOG = Logger.getLogger(SystemdHostApplier.class);
     private final long hostPid;
     private final HostFiles host;
     private final StateLayout layout;
@@ -93,9 +96,14 @@ public final class SystemdHostApplier implements HostApplier {
 
     @Override
     public List<BundleState> converge(List<DesiredBundleContent> desired) {
+        return converge(desired, ProgressListener.NONE);
+    }
+
+    @Override
+    public List<BundleState> converge(List<DesiredBundleContent> desired, ProgressListener progress) {
         try (HostLock lock = HostLock.acquire(layout.lockFile(), lockWait); Systemd sd = systemdFactory.get()) {
             HostFacts facts = HostFactsReader.read(sd, host, agentVersion);
-            Run run = new Run(sd, facts);
+            Run run = new Run(sd, facts, progress);
             return run.converge(desired);
         }
     }
@@ -106,11 +114,13 @@ public final class SystemdHostApplier implements HostApplier {
         private final HostFacts facts;
         private final UnitActivator units;
         private final DropInStore dropIns = new DropInStore(host);
+        private final ProgressListener progress;
         private AgentState state;
 
-        Run(Systemd sd, HostFacts facts) {
+        Run(Systemd sd, HostFacts facts, ProgressListener progress) {
             this.sd = sd;
             this.facts = facts;
+            this.progress = progress;
             this.units = new UnitActivator(sd, new ViewReader(host), facts.getSystemdVersion(), jobTimeout, proofTimeout);
             this.state = store.load();
         }
@@ -236,12 +246,28 @@ public final class SystemdHostApplier implements HostApplier {
                 return standingRefusal(standing.get());
             }
             save(rec.withStep(BundleStep.STAGING, c.version()), "fetching");
+            report(d, BundlePhase.Fetching, "Fetching", "downloading and verifying version " + c.version() + " from "
+                    + c.source().image().url());
             ImageStager.Result result = new ImageStager(images).stage(d.name(), c.version(), c.source().image(), policy,
                     in.trusted(), layout.staging());
             if (result instanceof ImageStager.Result.Refused r) {
                 return refusedImages.remember(key, r, Instant.now()).<ImageStager.Result>map(this::standingRefusal).orElse(r);
             }
+            if (result instanceof ImageStager.Result.Staged st && st.verdict() != null) {
+                report(d, BundlePhase.Verified, "Verified", "version " + c.version() + " verified: "
+                        + st.verdict().rootHashIfKnown().map(h -> "image root hash " + h).orElse("image sha256 " + c.source().image().sha256())
+                        + (st.verdict().signerFingerprint() == null ? ", unsigned"
+                        : ", signed by certificate sha256:" + st.verdict().signerFingerprint()) + "; activating");
+            }
             return result;
+        }
+
+        private void report(DesiredBundleContent d, BundlePhase phase, String reason, String message) {
+            try {
+                progress.reached(d, phase, reason, message);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Reporting %s of bundle %s failed; carrying on", phase, d.name());
+            }
         }
 
         /** The same words on the pass that refused and on every pass the refusal stands, so the status does not churn. */

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.agent.apply.HostApplier;
+import io.confext.agent.apply.ProgressListener;
 import io.confext.agent.health.AgentHealth;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
@@ -89,7 +90,9 @@ public final class NodeReconciler {
                     .map(c -> new Entry(c.name(), c.revision(), c.digest(), c.rollback())).toList();
             if (resyncDue || lastStates == null || !set.equals(lastSet)) {
                 try {
-                    lastStates = List.copyOf(host.converge(plan.converge()));
+                    ProgressReport progress = new ProgressReport(node);
+                    lastStates = List.copyOf(host.converge(plan.converge(), progress));
+                    node = progress.current;
                     if (Thread.interrupted()) {
                         // Not ours to keep: a pending interrupt would fail the status write that follows.
                         LOG.warn("The host side returned with the thread's interrupt flag set; cleared it");
@@ -115,6 +118,32 @@ public final class NodeReconciler {
                 hostStates, plan, node.getStatus(), clock.instant());
         boolean written = statusWriter.write(node, status);
         return new PassResult(plan.wantsRetry() || plan.holds() || !hostView.isReachable(), converged, written);
+    }
+
+    /**
+     * Writes a bundle's step into the status while the host works (a long download shows as Fetching, then
+     * Verified), and keeps the object the API returned so the pass's final write carries the newest
+     * resourceVersion. A failed report is logged and dropped: the final write says what happened anyway.
+     */
+    private final class ProgressReport implements ProgressListener {
+        private ConfextNode current;
+
+        ProgressReport(ConfextNode node) {
+            this.current = node;
+        }
+
+        @Override
+        public void reached(DesiredBundleContent bundle, BundlePhase phase, String reason, String message) {
+            var status = statusBuilder.progress(current.getStatus(), bundle, phase, reason, message, clock.instant());
+            if (status.isEmpty()) {
+                return;
+            }
+            try {
+                current = statusWriter.writeAndGet(current, status.get());
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not report %s of bundle %s on node %s: %s", phase, bundle.name(), name(current), e.getMessage());
+            }
+        }
     }
 
     /** Asks host systemd for its facts; the answer also feeds readiness. */

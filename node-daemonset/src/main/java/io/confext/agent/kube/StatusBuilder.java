@@ -8,10 +8,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.agent.kube.RevisionResolution.Unresolved;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
@@ -117,6 +119,53 @@ public final class StatusBuilder {
         status.setFailedBundles(failed);
         status.setConditions(List.of(ready(generation, host, active, desired.size(), previous, timestamp)));
         return status;
+    }
+
+    /**
+     * The status while the host works on one bundle (pure): {@code previous} with that bundle's entry saying which
+     * step it reached for the desired revision, the version the unit sees left as it was. Empty when there is no
+     * previous status to amend (the agent reports a whole status first, with host facts and Ready).
+     */
+    public Optional<ConfextNodeStatus> progress(ConfextNodeStatus previous, DesiredBundleContent bundle, BundlePhase phase,
+            String reason, String message, Instant now) {
+        if (previous == null) {
+            return Optional.empty();
+        }
+        String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        List<BundleState> states = new ArrayList<>();
+        BundleState old = null;
+        for (BundleState b : previous.getBundles() == null ? List.<BundleState>of() : previous.getBundles()) {
+            if (bundle.name().equals(b.getName())) {
+                old = b;
+            } else {
+                states.add(copy(b));
+            }
+        }
+        BundleState state = new BundleState();
+        state.setName(bundle.name());
+        state.setRevision(bundle.revision());
+        state.setDigest(bundle.digest());
+        state.setDesiredVersion(bundle.content().version());
+        state.setPhase(phase);
+        state.setReason(reason);
+        state.setMessage(message);
+        state.setSince(timestamp);
+        if (old != null) {
+            state.setActiveVersion(old.getActiveVersion());
+            state.setUnits(old.getUnits());
+        }
+        states.add(state);
+        states.sort(Comparator.comparing(BundleState::getName));
+
+        ConfextNodeStatus status = new ConfextNodeStatus();
+        status.setObservedGeneration(previous.getObservedGeneration());
+        status.setHost(previous.getHost());
+        status.setBundles(states);
+        status.setActiveBundles((int) states.stream().filter(s -> s.getPhase() == BundlePhase.Active).count());
+        status.setFailedBundles((int) states.stream()
+                .filter(s -> s.getPhase() == BundlePhase.Failed || s.getPhase() == BundlePhase.RolledBack).count());
+        status.setConditions(previous.getConditions());
+        return Optional.of(status);
     }
 
     private HostFacts hostFacts(HostView host, ConfextNodeStatus previous) {

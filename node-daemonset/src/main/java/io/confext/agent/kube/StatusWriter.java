@@ -31,6 +31,19 @@ public final class StatusWriter {
         return true;
     }
 
+    /**
+     * Like {@link #write}, returning the object as the API holds it afterwards (its new resourceVersion), so that a
+     * later write of the same pass is not refused as stale.
+     */
+    public ConfextNode writeAndGet(ConfextNode current, ConfextNodeStatus status) {
+        if (same(current.getStatus(), status)) {
+            return current;
+        }
+        ConfextNode update = client.getKubernetesSerialization().clone(current);
+        update.setStatus(status);
+        return client.resource(update).updateStatus();
+    }
+
     /** Compared as JSON trees: the API types have no equals, and JSON is what the API stores. */
     static boolean same(ConfextNodeStatus a, ConfextNodeStatus b) {
         var mapper = Serialization.jsonMapper();

@@ -220,8 +220,17 @@ class ImageBundlesOnSystemd262Test {
         assertThat(recheck.getPhase()).as(recheck.getMessage()).isEqualTo(BundlePhase.Failed);
         assertThat(server.hits(fedoraUrl)).as("other trust: fetched again").isEqualTo(fetched + 1);
 
-        // the genuine version 2: a reload (systemd 262 refreshes the unit's extensions first), same main process
-        BundleState s2 = converge(applier, bundle("imgdemo", "2", Scope.Service, good2, secretTrust(), unit));
+        // the genuine version 2: a reload (systemd 262 refreshes the unit's extensions first), same main process;
+        // while it downloads and verifies, the listener hears Fetching then Verified (with what was checked), and the
+        // unit still sees version 1 at both moments
+        List<String> steps = new java.util.ArrayList<>();
+        BundleState s2 = SystemdHostApplierTestSupport.only(applier.converge(
+                List.of(bundle("imgdemo", "2", Scope.Service, good2, secretTrust(), unit)), (b, phase, reason, message) ->
+                        steps.add(phase + " " + message + " | unit sees " + DemoService.mainPidSees(host, unit, "demo/demo.conf").orElse(""))));
+        assertThat(steps).hasSize(2);
+        assertThat(steps.get(0)).startsWith("Fetching downloading and verifying version 2 from https://").contains("| unit sees " + demo(1));
+        assertThat(steps.get(1)).startsWith("Verified version 2 verified: image root hash ")
+                .contains("signed by certificate sha256:" + fingerprint).contains("| unit sees " + demo(1));
         assertThat(s2.getPhase()).as(s2.getMessage()).isEqualTo(BundlePhase.Active);
         assertThat(DemoService.mainPid(host, unit)).isEqualTo(pid1);
         assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains(demo(2));

@@ -139,6 +139,38 @@ class NodeAgentLoopTest {
     }
 
     @Test
+    void longStepsAreReportedWhileTheHostWorks() throws Exception {
+        RevisionContent v1 = content("1");
+        RevisionContent v2 = content("2");
+        create(revision("demo-1", v1));
+        create(revision("demo-2", v2));
+        create(node("node-a", desired("demo", "demo-1", v1)));
+        start();
+        await("demo 1 Active", () -> phaseIs("node-a", "demo", BundlePhase.Active));
+
+        List<String> seenDuringConverge = new java.util.concurrent.CopyOnWriteArrayList<>();
+        host.progressSteps.put("demo", List.of(BundlePhase.Fetching, BundlePhase.Verified));
+        host.afterProgress = (name, phase) -> {
+            BundleState b = bundle("node-a", name);
+            seenDuringConverge.add(b.getPhase() + " desired=" + b.getDesiredVersion() + " active=" + b.getActiveVersion()
+                    + " revision=" + b.getRevision());
+        };
+        api.admin.resources(ConfextNode.class).withName("node-a").edit(n -> {
+            n.getSpec().setBundles(List.of(desired("demo", "demo-2", v2)));
+            return n;
+        });
+        await("demo 2 Active", () -> phaseIs("node-a", "demo", BundlePhase.Active)
+                && "2".equals(bundle("node-a", "demo").getActiveVersion()));
+
+        assertThat(seenDuringConverge).containsExactly(
+                "Fetching desired=2 active=1 revision=demo-2",
+                "Verified desired=2 active=1 revision=demo-2");
+        assertThat(host.calls).hasSize(2);
+        assertThat(api.agentRequests()).filteredOn(r -> !r.startsWith("GET"))
+                .allSatisfy(r -> assertThat(r).isEqualTo("PUT /apis/confext.io/v1alpha1/confextnodes/node-a/status"));
+    }
+
+    @Test
     void noStatusWriteWhenNothingChanged() throws Exception {
         RevisionContent v1 = content("1");
         create(revision("demo-1", v1));

@@ -11,6 +11,7 @@ import java.util.function.Function;
 
 import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.agent.apply.HostApplier;
+import io.confext.agent.apply.ProgressListener;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.HostFacts;
@@ -46,6 +47,23 @@ final class RecordingHost implements HostApplier {
     /** Makes converge report this state for the bundle instead of Active. */
     synchronized void answer(String bundle, Function<DesiredBundleContent, BundleState> state) {
         overrides.put(bundle, state);
+    }
+
+    /** Steps to report through the progress listener for a bundle, before converge answers. */
+    final Map<String, List<BundlePhase>> progressSteps = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Runs after each progress report (a test reads the API there); bundle name and phase. */
+    volatile java.util.function.BiConsumer<String, BundlePhase> afterProgress = (b, p) -> {
+    };
+
+    @Override
+    public List<BundleState> converge(List<DesiredBundleContent> desired, ProgressListener progress) {
+        for (DesiredBundleContent bundle : desired) {
+            for (BundlePhase phase : progressSteps.getOrDefault(bundle.name(), List.of())) {
+                progress.reached(bundle, phase, phase.name(), "step " + phase + " of " + bundle.content().version());
+                afterProgress.accept(bundle.name(), phase);
+            }
+        }
+        return converge(desired);
     }
 
     @Override

@@ -49,6 +49,43 @@ class StatusBuilderTest {
     }
 
     @Test
+    void progressAmendsOneBundleAndKeepsWhatTheUnitSees() {
+        DesiredBundleContent other1 = new DesiredBundleContent("other", "other-1",
+                io.confext.api.revision.RevisionDigest.of(content("1")), false, content("1"));
+        ConfextNodeStatus before = builder.build(3L, HostView.reachable(host.facts()), List.of(demo), host.converge(List.of(demo2, other1)),
+                clean, null, t0);
+        DesiredBundleContent demo3 = new DesiredBundleContent("demo", "demo-3",
+                io.confext.api.revision.RevisionDigest.of(content("3")), false, content("3"));
+
+        ConfextNodeStatus fetching = builder.progress(before, demo3, BundlePhase.Fetching, "Fetching", "downloading 3", t1).orElseThrow();
+        assertThat(fetching.getBundles()).extracting(BundleState::getName).containsExactly("demo", "other");
+        BundleState d = fetching.getBundles().get(0);
+        assertThat(d.getPhase()).isEqualTo(BundlePhase.Fetching);
+        assertThat(d.getRevision()).isEqualTo("demo-3");
+        assertThat(d.getDigest()).isEqualTo(demo3.digest());
+        assertThat(d.getDesiredVersion()).isEqualTo("3");
+        assertThat(d.getActiveVersion()).as("the unit still sees 2").isEqualTo("2");
+        assertThat(d.getSince()).isEqualTo("2026-11-22T10:05:00Z");
+        assertThat(fetching.getActiveBundles()).isEqualTo(1);
+        assertThat(fetching.getBundles().get(1)).usingRecursiveComparison().isEqualTo(before.getBundles().get(1));
+        assertThat(fetching.getHost()).isSameAs(before.getHost());
+        assertThat(fetching.getConditions()).isEqualTo(before.getConditions());
+        assertThat(fetching.getObservedGeneration()).isEqualTo(3L);
+        assertThat(before.getBundles().get(0).getPhase()).as("the previous status is not changed").isEqualTo(BundlePhase.Active);
+
+        ConfextNodeStatus verified = builder.progress(fetching, demo3, BundlePhase.Verified, "Verified", "root hash ab", t1).orElseThrow();
+        assertThat(verified.getBundles().get(0).getPhase()).isEqualTo(BundlePhase.Verified);
+        assertThat(verified.getBundles().get(0).getActiveVersion()).isEqualTo("2");
+
+        DesiredBundleContent fresh = new DesiredBundleContent("new", "new-1",
+                io.confext.api.revision.RevisionDigest.of(content("1")), false, content("1"));
+        assertThat(builder.progress(before, fresh, BundlePhase.Fetching, "Fetching", "x", t1).orElseThrow().getBundles())
+                .extracting(BundleState::getName, BundleState::getActiveVersion)
+                .contains(org.assertj.core.groups.Tuple.tuple("new", null));
+        assertThat(builder.progress(null, demo3, BundlePhase.Fetching, "Fetching", "x", t1)).as("nothing to amend").isEmpty();
+    }
+
+    @Test
     void anUnchangedNodeBuildsTheIdenticalStatusLater() {
         List<BundleState> states = host.converge(List.of(demo2));
         ConfextNodeStatus first = builder.build(3L, HostView.reachable(host.facts()), List.of(demo), states, clean, null, t0);
