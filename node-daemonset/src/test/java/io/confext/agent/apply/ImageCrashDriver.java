@@ -1,0 +1,63 @@
+package io.confext.agent.apply;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.confext.agent.systemd.DbusSystemd;
+import io.confext.api.revision.ResolvedImage;
+import io.confext.api.revision.ResolvedSource;
+import io.confext.api.revision.ResolvedVerification;
+import io.confext.api.revision.RevisionContent;
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.ReloadMode;
+import io.confext.api.v1alpha1.Scope;
+import io.confext.api.v1alpha1.TrustSource;
+
+/**
+ * The agent's host side in a process of its own, for the image crash test:
+ * {@code ImageCrashDriver HOSTPID STATEDIR UNIT VERSION STEP URL SHA256 CERT_PEM_FILE IMAGE_POLICY} converges to the
+ * image bundle {@code crashimg} at VERSION (a signed DDI at URL, trusted through the certificate, as a bundle's trust
+ * Secret would give it); when STEP is reached it prints "AT STEP" and waits to be SIGKILLed ("-" = never stop).
+ * Prints "DONE <phase> <activeVersion> <message>" when it finishes.
+ */
+public final class ImageCrashDriver {
+    static final String BUNDLE = "crashimg";
+
+    private ImageCrashDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long hostPid = Long.parseLong(args[0]);
+        String stateDir = args[1];
+        String unit = args[2];
+        String version = args[3];
+        String stopAt = args[4];
+        String url = args[5];
+        String sha256 = args[6];
+        String pem = Files.readString(Path.of(args[7]));
+        String policy = args[8];
+        StepObserver observer = (bundle, step) -> {
+            if (step.equals(stopAt)) {
+                System.out.println("AT " + step);
+                System.out.flush();
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        SystemdHostApplier applier = new SystemdHostApplier(hostPid, stateDir, () -> DbusSystemd.connect(hostPid), observer, "test",
+                Duration.ofSeconds(60), Duration.ofSeconds(15), Duration.ofSeconds(60), ImageSettings.defaults().withImagePolicy(policy));
+        RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit),
+                ResolvedSource.ofImage(new ResolvedImage(url, sha256, true, null)),
+                new ResolvedVerification(true, TrustSource.Secret, List.of(pem)), ReloadMode.Reload, 0);
+        List<BundleState> states = applier.converge(List.of(new DesiredBundleContent(BUNDLE, BUNDLE + "-" + version, "sha256:" + sha256, false, c)));
+        BundleState s = states.get(0);
+        System.out.println("DONE " + s.getPhase() + " " + s.getActiveVersion() + " " + s.getMessage());
+        System.out.flush();
+        System.exit(0);
+    }
+}
