@@ -8,21 +8,24 @@ import io.confext.testbed.K8sBinaries;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's main command as CI runs it: the box's main with {@code --exit-after-rollout} must roll the sample
  * bundle out on all 3 hosts, print how to look around, exit 0, and leave nothing running behind.
  */
 class ClusterInABoxTest {
+    /** The box's work directory (logs, kubeconfig, copied apps): kept for a look when the test failed, else removed. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path work;
 
     @Test
     void theBoxRollsTheSampleBundleOutAndExitsZero() throws Exception {
         Path root = BoxAssumptions.repoRootOrSkip();
-        Path work = Files.createTempDirectory("confext-box-main");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
 

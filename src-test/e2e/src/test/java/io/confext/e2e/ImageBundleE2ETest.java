@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Image bundles end to end: images made by the hosts' own systemd-repart and mkfs.erofs, served over HTTPS by this
@@ -45,6 +47,8 @@ class ImageBundleE2ETest {
     static final Duration ROLLOUT = Duration.ofMinutes(3);
     static final String BUNDLES_DIR = "/var/lib/confext-operator/bundles/";
 
+    /** Images, TLS material and the box's work directory: kept for a look when a test failed, else removed. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path dir;
     static Box box;
     static LiveView view;
@@ -55,7 +59,6 @@ class ImageBundleE2ETest {
     @BeforeAll
     static void startBoxServerAndBuildImages() throws Exception {
         Path root = BoxAssumptions.repoRootOrSkip();
-        dir = Files.createTempDirectory("confext-e2e-images");
         TestTls tls = TestTls.create(dir);
         box = Box.start(new BoxSettings(root, dir.resolve("box"), NODES, System.out).withAgentEnv(tls.agentEnv()));
         view = LiveView.start(box.client(), System.out);

@@ -8,10 +8,11 @@ import io.confext.box.ClusterInABox;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The box's fallback for a machine without the real kube-apiserver, forced with {@code --api-server=mock} so it
@@ -19,11 +20,13 @@ import org.junit.jupiter.api.Test;
  * which the mock lacks) still rolls the sample bundle out on all 3 hosts.
  */
 class MockApiServerBoxTest {
+    /** The box's work directory (logs, kubeconfig, copied apps): kept for a look when the test failed, else removed. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path work;
 
     @Test
     void onTheMockApiServerTheBoxSaysSoAndStillRollsTheSampleBundleOut() throws Exception {
         Path root = BoxAssumptions.repoRootOrSkip();
-        Path work = Files.createTempDirectory("confext-box-mock");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
 

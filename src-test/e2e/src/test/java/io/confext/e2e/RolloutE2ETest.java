@@ -15,7 +15,6 @@ import io.confext.box.LiveView;
 import io.confext.box.RolloutOutcome;
 import io.confext.testbed.DemoSeen;
 import io.confext.testbed.DemoService;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End-to-end over all real parts: a real kube-apiserver (or the mock), 3 real systemd 262 hosts with the demo
@@ -43,11 +44,13 @@ class RolloutE2ETest {
 
     static Box box;
     static LiveView view;
+    /** The box's work directory (logs, kubeconfig, copied apps): kept for a look when a test failed, else removed. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path work;
 
     @BeforeAll
     static void startBox() throws Exception {
         Path root = BoxAssumptions.repoRootOrSkip();
-        Path work = Files.createTempDirectory("confext-e2e-box");
         box = Box.start(new BoxSettings(root, work, NODES, System.out));
         view = LiveView.start(box.client(), System.out);
     }
