@@ -122,6 +122,10 @@ spec:
               fieldPath: spec.nodeName
         - name: QUARKUS_LOG_LEVEL
           value: {{ .Values.agent.logLevel | quote }}
+        {{- with .Values.agent.imagePolicy }}
+        - name: CONFEXT_IMAGES_POLICY
+          value: {{ . | quote }}
+        {{- end }}
         {{- with .Values.agent.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}

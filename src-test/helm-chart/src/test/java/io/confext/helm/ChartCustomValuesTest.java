@@ -40,6 +40,7 @@ class ChartCustomValuesTest {
               resources: {requests: {cpu: 50m, memory: 200Mi}, limits: {memory: 400Mi}}
               trustSecretNames: []
               probes: {enabled: false, port: 8080}
+              imagePolicy: "root=unprotected+absent:usr=absent"
             """;
 
     private static RenderedChart chart;
@@ -62,6 +63,11 @@ class ChartCustomValuesTest {
         assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.example.org/cx/agent:1.2.3-rc.1");
         assertThat(pod.getContainers().get(0).getResources().getLimits().get("memory").toString()).isEqualTo("400Mi");
         assertThat(pod.getContainers().get(0).getLivenessProbe()).as("probes disabled").isNull();
+        assertThat(pod.getContainers().get(0).getEnv()).as("agent.imagePolicy reaches the agent")
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("CONFEXT_IMAGES_POLICY");
+                    assertThat(e.getValue()).isEqualTo("root=unprotected+absent:usr=absent");
+                });
         assertThat(agent.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
         assertThat(agent.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
         assertThat(agent.getSpec().getSelector().getMatchLabels())

@@ -88,6 +88,8 @@ class ChartDefaultValuesTest {
                     assertThat(t.getEffect()).isNull();
                 });
         assertThat(template.getSpec().getContainers().get(0).getResources().getLimits()).containsKey("memory");
+        assertThat(template.getSpec().getContainers().get(0).getEnv()).as("no image policy: systemd's default")
+                .noneMatch(e -> e.getName().equals("CONFEXT_IMAGES_POLICY"));
     }
 
     @Test

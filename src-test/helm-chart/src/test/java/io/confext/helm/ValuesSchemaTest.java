@@ -27,6 +27,7 @@ class ValuesSchemaTest {
                 Arguments.of("agent: {trustSecretNames: [Bad_Name]}", "/agent/trustSecretNames/0"),
                 Arguments.of("agent: {probes: {port: 70000}}", "/agent/probes/port"),
                 Arguments.of("agent: {managedByOperator: \"yes\"}", "/agent/managedByOperator"),
+                Arguments.of("agent: {imagePolicy: \"root=verity signed\"}", "/agent/imagePolicy"),
                 Arguments.of("admissionPolicy: {enabled: maybe}", "/admissionPolicy/enabled"),
                 Arguments.of("operator: {logLevel: LOUD}", "/operator/logLevel"));
     }
