@@ -60,6 +60,7 @@ public final class SystemdHostApplier implements HostApplier {
     private final ImageSettings images;
     /** Lives as long as the applier: refused images are not fetched again on every resync. */
     private final RefusedImages refusedImages = new RefusedImages(RefusedImages.DEFAULT_HOLD);
+    private final Quarantine quarantine;
 
     public SystemdHostApplier(long hostPid, String stateHostDir) {
         this(hostPid, stateHostDir, () -> DbusSystemd.connect(hostPid), StepObserver.NONE, "0.1.0",
@@ -85,6 +86,7 @@ public final class SystemdHostApplier implements HostApplier {
         this.jobTimeout = jobTimeout;
         this.proofTimeout = proofTimeout;
         this.lockWait = lockWait;
+        this.quarantine = new Quarantine(layout.quarantine());
     }
 
     @Override
@@ -130,6 +132,11 @@ public final class SystemdHostApplier implements HostApplier {
             List<BundleState> out = new ArrayList<>();
             Set<String> wanted = new HashSet<>();
             desired.forEach(d -> wanted.add(d.name()));
+            for (String n : quarantine.names()) {
+                if (!wanted.contains(n) && !state.bundles().containsKey(n)) {
+                    quarantine.forget(n); // a bundle no longer managed here, or a flat entry of an older agent
+                }
+            }
             for (BundleRecord rec : List.copyOf(state.bundles().values())) {
                 if (!wanted.contains(rec.name())) {
                     out.add(safely(rec.name(), null, () -> remove(rec)));
@@ -168,6 +175,8 @@ public final class SystemdHostApplier implements HostApplier {
             RevisionContent c = d.content();
             String name = d.name();
             BundleRecord rec = state.bundles().get(name);
+            // a quarantine a crash interrupted is finished before anything looks at the versions
+            quarantine.recover(versionsOf(name, rec != null && rec.scope() != null ? rec.scope() : c.scope()));
             if (rec == null) {
                 rec = new BundleRecord(name, c.scope(), c.units(), c.priority(), c.reload(), d.revision(), d.digest(),
                         c.version(), List.of(), null, null, BundleStep.IDLE, null, null);
@@ -521,16 +530,7 @@ public final class SystemdHostApplier implements HostApplier {
         }
 
         private void quarantine(VersionsDirectory dir, String version, String why) {
-            Path entry = dir.entry(version);
-            if (!Files.exists(entry)) {
-                return;
-            }
-            long now = Instant.now().toEpochMilli();
-            List<Path> files = dir.entryFiles(version);
-            // the entry first (systemd stops picking it at once), then a naked image's sidecars under the same suffix
-            for (Path p : files) {
-                HostFiles.renameAtomically(p, layout.quarantine().resolve(p.getFileName() + "." + why + "." + now));
-            }
+            quarantine.put(dir, version, why); // bounded, crash-safe: see Quarantine
         }
 
         // ---------------------------------------------------------------- remove
@@ -556,6 +556,7 @@ public final class SystemdHostApplier implements HostApplier {
                 outs.add(units.activate(unit, name, null, a));
             }
             HostFiles.deleteTree(gone);
+            quarantine.forget(name);
             boolean ok = outs.stream().allMatch(UnitOutcome::ok);
             state = state.without(name);
             store.save(state);
