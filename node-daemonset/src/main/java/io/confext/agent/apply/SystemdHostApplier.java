@@ -134,7 +134,11 @@ public final class SystemdHostApplier implements HostApplier {
             desired.forEach(d -> wanted.add(d.name()));
             for (String n : quarantine.names()) {
                 if (!wanted.contains(n) && !state.bundles().containsKey(n)) {
-                    quarantine.forget(n); // a bundle no longer managed here, or a flat entry of an older agent
+                    try {
+                        quarantine.forget(n); // a bundle no longer managed here, or a flat entry of an older agent
+                    } catch (RuntimeException e) {
+                        // tried again on the next run; never in the way of the bundles
+                    }
                 }
             }
             for (BundleRecord rec : List.copyOf(state.bundles().values())) {
