@@ -295,7 +295,8 @@ public final class SystemdHostApplier implements HostApplier {
             // plan every unit before touching anything: a refusal leaves the host exactly as it was
             Map<String, Activation> plans = new java.util.LinkedHashMap<>();
             for (String unit : c.units()) {
-                Activation a = units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()), c.reload(), false);
+                Activation a = units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()), c.reload(), false,
+                        lastProven(rec, unit));
                 if (a.action() == Activation.Action.FAIL) {
                     return fail(d, a.reason(), a.message());
                 }
@@ -324,8 +325,9 @@ public final class SystemdHostApplier implements HostApplier {
             steps.reached(name, "attached");
             if (hostChanged && c.scope() == Scope.Service) {
                 // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
+                BundleRecord before = rec;
                 plans.replaceAll((unit, a) -> units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()),
-                        c.reload(), false));
+                        c.reload(), false, lastProven(before, unit)));
             }
 
             List<UnitOutcome> outcomes = new ArrayList<>();
@@ -338,6 +340,23 @@ public final class SystemdHostApplier implements HostApplier {
                 return succeed(rec, dir, staged, outcomes);
             }
             return rollBack(rec, d, dir, staged, bad, outcomes);
+        }
+
+        /** The bundle's version the unit was last proven to run with, as recorded (null: none). */
+        private String lastProven(BundleRecord rec, String unit) {
+            if (rec == null || rec.outcome() == null) {
+                return null;
+            }
+            return rec.outcome().units().stream().filter(u -> u.unit().equals(unit)).map(BundleRecord.UnitView::seesVersion)
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
+
+        /** What the unit ran with after the way forward: what it was proven with then if that acted on it. */
+        private String ranWith(BundleRecord rec, String unit, List<UnitOutcome> forward) {
+            return forward.stream().filter(f -> f.unit().equals(unit))
+                    .filter(f -> f.action() == Activation.Action.RELOAD || f.action() == Activation.Action.RESTART)
+                    .findFirst().map(f -> java.util.Optional.ofNullable(f.seesVersion()))
+                    .orElseGet(() -> java.util.Optional.ofNullable(lastProven(rec, unit))).orElse(null);
         }
 
         /** Service scope: rewrite the drop-ins; host scope: re-merge /etc. @return whether the host changed */
@@ -466,7 +485,7 @@ public final class SystemdHostApplier implements HostApplier {
             for (String unit : rec.units()) {
                 StagedVersion seenPrevious = asSeenBy(unit, previous, rec.priority());
                 Activation a = backAction(rec.scope(), unit, units.plan(rec.scope(), unit, name, seenPrevious, rec.reload(),
-                        previous == null), forward);
+                        previous == null, ranWith(rec, unit, forward)), forward);
                 UnitOutcome o = units.activate(unit, name, seenPrevious, a);
                 if (!o.ok() && a.action() == Activation.Action.RELOAD) {
                     o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, "Restart",
@@ -556,7 +575,7 @@ public final class SystemdHostApplier implements HostApplier {
             }
             List<UnitOutcome> outs = new ArrayList<>();
             for (String unit : rec.units()) {
-                Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true);
+                Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true, lastProven(rec, unit));
                 outs.add(units.activate(unit, name, null, a));
             }
             HostFiles.deleteTree(gone);
