@@ -75,7 +75,16 @@ final class UnitActivator {
                 return failed(unit, activation, e.getMessage());
             }
             if (!job.ok()) {
-                return failed(unit, activation, job.describe() + " (see journalctl -u " + unit + " on the node)");
+                String hint = "";
+                try {
+                    if ("start-limit-hit".equals(systemd.unit(unit).lastRun().result())) {
+                        hint = "; systemd refused the start by the unit's start rate limit (StartLimitIntervalSec=,"
+                                + " StartLimitBurst=), which a unit started again and again hits";
+                    }
+                } catch (SystemdException e) {
+                    // the message stays without the hint
+                }
+                return failed(unit, activation, job.describe() + hint + " (see journalctl -u " + unit + " on the node)");
             }
         }
         return prove(unit, bundle, target, activation, startedUsec);

@@ -32,6 +32,8 @@ class OneshotOnSystemd262Test {
     private static final String UNIT_FILE = """
             [Unit]
             Description=confext oneshot demo
+            # this test starts it 7 times within seconds: the default start rate limit (5 in 10 s) would refuse one
+            StartLimitIntervalSec=0
 
             [Service]
             Type=oneshot
@@ -90,7 +92,7 @@ class OneshotOnSystemd262Test {
 
         // removal: run again without the bundle
         BundleState removed = only(applier.converge(List.of()));
-        assertThat(removed.getPhase()).as(removed.getMessage()).isEqualTo(BundlePhase.Removed);
+        assertThat(removed.getPhase()).as(removed.getMessage() + "\n" + journal(host)).isEqualTo(BundlePhase.Removed);
         assertThat(host.readFile(SEEN)).isEqualTo("absent\n");
         assertThat(Files.exists(host.hostPath(STATE + "/quarantine/oneshot"))).isFalse();
 
@@ -99,6 +101,12 @@ class OneshotOnSystemd262Test {
 
     private static DesiredBundleContent bundle(String version, ReloadMode mode, boolean failRun) {
         return Bundles.demo("oneshot", version, Scope.Service, mode, failRun, false, UNIT);
+    }
+
+    private static String journal(SystemdHost host) {
+        return host.exec("journalctl", "--no-pager", "-n", "30", "-u", UNIT).stdout()
+                + host.exec("sh", "-c", "ls -la /etc/systemd/system/" + UNIT + ".d/ 2>&1; cat /etc/systemd/system/" + UNIT
+                + ".d/* 2>&1").stdout();
     }
 
     private static String show(SystemdHost host, String property) {
