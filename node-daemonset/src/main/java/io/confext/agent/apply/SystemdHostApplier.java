@@ -60,6 +60,7 @@ public final class SystemdHostApplier implements HostApplier {
     private final ImageSettings images;
     /** Lives as long as the applier: refused images are not fetched again on every resync. */
     private final RefusedImages refusedImages = new RefusedImages(RefusedImages.DEFAULT_HOLD);
+    private final Quarantine quarantine;
 
     public SystemdHostApplier(long hostPid, String stateHostDir) {
         this(hostPid, stateHostDir, () -> DbusSystemd.connect(hostPid), StepObserver.NONE, "0.1.0",
@@ -85,6 +86,7 @@ public final class SystemdHostApplier implements HostApplier {
         this.jobTimeout = jobTimeout;
         this.proofTimeout = proofTimeout;
         this.lockWait = lockWait;
+        this.quarantine = new Quarantine(layout.quarantine());
     }
 
     @Override
@@ -130,6 +132,15 @@ public final class SystemdHostApplier implements HostApplier {
             List<BundleState> out = new ArrayList<>();
             Set<String> wanted = new HashSet<>();
             desired.forEach(d -> wanted.add(d.name()));
+            for (String n : quarantine.names()) {
+                if (!wanted.contains(n) && !state.bundles().containsKey(n)) {
+                    try {
+                        quarantine.forget(n); // a bundle no longer managed here, or a flat entry of an older agent
+                    } catch (RuntimeException e) {
+                        // tried again on the next run; never in the way of the bundles
+                    }
+                }
+            }
             for (BundleRecord rec : List.copyOf(state.bundles().values())) {
                 if (!wanted.contains(rec.name())) {
                     out.add(safely(rec.name(), null, () -> remove(rec)));
@@ -168,6 +179,8 @@ public final class SystemdHostApplier implements HostApplier {
             RevisionContent c = d.content();
             String name = d.name();
             BundleRecord rec = state.bundles().get(name);
+            // a quarantine a crash interrupted is finished before anything looks at the versions
+            quarantine.recover(versionsOf(name, rec != null && rec.scope() != null ? rec.scope() : c.scope()));
             if (rec == null) {
                 rec = new BundleRecord(name, c.scope(), c.units(), c.priority(), c.reload(), d.revision(), d.digest(),
                         c.version(), List.of(), null, null, BundleStep.IDLE, null, null);
@@ -282,7 +295,8 @@ public final class SystemdHostApplier implements HostApplier {
             // plan every unit before touching anything: a refusal leaves the host exactly as it was
             Map<String, Activation> plans = new java.util.LinkedHashMap<>();
             for (String unit : c.units()) {
-                Activation a = units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()), c.reload(), false);
+                Activation a = units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()), c.reload(), false,
+                        lastProven(rec, unit));
                 if (a.action() == Activation.Action.FAIL) {
                     return fail(d, a.reason(), a.message());
                 }
@@ -311,8 +325,9 @@ public final class SystemdHostApplier implements HostApplier {
             steps.reached(name, "attached");
             if (hostChanged && c.scope() == Scope.Service) {
                 // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
+                BundleRecord before = rec;
                 plans.replaceAll((unit, a) -> units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()),
-                        c.reload(), false));
+                        c.reload(), false, lastProven(before, unit)));
             }
 
             List<UnitOutcome> outcomes = new ArrayList<>();
@@ -325,6 +340,23 @@ public final class SystemdHostApplier implements HostApplier {
                 return succeed(rec, dir, staged, outcomes);
             }
             return rollBack(rec, d, dir, staged, bad, outcomes);
+        }
+
+        /** The bundle's version the unit was last proven to run with, as recorded (null: none). */
+        private String lastProven(BundleRecord rec, String unit) {
+            if (rec == null || rec.outcome() == null) {
+                return null;
+            }
+            return rec.outcome().units().stream().filter(u -> u.unit().equals(unit)).map(BundleRecord.UnitView::seesVersion)
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
+
+        /** What the unit ran with after the way forward: what it was proven with then if that acted on it. */
+        private String ranWith(BundleRecord rec, String unit, List<UnitOutcome> forward) {
+            return forward.stream().filter(f -> f.unit().equals(unit))
+                    .filter(f -> f.action() == Activation.Action.RELOAD || f.action() == Activation.Action.RESTART)
+                    .findFirst().map(f -> java.util.Optional.ofNullable(f.seesVersion()))
+                    .orElseGet(() -> java.util.Optional.ofNullable(lastProven(rec, unit))).orElse(null);
         }
 
         /** Service scope: rewrite the drop-ins; host scope: re-merge /etc. @return whether the host changed */
@@ -453,7 +485,7 @@ public final class SystemdHostApplier implements HostApplier {
             for (String unit : rec.units()) {
                 StagedVersion seenPrevious = asSeenBy(unit, previous, rec.priority());
                 Activation a = backAction(rec.scope(), unit, units.plan(rec.scope(), unit, name, seenPrevious, rec.reload(),
-                        previous == null), forward);
+                        previous == null, ranWith(rec, unit, forward)), forward);
                 UnitOutcome o = units.activate(unit, name, seenPrevious, a);
                 if (!o.ok() && a.action() == Activation.Action.RELOAD) {
                     o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, "Restart",
@@ -521,16 +553,7 @@ public final class SystemdHostApplier implements HostApplier {
         }
 
         private void quarantine(VersionsDirectory dir, String version, String why) {
-            Path entry = dir.entry(version);
-            if (!Files.exists(entry)) {
-                return;
-            }
-            long now = Instant.now().toEpochMilli();
-            List<Path> files = dir.entryFiles(version);
-            // the entry first (systemd stops picking it at once), then a naked image's sidecars under the same suffix
-            for (Path p : files) {
-                HostFiles.renameAtomically(p, layout.quarantine().resolve(p.getFileName() + "." + why + "." + now));
-            }
+            quarantine.put(dir, version, why); // bounded, crash-safe: see Quarantine
         }
 
         // ---------------------------------------------------------------- remove
@@ -552,10 +575,11 @@ public final class SystemdHostApplier implements HostApplier {
             }
             List<UnitOutcome> outs = new ArrayList<>();
             for (String unit : rec.units()) {
-                Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true);
+                Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true, lastProven(rec, unit));
                 outs.add(units.activate(unit, name, null, a));
             }
             HostFiles.deleteTree(gone);
+            quarantine.forget(name);
             boolean ok = outs.stream().allMatch(UnitOutcome::ok);
             state = state.without(name);
             store.save(state);

@@ -27,9 +27,19 @@ final class UnitActivator {
         this.proofTimeout = proofTimeout;
     }
 
-    /** What the unit needs so that it ends up seeing {@code target} (null target = must not see the bundle). */
-    Activation plan(Scope scope, String unit, String bundle, StagedVersion target, ReloadMode mode, boolean detach) {
+    /**
+     * What the unit needs so that it ends up seeing {@code target} (null target = must not see the bundle).
+     *
+     * @param lastProven the bundle's version the agent last proved the unit to run with (null: none); what a
+     *                   {@code Type=oneshot} unit, which has no process to look into, is judged by
+     */
+    Activation plan(Scope scope, String unit, String bundle, StagedVersion target, ReloadMode mode, boolean detach,
+                    String lastProven) {
         UnitProperties props = systemd.unit(unit);
+        if (props.oneshot()) {
+            return OneshotRules.plan(unit, props.active(),
+                    OneshotRules.change(lastProven, target == null ? null : target.version(), detach), mode);
+        }
         SeenVersion seen = props.mainPid() > 0 ? views.seen(props.mainPid(), bundle, target) : SeenVersion.absent();
         UnitChange change;
         if (target == null) {
@@ -52,6 +62,10 @@ final class UnitActivator {
 
     /** Runs the planned job and proves the result. */
     UnitOutcome activate(String unit, String bundle, StagedVersion target, Activation activation) {
+        if (activation.action() == Activation.Action.FAIL) {
+            return new UnitOutcome(unit, false, activation.reason(), activation.message(), null, 0, activation.action());
+        }
+        long startedUsec = System.currentTimeMillis() * 1000; // a oneshot's new run starts after this
         if (activation.action() == Activation.Action.RELOAD || activation.action() == Activation.Action.RESTART) {
             JobResult job;
             try {
@@ -61,10 +75,35 @@ final class UnitActivator {
                 return failed(unit, activation, e.getMessage());
             }
             if (!job.ok()) {
-                return failed(unit, activation, job.describe() + " (see journalctl -u " + unit + " on the node)");
+                String hint = "";
+                try {
+                    if ("start-limit-hit".equals(systemd.unit(unit).lastRun().result())) {
+                        hint = "; systemd refused the start by the unit's start rate limit (StartLimitIntervalSec=,"
+                                + " StartLimitBurst=), which a unit started again and again hits";
+                    }
+                } catch (SystemdException e) {
+                    // the message stays without the hint
+                }
+                return failed(unit, activation, job.describe() + hint + " (see journalctl -u " + unit + " on the node)");
             }
         }
-        return prove(unit, bundle, target, activation);
+        return prove(unit, bundle, target, activation, startedUsec);
+    }
+
+    /**
+     * A oneshot unit the agent did not run: up to date when its last run, proven with the target before, still stands
+     * as a success; otherwise what it will use is not known until it runs again.
+     */
+    private static UnitOutcome oneshotUntouched(String unit, StagedVersion target, Activation activation, UnitProperties props) {
+        if ("UpToDate".equals(activation.reason()) && target != null) {
+            OneshotRules.Proof p = OneshotRules.judge(unit, props.activeState(), props.lastRun(), 0);
+            if (p.verdict() == OneshotRules.Verdict.PROVEN) {
+                return new UnitOutcome(unit, true, "Proven", p.message() + "; that run was proven with " + target.version(),
+                        target.version(), 0, activation.action());
+            }
+            return new UnitOutcome(unit, true, "LastRunNotProven", p.message(), null, 0, activation.action());
+        }
+        return new UnitOutcome(unit, true, activation.reason(), activation.message(), null, 0, activation.action());
     }
 
     private UnitOutcome failed(String unit, Activation activation, String message) {
@@ -76,12 +115,26 @@ final class UnitActivator {
      * Polls until the unit is active and its main process sees {@code target} (or, with a null target, no longer
      * sees the bundle). Polling, because a Type=simple start job ends at fork, before the mount namespace is ready.
      */
-    UnitOutcome prove(String unit, String bundle, StagedVersion target, Activation activation) {
+    UnitOutcome prove(String unit, String bundle, StagedVersion target, Activation activation, long startedUsec) {
         Instant deadline = Instant.now().plus(proofTimeout);
         String last = "";
         while (true) {
             UnitProperties props = systemd.unit(unit);
-            if (!props.active()) {
+            if (props.oneshot()) {
+                if (activation.action() == Activation.Action.NONE) {
+                    return oneshotUntouched(unit, target, activation, props);
+                }
+                OneshotRules.Proof proof = OneshotRules.judge(unit, props.activeState(), props.lastRun(), startedUsec);
+                if (proof.verdict() == OneshotRules.Verdict.PROVEN) {
+                    return new UnitOutcome(unit, true, "Proven", proof.message(), target == null ? null : target.version(),
+                            0, activation.action());
+                }
+                if (proof.verdict() == OneshotRules.Verdict.FAILED) {
+                    return new UnitOutcome(unit, false, "RunFailed", proof.message() + " (see journalctl -u " + unit
+                            + " on the node)", null, 0, activation.action());
+                }
+                last = proof.message();
+            } else if (!props.active()) {
                 if (activation.action() == Activation.Action.NONE) {
                     return new UnitOutcome(unit, true, activation.reason(), activation.message(), null, 0, activation.action());
                 }

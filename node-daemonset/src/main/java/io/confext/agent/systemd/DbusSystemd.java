@@ -98,7 +98,13 @@ public final class DbusSystemd implements Systemd {
                     // systemd < 258 has no such property: the unit cannot refresh its extensions on reload
                 }
             }
-            return new UnitProperties(name, active, sub, mainPid, type, dirs, images, refresh);
+            UnitProperties.LastRun lastRun = UnitProperties.LastRun.NONE;
+            if (service) {
+                lastRun = new UnitProperties.LastRun(p.Get(SERVICE_IFACE, "Result"),
+                        ((Number) p.Get(SERVICE_IFACE, "ExecMainStatus")).intValue(),
+                        ((Number) p.Get(SERVICE_IFACE, "ExecMainStartTimestamp")).longValue());
+            }
+            return new UnitProperties(name, active, sub, mainPid, type, dirs, images, refresh, lastRun);
         } catch (DBusException | DBusExecutionException | ClassCastException e) {
             throw new SystemdException("cannot read the properties of " + name + ": " + e.getMessage(), e);
         }

@@ -252,12 +252,16 @@ class ImageBundlesOnSystemd262Test {
         assertThat(rolled.getActiveVersion()).isEqualTo("2");
         assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains(demo(2));
         assertThat(entries(vdir)).containsExactly("imgdemo_1.raw", "imgdemo_2.raw");
-        assertThat(entries(state + "/quarantine")).anyMatch(n -> n.startsWith("imgdemo_3.raw.ReloadFailed."));
+        // the whole version in one directory of the bundle's bounded quarantine
+        List<String> held = entries(state + "/quarantine/imgdemo");
+        assertThat(held).singleElement().asString().startsWith("imgdemo_3.raw.ReloadFailed.");
+        assertThat(entries(state + "/quarantine/imgdemo/" + held.get(0))).containsExactly("imgdemo_3.raw");
 
         BundleState removed = SystemdHostApplierTestSupport.only(applier.converge(List.of()));
         assertThat(removed.getPhase()).as(removed.getMessage()).isEqualTo(BundlePhase.Removed);
         assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).isEmpty();
         assertThat(entries(vdir)).isEmpty();
+        assertThat(entries(state + "/quarantine")).as("a bundle no longer managed has no quarantine").isEmpty();
     }
 
     @Test

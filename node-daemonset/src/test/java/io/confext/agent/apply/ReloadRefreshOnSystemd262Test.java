@@ -58,7 +58,7 @@ class ReloadRefreshOnSystemd262Test {
         assertThat(s3.getActiveVersion()).isEqualTo("2");
         assertThat(host.mainPidSees(UNIT, "demo/demo.conf")).contains(Bundles.demoConfig("2", false));
         assertThat(host.execOk("systemctl", "is-active", UNIT).strip()).isEqualTo("active");
-        assertThat(host.ls("/var/lib/confext-operator/quarantine")).anyMatch(n -> n.startsWith("demo_3."));
+        assertThat(host.ls("/var/lib/confext-operator/quarantine/demo")).anyMatch(n -> n.startsWith("demo_3.ReloadFailed."));
 
         for (String v : List.of("4", "5")) {
             BundleState s = SystemdHostApplierTestSupport.only(applier.converge(List.of(Bundles.service(UNIT, v, ReloadMode.Reload, false))));

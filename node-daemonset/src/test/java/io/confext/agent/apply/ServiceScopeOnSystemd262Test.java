@@ -74,6 +74,8 @@ class ServiceScopeOnSystemd262Test {
         BundleState rolled = only(applier.converge(List.of(back)));
         assertThat(rolled.getPhase()).as(rolled.getMessage()).isEqualTo(BundlePhase.Active);
         assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).contains(Bundles.demoConfig("1", false));
+        assertThat(host.execOk("ls", "/var/lib/confext-operator/quarantine/demo").stdout().strip())
+                .as("the whole version in one directory of the bundle's quarantine").startsWith("demo_2.superseded.");
 
         // removal: back to the host's own /etc (which has no demo.conf), reported once as Removed
         BundleState removed = only(applier.converge(List.of()));
@@ -81,6 +83,7 @@ class ServiceScopeOnSystemd262Test {
         assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).isEqualTo(Optional.empty());
         assertThat(Files.exists(host.hostPath(DROP_IN))).isFalse();
         assertThat(Files.exists(host.hostPath("/var/lib/confext-operator/bundles/demo.v"))).isFalse();
+        assertThat(Files.exists(host.hostPath("/var/lib/confext-operator/quarantine/demo"))).as("no longer managed").isFalse();
         assertThat(applier.converge(List.of())).isEmpty();
     }
 
