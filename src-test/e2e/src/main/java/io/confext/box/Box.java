@@ -136,8 +136,10 @@ public final class Box implements AutoCloseable {
                     teardown.add(h);
                     leftovers.record(new Leftover.Cgroup(h.cgroupDir()));
                     String agentName = "agent-" + e.getKey();
+                    // through the production launcher, so every end-to-end run also runs the agent's JVM flags
                     ChildJvm agent = new ChildJvm(agentName, agentJar, agentEnv(e.getKey(), h.leaderPid()),
-                            settings.workDir().resolve("logs/" + agentName + ".log"), pid -> recordProcess(pid, agentName));
+                            settings.workDir().resolve("logs/" + agentName + ".log"), pid -> recordProcess(pid, agentName),
+                            settings.agentLauncher());
                     teardown.add(agent);
                     hosts.add(new BoxHost(e.getKey(), h, agent));
                     registerNode(e.getKey());

@@ -63,6 +63,11 @@ public record BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, P
         return repoRoot.resolve("node-daemonset/target/quarkus-app/quarkus-run.jar");
     }
 
+    /** The agent's start script, as the agent image runs it (node-daemonset/src/main/sh). */
+    Path agentLauncher() {
+        return repoRoot.resolve("node-daemonset/src/main/sh/confext-agent");
+    }
+
     Path kubeconfig() {
         return workDir.resolve("kubeconfig");
     }

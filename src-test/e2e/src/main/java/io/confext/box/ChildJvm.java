@@ -26,15 +26,27 @@ public final class ChildJvm implements AutoCloseable {
     private final Map<String, String> env;
     private final Path log;
     private final java.util.function.LongConsumer onStart;
+    /** The app's production launcher script, or null to start the jar with {@link #JVM_OPTIONS}. */
+    private final Path launcher;
     private Process process;
 
     /** @param onStart told each started PID (the box records them to end strays after a killed run) */
     public ChildJvm(String name, Path jar, Map<String, String> env, Path log, java.util.function.LongConsumer onStart) {
+        this(name, jar, env, log, onStart, null);
+    }
+
+    /**
+     * @param launcher a start script that {@code exec}s the JVM with the app's production flags (the agent's
+     *                 {@code confext-agent}); it is told the app directory ({@code CONFEXT_AGENT_HOME}) and this JVM's
+     *                 Java ({@code JAVA_HOME}), and the PID it gets is the JVM's
+     */
+    public ChildJvm(String name, Path jar, Map<String, String> env, Path log, java.util.function.LongConsumer onStart, Path launcher) {
         this.name = name;
         this.jar = jar;
         this.env = Map.copyOf(env);
         this.log = log;
         this.onStart = onStart;
+        this.launcher = launcher;
     }
 
     public synchronized ChildJvm start() {
@@ -45,13 +57,23 @@ public final class ChildJvm implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: build it with ./mvnw -B -q -DskipTests package");
         }
         List<String> argv = new ArrayList<>();
-        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        argv.addAll(JVM_OPTIONS);
-        argv.add("-jar");
-        argv.add(jar.toString());
+        if (launcher != null) {
+            argv.add("/bin/sh");
+            argv.add(launcher.toString());
+        } else {
+            argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            argv.addAll(JVM_OPTIONS);
+            argv.add("-jar");
+            argv.add(jar.toString());
+        }
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectInput(new File("/dev/null"))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (launcher != null) {
+            pb.environment().put("CONFEXT_AGENT_HOME", jar.getParent().toString());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().put("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true");
+        }
         pb.environment().putAll(env);
         try {
             Files.createDirectories(log.getParent());
