@@ -1,6 +1,8 @@
 package io.confext.operator.agent;
 
 import io.confext.operator.ConfextConfig;
+import io.confext.operator.cache.CacheTrim;
+import io.confext.operator.cache.TrimmingItemStore;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -38,10 +40,11 @@ public class AgentReconciler implements Reconciler<Deployment>, ConfigurableReco
         this.ownerDeployment = ownerDeployment;
     }
 
-    /** Watch Deployments in the operator's namespace only, and react to the operator's own. */
+    /** Watch Deployments in the operator's namespace only, and react to the operator's own; cache them without managedFields. */
     @Override
     public void updateConfigurationFrom(ControllerConfigurationOverrider<Deployment> configuration) {
         configuration.settingNamespace(settings.namespace())
+                .withItemStore(new TrimmingItemStore<>(CacheTrim::managedFields))
                 .withGenericFilter(d -> ownerDeployment.equals(d.getMetadata().getName()));
     }
 

@@ -6,6 +6,8 @@ import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextBundleStatus;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.operator.OperatorSettings;
+import io.confext.operator.cache.CacheTrim;
+import io.confext.operator.cache.TrimmingItemStore;
 import io.confext.operator.node.NodeEntryWriter;
 import io.confext.operator.node.NodeViews;
 import io.confext.operator.revision.RevisionResolver;
@@ -29,6 +31,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -43,6 +46,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,8 +71,10 @@ import org.jboss.logging.Logger;
  */
 @ControllerConfiguration(name = BundleReconciler.NAME)
 @RateLimited(maxReconciliations = 1, within = 1)
-public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<ConfextBundle> {
+public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<ConfextBundle>, ConfigurableReconciler<ConfextBundle> {
     public static final String NAME = "confextbundle";
+    /** Objects per page of an informer's list of all nodes. */
+    public static final long LIST_PAGE = 500;
     private static final Logger LOG = Logger.getLogger(BundleReconciler.class);
 
     private final OperatorSettings settings;
@@ -87,16 +93,27 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         this.metrics = new RolloutMetrics(registry);
     }
 
+    /** The bundle cache keeps no managedFields: status and finalizer are applied from fresh objects. */
+    @Override
+    public void updateConfigurationFrom(ControllerConfigurationOverrider<ConfextBundle> configuration) {
+        configuration.withItemStore(new TrimmingItemStore<>(CacheTrim::managedFields));
+    }
+
     @Override
     public List<EventSource<?, ConfextBundle>> prepareEventSources(EventSourceContext<ConfextBundle> context) {
         // Any node change can concern any bundle (labels, agent readiness, a new node): map to all bundles.
         // The per-bundle rate limit coalesces the resulting events.
         SecondaryToPrimaryMapper<ConfextNode> cxnToBundles = r -> allBundles(context);
         SecondaryToPrimaryMapper<Node> nodeToBundles = r -> allBundles(context);
+        // Both caches hold every node of the cluster: they keep only what this reconciler reads (CacheTrim), and
+        // list in pages so that the first list of a large cluster is not one huge response held at once.
         confextNodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfextNode.class, ConfextBundle.class)
-                .withName("confextnodes").withSecondaryToPrimaryMapper(cxnToBundles).build(), context);
+                .withName("confextnodes").withSecondaryToPrimaryMapper(cxnToBundles)
+                .withItemStore(new TrimmingItemStore<>(CacheTrim::confextNode)).withInformerListLimit(LIST_PAGE)
+                .build(), context);
         nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ConfextBundle.class)
                 .withName("nodes").withSecondaryToPrimaryMapper(nodeToBundles)
+                .withItemStore(new TrimmingItemStore<>(CacheTrim::node)).withInformerListLimit(LIST_PAGE)
                 // a Node's status changes every few seconds (heartbeats); only label changes matter here
                 .withOnUpdateFilter((n, old) -> !Objects.equals(n.getMetadata().getLabels(), old.getMetadata().getLabels()))
                 .build(), context);

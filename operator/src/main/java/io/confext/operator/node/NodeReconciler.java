@@ -2,14 +2,19 @@ package io.confext.operator.node;
 
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.ConfextNodeSpec;
+import io.confext.operator.bundle.BundleReconciler;
+import io.confext.operator.cache.CacheTrim;
+import io.confext.operator.cache.TrimmingItemStore;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.util.ArrayList;
 
 /**
@@ -18,8 +23,14 @@ import java.util.ArrayList;
  * to the bundle reconcilers, its status to the agent.
  */
 @ControllerConfiguration(name = NodeReconciler.NAME)
-public class NodeReconciler implements Reconciler<Node> {
+public class NodeReconciler implements Reconciler<Node>, ConfigurableReconciler<Node> {
     public static final String NAME = "node";
+
+    /** The Node cache (every Node of the cluster) keeps name, uid and labels, not the Nodes' status. */
+    @Override
+    public void updateConfigurationFrom(ControllerConfigurationOverrider<Node> configuration) {
+        configuration.withItemStore(new TrimmingItemStore<>(CacheTrim::node)).withInformerListLimit(BundleReconciler.LIST_PAGE);
+    }
 
     @Override
     public UpdateControl<Node> reconcile(Node node, Context<Node> context) {

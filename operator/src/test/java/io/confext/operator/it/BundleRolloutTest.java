@@ -291,6 +291,14 @@ class BundleRolloutTest {
 
         cluster.addNodeWithAgent("later", WORKER, SimulatedAgent.Behaviour.healthy(100));
         await("a node joining after completion gets the version", WAIT, () -> nodesActiveOn("chrony", "1") == 5);
+
+        // Only the Node's label change can start this: the operator's Node cache keeps labels (CacheTrim.node)
+        // and a relabelled Node's update event reaches the bundle reconciler.
+        cluster.client.nodes().withName("other-role").edit(n -> {
+            n.getMetadata().getLabels().putAll(WORKER);
+            return n;
+        });
+        await("a node relabelled into the nodeSelector gets the version", WAIT, () -> nodesActiveOn("chrony", "1") == 6);
     }
 
     @Test

@@ -48,10 +48,11 @@ record ChartOperatorLaunch(Map<String, String> env, String serviceAccount, long 
     }
 
     /**
-     * The JVM flags of the container: none are set by the chart, so what counts is what the JVM's
-     * container ergonomics choose under the memory limit. Outside a cgroup limit the same choice is
-     * made explicit: MaxRAM = the limit (max heap = 1/4 of it), and SerialGC, which the JVM picks
-     * by itself when it sees less than 1792 MiB.
+     * What the container's cgroup memory limit does to the JVM, made explicit outside a cgroup:
+     * MaxRAM = the limit (the default max heap is 1/4 of it), and SerialGC, which the JVM picks by
+     * itself when it sees less than 1792 MiB. The chart's own JVM flags ({@code JAVA_TOOL_OPTIONS},
+     * with {@code MALLOC_ARENA_MAX}) are in {@link #env()} and reach the JVM from there, as in the
+     * pod; an explicit -Xmx among them overrides the 1/4 default.
      */
     List<String> jvmFlags() {
         List<String> flags = new ArrayList<>();

@@ -176,9 +176,11 @@ class OperatorFleetBenchmark {
                 kube-apiserver + etcd %s (audit log: the operator's writes at Metadata level)
                 operator: %s
                 operator env from the chart's Deployment: %s
+                JVM and malloc settings from the chart: JAVA_TOOL_OPTIONS=%s MALLOC_ARENA_MAX=%s
                 machine: %d CPUs seen by the JVM, %s
                 """.formatted(nodes, bundles, agentDelayMs, agentThreads, binaries.version().orElseThrow(),
                 String.join(" ", operator.command()), String.join(" ", launch.env().keySet()),
+                launch.env().getOrDefault("JAVA_TOOL_OPTIONS", "(none)"), launch.env().getOrDefault("MALLOC_ARENA_MAX", "(none)"),
                 Runtime.getRuntime().availableProcessors(), loadAverage()));
     }
 
@@ -219,11 +221,14 @@ class OperatorFleetBenchmark {
                   operator CPU while idle: %.2f s (%.1f%% of one core); writes while idle: %s
                   heap (jcmd GC.heap_info):
                 %s
+                  native memory (jcmd VM.native_memory summary; needs -XX:NativeMemoryTracking=summary in bench.operatorJvmFlags):
+                %s
                   live objects after a full GC (jcmd GC.class_histogram), largest classes:
                 %s
                 """.formatted(steadySeconds, rss.isEmpty() ? -1 : rss.get(rss.size() / 2) >> 10, rss.isEmpty() ? -1 : rss.get(0) >> 10,
                 rss.isEmpty() ? -1 : rss.get(rss.size() - 1) >> 10, rss.size(), to.operator.hwmKiB() >> 10,
                 cpu, 100 * cpu / Math.max(1, seconds(from.at, to.at)), t.byKind(), jcmd(operator.pid(), "GC.heap_info", -1),
+                jcmd(operator.pid(), "VM.native_memory summary", -1),
                 jcmd(operator.pid(), "GC.class_histogram", 12)));
     }
 

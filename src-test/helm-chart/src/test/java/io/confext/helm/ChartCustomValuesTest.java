@@ -31,6 +31,7 @@ class ChartCustomValuesTest {
               replicas: 3
               leaderElection: {enabled: true, leaseName: cx-lock}
               resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 512Mi}}
+              jvmOptions: "-XX:+UseSerialGC -Xmx300m"
             agent:
               managedByOperator: false
               image: {repository: registry.example.org/cx/agent, tag: "1.2.3-rc.1", pullPolicy: Always}
@@ -94,7 +95,8 @@ class ChartCustomValuesTest {
         assertThat(ChartDefaultValuesTest.plainEnv(operator))
                 .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_LEASE_NAME", "cx-lock")
                 .containsEntry("CONFEXT_AGENT_DAEMONSET_NAME", "cx-agent")
-                .containsEntry("CONFEXT_AGENT_SERVICE_ACCOUNT", "cx-node-agent");
+                .containsEntry("CONFEXT_AGENT_SERVICE_ACCOUNT", "cx-node-agent")
+                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Xmx300m");
         List<PolicyRule> nsRules = chart.one(Role.class, "cx-operator").getRules();
         assertThat(verbsOnName(nsRules, "coordination.k8s.io", "leases", "cx-lock")).contains("get", "update");
         assertThat(verbsOnName(nsRules, "apps", "daemonsets", "cx-agent")).contains("patch", "update", "delete");
@@ -123,13 +125,14 @@ class ChartCustomValuesTest {
     @Test
     void withoutLeaderElectionTheOperatorGetsNoLeaseAndTheAdmissionPolicyCanBeLeftOut() {
         RenderedChart single = new ChartRenderer(ChartLocation.fromBuild()).render("""
-                operator: {leaderElection: {enabled: false}}
+                operator: {leaderElection: {enabled: false}, jvmOptions: ""}
                 admissionPolicy: {enabled: false}
                 """);
         assertThat(resources(single.one(Role.class, "confext-operator-operator").getRules()))
                 .doesNotContain("coordination.k8s.io/leases");
         assertThat(single.all(ValidatingAdmissionPolicy.class)).isEmpty();
         assertThat(ChartDefaultValuesTest.plainEnv(single.one(Deployment.class, "confext-operator")))
-                .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_ENABLED", "false");
+                .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_ENABLED", "false")
+                .as("jvmOptions \"\": no JVM flags at all").doesNotContainKey("JAVA_TOOL_OPTIONS");
     }
 }

@@ -75,6 +75,34 @@ class ChartDefaultValuesTest {
                 .isEqualTo("ghcr.io/confext/confext-operator:0.1.0");
     }
 
+    /**
+     * The operator's JVM is bounded by flags, not by the JVM's default of a quarter of the limit, and
+     * what the flags allow (heap, metaspace, code cache) leaves the limit room for the rest of the
+     * process (thread stacks, malloc, class data; ~100 MiB measured, BENCHMARKS.md).
+     */
+    @Test
+    void operatorJvmIsBoundedWithinItsMemoryLimit() {
+        Deployment operator = chart.one(Deployment.class, "confext-operator");
+        Map<String, String> env = plainEnv(operator);
+        assertThat(env).containsEntry("MALLOC_ARENA_MAX", "2");
+        List<String> flags = List.of(env.get("JAVA_TOOL_OPTIONS").split(" "));
+        assertThat(flags).contains("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+        long heap = mebibytes(flags, "-Xmx");
+        long metaspace = mebibytes(flags, "-XX:MaxMetaspaceSize=");
+        long codeCache = mebibytes(flags, "-XX:ReservedCodeCacheSize=");
+        long limit = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(operator.getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getResources().getLimits().get("memory")).longValueExact() >> 20;
+        assertThat(heap + metaspace + codeCache + 100).as("heap + metaspace + code cache + the rest, MiB, within limits.memory")
+                .isLessThanOrEqualTo(limit);
+    }
+
+    private static long mebibytes(List<String> flags, String prefix) {
+        String v = flags.stream().filter(f -> f.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + " in " + flags)).substring(prefix.length()).toLowerCase();
+        long n = Long.parseLong(v.replaceAll("[kmg]$", ""));
+        return v.endsWith("g") ? n << 10 : v.endsWith("k") ? n >> 10 : v.endsWith("m") ? n : n >> 20;
+    }
+
     @Test
     void agentPodTemplateHandedToTheOperatorIsPrivilegedWithOnlyTheNeededHostPaths() {
         String json = plainEnv(chart.one(Deployment.class, "confext-operator")).get("CONFEXT_AGENT_POD_TEMPLATE");

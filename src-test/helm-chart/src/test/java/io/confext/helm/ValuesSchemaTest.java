@@ -14,6 +14,7 @@ class ValuesSchemaTest {
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("operator: {replicas: 0}", "/operator/replicas"),
+                Arguments.of("operator: {jvmOptions: [\"-Xmx1g\"]}", "/operator/jvmOptions"),
                 Arguments.of("operator: {replicas: \"two\"}", "/operator/replicas"),
                 Arguments.of("operator: {replicas: 2, leaderElection: {enabled: false}}", "/operator/replicas"),
                 Arguments.of("operater: {replicas: 1}", "operater"),
