@@ -189,7 +189,24 @@ public final class SystemdHostApplier implements HostApplier {
                 return fail(d, "ScopeChange", "bundle " + name + " is applied with scope " + rec.scope()
                         + " on this node; changing the scope of a bundle in place is not supported: delete and re-create it");
             }
+            String journalledDigest = rec.digest();
             rec = rec.withDesired(c.scope(), c.units(), c.priority(), c.reload(), d.revision(), d.digest(), c.version());
+            if (rec.step() == BundleStep.ROLLING_BACK && rec.pendingVersion() != null) {
+                // The agent was stopped while it rolled a failed version back. That version must never be tried again
+                // under the same content, accepted because a unit's mounts already show it, or kept as a fallback.
+                String failed = rec.pendingVersion();
+                VersionsDirectory dir = versionsOf(name, rec.scope());
+                if (failed.equals(c.version()) && java.util.Objects.equals(journalledDigest, d.digest())) {
+                    String unit = rec.units().isEmpty() ? "host" : rec.units().get(0);
+                    UnitOutcome interrupted = new UnitOutcome(unit, false, "RollbackInterrupted", "the agent was stopped while"
+                            + " it rolled version " + failed + " back after its activation failed; the rollback was finished when"
+                            + " the agent started again", null, 0, Activation.Action.NONE);
+                    return rollBack(rec, d, dir, failed, interrupted, List.of());
+                }
+                quarantine(dir, failed, "RollbackInterrupted");
+                rec = rec.withFailure(failed, journalledDigest).withStep(BundleStep.IDLE, null);
+                save(rec, "rollback-finished");
+            }
             if (!Boolean.TRUE.equals(facts.getConfext())) {
                 return fail(d, "NoConfextSupport", "the host has systemd " + facts.getSystemdVersion()
                         + "; configuration extensions need systemd >= " + HostFactsReader.CONFEXT_SINCE);
@@ -339,7 +356,7 @@ public final class SystemdHostApplier implements HostApplier {
             if (bad == null) {
                 return succeed(rec, dir, staged, outcomes);
             }
-            return rollBack(rec, d, dir, staged, bad, outcomes);
+            return rollBack(rec, d, dir, staged.version(), bad, outcomes);
         }
 
         /** The bundle's version the unit was last proven to run with, as recorded (null: none). */
@@ -473,11 +490,15 @@ public final class SystemdHostApplier implements HostApplier {
             return toState(done, o);
         }
 
-        private BundleState rollBack(BundleRecord rec, DesiredBundleContent d, VersionsDirectory dir, StagedVersion failed,
+        /**
+         * Takes the failed version out (quarantine), attaches the newest version left and proves it. The journal step
+         * ROLLING_BACK makes a restarted agent finish this rather than try the failed version again.
+         */
+        private BundleState rollBack(BundleRecord rec, DesiredBundleContent d, VersionsDirectory dir, String failedVersion,
                                      UnitOutcome bad, List<UnitOutcome> forward) {
             String name = rec.name();
-            save(rec.withStep(BundleStep.ROLLING_BACK, failed.version()), "rolling-back");
-            quarantine(dir, failed.version(), bad.reason());
+            save(rec.withStep(BundleStep.ROLLING_BACK, failedVersion), "rolling-back");
+            quarantine(dir, failedVersion, bad.reason());
             List<String> remaining = dir.versions();
             StagedVersion previous = remaining.isEmpty() ? null : loadKept(dir, remaining.get(0));
             attach(name, rec.scope(), previous);
@@ -496,12 +517,12 @@ public final class SystemdHostApplier implements HostApplier {
             boolean backOk = back.stream().allMatch(UnitOutcome::ok);
             String where = previous == null ? "the bundle was taken off, units see the host's own /etc"
                     : "rolled back to " + previous.version();
-            String message = bad.unit() + ": " + bad.message() + "; version " + failed.version() + " quarantined; "
+            String message = bad.unit() + ": " + bad.message() + "; version " + failedVersion + " quarantined; "
                     + where + ": " + String.join("; ", back.stream().map(UnitOutcome::message).toList());
             BundleRecord.Outcome o = outcome(rec.outcome(), backOk ? BundlePhase.RolledBack : BundlePhase.Failed,
                     backOk ? bad.reason() : "RollbackFailed", message,
                     previous == null ? null : previous.version(), back);
-            BundleRecord done = rec.withFailure(failed.version(), d.digest()).withOutcome(o);
+            BundleRecord done = rec.withFailure(failedVersion, d.digest()).withOutcome(o);
             save(done, "rolled-back");
             return toState(done, o);
         }

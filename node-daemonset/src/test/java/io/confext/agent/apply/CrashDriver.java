@@ -6,9 +6,10 @@ import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
 
 /**
- * The agent's host side in a process of its own, for the crash test: {@code CrashDriver HOSTPID UNIT VERSION STEP}
- * converges to the demo bundle at VERSION; when STEP is reached it prints "AT STEP" and waits to be SIGKILLed
- * ("-" = never stop). Prints "DONE <phase> <activeVersion>" when it finishes.
+ * The agent's host side in a process of its own, for the crash test: {@code CrashDriver HOSTPID UNIT VERSION STEP [fail]}
+ * converges to the demo bundle at VERSION (with "fail": a version whose reload fails, so the agent rolls back); when
+ * STEP is reached it prints "AT STEP" and waits to be SIGKILLed ("-" = never stop). Prints
+ * "DONE <phase> <activeVersion>" when it finishes.
  */
 public final class CrashDriver {
     private CrashDriver() {
@@ -19,6 +20,7 @@ public final class CrashDriver {
         String unit = args[1];
         String version = args[2];
         String stopAt = args[3];
+        boolean failReload = args.length > 4 && args[4].equals("fail");
         StepObserver observer = (bundle, step) -> {
             if (step.equals(stopAt)) {
                 System.out.println("AT " + step);
@@ -33,7 +35,7 @@ public final class CrashDriver {
         SystemdHostApplier applier = new SystemdHostApplier(hostPid, "/var/lib/confext-operator",
                 () -> io.confext.agent.systemd.DbusSystemd.connect(hostPid), observer, "test",
                 java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(60));
-        List<BundleState> states = applier.converge(List.of(Bundles.service(unit, version, ReloadMode.Reload, false)));
+        List<BundleState> states = applier.converge(List.of(Bundles.service(unit, version, ReloadMode.Reload, failReload)));
         BundleState s = states.get(0);
         System.out.println("DONE " + s.getPhase() + " " + s.getActiveVersion() + " " + s.getMessage());
         System.out.flush();

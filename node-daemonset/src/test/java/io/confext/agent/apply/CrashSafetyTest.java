@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.host.OsRelease;
@@ -28,6 +31,7 @@ import io.confext.agent.host.OsRelease;
  * watches what the demo unit's main process sees; then restart the agent and check it converges. The unit must only
  * ever see a complete version: extension-release and config of the same version, config byte-exact.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // one host, one bundle: the rollback rounds use versions above the first test's
 class CrashSafetyTest {
     private static final String UNIT = Bundles.uniqueUnit();
     private static final List<String> STEPS = List.of("staging", "staged", "renamed", "attached", "activated", "proven");
@@ -47,11 +51,12 @@ class CrashSafetyTest {
     }
 
     @Test
+    @Order(1)
     void killedAtEveryStepAndAtRandomTheUnitOnlySeesCompleteVersionsAndTheHostConverges() throws Exception {
         List<String> violations = Collections.synchronizedList(new ArrayList<>());
         AtomicLong samples = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread sampler = new Thread(() -> sample(violations, samples, stop));
+        Thread sampler = new Thread(() -> sample(violations, samples, stop, false));
         sampler.start();
         Random random = new Random(42);
         int rounds = STEPS.size() * 2 + 8;
@@ -81,6 +86,49 @@ class CrashSafetyTest {
         assertThat(host.ls("/var/lib/confext-operator/bundles/demo.v")).hasSizeLessThanOrEqualTo(3);
     }
 
+    /**
+     * Versions whose reload fails, killed where the agent rolls back (at the journal step, and at random moments, which
+     * land inside the quarantine moves too): every restart ends RolledBack to the last good version, the failed
+     * version is out of {@code .v/} and in the bundle's quarantine (newest 3), no half-done quarantine is left, and the
+     * unit only ever sees a complete version (the failing one included, while its reload is tried).
+     */
+    @Test
+    @Order(2)
+    void killedWhileRollingBackTheHostEndsOnTheLastGoodVersionWithTheFailedOneQuarantined() throws Exception {
+        List<String> violations = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong samples = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread sampler = new Thread(() -> sample(violations, samples, stop, true));
+        sampler.start();
+        Random random = new Random(4242);
+        String good = "500";
+        try {
+            assertThat(run(good, "-", 0)).startsWith("DONE Active " + good + " ");
+            for (int round = 1; round <= 7; round++) {
+                String bad = Integer.toString(500 + round);
+                if (round <= 2) {
+                    assertThat(run(bad, "rolling-back", 0, "fail")).as("round %d reached rolling-back", round).isEqualTo("AT rolling-back");
+                } else {
+                    run(bad, "-", 300 + random.nextInt(2500), "fail");
+                }
+                String done = run(bad, "-", 0, "fail");
+                assertThat(done).as("round %d after restart", round).startsWith("DONE RolledBack " + good + " ");
+                assertThat(host.mainPidSees(UNIT, "demo/demo.conf")).as("round %d", round).contains(Bundles.demoConfig(good, false));
+                assertThat(host.ls("/var/lib/confext-operator/bundles/demo.v")).as("round %d", round)
+                        .contains("demo_" + good).doesNotContain("demo_" + bad);
+                List<String> held = host.ls("/var/lib/confext-operator/quarantine/demo");
+                assertThat(held).as("round %d: the quarantine", round).hasSizeLessThanOrEqualTo(3)
+                        .noneMatch(n -> n.endsWith(Quarantine.PARTIAL))
+                        .anyMatch(n -> n.startsWith("demo_" + bad + "."));
+            }
+        } finally {
+            stop.set(true);
+            sampler.join();
+        }
+        assertThat(samples.get()).as("the sampler really watched").isGreaterThan(50);
+        assertThat(violations).as("moments where the unit saw a half or mixed version").isEmpty();
+    }
+
     private void runAndKillAt(String version, String step) throws Exception {
         String out = run(version, step, 0);
         assertThat(out).as("the agent reached " + step).isEqualTo("AT " + step);
@@ -91,11 +139,12 @@ class CrashSafetyTest {
     }
 
     /** Runs the driver; kills it with SIGKILL on "AT ..." or after {@code killAfterMillis} (> 0). */
-    private String run(String version, String step, int killAfterMillis) throws Exception {
+    private String run(String version, String step, int killAfterMillis, String... flags) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashDriver.class.getName(),
-                Long.toString(host.leaderPid()), UNIT, version, step)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> argv = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), CrashDriver.class.getName(),
+                Long.toString(host.leaderPid()), UNIT, version, step));
+        argv.addAll(List.of(flags));
+        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         if (killAfterMillis > 0) {
             if (!p.waitFor(killAfterMillis, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly(); // SIGKILL
@@ -121,8 +170,11 @@ class CrashSafetyTest {
         return "EXIT " + p.exitValue();
     }
 
-    /** Reads the unit's view continuously; a sample counts only when the release file did not change around it. */
-    private static void sample(List<String> violations, AtomicLong samples, AtomicBoolean stop) {
+    /**
+     * Reads the unit's view continuously; a sample counts only when the release file did not change around it.
+     * {@code failingToo}: the config of a version whose reload fails is complete too.
+     */
+    private static void sample(List<String> violations, AtomicLong samples, AtomicBoolean stop, boolean failingToo) {
         HostFiles files = host.files();
         long pid = 0;
         while (!stop.get()) {
@@ -139,7 +191,9 @@ class CrashSafetyTest {
                     if (rel1.equals(rel2) && rel1.isPresent()) {
                         String v = OsRelease.parse(rel1.get()).get("SYSEXT_VERSION_ID").orElse("?");
                         samples.incrementAndGet();
-                        if (conf.isEmpty() || !conf.get().equals(Bundles.demoConfig(v, false))) {
+                        boolean complete = conf.isPresent() && (conf.get().equals(Bundles.demoConfig(v, false))
+                                || failingToo && conf.get().equals(Bundles.demoConfig(v, true)));
+                        if (!complete) {
                             violations.add("pid " + pid + " sees release " + v + " with config " + conf);
                         }
                     }
