@@ -121,6 +121,13 @@ class CrashSafetyTest {
                         .noneMatch(n -> n.endsWith(Quarantine.PARTIAL))
                         .anyMatch(n -> n.startsWith("demo_" + bad + "."));
             }
+            // killed while rolling back, and then another version is desired: the half-rolled-back version is
+            // quarantined first, so it can never become the fallback of a later failure
+            assertThat(run("520", "rolling-back", 0, "fail")).isEqualTo("AT rolling-back");
+            assertThat(run("521", "-", 0)).startsWith("DONE Active 521 ");
+            assertThat(host.ls("/var/lib/confext-operator/bundles/demo.v")).contains("demo_521").doesNotContain("demo_520");
+            assertThat(host.ls("/var/lib/confext-operator/quarantine/demo")).anyMatch(n -> n.startsWith("demo_520.RollbackInterrupted."));
+            assertThat(host.mainPidSees(UNIT, "demo/demo.conf")).contains(Bundles.demoConfig("521", false));
         } finally {
             stop.set(true);
             sampler.join();
