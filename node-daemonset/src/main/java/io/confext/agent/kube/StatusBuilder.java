@@ -111,13 +111,8 @@ public final class StatusBuilder {
         ConfextNodeStatus status = new ConfextNodeStatus();
         status.setObservedGeneration(generation);
         status.setHost(hostFacts(host, previous));
-        status.setBundles(states);
-        int active = (int) states.stream().filter(s -> s.getPhase() == BundlePhase.Active).count();
-        int failed = (int) states.stream()
-                .filter(s -> s.getPhase() == BundlePhase.Failed || s.getPhase() == BundlePhase.RolledBack).count();
-        status.setActiveBundles(active);
-        status.setFailedBundles(failed);
-        status.setConditions(List.of(ready(generation, host, active, desired.size(), previous, timestamp)));
+        setBundles(status, states);
+        status.setConditions(List.of(ready(generation, host, status.getActiveBundles(), desired.size(), previous, timestamp)));
         return status;
     }
 
@@ -160,12 +155,17 @@ public final class StatusBuilder {
         ConfextNodeStatus status = new ConfextNodeStatus();
         status.setObservedGeneration(previous.getObservedGeneration());
         status.setHost(previous.getHost());
+        setBundles(status, states);
+        status.setConditions(previous.getConditions());
+        return Optional.of(status);
+    }
+
+    /** The bundle entries and the counts derived from them. */
+    private static void setBundles(ConfextNodeStatus status, List<BundleState> states) {
         status.setBundles(states);
         status.setActiveBundles((int) states.stream().filter(s -> s.getPhase() == BundlePhase.Active).count());
         status.setFailedBundles((int) states.stream()
                 .filter(s -> s.getPhase() == BundlePhase.Failed || s.getPhase() == BundlePhase.RolledBack).count());
-        status.setConditions(previous.getConditions());
-        return Optional.of(status);
     }
 
     private HostFacts hostFacts(HostView host, ConfextNodeStatus previous) {

@@ -21,17 +21,7 @@ public final class CrashDriver {
         String version = args[2];
         String stopAt = args[3];
         boolean failReload = args.length > 4 && args[4].equals("fail");
-        StepObserver observer = (bundle, step) -> {
-            if (step.equals(stopAt)) {
-                System.out.println("AT " + step);
-                System.out.flush();
-                try {
-                    Thread.sleep(Long.MAX_VALUE);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        StepObserver observer = CrashRuns.pauseAt(stopAt);
         SystemdHostApplier applier = new SystemdHostApplier(hostPid, "/var/lib/confext-operator",
                 () -> io.confext.agent.systemd.DbusSystemd.connect(hostPid), observer, "test",
                 java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(60));

@@ -2,9 +2,6 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -145,36 +141,11 @@ class CrashSafetyTest {
         run(version, "-", millis);
     }
 
-    /** Runs the driver; kills it with SIGKILL on "AT ..." or after {@code killAfterMillis} (> 0). */
+    /** Runs the driver for this version (see {@link CrashRuns#run}); {@code flags}: "fail" for a failing version. */
     private String run(String version, String step, int killAfterMillis, String... flags) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> argv = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), CrashDriver.class.getName(),
-                Long.toString(host.leaderPid()), UNIT, version, step));
-        argv.addAll(List.of(flags));
-        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (killAfterMillis > 0) {
-            if (!p.waitFor(killAfterMillis, TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly(); // SIGKILL
-            }
-            p.waitFor();
-            return "KILLED";
-        }
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith("AT ")) {
-                    p.destroyForcibly(); // SIGKILL exactly at the step boundary
-                    p.waitFor();
-                    return line;
-                }
-                if (line.startsWith("DONE ")) {
-                    p.waitFor(30, TimeUnit.SECONDS);
-                    return line;
-                }
-            }
-        }
-        p.waitFor(30, TimeUnit.SECONDS);
-        return "EXIT " + p.exitValue();
+        List<String> args = new ArrayList<>(List.of(Long.toString(host.leaderPid()), UNIT, version, step));
+        args.addAll(List.of(flags));
+        return CrashRuns.run(CrashDriver.class, killAfterMillis, args);
     }
 
     /**

@@ -38,17 +38,7 @@ public final class ImageCrashDriver {
         String sha256 = args[6];
         String pem = Files.readString(Path.of(args[7]));
         String policy = args[8];
-        StepObserver observer = (bundle, step) -> {
-            if (step.equals(stopAt)) {
-                System.out.println("AT " + step);
-                System.out.flush();
-                try {
-                    Thread.sleep(Long.MAX_VALUE);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        StepObserver observer = CrashRuns.pauseAt(stopAt);
         SystemdHostApplier applier = new SystemdHostApplier(hostPid, stateDir, () -> DbusSystemd.connect(hostPid), observer, "test",
                 Duration.ofSeconds(60), Duration.ofSeconds(15), Duration.ofSeconds(60), ImageSettings.defaults().withImagePolicy(policy));
         RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit),

@@ -2,9 +2,7 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -149,36 +146,10 @@ class ImageCrashSafetyOnSystemd262Test {
         }
     }
 
-    /** Runs the driver; kills it with SIGKILL on "AT ..." or after {@code killAfterMillis} (> 0). */
+    /** Runs the driver for this version (see {@link CrashRuns#run}). */
     private static String run(String version, String step, int killAfterMillis, String[] img) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ImageCrashDriver.class.getName(),
-                Long.toString(host.leaderPid()), STATE, UNIT, version, step, img[0], img[1], tmp.resolve("signer.pem").toString(),
-                ImageBundlesOnSystemd262Test.NO_DEVICE_MAPPER_POLICY)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (killAfterMillis > 0) {
-            if (!p.waitFor(killAfterMillis, TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly(); // SIGKILL
-            }
-            p.waitFor();
-            return "KILLED";
-        }
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith("AT ")) {
-                    p.destroyForcibly(); // SIGKILL exactly at the step boundary
-                    p.waitFor();
-                    return line;
-                }
-                if (line.startsWith("DONE ")) {
-                    p.waitFor(30, TimeUnit.SECONDS);
-                    return line;
-                }
-            }
-        }
-        p.waitFor(30, TimeUnit.SECONDS);
-        return "EXIT " + p.exitValue();
+        return CrashRuns.run(ImageCrashDriver.class, killAfterMillis, List.of(Long.toString(host.leaderPid()), STATE, UNIT, version,
+                step, img[0], img[1], tmp.resolve("signer.pem").toString(), ImageBundlesOnSystemd262Test.NO_DEVICE_MAPPER_POLICY));
     }
 
     /** Reads the unit's config as its main process sees it, continuously; absent is fine (no version yet, restarts). */
