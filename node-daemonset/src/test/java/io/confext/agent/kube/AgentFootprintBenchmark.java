@@ -14,9 +14,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.confext.api.revision.ResolvedFile;
 import io.confext.api.revision.ResolvedSource;
@@ -30,6 +36,7 @@ import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
 import io.confext.testbed.SystemdHostExtension;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 
 /**
  * Benchmark, not a test (surefire does not pick up *Benchmark classes): starts the packaged agent
@@ -37,69 +44,165 @@ import io.confext.testbed.SystemdHostExtension;
  * fabric8's mock API server and a real systemd 262 host, and measures start-up time, time to the
  * first Active status, and resident memory (VmRSS sampled for a minute of steady state, VmHWM).
  * It also proves the Quarkus wiring end to end: config from the environment, the HostApplier bean,
- * the health endpoints. Run: {@code ./mvnw -o -pl node-daemonset -am package -DskipTests} then
+ * the health endpoints.
+ *
+ * <p>In the same run and through the same launcher (so with the same JVM flags) it measures two
+ * floors: {@link PlainJvmAgent} (the agent's own objects on fabric8's JDK HTTP client, no Quarkus,
+ * Vert.x or Netty) and {@link PlainJvmAgent.Idle} (a JVM that loads nothing but its main class), so
+ * that BENCHMARKS.md can say where the agent's memory goes. Both get a {@code quarkus-run.jar} that
+ * is only a manifest (Main-Class, Class-Path), which is what the launcher runs.
+ *
+ * <p>Run: {@code ./mvnw -o -pl node-daemonset -am package -DskipTests} then
  * {@code ./mvnw -o -pl node-daemonset -am verify -Dtest=AgentFootprintBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @ExtendWith(SystemdHostExtension.class)
 class AgentFootprintBenchmark {
 
-    private static final Path MODULE = Path.of(System.getProperty("confext.agent.module", "."));
+    private static final Path MODULE = Path.of(System.getProperty("confext.agent.module", ".")).toAbsolutePath();
     private static final Path APP_HOME = Path.of(System.getProperty("confext.agent.app-home",
             MODULE.resolve("target/quarkus-app").toString()));
     private static final Duration STEADY = Duration.ofSeconds(Long.getLong("confext.bench.steady-seconds", 60));
+    /** The target for the agent's steady-state resident memory. */
+    private static final double TARGET_MIB = 64;
+
+    /** What the launcher starts: its app home, the log line that says it is up, whether it is an agent. */
+    private record Subject(String name, Path appHome, String startedMarker, boolean agent) {
+    }
+
+    private record Footprint(Subject subject, double toListening, double toActive, double medianMib,
+            double maxMib, double hwmMib, long threads) {
+    }
 
     @Test
-    void startUpAndSteadyStateMemory(@Host(HostImage.FORKY) SystemdHost host) throws Exception {
+    void startUpAndSteadyStateMemory(@Host(HostImage.FORKY) SystemdHost host, @TempDir Path work) throws Exception {
         Path app = APP_HOME.resolve("quarkus-run.jar");
         assumeTrue(Files.exists(app), "package the agent first (" + app.toAbsolutePath() + " is missing)");
         DemoService.install(host, "demo.service");
         RevisionContent v1 = new RevisionContent("1", Scope.Service, List.of("demo.service"),
                 ResolvedSource.ofFiles(List.of(new ResolvedFile("demo/demo.conf", "version=1\n", "0644"))), null,
                 ReloadMode.Reload, 0);
+        // The production agent first, on the clean host (its start-up times are the ones reported);
+        // the plain agent then finds the host converged, which changes its work, not its steady state.
+        List<Subject> subjects = List.of(
+                new Subject("agent (Quarkus fast-jar, as shipped)", APP_HOME, "started in", true),
+                new Subject("plain JVM agent (no Quarkus/Vert.x/Netty, fabric8 JDK client)",
+                        manifestOnlyApp(work.resolve("plain"), PlainJvmAgent.class, agentClassPath()), PlainJvmAgent.STARTED,
+                        true),
+                new Subject("idle JVM (main class only)",
+                        manifestOnlyApp(work.resolve("idle"), PlainJvmAgent.Idle.class,
+                                List.of(codeSource(PlainJvmAgent.class))), PlainJvmAgent.Idle.STARTED,
+                        false));
+        List<Footprint> results = new ArrayList<>();
         try (MockApi api = new MockApi()) {
             api.admin.resource(Fixtures.revision("demo-1", v1)).create();
             api.admin.resource(Fixtures.node("bench-node", Fixtures.desired("demo", "demo-1", v1))).create();
-            int httpPort = freePort();
-            Path log = Files.createTempFile("confext-agent-bench", ".log");
-            ProcessBuilder pb = new ProcessBuilder("sh", MODULE.resolve("src/main/sh/confext-agent").toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("CONFEXT_AGENT_HOME", APP_HOME.toString());
-            pb.environment().put("NODE_NAME", "bench-node");
-            pb.environment().put("CONFEXT_AGENT_HOST_PID", Long.toString(host.leaderPid()));
-            pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", "http://127.0.0.1:" + api.server.getPort());
-            pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-            long t0 = System.nanoTime();
-            Process agent = pb.start();
-            try {
-                String started = awaitLog(log, "started in", agent);
-                double toListening = seconds(t0);
+            for (Subject subject : subjects) {
+                results.add(measure(subject, host, api));
+            }
+        }
+        Footprint idle = results.get(results.size() - 1);
+        System.out.printf("BENCH steady VmRSS over %d s, each through src/main/sh/confext-agent (same JVM flags):%n",
+                STEADY.toSeconds());
+        System.out.println("BENCH | subject | start -> listening | -> first Active | VmRSS median (max) | VmHWM | threads"
+                + " | / 64 MiB target | minus idle JVM |");
+        for (Footprint f : results) {
+            System.out.printf("BENCH | %s | %s | %s | %.1f MiB (%.1f) | %.1f MiB | %d | %.2f | %.1f MiB |%n",
+                    f.subject().name(), String.format("%.2f s", f.toListening()),
+                    f.subject().agent() ? String.format("%.2f s", f.toActive()) : "-", f.medianMib(), f.maxMib(),
+                    f.hwmMib(), f.threads(), f.medianMib() / TARGET_MIB, f.medianMib() - idle.medianMib());
+        }
+    }
+
+    private Footprint measure(Subject subject, SystemdHost host, MockApi api) throws Exception {
+        int httpPort = freePort();
+        Path log = Files.createTempFile("confext-agent-bench", ".log");
+        ProcessBuilder pb = new ProcessBuilder("sh", MODULE.resolve("src/main/sh/confext-agent").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("CONFEXT_AGENT_HOME", subject.appHome().toString());
+        pb.environment().put("NODE_NAME", "bench-node");
+        pb.environment().put("CONFEXT_AGENT_HOST_PID", Long.toString(host.leaderPid()));
+        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", "http://127.0.0.1:" + api.server.getPort());
+        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        long t0 = System.nanoTime();
+        Process process = pb.start();
+        try {
+            String started = awaitLog(log, subject.startedMarker(), process);
+            double toListening = seconds(t0);
+            double toActive = Double.NaN;
+            if (subject.agent()) {
                 RunningAgent.await("status Active", () -> active(api));
-                double toActive = seconds(t0);
+                toActive = seconds(t0);
                 assertThat(DemoService.mainPidSees(host, "demo.service", "demo/demo.conf")).contains("version=1\n");
                 assertThat(get(httpPort, "/q/health/live")).contains("\"status\": \"UP\"");
                 RunningAgent.await("ready", () -> get(httpPort, "/q/health/ready").contains("\"status\": \"UP\""));
-
-                List<Long> rss = new ArrayList<>();
-                long end = System.nanoTime() + STEADY.toNanos();
-                while (System.nanoTime() < end) {
-                    Thread.sleep(1000);
-                    get(httpPort, "/q/health/ready"); // probes run as in a pod
-                    rss.add(kib(agent.pid(), "VmRSS"));
-                }
-                long hwm = kib(agent.pid(), "VmHWM");
-                long threads = kib(agent.pid(), "Threads");
-                long median = rss.stream().sorted().toList().get(rss.size() / 2);
-                System.out.printf("BENCH quarkus log: %s%n", started.strip());
-                System.out.printf("BENCH start to HTTP listening: %.2f s; to first Active status: %.2f s%n",
-                        toListening, toActive);
-                System.out.printf("BENCH steady VmRSS over %d s: median %.1f MiB, max %.1f MiB; VmHWM %.1f MiB;"
-                        + " threads %d%n", STEADY.toSeconds(), median / 1024.0,
-                        rss.stream().mapToLong(Long::longValue).max().orElse(0) / 1024.0, hwm / 1024.0, threads);
-            } finally {
-                agent.destroy();
-                agent.waitFor();
-                System.out.println("BENCH agent log:\n" + Files.readString(log));
             }
+            List<Long> rss = new ArrayList<>();
+            long end = System.nanoTime() + STEADY.toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(1000);
+                if (subject.agent()) {
+                    get(httpPort, "/q/health/ready"); // probes run as in a pod
+                }
+                rss.add(kib(process.pid(), "VmRSS"));
+            }
+            long median = rss.stream().sorted().toList().get(rss.size() / 2);
+            Footprint f = new Footprint(subject, toListening, toActive, median / 1024.0,
+                    rss.stream().mapToLong(Long::longValue).max().orElse(0) / 1024.0,
+                    kib(process.pid(), "VmHWM") / 1024.0, kib(process.pid(), "Threads"));
+            System.out.printf("BENCH %s: %s%n", subject.name(), started.strip());
+            return f;
+        } finally {
+            process.destroy();
+            process.waitFor();
+            System.out.println("BENCH " + subject.name() + " log:\n" + Files.readString(log));
+        }
+    }
+
+    /** An app home whose {@code quarkus-run.jar} is only a manifest: {@code main} and a Class-Path of {@code jars}. */
+    private static Path manifestOnlyApp(Path home, Class<?> main, List<Path> jars) throws IOException {
+        Path lib = Files.createDirectories(home.resolve("lib"));
+        List<String> classPath = new ArrayList<>();
+        for (Path jar : jars) {
+            Path link = lib.resolve(jar.getFileName());
+            Files.createSymbolicLink(link, jar);
+            classPath.add("lib/" + jar.getFileName() + (Files.isDirectory(jar) ? "/" : ""));
+        }
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main.getName());
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(home.resolve("quarkus-run.jar")), manifest)) {
+            out.flush();
+        }
+        return home;
+    }
+
+    /**
+     * The packaged agent's jars without Quarkus, Vert.x, Netty and SmallRye, plus fabric8's JDK HTTP client,
+     * JBoss Logging and this module's test classes.
+     */
+    private static List<Path> agentClassPath() throws IOException {
+        List<Path> jars = new ArrayList<>();
+        try (Stream<Path> s = Stream.concat(Files.list(APP_HOME.resolve("app")), Files.list(APP_HOME.resolve("lib/main")))) {
+            s.filter(p -> !QUARKUS_STACK.matcher(p.getFileName().toString()).lookingAt()).forEach(jars::add);
+        }
+        try (Stream<Path> s = Files.list(APP_HOME.resolve("lib/boot"))) {
+            s.filter(p -> p.getFileName().toString().startsWith("org.jboss.logging.jboss-logging-")).forEach(jars::add);
+        }
+        jars.add(codeSource(JdkHttpClientFactory.class));
+        jars.add(codeSource(PlainJvmAgent.class));
+        return jars;
+    }
+
+    private static final Pattern QUARKUS_STACK = Pattern.compile("io\\.quarkus|io\\.vertx|io\\.netty|io\\.smallrye"
+            + "|com\\.aayushatharva|jakarta\\.|org\\.eclipse\\.|org\\.jctools|org\\.wildfly|org\\.jboss\\.threads"
+            + "|org\\.jboss\\.slf4j|io\\.fabric8\\.kubernetes-httpclient-vertx");
+
+    private static Path codeSource(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 
