@@ -60,6 +60,21 @@ public final class CacheTrim {
     }
 
     /**
+     * A ConfextNode where only its existence matters ({@code NodeReconciler}): metadata
+     * without labels, annotations other than JOSDK's and managedFields; no spec, no status.
+     */
+    public static void identity(ConfextNode cxn) {
+        ObjectMeta m = cxn.getMetadata();
+        if (m != null) {
+            m.setManagedFields(List.of());
+            m.setLabels(null);
+            m.setAnnotations(josdkAnnotations(m.getAnnotations()));
+        }
+        cxn.setSpec(null);
+        cxn.setStatus(null);
+    }
+
+    /**
      * A ConfextNode: the operator reads its spec's bundle entries and, of its status, the Ready
      * condition and each bundle's name, phase, revision, digest, since, reason and message
      * ({@code NodeViews}, {@code NodeEntryWriter}). The host facts and each bundle's unit list
