@@ -39,6 +39,12 @@ class ClusterInABoxTest {
             assertThat(text).containsPattern("node " + host + ": demo assigned 1.0, .*Active, sees 1.0");
         }
         assertThat(text).contains("[box] cleaned up");
+        Path launcher = root.resolve("node-daemonset/src/main/sh/confext-agent");
+        for (String host : ClusterInABox.HOSTS) {
+            // the box's agents run the production launcher (its JVM flags), not a plain java -jar
+            assertThat(work.resolve("logs/agent-" + host + ".log")).content()
+                    .startsWith("---- starting agent-" + host + ": /bin/sh " + launcher + "\n");
+        }
         assertThat(work.resolve("kubeconfig")).isRegularFile();
         if (K8sBinaries.find().available()) {
             assertThat(text).contains("--kubeconfig " + work.resolve("kubeconfig") + " get cxb");
