@@ -24,25 +24,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The operator against fabric8's mock API server, with simulated agents playing the nodes. */
 class BundleRolloutTest {
     static final Duration WAIT = Duration.ofSeconds(40);
     static final Map<String, String> WORKER = Map.of("role", "worker");
-    MockCluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = new MockCluster();
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
-    }
+    @AutoClose
+    final MockCluster cluster = new MockCluster();
 
     void fleet(int n, SimulatedAgent.Behaviour behaviour) {
         for (int i = 0; i < n; i++) {

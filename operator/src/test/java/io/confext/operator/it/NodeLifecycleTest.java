@@ -13,25 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** NodeReconciler against fabric8's mock API server: one ConfextNode per Node, kept, and Node updates cost nothing. */
 class NodeLifecycleTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final String NODE_PATH = "/apis/confext.io/v1alpha1/confextnodes/";
-    MockCluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = new MockCluster();
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
-    }
+    @AutoClose
+    final MockCluster cluster = new MockCluster();
 
     @Test
     void aConfextNodeDeletedByHandIsMadeAgainAtOnce() {
