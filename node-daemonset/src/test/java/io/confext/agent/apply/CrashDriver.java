@@ -2,7 +2,6 @@ package io.confext.agent.apply;
 
 import java.util.List;
 
-import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
 
 /**
@@ -25,10 +24,6 @@ public final class CrashDriver {
         SystemdHostApplier applier = new SystemdHostApplier(hostPid, "/var/lib/confext-operator",
                 () -> io.confext.agent.systemd.DbusSystemd.connect(hostPid), observer, "test",
                 java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(60));
-        List<BundleState> states = applier.converge(List.of(Bundles.service(unit, version, ReloadMode.Reload, failReload)));
-        BundleState s = states.get(0);
-        System.out.println("DONE " + s.getPhase() + " " + s.getActiveVersion() + " " + s.getMessage());
-        System.out.flush();
-        System.exit(0);
+        CrashRuns.reportDoneAndExit(applier.converge(List.of(Bundles.service(unit, version, ReloadMode.Reload, failReload))));
     }
 }

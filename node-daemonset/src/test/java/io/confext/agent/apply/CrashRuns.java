@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.confext.api.v1alpha1.BundleState;
+
 /**
  * The two halves of the crash tests: a driver (the agent's host side in a child JVM) that stops at a step and
  * waits, and the test side that starts it and SIGKILLs it there or after a delay.
@@ -29,6 +31,14 @@ final class CrashRuns {
                 }
             }
         };
+    }
+
+    /** Driver side: print "DONE phase activeVersion message" for the one bundle converged, and exit. */
+    static void reportDoneAndExit(List<BundleState> states) {
+        BundleState s = states.get(0);
+        System.out.println("DONE " + s.getPhase() + " " + s.getActiveVersion() + " " + s.getMessage());
+        System.out.flush();
+        System.exit(0);
     }
 
     /**

@@ -10,7 +10,6 @@ import io.confext.api.revision.ResolvedImage;
 import io.confext.api.revision.ResolvedSource;
 import io.confext.api.revision.ResolvedVerification;
 import io.confext.api.revision.RevisionContent;
-import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 import io.confext.api.v1alpha1.TrustSource;
@@ -44,10 +43,6 @@ public final class ImageCrashDriver {
         RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit),
                 ResolvedSource.ofImage(new ResolvedImage(url, sha256, true, null)),
                 new ResolvedVerification(true, TrustSource.Secret, List.of(pem)), ReloadMode.Reload, 0);
-        List<BundleState> states = applier.converge(List.of(new DesiredBundleContent(BUNDLE, BUNDLE + "-" + version, "sha256:" + sha256, false, c)));
-        BundleState s = states.get(0);
-        System.out.println("DONE " + s.getPhase() + " " + s.getActiveVersion() + " " + s.getMessage());
-        System.out.flush();
-        System.exit(0);
+        CrashRuns.reportDoneAndExit(applier.converge(List.of(new DesiredBundleContent(BUNDLE, BUNDLE + "-" + version, "sha256:" + sha256, false, c))));
     }
 }
