@@ -4,17 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Optional;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import io.confext.agent.apply.ImageSettings;
-import io.confext.agent.apply.StepObserver;
 import io.confext.agent.apply.SystemdHostApplier;
-import io.confext.agent.fetch.FetchSettings;
-import io.confext.agent.systemd.DbusSystemd;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,10 +38,7 @@ public final class PlainJvmAgent {
                 .withMasterUrl(System.getenv("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL")).build();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
                 .withHttpClientFactory(new JdkHttpClientFactory()).build();
-        SystemdHostApplier host = new SystemdHostApplier(pid, "/var/lib/confext-operator",
-                () -> DbusSystemd.connect(pid), StepObserver.NONE, "plain", Duration.ofSeconds(90),
-                Duration.ofSeconds(15), Duration.ofSeconds(60),
-                new ImageSettings(FetchSettings.defaults(), 1L << 30, Optional.empty()));
+        SystemdHostApplier host = new SystemdHostApplier(pid, "/var/lib/confext-operator"); // the agent's timeouts
         RunningAgent agent = new RunningAgent(client, node, host);
         HttpServer http = HttpServer.create(new InetSocketAddress(Integer.parseInt(System.getenv("QUARKUS_HTTP_PORT"))), 4);
         http.createContext("/q/health/live", ex -> answer(ex, agent.health.sinceLastBeat().toMinutes() < 10));
