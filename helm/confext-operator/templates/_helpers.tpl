@@ -86,8 +86,14 @@ metadata:
 spec:
   serviceAccountName: {{ include "confext.agent.serviceAccountName" . }}
   # The agent reaches the host through PID 1's namespaces (nsenter, /proc/1/root) and systemd's
-  # D-Bus API: it needs the host PID namespace and a privileged container.
+  # D-Bus API: it needs the host PID namespace and a privileged container. Everything it reads or
+  # writes on the host, it reaches as /proc/1/root/...: no hostPath volume is needed.
   hostPID: true
+  # The host's network, like other node agents (kube-proxy, CNI daemons): the agent may be the one
+  # delivering the container runtime's or the CNI's configuration, so it must not depend on the pod
+  # network. Its health port is then a port of the node (agent.probes.port).
+  hostNetwork: true
+  dnsPolicy: ClusterFirstWithHostNet
   priorityClassName: {{ .Values.agent.priorityClassName }}
   terminationGracePeriodSeconds: 30
   {{- with .Values.imagePullSecrets }}
@@ -122,6 +128,9 @@ spec:
               fieldPath: spec.nodeName
         - name: QUARKUS_LOG_LEVEL
           value: {{ .Values.agent.logLevel | quote }}
+        # the health endpoints listen on the node's network: the port the probes use
+        - name: QUARKUS_HTTP_PORT
+          value: {{ .Values.agent.probes.port | quote }}
         {{- with .Values.agent.imagePolicy }}
         - name: CONFEXT_IMAGES_POLICY
           value: {{ . | quote }}
@@ -150,35 +159,13 @@ spec:
       resources:
         {{- toYaml .Values.agent.resources | nindent 8 }}
       volumeMounts:
-        - name: state
-          mountPath: /var/lib/confext-operator
-        - name: confexts
-          mountPath: /var/lib/confexts
-        - name: unit-dropins
-          mountPath: /etc/systemd/system
-        - name: system-bus
-          mountPath: /run/dbus/system_bus_socket
         - name: tmp
           mountPath: /tmp
-  # Only what the agent needs on the host: its own state (staged and active versions), the
-  # systemd-confext search path for host-scope bundles, the unit drop-in directory, the system bus.
+  # No hostPath: the agent's state (/var/lib/confext-operator), the confext search path, the unit
+  # drop-ins and the system bus are all reached through /proc/1/root, the host's own view, so the
+  # paths systemd reads are exactly the paths the agent wrote. /tmp is the JVM's scratch space on a
+  # read-only root file system.
   volumes:
-    - name: state
-      hostPath:
-        path: /var/lib/confext-operator
-        type: DirectoryOrCreate
-    - name: confexts
-      hostPath:
-        path: /var/lib/confexts
-        type: DirectoryOrCreate
-    - name: unit-dropins
-      hostPath:
-        path: /etc/systemd/system
-        type: Directory
-    - name: system-bus
-      hostPath:
-        path: /run/dbus/system_bus_socket
-        type: Socket
     - name: tmp
       emptyDir:
         sizeLimit: 64Mi

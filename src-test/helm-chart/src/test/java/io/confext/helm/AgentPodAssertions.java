@@ -14,12 +14,11 @@ import io.fabric8.kubernetes.api.model.Volume;
 /** The security shape every agent pod must have, whoever renders it (the chart or the operator). */
 final class AgentPodAssertions {
 
-    /** Host paths the agent may see, and nothing else: host path -> hostPath type. */
-    static final Map<String, String> AGENT_HOST_PATHS = Map.of(
-            "/var/lib/confext-operator", "DirectoryOrCreate",
-            "/var/lib/confexts", "DirectoryOrCreate",
-            "/etc/systemd/system", "Directory",
-            "/run/dbus/system_bus_socket", "Socket");
+    /**
+     * Host paths mounted into the agent: none. It reaches every host file through /proc/1/root (hostPID), so
+     * a hostPath would only be a second, unused way in.
+     */
+    static final Map<String, String> AGENT_HOST_PATHS = Map.of();
 
     private AgentPodAssertions() {
     }
@@ -27,7 +26,8 @@ final class AgentPodAssertions {
     static void assertAgentPod(PodTemplateSpec template, String serviceAccount) {
         PodSpec pod = template.getSpec();
         assertThat(pod.getHostPID()).as("agent hostPID").isTrue();
-        assertThat(pod.getHostNetwork()).as("agent needs no host network").isNotEqualTo(Boolean.TRUE);
+        assertThat(pod.getHostNetwork()).as("agent on the host network: independent of the pod network it may configure").isTrue();
+        assertThat(pod.getDnsPolicy()).as("agent DNS policy with hostNetwork").isEqualTo("ClusterFirstWithHostNet");
         assertThat(pod.getHostIPC()).as("agent needs no host IPC").isNotEqualTo(Boolean.TRUE);
         assertThat(pod.getServiceAccountName()).isEqualTo(serviceAccount);
         assertThat(pod.getContainers()).hasSize(1);
@@ -48,6 +48,9 @@ final class AgentPodAssertions {
                         });
             }
         }
+
+        assertThat(pod.getVolumes()).as("agent volumes: an emptyDir for /tmp only")
+                .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
 
         EnvVar nodeName = agent.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst()
                 .orElseThrow(() -> new AssertionError("agent has no NODE_NAME"));
