@@ -37,6 +37,23 @@ public record K8sBinaries(Path dir, Optional<String> version) {
         return "no complete kube-apiserver/etcd/kubectl set under " + dir.resolve("k8s") + ": " + BUILD_HINT;
     }
 
+    /** What the real-nodes tier runs besides the API server: a kubelet per node, the controller-manager, the scheduler. */
+    private static final List<String> NODE_TIER = List.of("kubelet", "kube-controller-manager", "kube-scheduler");
+
+    public boolean nodeBinariesAvailable() {
+        return available() && NODE_TIER.stream().allMatch(b -> Files.isExecutable(binDir().resolve(b)));
+    }
+
+    public String nodeBinariesMessage() {
+        return "no kubelet, kube-controller-manager and kube-scheduler beside kube-apiserver under " + dir.resolve("k8s")
+                + ": run scripts/build-k8s-binaries (builds them from the Kubernetes Go modules, about 10 minutes once)";
+    }
+
+    /** The directory of the newest complete set. */
+    public Path binDir() {
+        return dir.resolve("k8s").resolve(version.orElseThrow() + "-linux-amd64");
+    }
+
     public Path kubectl() {
         return dir.resolve("k8s").resolve(version.orElseThrow() + "-linux-amd64").resolve("kubectl");
     }

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * Runs a command on the outer machine with a clean, fixed environment (the JVM's own environment, with
  * Maven's and the CI's variables, must not leak into the test hosts), stdin from /dev/null, and a timeout.
  */
-final class ProcessRunner {
+public final class ProcessRunner {
 
-    static final Map<String, String> CLEAN_ENV = Map.of(
+    public static final Map<String, String> CLEAN_ENV = Map.of(
             "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "LANG", "C.UTF-8",
             "TERM", "dumb",
@@ -29,7 +29,7 @@ final class ProcessRunner {
     private ProcessRunner() {
     }
 
-    static ExecResult run(List<String> argv, Duration timeout) {
+    public static ExecResult run(List<String> argv, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(new File("/dev/null"));
         pb.environment().clear();
         pb.environment().putAll(CLEAN_ENV);
@@ -59,7 +59,7 @@ final class ProcessRunner {
         }
     }
 
-    static ExecResult runOk(List<String> argv, Duration timeout) {
+    public static ExecResult runOk(List<String> argv, Duration timeout) {
         ExecResult r = run(argv, timeout);
         if (!r.ok()) {
             throw new TestbedException(r.describe(argv));

@@ -64,7 +64,8 @@ public final class SystemdHost implements AutoCloseable {
         return boot(image, name, BootOptions.defaults());
     }
 
-    static SystemdHost boot(HostImage image, String name, BootOptions options) {
+    /** Like {@link #boot(HostImage, String)}, with a network namespace or more nspawn arguments (Kubernetes nodes). */
+    public static SystemdHost boot(HostImage image, String name, BootOptions options) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("host name '" + name + "' must match " + NAME.pattern());
         }
@@ -110,9 +111,10 @@ public final class SystemdHost implements AutoCloseable {
                 "--register=no", "--keep-unit",
                 "--boot", "--console=pipe",
                 "--capability=all",
-                "--private-network",
+                options.networkNamespace().map(ns -> "--network-namespace-path=" + ns).orElse("--private-network"),
                 "--bind=/dev/loop-control",
                 "--bind-ro=/dev:" + LoopDeviceSupply.OUTER_DEV));
+        argv.addAll(options.extraArguments());
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(new File("/dev/null"))
                 .redirectErrorStream(true)
