@@ -46,6 +46,9 @@ public final class RealNodeCluster implements AutoCloseable {
     private final ControlPlane controlPlane;
     private final List<KubeletNode> nodes;
     private final Path dir;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Ends the control plane should the JVM exit without close() (the hosts have hooks of their own). */
+    private final Thread shutdownHook = new Thread(this::close, "testbed-cluster-shutdown");
 
     private RealNodeCluster(FileChannel lockFile, FileLock lock, NodeNetwork network, ControlPlane controlPlane,
                             List<KubeletNode> nodes, Path dir) {
@@ -101,7 +104,6 @@ public final class RealNodeCluster implements AutoCloseable {
         NodeNetwork network = null;
         ControlPlane cp = null;
         List<KubeletNode> nodes = new ArrayList<>();
-        Thread hook = null;
         try {
             network = NodeNetwork.create();
             ChildProcesses children = new ChildProcesses(STATE);
@@ -114,7 +116,9 @@ public final class RealNodeCluster implements AutoCloseable {
                 nodes.add(KubeletNode.start(i, NODE_PREFIX + (i + 1), ns, binaries.resolve("kubelet"), cp, images, sandboxImage));
                 LOG.info("node" + (i + 1) + " booted and its kubelet started in " + Duration.between(t1, Instant.now()).toSeconds() + " s");
             }
-            return new RealNodeCluster(ch, lock, network, cp, nodes, dir);
+            RealNodeCluster cluster = new RealNodeCluster(ch, lock, network, cp, nodes, dir);
+            Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+            return cluster;
         } catch (RuntimeException e) {
             nodes.forEach(KubeletNode::close);
             if (cp != null) {
@@ -178,6 +182,14 @@ public final class RealNodeCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // called from the hook itself
+        }
         for (KubeletNode n : nodes) {
             try {
                 n.close();
