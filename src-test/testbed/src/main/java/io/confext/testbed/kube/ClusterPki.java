@@ -14,8 +14,8 @@ import java.util.List;
  * serving certificate, client certificates for the admin, the controller-manager, the scheduler and the API
  * server's kubelet client, and per node a kubelet client certificate ({@code CN=system:node:NAME},
  * {@code O=system:nodes}: what the Node authorizer and NodeRestriction key on) and a kubelet serving
- * certificate. EC P-256 keys: quick to make, accepted by every component. The service-account signing key is
- * RSA, the algorithm every client of projected tokens supports.
+ * certificate. RSA 2048 keys throughout: every client reads them (fabric8's client cannot read PKCS#8 EC keys
+ * without BouncyCastle), and the service-account signing key is the algorithm every token reader supports.
  */
 public final class ClusterPki {
 
@@ -34,7 +34,7 @@ public final class ClusterPki {
             throw new UncheckedIOException(e);
         }
         ClusterPki pki = new ClusterPki(dir);
-        pki.openssl("req", "-x509", "-new", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        pki.openssl("req", "-x509", "-new", "-nodes", "-newkey", "rsa:2048",
                 "-keyout", pki.key("ca").toString(), "-out", pki.cert("ca").toString(),
                 "-subj", "/CN=confext-testbed-ca", "-days", "30",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
@@ -44,12 +44,13 @@ public final class ClusterPki {
     }
 
     /**
-     * Issues {@code name.crt}/{@code name.key} signed by the CA.
+     * Issues {@code name.crt}/{@code name.key} signed by the CA (one at a time: openssl keeps the CA's serial in a
+     * file).
      *
      * @param subject e.g. {@code /O=system:nodes/CN=system:node:node1}
      * @param sans    subjectAltName entries ({@code IP:10.0.0.1}, {@code DNS:kubernetes}); empty for a client
      */
-    public void issue(String name, String subject, List<String> sans) {
+    public synchronized void issue(String name, String subject, List<String> sans) {
         Path ext = dir.resolve(name + ".ext");
         StringBuilder e = new StringBuilder("basicConstraints=CA:FALSE\n")
                 .append("keyUsage=critical,digitalSignature,keyEncipherment\n")
@@ -63,7 +64,7 @@ public final class ClusterPki {
             throw new UncheckedIOException(ex);
         }
         Path csr = dir.resolve(name + ".csr");
-        openssl("req", "-new", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        openssl("req", "-new", "-nodes", "-newkey", "rsa:2048",
                 "-keyout", key(name).toString(), "-out", csr.toString(), "-subj", subject);
         openssl("x509", "-req", "-in", csr.toString(), "-CA", cert("ca").toString(), "-CAkey", key("ca").toString(),
                 "-CAcreateserial", "-days", "30", "-extfile", ext.toString(), "-out", cert(name).toString());

@@ -110,11 +110,39 @@ public final class RealNodeCluster implements AutoCloseable {
             Instant t0 = Instant.now();
             cp = ControlPlane.start(binaries, dir, ClusterPki.create(dir.resolve("pki")), children);
             LOG.info("control plane ready in " + Duration.between(t0, Instant.now()).toSeconds() + " s at " + cp.server());
-            for (int i = 0; i < nodeCount; i++) {
-                Path ns = network.addNode(i);
-                Instant t1 = Instant.now();
-                nodes.add(KubeletNode.start(i, NODE_PREFIX + (i + 1), ns, binaries.resolve("kubelet"), cp, images, sandboxImage));
-                LOG.info("node" + (i + 1) + " booted and its kubelet started in " + Duration.between(t1, Instant.now()).toSeconds() + " s");
+            // nodes boot and load their images in parallel: most of it is waiting on disks and on systemd
+            List<java.util.concurrent.Future<KubeletNode>> starting = new ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, nodeCount));
+            try {
+                for (int i = 0; i < nodeCount; i++) {
+                    Path ns = network.addNode(i);
+                    int index = i;
+                    ControlPlane plane = cp;
+                    starting.add(pool.submit(() -> {
+                        Instant t1 = Instant.now();
+                        KubeletNode n = KubeletNode.start(index, NODE_PREFIX + (index + 1), ns, binaries.resolve("kubelet"), plane,
+                                images, sandboxImage);
+                        LOG.info(n.name() + " booted, images loaded, kubelet started in " + Duration.between(t1, Instant.now()).toSeconds() + " s");
+                        return n;
+                    }));
+                }
+                RuntimeException failure = null;
+                for (java.util.concurrent.Future<KubeletNode> f : starting) {
+                    try {
+                        nodes.add(f.get());
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failure = failure != null ? failure : e.getCause() instanceof RuntimeException r ? r
+                                : new TestbedException("cannot start a node: " + e.getCause(), e.getCause());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new TestbedException("interrupted while starting nodes", e);
+                    }
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+            } finally {
+                pool.shutdown();
             }
             RealNodeCluster cluster = new RealNodeCluster(ch, lock, network, cp, nodes, dir);
             Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
