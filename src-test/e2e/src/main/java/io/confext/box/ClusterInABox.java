@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -39,6 +40,120 @@ public final class ClusterInABox {
 
     /** The whole run; returns the exit code. With {@code exitAfterRollout} false it returns only on a signal. */
     public static int run(BoxArguments args, PrintStream out, Path repoRoot, Path workDir) {
+        Optional<String> whyNoNodes = args.mode() == BoxMode.PROCESSES ? Optional.empty() : NodesBox.cannotRun(repoRoot);
+        BoxMode mode = args.mode().resolve(whyNoNodes);
+        if (mode == BoxMode.NODES && whyNoNodes.isPresent()) {
+            out.println("[box] --mode=nodes cannot run here: " + whyNoNodes.get());
+            return 1;
+        }
+        if (mode == BoxMode.NODES) {
+            out.println("[box] mode: real nodes (as it ships: images, kubelets, helm install; --mode=processes for plain JVMs)");
+            return runOnNodes(args, out, repoRoot);
+        }
+        out.println("[box] mode: processes (the operator and one agent per host as plain JVMs with the admin kubeconfig)"
+                + whyNoNodes.map(w -> ", because real nodes cannot run here: " + w).orElse(", as asked (--mode=processes)"));
+        return runProcesses(args, out, repoRoot, workDir);
+    }
+
+    /** The nodes this box makes in the real-nodes mode. */
+    public static final int NODE_COUNT = 3;
+
+    static int runOnNodes(BoxArguments args, PrintStream out, Path repoRoot) {
+        CountDownLatch forever = new CountDownLatch(1);
+        NodesBox[] started = new NodesBox[1];
+        LiveView[] view = new LiveView[1];
+        Thread cleanup = new Thread(() -> {
+            out.println("[box] shutting down: nodes, control plane, network");
+            if (view[0] != null) {
+                view[0].close();
+            }
+            if (started[0] != null) {
+                started[0].close();
+            }
+            out.println("[box] cleaned up");
+        }, "box-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            NodesBox box = NodesBox.start(repoRoot, NODE_COUNT, out);
+            started[0] = box;
+            view[0] = LiveView.start(box.client(), out);
+            ConfextBundle sample = DemoBundles.sample();
+            String name = sample.getMetadata().getName();
+            String version = sample.getSpec().getVersion();
+            Instant applied = Instant.now();
+            box.kubectlApply(DemoBundles.yaml());
+            out.println("[box] kubectl apply -f " + DemoBundles.RESOURCE.substring(1) + " (src-test/e2e): ConfextBundle " + name + " version " + version);
+            boolean ok = awaitRolloutOnNodes(box, view[0], name, version, args.timeout(), out);
+            if (ok) {
+                out.println("[box] kubectl apply to proven on every node: " + Duration.between(applied, Instant.now()).toSeconds() + " s");
+                for (var n : box.nodes()) {
+                    DemoSeen seen = DemoService.seen(n.host(), BoxSettings.DEMO_UNIT);
+                    out.println("[box] " + n.name() + ": " + BoxSettings.DEMO_UNIT + " (pid " + seen.pid() + ") reads "
+                            + seen.config().orElse("(no config)").strip());
+                }
+            }
+            String kubectl = K8sBinaries.find().kubectl().toString();
+            String kc = box.kubeconfig().toString();
+            out.println("[box] kubeconfig: " + kc + " (admin; the operator and agents use their pods' ServiceAccount tokens)");
+            out.println("[box] control-plane logs: " + box.cluster().logs());
+            out.println("[box] look around with kubectl:");
+            out.println("    " + kubectl + " --kubeconfig " + kc + " get nodes -o wide");
+            out.println("    " + kubectl + " --kubeconfig " + kc + " get pods -n " + NodesBox.NAMESPACE + " -o wide");
+            out.println("    " + kubectl + " --kubeconfig " + kc + " get cxb");
+            out.println("    " + kubectl + " --kubeconfig " + kc + " describe cxb demo");
+            out.println("    " + kubectl + " --kubeconfig " + kc + " get cxn -o wide");
+            out.println("    " + kubectl + " --kubeconfig " + kc + " logs -n " + NodesBox.NAMESPACE + " ds/" + NodesBox.AGENT_DAEMONSET);
+            out.println("    " + kubectl + " --kubeconfig " + kc + " exec -n " + NodesBox.NAMESPACE + " ds/" + NodesBox.AGENT_DAEMONSET
+                    + " -- nsenter -t 1 -m -- systemctl status demo.service");
+            if (args.exitAfterRollout()) {
+                return ok ? 0 : 1;
+            }
+            out.println("[box] running; press Ctrl-C to stop and clean up");
+            forever.await();
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (RuntimeException e) {
+            out.println("[box] FAILED: " + e.getMessage());
+            e.printStackTrace(out);
+            return 1;
+        } finally {
+            if (args.exitAfterRollout()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                    cleanup.run();
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway
+                }
+            }
+        }
+    }
+
+    private static boolean awaitRolloutOnNodes(NodesBox box, LiveView view, String name, String version, Duration timeout, PrintStream out) {
+        Instant deadline = Instant.now().plus(timeout);
+        int nodes = box.nodes().size();
+        while (Instant.now().isBefore(deadline)) {
+            ConfextBundle b = box.client().resources(ConfextBundle.class).withName(name).get();
+            if (RolloutOutcome.complete(b, version, nodes) || RolloutOutcome.degraded(b).isPresent()) {
+                view.catchUp();
+            }
+            if (RolloutOutcome.complete(b, version, nodes)) {
+                out.println("[box] ROLLED OUT: " + name + " " + version + " is active and proven on all " + nodes + " nodes");
+                return true;
+            }
+            var degraded = RolloutOutcome.degraded(b);
+            if (degraded.isPresent()) {
+                out.println("[box] ROLLOUT FAILED: " + name + " is Degraded: " + degraded.get());
+                return false;
+            }
+            Box.sleep(500);
+        }
+        out.println("[box] ROLLOUT TIMED OUT after " + timeout.toSeconds() + " s\n" + box.diagnostics());
+        return false;
+    }
+
+    static int runProcesses(BoxArguments args, PrintStream out, Path repoRoot, Path workDir) {
         BoxSettings settings = new BoxSettings(repoRoot, workDir, HOSTS, out, args.apiServer());
         CountDownLatch forever = new CountDownLatch(1);
         Box[] started = new Box[1];

@@ -29,6 +29,18 @@ class BoxArgumentsTest {
     }
 
     @Test
+    void theModeCanBeChosenAndAutoFallsBackToProcessesOnlyWhenNodesCannotRun() {
+        assertThat(BoxArguments.parse(List.of()).mode()).isEqualTo(BoxMode.AUTO);
+        assertThat(BoxArguments.parse(List.of("--mode=processes")).mode()).isEqualTo(BoxMode.PROCESSES);
+        assertThat(BoxArguments.parse(List.of("--mode=nodes")).mode()).isEqualTo(BoxMode.NODES);
+        assertThatThrownBy(() -> BoxArguments.parse(List.of("--mode=vm"))).hasMessageContaining("auto, nodes or processes, not 'vm'");
+        assertThat(BoxMode.AUTO.resolve(java.util.Optional.empty())).isEqualTo(BoxMode.NODES);
+        assertThat(BoxMode.AUTO.resolve(java.util.Optional.of("no kubelet"))).isEqualTo(BoxMode.PROCESSES);
+        assertThat(BoxMode.NODES.resolve(java.util.Optional.of("no kubelet"))).as("refused by the box, with the reason").isEqualTo(BoxMode.NODES);
+        assertThat(BoxMode.PROCESSES.resolve(java.util.Optional.empty())).isEqualTo(BoxMode.PROCESSES);
+    }
+
+    @Test
     void autoStartsTheRealServerOnlyWhenItsBinariesAreBuilt() {
         assertThat(ApiServerMode.AUTO.startsReal(true)).isTrue();
         assertThat(ApiServerMode.AUTO.startsReal(false)).isFalse();

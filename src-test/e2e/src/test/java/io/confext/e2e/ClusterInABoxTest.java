@@ -2,7 +2,9 @@ package io.confext.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.confext.box.ApiServerMode;
 import io.confext.box.BoxArguments;
+import io.confext.box.BoxMode;
 import io.confext.box.ClusterInABox;
 import io.confext.testbed.K8sBinaries;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +17,8 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's main command as CI runs it: the box's main with {@code --exit-after-rollout} must roll the sample
+ * The README's main command as CI runs it, in the process mode ({@code --mode=processes}; the default, real nodes,
+ * is {@link ClusterInABoxOnNodesTest}): the box's main with {@code --exit-after-rollout} must roll the sample
  * bundle out on all 3 hosts, print how to look around, exit 0, and leave nothing running behind.
  */
 class ClusterInABoxTest {
@@ -29,7 +32,7 @@ class ClusterInABoxTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
 
-        int exit = ClusterInABox.run(new BoxArguments(true, Duration.ofMinutes(5)), out, root, work);
+        int exit = ClusterInABox.run(new BoxArguments(true, Duration.ofMinutes(5), ApiServerMode.AUTO, BoxMode.PROCESSES), out, root, work);
 
         String text = captured.toString(StandardCharsets.UTF_8);
         assertThat(exit).as("exit code; output:\n%s", text).isZero();
