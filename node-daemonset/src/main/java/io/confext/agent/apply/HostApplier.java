@@ -22,4 +22,12 @@ public interface HostApplier {
     default List<BundleState> converge(List<DesiredBundleContent> desired, ProgressListener progress) {
         return converge(desired);
     }
+
+    /**
+     * The agent is stopping (SIGTERM): a converge in flight may still finish, but from now on anything that goes wrong
+     * in it (above all the interrupt the stop sends when its grace runs out) is an abandonment, thrown as
+     * {@link ConvergeAbandoned}, never a Failed/RolledBack verdict or a quarantine. Safe from any thread.
+     */
+    default void stopping() {
+    }
 }

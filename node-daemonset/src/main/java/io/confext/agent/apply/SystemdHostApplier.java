@@ -61,6 +61,8 @@ public final class SystemdHostApplier implements HostApplier {
     /** Lives as long as the applier: refused images are not fetched again on every resync. */
     private final RefusedImages refusedImages = new RefusedImages(RefusedImages.DEFAULT_HOLD);
     private final Quarantine quarantine;
+    /** Set by {@link #stopping()}: a failure from now on is an abandonment, not a verdict. */
+    private volatile boolean stopping;
 
     public SystemdHostApplier(long hostPid, String stateHostDir) {
         this(hostPid, stateHostDir, () -> DbusSystemd.connect(hostPid), StepObserver.NONE, "0.1.0",
@@ -107,8 +109,43 @@ public final class SystemdHostApplier implements HostApplier {
             HostFacts facts = HostFactsReader.read(sd, host, agentVersion);
             Run run = new Run(sd, facts, progress);
             return run.converge(desired);
+        } catch (ConvergeAbandoned e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw abandonedIfStopping("the host could not be converged", e); // e.g. the lock wait interrupted
         }
     }
+
+    @Override
+    public void stopping() {
+        stopping = true;
+    }
+
+    /**
+     * Where a failure would become a verdict: while the agent stops, it is an abandonment instead (the stop's interrupt,
+     * or a unit that the host's own shutdown stops, says nothing about the version). Returns {@code e} otherwise.
+     */
+    private RuntimeException abandonedIfStopping(String what, RuntimeException e) {
+        if (e instanceof ConvergeAbandoned || !stopping) {
+            return e;
+        }
+        return abandoned(what + ": " + e, e);
+    }
+
+    private ConvergeAbandoned abandoned(String why, Throwable cause) {
+        LOG.infof("The agent is stopping: abandoned the converge (%s); the next start resumes it from state.json", why);
+        return new ConvergeAbandoned("the agent is stopping: " + why, cause);
+    }
+
+    /** A failure verdict is about to be recorded: while stopping, abandon instead. */
+    private void noVerdictWhileStopping(String bundle, String verdict) {
+        if (stopping) {
+            throw abandoned(bundle + " would have been " + verdict, null);
+        }
+    }
+
+    /** Steps after which a bundle's outcome is recorded: nothing is left to abandon. */
+    private static final Set<String> FINAL_STEPS = Set.of("proven", "rolled-back", "failed", "removed");
 
     /** One converge call: holds the D-Bus connection and the state being rewritten. */
     private final class Run {
@@ -155,7 +192,12 @@ public final class SystemdHostApplier implements HostApplier {
         private BundleState safely(String name, DesiredBundleContent d, Supplier<BundleState> work) {
             try {
                 return work.get();
+            } catch (ConvergeAbandoned e) {
+                throw e;
             } catch (RuntimeException e) {
+                if (stopping) {
+                    throw abandoned(name + ": " + e, e);
+                }
                 BundleState s = state(name, d, BundlePhase.Failed, "AgentError",
                         e.getClass().getSimpleName() + ": " + e.getMessage(), null, List.of());
                 return s;
@@ -165,7 +207,18 @@ public final class SystemdHostApplier implements HostApplier {
         private void save(BundleRecord rec, String step) {
             state = state.with(rec);
             store.save(state);
-            steps.reached(rec.name(), step);
+            reached(rec.name(), step);
+        }
+
+        /**
+         * A step boundary, journalled already: the safe point where a converge whose stop interrupted it is given up.
+         * Not after a bundle's last step: its work is done and recorded, so it is reported rather than abandoned.
+         */
+        private void reached(String bundle, String step) {
+            steps.reached(bundle, step);
+            if (stopping && Thread.currentThread().isInterrupted() && !FINAL_STEPS.contains(step)) {
+                throw abandoned(bundle + " at step " + step, null);
+            }
         }
 
         private VersionsDirectory versionsOf(String bundle, Scope scope) {
@@ -281,6 +334,8 @@ public final class SystemdHostApplier implements HostApplier {
             ImageStager.Result result = new ImageStager(images).stage(d.name(), c.version(), c.source().image(), policy,
                     in.trusted(), layout.staging());
             if (result instanceof ImageStager.Result.Refused r) {
+                // an interrupted download is no refusal to remember
+                noVerdictWhileStopping(d.name() + " " + c.version(), "refused (" + r.reason() + ": " + r.message() + ")");
                 return refusedImages.remember(key, r, Instant.now()).<ImageStager.Result>map(this::standingRefusal).orElse(r);
             }
             if (result instanceof ImageStager.Result.Staged st && st.verdict() != null) {
@@ -321,13 +376,13 @@ public final class SystemdHostApplier implements HostApplier {
             }
 
             if (staged instanceof ImageVersion image && image.staged() != null) {
-                steps.reached(name, "staged");
+                reached(name, "staged");
                 image.moveInto(dir.dir(), images.kernelVerity()); // verified here either way; sidecars feed the kernel's check
             } else if (!dir.versions().contains(c.version())) {
                 save(rec.withStep(BundleStep.STAGING, c.version()), "staging");
                 Path tmp = layout.staging().resolve(staged.entryName() + "." + UUID.randomUUID());
                 staged.writeTo(tmp);
-                steps.reached(name, "staged");
+                reached(name, "staged");
                 HostFiles.renameAtomically(tmp, dir.dir().resolve(staged.entryName()));
             }
             rec = rec.withStep(BundleStep.ACTIVATING, c.version());
@@ -339,7 +394,7 @@ public final class SystemdHostApplier implements HostApplier {
                 }
             }
             boolean hostChanged = attach(name, c.scope(), staged);
-            steps.reached(name, "attached");
+            reached(name, "attached");
             if (hostChanged && c.scope() == Scope.Service) {
                 // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
                 BundleRecord before = rec;
@@ -351,11 +406,13 @@ public final class SystemdHostApplier implements HostApplier {
             for (String unit : c.units()) {
                 outcomes.add(units.activate(unit, name, asSeenBy(unit, staged, c.priority()), plans.get(unit)));
             }
-            steps.reached(name, "activated");
+            reached(name, "activated");
             UnitOutcome bad = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);
             if (bad == null) {
                 return succeed(rec, dir, staged, outcomes);
             }
+            // journalled ACTIVATING: the next start activates and proves this version again, as after a SIGKILL
+            noVerdictWhileStopping(name + " " + staged.version(), "rolled back (" + bad.reason() + ": " + bad.message() + ")");
             return rollBack(rec, d, dir, staged.version(), bad, outcomes);
         }
 
@@ -515,6 +572,9 @@ public final class SystemdHostApplier implements HostApplier {
                 back.add(o);
             }
             boolean backOk = back.stream().allMatch(UnitOutcome::ok);
+            if (!backOk) {
+                noVerdictWhileStopping(name, "RollbackFailed"); // journalled ROLLING_BACK: the next start finishes it
+            }
             String where = previous == null ? "the bundle was taken off, units see the host's own /etc"
                     : "rolled back to " + previous.version();
             String message = bad.unit() + ": " + bad.message() + "; version " + failedVersion + " quarantined; "
@@ -599,12 +659,15 @@ public final class SystemdHostApplier implements HostApplier {
                 Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true, lastProven(rec, unit));
                 outs.add(units.activate(unit, name, null, a));
             }
+            boolean ok = outs.stream().allMatch(UnitOutcome::ok);
+            if (!ok) {
+                noVerdictWhileStopping(name, "RemovalNotProven"); // journalled REMOVING: the next start removes it
+            }
             HostFiles.deleteTree(gone);
             quarantine.forget(name);
-            boolean ok = outs.stream().allMatch(UnitOutcome::ok);
             state = state.without(name);
             store.save(state);
-            steps.reached(name, "removed");
+            reached(name, "removed");
             BundleRecord.Outcome o = outcome(null, ok ? BundlePhase.Removed : BundlePhase.Failed,
                     ok ? "Removed" : "RemovalNotProven",
                     String.join("; ", outs.stream().map(UnitOutcome::message).toList()), null, outs);
@@ -614,6 +677,7 @@ public final class SystemdHostApplier implements HostApplier {
         // ---------------------------------------------------------------- status
 
         private BundleState fail(DesiredBundleContent d, String reason, String message) {
+            noVerdictWhileStopping(d.name(), "Failed (" + reason + ": " + message + ")");
             BundleRecord rec = state.bundles().get(d.name());
             List<UnitOutcome> seen = new ArrayList<>();
             BundleRecord.Outcome o = outcome(rec == null ? null : rec.outcome(), BundlePhase.Failed, reason, message,

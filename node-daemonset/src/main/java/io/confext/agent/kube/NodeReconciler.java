@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import io.confext.agent.apply.ConvergeAbandoned;
 import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.agent.apply.HostApplier;
 import io.confext.agent.apply.ProgressListener;
@@ -65,6 +66,14 @@ public final class NodeReconciler {
         this.clock = clock;
     }
 
+    /**
+     * The agent is stopping: the host side abandons, rather than fails, a converge that goes wrong from now on
+     * ({@link HostApplier#stopping()}); such a pass throws {@link ConvergeAbandoned} and writes no status.
+     */
+    public void stopping() {
+        host.stopping();
+    }
+
     /** The next pass converges the host even if the desired set is unchanged (drift repair). */
     public void requestResync() {
         resyncDue = true;
@@ -103,6 +112,10 @@ public final class NodeReconciler {
                     converged = true;
                     resyncDue = false;
                     LOG.infof("Converged node %s to %s", name(node), set);
+                } catch (ConvergeAbandoned e) {
+                    // The agent is stopping: the host recorded no verdict, so neither does the status. The next
+                    // agent resumes from the host's journal and reports what it finds.
+                    throw e;
                 } catch (RuntimeException e) {
                     // converge() reports per-bundle failures in its result; a throw means the host as a whole failed.
                     LOG.errorf(e, "Converging node %s failed", name(node));

@@ -1,15 +1,15 @@
 package io.confext.agent.kube;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
+import io.confext.agent.apply.ConvergeAbandoned;
 import io.confext.agent.health.AgentHealth;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,6 +24,10 @@ import io.fabric8.kubernetes.client.utils.ExponentialBackoffIntervalCalculator;
  * to 32x). A periodic resync re-runs converge on the last object seen, so a drifted host is
  * repaired; it needs no API, so it also keeps working while the API is unreachable. An idle tick
  * beats the liveness heartbeat and re-checks that host systemd answers.
+ * <p>
+ * {@link #close()} (SIGTERM: Quarkus' shutdown) takes no new work, lets the pass in flight finish for up to
+ * {@link GracefulStop#GRACE}, then interrupts it; the host side was told first that the agent is stopping, so an
+ * interrupted pass is abandoned (no quarantine, rollback, Failed state or status write) and the next agent resumes it.
  */
 public final class WorkLoop implements AutoCloseable {
 
@@ -34,7 +38,8 @@ public final class WorkLoop implements AutoCloseable {
     private final String nodeName;
     private final AgentHealth health;
     private final ExponentialBackoffIntervalCalculator backoff;
-    private final ScheduledExecutorService executor;
+    private final ScheduledThreadPoolExecutor executor;
+    private volatile boolean closing;
 
     private final AtomicReference<ConfextNode> latest = new AtomicReference<>();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
@@ -51,11 +56,13 @@ public final class WorkLoop implements AutoCloseable {
         this.health = health;
         this.backoff = new ExponentialBackoffIntervalCalculator((int) retryInitialDelay.toMillis(),
                 ExponentialBackoffIntervalCalculator.UNLIMITED_RETRIES);
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "confext-agent-loop");
             t.setDaemon(true);
             return t;
         });
+        // once closing, a queued pass or a scheduled retry must not start new work
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Starts the periodic resync and the heartbeat tick. */
@@ -88,6 +95,9 @@ public final class WorkLoop implements AutoCloseable {
     }
 
     private void wake() {
+        if (closing) {
+            return;
+        }
         if (wakeQueued.compareAndSet(false, true)) {
             executor.execute(this::runPass);
         }
@@ -95,6 +105,9 @@ public final class WorkLoop implements AutoCloseable {
 
     private void runPass() {
         wakeQueued.set(false);
+        if (closing) {
+            return;
+        }
         ConfextNode node = latest.get();
         health.beat();
         if (node == null) {
@@ -111,13 +124,24 @@ public final class WorkLoop implements AutoCloseable {
                 failedAttempts = 0;
                 cancelRetry();
             }
+        } catch (ConvergeAbandoned e) {
+            LOG.infof("Stopping: the pass over node %s was abandoned (%s)", nodeName, e.getMessage());
+            return;
         } catch (KubernetesClientException e) {
+            if (closing) {
+                LOG.infof("Stopping: the pass over node %s ended with an API error: %s", nodeName, e.getMessage());
+                return;
+            }
             if (e.getCode() == 409) {
                 refreshAfterConflict();
             }
             LOG.debug("API error in a pass", e);
             scheduleRetry("API error " + e.getCode() + ": " + e.getMessage() + rootCause(e));
         } catch (RuntimeException e) {
+            if (closing) {
+                LOG.infof("Stopping: the pass over node %s ended with %s", nodeName, e);
+                return;
+            }
             LOG.error("Unexpected failure in a pass; retrying", e);
             scheduleRetry(e.toString());
         } catch (Error e) {
@@ -150,6 +174,9 @@ public final class WorkLoop implements AutoCloseable {
     }
 
     private void scheduleRetry(String why) {
+        if (closing) {
+            return;
+        }
         long delay = backoff.getInterval(failedAttempts);
         failedAttempts++;
         LOG.infof("Retrying node %s in %d ms (attempt %d): %s", nodeName, delay, failedAttempts, why);
@@ -169,13 +196,21 @@ public final class WorkLoop implements AutoCloseable {
         reconciler.checkHost();
     }
 
+    /** Stops the loop within the pod's termination grace: see {@link #close(Duration, Duration)}. */
     @Override
     public void close() {
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        close(GracefulStop.GRACE, GracefulStop.AFTER_INTERRUPT);
+    }
+
+    /**
+     * Takes no new work, tells the host side the agent is stopping, lets the pass in flight finish for up to
+     * {@code grace}, then interrupts it and waits {@code afterInterrupt} more.
+     *
+     * @return whether the pass in flight (if any) finished without an interrupt
+     */
+    public boolean close(Duration grace, Duration afterInterrupt) {
+        closing = true;
+        reconciler.stopping();
+        return GracefulStop.stop(executor, grace, afterInterrupt, "work loop");
     }
 }

@@ -8,7 +8,8 @@ import io.confext.api.v1alpha1.ReloadMode;
  * The agent's host side in a process of its own, for the crash test: {@code CrashDriver HOSTPID UNIT VERSION STEP [fail]}
  * converges to the demo bundle at VERSION (with "fail": a version whose reload fails, so the agent rolls back); when
  * STEP is reached it prints "AT STEP" and waits to be SIGKILLed ("-" = never stop). Prints
- * "DONE <phase> <activeVersion>" when it finishes.
+ * "DONE <phase> <activeVersion>" when it finishes. Started by {@code CrashRuns.run} for SIGTERM, it stops its
+ * converge on SIGTERM the way the agent's work loop does (see {@link CrashRuns#converge}).
  */
 public final class CrashDriver {
     private CrashDriver() {
@@ -24,6 +25,6 @@ public final class CrashDriver {
         SystemdHostApplier applier = new SystemdHostApplier(hostPid, "/var/lib/confext-operator",
                 () -> io.confext.agent.systemd.DbusSystemd.connect(hostPid), observer, "test",
                 java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(60));
-        CrashRuns.reportDoneAndExit(applier.converge(List.of(Bundles.service(unit, version, ReloadMode.Reload, failReload))));
+        CrashRuns.converge(applier, () -> applier.converge(List.of(Bundles.service(unit, version, ReloadMode.Reload, failReload))));
     }
 }

@@ -30,7 +30,8 @@ import io.confext.agent.host.OsRelease;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // one host, one bundle: the rollback rounds use versions above the first test's
 class CrashSafetyTest {
     private static final String UNIT = Bundles.uniqueUnit();
-    private static final List<String> STEPS = List.of("staging", "staged", "renamed", "attached", "activated", "proven");
+    /** The step boundaries of a directory bundle's apply, in order. */
+    static final List<String> STEPS = List.of("staging", "staged", "renamed", "attached", "activated", "proven");
     private static PlainRootHost host;
 
     @BeforeAll

@@ -43,6 +43,6 @@ public final class ImageCrashDriver {
         RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit),
                 ResolvedSource.ofImage(new ResolvedImage(url, sha256, true, null)),
                 new ResolvedVerification(true, TrustSource.Secret, List.of(pem)), ReloadMode.Reload, 0);
-        CrashRuns.reportDoneAndExit(applier.converge(List.of(new DesiredBundleContent(BUNDLE, BUNDLE + "-" + version, "sha256:" + sha256, false, c))));
+        CrashRuns.converge(applier, () -> applier.converge(List.of(new DesiredBundleContent(BUNDLE, BUNDLE + "-" + version, "sha256:" + sha256, false, c))));
     }
 }

@@ -21,10 +21,14 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.confext.agent.apply.CrashRuns.Signal;
 import io.confext.agent.fetch.ImageServer;
 import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
@@ -44,6 +48,7 @@ import io.confext.testbed.SystemdHostExtension;
  * asked for, proven on the unit's main process; staging is left empty; at most 3 versions are kept.
  */
 @ExtendWith(SystemdHostExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // one host, one bundle: the SIGTERM rounds use versions above the SIGKILL ones
 class ImageCrashSafetyOnSystemd262Test {
     private static final List<String> STEPS = List.of("fetching", "staged", "renamed", "attached", "activated", "proven");
     private static final String STATE = "/var/lib/confext-operator-imgcrash";
@@ -89,6 +94,7 @@ class ImageCrashSafetyOnSystemd262Test {
     }
 
     @Test
+    @Order(1)
     void killedAtEveryStepAndAtRandomOnlyVerifiedImagesReachTheHostAndItConverges() throws Exception {
         List<String> violations = Collections.synchronizedList(new ArrayList<>());
         Set<String> seenVersions = ConcurrentHashMap.newKeySet();
@@ -132,6 +138,51 @@ class ImageCrashSafetyOnSystemd262Test {
         }
     }
 
+    /**
+     * SIGTERM (the agent's stop, as on a rolling update) at every step boundary with a grace the step outlasts, and
+     * at random moments without grace, so that the interrupt lands inside the slow download and the verification
+     * too: an interrupted download is no refusal, nothing is quarantined or reported Failed, only verified images
+     * reach {@code .v/}, and the next start converges to the version asked for.
+     */
+    @Test
+    @Order(2)
+    void stoppedBySigtermAtEveryStepAndAtRandomNothingIsRefusedOrQuarantined() throws Exception {
+        Random random = new Random(11);
+        int rounds = STEPS.size() + 4;
+        for (int round = 1; round <= rounds; round++) {
+            int v = 100 + round;
+            String version = Integer.toString(v);
+            String[] img = image(v);
+            String out;
+            if (round <= STEPS.size()) {
+                String step = STEPS.get(round - 1);
+                out = term(version, step, 1000, 0, img);
+                assertThat(out).as("round %d: stopped at %s", round, step).startsWith("AT " + step).contains("STOPPED interrupted");
+                if (!step.equals("proven")) {
+                    assertThat(out).as("round %d: stopped at %s", round, step).contains("ABANDONED");
+                }
+            } else {
+                out = term(version, "-", 0, 200 + random.nextInt(3000), img);
+            }
+            assertThat(out).as("round %d", round).doesNotContain("DONE Failed").doesNotContain("DONE RolledBack")
+                    .doesNotContain("ERROR").doesNotContain("KILLED after");
+            Path quarantine = host.hostPath(STATE + "/quarantine/" + ImageCrashDriver.BUNDLE);
+            if (Files.isDirectory(quarantine)) {
+                try (Stream<Path> s = Files.list(quarantine)) {
+                    assertThat(s.toList()).as("round %d: quarantined by a stop\n%s", round, out).isEmpty();
+                }
+            }
+            assertOnlyVerifiedImagesIn(VDIR, "round " + round + " after the stop");
+            String done = run(version, "-", 0, img);
+            assertThat(done).as("round %d after restart (stop output:\n%s)", round, out).startsWith("DONE Active " + version + " ");
+            assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).as("round %d", round).contains("value=" + version + "\n");
+        }
+    }
+
+    private static String term(String version, String step, long graceMillis, int afterMillis, String[] img) throws Exception {
+        return CrashRuns.run(ImageCrashDriver.class, Signal.TERM, 0, graceMillis, afterMillis, args(version, step, img));
+    }
+
     private static void assertOnlyVerifiedImagesIn(String vdir, String when) throws IOException {
         Path d = host.hostPath(vdir);
         if (!Files.isDirectory(d)) {
@@ -148,8 +199,12 @@ class ImageCrashSafetyOnSystemd262Test {
 
     /** Runs the driver for this version (see {@link CrashRuns#run}). */
     private static String run(String version, String step, int killAfterMillis, String[] img) throws Exception {
-        return CrashRuns.run(ImageCrashDriver.class, killAfterMillis, List.of(Long.toString(host.leaderPid()), STATE, UNIT, version,
-                step, img[0], img[1], tmp.resolve("signer.pem").toString(), ImageBundlesOnSystemd262Test.NO_DEVICE_MAPPER_POLICY));
+        return CrashRuns.run(ImageCrashDriver.class, killAfterMillis, args(version, step, img));
+    }
+
+    private static List<String> args(String version, String step, String[] img) {
+        return List.of(Long.toString(host.leaderPid()), STATE, UNIT, version, step, img[0], img[1],
+                tmp.resolve("signer.pem").toString(), ImageBundlesOnSystemd262Test.NO_DEVICE_MAPPER_POLICY);
     }
 
     /** Reads the unit's config as its main process sees it, continuously; absent is fine (no version yet, restarts). */
