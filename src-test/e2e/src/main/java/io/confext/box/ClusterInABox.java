@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The README's main command ({@code scripts/cluster-in-a-box}): starts a {@link Box}, applies the sample bundle,
@@ -59,31 +58,16 @@ public final class ClusterInABox {
     public static final int NODE_COUNT = 3;
 
     static int runOnNodes(BoxArguments args, PrintStream out, Path repoRoot) {
-        CountDownLatch forever = new CountDownLatch(1);
-        NodesBox[] started = new NodesBox[1];
-        LiveView[] view = new LiveView[1];
-        Thread cleanup = new Thread(() -> {
-            out.println("[box] shutting down: nodes, control plane, network");
-            if (view[0] != null) {
-                view[0].close();
-            }
-            if (started[0] != null) {
-                started[0].close();
-            }
-            out.println("[box] cleaned up");
-        }, "box-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
-            NodesBox box = NodesBox.start(repoRoot, NODE_COUNT, out);
-            started[0] = box;
-            view[0] = LiveView.start(box.client(), out);
+        return BoxRun.run(args, out, "nodes, control plane, network", run -> {
+            NodesBox box = run.closeAtEnd(NodesBox.start(repoRoot, NODE_COUNT, out));
+            LiveView view = run.closeAtEnd(LiveView.start(box.client(), out));
             ConfextBundle sample = DemoBundles.sample();
             String name = sample.getMetadata().getName();
             String version = sample.getSpec().getVersion();
             Instant applied = Instant.now();
             box.kubectlApply(DemoBundles.yaml());
             out.println("[box] kubectl apply -f " + DemoBundles.RESOURCE.substring(1) + " (src-test/e2e): ConfextBundle " + name + " version " + version);
-            boolean ok = awaitRolloutOnNodes(box, view[0], name, version, args.timeout(), out);
+            boolean ok = awaitRolloutOnNodes(box, view, name, version, args.timeout(), out);
             if (ok) {
                 out.println("[box] kubectl apply to proven on every node: " + Duration.between(applied, Instant.now()).toSeconds() + " s");
                 for (var n : box.nodes()) {
@@ -105,29 +89,8 @@ public final class ClusterInABox {
             out.println("    " + kubectl + " --kubeconfig " + kc + " logs -n " + NodesBox.NAMESPACE + " ds/" + NodesBox.AGENT_DAEMONSET);
             out.println("    " + kubectl + " --kubeconfig " + kc + " exec -n " + NodesBox.NAMESPACE + " ds/" + NodesBox.AGENT_DAEMONSET
                     + " -- nsenter -t 1 -m -- systemctl status demo.service");
-            if (args.exitAfterRollout()) {
-                return ok ? 0 : 1;
-            }
-            out.println("[box] running; press Ctrl-C to stop and clean up");
-            forever.await();
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        } catch (RuntimeException e) {
-            out.println("[box] FAILED: " + e.getMessage());
-            e.printStackTrace(out);
-            return 1;
-        } finally {
-            if (args.exitAfterRollout()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(cleanup);
-                    cleanup.run();
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs anyway
-                }
-            }
-        }
+            return ok ? 0 : 1;
+        });
     }
 
     private static boolean awaitRolloutOnNodes(NodesBox box, LiveView view, String name, String version, Duration timeout, PrintStream out) {
@@ -155,30 +118,15 @@ public final class ClusterInABox {
 
     static int runProcesses(BoxArguments args, PrintStream out, Path repoRoot, Path workDir) {
         BoxSettings settings = new BoxSettings(repoRoot, workDir, HOSTS, out, args.apiServer());
-        CountDownLatch forever = new CountDownLatch(1);
-        Box[] started = new Box[1];
-        LiveView[] view = new LiveView[1];
-        Thread cleanup = new Thread(() -> {
-            out.println("[box] shutting down: agents, operator, hosts, API server");
-            if (view[0] != null) {
-                view[0].close();
-            }
-            if (started[0] != null) {
-                started[0].close();
-            }
-            out.println("[box] cleaned up");
-        }, "box-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
-            Box box = Box.start(settings);
-            started[0] = box;
-            view[0] = LiveView.start(box.client(), out);
+        return BoxRun.run(args, out, "agents, operator, hosts, API server", run -> {
+            Box box = run.closeAtEnd(Box.start(settings));
+            LiveView view = run.closeAtEnd(LiveView.start(box.client(), out));
             ConfextBundle sample = DemoBundles.sample();
             String version = sample.getSpec().getVersion();
             box.apply(sample);
             out.println("[box] applied ConfextBundle " + sample.getMetadata().getName() + " version " + version
                     + " (" + DemoBundles.RESOURCE.substring(1) + " in src-test/e2e)");
-            boolean ok = awaitRollout(box, view[0], sample.getMetadata().getName(), version, args.timeout(), out);
+            boolean ok = awaitRollout(box, view, sample.getMetadata().getName(), version, args.timeout(), out);
             if (ok) {
                 for (BoxHost h : box.hosts()) {
                     DemoSeen seen = DemoService.seen(h.host(), BoxSettings.DEMO_UNIT);
@@ -187,29 +135,8 @@ public final class ClusterInABox {
                 }
             }
             printHowToLookAround(box, out);
-            if (args.exitAfterRollout()) {
-                return ok ? 0 : 1;
-            }
-            out.println("[box] running; press Ctrl-C to stop and clean up");
-            forever.await();
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        } catch (RuntimeException e) {
-            out.println("[box] FAILED: " + e.getMessage());
-            e.printStackTrace(out);
-            return 1;
-        } finally {
-            if (args.exitAfterRollout()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(cleanup);
-                    cleanup.run();
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs anyway
-                }
-            }
-        }
+            return ok ? 0 : 1;
+        });
     }
 
     private static boolean awaitRollout(Box box, LiveView view, String name, String version, Duration timeout, PrintStream out) {

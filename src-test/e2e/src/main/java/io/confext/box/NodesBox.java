@@ -196,6 +196,13 @@ public final class NodesBox implements AutoCloseable {
         for (Pod p : client.pods().inNamespace(NAMESPACE).list().getItems()) {
             b.append("\n--- log of ").append(p.getMetadata().getName()).append(" ---\n");
             b.append(kubectl("logs", "-n", NAMESPACE, p.getMetadata().getName(), "--tail=30").stdout());
+            boolean restarted = p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+                    && p.getStatus().getContainerStatuses().stream().anyMatch(cs -> cs.getRestartCount() > 0);
+            if (restarted) {
+                // a crash-looping container's own last words
+                b.append("--- previous log of ").append(p.getMetadata().getName()).append(" ---\n");
+                b.append(kubectl("logs", "-n", NAMESPACE, p.getMetadata().getName(), "--previous", "--tail=30").stdout());
+            }
         }
         b.append("\n--- events ---\n").append(kubectl("get", "events", "-A", "--sort-by=.lastTimestamp").stdout());
         return b.toString();

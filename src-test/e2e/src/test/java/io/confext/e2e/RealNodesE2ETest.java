@@ -1,6 +1,7 @@
 package io.confext.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.confext.api.v1alpha1.BundlePhase;
@@ -163,6 +164,49 @@ class RealNodesE2ETest {
 
     @Test
     @Order(5)
+    void faultsAreNamedWithWhatToDoAndNoHostLosesItsVersion() throws Exception {
+        KubeletNode first = box.nodes().get(0);
+        // a corrupt image archive: containerd refuses it, the message names the file and says to rebuild it
+        Path corrupt = Files.createTempFile("corrupt-", ".oci.tar");
+        // not zeros: a tar of zeros is a valid empty archive
+        Files.writeString(corrupt, "this is not an image archive\n".repeat(200));
+        assertThatThrownBy(() -> first.importImage(corrupt)).hasMessageContaining("refused the image archive " + corrupt)
+                .hasMessageContaining("rebuild it");
+        Files.delete(corrupt);
+        assertThatThrownBy(() -> first.importImage(corrupt)).hasMessageContaining("is missing: build the images first");
+
+        // a kubelet down: waiting for the nodes names the node and shows its kubelet's journal
+        KubeletNode second = box.nodes().get(1);
+        second.stopKubelet();
+        Eventually.await(second.name() + " NotReady after its kubelet stopped", Duration.ofMinutes(2),
+                () -> !box.kubectl("get", "node", second.name(), "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")
+                        .stdout().strip().equals("True"), box::diagnostics);
+        assertThatThrownBy(() -> box.cluster().awaitNodesReady(Duration.ofSeconds(3)))
+                .hasMessageContaining(second.name() + "=Unknown").hasMessageContaining("journal of kubelet.service on " + second.name());
+        second.startKubelet();
+        box.cluster().awaitNodesReady(ROLLOUT);
+
+        // agents crash-looping (a JVM flag that does not exist): the wait says so, with their logs; hosts keep 3.0
+        box.helmUpgrade("agent.image.tag=" + box.images().version() + NodesBox.AGENT_UPGRADE_TAG_SUFFIX,
+                "agent.extraEnv[0].name=JAVA_OPTS_APPEND", "agent.extraEnv[0].value=-XX:+NoSuchFlagForTheTest");
+        // the operator restarts with the new settings, then updates the DaemonSet, which replaces one agent
+        Eventually.await("an agent with the broken flag restarted", ROLLOUT, () -> box.client().pods().inNamespace(NodesBox.NAMESPACE)
+                .withLabel("app.kubernetes.io/component", "agent").list().getItems().stream()
+                .anyMatch(p -> p.getSpec().getContainers().get(0).getEnv().stream().anyMatch(e -> "JAVA_OPTS_APPEND".equals(e.getName()))
+                        && p.getStatus().getContainerStatuses() != null
+                        && p.getStatus().getContainerStatuses().stream().anyMatch(cs -> cs.getRestartCount() > 0)), box::diagnostics);
+        assertThatThrownBy(() -> box.awaitAgentsReady(Duration.ofSeconds(5)))
+                .hasMessageContaining("agent pod").hasMessageContaining("restarts")
+                .hasMessageContaining("NoSuchFlagForTheTest");
+        hostsSee("3.0");
+        box.helmUpgrade("agent.image.tag=" + box.images().version() + NodesBox.AGENT_UPGRADE_TAG_SUFFIX);
+        box.awaitAgentsReady(ROLLOUT);
+        assertNothingFailedOrQuarantined();
+        hostsSee("3.0");
+    }
+
+    @Test
+    @Order(6)
     void aDeletedNodeLosesItsConfextNodeToTheGarbageCollectorAndGetsItBackWhenItRegistersAgain() {
         KubeletNode last = box.nodes().get(NODES - 1);
         String uid = box.client().resources(ConfextNode.class).withName(last.name()).get().getMetadata().getUid();
@@ -183,7 +227,7 @@ class RealNodesE2ETest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void bundlesDeletedThenHelmUninstallLeaveEveryHostOnItsOwnEtc() {
         ExecResult del = box.kubectl("delete", "confextbundle", BUNDLE, "--wait=true", "--timeout=180s");
         assertThat(del.ok()).as("kubectl delete: %s", del.stderr()).isTrue();

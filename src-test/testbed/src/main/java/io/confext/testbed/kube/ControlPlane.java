@@ -110,6 +110,8 @@ public final class ControlPlane implements AutoCloseable {
                 "--root-ca-file=" + pki.cert("ca"),
                 "--cluster-signing-cert-file=" + pki.cert("ca"), "--cluster-signing-key-file=" + pki.key("ca"),
                 "--leader-elect=false", "--bind-address=127.0.0.1",
+                // a node whose kubelet stopped is NotReady after 20 s rather than 50 s: tests wait less
+                "--node-monitor-grace-period=20s",
                 "--secure-port=" + freePort(InetAddress.getLoopbackAddress()), "--profiling=false"),
                 logs.resolve("kube-controller-manager.log"));
         children.start("kube-scheduler", List.of(binaries.resolve("kube-scheduler").toString(),

@@ -104,23 +104,29 @@ public final class KubeletNode implements AutoCloseable {
     }
 
     private void importImages(List<Path> images) {
-        for (Path image : images) {
-            if (!Files.isRegularFile(image)) {
-                throw new TestbedException("image archive " + image + " is missing: build the images first"
-                        + " (./mvnw -DskipTests package -Dconfext.images, or scripts/build-images)");
-            }
-            String inHost = "/var/tmp/images/" + image.getFileName();
-            copy(image, inHost, "0644");
-            ExecResult r = host.exec(IMPORT_TIMEOUT, "ctr", "-n", "k8s.io", "images", "import", inHost);
-            try {
-                Files.deleteIfExists(host.hostPath(inHost));
-            } catch (IOException ignored) {
-                // the node goes with the test
-            }
-            if (!r.ok()) {
-                throw new TestbedException("containerd on " + host.name() + " refused the image archive " + image
-                        + " (corrupt or not an OCI/docker archive? rebuild it): " + r.stderr().strip());
-            }
+        images.forEach(this::importImage);
+    }
+
+    /**
+     * Loads an image archive (OCI or docker archive) into this node's containerd, under the names it carries;
+     * a missing or corrupt archive fails with what to do.
+     */
+    public void importImage(Path image) {
+        if (!Files.isRegularFile(image)) {
+            throw new TestbedException("image archive " + image + " is missing: build the images first"
+                    + " (./mvnw -DskipTests package -Dconfext.images, or scripts/build-images)");
+        }
+        String inHost = "/var/tmp/images/" + image.getFileName();
+        copy(image, inHost, "0644");
+        ExecResult r = host.exec(IMPORT_TIMEOUT, "ctr", "-n", "k8s.io", "images", "import", inHost);
+        try {
+            Files.deleteIfExists(host.hostPath(inHost));
+        } catch (IOException ignored) {
+            // the node goes with the test
+        }
+        if (!r.ok()) {
+            throw new TestbedException("containerd on " + host.name() + " refused the image archive " + image
+                    + " (corrupt or not an OCI/docker archive? rebuild it): " + r.stderr().strip());
         }
     }
 
