@@ -21,6 +21,9 @@ public class BundleSource {
             message = "spec.source.files: inline content must total at most 262144 characters (256 KiB); use an image source for more")
     @ValidationRule(value = "self.all(f, self.exists_one(g, g.path == f.path))",
             message = "spec.source.files: each path may appear only once")
+    // a file cannot also be a directory of another file: the agent could not stage both
+    @ValidationRule(value = "self.all(f, !self.exists(g, g.path.startsWith(f.path + '/')))",
+            message = "spec.source.files: a path may not be both a file and the directory of another file")
     @JsonPropertyDescription("Small inline configuration files, placed under /etc by a directory extension. At most 64 "
             + "files and 256 KiB of content in total.")
     private List<InlineFile> files;
