@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * The container images the build writes ({@code scripts/build-images}, run by
- * {@code ./mvnw package -Dconfext.images}) as OCI archives under {@code target/images/}, with the names and tags
+ * {@code ./mvnw package -DbuildImages}) as OCI archives under {@code target/images/}, with the names and tags
  * the chart uses by default (its appVersion).
  */
 public record ImageArchives(Path dir, String version) {
@@ -64,7 +64,7 @@ public record ImageArchives(Path dir, String version) {
         }
         return missing.isEmpty() ? Optional.empty()
                 : Optional.of("image archives missing or empty in " + dir + ": " + missing
-                + "; build them with `./mvnw -B -DskipTests package -Dconfext.images` (or scripts/build-images after a package)");
+                + "; build them with `./mvnw -B -DskipTests package -DbuildImages` (or scripts/build-images after a package)");
     }
 
     static String chartAppVersion(Path repoRoot) {

@@ -114,7 +114,7 @@ public final class KubeletNode implements AutoCloseable {
     public void importImage(Path image) {
         if (!Files.isRegularFile(image)) {
             throw new TestbedException("image archive " + image + " is missing: build the images first"
-                    + " (./mvnw -DskipTests package -Dconfext.images, or scripts/build-images)");
+                    + " (./mvnw -DskipTests package -DbuildImages, or scripts/build-images)");
         }
         String inHost = "/var/tmp/images/" + image.getFileName();
         copy(image, inHost, "0644");
