@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * timeout is exactly the stall detector needed, with no watchdog thread.
  */
 public final class ImageFetcher {
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    /** At most 18 digits per number: any such number fits a long, so parsing cannot fail (19 digits could overflow). */
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
     private static final int BUFFER = 64 * 1024;
 
     /** Waits between attempts; replaceable so tests need not sleep. */
@@ -162,11 +163,11 @@ public final class ImageFetcher {
                         + "); check the bundle's source.image.url", false);
             }
             if (code == 206 && p.have > 0) {
-                Matcher m = CONTENT_RANGE.matcher(String.valueOf(c.getHeaderField("Content-Range")));
-                if (m.matches() && Long.parseLong(m.group(1)) == p.have) {
+                java.util.OptionalLong total = resumedTotal(c.getHeaderField("Content-Range"), p.have);
+                if (total.isPresent()) {
                     resumed = true;
-                    if (!m.group(3).equals("*")) {
-                        p.total = Long.parseLong(m.group(3));
+                    if (total.getAsLong() >= 0) {
+                        p.total = total.getAsLong();
                     }
                 } else {
                     p.restart();
@@ -195,6 +196,9 @@ public final class ImageFetcher {
             stream(req, part, p, c, resumed);
         } catch (AttemptFailed e) {
             throw e;
+        } catch (RuntimeException e) {
+            // HttpURLConnection throws unchecked exceptions for some malformed answers (headers, redirects).
+            throw new AttemptFailed(FetchFailure.HTTP_ERROR, "the server's answer for " + req.url() + " is malformed: " + e, true);
         } catch (SSLHandshakeException e) {
             throw new AttemptFailed(FetchFailure.TLS_FAILURE, "TLS handshake with " + req.url().getHost() + " failed: " + e.getMessage()
                     + "; the server's certificate is not trusted by the agent (or not valid for this host name)", false);
@@ -237,6 +241,28 @@ public final class ImageFetcher {
         if (p.total >= 0 && p.have < p.total) {
             throw new AttemptFailed(FetchFailure.TRUNCATED, "the transfer of " + req.url() + " ended at byte " + p.have + " of " + p.total, true);
         }
+    }
+
+    /**
+     * What a 206 answer's Content-Range says when it resumes exactly at {@code have}: the total
+     * size, or -1 for an unknown total ({@code /*}). Empty for anything else (absent, malformed,
+     * another start, end before start, end past the total): the caller restarts the download.
+     */
+    static java.util.OptionalLong resumedTotal(String contentRange, long have) {
+        if (contentRange == null) {
+            return java.util.OptionalLong.empty();
+        }
+        Matcher m = CONTENT_RANGE.matcher(contentRange.trim());
+        if (!m.matches()) {
+            return java.util.OptionalLong.empty();
+        }
+        long start = Long.parseLong(m.group(1));
+        long end = Long.parseLong(m.group(2));
+        long total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+        if (start != have || end < start || (total >= 0 && end >= total)) {
+            return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of(total);
     }
 
     private HttpURLConnection open(URI url) throws IOException {

@@ -38,7 +38,8 @@ public final class ContentPolicy {
                         c.add(ReasonCode.CONTENT_SYMLINK_ESCAPES, p + " -> " + e.symlinkTarget() + " leaves /etc");
                     }
                 }
-                case TreeEntry.S_IFREG -> total += e.size();
+                // Saturating: an erofs inode may claim up to 2^63 - 1 bytes, and two such sizes wrapped to a negative total.
+                case TreeEntry.S_IFREG -> total = e.size() > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + e.size();
                 case TreeEntry.S_IFDIR -> { }
                 default -> c.add(ReasonCode.CONTENT_DEVICE_NODE, p + " has unknown file type " + Integer.toOctalString(e.type()));
             }

@@ -30,6 +30,34 @@ public final class ErofsReader {
     private static final int LAYOUT_FLAT_INLINE = 2;
     private static final int DIRENT_SIZE = 12;
 
+    // Caps that keep a hostile tree inside the agent's 48 MiB heap (-Xmx48m in confext-agent, of
+    // which the agent itself uses 10-20 MiB). Each is far above what a real /etc tree needs; going
+    // past one is a CONTENT_TOO_LARGE refusal (FILE_SYSTEM_CORRUPT for what a kernel would refuse).
+
+    /** EROFS_NAME_LEN: the kernel refuses longer names, so a longer one is damage. */
+    static final int MAX_NAME_BYTES = 255;
+    /** PATH_MAX: no host process could open a longer path under the merged /etc anyway. */
+    static final int MAX_PATH_CHARS = 4096;
+    /** Nesting depth; a deep /etc is ~10 levels. Bounds the chain a hostile image can build one name at a time. */
+    static final int MAX_DEPTH = 64;
+    /**
+     * One directory's data is read whole: 1 MiB holds ~40,000 entries with 14-character names,
+     * and is the largest single allocation a directory may cause (the old bound, 64 MiB, was above the heap).
+     */
+    static final int MAX_DIRECTORY_BYTES = 1 << 20;
+    /**
+     * Characters of all the paths the walk keeps (the returned list holds every path). 100,000
+     * entries (Policy.DEFAULT_MAX_ENTRIES) of 40-character paths fit; 4 MiB of path text (8 MiB at
+     * worst, as UTF-16) plus the per-entry objects stays below half the heap, where 100,000 paths of
+     * 4096 characters (400 MiB) would not.
+     */
+    static final long MAX_TOTAL_PATH_CHARS = 4L << 20;
+
+    /** The caps in force; tests lower them to reach each refusal with small images. */
+    record Limits(int maxPathChars, int maxDepth, int maxDirectoryBytes, long maxTotalPathChars) {
+        static final Limits DEFAULT = new Limits(MAX_PATH_CHARS, MAX_DEPTH, MAX_DIRECTORY_BYTES, MAX_TOTAL_PATH_CHARS);
+    }
+
     private final FileChannel ch;
     private final long base;
     private final long length;
@@ -37,12 +65,18 @@ public final class ErofsReader {
     private final int dirBlockSize;
     private final long metaStart;
     private final long rootNid;
+    private final Limits limits;
 
     /** An inode as far as this reader needs it. */
     record Inode(long nid, int layout, int mode, long size, long rawBlkaddr, long tailOffset) {
     }
 
     public ErofsReader(FileChannel ch, long offset, long length) throws IOException, ImageFormatException {
+        this(ch, offset, length, Limits.DEFAULT);
+    }
+
+    ErofsReader(FileChannel ch, long offset, long length, Limits limits) throws IOException, ImageFormatException {
+        this.limits = limits;
         this.ch = ch;
         this.base = offset;
         this.length = length;
@@ -72,6 +106,7 @@ public final class ErofsReader {
     /** Every entry under the root, depth first; stops with an error past {@code maxEntries} (a tree bomb). */
     public List<TreeEntry> walk(int maxEntries) throws IOException, ImageFormatException {
         List<TreeEntry> out = new ArrayList<>();
+        long pathChars = 0;
         Set<Long> seenDirs = new HashSet<>();
         Deque<TreeEntry> dirs = new ArrayDeque<>();
         Inode root = inode(rootNid);
@@ -84,12 +119,29 @@ public final class ErofsReader {
             if (!seenDirs.add(dir.nid())) {
                 throw corrupt("EROFS directory loop at " + dir.path());
             }
-            for (Dirent d : readDir(inode(dir.nid()))) {
+            int depth = dir.path().isEmpty() ? 0 : (int) dir.path().chars().filter(c -> c == '/').count() + 1;
+            if (depth >= limits.maxDepth()) {
+                throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "EROFS directory " + abbreviate(dir.path())
+                        + " is nested deeper than " + limits.maxDepth() + " levels");
+            }
+            // "." and ".." are listed too, hence + 2.
+            int budget = (int) Math.min(Integer.MAX_VALUE, (long) maxEntries - out.size() + 2);
+            for (Dirent d : readDir(inode(dir.nid()), budget, maxEntries)) {
                 if (d.name.equals(".") || d.name.equals("..")) {
                     continue;
                 }
                 if (d.name.isEmpty() || d.name.contains("/")) {
                     throw corrupt("EROFS directory " + dir.path() + " holds an invalid name '" + d.name + "'");
+                }
+                long pathLength = dir.path().isEmpty() ? d.name.length() : dir.path().length() + 1L + d.name.length();
+                if (pathLength > limits.maxPathChars()) {
+                    throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "EROFS path " + abbreviate(dir.path() + "/" + d.name)
+                            + " is longer than " + limits.maxPathChars() + " characters");
+                }
+                pathChars += pathLength;
+                if (pathChars > limits.maxTotalPathChars()) {
+                    throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "the image's paths add up to more than "
+                            + limits.maxTotalPathChars() + " characters");
                 }
                 Inode in = inode(d.nid);
                 String path = dir.path().isEmpty() ? d.name : dir.path() + "/" + d.name;
@@ -127,20 +179,28 @@ public final class ErofsReader {
     private record Dirent(long nid, String name) {
     }
 
-    private List<Dirent> readDir(Inode dir) throws IOException, ImageFormatException {
-        if (dir.size > 64L << 20) {
-            throw corrupt("EROFS directory inode " + dir.nid + " claims " + dir.size + " bytes");
+    /** At most {@code limit} entries (else CONTENT_TOO_LARGE, naming {@code maxEntries}). */
+    private List<Dirent> readDir(Inode dir, int limit, int maxEntries) throws IOException, ImageFormatException {
+        if (dir.size > limits.maxDirectoryBytes()) {
+            throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "EROFS directory inode " + dir.nid + " is " + dir.size
+                    + " bytes, above the " + limits.maxDirectoryBytes() + "-byte limit for one directory");
         }
         byte[] data = readData(dir, (int) dir.size);
         List<Dirent> out = new ArrayList<>();
         for (int blockStart = 0; blockStart < data.length; blockStart += dirBlockSize) {
             int blockLen = Math.min(dirBlockSize, data.length - blockStart);
+            if (blockLen < DIRENT_SIZE) {
+                throw corrupt("EROFS directory inode " + dir.nid + " ends in a " + blockLen + "-byte block, too short for an entry");
+            }
             ByteBuffer b = ByteBuffer.wrap(data, blockStart, blockLen).slice().order(ByteOrder.LITTLE_ENDIAN);
             int firstNameOff = b.getShort(8) & 0xffff;
             if (firstNameOff < DIRENT_SIZE || firstNameOff % DIRENT_SIZE != 0 || firstNameOff > blockLen) {
                 throw corrupt("EROFS directory inode " + dir.nid + " has a damaged block at " + blockStart);
             }
             int count = firstNameOff / DIRENT_SIZE;
+            if ((long) out.size() + count > limit) {
+                throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
+            }
             for (int i = 0; i < count; i++) {
                 long nid = b.getLong(i * DIRENT_SIZE);
                 int nameOff = b.getShort(i * DIRENT_SIZE + 8) & 0xffff;
@@ -158,6 +218,9 @@ public final class ErofsReader {
                         }
                     }
                 }
+                if (len > MAX_NAME_BYTES) {
+                    throw corrupt("EROFS directory inode " + dir.nid + " has a " + len + "-byte name (the limit is " + MAX_NAME_BYTES + ")");
+                }
                 byte[] name = new byte[len];
                 b.get(nameOff, name);
                 out.add(new Dirent(nid, new String(name, StandardCharsets.UTF_8)));
@@ -167,6 +230,9 @@ public final class ErofsReader {
     }
 
     Inode inode(long nid) throws IOException, ImageFormatException {
+        if (nid < 0 || nid > (length - metaStart) / 32) {
+            throw corrupt("EROFS inode number " + nid + " lies outside the " + length + "-byte verified range");
+        }
         long pos = metaStart + nid * 32;
         ByteBuffer b = read(pos, 32);
         int format = b.getShort(0) & 0xffff;
@@ -218,7 +284,7 @@ public final class ErofsReader {
     }
 
     private ByteBuffer read(long pos, int len) throws IOException, ImageFormatException {
-        if (pos < 0 || len < 0 || pos + len > length) {
+        if (pos < 0 || len < 0 || pos > length - len) {
             throw corrupt("EROFS structure at byte " + pos + " (+" + len + ") lies outside the " + length + "-byte verified range");
         }
         ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
@@ -228,6 +294,10 @@ public final class ErofsReader {
             }
         }
         return b.flip();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
     }
 
     private static ImageFormatException corrupt(String m) {

@@ -21,6 +21,12 @@ public final class GptReader {
     private static final int[] SECTOR_SIZES = {512, 4096};
     /** Far above any real table (128 x 128 bytes); bounds what a hostile header makes us read. */
     private static final long MAX_ENTRY_ARRAY = 1 << 20;
+    /**
+     * The largest entry size accepted. The UEFI specification only asks for 128 x 2^n; every tool
+     * writes 128. 4096 still leaves 256 entries inside {@link #MAX_ENTRY_ARRAY}, and keeps
+     * {@code count x size} far from overflowing.
+     */
+    static final long MAX_ENTRY_SIZE = 4096;
 
     /** Empty when the file has no GPT at all (a naked file system); an exception when it has a damaged one. */
     public Optional<GptTable> read(FileChannel ch) throws IOException, ImageFormatException {
@@ -57,14 +63,16 @@ public final class GptReader {
         long count = h.getInt(80) & 0xffffffffL;
         long entrySize = h.getInt(84) & 0xffffffffL;
         int storedEntriesCrc = h.getInt(88);
-        if (entrySize < 128 || entrySize % 8 != 0) {
-            throw corrupt("GPT entry size " + entrySize + " is invalid (must be a multiple of 8, at least 128)");
+        if (entrySize < 128 || entrySize > MAX_ENTRY_SIZE || entrySize % 8 != 0) {
+            throw corrupt("GPT entry size " + entrySize + " is invalid (must be a multiple of 8 in 128.." + MAX_ENTRY_SIZE + ")");
         }
+        // count < 2^32 and entrySize <= 4096: the product cannot overflow; the LBA can be anything.
         long arrayBytes = count * entrySize;
-        long arrayOffset = entriesLba * sector;
-        if (arrayBytes > MAX_ENTRY_ARRAY || entriesLba < 2 || arrayOffset + arrayBytes > fileSize) {
+        if (arrayBytes > MAX_ENTRY_ARRAY || entriesLba < 2 || entriesLba > fileSize / sector
+                || arrayBytes > fileSize - entriesLba * sector) {
             throw corrupt("GPT entry array (" + count + " x " + entrySize + " bytes at LBA " + entriesLba + ") does not fit the image");
         }
+        long arrayOffset = entriesLba * sector;
         byte[] entries = readFully(ch, arrayOffset, (int) arrayBytes);
         int entriesCrc = crc32(entries, 0, entries.length);
         if (entriesCrc != storedEntriesCrc) {
@@ -73,7 +81,7 @@ public final class GptReader {
         List<GptPartition> parts = new ArrayList<>();
         ByteBuffer e = ByteBuffer.wrap(entries).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < count; i++) {
-            int base = (int) (i * entrySize);
+            int base = Math.toIntExact(i * entrySize);
             UUID type = Guids.read(entries, base);
             if (type.getMostSignificantBits() == 0 && type.getLeastSignificantBits() == 0) {
                 continue;
@@ -87,7 +95,9 @@ public final class GptReader {
             if (nul >= 0) {
                 name = name.substring(0, nul);
             }
-            if (first < 0 || last < first || (last + 1) > fileSize / sector) {
+            // last < fileSize / sector keeps last + 1 and (last - first + 1) x sector from overflowing:
+            // Long.MAX_VALUE as the last LBA once wrapped to a negative end and a size of -512.
+            if (first < 0 || last < first || last >= fileSize / sector) {
                 throw corrupt("GPT partition " + (i + 1) + " spans LBA " + first + ".." + last + ", outside the " + fileSize + "-byte image");
             }
             parts.add(new GptPartition(i + 1, type, unique, first * sector, (last - first + 1) * sector, attrs, name));

@@ -22,6 +22,12 @@ import java.util.stream.Collectors;
  * {@code user.verity.roothash} xattr, {@code NAME.roothash.p7s}).
  */
 public final class ImageLocator {
+    /**
+     * A root hash is at most 128 hex digits (sha512); 4 KiB leaves room for whitespace and stops a
+     * hostile sidecar from being read whole into the 48 MiB heap.
+     */
+    static final int MAX_ROOT_HASH_SIDECAR = 4096;
+
     private final GptReader gptReader = new GptReader();
 
     public ImageLayout locate(Path image, FileChannel ch, Architecture arch) throws IOException, ImageFormatException {
@@ -88,16 +94,26 @@ public final class ImageLocator {
         Path p7s = dir.resolve(base + ".roothash.p7s");
         Optional<String> hint = Optional.empty();
         if (Files.isRegularFile(rootHashFile)) {
-            hint = Optional.of(Files.readString(rootHashFile, StandardCharsets.US_ASCII).trim().toLowerCase(Locale.ROOT));
+            long size = Files.size(rootHashFile);
+            if (size > MAX_ROOT_HASH_SIDECAR) {
+                throw new ImageFormatException(ReasonCode.ROOT_HASH_MISSING, rootHashFile.getFileName() + " is " + size
+                        + " bytes, above the " + MAX_ROOT_HASH_SIDECAR + "-byte limit: it does not hold a root hash (at most 128 hex digits)");
+            }
+            // new String (not readString): a non-ASCII byte becomes U+FFFD and fails the hex check later, not an IOException.
+            hint = Optional.of(new String(Files.readAllBytes(rootHashFile), StandardCharsets.US_ASCII).trim().toLowerCase(Locale.ROOT));
         } else {
             hint = xattrRootHash(image);
         }
         Optional<RootHashSignature> signature = Optional.empty();
         ImageFormatException sigError = null;
         if (Files.isRegularFile(p7s)) {
+            long p7sSize = Files.size(p7s);
             if (hint.isEmpty()) {
                 sigError = new ImageFormatException(ReasonCode.ROOT_HASH_MISSING, p7s.getFileName() + " exists but there is no "
                         + rootHashFile.getFileName() + " (nor a user.verity.roothash xattr) holding the root hash it signs");
+            } else if (p7sSize > RootHashSignature.MAX_PARTITION) {
+                sigError = new ImageFormatException(ReasonCode.SIGNATURE_MALFORMED, p7s.getFileName() + " is " + p7sSize
+                        + " bytes, above the 4 MiB limit");
             } else {
                 try {
                     signature = Optional.of(RootHashSignature.of(hint.get(), Files.readAllBytes(p7s), null));
@@ -121,7 +137,11 @@ public final class ImageLocator {
             if (view == null || !view.list().contains("verity.roothash")) {
                 return Optional.empty();
             }
-            ByteBuffer b = ByteBuffer.allocate(view.size("verity.roothash"));
+            int size = view.size("verity.roothash");
+            if (size < 0 || size > MAX_ROOT_HASH_SIDECAR) {
+                return Optional.empty();
+            }
+            ByteBuffer b = ByteBuffer.allocate(size);
             view.read("verity.roothash", b);
             return Optional.of(new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).trim().toLowerCase(Locale.ROOT));
         } catch (IOException | UnsupportedOperationException e) {

@@ -41,7 +41,9 @@ public record RootHashSignature(String rootHash, byte[] signature, Optional<Stri
         try {
             node = JSON.readTree(new String(raw, 0, end, StandardCharsets.UTF_8));
         } catch (Exception e) {
-            throw malformed("the signature partition is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            // Jackson's own limits (nesting depth 1000, number and string lengths) end here too.
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw malformed("the signature partition is not valid JSON: " + why);
         }
         if (node == null || !node.isObject()) {
             throw malformed("the signature partition JSON is not an object");

@@ -35,6 +35,16 @@ public final class RootHashSignatureVerifier {
     }
 
     public Result verify(String rootHashHex, byte[] der, TrustedCertificates trusted) {
+        try {
+            return check(rootHashHex, der, trusted);
+        } catch (RuntimeException e) {
+            // BouncyCastle parses lazily: a DER that passed the constructor can still fail while its
+            // signer infos or attributes are read. Whatever it throws, the signature is not usable.
+            return Result.refused(ReasonCode.SIGNATURE_MALFORMED, "the PKCS#7 root hash signature is damaged: " + e);
+        }
+    }
+
+    private Result check(String rootHashHex, byte[] der, TrustedCertificates trusted) {
         CMSSignedData cms;
         try {
             cms = new CMSSignedData(new CMSProcessableByteArray(rootHashHex.getBytes(StandardCharsets.US_ASCII)), der);
@@ -68,7 +78,8 @@ public final class RootHashSignatureVerifier {
         }
         SignerInformation first = cms.getSignerInfos().getSigners().iterator().next();
         String who = first.getSID().getIssuer() != null ? "issuer " + first.getSID().getIssuer() + ", serial " + first.getSID().getSerialNumber()
-                : "subject key id " + java.util.HexFormat.of().formatHex(first.getSID().getSubjectKeyIdentifier());
+                : first.getSID().getSubjectKeyIdentifier() != null
+                ? "subject key id " + java.util.HexFormat.of().formatHex(first.getSID().getSubjectKeyIdentifier()) : "no signer identifier";
         return Result.refused(ReasonCode.SIGNATURE_UNTRUSTED, "the root hash is signed by a certificate that is not trusted (" + who + "); "
                 + (trusted.isEmpty() ? "no trusted certificates are configured" : "trusted are " + trusted.certificates().size()
                 + " certificate(s): add the signer's certificate to the trust (verity.d or the bundle's trust Secret) or re-sign the image"));

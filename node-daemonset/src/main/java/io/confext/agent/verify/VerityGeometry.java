@@ -23,7 +23,9 @@ public record VerityGeometry(int levels, int hashesPerBlockBits, int digestSize,
             int shift = bits * (i + 1);
             blocks[i] = shift >= 64 ? 1 : ((sb.dataBlocks() - 1) >>> shift) + 1;
             offsets[i] = pos;
-            pos += blocks[i] * hbs;
+            // Cannot overflow for a superblock VeritySuperblock.parse accepted (data blocks x block size
+            // fits a long, and the tree is smaller than the data); exact arithmetic keeps it so.
+            pos = Math.addExact(pos, Math.multiplyExact(blocks[i], hbs));
         }
         return new VerityGeometry(levels, bits, digestSize, blocks, offsets, pos);
     }

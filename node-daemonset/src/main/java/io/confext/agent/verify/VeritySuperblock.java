@@ -42,6 +42,10 @@ public record VeritySuperblock(int version, int hashType, String algorithm, int 
         if (blocks <= 0) {
             throw invalid("dm-verity superblock covers " + blocks + " data blocks");
         }
+        if (blocks > Long.MAX_VALUE / dbs) {
+            // coveredBytes() would overflow into a negative size and slip past the data-area check.
+            throw invalid("dm-verity superblock covers " + blocks + " blocks of " + dbs + " bytes, more bytes than any image can hold");
+        }
         if (saltSize > 256) {
             throw invalid("dm-verity salt size " + saltSize + " exceeds 256 bytes");
         }

@@ -47,7 +47,12 @@ public final class VerityVerifier {
             throw new ImageFormatException(ReasonCode.VERITY_SUPERBLOCK_INVALID, "the hash tree covers " + covered
                     + " bytes but the data area has only " + areas.dataAreaSize());
         }
-        VerityTreeBuilder tree = new VerityTreeBuilder(sb, areas.hash(), areas.hashOffset());
+        VerityTreeBuilder tree;
+        try {
+            tree = new VerityTreeBuilder(sb, areas.hash(), areas.hashOffset());
+        } catch (ArithmeticException e) {
+            throw new ImageFormatException(ReasonCode.VERITY_SUPERBLOCK_INVALID, "the hash tree of " + sb + " does not fit in 2^63 bytes");
+        }
         if (tree.geometry().hashAreaBytes() > areas.hashAreaSize()) {
             throw new ImageFormatException(ReasonCode.VERITY_SUPERBLOCK_INVALID, "the hash tree needs " + tree.geometry().hashAreaBytes()
                     + " bytes but the hash area has only " + areas.hashAreaSize());

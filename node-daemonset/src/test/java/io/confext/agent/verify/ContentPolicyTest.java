@@ -26,6 +26,12 @@ class ContentPolicyTest {
     }
 
     @Test
+    void hugeClaimedSizesCannotWrapTheTotalBelowTheCap() {
+        assertThat(codes(1000, dir("etc"), file("etc/a", 0644, Long.MAX_VALUE / 2 + 1), file("etc/b", 0644, Long.MAX_VALUE / 2 + 1)))
+                .containsExactly(ReasonCode.CONTENT_TOO_LARGE);
+    }
+
+    @Test
     void plainConfigTreePasses() {
         assertThat(codes(1000, dir("etc"), dir("etc/chrony"), file("etc/chrony/chrony.conf", 0644, 100),
                 link("etc/chrony/alt.conf", "chrony.conf"), link("etc/abs", "/etc/chrony/chrony.conf"), link("etc/self", "/etc"))).isEmpty();

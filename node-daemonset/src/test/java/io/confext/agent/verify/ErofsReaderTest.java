@@ -105,4 +105,58 @@ class ErofsReaderTest {
             assertThat(all).isNotEmpty();
         }
     }
+    private ImageFormatException refusal(Path image, ErofsReader.Limits limits, int maxEntries) throws Exception {
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            ErofsReader r = new ErofsReader(ch, 0, ch.size(), limits);
+            return org.assertj.core.api.Assertions.catchThrowableOfType(ImageFormatException.class, () -> r.walk(maxEntries));
+        }
+    }
+
+    @Test
+    void theDefaultCapsFitTheAgentHeap() {
+        ErofsReader.Limits d = ErofsReader.Limits.DEFAULT;
+        assertThat(d.maxPathChars()).isEqualTo(4096);
+        assertThat(d.maxDepth()).isEqualTo(64);
+        // The largest single allocation a directory causes, and all path text kept: both far below -Xmx48m.
+        assertThat(d.maxDirectoryBytes()).isLessThanOrEqualTo(1 << 20);
+        assertThat(d.maxTotalPathChars() * 2).isLessThanOrEqualTo(8L << 20);
+    }
+
+    @Test
+    void walkRefusesTreesPastEachCap() throws Exception {
+        Path tree = TestImages.tree(dir, "caps", "ID=_any\n", "etc/a.conf", "a");
+        Path deep = tree.resolve("etc");
+        for (int i = 0; i < 10; i++) {
+            deep = Files.createDirectories(deep.resolve("level-" + i + "-" + "x".repeat(40)));
+        }
+        Files.writeString(deep.resolve("leaf.conf"), "leaf");
+        for (int i = 0; i < 300; i++) {
+            Files.writeString(Files.createDirectories(tree.resolve("etc/wide")).resolve("entry-" + i + ".conf"), "n");
+        }
+        Path image = dir.resolve("caps.raw");
+        TestImages.mkfsErofs(tree, image);
+        ErofsReader.Limits d = ErofsReader.Limits.DEFAULT;
+        assertThat(walk(image)).as("within the default caps").containsKey("etc/wide/entry-299.conf");
+
+        ImageFormatException depth = refusal(image, new ErofsReader.Limits(d.maxPathChars(), 5, d.maxDirectoryBytes(), d.maxTotalPathChars()), 1000);
+        assertThat(depth.code()).isEqualTo(ReasonCode.CONTENT_TOO_LARGE);
+        assertThat(depth).hasMessageContaining("nested deeper than 5 levels");
+
+        ImageFormatException path = refusal(image, new ErofsReader.Limits(200, d.maxDepth(), d.maxDirectoryBytes(), d.maxTotalPathChars()), 1000);
+        assertThat(path.code()).isEqualTo(ReasonCode.CONTENT_TOO_LARGE);
+        assertThat(path).hasMessageContaining("longer than 200 characters");
+
+        ImageFormatException dirBytes = refusal(image, new ErofsReader.Limits(d.maxPathChars(), d.maxDepth(), 2048, d.maxTotalPathChars()), 1000);
+        assertThat(dirBytes.code()).isEqualTo(ReasonCode.CONTENT_TOO_LARGE);
+        assertThat(dirBytes).hasMessageContaining("above the 2048-byte limit for one directory");
+
+        ImageFormatException total = refusal(image, new ErofsReader.Limits(d.maxPathChars(), d.maxDepth(), d.maxDirectoryBytes(), 3000), 1000);
+        assertThat(total.code()).isEqualTo(ReasonCode.CONTENT_TOO_LARGE);
+        assertThat(total).hasMessageContaining("paths add up to more than 3000 characters");
+
+        // One directory with more entries than the whole walk may return is refused before its entries are kept.
+        ImageFormatException entries = refusal(image, d, 100);
+        assertThat(entries.code()).isEqualTo(ReasonCode.CONTENT_TOO_LARGE);
+        assertThat(entries).hasMessageContaining("more than 100 entries");
+    }
 }

@@ -23,9 +23,15 @@ final class GptWriter {
     }
 
     static void write(Path out, int sector, List<Part> parts) throws IOException {
-        long align = (1 << 20) / sector;
-        long lba = align;
-        byte[] entries = new byte[128 * 128];
+        write(out, sector, parts, 1 << 20, 128);
+    }
+
+    /** With partitions aligned to {@code alignBytes} and {@code entryCount} 128-byte entries: small images, e.g. fuzzing seeds. */
+    static void write(Path out, int sector, List<Part> parts, int alignBytes, int entryCount) throws IOException {
+        long align = Math.max(1, alignBytes / sector);
+        long lba = Math.max(align, 2 + (entryCount * 128L + sector - 1) / sector);
+        lba = ((lba + align - 1) / align) * align;
+        byte[] entries = new byte[entryCount * 128];
         ByteBuffer e = ByteBuffer.wrap(entries).order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             for (int i = 0; i < parts.size(); i++) {
@@ -63,7 +69,7 @@ final class GptWriter {
             h.putLong(48, total - 2);
             Guids.write(UUID.randomUUID(), header, 56);
             h.putLong(72, 2);
-            h.putInt(80, 128);
+            h.putInt(80, entryCount);
             h.putInt(84, 128);
             h.putInt(88, GptReader.crc32(entries, 0, entries.length));
             h.putInt(16, GptReader.crc32(header, 0, 92));
