@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * A whole Kubernetes control plane on this machine, from the binaries {@code scripts/build-k8s-binaries} built:
@@ -26,7 +25,6 @@ import java.util.logging.Logger;
  */
 public final class ControlPlane implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     private final Path dir;

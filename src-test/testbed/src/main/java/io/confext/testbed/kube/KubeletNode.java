@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * A booted systemd 262 host that is a Kubernetes node: Debian's containerd and runc, a kubelet built from the
@@ -28,7 +27,6 @@ import java.util.logging.Logger;
  */
 public final class KubeletNode implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(KubeletNode.class.getName());
     /** Everything runc needs that nspawn's default seccomp filter refuses; a node's processes run as real root. */
     static final List<String> NSPAWN_ARGUMENTS = List.of(
             "--system-call-filter=@keyring", "--system-call-filter=bpf", "--private-users=no");
@@ -178,7 +176,7 @@ public final class KubeletNode implements AutoCloseable {
             Path tmp = target.resolveSibling("." + target.getFileName() + ".testbed-tmp");
             Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
-                    octalMode.endsWith("755") ? "rwxr-xr-x" : octalMode.endsWith("600") ? "rw-------" : "rw-r--r--"));
+                    io.confext.testbed.FileModes.toSymbolic(octalMode)));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + from + " to " + to + " on " + host.name(), e);
