@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.confext.api.v1alpha1.ConfextBundle;
+import io.confext.api.v1alpha1.ConfextBundlePolicy;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -30,7 +31,8 @@ public record GeneratedCrd(Class<? extends HasMetadata> type, String plural) {
 
     public static final List<GeneratedCrd> ALL = List.of(
             new GeneratedCrd(ConfextBundle.class, "confextbundles"),
-            new GeneratedCrd(ConfextNode.class, "confextnodes"));
+            new GeneratedCrd(ConfextNode.class, "confextnodes"),
+            new GeneratedCrd(ConfextBundlePolicy.class, "confextbundlepolicies"));
 
     public static final String REFRESH_COMMAND = "./mvnw -B -o -pl crds verify -Dcrds.update=true";
 

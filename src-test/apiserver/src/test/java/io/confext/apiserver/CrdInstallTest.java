@@ -19,7 +19,7 @@ class CrdInstallTest {
         List<CustomResourceDefinition> installed = Crds.installAll(server.admin(), RepoFiles.fromBuild().crds());
 
         assertThat(installed).extracting(c -> c.getMetadata().getName())
-                .containsExactlyInAnyOrder("confextbundles.confext.io", "confextnodes.confext.io");
+                .containsExactlyInAnyOrder("confextbundles.confext.io", "confextnodes.confext.io", "confextbundlepolicies.confext.io");
         List<APIResource> served = server.admin().getApiResources("confext.io/v1alpha1").getResources();
         assertThat(served).extracting(APIResource::getName)
                 .contains("confextbundles", "confextbundles/status", "confextnodes", "confextnodes/status");
