@@ -131,6 +131,10 @@ spec:
         # the health endpoints listen on the node's network: the port the probes use
         - name: QUARKUS_HTTP_PORT
           value: {{ .Values.agent.probes.port | quote }}
+        # The cluster-wide signature requirement (policy.requireSignedImages): the agent refuses
+        # unsigned images even of bundles admitted before the requirement was set.
+        - name: CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES
+          value: {{ .Values.policy.requireSignedImages | quote }}
         {{- with .Values.agent.imagePolicy }}
         - name: CONFEXT_IMAGES_POLICY
           value: {{ . | quote }}
@@ -169,4 +173,9 @@ spec:
     - name: tmp
       emptyDir:
         sizeLimit: 64Mi
+{{- end -}}
+
+{{/* Namespaces whose ConfigMaps the operator may read: its own, then operator.sourceNamespaces (JSON list). */}}
+{{- define "confext.sourceNamespaces" -}}
+{{- prepend .Values.operator.sourceNamespaces .Release.Namespace | uniq | toJson -}}
 {{- end -}}

@@ -88,6 +88,13 @@ public interface ConfextConfig {
         @WithDefault("{\"requests\":{\"cpu\":\"20m\",\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"320Mi\"}}")
         String resources();
 
+        /**
+         * The cluster-wide signature requirement for image bundles (CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES,
+         * chart value policy.requireSignedImages): set on every agent, which refuses unsigned images.
+         */
+        @WithDefault("false")
+        boolean requireSignedImages();
+
         /** JSON PodTemplateSpec to start from (the chart's, with its security settings); absent: a built-in one. */
         Optional<String> podTemplate();
     }

@@ -3,6 +3,7 @@ package io.confext.operator.agent;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,8 @@ public final class AgentDaemonSet {
     public static final String STORED_SPEC_HASH = "confext.io/stored-spec-hash";
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String CONTAINER = "agent";
+    /** The agent's confext.agent.require-signed-images. */
+    public static final String REQUIRE_SIGNED_IMAGES_ENV = "CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES";
 
     private AgentDaemonSet() {
     }
@@ -62,7 +66,13 @@ public final class AgentDaemonSet {
             throw new IllegalArgumentException("confext.agent.pod-template has no container; it needs one named \"" + CONTAINER + "\"");
         }
         Container agent = containers.stream().filter(c -> CONTAINER.equals(c.getName())).findFirst().orElse(containers.get(0));
-        Container updated = new ContainerBuilder(agent).withImage(s.image()).withImagePullPolicy(s.imagePullPolicy()).withResources(resources).build();
+        // The signature requirement is set here, not only in the chart's template, so an agent the
+        // operator builds from its built-in template enforces it too; it replaces any value the template has.
+        List<EnvVar> env = new ArrayList<>(agent.getEnv() == null ? List.of() : agent.getEnv());
+        env.removeIf(e -> REQUIRE_SIGNED_IMAGES_ENV.equals(e.getName()));
+        env.add(new EnvVar(REQUIRE_SIGNED_IMAGES_ENV, Boolean.toString(s.requireSignedImages()), null));
+        Container updated = new ContainerBuilder(agent).withImage(s.image()).withImagePullPolicy(s.imagePullPolicy()).withResources(resources)
+                .withEnv(env).build();
         spec.withContainers(containers.stream().map(c -> c == agent ? updated : c).toList());
         PodTemplateSpec finalTemplate = spec.endSpec().build();
 

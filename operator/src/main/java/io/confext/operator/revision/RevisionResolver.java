@@ -13,12 +13,14 @@ import io.confext.api.v1alpha1.Verification;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Freezes a bundle spec into {@link RevisionContent}: inline files copied, a ConfigMap's keys
@@ -67,7 +69,9 @@ public final class RevisionResolver {
         if (ns == null || name == null) {
             throw new UnresolvableBundleException("InvalidSpec", "spec.source.configMapRef needs name and namespace");
         }
-        ConfigMap cm = client.configMaps().inNamespace(ns).withName(name).get();
+        ConfigMap cm = readable(() -> client.configMaps().inNamespace(ns).withName(name).get(), "SourceNamespaceNotAllowed",
+                "the operator may not read ConfigMaps in namespace " + ns + " (spec.source.configMapRef): only the namespaces "
+                        + "of the chart value operator.sourceNamespaces and its own; move the ConfigMap or add the namespace there");
         if (cm == null) {
             throw new UnresolvableBundleException("ConfigMapNotFound", "ConfigMap " + ns + "/" + name + " named in spec.source.configMapRef does not exist");
         }
@@ -85,6 +89,22 @@ public final class RevisionResolver {
         return ResolvedSource.ofFiles(files);
     }
 
+    /**
+     * The chart grants ConfigMap and Secret reads only in allow-listed namespaces, and the admission
+     * policy refuses bundles naming others; a bundle admitted before the lists changed (or without
+     * the policy) gets a reason that says which list to change, not a bare 403.
+     */
+    private static <T> T readable(Supplier<T> read, String reason, String message) {
+        try {
+            return read.get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                throw new UnresolvableBundleException(reason, message);
+            }
+            throw e;
+        }
+    }
+
     private ResolvedVerification verification(Verification v) {
         if (v == null) {
             return new ResolvedVerification(false, TrustSource.Node, List.of());
@@ -99,7 +119,9 @@ public final class RevisionResolver {
         }
         String ns = v.getSecretRef().getNamespace();
         String name = v.getSecretRef().getName();
-        Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+        Secret secret = readable(() -> client.secrets().inNamespace(ns).withName(name).get(), "TrustNamespaceNotAllowed",
+                "the operator may not read Secret " + ns + "/" + name + " (spec.verification.secretRef): trust Secrets are read "
+                        + "only from the operator's own namespace; create the Secret there or use trust: Node");
         if (secret == null) {
             throw new UnresolvableBundleException("SecretNotFound", "trust Secret " + ns + "/" + name + " does not exist");
         }

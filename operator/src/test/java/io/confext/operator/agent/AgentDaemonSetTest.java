@@ -15,7 +15,7 @@ class AgentDaemonSetTest {
     static AgentSettings settings(String image, Optional<String> template) {
         return new AgentSettings("confext-system", "confext-agent", image, "IfNotPresent", "confext-agent", Optional.of("system-node-critical"),
                 "[{\"operator\":\"Exists\"}]", "{\"kubernetes.io/os\":\"linux\"}",
-                "{\"requests\":{\"cpu\":\"20m\",\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"320Mi\"}}", template);
+                "{\"requests\":{\"cpu\":\"20m\",\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"320Mi\"}}", template, false);
     }
 
     @Test
@@ -51,8 +51,22 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void signatureRequirementReachesTheAgentFromEitherTemplate() {
+        String template = """
+                {"spec":{"containers":[{"name":"agent","env":[{"name":"CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES","value":"false"}]}]}}""";
+        for (Optional<String> t : List.of(Optional.<String>empty(), Optional.of(template))) {
+            AgentSettings base = settings("img", t);
+            AgentSettings strict = new AgentSettings(base.namespace(), base.name(), base.image(), base.imagePullPolicy(), base.serviceAccount(),
+                    base.priorityClassName(), base.tolerationsJson(), base.nodeSelectorJson(), base.resourcesJson(), t, true);
+            var env = AgentDaemonSet.desired(strict).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+            assertThat(env).filteredOn(e -> e.getName().equals(AgentDaemonSet.REQUIRE_SIGNED_IMAGES_ENV))
+                    .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("true"));
+        }
+    }
+
+    @Test
     void badJsonIsNamedInTheError() {
-        var bad = new AgentSettings("ns", "a", "img", "Always", "sa", Optional.empty(), "[{", "{}", "{}", Optional.empty());
+        var bad = new AgentSettings("ns", "a", "img", "Always", "sa", Optional.empty(), "[{", "{}", "{}", Optional.empty(), false);
         assertThatThrownBy(() -> AgentDaemonSet.desired(bad)).hasMessageContaining("confext.agent.tolerations");
     }
 

@@ -171,6 +171,7 @@ class OperatorAgentDaemonSetTest {
                 env.get("CONFEXT_AGENT_IMAGE_PULL_POLICY"), env.get("CONFEXT_AGENT_SERVICE_ACCOUNT"),
                 Optional.ofNullable(env.get("CONFEXT_AGENT_PRIORITY_CLASS_NAME")), env.get("CONFEXT_AGENT_TOLERATIONS"),
                 env.get("CONFEXT_AGENT_NODE_SELECTOR"), env.get("CONFEXT_AGENT_RESOURCES"),
-                Optional.ofNullable(env.get("CONFEXT_AGENT_POD_TEMPLATE")));
+                Optional.ofNullable(env.get("CONFEXT_AGENT_POD_TEMPLATE")),
+                Boolean.parseBoolean(env.get("CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES")));
     }
 }

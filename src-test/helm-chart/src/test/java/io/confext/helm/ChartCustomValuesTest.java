@@ -1,6 +1,7 @@
 package io.confext.helm;
 
 import static io.confext.helm.RbacRules.resources;
+import static io.confext.helm.RbacRules.verbsOnAnyName;
 import static io.confext.helm.RbacRules.verbsOnName;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +20,8 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 
 /**
  * {@code helm template} with a non-default set: the chart renders the agent DaemonSet itself,
- * several operator replicas, custom images, tolerations and resources, no trust Secrets.
+ * several operator replicas, custom images, tolerations and resources, a ConfigMap source
+ * namespace, signed images required, no bundle policy.
  */
 class ChartCustomValuesTest {
 
@@ -32,6 +34,7 @@ class ChartCustomValuesTest {
               leaderElection: {enabled: true, leaseName: cx-lock}
               resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 512Mi}}
               jvmOptions: "-XX:+UseSerialGC -Xmx300m"
+              sourceNamespaces: [platform]
             agent:
               managedByOperator: false
               image: {repository: registry.example.org/cx/agent, tag: "1.2.3-rc.1", pullPolicy: Always}
@@ -39,9 +42,11 @@ class ChartCustomValuesTest {
               tolerations:
                 - {key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}
               resources: {requests: {cpu: 50m, memory: 200Mi}, limits: {memory: 400Mi}}
-              trustSecretNames: []
               probes: {enabled: false, port: 8080}
               imagePolicy: "root=unprotected+absent:usr=absent"
+            policy:
+              enabled: false
+              requireSignedImages: true
             """;
 
     private static RenderedChart chart;
@@ -103,9 +108,38 @@ class ChartCustomValuesTest {
     }
 
     @Test
-    void noTrustSecretNamesMeansTheAgentReadsNoSecret() {
+    void agentReadsNoSecret() {
         List<PolicyRule> rules = chart.one(Role.class, "cx-agent").getRules();
         assertThat(resources(rules)).containsExactly("apps/controllerrevisions");
+    }
+
+    @Test
+    void operatorReadsConfigMapsByNameInEachSourceNamespaceOnly() {
+        Role sources = chart.objects().stream().filter(o -> o instanceof Role r && "cx-operator-sources".equals(r.getMetadata().getName()))
+                .map(Role.class::cast).findFirst().orElseThrow(() -> new AssertionError("no Role cx-operator-sources"));
+        assertThat(sources.getMetadata().getNamespace()).isEqualTo("platform");
+        assertThat(verbsOnAnyName(sources.getRules(), "", "configmaps")).containsExactly("get");
+        assertThat(resources(sources.getRules())).containsExactly("configmaps");
+    }
+
+    @Test
+    void signatureRequirementReachesTheRenderedAgentAndTheOperator() {
+        var env = chart.one(DaemonSet.class, "cx-agent").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        assertThat(env).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES");
+            assertThat(e.getValue()).isEqualTo("true");
+        });
+        assertThat(chart.one(Deployment.class, "cx").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES");
+                    assertThat(e.getValue()).isEqualTo("true");
+                });
+    }
+
+    @Test
+    void noBundlePolicyWhenDisabled() {
+        assertThat(chart.objects()).noneMatch(o -> o.getKind().equals("ConfextBundlePolicy"));
+        assertThat(chart.objects()).noneMatch(o -> o.getMetadata().getName().equals("cx-bundles"));
     }
 
     @Test
@@ -130,7 +164,8 @@ class ChartCustomValuesTest {
                 """);
         assertThat(resources(single.one(Role.class, "confext-operator-operator").getRules()))
                 .doesNotContain("coordination.k8s.io/leases");
-        assertThat(single.all(ValidatingAdmissionPolicy.class)).isEmpty();
+        assertThat(single.all(ValidatingAdmissionPolicy.class)).extracting(p -> p.getMetadata().getName())
+                .as("the bundle policy is a separate switch (policy.enabled)").containsExactly("confext-operator-bundles");
         assertThat(ChartDefaultValuesTest.plainEnv(single.one(Deployment.class, "confext-operator")))
                 .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_ENABLED", "false")
                 .as("jvmOptions \"\": no JVM flags at all").doesNotContainKey("JAVA_TOOL_OPTIONS");

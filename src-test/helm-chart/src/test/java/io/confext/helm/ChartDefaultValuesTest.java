@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -49,9 +50,13 @@ class ChartDefaultValuesTest {
                 "Role/confext-operator-agent", "RoleBinding/confext-operator-agent",
                 "Deployment/confext-operator",
                 "ValidatingAdmissionPolicy/confext-operator-agent-own-node",
-                "ValidatingAdmissionPolicyBinding/confext-operator-agent-own-node");
+                "ValidatingAdmissionPolicyBinding/confext-operator-agent-own-node",
+                "ValidatingAdmissionPolicy/confext-operator-bundles",
+                "ValidatingAdmissionPolicyBinding/confext-operator-bundles",
+                "ConfextBundlePolicy/confext-operator");
         assertThat(chart.all(DaemonSet.class)).isEmpty();
-        chart.objects().stream().filter(o -> !o.getKind().startsWith("Cluster") && !o.getKind().startsWith("ValidatingAdmission"))
+        chart.objects().stream().filter(o -> !o.getKind().startsWith("Cluster") && !o.getKind().startsWith("ValidatingAdmission")
+                        && !o.getKind().startsWith("Confext"))
                 .forEach(o -> assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isEqualTo(NS));
     }
 
@@ -129,9 +134,8 @@ class ChartDefaultValuesTest {
 
         List<PolicyRule> nsRules = chart.one(Role.class, "confext-operator-agent").getRules();
         assertThat(verbsOnAnyName(nsRules, "apps", "controllerrevisions")).containsExactly("get");
-        assertThat(verbsOnAnyName(nsRules, "", "secrets")).as("no Secret by any name").isEmpty();
-        assertThat(verbsOnName(nsRules, "", "secrets", "confext-trust")).containsExactly("get");
-        assertThat(resources(nsRules)).containsExactlyInAnyOrder("apps/controllerrevisions", "secrets");
+        assertThat(resources(nsRules)).as("no Secret: trusted certificates come frozen in the revision")
+                .containsExactly("apps/controllerrevisions");
 
         assertBoundTo(chart.one(ClusterRoleBinding.class, "confext-operator-agent").getSubjects(), AGENT_SA);
         assertBoundTo(chart.one(RoleBinding.class, "confext-operator-agent").getSubjects(), AGENT_SA);
@@ -147,7 +151,8 @@ class ChartDefaultValuesTest {
                 .containsExactly("create", "delete", "get", "list", "patch", "update", "watch");
         assertThat(verbsOnAnyName(rules, "confext.io", "confextnodes/status")).as("status is the agents'").containsExactly("get");
         assertThat(verbsOnAnyName(rules, "", "nodes")).containsExactly("get", "list", "watch");
-        assertThat(verbsOnAnyName(rules, "", "secrets")).as("secrets by name only").containsExactly("get");
+        assertThat(verbsOnAnyName(rules, "", "secrets")).as("no Secret cluster-wide").isEmpty();
+        assertThat(verbsOnAnyName(rules, "", "configmaps")).as("no ConfigMap cluster-wide").isEmpty();
         assertThat(verbsOnAnyName(rules, "", "events")).containsExactly("create", "patch");
         assertThat(verbsOnAnyName(rules, "events.k8s.io", "events")).containsExactly("create", "patch");
 
@@ -163,6 +168,9 @@ class ChartDefaultValuesTest {
                 .containsExactly("create", "get", "patch", "update");
         assertThat(verbsOnAnyName(nsRules, "apps", "deployments")).as("its own Deployment, the agent DaemonSet's owner: read only")
                 .containsExactly("get", "list", "watch");
+        assertThat(verbsOnAnyName(nsRules, "", "secrets")).as("trust Secrets of its own namespace, by name").containsExactly("get");
+        assertThat(verbsOnAnyName(nsRules, "", "configmaps")).as("ConfigMap sources of its own namespace, by name").containsExactly("get");
+        assertThat(chart.objects()).as("no other namespace by default").noneMatch(o -> o.getMetadata().getName().endsWith("-sources"));
 
         assertBoundTo(chart.one(ClusterRoleBinding.class, "confext-operator-operator").getSubjects(), "confext-operator");
         assertBoundTo(chart.one(RoleBinding.class, "confext-operator-operator").getSubjects(), "confext-operator");
@@ -201,6 +209,35 @@ class ChartDefaultValuesTest {
         ValidatingAdmissionPolicyBinding binding = chart.one(ValidatingAdmissionPolicyBinding.class, "confext-operator-agent-own-node");
         assertThat(binding.getSpec().getPolicyName()).isEqualTo("confext-operator-agent-own-node");
         assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void bundlePolicyDefaultsAreSafe() {
+        HasMetadata params = chart.objects().stream().filter(o -> o.getKind().equals("ConfextBundlePolicy")).findFirst().orElseThrow();
+        Map<String, Object> spec = (Map<String, Object>) ((GenericKubernetesResource) params).getAdditionalProperties().get("spec");
+        assertThat(spec).containsEntry("requireSignedImages", false).containsEntry("trustNamespace", NS)
+                .containsEntry("sourceNamespaces", List.of(NS));
+        assertThat((List<String>) spec.get("deniedPaths")).contains("ssh/", "sudoers", "shadow", "gshadow", "passwd", "group", "pam.d/",
+                "security/", "systemd/", "cron*", "ld.so.*", "verity.d/", "profile.d/", "kubernetes/");
+        assertThat((List<Map<String, Object>>) spec.get("grants")).singleElement().satisfies(g -> {
+            assertThat(g).containsEntry("groups", List.of("system:authenticated")).containsEntry("scopes", List.of("Service"));
+            assertThat(g).doesNotContainKeys("controlPlane", "opaqueSources", "liftDeniedPaths");
+        });
+        ValidatingAdmissionPolicy policy = chart.one(ValidatingAdmissionPolicy.class, "confext-operator-bundles");
+        assertThat(policy.getSpec().getParamKind().getKind()).isEqualTo("ConfextBundlePolicy");
+        assertThat(policy.getSpec().getMatchConstraints().getResourceRules()).singleElement()
+                .satisfies(rule -> assertThat(rule.getResources()).containsExactly("confextbundles"));
+        ValidatingAdmissionPolicyBinding binding = chart.one(ValidatingAdmissionPolicyBinding.class, "confext-operator-bundles");
+        assertThat(binding.getSpec().getParamRef().getName()).isEqualTo("confext-operator");
+        assertThat(binding.getSpec().getParamRef().getParameterNotFoundAction()).isEqualTo("Deny");
+        assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
+        var agentEnv = Serialization.unmarshal(plainEnv(chart.one(Deployment.class, "confext-operator")).get("CONFEXT_AGENT_POD_TEMPLATE"),
+                PodTemplateSpec.class).getSpec().getContainers().get(0).getEnv();
+        assertThat(agentEnv).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES");
+            assertThat(e.getValue()).isEqualTo("false");
+        });
     }
 
     @Test
