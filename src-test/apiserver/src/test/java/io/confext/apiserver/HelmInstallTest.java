@@ -38,6 +38,9 @@ class HelmInstallTest {
                 .withName("confext-operator-agent-own-node").get()).isNotNull();
         assertThat(client.admissionRegistration().v1().validatingAdmissionPolicyBindings()
                 .withName("confext-operator-agent-own-node").get()).isNotNull();
+        assertThat(client.admissionRegistration().v1().validatingAdmissionPolicies().withName("confext-operator-bundles").get()).isNotNull();
+        assertThat(client.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundlePolicy").withName("confext-operator").get())
+                .as("the bundle policy's parameter").isNotNull();
     }
 
     @Test
@@ -53,7 +56,7 @@ class HelmInstallTest {
         assertThat(agent.allowed("get", "apps", "controllerrevisions", "", NS, "chrony-1")).isTrue();
         assertThat(agent.allowed("list", "apps", "controllerrevisions", "", NS, "")).isFalse();
         assertThat(agent.allowed("get", "apps", "controllerrevisions", "", "default", "chrony-1")).isFalse();
-        assertThat(agent.allowed("get", "", "secrets", "", NS, "confext-trust")).isTrue();
+        assertThat(agent.allowed("get", "", "secrets", "", NS, "confext-trust")).as("certificates come frozen in revisions").isFalse();
         assertThat(agent.allowed("get", "", "secrets", "", NS, "other")).isFalse();
         assertThat(agent.allowed("list", "", "secrets", "", NS, "")).isFalse();
         assertThat(agent.allowed("get", "", "nodes", "", "", "node-a")).isFalse();
@@ -76,8 +79,11 @@ class HelmInstallTest {
         assertThat(operator.allowed("update", "coordination.k8s.io", "leases", "", NS, "confext-operator-leader")).isTrue();
         assertThat(operator.allowed("update", "coordination.k8s.io", "leases", "", NS, "kube-scheduler")).isFalse();
         assertThat(operator.allowed("create", "", "events", "", "default", "")).isTrue();
-        assertThat(operator.allowed("get", "", "secrets", "", "platform", "confext-trust")).isTrue();
-        assertThat(operator.allowed("list", "", "secrets", "", "platform", "")).as("no cluster-wide secret listing").isFalse();
+        assertThat(operator.allowed("get", "", "secrets", "", NS, "confext-trust")).as("trust Secrets of its own namespace").isTrue();
+        assertThat(operator.allowed("get", "", "secrets", "", "platform", "confext-trust")).as("no Secret elsewhere").isFalse();
+        assertThat(operator.allowed("list", "", "secrets", "", NS, "")).as("by name only").isFalse();
+        assertThat(operator.allowed("get", "", "configmaps", "", NS, "chrony")).isTrue();
+        assertThat(operator.allowed("get", "", "configmaps", "", "platform", "chrony")).as("not in operator.sourceNamespaces").isFalse();
         assertThat(operator.allowed("create", "", "pods", "", NS, "")).isFalse();
     }
 }

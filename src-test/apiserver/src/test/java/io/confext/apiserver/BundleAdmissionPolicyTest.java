@@ -1,0 +1,363 @@
+package io.confext.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.confext.api.v1alpha1.ConfextBundleSpec;
+import io.confext.operator.revision.RevisionResolver;
+import io.confext.operator.revision.UnresolvableBundleException;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/**
+ * The chart's bundle admission policy (ValidatingAdmissionPolicy + ConfextBundlePolicy), enforced by
+ * the real API server for several real identities: impersonated users and groups, a ServiceAccount
+ * token, and system:masters. Every refusal must name its rule. Also: the operator's least-privilege
+ * ConfigMap/Secret access through the real authorizer, and the status reason the operator gives when
+ * a bundle names a namespace it may not read.
+ */
+@ExtendWith(RealApiServerExtension.class)
+class BundleAdmissionPolicyTest {
+
+    private static final String NS = "bundle-policy";
+    private static final String RELEASE = "bundle-policy";
+    private static final String POLICY = RELEASE + "-confext-operator";
+    private static final String SOURCES = "team-a-config";
+    private static final String CI_NS = "bundle-policy-ci";
+    private static final String CI_SA = "deployer";
+    private static final String AUTHOR_ROLE = "bundle-policy-author";
+    private static final String WORKER = "{node-role.kubernetes.io/worker: \"\"}";
+    private static final String SHA = "ab".repeat(32);
+
+    /** Grants of this test's release: a base for all bundle authors and narrower or wider ones per team. */
+    private static final String VALUES = """
+            operator:
+              sourceNamespaces: [%s]
+            policy:
+              requireSignedImages: true
+              grants:
+                - name: authors
+                  groups: [bundle-authors]
+                  scopes: [Service]
+                - name: platform
+                  groups: [platform-admins]
+                  scopes: [Service, Host]
+                  liftDeniedPaths: ["*"]
+                  opaqueSources: true
+                  controlPlane: true
+                - name: ssh-team
+                  users: [sam]
+                  units: [ssh.service]
+                  pathPrefixes: [ssh/sshd_config.d/]
+                  liftDeniedPaths: [ssh/]
+                - name: team-a
+                  groups: [team-a]
+                  units: ["chrony*"]
+                  nodeSelectors: [{pool: team-a}]
+                  namespaces: [%s]
+                  opaqueSources: true
+                - name: ci
+                  serviceAccounts: [{namespace: %s, name: %s}]
+                  scopes: [Service, Host]
+                  pathPrefixes: [ci/]
+            """.formatted(SOURCES, SOURCES, CI_NS, CI_SA);
+
+    private static final List<ValidatingAdmissionPolicyBinding> setAside = new ArrayList<>();
+    private static final List<KubernetesClient> clients = new ArrayList<>();
+    private static KubernetesClient admin;
+    private static KubernetesClient alice;
+    private static KubernetesClient mallory;
+    private static KubernetesClient pat;
+    private static KubernetesClient sam;
+    private static KubernetesClient tina;
+    private static KubernetesClient ci;
+
+    @BeforeAll
+    static void installChartWithGrants(ApiServer server) throws IOException {
+        admin = server.admin();
+        setAsideOtherReleasesBundlePolicies();
+        for (String ns : List.of(SOURCES, CI_NS)) {
+            admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).createOr(r -> r.update());
+        }
+        Path values = Files.createTempFile("bundle-policy-values", ".yaml");
+        try {
+            Files.writeString(values, VALUES);
+            ChartInstaller.installWithValues(server, RELEASE, NS, values);
+        } finally {
+            Files.deleteIfExists(values);
+        }
+        admin.resource(new ServiceAccountBuilder().withNewMetadata().withName(CI_SA).withNamespace(CI_NS).endMetadata().build())
+                .createOr(r -> r.update());
+        // RBAC lets all of them write bundles: what each may write is the policy's business.
+        admin.resource(new ClusterRoleBuilder().withNewMetadata().withName(AUTHOR_ROLE).endMetadata()
+                .addNewRule().withApiGroups("confext.io").withResources("confextbundles").withVerbs("get", "create", "update", "patch").endRule()
+                .build()).createOr(r -> r.update());
+        admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(AUTHOR_ROLE).endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", AUTHOR_ROLE)
+                .addNewSubject().withKind("Group").withName("bundle-authors").endSubject()
+                .addNewSubject().withKind("Group").withName("outsiders").endSubject()
+                .addNewSubject().withKind("Group").withName("team-a").endSubject()
+                .addNewSubject().withKind("ServiceAccount").withName(CI_SA).withNamespace(CI_NS).endSubject()
+                .build()).createOr(r -> r.update());
+        alice = impersonating(server, "alice", "bundle-authors");
+        mallory = impersonating(server, "mallory", "outsiders");
+        pat = impersonating(server, "pat", "bundle-authors", "platform-admins");
+        sam = impersonating(server, "sam", "bundle-authors");
+        tina = impersonating(server, "tina", "team-a");
+        ci = track(server.withToken(Tokens.unbound(admin, CI_NS, CI_SA)));
+        // The policy and its parameter load asynchronously: wait until the policy answers.
+        awaitRefused(() -> mallory.resource(bundle("warm-up", "")).dryRun().create(), "rule requester");
+        admin.resource(bundle("upd-service", "")).create();
+        admin.resource(bundle("upd-host", "scope: Host")).create();
+    }
+
+    @AfterAll
+    static void restore() {
+        if (admin == null) {
+            return;
+        }
+        clients.forEach(KubernetesClient::close);
+        for (String name : List.of("upd-service", "upd-host")) {
+            admin.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle").withName(name).delete();
+        }
+        for (ValidatingAdmissionPolicyBinding binding : setAside) {
+            binding.getMetadata().setResourceVersion(null);
+            binding.getMetadata().setUid(null);
+            admin.resource(binding).createOr(r -> r.update());
+        }
+        // This release's policy would judge later classes' bundles: take its binding away the same way.
+        admin.admissionRegistration().v1().validatingAdmissionPolicyBindings().withName(POLICY + "-bundles").delete();
+    }
+
+    /** One who, one write, and the rule that must refuse it (null: admitted). */
+    record Case(String name, Function<GenericKubernetesResource, Object> write, GenericKubernetesResource bundle, String rule) {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCaseIsAdmittedOrRefusedByItsRule() {
+        String ssh = "units: [ssh.service]\n";
+        List<Case> cases = List.of(
+                create("alice: inline files for a service on workers", alice, "", null),
+                create("alice: scope Host", alice, "scope: Host", "scope"),
+                create("alice: no node selector reaches control-plane nodes", alice, "nodeSelector: {}", "control-plane"),
+                create("alice: selecting control-plane nodes", alice, "nodeSelector: {node-role.kubernetes.io/control-plane: \"\"}", "control-plane"),
+                create("alice: sudoers.d", alice, files("sudoers.d/90-me"), "denied-path"),
+                create("alice: shadow", alice, files("shadow"), "denied-path"),
+                create("alice: a unit drop-in under systemd/", alice, files("systemd/system/x.service.d/override.conf"), "denied-path"),
+                create("alice: cron.d", alice, files("cron.d/job"), "denied-path"),
+                create("alice: ld.so.preload", alice, files("ld.so.preload"), "denied-path"),
+                create("alice: a node-local signer in verity.d", alice, files("verity.d/x.crt"), "denied-path"),
+                create("alice: sshd_config", alice, ssh + files("ssh/sshd_config"), "denied-path"),
+                create("alice: pam.d", alice, files("pam.d/common-auth"), "denied-path"),
+                create("alice: a signed image", alice, signedImage("trust: Node"), "opaque-source"),
+                create("alice: a ConfigMap source", alice, configMap(NS), "opaque-source"),
+                create("mallory: no grant names her", mallory, "", "requester"),
+                create("pat: Host scope, systemd/, every node", pat,
+                        "scope: Host\nnodeSelector: {}\n" + files("systemd/journald.conf.d/50-limits.conf"), null),
+                create("pat: an unsigned image", pat, "source: {image: {url: \"https://images.example.org/x.raw\", sha256: " + SHA + "}}",
+                        "signed-images"),
+                create("pat: trust Secret outside the release namespace", pat,
+                        signedImage("trust: Secret\n  secretRef: {name: confext-trust, namespace: other}"), "trust-namespace"),
+                create("pat: trust Secret in the release namespace", pat,
+                        signedImage("trust: Secret\n  secretRef: {name: confext-trust, namespace: " + NS + "}"), null),
+                create("pat: a ConfigMap where the operator may not read", pat, configMap("elsewhere"), "source-namespace"),
+                create("sam: an sshd drop-in under his prefix", sam, ssh + files("ssh/sshd_config.d/50-ciphers.conf"), null),
+                create("sam: sshd_config itself, outside his prefix", sam, ssh + files("ssh/sshd_config"), "one-grant"),
+                create("tina: her team's ConfigMap on her pool", tina, teamA("pool: team-a", SOURCES, "chronyd.service"), null),
+                create("tina: another team's pool", tina, teamA("pool: team-b", SOURCES, "chronyd.service"), "node-selector"),
+                create("tina: a unit outside her units", tina, teamA("pool: team-a", SOURCES, "ntpd.service"), "units"),
+                create("tina: a namespace outside her namespaces", tina, teamA("pool: team-a", NS, "chronyd.service"), "namespace"),
+                create("ci ServiceAccount: Host scope under ci/", ci, "scope: Host\n" + files("ci/agent.conf"), null),
+                create("ci ServiceAccount: a path outside ci/", ci, files("other/agent.conf"), "path-prefix"),
+                create("system:masters is exempt", admin, "scope: Host\nnodeSelector: {}\n" + files("shadow"), null),
+                update("alice: update of the content", alice, "upd-service", "", null),
+                update("alice: update to scope Host", alice, "upd-service", "scope: Host", "scope"),
+                update("alice: update adding shadow", alice, "upd-service", files("shadow"), "denied-path"),
+                labelOnly("alice: a label on a Host bundle, spec unchanged", alice, "upd-host"));
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(20);
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            if (c.rule() == null) {
+                c.write().apply(c.bundle());
+                return;
+            }
+            Refusal refusal = Refusal.of(c.name(), () -> {
+                c.write().apply(c.bundle());
+                return c.bundle();
+            }, () -> { });
+            assertThat(refusal.code()).as(refusal.message()).isEqualTo(403);
+            assertThat(refusal.message()).contains("ConfextBundlePolicy " + POLICY + ": rule " + c.rule() + ":");
+        }));
+    }
+
+    @Test
+    void operatorReadsConfigMapsOnlyInTheListedNamespacesAndSecretsOnlyInItsOwn() {
+        Access operator = new Access(admin, NS, POLICY);
+        assertThat(operator.allowed("get", "", "configmaps", "", SOURCES, "chrony")).isTrue();
+        assertThat(operator.allowed("get", "", "configmaps", "", NS, "chrony")).isTrue();
+        assertThat(operator.allowed("get", "", "configmaps", "", "default", "chrony")).isFalse();
+        assertThat(operator.allowed("list", "", "configmaps", "", SOURCES, "")).isFalse();
+        assertThat(operator.allowed("get", "", "secrets", "", NS, "confext-trust")).isTrue();
+        assertThat(operator.allowed("get", "", "secrets", "", SOURCES, "confext-trust")).isFalse();
+        assertThat(operator.allowed("list", "", "secrets", "", NS, "")).isFalse();
+        Access agent = new Access(admin, NS, POLICY + "-agent");
+        assertThat(agent.allowed("get", "", "secrets", "", NS, "confext-trust")).as("the agent reads no Secret").isFalse();
+    }
+
+    @Test
+    void aBundleNamingAnUnlistedNamespaceGetsANamedReason(ApiServer server) {
+        admin.resource(new ConfigMapBuilder().withNewMetadata().withName("chrony").withNamespace(SOURCES).endMetadata()
+                .addToData("chrony.conf", "server ntp1\n").build()).createOr(r -> r.update());
+        try (KubernetesClient operator = server.withToken(Tokens.unbound(admin, NS, POLICY))) {
+            RevisionResolver resolver = new RevisionResolver(operator);
+            assertThat(resolver.resolve(spec(configMap(SOURCES))).source().files()).hasSize(1);
+            assertThatThrownBy(() -> resolver.resolve(spec(configMap("default"))))
+                    .isInstanceOfSatisfying(UnresolvableBundleException.class,
+                            e -> assertThat(e.reason()).isEqualTo("SourceNamespaceNotAllowed"))
+                    .hasMessageContaining("operator.sourceNamespaces");
+            assertThatThrownBy(() -> resolver.resolve(spec(signedImage("trust: Secret\n  secretRef: {name: t, namespace: default}"))))
+                    .isInstanceOfSatisfying(UnresolvableBundleException.class,
+                            e -> assertThat(e.reason()).isEqualTo("TrustNamespaceNotAllowed"));
+        }
+    }
+
+    private static Case create(String name, KubernetesClient who, String specYaml, String rule) {
+        return new Case(name, b -> who.resource(b).dryRun().create(), bundle("case-" + Integer.toHexString(name.hashCode()), specYaml), rule);
+    }
+
+    /** The stored bundle with the given spec fields replaced, written by {@code who} (dry run). */
+    private static Case update(String name, KubernetesClient who, String stored, String specYaml, String rule) {
+        GenericKubernetesResource changed = bundle(stored, specYaml + (specYaml.isEmpty() ? "" : "\n") + "version: \"2\"");
+        return new Case(name, b -> {
+            GenericKubernetesResource current = who.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle").withName(stored).get();
+            current.getAdditionalProperties().put("spec", b.getAdditionalProperties().get("spec"));
+            return who.resource(current).dryRun().update();
+        }, changed, rule);
+    }
+
+    private static Case labelOnly(String name, KubernetesClient who, String stored) {
+        return new Case(name, b -> {
+            GenericKubernetesResource current = who.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle").withName(stored).get();
+            current.getMetadata().setLabels(Map.of("team", "alice"));
+            return who.resource(current).dryRun().update();
+        }, bundle(stored, ""), null);
+    }
+
+    /** A valid bundle: inline chrony config for chronyd on workers, with the given spec fields replacing those. */
+    @SuppressWarnings("unchecked")
+    private static GenericKubernetesResource bundle(String name, String specYaml) {
+        Map<String, Object> spec = new java.util.LinkedHashMap<>(Serialization.unmarshal("""
+                version: "1"
+                units: [chronyd.service]
+                source: {files: [{path: chrony/chrony.conf, content: "server ntp1 iburst\\n"}]}
+                nodeSelector: %s
+                """.formatted(WORKER), Map.class));
+        if (!specYaml.isBlank()) {
+            spec.putAll(Serialization.unmarshal(specYaml, Map.class));
+        }
+        GenericKubernetesResource b = new GenericKubernetesResource();
+        b.setApiVersion("confext.io/v1alpha1");
+        b.setKind("ConfextBundle");
+        b.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+        b.getAdditionalProperties().put("spec", spec);
+        return b;
+    }
+
+    private static ConfextBundleSpec spec(String specYaml) {
+        return Serialization.unmarshal(Serialization.asJson(bundle("x", specYaml).getAdditionalProperties().get("spec")),
+                ConfextBundleSpec.class);
+    }
+
+    private static String files(String path) {
+        return "source: {files: [{path: \"" + path + "\", content: \"x=1\\n\"}]}";
+    }
+
+    private static String signedImage(String verification) {
+        return "source: {image: {url: \"https://images.example.org/x.raw\", sha256: " + SHA + "}}\n"
+                + "verification:\n  requireSignature: true\n  " + verification;
+    }
+
+    private static String configMap(String namespace) {
+        return "source: {configMapRef: {name: chrony, namespace: " + namespace + "}}";
+    }
+
+    private static String teamA(String pool, String namespace, String unit) {
+        return "units: [" + unit + "]\nnodeSelector: {" + pool + ", node-role.kubernetes.io/worker: \"\"}\n" + configMap(namespace);
+    }
+
+    private static KubernetesClient impersonating(ApiServer server, String user, String... groups) {
+        Config config = new ConfigBuilder(Config.fromKubeconfig(server.kubeConfigYaml()))
+                .withImpersonateUsername(user).withImpersonateGroups(groups).build();
+        return track(new KubernetesClientBuilder().withConfig(config).build());
+    }
+
+    private static KubernetesClient track(KubernetesClient client) {
+        clients.add(client);
+        return client;
+    }
+
+    /**
+     * The shared test API server holds one chart release per test class; a real cluster holds one.
+     * Every release's bundle policy judges every bundle, so the other releases' bindings are set
+     * aside while this class runs (and put back after), leaving only this release's grants.
+     */
+    private static void setAsideOtherReleasesBundlePolicies() {
+        for (ValidatingAdmissionPolicyBinding b : admin.admissionRegistration().v1().validatingAdmissionPolicyBindings().list().getItems()) {
+            if (b.getMetadata().getName().endsWith("-bundles") && !b.getMetadata().getName().equals(POLICY + "-bundles")) {
+                setAside.add(b);
+                admin.resource(b).delete();
+            }
+        }
+    }
+
+    /** Retries until the write is refused with the expected text (a new policy applies after a moment). */
+    private static void awaitRefused(java.util.function.Supplier<?> write, String expected) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        String last = "accepted";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                write.get();
+                last = "accepted";
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getMessage().contains(expected)) {
+                    return;
+                }
+                last = e.getMessage();
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("expected a refusal containing '" + expected + "' within 30s; last answer: " + last);
+    }
+}
