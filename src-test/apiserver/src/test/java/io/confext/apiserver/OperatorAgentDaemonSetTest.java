@@ -17,9 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.operator.OperatorAssembly;
 import io.confext.operator.OperatorRuntime;
-import io.confext.operator.agent.AgentDaemonSet;
-import io.confext.operator.agent.AgentReconciler;
-import io.confext.operator.agent.AgentSettings;
+import io.confext.operator.daemonset.AgentDaemonSet;
+import io.confext.operator.daemonset.AgentReconciler;
+import io.confext.operator.daemonset.AgentSettings;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
