@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.agent.fetch.FetchSettings;
-import io.confext.agent.fetch.ImageServer;
-import io.confext.agent.fetch.TestTls;
+import io.confext.testsupport.ImageServer;
+import io.confext.testsupport.TestTls;
 import io.confext.agent.systemd.DbusSystemd;
 import io.confext.agent.verify.TrustedCertificates;
 import io.confext.api.revision.ResolvedImage;

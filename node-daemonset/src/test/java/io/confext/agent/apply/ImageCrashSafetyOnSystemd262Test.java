@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.confext.agent.apply.CrashRuns.Signal;
-import io.confext.agent.fetch.ImageServer;
+import io.confext.testsupport.ImageServer;
 import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
