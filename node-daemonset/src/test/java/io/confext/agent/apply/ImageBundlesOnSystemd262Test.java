@@ -20,7 +20,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.confext.agent.fetch.FetchSettings;
 import io.confext.testsupport.ImageServer;
 import io.confext.testsupport.TestTls;
-import io.confext.agent.systemd.DbusSystemd;
 import io.confext.agent.verify.TrustedCertificates;
 import io.confext.api.revision.ResolvedImage;
 import io.confext.api.revision.ResolvedSource;
@@ -91,9 +90,8 @@ class ImageBundlesOnSystemd262Test {
         FetchSettings fetch = new FetchSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 2, Duration.ofMillis(100),
                 Duration.ofMillis(200), Optional.of(tls.client()));
         long pid = host.leaderPid();
-        return new SystemdHostApplier(pid, state, () -> DbusSystemd.connect(pid), StepObserver.NONE, "test",
-                Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(60),
-                ImageSettings.defaults().withFetch(fetch).withImagePolicy(NO_DEVICE_MAPPER_POLICY));
+        return new SystemdHostApplier(pid, ApplierSettings.defaults().withStateHostDir(state).withAgentVersion("test")
+                .withImages(ImageSettings.defaults().withFetch(fetch).withImagePolicy(NO_DEVICE_MAPPER_POLICY)));
     }
 
     /** Serves the file under a fresh name and returns the desired bundle pointing at it. */
