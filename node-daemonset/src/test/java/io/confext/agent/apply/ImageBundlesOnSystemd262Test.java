@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.agent.fetch.FetchSettings;
 import io.confext.testsupport.ImageServer;
@@ -34,7 +33,9 @@ import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
+import io.confext.testsupport.ImageServer;
+import io.confext.testsupport.TestTls;
 
 /**
  * Image bundles through the agent's applier on a real systemd 262 host: images built inside the host by
@@ -47,7 +48,7 @@ import io.confext.testbed.SystemdHostExtension;
  * {@code root=unprotected+absent:usr=absent}: systemd mounts the data partition without kernel dm-verity, and the
  * agent's user-space verification is the check (it is the first check on every host).
  */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class ImageBundlesOnSystemd262Test {
     static final String NO_DEVICE_MAPPER_POLICY = "root=unprotected+absent:usr=absent";
     static final String STATE_ROOT = "/var/lib/confext-operator";

@@ -13,7 +13,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.operator.OperatorAssembly;
 import io.confext.operator.OperatorRuntime;
@@ -35,7 +34,7 @@ import io.javaoperatorsdk.operator.Operator;
  * (privileged, hostPID, exactly the four host paths, system-node-critical, tolerates all taints,
  * one node at a time).
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class OperatorAgentDaemonSetTest {
 
     private static final String NS = "ds-test";

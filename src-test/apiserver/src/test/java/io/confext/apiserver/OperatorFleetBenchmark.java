@@ -25,6 +25,7 @@ import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.apiserver.AuditLog.AuditedWrite;
 import io.confext.testbed.K8sBinaries;
 import io.confext.testsupport.BundleBuilder;
+import io.confext.testsupport.tier.ApiServerTest;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -48,6 +49,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * -Dbench.bundles, -Dbench.agentDelayMs, -Dbench.agentThreads, -Dbench.steadySeconds,
  * -Dbench.versionTimeoutMinutes, -Dbench.operatorJvmFlags (appended to the chart's, e.g. "-Xmx512m").
  */
+@ApiServerTest
 class OperatorFleetBenchmark {
 
     private static final String NAMESPACE = "confext-system";

@@ -14,7 +14,6 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.ConfextBundle;
@@ -43,7 +42,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * Lease over and finishes the rollout. Server-side apply is off here, so this also shows the
  * operator works on a real server in that mode.
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class OperatorLeaderElectionTest {
 
     private static final String NS = "leader-test";

@@ -14,7 +14,6 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.ConfextBundle;
@@ -41,7 +40,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * under the chart's agent RBAC and admission policy. So the chart's permissions are enough for
  * both sides, and the operator's writes pass the real server's validation.
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class OperatorRolloutTest {
 
     private static final String NS = "rollout-test";

@@ -18,6 +18,7 @@ import io.confext.testbed.DemoService;
 import io.confext.testbed.SystemdHost;
 import io.confext.testsupport.ImageServer;
 import io.confext.testsupport.TestTls;
+import io.confext.testsupport.tier.E2eTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on every host for the reason that gives the tampering away, with nothing changed on any host; a good signed
  * one rolls out.
  */
+@E2eTest
 class ImageBundleE2ETest {
 
     static final List<String> NODES = List.of("img-a", "img-b", "img-c");
