@@ -1,7 +1,6 @@
 package io.confext.agent;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.inject.Produces;
@@ -9,13 +8,12 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.confext.agent.apply.ApplierSettings;
 import io.confext.agent.apply.HostApplier;
 import io.confext.agent.apply.ImageSettings;
-import io.confext.agent.apply.StepObserver;
 import io.confext.agent.apply.SystemdHostApplier;
 import io.confext.agent.fetch.FetchSettings;
 import io.confext.agent.health.AgentHealth;
-import io.confext.agent.systemd.DbusSystemd;
 
 /** Beans shared by the work loop and the health checks, and the host side for the configured host PID. */
 public class AgentBeans {
@@ -35,9 +33,13 @@ public class AgentBeans {
             // systemd image policy for image bundles; unset: systemd's default (kernel dm-verity). Hosts without
             // device-mapper need root=unprotected+absent:usr=absent; the agent's own verification runs first anyway
             @ConfigProperty(name = "confext.images.policy") Optional<String> imagePolicy) {
-        long pid = config.hostPid();
-        return new SystemdHostApplier(pid, config.stateDir(), () -> DbusSystemd.connect(pid), StepObserver.NONE,
-                agentVersion, Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(60),
-                new ImageSettings(FetchSettings.defaults(), imageMaxBytes, imagePolicy));
+        return new SystemdHostApplier(config.hostPid(), applierSettings(config, agentVersion,
+                new ImageSettings(FetchSettings.defaults(), imageMaxBytes, imagePolicy)));
+    }
+
+    /** The applier's settings: every value from the agent's configuration, none repeated here. */
+    static ApplierSettings applierSettings(AgentConfig config, String agentVersion, ImageSettings images) {
+        return new ApplierSettings(config.stateDir(), agentVersion, config.jobTimeout(), config.proofTimeout(),
+                config.lockWait(), images);
     }
 }

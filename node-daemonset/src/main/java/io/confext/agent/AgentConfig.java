@@ -38,4 +38,16 @@ public interface AgentConfig {
     /** Liveness is DOWN when the work loop has not beaten for this long (a stuck converge, a dead thread). */
     @WithDefault("10m")
     Duration livenessTimeout();
+
+    /** Longest wait for a systemd job (reload, restart) or a host command such as systemd-confext refresh. */
+    @WithDefault("90s")
+    Duration jobTimeout();
+
+    /** Longest wait for a unit's main process to show the wanted version after its reload or restart. */
+    @WithDefault("15s")
+    Duration proofTimeout();
+
+    /** Longest wait for the host lock that another agent process (an old pod still stopping) holds. */
+    @WithDefault("60s")
+    Duration lockWait();
 }

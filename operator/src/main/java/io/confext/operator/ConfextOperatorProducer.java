@@ -1,6 +1,6 @@
 package io.confext.operator;
 
-import io.confext.operator.agent.AgentReconciler;
+import io.confext.operator.daemonset.AgentReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;

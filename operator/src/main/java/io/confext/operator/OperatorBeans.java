@@ -1,6 +1,6 @@
 package io.confext.operator;
 
-import io.confext.operator.agent.AgentSettings;
+import io.confext.operator.daemonset.AgentSettings;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;

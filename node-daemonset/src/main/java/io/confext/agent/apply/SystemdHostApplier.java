@@ -53,48 +53,38 @@ public final class SystemdHostApplier implements HostApplier {
     private final StateStore store;
     private final Supplier<Systemd> systemdFactory;
     private final StepObserver steps;
-    private final String agentVersion;
-    private final Duration jobTimeout;
-    private final Duration proofTimeout;
-    private final Duration lockWait;
-    private final ImageSettings images;
+    private final ApplierSettings settings;
     /** Lives as long as the applier: refused images are not fetched again on every resync. */
     private final RefusedImages refusedImages = new RefusedImages(RefusedImages.DEFAULT_HOLD);
     private final Quarantine quarantine;
     /** Set by {@link #stopping()}: a failure from now on is an abandonment, not a verdict. */
     private volatile boolean stopping;
 
+    /** The agent's default settings with its state under {@code stateHostDir}. */
     public SystemdHostApplier(long hostPid, String stateHostDir) {
-        this(hostPid, stateHostDir, () -> DbusSystemd.connect(hostPid), StepObserver.NONE, "0.1.0",
-                Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(60));
+        this(hostPid, ApplierSettings.defaults().withStateHostDir(stateHostDir));
     }
 
-    public SystemdHostApplier(long hostPid, String stateHostDir, Supplier<Systemd> systemdFactory, StepObserver steps,
-                              String agentVersion, Duration jobTimeout, Duration proofTimeout, Duration lockWait) {
-        this(hostPid, stateHostDir, systemdFactory, steps, agentVersion, jobTimeout, proofTimeout, lockWait, ImageSettings.defaults());
+    public SystemdHostApplier(long hostPid, ApplierSettings settings) {
+        this(hostPid, settings, StepObserver.NONE);
     }
 
-    public SystemdHostApplier(long hostPid, String stateHostDir, Supplier<Systemd> systemdFactory, StepObserver steps,
-                              String agentVersion, Duration jobTimeout, Duration proofTimeout, Duration lockWait,
-                              ImageSettings images) {
-        this.images = images;
+    /** @param steps told of every step boundary (the crash tests stop the agent there) */
+    public SystemdHostApplier(long hostPid, ApplierSettings settings, StepObserver steps) {
+        this.settings = settings;
         this.hostPid = hostPid;
         this.host = new HostFiles(hostPid);
-        this.layout = new StateLayout(host, stateHostDir);
+        this.layout = new StateLayout(host, settings.stateHostDir());
         this.store = new StateStore(layout.stateFile());
-        this.systemdFactory = systemdFactory;
+        this.systemdFactory = () -> DbusSystemd.connect(hostPid);
         this.steps = steps;
-        this.agentVersion = agentVersion;
-        this.jobTimeout = jobTimeout;
-        this.proofTimeout = proofTimeout;
-        this.lockWait = lockWait;
         this.quarantine = new Quarantine(layout.quarantine());
     }
 
     @Override
     public HostFacts facts() {
         try (Systemd sd = systemdFactory.get()) {
-            return HostFactsReader.read(sd, host, agentVersion);
+            return HostFactsReader.read(sd, host, settings.agentVersion());
         }
     }
 
@@ -105,8 +95,8 @@ public final class SystemdHostApplier implements HostApplier {
 
     @Override
     public List<BundleState> converge(List<DesiredBundleContent> desired, ProgressListener progress) {
-        try (HostLock lock = HostLock.acquire(layout.lockFile(), lockWait); Systemd sd = systemdFactory.get()) {
-            HostFacts facts = HostFactsReader.read(sd, host, agentVersion);
+        try (HostLock lock = HostLock.acquire(layout.lockFile(), settings.lockWait()); Systemd sd = systemdFactory.get()) {
+            HostFacts facts = HostFactsReader.read(sd, host, settings.agentVersion());
             Run run = new Run(sd, facts, progress);
             return run.converge(desired);
         } catch (ConvergeAbandoned e) {
@@ -160,7 +150,8 @@ public final class SystemdHostApplier implements HostApplier {
             this.sd = sd;
             this.facts = facts;
             this.progress = progress;
-            this.units = new UnitActivator(sd, new ViewReader(host), facts.getSystemdVersion(), jobTimeout, proofTimeout);
+            this.units = new UnitActivator(sd, new ViewReader(host), facts.getSystemdVersion(), settings.jobTimeout(),
+                    settings.proofTimeout());
             this.state = store.load();
         }
 
@@ -228,80 +219,70 @@ public final class SystemdHostApplier implements HostApplier {
 
         // ---------------------------------------------------------------- apply
 
+        /**
+         * One bundle's pass as named steps over the planner's decision: finish an interrupted quarantine, decide
+         * (touching nothing), then fetch and verify an image, stage, activate, prove and record (see {@link #activate}).
+         */
         private BundleState apply(DesiredBundleContent d) {
-            RevisionContent c = d.content();
-            String name = d.name();
-            BundleRecord rec = state.bundles().get(name);
-            // a quarantine a crash interrupted is finished before anything looks at the versions
-            quarantine.recover(versionsOf(name, rec != null && rec.scope() != null ? rec.scope() : c.scope()));
-            if (rec == null) {
-                rec = new BundleRecord(name, c.scope(), c.units(), c.priority(), c.reload(), d.revision(), d.digest(),
-                        c.version(), List.of(), null, null, BundleStep.IDLE, null, null);
+            BundleRecord journalled = state.bundles().get(d.name());
+            finishInterruptedQuarantine(d, journalled);
+            BundleDecision decision = decide(d, journalled);
+            if (decision instanceof BundleDecision.CloseRollback close) {
+                closeInterruptedRollback(close);
+                decision = decide(d, close.record().withFailure(close.failedVersion(), close.failedDigest())
+                        .withStep(BundleStep.IDLE, null)); // journalled IDLE now: decided on the other guards
             }
-            if (rec.scope() != null && rec.scope() != c.scope() && !versionsOf(name, rec.scope()).isEmpty()) {
-                return fail(d, "ScopeChange", "bundle " + name + " is applied with scope " + rec.scope()
-                        + " on this node; changing the scope of a bundle in place is not supported: delete and re-create it");
+            if (decision instanceof BundleDecision.Refuse r) {
+                return fail(d, r.reason(), r.message());
             }
-            String journalledDigest = rec.digest();
-            rec = rec.withDesired(c.scope(), c.units(), c.priority(), c.reload(), d.revision(), d.digest(), c.version());
-            if (rec.step() == BundleStep.ROLLING_BACK && rec.pendingVersion() != null) {
-                // The agent was stopped while it rolled a failed version back. That version must never be tried again
-                // under the same content, accepted because a unit's mounts already show it, or kept as a fallback.
-                String failed = rec.pendingVersion();
-                VersionsDirectory dir = versionsOf(name, rec.scope());
-                if (failed.equals(c.version()) && java.util.Objects.equals(journalledDigest, d.digest())) {
-                    String unit = rec.units().isEmpty() ? "host" : rec.units().get(0);
-                    UnitOutcome interrupted = new UnitOutcome(unit, false, "RollbackInterrupted", "the agent was stopped while"
-                            + " it rolled version " + failed + " back after its activation failed; the rollback was finished when"
-                            + " the agent started again", null, 0, Activation.Action.NONE);
-                    return rollBack(rec, d, dir, failed, interrupted, List.of());
-                }
-                quarantine(dir, failed, "RollbackInterrupted");
-                rec = rec.withFailure(failed, journalledDigest).withStep(BundleStep.IDLE, null);
-                save(rec, "rollback-finished");
+            if (decision instanceof BundleDecision.FinishRollback f) {
+                return rollBack(f.record(), d, versionsOf(d.name(), f.record().scope()), f.failedVersion(), f.interrupted(),
+                        List.of());
             }
-            if (!Boolean.TRUE.equals(facts.getConfext())) {
-                return fail(d, "NoConfextSupport", "the host has systemd " + facts.getSystemdVersion()
-                        + "; configuration extensions need systemd >= " + HostFactsReader.CONFEXT_SINCE);
+            if (decision instanceof BundleDecision.KeepFailure k) {
+                state = state.with(k.record());
+                return toState(k.record(), k.record().outcome()); // the same content failed here already
             }
-            if (c.scope() == Scope.Service && c.units().isEmpty()) {
-                return fail(d, "NoUnits", "a Service-scope bundle needs at least one unit in spec.units");
+            VersionsDirectory dir = versionsOf(d.name(), d.content().scope());
+            if (decision instanceof BundleDecision.ApplyDirectory a) {
+                return activate(d, a.record(), dir, a.version());
             }
-            StagedVersion staged = null;
-            if (c.source().files() != null) {
-                try {
-                    staged = new DirectoryVersion(name, c.version(), c.source().files());
-                } catch (IllegalArgumentException e) {
-                    return fail(d, "InvalidBundle", e.getMessage());
-                }
+            BundleRecord rec = ((BundleDecision.ApplyImage) decision).record();
+            ImageStager.Result image = image(d, rec, dir);
+            if (image instanceof ImageStager.Result.Refused r) {
+                return fail(d, r.reason(), r.message());
             }
-            if (c.version().equals(rec.failedVersion()) && d.digest() != null && d.digest().equals(rec.failedDigest())
-                    && rec.outcome() != null && rec.step() == BundleStep.IDLE) {
-                state = state.with(rec);
-                return toState(rec, rec.outcome()); // the same content failed here already: do not try it again
-            }
-            var refusal = DowngradeGuard.check(name, c.version(), rec.newestGood(), d.rollback());
-            if (refusal.isPresent()) {
-                return fail(d, "DowngradeRefused", refusal.get());
-            }
-            VersionsDirectory dir = versionsOf(name, c.scope());
-            Path stagedImage = null;
-            if (staged == null) {
-                ImageStager.Result image = image(d, rec, dir);
-                if (image instanceof ImageStager.Result.Refused r) {
-                    return fail(d, r.reason(), r.message());
-                }
-                ImageStager.Result.Staged st = (ImageStager.Result.Staged) image;
-                staged = st.version();
-                stagedImage = st.dir();
-            }
+            ImageStager.Result.Staged st = (ImageStager.Result.Staged) image;
             try {
-                return activate(d, rec, dir, staged);
+                return activate(d, rec, dir, st.version());
             } finally {
-                if (stagedImage != null) {
-                    HostFiles.deleteTree(stagedImage); // empty after the move in; the whole image when the plan refused
+                if (st.dir() != null) {
+                    HostFiles.deleteTree(st.dir()); // empty after the move in; the whole image when the plan refused
                 }
             }
+        }
+
+        /** A quarantine a crash interrupted is finished before anything looks at the versions. */
+        private void finishInterruptedQuarantine(DesiredBundleContent d, BundleRecord journalled) {
+            Scope scope = journalled != null && journalled.scope() != null ? journalled.scope() : d.content().scope();
+            quarantine.recover(versionsOf(d.name(), scope));
+        }
+
+        /** The facts the planner needs, gathered here; the decision itself is pure (see {@link BundlePlanner}). */
+        private BundleDecision decide(DesiredBundleContent d, BundleRecord journalled) {
+            Scope desiredScope = d.content().scope();
+            boolean keptInRecordedScope = journalled != null && journalled.scope() != null
+                    && journalled.scope() != desiredScope && !versionsOf(d.name(), journalled.scope()).isEmpty();
+            return BundlePlanner.decide(new BundlePlanner.Input(d, journalled, keptInRecordedScope,
+                    Boolean.TRUE.equals(facts.getConfext()), facts.getSystemdVersion()));
+        }
+
+        /** Other content is wanted than the version whose rollback was interrupted: take that version out for good. */
+        private void closeInterruptedRollback(BundleDecision.CloseRollback close) {
+            BundleRecord rec = close.record();
+            quarantine(versionsOf(rec.name(), rec.scope()), close.failedVersion(), "RollbackInterrupted");
+            save(rec.withFailure(close.failedVersion(), close.failedDigest()).withStep(BundleStep.IDLE, null),
+                    "rollback-finished");
         }
 
         /**
@@ -331,7 +312,7 @@ public final class SystemdHostApplier implements HostApplier {
             save(rec.withStep(BundleStep.STAGING, c.version()), "fetching");
             report(d, BundlePhase.Fetching, "Fetching", "downloading and verifying version " + c.version() + " from "
                     + c.source().image().url());
-            ImageStager.Result result = new ImageStager(images).stage(d.name(), c.version(), c.source().image(), policy,
+            ImageStager.Result result = new ImageStager(settings.images()).stage(d.name(), c.version(), c.source().image(), policy,
                     in.trusted(), layout.staging());
             if (result instanceof ImageStager.Result.Refused r) {
                 // an interrupted download is no refusal to remember
@@ -377,7 +358,7 @@ public final class SystemdHostApplier implements HostApplier {
 
             if (staged instanceof ImageVersion image && image.staged() != null) {
                 reached(name, "staged");
-                image.moveInto(dir.dir(), images.kernelVerity()); // verified here either way; sidecars feed the kernel's check
+                image.moveInto(dir.dir(), settings.images().kernelVerity()); // verified here either way; sidecars feed the kernel's check
             } else if (!dir.versions().contains(c.version())) {
                 save(rec.withStep(BundleStep.STAGING, c.version()), "staging");
                 Path tmp = layout.staging().resolve(staged.entryName() + "." + UUID.randomUUID());
@@ -458,7 +439,7 @@ public final class SystemdHostApplier implements HostApplier {
                         attachment(r).ifPresent(attached::add);
                     }
                 }
-                changed |= dropIns.put(unit, DropIn.render(attached, images.imagePolicy()));
+                changed |= dropIns.put(unit, DropIn.render(attached, settings.images().imagePolicy()));
             }
             if (changed) {
                 sd.daemonReload();
@@ -518,8 +499,8 @@ public final class SystemdHostApplier implements HostApplier {
             if (facts.getSystemdVersion() >= ActivationPlanner.REFRESH_ON_RELOAD_SINCE) {
                 argv.add("--always-refresh=yes");
             }
-            images.imagePolicy().ifPresent(p -> argv.add("--image-policy=" + p));
-            cmd.runOk(jobTimeout, argv.toArray(String[]::new));
+            settings.images().imagePolicy().ifPresent(p -> argv.add("--image-policy=" + p));
+            cmd.runOk(settings.jobTimeout(), argv.toArray(String[]::new));
             return true;
         }
 

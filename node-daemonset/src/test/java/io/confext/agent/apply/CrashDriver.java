@@ -22,9 +22,8 @@ public final class CrashDriver {
         String stopAt = args[3];
         boolean failReload = args.length > 4 && args[4].equals("fail");
         StepObserver observer = CrashRuns.pauseAt(stopAt);
-        SystemdHostApplier applier = new SystemdHostApplier(hostPid, "/var/lib/confext-operator",
-                () -> io.confext.agent.systemd.DbusSystemd.connect(hostPid), observer, "test",
-                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(60));
+        SystemdHostApplier applier = new SystemdHostApplier(hostPid, ApplierSettings.defaults().withAgentVersion("test")
+                .withJobTimeout(java.time.Duration.ofSeconds(60)), observer);
         CrashRuns.converge(applier, () -> applier.converge(List.of(Bundles.service(unit, version, ReloadMode.Reload, failReload))));
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.host.OsRelease;
+import io.confext.testsupport.tier.HostTest;
 
 /**
  * SIGKILL the agent (a child JVM) at every step boundary and at random moments, over many rounds, while a sampler
@@ -28,6 +29,7 @@ import io.confext.agent.host.OsRelease;
  * ever see a complete version: extension-release and config of the same version, config byte-exact.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // one host, one bundle: the rollback rounds use versions above the first test's
+@HostTest
 class CrashSafetyTest {
     private static final String UNIT = Bundles.uniqueUnit();
     /** The step boundaries of a directory bundle's apply, in order. */

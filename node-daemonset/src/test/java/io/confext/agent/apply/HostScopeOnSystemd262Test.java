@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
@@ -16,10 +15,10 @@ import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
 
 /** Host scope: systemd-confext merges the bundle into the host's /etc, the listed unit is reloaded. */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class HostScopeOnSystemd262Test {
     private static final String UNIT = Bundles.uniqueUnit();
     @Test

@@ -15,12 +15,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.agent.fetch.FetchSettings;
-import io.confext.agent.fetch.ImageServer;
-import io.confext.agent.fetch.TestTls;
-import io.confext.agent.systemd.DbusSystemd;
+import io.confext.testsupport.ImageServer;
+import io.confext.testsupport.TestTls;
 import io.confext.agent.verify.TrustedCertificates;
 import io.confext.api.revision.ResolvedImage;
 import io.confext.api.revision.ResolvedSource;
@@ -35,7 +33,9 @@ import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
+import io.confext.testsupport.ImageServer;
+import io.confext.testsupport.TestTls;
 
 /**
  * Image bundles through the agent's applier on a real systemd 262 host: images built inside the host by
@@ -48,7 +48,7 @@ import io.confext.testbed.SystemdHostExtension;
  * {@code root=unprotected+absent:usr=absent}: systemd mounts the data partition without kernel dm-verity, and the
  * agent's user-space verification is the check (it is the first check on every host).
  */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class ImageBundlesOnSystemd262Test {
     static final String NO_DEVICE_MAPPER_POLICY = "root=unprotected+absent:usr=absent";
     static final String STATE_ROOT = "/var/lib/confext-operator";
@@ -91,9 +91,8 @@ class ImageBundlesOnSystemd262Test {
         FetchSettings fetch = new FetchSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 2, Duration.ofMillis(100),
                 Duration.ofMillis(200), Optional.of(tls.client()));
         long pid = host.leaderPid();
-        return new SystemdHostApplier(pid, state, () -> DbusSystemd.connect(pid), StepObserver.NONE, "test",
-                Duration.ofSeconds(90), Duration.ofSeconds(15), Duration.ofSeconds(60),
-                ImageSettings.defaults().withFetch(fetch).withImagePolicy(NO_DEVICE_MAPPER_POLICY));
+        return new SystemdHostApplier(pid, ApplierSettings.defaults().withStateHostDir(state).withAgentVersion("test")
+                .withImages(ImageSettings.defaults().withFetch(fetch).withImagePolicy(NO_DEVICE_MAPPER_POLICY)));
     }
 
     /** Serves the file under a fresh name and returns the desired bundle pointing at it. */

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.confext.agent.systemd.DbusSystemd;
 import io.confext.api.revision.ResolvedImage;
 import io.confext.api.revision.ResolvedSource;
 import io.confext.api.revision.ResolvedVerification;
@@ -38,8 +37,9 @@ public final class ImageCrashDriver {
         String pem = Files.readString(Path.of(args[7]));
         String policy = args[8];
         StepObserver observer = CrashRuns.pauseAt(stopAt);
-        SystemdHostApplier applier = new SystemdHostApplier(hostPid, stateDir, () -> DbusSystemd.connect(hostPid), observer, "test",
-                Duration.ofSeconds(60), Duration.ofSeconds(15), Duration.ofSeconds(60), ImageSettings.defaults().withImagePolicy(policy));
+        SystemdHostApplier applier = new SystemdHostApplier(hostPid, ApplierSettings.defaults().withStateHostDir(stateDir)
+                .withAgentVersion("test").withJobTimeout(Duration.ofSeconds(60))
+                .withImages(ImageSettings.defaults().withImagePolicy(policy)), observer);
         RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit),
                 ResolvedSource.ofImage(new ResolvedImage(url, sha256, true, null)),
                 new ResolvedVerification(true, TrustSource.Secret, List.of(pem)), ReloadMode.Reload, 0);

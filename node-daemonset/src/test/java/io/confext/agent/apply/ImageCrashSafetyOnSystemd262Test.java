@@ -25,16 +25,15 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.confext.agent.apply.CrashRuns.Signal;
-import io.confext.agent.fetch.ImageServer;
 import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
+import io.confext.testsupport.ImageServer;
 
 /**
  * The image path of the agent under SIGKILL: the host side runs in a child JVM ({@link ImageCrashDriver}) that
@@ -47,7 +46,7 @@ import io.confext.testbed.SystemdHostExtension;
  * verified images (a half-downloaded or unverified file never gets there); the restart converges to the version
  * asked for, proven on the unit's main process; staging is left empty; at most 3 versions are kept.
  */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // one host, one bundle: the SIGTERM rounds use versions above the SIGKILL ones
 class ImageCrashSafetyOnSystemd262Test {
     private static final List<String> STEPS = List.of("fetching", "staged", "renamed", "attached", "activated", "proven");

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
@@ -16,10 +15,10 @@ import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
 
 /** systemd 257 (Debian trixie): confext, but a reload does not refresh a unit's extensions. */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class OldSystemd257Test {
     private static final String UNIT = Bundles.uniqueUnit();
     @Test

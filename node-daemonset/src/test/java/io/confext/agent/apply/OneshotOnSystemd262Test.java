@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
@@ -15,14 +14,14 @@ import io.confext.api.v1alpha1.Scope;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
 
 /**
  * A {@code Type=oneshot}, {@code RemainAfterExit=yes} unit on a real systemd 262 host: it is "active (exited)" with
  * no main process, so the agent runs it again (when spec.reload allows a restart) and proves the new version by
  * that run's success; with spec.reload: Reload it refuses before touching anything.
  */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class OneshotOnSystemd262Test {
     private static final String UNIT = "oneshot-" + Bundles.uniqueUnit();
     private static final String STATE = "/var/lib/confext-operator-oneshot";

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.api.revision.ResolvedFile;
 import io.confext.api.revision.ResolvedSource;
@@ -18,10 +17,10 @@ import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
 
 /** Two bundles on one unit: one drop-in lists both, the higher priority overlays the lower (systemd stacks later entries on top). */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class PriorityOrderOnSystemd262Test {
     private static final String UNIT = Bundles.uniqueUnit();
 

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
+import io.confext.testsupport.tier.HostTest;
 
 /**
  * Later versions by {@code systemctl reload} on systemd 262 (the main process stays, its view is refreshed), a
  * reload that fails on purpose (local rollback), and the keep-3 retention. Runs on a plain-root host: see
  * {@link PlainRootHost} for why the test bed's overlay-root hosts cannot refresh on reload.
  */
+@HostTest
 class ReloadRefreshOnSystemd262Test {
     private static final String UNIT = Bundles.uniqueUnit();
     private static PlainRootHost host;

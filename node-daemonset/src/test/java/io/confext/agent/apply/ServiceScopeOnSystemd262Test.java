@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
@@ -17,13 +16,13 @@ import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
 
 /**
  * Service scope on a real systemd 262 host from the test bed: first attachment, idempotence, downgrade protection,
  * operator rollback and removal (restart paths; the reload path is in {@link ReloadRefreshOnSystemd262Test}).
  */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class ServiceScopeOnSystemd262Test {
     private static final String UNIT = Bundles.uniqueUnit();
     private static final String DROP_IN = "/etc/systemd/system/" + UNIT + ".d/50-confext-operator.conf";

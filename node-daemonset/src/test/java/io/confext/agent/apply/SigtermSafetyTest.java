@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.confext.agent.apply.CrashRuns.Signal;
+import io.confext.testsupport.tier.HostTest;
 
 /**
  * SIGTERM the agent (a child JVM that stops its converge the way the work loop does on Quarkus' shutdown) at every
@@ -24,6 +25,7 @@ import io.confext.agent.apply.CrashRuns.Signal;
  * finishes the apply to Active. See {@link CrashSafetyTest} for the same with SIGKILL.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // one host, one bundle: versions only go up
+@HostTest
 class SigtermSafetyTest {
     private static final String UNIT = Bundles.uniqueUnit();
     private static final String STATE = "/var/lib/confext-operator";

@@ -20,6 +20,7 @@ import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
+import io.confext.testsupport.tier.HostTest;
 
 /**
  * Activation latency: desired version handed to converge -> the unit's main process sees it, against a shell
@@ -27,6 +28,7 @@ import io.confext.api.v1alpha1.Scope;
  * in the same run. Not a test: run with {@code -Dbench=true}.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
+@HostTest
 class ActivationLatencyBench {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 15);
 

@@ -1,5 +1,7 @@
 package io.confext.agent.fetch;
 
+import io.confext.testsupport.ImageServer;
+import io.confext.testsupport.TestTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

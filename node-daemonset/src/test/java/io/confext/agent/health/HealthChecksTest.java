@@ -67,6 +67,18 @@ class HealthChecksTest {
             public Duration livenessTimeout() {
                 return livenessTimeout;
             }
+
+            public Duration jobTimeout() {
+                return Duration.ofSeconds(90);
+            }
+
+            public Duration proofTimeout() {
+                return Duration.ofSeconds(15);
+            }
+
+            public Duration lockWait() {
+                return Duration.ofSeconds(60);
+            }
         };
     }
 

@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.confext.api.revision.ResolvedFile;
@@ -35,7 +34,7 @@ import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 
 /**
@@ -55,7 +54,7 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
  * <p>Run: {@code ./mvnw -o -pl node-daemonset -am package -DskipTests} then
  * {@code ./mvnw -o -pl node-daemonset -am verify -Dtest=AgentFootprintBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class AgentFootprintBenchmark {
 
     private static final Path MODULE = Path.of(System.getProperty("confext.agent.module", ".")).toAbsolutePath();

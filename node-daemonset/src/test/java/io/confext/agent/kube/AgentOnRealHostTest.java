@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.agent.apply.SystemdHostApplier;
 import io.confext.agent.state.StateLayout;
@@ -22,14 +21,14 @@ import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
 
 /**
  * End to end through the Kubernetes side with nothing faked but the API server: a ConfextNode on
  * fabric8's mock server, the real host side ({@link SystemdHostApplier}) on a real systemd 262 host
  * booted by the test bed, and the demo service whose main process reports what it sees.
  */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class AgentOnRealHostTest {
 
     private static RevisionContent demo(String version) {

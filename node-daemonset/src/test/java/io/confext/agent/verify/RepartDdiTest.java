@@ -6,10 +6,9 @@ import io.confext.testbed.ExecResult;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostExtension;
+import io.confext.testbed.SystemdHostTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.channels.FileChannel;
@@ -28,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * copies refused. The root hash is cross-checked with repart's own report and with
  * {@code veritysetup verify} over the extracted partitions.
  */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class RepartDdiTest {
     @TempDir
     static Path out;

@@ -10,7 +10,7 @@ import io.confext.operator.cache.CacheTrim;
 import io.confext.operator.cache.TrimmingItemStore;
 import io.confext.operator.node.NodeEntryWriter;
 import io.confext.operator.node.NodeViews;
-import io.confext.operator.revision.RevisionResolver;
+import io.confext.operator.revision.RevisionFreezer;
 import io.confext.operator.revision.RevisionStore;
 import io.confext.operator.revision.StoredRevision;
 import io.confext.operator.revision.UnresolvableBundleException;
@@ -20,7 +20,7 @@ import io.confext.operator.rollout.RevisionTarget;
 import io.confext.operator.rollout.RolloutInput;
 import io.confext.operator.rollout.RolloutPlan;
 import io.confext.operator.rollout.RolloutPlanner;
-import io.confext.operator.rollout.RolloutPolicy;
+import io.confext.operator.rollout.RolloutRules;
 import io.confext.operator.rollout.RolloutState;
 import io.confext.operator.status.BundleConditions;
 import io.confext.operator.status.StatusAggregator;
@@ -139,7 +139,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         RevisionStore store = new RevisionStore(client, settings.namespace());
 
         StoredRevision target;
-        RolloutPolicy policy;
+        RolloutRules policy;
         try {
             policy = PolicyMapper.of(bundle.getSpec());
             target = currentTarget(bundle, previous, generation, client, store);
@@ -214,7 +214,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
                 return known.get();
             }
         }
-        return store.ensure(bundle, new RevisionResolver(client).resolve(bundle.getSpec()));
+        return store.ensure(bundle, new RevisionFreezer(client).freeze(bundle.getSpec()));
     }
 
     /** Progress is measured from the target's creation or from the moment the rollout was last resumed. */

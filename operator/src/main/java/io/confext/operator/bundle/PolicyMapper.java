@@ -4,7 +4,7 @@ import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.FailurePolicy;
 import io.confext.operator.rollout.MaxUnavailable;
 import io.confext.operator.rollout.OnFailure;
-import io.confext.operator.rollout.RolloutPolicy;
+import io.confext.operator.rollout.RolloutRules;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
 /** Maps {@code spec.rollout} onto the planner's policy, applying the API defaults. */
@@ -12,14 +12,14 @@ final class PolicyMapper {
     private PolicyMapper() {
     }
 
-    static RolloutPolicy of(ConfextBundleSpec spec) {
+    static RolloutRules of(ConfextBundleSpec spec) {
         var r = spec.getRollout();
         if (r == null) {
-            return RolloutPolicy.defaults();
+            return RolloutRules.defaults();
         }
         IntOrString max = r.getMaxUnavailable();
         Object raw = max == null ? null : max.getIntVal() != null ? (Object) max.getIntVal() : max.getStrVal();
-        return new RolloutPolicy(MaxUnavailable.parse(raw),
+        return new RolloutRules(MaxUnavailable.parse(raw),
                 r.getCanary() == null || r.getCanary().getCount() == null ? 0 : r.getCanary().getCount(),
                 r.getMinReadySeconds() == null ? 0 : r.getMinReadySeconds(),
                 r.getProgressDeadlineSeconds() == null ? 600 : r.getProgressDeadlineSeconds(),

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param rollingBack   a rollback from {@code target} was started earlier (kept in the bundle status)
  * @param progressSince the earliest moment progress is measured from (target revision creation or resume)
  */
-public record RolloutInput(String bundle, RolloutPolicy policy, RevisionTarget target, RevisionTarget stable,
+public record RolloutInput(String bundle, RolloutRules policy, RevisionTarget target, RevisionTarget stable,
                            boolean rollingBack, Instant progressSince, List<NodeView> nodes, Instant now) {
     public RolloutInput {
         Objects.requireNonNull(bundle, "bundle");

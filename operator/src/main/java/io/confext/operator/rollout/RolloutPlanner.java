@@ -37,7 +37,7 @@ public final class RolloutPlanner {
     }
 
     private RolloutPlan forward(RolloutInput in, List<NodeView> ordered, Facts f) {
-        RolloutPolicy p = in.policy();
+        RolloutRules p = in.policy();
         RevisionTarget target = in.target();
         int canary = Math.min(p.canaryCount(), f.targeted);
         boolean halted = f.failed > 0;

@@ -1,18 +1,15 @@
 package io.confext.operator.bench;
 
 import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextBundle;
-import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.ConfextNodeSpec;
 import io.confext.api.v1alpha1.ConfextNodeStatus;
 import io.confext.api.v1alpha1.DesiredBundle;
-import io.confext.api.v1alpha1.InlineFile;
-import io.confext.api.v1alpha1.RolloutPolicy;
 import io.confext.operator.OperatorSettings;
 import io.confext.operator.bundle.BundleReconciler;
+import io.confext.testsupport.BundleBuilder;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -326,25 +323,12 @@ class FleetBenchmark {
     }
 
     static ConfextBundle bundle(String name, String version) {
-        ConfextBundle b = new ConfextBundle();
-        b.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        ConfextBundleSpec spec = new ConfextBundleSpec();
-        spec.setVersion(version);
-        spec.setUnits(List.of("demo.service"));
-        BundleSource src = new BundleSource();
-        InlineFile f = new InlineFile();
-        f.setPath(name + "/demo.conf");
-        f.setContent("v=" + version + "\n");
-        src.setFiles(List.of(f));
-        spec.setSource(src);
-        spec.setNodeSelector(Map.of("role", "worker"));
-        RolloutPolicy r = new RolloutPolicy();
-        r.setMaxUnavailable(new IntOrString("20%"));
-        var canary = new io.confext.api.v1alpha1.Canary();
-        canary.setCount(1);
-        r.setCanary(canary);
-        spec.setRollout(r);
-        b.setSpec(spec);
-        return b;
+        return BundleBuilder.bundle(name, version).units("demo.service").file(name + "/demo.conf", "v=" + version + "\n")
+                .nodeSelector(Map.of("role", "worker")).rollout(r -> {
+                    r.setMaxUnavailable(new IntOrString("20%"));
+                    var canary = new io.confext.api.v1alpha1.Canary();
+                    canary.setCount(1);
+                    r.setCanary(canary);
+                }).build();
     }
 }

@@ -6,19 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.confext.api.revision.RevisionCodec;
 import io.confext.api.revision.RevisionDigest;
 import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.Canary;
 import io.confext.api.v1alpha1.ConfextBundle;
-import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.DesiredBundle;
 import io.confext.api.v1alpha1.FailurePolicy;
-import io.confext.api.v1alpha1.InlineFile;
 import io.confext.api.v1alpha1.RolloutPolicy;
 import io.confext.operator.node.NodeViews;
+import io.confext.testsupport.BundleBuilder;
+import io.confext.testsupport.SimulatedAgent;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import java.time.Duration;
 import java.util.List;
@@ -41,23 +39,8 @@ class BundleRolloutTest {
     }
 
     static ConfextBundle bundle(String name, String version, Consumer<RolloutPolicy> rollout) {
-        ConfextBundle b = new ConfextBundle();
-        b.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        ConfextBundleSpec spec = new ConfextBundleSpec();
-        spec.setVersion(version);
-        spec.setUnits(List.of("chronyd.service"));
-        BundleSource src = new BundleSource();
-        InlineFile f = new InlineFile();
-        f.setPath("chrony/chrony.conf");
-        f.setContent("server ntp" + version + " iburst\n");
-        src.setFiles(List.of(f));
-        spec.setSource(src);
-        spec.setNodeSelector(WORKER);
-        RolloutPolicy r = new RolloutPolicy();
-        rollout.accept(r);
-        spec.setRollout(r);
-        b.setSpec(spec);
-        return b;
+        return BundleBuilder.bundle(name, version).units("chronyd.service").file("chrony/chrony.conf", "server ntp" + version + " iburst\n")
+                .nodeSelector(WORKER).rollout(rollout).build();
     }
 
     ConfextBundle get(String name) {
@@ -180,13 +163,13 @@ class BundleRolloutTest {
     @Test
     void failureWithRollbackPolicyMovesEveryNodeBack() {
         fleet(4, SimulatedAgent.Behaviour.healthy(100));
-        cluster.agents.get(0).behaviour = SimulatedAgent.Behaviour.failing(600, "2");
-        cluster.agents.get(1).behaviour = SimulatedAgent.Behaviour.failing(600, "2");
+        cluster.agents.get(0).behave(SimulatedAgent.Behaviour.failing(600, "2"));
+        cluster.agents.get(1).behave(SimulatedAgent.Behaviour.failing(600, "2"));
         cluster.startOperator();
         cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Rollback))).create();
         await("v1 everywhere", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
 
-        cluster.agents.forEach(a -> a.behaviour = SimulatedAgent.Behaviour.failing(300, "2"));
+        cluster.agents.forEach(a -> a.behave(SimulatedAgent.Behaviour.failing(300, "2")));
         setVersion("chrony", "2", r -> { });
         await("rolled back", WAIT, () -> conditionIs("chrony", "Degraded", "True", "RolledBack"));
         for (ConfextNode n : nodes()) {
@@ -245,7 +228,7 @@ class BundleRolloutTest {
         cluster.startOperator();
         cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Halt))).create();
         await("complete", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
-        cluster.agents.get(1).stop(); // node-1's agent dies and never answers
+        cluster.agents.get(1).close(); // node-1's agent dies and never answers
 
         cluster.client.resources(ConfextBundle.class).withName("chrony").delete();
         await("terminating condition names the silent node", WAIT, () -> {

@@ -4,6 +4,7 @@ import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.operator.OperatorSettings;
 import io.confext.operator.bundle.BundleReconciler;
 import io.confext.operator.node.NodeReconciler;
+import io.confext.testsupport.SimulatedAgent;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -83,14 +84,13 @@ final class MockCluster implements AutoCloseable {
 
     SimulatedAgent addNodeWithAgent(String name, Map<String, String> labels, SimulatedAgent.Behaviour behaviour) {
         addNode(name, labels);
-        SimulatedAgent agent = new SimulatedAgent(client, name, behaviour);
+        SimulatedAgent agent = SimulatedAgent.start(client, name, behaviour);
         agents.add(agent);
-        agent.start();
         return agent;
     }
 
     void removeNode(String name) {
-        agents.stream().filter(a -> a.node.equals(name)).forEach(SimulatedAgent::stop);
+        agents.stream().filter(a -> a.node().equals(name)).forEach(SimulatedAgent::close);
         client.nodes().withName(name).delete();
         // the mock server has no garbage collector: do what the owner reference does in a cluster
         client.resources(ConfextNode.class).withName(name).delete();
@@ -118,7 +118,7 @@ final class MockCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        agents.forEach(SimulatedAgent::stop);
+        agents.forEach(SimulatedAgent::close);
         if (operator != null) {
             operator.stop();
         }

@@ -55,16 +55,16 @@ class RevisionStoreTest {
     void configMapIsFrozenIntoTheRevisionAndLaterEditsDoNotChangeIt() {
         client.configMaps().inNamespace("platform").resource(new ConfigMapBuilder().withNewMetadata().withName("chrony").endMetadata()
                 .addToData("chrony.conf", "server a\n").addToData("b.conf", "x\n").build()).create();
-        RevisionResolver resolver = new RevisionResolver(client);
+        RevisionFreezer freezer = new RevisionFreezer(client);
         RevisionStore store = new RevisionStore(client, "confext-system");
         ConfextBundle b = bundle("chrony", "1", configMap("platform", "chrony"));
 
-        RevisionContent content = resolver.resolve(b.getSpec());
+        RevisionContent content = freezer.freeze(b.getSpec());
         assertThat(content.source().files()).extracting(f -> f.path()).containsExactly("b.conf", "chrony.conf");
         StoredRevision r1 = store.ensure(b, content);
         assertThat(r1.target().name()).isEqualTo("chrony-" + RevisionDigest.of(content).substring(7, 17));
         assertThat(r1.revision()).isEqualTo(1);
-        assertThat(store.ensure(b, resolver.resolve(b.getSpec()))).as("same content, same revision").isEqualTo(r1);
+        assertThat(store.ensure(b, freezer.freeze(b.getSpec()))).as("same content, same revision").isEqualTo(r1);
 
         client.configMaps().inNamespace("platform").withName("chrony").edit(cm -> {
             cm.getData().put("chrony.conf", "server b\n");
@@ -75,14 +75,14 @@ class RevisionStoreTest {
         assertThat(stored.getMetadata().getLabels()).containsEntry("confext.io/bundle", "chrony");
         assertThat(stored.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo("uid-chrony");
         // the edited content under the same version is refused with a reason a person can act on ...
-        assertThatThrownBy(() -> store.ensure(b, resolver.resolve(b.getSpec())))
+        assertThatThrownBy(() -> store.ensure(b, freezer.freeze(b.getSpec())))
                 .isInstanceOf(UnresolvableBundleException.class)
                 .hasMessageContaining("version 1 of bundle chrony was frozen as revision " + r1.target().name())
                 .hasMessageContaining("raise spec.version")
                 .satisfies(e -> assertThat(((UnresolvableBundleException) e).reason()).isEqualTo("VersionReused"));
         // ... and becomes a new revision under a new version
         b.getSpec().setVersion("2");
-        StoredRevision r2 = store.ensure(b, resolver.resolve(b.getSpec()));
+        StoredRevision r2 = store.ensure(b, freezer.freeze(b.getSpec()));
         assertThat(r2.target().name()).isNotEqualTo(r1.target().name());
         assertThat(r2.target().version()).isEqualTo("2");
         assertThat(r2.revision()).isEqualTo(2);
@@ -92,16 +92,16 @@ class RevisionStoreTest {
     void theSameVersionMayChangeItsUnitsButNotItsContent() {
         client.configMaps().inNamespace("platform").resource(new ConfigMapBuilder().withNewMetadata().withName("chrony").endMetadata()
                 .addToData("chrony.conf", "server a\n").build()).create();
-        RevisionResolver resolver = new RevisionResolver(client);
+        RevisionFreezer freezer = new RevisionFreezer(client);
         RevisionStore store = new RevisionStore(client, "confext-system");
         ConfextBundle b = bundle("chrony", "1", configMap("platform", "chrony"));
-        StoredRevision r1 = store.ensure(b, resolver.resolve(b.getSpec()));
+        StoredRevision r1 = store.ensure(b, freezer.freeze(b.getSpec()));
         b.getSpec().setUnits(List.of("chronyd.service", "chrony-wait.service"));
-        StoredRevision r2 = store.ensure(b, resolver.resolve(b.getSpec()));
+        StoredRevision r2 = store.ensure(b, freezer.freeze(b.getSpec()));
         assertThat(r2.target().name()).as("units are part of the revision").isNotEqualTo(r1.target().name());
         assertThat(r2.target().version()).isEqualTo("1");
         b.getSpec().setUnits(List.of("chronyd.service"));
-        assertThat(store.ensure(b, resolver.resolve(b.getSpec()))).as("back to the first: the same revision").isEqualTo(r1);
+        assertThat(store.ensure(b, freezer.freeze(b.getSpec()))).as("back to the first: the same revision").isEqualTo(r1);
     }
 
     @Test
@@ -123,7 +123,7 @@ class RevisionStoreTest {
         ref.setName("trust");
         v.setSecretRef(ref);
         b.getSpec().setVerification(v);
-        RevisionContent c = new RevisionResolver(client).resolve(b.getSpec());
+        RevisionContent c = new RevisionFreezer(client).freeze(b.getSpec());
         assertThat(c.verification().trustedCertificatesPem()).containsExactly(PEM);
         assertThat(c.verification().requireSignature()).isTrue();
     }
@@ -131,7 +131,7 @@ class RevisionStoreTest {
     @Test
     void missingConfigMapGivesAnActionableError() {
         ConfextBundle b = bundle("chrony", "1", configMap("platform", "nope"));
-        assertThatThrownBy(() -> new RevisionResolver(client).resolve(b.getSpec()))
+        assertThatThrownBy(() -> new RevisionFreezer(client).freeze(b.getSpec()))
                 .isInstanceOf(UnresolvableBundleException.class)
                 .hasMessageContaining("ConfigMap platform/nope")
                 .satisfies(e -> assertThat(((UnresolvableBundleException) e).reason()).isEqualTo("ConfigMapNotFound"));
@@ -145,7 +145,7 @@ class RevisionStoreTest {
             client.configMaps().inNamespace("p").resource(new ConfigMapBuilder().withNewMetadata().withName("c" + v).endMetadata()
                     .addToData("f.conf", "v" + v).build()).create();
             ConfextBundle b = bundle("chrony", Integer.toString(v), configMap("p", "c" + v));
-            StoredRevision r = store.ensure(b, new RevisionResolver(client).resolve(b.getSpec()));
+            StoredRevision r = store.ensure(b, new RevisionFreezer(client).freeze(b.getSpec()));
             first = first == null ? r.target().name() : first;
         }
         assertThat(store.prune("chrony", Set.of(first))).isEqualTo(2);

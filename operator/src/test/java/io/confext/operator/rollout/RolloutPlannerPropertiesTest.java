@@ -29,13 +29,13 @@ class RolloutPlannerPropertiesTest {
     }
 
     @Provide
-    Arbitrary<RolloutPolicy> policies() {
+    Arbitrary<RolloutRules> policies() {
         Arbitrary<MaxUnavailable> max = Arbitraries.oneOf(
                 Arbitraries.integers().between(1, 6).map(MaxUnavailable::count),
                 Arbitraries.integers().between(1, 100).map(MaxUnavailable::percent));
         return Combinators.combine(max, Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 40),
                 Arbitraries.of(OnFailure.class))
-                .as((m, c, r, f) -> new RolloutPolicy(m, c, r, 600, false, f));
+                .as((m, c, r, f) -> new RolloutRules(m, c, r, 600, false, f));
     }
 
     @Provide
@@ -49,7 +49,7 @@ class RolloutPlannerPropertiesTest {
     /** The state of the world the planner is driven through; planning happens after every event. */
     static final class World {
         final Fleet fleet;
-        final RolloutPolicy basePolicy;
+        final RolloutRules basePolicy;
         boolean paused;
         Instant now = T0;
         int joined;
@@ -57,7 +57,7 @@ class RolloutPlannerPropertiesTest {
         final RevisionTarget stable;
         boolean rollingBack;
 
-        World(int size, RolloutPolicy p, boolean withStable) {
+        World(int size, RolloutRules p, boolean withStable) {
             fleet = Fleet.of(size);
             basePolicy = p;
             stable = withStable ? OLD : null;
@@ -69,7 +69,7 @@ class RolloutPlannerPropertiesTest {
             }
         }
 
-        RolloutPolicy policy() {
+        RolloutRules policy() {
             return basePolicy.withPaused(paused);
         }
 
@@ -157,7 +157,7 @@ class RolloutPlannerPropertiesTest {
 
     @Property(tries = 300)
     void invariantsHoldOverRandomEventOrders(@ForAll @IntRange(min = 0, max = 40) int size,
-                                             @ForAll("policies") RolloutPolicy policy,
+                                             @ForAll("policies") RolloutRules policy,
                                              @ForAll boolean withStable,
                                              @ForAll("events") List<Event> events) {
         World w = new World(size, policy, withStable);
@@ -205,7 +205,7 @@ class RolloutPlannerPropertiesTest {
 
     @Property(tries = 200)
     void healthyFleetAlwaysCompletes(@ForAll @IntRange(min = 1, max = 60) int size,
-                                     @ForAll("policies") RolloutPolicy policy,
+                                     @ForAll("policies") RolloutRules policy,
                                      @ForAll boolean withStable) {
         World w = new World(size, policy, withStable);
         for (int round = 0; round < 10_000; round++) {
@@ -225,7 +225,7 @@ class RolloutPlannerPropertiesTest {
 
     @Property(tries = 100)
     void planDoesNotDependOnInputOrder(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 3) Integer> states,
-                                       @ForAll("policies") RolloutPolicy policy,
+                                       @ForAll("policies") RolloutRules policy,
                                        @ForAll long seed) {
         List<NodeView> views = new ArrayList<>();
         for (int i = 0; i < states.size(); i++) {

@@ -16,11 +16,11 @@ class RolloutPlannerTest {
     static final RevisionTarget V2 = new RevisionTarget("chrony-bbbb", "sha256:bb", "2");
     final RolloutPlanner planner = new RolloutPlanner();
 
-    static RolloutPolicy policy(MaxUnavailable max, int canary, int minReady, OnFailure onFailure) {
-        return new RolloutPolicy(max, canary, minReady, 600, false, onFailure);
+    static RolloutRules policy(MaxUnavailable max, int canary, int minReady, OnFailure onFailure) {
+        return new RolloutRules(max, canary, minReady, 600, false, onFailure);
     }
 
-    RolloutPlan step(Fleet f, RolloutPolicy p, RevisionTarget target, RevisionTarget stable, boolean rollingBack, Instant now) {
+    RolloutPlan step(Fleet f, RolloutRules p, RevisionTarget target, RevisionTarget stable, boolean rollingBack, Instant now) {
         RolloutPlan plan = planner.plan(new RolloutInput("chrony", p, target, stable, rollingBack, T0, f.views(), now));
         f.apply(plan);
         return plan;
@@ -40,7 +40,7 @@ class RolloutPlannerTest {
     @Test
     void canaryFirstThenWaitMinReadyThenWaves() {
         Fleet f = Fleet.of(10);
-        RolloutPolicy p = policy(MaxUnavailable.count(3), 1, 30, OnFailure.HALT);
+        RolloutRules p = policy(MaxUnavailable.count(3), 1, 30, OnFailure.HALT);
 
         RolloutPlan first = step(f, p, V1, null, false, T0);
         assertThat(first.newlyAssigned()).hasSize(1);
@@ -62,7 +62,7 @@ class RolloutPlannerTest {
     @Test
     void orderDoesNotDependOnInputOrderAndIsStable() {
         Fleet f = Fleet.of(50);
-        RolloutPolicy p = policy(MaxUnavailable.count(5), 0, 0, OnFailure.HALT);
+        RolloutRules p = policy(MaxUnavailable.count(5), 0, 0, OnFailure.HALT);
         List<NodeView> views = new ArrayList<>(f.views());
         RolloutPlan a = planner.plan(new RolloutInput("chrony", p, V1, null, false, T0, views, T0));
         Collections.shuffle(views, new Random(7));
@@ -75,7 +75,7 @@ class RolloutPlannerTest {
     @Test
     void haltStopsAtFirstFailedNode() {
         Fleet f = Fleet.of(6);
-        RolloutPolicy p = policy(MaxUnavailable.count(2), 0, 0, OnFailure.HALT);
+        RolloutRules p = policy(MaxUnavailable.count(2), 0, 0, OnFailure.HALT);
         RolloutPlan w1 = step(f, p, V1, null, false, T0);
         f.report(w1.newlyAssigned().get(0), NodePhase.FAILED, T0.plusSeconds(1));
         f.report(w1.newlyAssigned().get(1), NodePhase.ACTIVE, T0.plusSeconds(1));
@@ -89,12 +89,12 @@ class RolloutPlannerTest {
     @Test
     void rollbackSendsEveryNodeBackToStableWithDowngradePermit() {
         Fleet f = Fleet.of(6);
-        RolloutPolicy p = policy(MaxUnavailable.count(6), 0, 0, OnFailure.ROLLBACK);
+        RolloutRules p = policy(MaxUnavailable.count(6), 0, 0, OnFailure.ROLLBACK);
         step(f, p, V1, null, false, T0);
         f.nodes.keySet().forEach(n -> f.report(n, NodePhase.ACTIVE, T0));
         assertThat(step(f, p, V1, null, false, T0).complete()).isTrue();
 
-        RolloutPolicy p2 = policy(MaxUnavailable.count(2), 0, 0, OnFailure.ROLLBACK);
+        RolloutRules p2 = policy(MaxUnavailable.count(2), 0, 0, OnFailure.ROLLBACK);
         RolloutPlan w = step(f, p2, V2, V1, false, T0.plusSeconds(10));
         f.report(w.newlyAssigned().get(0), NodePhase.FAILED, T0.plusSeconds(11));
         RolloutPlan rb = step(f, p2, V2, V1, false, T0.plusSeconds(12));
@@ -113,7 +113,7 @@ class RolloutPlannerTest {
     @Test
     void pausedAssignsNothingAndResumeContinues() {
         Fleet f = Fleet.of(4);
-        RolloutPolicy p = policy(MaxUnavailable.count(1), 0, 0, OnFailure.HALT).withPaused(true);
+        RolloutRules p = policy(MaxUnavailable.count(1), 0, 0, OnFailure.HALT).withPaused(true);
         RolloutPlan paused = step(f, p, V1, null, false, T0);
         assertThat(paused.state()).isEqualTo(RolloutState.PAUSED);
         assertThat(paused.newlyAssigned()).isEmpty();
@@ -123,7 +123,7 @@ class RolloutPlannerTest {
     @Test
     void progressDeadlineExceededWithoutProgress() {
         Fleet f = Fleet.of(3);
-        RolloutPolicy p = new RolloutPolicy(MaxUnavailable.count(1), 0, 0, 60, false, OnFailure.HALT);
+        RolloutRules p = new RolloutRules(MaxUnavailable.count(1), 0, 0, 60, false, OnFailure.HALT);
         RolloutPlan w = step(f, p, V1, null, false, T0);
         f.report(w.newlyAssigned().get(0), NodePhase.FETCHING, T0.plusSeconds(30));
         assertThat(step(f, p, V1, null, false, T0.plusSeconds(80)).deadlineExceeded()).as("progress at +30 s").isFalse();
@@ -135,7 +135,7 @@ class RolloutPlannerTest {
     @Test
     void removedNodeFreesItsSlotAndJoiningNodeGetsTarget() {
         Fleet f = Fleet.of(3);
-        RolloutPolicy p = policy(MaxUnavailable.count(1), 0, 0, OnFailure.HALT);
+        RolloutRules p = policy(MaxUnavailable.count(1), 0, 0, OnFailure.HALT);
         String first = step(f, p, V1, null, false, T0).newlyAssigned().get(0);
         assertThat(step(f, p, V1, null, false, T0).newlyAssigned()).isEmpty();
         f.nodes.remove(first);
@@ -153,7 +153,7 @@ class RolloutPlannerTest {
     @Test
     void nodeLeavingSelectorLosesItsEntryAndUnreadyAgentGetsNoWork() {
         Fleet f = Fleet.of(2);
-        RolloutPolicy p = policy(MaxUnavailable.count(2), 0, 0, OnFailure.HALT);
+        RolloutRules p = policy(MaxUnavailable.count(2), 0, 0, OnFailure.HALT);
         f.get("node-1").ready = false;
         RolloutPlan plan = step(f, p, V1, null, false, T0);
         assertThat(plan.newlyAssigned()).containsExactly("node-0");

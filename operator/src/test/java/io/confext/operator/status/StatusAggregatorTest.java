@@ -13,7 +13,7 @@ import io.confext.operator.rollout.RevisionTarget;
 import io.confext.operator.rollout.RolloutInput;
 import io.confext.operator.rollout.RolloutPlan;
 import io.confext.operator.rollout.RolloutPlanner;
-import io.confext.operator.rollout.RolloutPolicy;
+import io.confext.operator.rollout.RolloutRules;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ class StatusAggregatorTest {
         return s.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
     }
 
-    RolloutPlan plan(List<NodeView> nodes, RolloutPolicy p, RevisionTarget stable, Instant now) {
+    RolloutPlan plan(List<NodeView> nodes, RolloutRules p, RevisionTarget stable, Instant now) {
         return planner.plan(new RolloutInput("chrony", p, V2, stable, false, T0, nodes, now));
     }
 
@@ -45,7 +45,7 @@ class StatusAggregatorTest {
                     Assignment.forward(V2), new Observation(NodePhase.FAILED, V2.name(), V2.digest(), T0.plusSeconds(i),
                     "ReloadFailed", "chronyd.service: reload failed: " + "x".repeat(2000))));
         }
-        RolloutPolicy p = new RolloutPolicy(MaxUnavailable.percent(100), 0, 0, 600, false, OnFailure.HALT);
+        RolloutRules p = new RolloutRules(MaxUnavailable.percent(100), 0, 0, 600, false, OnFailure.HALT);
         ConfextBundleStatus previous = null;
         for (int v = 0; v < 15; v++) { // fill the history beyond its bound
             RevisionTarget t = new RevisionTarget("chrony-%010d".formatted(v), "sha256:x", "4.5." + v);
@@ -71,7 +71,7 @@ class StatusAggregatorTest {
     void completionRecordsHistoryAndCurrentVersion() {
         List<NodeView> nodes = List.of(new NodeView("a", true, true, Assignment.forward(V2),
                 new Observation(NodePhase.ACTIVE, V2.name(), V2.digest(), T0, "Proven", "")));
-        RolloutPlan p = plan(nodes, RolloutPolicy.defaults(), V1, T0.plusSeconds(1));
+        RolloutPlan p = plan(nodes, RolloutRules.defaults(), V1, T0.plusSeconds(1));
         ConfextBundleStatus s = aggregator.aggregate(new StatusInput(3, V2, V1, p, false, null, T0.plusSeconds(1)));
         assertThat(s.getObservedGeneration()).isEqualTo(3);
         assertThat(s.getCurrentVersion()).isEqualTo("4.5.2");
@@ -91,7 +91,7 @@ class StatusAggregatorTest {
     @Test
     void inProgressAndPausedAndDeadline() {
         List<NodeView> nodes = List.of(new NodeView("a", true, true, null, null), new NodeView("b", true, true, null, null));
-        RolloutPolicy canary = new RolloutPolicy(MaxUnavailable.count(1), 1, 0, 60, false, OnFailure.HALT);
+        RolloutRules canary = new RolloutRules(MaxUnavailable.count(1), 1, 0, 60, false, OnFailure.HALT);
         ConfextBundleStatus s = aggregator.aggregate(new StatusInput(1, V2, V1, plan(nodes, canary, V1, T0), false, null, T0));
         assertThat(cond(s, "Progressing").getReason()).isEqualTo("CanaryInProgress");
         assertThat(cond(s, "Available").getReason()).isEqualTo("StableVersionServing");
@@ -113,7 +113,7 @@ class StatusAggregatorTest {
     void rollbackIsRememberedThroughStatus() {
         List<NodeView> nodes = List.of(new NodeView("a", true, true, Assignment.forward(V2),
                 new Observation(NodePhase.FAILED, V2.name(), V2.digest(), T0, "VerificationFailed", "bad signature")));
-        RolloutPolicy rb = new RolloutPolicy(MaxUnavailable.count(1), 0, 0, 60, false, OnFailure.ROLLBACK);
+        RolloutRules rb = new RolloutRules(MaxUnavailable.count(1), 0, 0, 60, false, OnFailure.ROLLBACK);
         RolloutPlan p = plan(nodes, rb, V1, T0);
         assertThat(p.rollbackStarted()).isTrue();
         ConfextBundleStatus s = aggregator.aggregate(new StatusInput(1, V2, V1, p, false, null, T0));

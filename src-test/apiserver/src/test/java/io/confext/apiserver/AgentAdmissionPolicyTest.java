@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -27,7 +26,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * bound to node A may write node A's ConfextNode status, but not node B's, never any spec, and a
  * token bound to no node may write nothing. The operator is not affected by the policy.
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class AgentAdmissionPolicyTest {
 
     private static final String NS = "policy-test";

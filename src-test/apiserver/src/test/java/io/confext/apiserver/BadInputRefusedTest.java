@@ -10,7 +10,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * of the generated CRDs), both by a plain create and by server-side apply, with an error that names
  * the field and says what is wrong.
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class BadInputRefusedTest {
 
     private static final Path BAD_INPUT = RepoFiles.fromBuild().root().resolve("src-test/apiserver/src/test/resources/bad-input");

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 
 /** The generated CRDs install on a real API server, which then serves both kinds cluster-scoped with status. */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class CrdInstallTest {
 
     @Test

@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -25,7 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * server: a dry-run create (all validation and admission, nothing stored) and then server-side
  * apply, as {@code kubectl apply --server-side -f ...} does; the objects are then readable.
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class ExamplesAcceptedTest {
 
     @BeforeAll

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.marcnuri.helm.Release;
 
@@ -15,7 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * RBAC, the admission policy, the operator Deployment), and the real RBAC authorizer grants the
  * operator and the agent exactly what the chart promises.
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class HelmInstallTest {
 
     private static final String NS = "confext-system";

@@ -13,13 +13,12 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.operator.OperatorAssembly;
 import io.confext.operator.OperatorRuntime;
-import io.confext.operator.agent.AgentDaemonSet;
-import io.confext.operator.agent.AgentReconciler;
-import io.confext.operator.agent.AgentSettings;
+import io.confext.operator.daemonset.AgentDaemonSet;
+import io.confext.operator.daemonset.AgentReconciler;
+import io.confext.operator.daemonset.AgentSettings;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -35,7 +34,7 @@ import io.javaoperatorsdk.operator.Operator;
  * (privileged, hostPID, exactly the four host paths, system-node-critical, tolerates all taints,
  * one node at a time).
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class OperatorAgentDaemonSetTest {
 
     private static final String NS = "ds-test";

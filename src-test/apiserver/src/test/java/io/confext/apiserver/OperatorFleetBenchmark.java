@@ -19,18 +19,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.Canary;
 import io.confext.api.v1alpha1.ConfextBundle;
-import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ConfextNode;
-import io.confext.api.v1alpha1.InlineFile;
-import io.confext.api.v1alpha1.RolloutPolicy;
 import io.confext.apiserver.AuditLog.AuditedWrite;
 import io.confext.testbed.K8sBinaries;
+import io.confext.testsupport.BundleBuilder;
+import io.confext.testsupport.tier.ApiServerTest;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -52,6 +49,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * -Dbench.bundles, -Dbench.agentDelayMs, -Dbench.agentThreads, -Dbench.steadySeconds,
  * -Dbench.versionTimeoutMinutes, -Dbench.operatorJvmFlags (appended to the chart's, e.g. "-Xmx512m").
  */
+@ApiServerTest
 class OperatorFleetBenchmark {
 
     private static final String NAMESPACE = "confext-system";
@@ -339,25 +337,12 @@ class OperatorFleetBenchmark {
     }
 
     static ConfextBundle bundle(String name, String version) {
-        ConfextBundle b = new ConfextBundle();
-        b.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        ConfextBundleSpec spec = new ConfextBundleSpec();
-        spec.setVersion(version);
-        spec.setUnits(List.of("demo.service"));
-        BundleSource src = new BundleSource();
-        InlineFile f = new InlineFile();
-        f.setPath(name + "/demo.conf");
-        f.setContent("v=" + version + "\n");
-        src.setFiles(List.of(f));
-        spec.setSource(src);
-        spec.setNodeSelector(Map.of("role", "worker"));
-        RolloutPolicy r = new RolloutPolicy();
-        r.setMaxUnavailable(new IntOrString("20%"));
-        Canary canary = new Canary();
-        canary.setCount(1);
-        r.setCanary(canary);
-        spec.setRollout(r);
-        b.setSpec(spec);
-        return b;
+        return BundleBuilder.bundle(name, version).units("demo.service").file(name + "/demo.conf", "v=" + version + "\n")
+                .nodeSelector(Map.of("role", "worker")).rollout(r -> {
+                    r.setMaxUnavailable(new IntOrString("20%"));
+                    Canary canary = new Canary();
+                    canary.setCount(1);
+                    r.setCanary(canary);
+                }).build();
     }
 }

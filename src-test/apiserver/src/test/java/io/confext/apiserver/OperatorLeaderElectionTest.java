@@ -14,25 +14,21 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.ConfextBundle;
-import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ConfextNode;
-import io.confext.api.v1alpha1.InlineFile;
-import io.confext.api.v1alpha1.RolloutPolicy;
 import io.confext.operator.OperatorAssembly;
 import io.confext.operator.OperatorRuntime;
 import io.confext.operator.OperatorSettings;
 import io.confext.operator.bundle.BundleReconciler;
 import io.confext.operator.node.NodeReconciler;
+import io.confext.testsupport.BundleBuilder;
+import io.confext.testsupport.SimulatedAgent;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -46,7 +42,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * Lease over and finishes the rollout. Server-side apply is off here, so this also shows the
  * operator works on a real server in that mode.
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class OperatorLeaderElectionTest {
 
     private static final String NS = "leader-test";
@@ -94,7 +90,7 @@ class OperatorLeaderElectionTest {
                 .map(EnvVar::getValue).findFirst().orElseThrow();
         for (String name : NODES) {
             Node node = admin.resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(WORKER).endMetadata().build()).create();
-            agents.add(new SimulatedAgent(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name));
+            agents.add(SimulatedAgent.startOwning(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name, SimulatedAgent.Behaviour.immediate()));
         }
     }
 
@@ -162,23 +158,8 @@ class OperatorLeaderElectionTest {
     }
 
     private static ConfextBundle bundle(String name, String version) {
-        ConfextBundle b = new ConfextBundle();
-        b.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        ConfextBundleSpec spec = new ConfextBundleSpec();
-        spec.setVersion(version);
-        spec.setUnits(List.of("chronyd.service"));
-        InlineFile file = new InlineFile();
-        file.setPath("chrony/chrony.conf");
-        file.setContent("server ntp" + version + " iburst\n");
-        BundleSource source = new BundleSource();
-        source.setFiles(List.of(file));
-        spec.setSource(source);
-        spec.setNodeSelector(WORKER);
-        RolloutPolicy rollout = new RolloutPolicy();
-        rollout.setMaxUnavailable(new IntOrString(1));
-        spec.setRollout(rollout);
-        b.setSpec(spec);
-        return b;
+        return BundleBuilder.bundle(name, version).units("chronyd.service").file("chrony/chrony.conf", "server ntp" + version + " iburst\n")
+                .nodeSelector(WORKER).rollout(r -> r.setMaxUnavailable(new IntOrString(1))).build();
     }
 
     private static void await(String what, BooleanSupplier condition) {

@@ -14,24 +14,20 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.ConfextBundle;
-import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ConfextNode;
-import io.confext.api.v1alpha1.InlineFile;
-import io.confext.api.v1alpha1.RolloutPolicy;
 import io.confext.operator.OperatorAssembly;
 import io.confext.operator.OperatorRuntime;
 import io.confext.operator.OperatorSettings;
 import io.confext.operator.bundle.BundleReconciler;
 import io.confext.operator.node.NodeReconciler;
+import io.confext.testsupport.BundleBuilder;
+import io.confext.testsupport.SimulatedAgent;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -44,7 +40,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * under the chart's agent RBAC and admission policy. So the chart's permissions are enough for
  * both sides, and the operator's writes pass the real server's validation.
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class OperatorRolloutTest {
 
     private static final String NS = "rollout-test";
@@ -65,7 +61,7 @@ class OperatorRolloutTest {
         Crds.installAll(admin, RepoFiles.fromBuild().crds());
         for (String name : NODES) {
             Node node = admin.resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(WORKER).endMetadata().build()).create();
-            agents.add(new SimulatedAgent(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name));
+            agents.add(SimulatedAgent.startOwning(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name, SimulatedAgent.Behaviour.immediate()));
         }
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
         // assembled as the packaged operator assembles it, with confext.operator.server-side-apply=true (the default)
@@ -125,23 +121,8 @@ class OperatorRolloutTest {
     }
 
     private static ConfextBundle bundle(String name, String version) {
-        ConfextBundle b = new ConfextBundle();
-        b.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        ConfextBundleSpec spec = new ConfextBundleSpec();
-        spec.setVersion(version);
-        spec.setUnits(List.of("chronyd.service"));
-        InlineFile file = new InlineFile();
-        file.setPath("chrony/chrony.conf");
-        file.setContent("server ntp" + version + " iburst\n");
-        BundleSource source = new BundleSource();
-        source.setFiles(List.of(file));
-        spec.setSource(source);
-        spec.setNodeSelector(WORKER);
-        RolloutPolicy rollout = new RolloutPolicy();
-        rollout.setMaxUnavailable(new IntOrString(1));
-        spec.setRollout(rollout);
-        b.setSpec(spec);
-        return b;
+        return BundleBuilder.bundle(name, version).units("chronyd.service").file("chrony/chrony.conf", "server ntp" + version + " iburst\n")
+                .nodeSelector(WORKER).rollout(r -> r.setMaxUnavailable(new IntOrString(1))).build();
     }
 
     private void await(String what, BooleanSupplier condition) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.confext.e2e.BoxAssumptions;
 import io.confext.testbed.K8sBinaries;
+import io.confext.testsupport.tier.E2eTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * operator and the agents, and unmounts and deletes the hosts and etcd's data. What ran is observed from outside
  * (the box JVM's descendants before the kill), not taken from the box's own records.
  */
+@E2eTest
 class BoxKilledTest {
 
     private static final List<String> HOSTS = List.of("kill-a", "kill-b");

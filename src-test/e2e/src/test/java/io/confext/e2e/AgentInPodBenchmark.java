@@ -7,6 +7,7 @@ import io.confext.box.BoxSettings;
 import io.confext.box.DemoBundles;
 import io.confext.box.NodesBox;
 import io.confext.box.RolloutOutcome;
+import io.confext.testsupport.tier.E2eTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.Optional;
  *     -Djava.util.logging.manager=java.util.logging.LogManager -Dconfext.repo.root=$PWD io.confext.e2e.AgentInPodBenchmark
  * </pre>
  */
+@E2eTest
 public final class AgentInPodBenchmark {
 
     static final Duration SETTLE = Duration.ofSeconds(Long.getLong("settleSeconds", 90));

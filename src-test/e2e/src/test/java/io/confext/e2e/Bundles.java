@@ -1,19 +1,12 @@
 package io.confext.e2e;
 
-import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.ConfextBundle;
-import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.FailurePolicy;
-import io.confext.api.v1alpha1.ImageSource;
-import io.confext.api.v1alpha1.InlineFile;
 import io.confext.api.v1alpha1.ReloadMode;
-import io.confext.api.v1alpha1.RolloutPolicy;
 import io.confext.api.v1alpha1.Scope;
-import io.confext.api.v1alpha1.Verification;
 import io.confext.box.BoxSettings;
+import io.confext.testsupport.BundleBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import java.util.List;
 
 /** Bundles for the demo service: {@code /etc/demo/demo.conf} with a line that names bundle and version. */
 final class Bundles {
@@ -33,20 +26,9 @@ final class Bundles {
      * @param requireSignature trust: the nodes' own /etc/verity.d
      */
     static ConfextBundle image(String name, String version, String url, String sha256, int nodes, boolean requireSignature) {
-        ConfextBundle b = demo(name, version, FailurePolicy.Halt);
-        ImageSource image = new ImageSource();
-        image.setUrl(url);
-        image.setSha256(sha256);
-        BundleSource source = new BundleSource();
-        source.setImage(image);
-        b.getSpec().setSource(source);
-        b.getSpec().getRollout().setMaxUnavailable(new IntOrString(nodes));
-        if (requireSignature) {
-            Verification v = new Verification();
-            v.setRequireSignature(true);
-            b.getSpec().setVerification(v);
-        }
-        return b;
+        BundleBuilder b = demoBuilder(name, version, FailurePolicy.Halt, false).image(url, sha256)
+                .rollout(r -> r.setMaxUnavailable(new IntOrString(nodes)));
+        return (requireSignature ? b.requireSignature() : b).build();
     }
 
     static ConfextBundle demo(String name, String version, FailurePolicy onFailure) {
@@ -55,27 +37,17 @@ final class Bundles {
 
     /** @param failReload the config makes the demo service's ExecReload= fail (fail_reload=yes) */
     static ConfextBundle demo(String name, String version, FailurePolicy onFailure, boolean failReload) {
-        InlineFile f = new InlineFile();
-        f.setPath("demo/demo.conf");
-        f.setMode("0644");
-        f.setContent(marker(name, version) + "\n" + (failReload ? "fail_reload=yes\n" : ""));
-        BundleSource source = new BundleSource();
-        source.setFiles(List.of(f));
-        RolloutPolicy rollout = new RolloutPolicy();
-        rollout.setMaxUnavailable(new IntOrString(1));
-        rollout.setMinReadySeconds(0);
-        rollout.setProgressDeadlineSeconds(300);
-        rollout.setOnFailure(onFailure);
-        ConfextBundleSpec spec = new ConfextBundleSpec();
-        spec.setVersion(version);
-        spec.setScope(Scope.Service);
-        spec.setUnits(List.of(BoxSettings.DEMO_UNIT));
-        spec.setSource(source);
-        spec.setReload(ReloadMode.Reload);
-        spec.setRollout(rollout);
-        ConfextBundle b = new ConfextBundle();
-        b.setMetadata(new ObjectMetaBuilder().withName(name).build());
-        b.setSpec(spec);
-        return b;
+        return demoBuilder(name, version, onFailure, failReload).build();
+    }
+
+    private static BundleBuilder demoBuilder(String name, String version, FailurePolicy onFailure, boolean failReload) {
+        return BundleBuilder.bundle(name, version).scope(Scope.Service).units(BoxSettings.DEMO_UNIT).reload(ReloadMode.Reload)
+                .file("demo/demo.conf", marker(name, version) + "\n" + (failReload ? "fail_reload=yes\n" : ""), "0644")
+                .rollout(r -> {
+                    r.setMaxUnavailable(new IntOrString(1));
+                    r.setMinReadySeconds(0);
+                    r.setProgressDeadlineSeconds(300);
+                    r.setOnFailure(onFailure);
+                });
     }
 }

@@ -9,6 +9,7 @@ import io.confext.box.BoxMode;
 import io.confext.box.ClusterInABox;
 import io.confext.box.NodesBox;
 import io.confext.testbed.Prerequisites;
+import io.confext.testsupport.tier.E2eTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code helm install}; the sample bundle applied with kubectl must be proven on all 3 nodes, the box must print
  * how to look around, exit 0 and leave no node, control-plane process or network namespace behind.
  */
+@E2eTest
 class ClusterInABoxOnNodesTest {
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)

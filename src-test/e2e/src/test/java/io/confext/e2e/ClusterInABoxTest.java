@@ -7,6 +7,7 @@ import io.confext.box.BoxArguments;
 import io.confext.box.BoxMode;
 import io.confext.box.ClusterInABox;
 import io.confext.testbed.K8sBinaries;
+import io.confext.testsupport.tier.E2eTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is {@link ClusterInABoxOnNodesTest}): the box's main with {@code --exit-after-rollout} must roll the sample
  * bundle out on all 3 hosts, print how to look around, exit 0, and leave nothing running behind.
  */
+@E2eTest
 class ClusterInABoxTest {
     /** The box's work directory (logs, kubeconfig, copied apps): kept for a look when the test failed, else removed. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)

@@ -16,6 +16,9 @@ import io.confext.testbed.ConfextImages;
 import io.confext.testbed.DemoSeen;
 import io.confext.testbed.DemoService;
 import io.confext.testbed.SystemdHost;
+import io.confext.testsupport.ImageServer;
+import io.confext.testsupport.TestTls;
+import io.confext.testsupport.tier.E2eTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on every host for the reason that gives the tampering away, with nothing changed on any host; a good signed
  * one rolls out.
  */
+@E2eTest
 class ImageBundleE2ETest {
 
     static final List<String> NODES = List.of("img-a", "img-b", "img-c");
@@ -59,10 +63,10 @@ class ImageBundleE2ETest {
     @BeforeAll
     static void startBoxServerAndBuildImages() throws Exception {
         Path root = BoxAssumptions.repoRootOrSkip();
-        TestTls tls = TestTls.create(dir);
-        box = Box.start(new BoxSettings(root, dir.resolve("box"), NODES, System.out).withAgentEnv(tls.agentEnv()));
+        TestTls tls = TestTls.create();
+        box = Box.start(new BoxSettings(root, dir.resolve("box"), NODES, System.out).withAgentEnv(tls.agentEnv(dir)));
         view = LiveView.start(box.client(), System.out);
-        server = ImageServer.start(tls);
+        server = new ImageServer(tls.server(), 0);
 
         SystemdHost builder = box.hosts().get(0).host();
         builder.execOk("mkdir", "-p", "/var/tmp/e2e-img");

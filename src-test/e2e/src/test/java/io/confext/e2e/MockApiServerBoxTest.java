@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.confext.box.ApiServerMode;
 import io.confext.box.BoxArguments;
 import io.confext.box.ClusterInABox;
+import io.confext.testsupport.tier.E2eTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * runs here too: it says it runs fabric8's mock server, and the operator (told to write without server-side apply,
  * which the mock lacks) still rolls the sample bundle out on all 3 hosts.
  */
+@E2eTest
 class MockApiServerBoxTest {
     /** The box's work directory (logs, kubeconfig, copied apps): kept for a look when the test failed, else removed. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)

@@ -18,6 +18,7 @@ import io.confext.testbed.DemoService;
 import io.confext.testbed.ExecResult;
 import io.confext.testbed.Prerequisites;
 import io.confext.testbed.kube.KubeletNode;
+import io.confext.testsupport.tier.E2eTest;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * themselves (what the demo service's main process sees), not only in the status.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@E2eTest
 class RealNodesE2ETest {
 
     static final int NODES = 3;

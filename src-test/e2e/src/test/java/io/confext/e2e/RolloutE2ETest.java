@@ -15,6 +15,7 @@ import io.confext.box.LiveView;
 import io.confext.box.RolloutOutcome;
 import io.confext.testbed.DemoSeen;
 import io.confext.testbed.DemoService;
+import io.confext.testsupport.tier.E2eTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own /etc after it, so the tests do not depend on each other. Every outcome is checked on the hosts themselves
  * (what the demo service's main process sees), not only in the status.
  */
+@E2eTest
 class RolloutE2ETest {
 
     static final List<String> NODES = List.of("e2e-a", "e2e-b", "e2e-c");

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The image helpers produce what systemd-confext accepts (erofs and DDI are covered by LoopSupplyTest). */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class ConfextImagesTest {
 
     @Test

@@ -3,10 +3,9 @@ package io.confext.testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The demo service reports what it read, re-reads only when reloaded, and can be told to fail its reload. */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class DemoServiceTest {
 
     static final String UNIT = "demo.service";

@@ -10,10 +10,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The extension tears each test's host down after the test, also when the test fails. */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExtensionTeardownTest {
 

@@ -8,10 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A host boots, runs commands, and is really gone after close: no process, no mount, no files. */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class HostLifecycleTest {
 
     @Test

@@ -2,6 +2,7 @@ package io.confext.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.confext.testsupport.tier.HostTest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Hosts of a run killed with SIGKILL are cleaned up by the next run; hosts of live runs are left alone. */
+@HostTest
 class LeftoverSweepTest {
 
     @BeforeEach

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * DESIGN.md "Known obstacle": image extensions take a loop device per merge; with only the outer machine's
  * current /dev/loopN nodes a host ran dry after a few rounds. These tests prove the supply holds.
  */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class LoopSupplyTest {
 
     static final int ROUNDS = 25;

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The platform behaviour the agent relies on, observed on real systemd: a unit with
  * {@code ExtensionDirectories=<dir>.v/} gets the newest version on {@code systemctl reload} with systemd 262
  * (refresh before ExecReload=), not with 257 (only a restart picks it up), and what failures look like.
  */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class ReloadRefreshBehaviourTest {
 
     static final String UNIT = "demo.service";

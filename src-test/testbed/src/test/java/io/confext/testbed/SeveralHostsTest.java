@@ -6,10 +6,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Several hosts at once (the e2e tests use three) are independent: own PID 1, /etc, units and cgroups. */
-@ExtendWith(SystemdHostExtension.class)
+@SystemdHostTest
 class SeveralHostsTest {
 
     @Test

@@ -7,6 +7,7 @@ import io.confext.testbed.ExecResult;
 import io.confext.testbed.K8sBinaries;
 import io.confext.testbed.Prerequisites;
 import io.confext.testbed.ProcessRunner;
+import io.confext.testsupport.tier.HostTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * become Ready; the Node authorizer and NodeRestriction hold them to their own Node; everything is gone after
  * close. (The product on these nodes is tested in src-test/e2e.)
  */
+@HostTest
 class RealNodeClusterTest {
 
     @TempDir

@@ -1,4 +1,4 @@
-package io.confext.agent.fetch;
+package io.confext.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -8,9 +8,12 @@ import com.sun.net.httpserver.HttpsServer;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +29,7 @@ import java.util.regex.Pattern;
  * {@code /ok/} (with Range support), {@code /missing/} (404), {@code /truncate/} (always stops
  * halfway), {@code /drop-once/} (stops halfway the first time, then serves ranges), {@code /stall/}
  * (stops sending for a while), {@code /flaky/} (503 twice, then serves), {@code /huge/} (declares a
- * large length). Records the Range header of every request.
+ * large length). Records the Range header of every request. Plain HTTP when given no TLS context.
  */
 public final class ImageServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
@@ -35,7 +38,7 @@ public final class ImageServer implements AutoCloseable {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
-    final List<String> ranges = new CopyOnWriteArrayList<>();
+    public final List<String> ranges = new CopyOnWriteArrayList<>();
     private final long stallMillis;
 
     public ImageServer(SSLContext tls, long stallMillis) throws IOException {
@@ -55,6 +58,21 @@ public final class ImageServer implements AutoCloseable {
 
     public void put(String name, byte[] content) {
         files.put(name, content);
+    }
+
+    /** Serves the bytes {@code file} has now at {@code /ok/<name>}, as an artifact store would; returns that URL. */
+    public String serve(String name, Path file) {
+        try {
+            put(name, Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the image to serve, " + file, e);
+        }
+        return uri("/ok/" + name).toString();
+    }
+
+    /** How many times {@link #serve(String, Path) served} {@code name} was asked for. */
+    public int downloads(String name) {
+        return hits(uri("/ok/" + name).toString());
     }
 
     /** How many requests reached the path of this URL (any mode, any answer). */

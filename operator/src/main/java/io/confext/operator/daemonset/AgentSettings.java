@@ -1,4 +1,4 @@
-package io.confext.operator.agent;
+package io.confext.operator.daemonset;
 
 import io.confext.operator.ConfextConfig;
 import java.util.Objects;

@@ -28,15 +28,15 @@ import java.util.function.Supplier;
  * needs nothing else from the cluster, and later edits of the ConfigMap or Secret do not change a
  * revision that exists.
  */
-public final class RevisionResolver {
+public final class RevisionFreezer {
     private final KubernetesClient client;
 
-    public RevisionResolver(KubernetesClient client) {
+    public RevisionFreezer(KubernetesClient client) {
         this.client = client;
     }
 
     /** @throws UnresolvableBundleException with a message a person can act on */
-    public RevisionContent resolve(ConfextBundleSpec spec) {
+    public RevisionContent freeze(ConfextBundleSpec spec) {
         if (spec == null || spec.getVersion() == null) {
             throw new UnresolvableBundleException("InvalidSpec", "spec.version is required");
         }

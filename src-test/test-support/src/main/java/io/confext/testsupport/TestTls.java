@@ -1,4 +1,4 @@
-package io.confext.agent.fetch;
+package io.confext.testsupport;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -12,7 +12,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -20,9 +24,16 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 
-/** A self-signed certificate for 127.0.0.1/localhost made by BouncyCastle at test time, as server and client TLS contexts. */
-public record TestTls(SSLContext server, SSLContext client) {
+/**
+ * A throw-away self-signed certificate for 127.0.0.1/localhost made by BouncyCastle at test time, as server and
+ * client TLS contexts, and as a trust store file for a JVM in another process (an agent), which takes one the way
+ * any JVM does: {@code javax.net.ssl.trustStore}.
+ */
+public record TestTls(SSLContext server, SSLContext client, X509Certificate certificate) {
+    static final String PASSWORD = "changeit";
+
     public static TestTls create() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(256);
@@ -51,6 +62,24 @@ public record TestTls(SSLContext server, SSLContext client) {
         tmf.init(ts);
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, tmf.getTrustManagers(), null);
-        return new TestTls(server, client);
+        return new TestTls(server, client, cert);
+    }
+
+    /**
+     * Writes {@code dir/trust.p12} holding only this certificate and returns the environment that makes an agent's
+     * JDK trust this server (and nothing else) for HTTPS.
+     */
+    public Map<String, String> agentEnv(Path dir) throws Exception {
+        Path trustStore = dir.resolve("trust.p12");
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        ts.setCertificateEntry("server", certificate);
+        try (OutputStream out = Files.newOutputStream(trustStore)) {
+            ts.store(out, PASSWORD.toCharArray());
+        } catch (IOException e) {
+            throw new IOException("cannot write the test trust store " + trustStore + ": " + e.getMessage(), e);
+        }
+        return Map.of("JAVA_TOOL_OPTIONS", "-Djavax.net.ssl.trustStore=" + trustStore + " -Djavax.net.ssl.trustStoreType=PKCS12"
+                + " -Djavax.net.ssl.trustStorePassword=" + PASSWORD);
     }
 }

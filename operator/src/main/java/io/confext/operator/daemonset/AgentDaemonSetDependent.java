@@ -1,4 +1,4 @@
-package io.confext.operator.agent;
+package io.confext.operator.daemonset;
 
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;

@@ -1,4 +1,4 @@
-package io.confext.operator.agent;
+package io.confext.operator.daemonset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.confext.operator.agent;
+package io.confext.operator.daemonset;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.fabric8.kubernetes.api.model.Container;

@@ -1,0 +1,217 @@
+package io.confext.testsupport;
+
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.ConfextNode;
+import io.confext.api.v1alpha1.ConfextNodeStatus;
+import io.confext.api.v1alpha1.DesiredBundle;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Plays one node's agent: reads only its own ConfextNode and writes only its status, through the status
+ * subresource as the real agent does ({@code updateStatus}, so a conflict is retried on the next round). It
+ * reports Ready, then for each desired bundle Fetching at once and, after the behaviour's delay, Active on the
+ * asked revision and digest, or Failed when the version is one it is told to fail. With no delay it reports
+ * Active at once. Entries no longer desired are marked Removed or dropped, as the behaviour says.
+ *
+ * <p>Given its own client (for instance one with a token bound to its Node, under the chart's RBAC and
+ * admission policy), it closes that client on {@link #close()}; {@link #lastError()} tells why the API refused.
+ */
+public final class SimulatedAgent implements AutoCloseable {
+
+    /** What happens to a status entry whose bundle is no longer desired. */
+    public enum Removal {
+        /** kept with phase Removed, as the real agent reports it */
+        MARK_REMOVED,
+        /** the entry leaves the status */
+        DROP
+    }
+
+    /**
+     * @param delay        how long a new revision stays Fetching before its verdict; zero: Active (or Failed) at once
+     * @param failVersions versions whose reload "fails"
+     * @param removal      what becomes of entries no longer desired
+     * @param poll         the pause between rounds
+     */
+    public record Behaviour(Duration delay, Set<String> failVersions, Removal removal, Duration poll) {
+        public Behaviour {
+            failVersions = Set.copyOf(failVersions);
+        }
+
+        public static Behaviour healthy(long delayMillis) {
+            return new Behaviour(Duration.ofMillis(delayMillis), Set.of(), Removal.MARK_REMOVED, Duration.ofMillis(100));
+        }
+
+        public static Behaviour failing(long delayMillis, String version) {
+            return new Behaviour(Duration.ofMillis(delayMillis), Set.of(version), Removal.MARK_REMOVED, Duration.ofMillis(100));
+        }
+
+        /** Every desired revision Active at once; entries no longer desired dropped; a round every 200 ms. */
+        public static Behaviour immediate() {
+            return new Behaviour(Duration.ZERO, Set.of(), Removal.DROP, Duration.ofMillis(200));
+        }
+    }
+
+    private final KubernetesClient client;
+    private final boolean ownsClient;
+    private final String node;
+    private volatile Behaviour behaviour;
+    private final Map<String, Instant> firstSeen = new HashMap<>();
+    private final AtomicInteger statusWrites = new AtomicInteger();
+    private volatile RuntimeException lastError;
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    private SimulatedAgent(KubernetesClient client, boolean ownsClient, String node, Behaviour behaviour) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.node = node;
+        this.behaviour = behaviour;
+        this.thread = new Thread(this::loop, "simulated-agent-" + node);
+        thread.setDaemon(true);
+    }
+
+    /** Starts an agent on a client the caller keeps (and closes). */
+    public static SimulatedAgent start(KubernetesClient shared, String node, Behaviour behaviour) {
+        SimulatedAgent a = new SimulatedAgent(shared, false, node, behaviour);
+        a.thread.start();
+        return a;
+    }
+
+    /** Starts an agent that owns {@code own}: its credentials are the node's, and {@link #close()} closes it. */
+    public static SimulatedAgent startOwning(KubernetesClient own, String node, Behaviour behaviour) {
+        SimulatedAgent a = new SimulatedAgent(own, true, node, behaviour);
+        a.thread.start();
+        return a;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** Changes how it answers from the next round on. */
+    public void behave(Behaviour b) {
+        behaviour = b;
+    }
+
+    public int statusWrites() {
+        return statusWrites.get();
+    }
+
+    /** The last API error, for a failure message (a Forbidden here means the chart's RBAC/policy is wrong). */
+    public RuntimeException lastError() {
+        return lastError;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                step();
+                lastError = null;
+            } catch (RuntimeException e) {
+                // the API said no (conflict, node gone, forbidden): try again next round, as a real agent would
+                lastError = e;
+            }
+            try {
+                Thread.sleep(behaviour.poll().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void step() {
+        ConfextNode cxn = client.resources(ConfextNode.class).withName(node).get();
+        if (cxn == null) {
+            return;
+        }
+        Behaviour b = behaviour;
+        ConfextNodeStatus status = cxn.getStatus() == null ? new ConfextNodeStatus() : cxn.getStatus();
+        List<BundleState> states = new ArrayList<>(status.getBundles() == null ? List.of() : status.getBundles());
+        boolean changed = status.getConditions() == null;
+        Instant now = Instant.now();
+        List<DesiredBundle> desired = cxn.getSpec() == null || cxn.getSpec().getBundles() == null ? List.of() : cxn.getSpec().getBundles();
+        for (DesiredBundle d : desired) {
+            BundleState s = states.stream().filter(x -> d.getName().equals(x.getName())).findFirst().orElse(null);
+            boolean done = s != null && d.getRevision().getName().equals(s.getRevision()) && d.getRevision().getDigest().equals(s.getDigest())
+                    && (s.getPhase() == BundlePhase.Active || s.getPhase() == BundlePhase.Failed);
+            if (done) {
+                continue;
+            }
+            Instant seen = firstSeen.computeIfAbsent(d.getName() + "@" + d.getRevision().getName(), k -> now);
+            if (s == null) {
+                s = new BundleState();
+                s.setName(d.getName());
+                states.add(s);
+            }
+            boolean ready = b.delay().isZero() || now.isAfter(seen.plus(b.delay()));
+            if (!ready && s.getPhase() == BundlePhase.Fetching && d.getRevision().getName().equals(s.getRevision())) {
+                continue;
+            }
+            boolean fail = b.failVersions().contains(d.getVersion());
+            s.setRevision(d.getRevision().getName());
+            s.setDigest(d.getRevision().getDigest());
+            s.setDesiredVersion(d.getVersion());
+            s.setPhase(!ready ? BundlePhase.Fetching : fail ? BundlePhase.Failed : BundlePhase.Active);
+            s.setReason(!ready ? "Fetching" : fail ? "ReloadFailed" : "Proven");
+            s.setMessage(fail && ready ? "simulated reload failure" : "simulated agent on " + node);
+            if (ready && !fail) {
+                s.setActiveVersion(d.getVersion());
+            }
+            s.setSince(now.toString());
+            changed = true;
+        }
+        changed |= removeUndesired(states, desired, b.removal(), now);
+        if (!changed) {
+            return;
+        }
+        status.setObservedGeneration(cxn.getMetadata().getGeneration());
+        status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").withReason("AgentReady")
+                .withMessage("simulated").withLastTransitionTime(now.toString()).build()));
+        status.setBundles(states);
+        status.setActiveBundles((int) states.stream().filter(s -> s.getPhase() == BundlePhase.Active).count());
+        status.setFailedBundles((int) states.stream().filter(s -> s.getPhase() == BundlePhase.Failed).count());
+        cxn.setStatus(status);
+        client.resource(cxn).updateStatus();
+        statusWrites.incrementAndGet();
+    }
+
+    private static boolean removeUndesired(List<BundleState> states, List<DesiredBundle> desired, Removal removal, Instant now) {
+        boolean changed = false;
+        for (BundleState s : List.copyOf(states)) {
+            boolean wanted = desired.stream().anyMatch(d -> d.getName().equals(s.getName()));
+            if (wanted) {
+                continue;
+            }
+            if (removal == Removal.DROP) {
+                states.remove(s);
+                changed = true;
+            } else if (s.getPhase() != BundlePhase.Removed) {
+                s.setPhase(BundlePhase.Removed);
+                s.setReason("Removed");
+                s.setSince(now.toString());
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /** Stops the agent (and closes its client when it owns it). */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        if (ownsClient) {
+            client.close();
+        }
+    }
+}
