@@ -19,10 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.confext.api.v1alpha1.ConfextBundleSpec;
-import io.confext.operator.revision.RevisionResolver;
+import io.confext.operator.revision.RevisionFreezer;
 import io.confext.operator.revision.UnresolvableBundleException;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -44,7 +43,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * ConfigMap/Secret access through the real authorizer, and the status reason the operator gives when
  * a bundle names a namespace it may not read.
  */
-@ExtendWith(RealApiServerExtension.class)
+@RealApiServerTest
 class BundleAdmissionPolicyTest {
 
     private static final String NS = "bundle-policy";
@@ -236,13 +235,13 @@ class BundleAdmissionPolicyTest {
         admin.resource(new ConfigMapBuilder().withNewMetadata().withName("chrony").withNamespace(SOURCES).endMetadata()
                 .addToData("chrony.conf", "server ntp1\n").build()).createOr(r -> r.update());
         try (KubernetesClient operator = server.withToken(Tokens.unbound(admin, NS, POLICY))) {
-            RevisionResolver resolver = new RevisionResolver(operator);
-            assertThat(resolver.resolve(spec(configMap(SOURCES))).source().files()).hasSize(1);
-            assertThatThrownBy(() -> resolver.resolve(spec(configMap("default"))))
+            RevisionFreezer freezer = new RevisionFreezer(operator);
+            assertThat(freezer.freeze(spec(configMap(SOURCES))).source().files()).hasSize(1);
+            assertThatThrownBy(() -> freezer.freeze(spec(configMap("default"))))
                     .isInstanceOfSatisfying(UnresolvableBundleException.class,
                             e -> assertThat(e.reason()).isEqualTo("SourceNamespaceNotAllowed"))
                     .hasMessageContaining("operator.sourceNamespaces");
-            assertThatThrownBy(() -> resolver.resolve(spec(signedImage("trust: Secret\n  secretRef: {name: t, namespace: default}"))))
+            assertThatThrownBy(() -> freezer.freeze(spec(signedImage("trust: Secret\n  secretRef: {name: t, namespace: default}"))))
                     .isInstanceOfSatisfying(UnresolvableBundleException.class,
                             e -> assertThat(e.reason()).isEqualTo("TrustNamespaceNotAllowed"));
         }
