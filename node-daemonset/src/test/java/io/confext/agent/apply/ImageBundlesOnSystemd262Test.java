@@ -17,8 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.confext.agent.fetch.FetchSettings;
-import io.confext.testsupport.ImageServer;
-import io.confext.testsupport.TestTls;
 import io.confext.agent.verify.TrustedCertificates;
 import io.confext.api.revision.ResolvedImage;
 import io.confext.api.revision.ResolvedSource;
