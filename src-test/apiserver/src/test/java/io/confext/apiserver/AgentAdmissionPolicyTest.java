@@ -49,7 +49,7 @@ class AgentAdmissionPolicyTest {
         admin.resource(confextNode(NODE_B)).create();
         agentOfNodeA = server.withToken(Tokens.boundToNode(admin, NS, AGENT_SA, nodeA));
         // The policy is loaded asynchronously after it is created: wait until it denies once.
-        awaitDenied(() -> writeStatus(agentOfNodeA, NODE_B, "warm-up"), POLICY_DENIAL);
+        Refusal.awaitRefused(() -> writeStatus(agentOfNodeA, NODE_B, "warm-up"), POLICY_DENIAL);
     }
 
     @AfterAll
@@ -91,7 +91,7 @@ class AgentAdmissionPolicyTest {
                 .addNewSubject().withKind("ServiceAccount").withName(AGENT_SA).withNamespace(NS).endSubject()
                 .build()).create();
         try {
-            awaitDenied(() -> writeSpec(agentOfNodeA, NODE_A), "never change a ConfextNode's spec");
+            Refusal.awaitRefused(() -> writeSpec(agentOfNodeA, NODE_A), "never change a ConfextNode's spec");
         } finally {
             admin.resource(binding).delete();
             admin.resource(role).delete();
@@ -163,26 +163,4 @@ class AgentAdmissionPolicyTest {
     }
 
     /** Retries until the write is refused with the expected text (policies and RBAC changes apply after a moment). */
-    private static void awaitDenied(java.util.function.Supplier<?> write, String expected) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        String last = "accepted";
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                write.get();
-                last = "accepted";
-            } catch (KubernetesClientException e) {
-                if (e.getMessage().contains(expected)) {
-                    return;
-                }
-                last = e.getMessage();
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("expected a refusal containing '" + expected + "' within 30s; last answer: " + last);
-    }
 }

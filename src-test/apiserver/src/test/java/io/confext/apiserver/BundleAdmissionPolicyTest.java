@@ -133,7 +133,7 @@ class BundleAdmissionPolicyTest {
         tina = impersonating(server, "tina", "team-a");
         ci = track(server.withToken(Tokens.unbound(admin, CI_NS, CI_SA)));
         // The policy and its parameter load asynchronously: wait until the policy answers.
-        awaitRefused(() -> mallory.resource(bundle("warm-up", "")).dryRun().create(), "rule requester");
+        Refusal.awaitRefused(() -> mallory.resource(bundle("warm-up", "")).dryRun().create(), "rule requester");
         admin.resource(bundle("upd-service", "")).create();
         admin.resource(bundle("upd-host", "scope: Host")).create();
     }
@@ -337,26 +337,4 @@ class BundleAdmissionPolicyTest {
     }
 
     /** Retries until the write is refused with the expected text (a new policy applies after a moment). */
-    private static void awaitRefused(java.util.function.Supplier<?> write, String expected) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        String last = "accepted";
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                write.get();
-                last = "accepted";
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getMessage().contains(expected)) {
-                    return;
-                }
-                last = e.getMessage();
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("expected a refusal containing '" + expected + "' within 30s; last answer: " + last);
-    }
 }

@@ -22,4 +22,28 @@ record Refusal(int code, String message) {
         cleanupIfAccepted.run();
         throw new AssertionError(what + " was accepted by the API server, but must be refused");
     }
+
+    /** Retries until the write is refused with the expected text (policies and RBAC changes apply after a moment). */
+    static void awaitRefused(Supplier<?> write, String expected) {
+        java.time.Instant deadline = java.time.Instant.now().plus(java.time.Duration.ofSeconds(30));
+        String last = "accepted";
+        while (java.time.Instant.now().isBefore(deadline)) {
+            try {
+                write.get();
+                last = "accepted";
+            } catch (KubernetesClientException e) {
+                if (e.getMessage().contains(expected)) {
+                    return;
+                }
+                last = e.getMessage();
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("expected a refusal containing '" + expected + "' within 30s; last answer: " + last);
+    }
 }
