@@ -345,11 +345,13 @@ public final class SystemdHostApplier implements HostApplier {
         private BundleState activate(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir, StagedVersion staged) {
             RevisionContent c = d.content();
             String name = d.name();
+            // journalled ACTIVATING for this version: an earlier pass was stopped before its verdict (see UnitChange.UNPROVEN)
+            boolean verdictUnknown = rec.step() == BundleStep.ACTIVATING && c.version().equals(rec.pendingVersion());
             // plan every unit before touching anything: a refusal leaves the host exactly as it was
             Map<String, Activation> plans = new java.util.LinkedHashMap<>();
             for (String unit : c.units()) {
                 Activation a = units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()), c.reload(), false,
-                        lastProven(rec, unit));
+                        lastProven(rec, unit), verdictUnknown);
                 if (a.action() == Activation.Action.FAIL) {
                     return fail(d, a.reason(), a.message());
                 }
@@ -380,7 +382,7 @@ public final class SystemdHostApplier implements HostApplier {
                 // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
                 BundleRecord before = rec;
                 plans.replaceAll((unit, a) -> units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()),
-                        c.reload(), false, lastProven(before, unit)));
+                        c.reload(), false, lastProven(before, unit), verdictUnknown));
             }
 
             List<UnitOutcome> outcomes = new ArrayList<>();
@@ -544,7 +546,7 @@ public final class SystemdHostApplier implements HostApplier {
             for (String unit : rec.units()) {
                 StagedVersion seenPrevious = asSeenBy(unit, previous, rec.priority());
                 Activation a = backAction(rec.scope(), unit, units.plan(rec.scope(), unit, name, seenPrevious, rec.reload(),
-                        previous == null, ranWith(rec, unit, forward)), forward);
+                        previous == null, ranWith(rec, unit, forward), false), forward);
                 UnitOutcome o = units.activate(unit, name, seenPrevious, a);
                 if (!o.ok() && a.action() == Activation.Action.RELOAD) {
                     o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, "Restart",
@@ -637,7 +639,7 @@ public final class SystemdHostApplier implements HostApplier {
             }
             List<UnitOutcome> outs = new ArrayList<>();
             for (String unit : rec.units()) {
-                Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true, lastProven(rec, unit));
+                Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true, lastProven(rec, unit), false);
                 outs.add(units.activate(unit, name, null, a));
             }
             boolean ok = outs.stream().allMatch(UnitOutcome::ok);
