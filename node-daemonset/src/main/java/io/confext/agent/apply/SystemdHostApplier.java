@@ -26,6 +26,10 @@ import io.confext.agent.state.StateLayout;
 import io.confext.agent.state.StateStore;
 import io.confext.agent.systemd.DbusSystemd;
 import io.confext.agent.systemd.Systemd;
+import io.confext.agent.trust.LoadedNodePolicy;
+import io.confext.agent.trust.NodeGate;
+import io.confext.agent.trust.NodeVerdict;
+import io.confext.agent.trust.SignatureRequirement;
 import io.confext.agent.verify.Architecture;
 import io.confext.agent.verify.Policy;
 import io.confext.agent.verify.TrustedCertificates;
@@ -57,6 +61,8 @@ public final class SystemdHostApplier implements HostApplier {
     /** Lives as long as the applier: refused images are not fetched again on every resync. */
     private final RefusedImages refusedImages = new RefusedImages(RefusedImages.DEFAULT_HOLD);
     private final Quarantine quarantine;
+    /** The node policy, the signature requirement and the re-check of kept images (io.confext.agent.trust). */
+    private final NodeChecks nodeChecks;
     /** Set by {@link #stopping()}: a failure from now on is an abandonment, not a verdict. */
     private volatile boolean stopping;
 
@@ -79,6 +85,7 @@ public final class SystemdHostApplier implements HostApplier {
         this.systemdFactory = () -> DbusSystemd.connect(hostPid);
         this.steps = steps;
         this.quarantine = new Quarantine(layout.quarantine());
+        this.nodeChecks = new NodeChecks(host, settings.trust());
     }
 
     @Override
@@ -144,6 +151,7 @@ public final class SystemdHostApplier implements HostApplier {
         private final UnitActivator units;
         private final DropInStore dropIns = new DropInStore(host);
         private final ProgressListener progress;
+        private final LoadedNodePolicy nodePolicy = nodeChecks.load();
         private AgentState state;
 
         Run(Systemd sd, HostFacts facts, ProgressListener progress) {
@@ -245,6 +253,9 @@ public final class SystemdHostApplier implements HostApplier {
             }
             VersionsDirectory dir = versionsOf(d.name(), d.content().scope());
             if (decision instanceof BundleDecision.ApplyDirectory a) {
+                if (NodeChecks.gateFiles(nodePolicy, d.name(), d.content().scope(), a.version()) instanceof NodeVerdict.Refused r) {
+                    return fail(d, r.reason(), r.message());
+                }
                 return activate(d, a.record(), dir, a.version());
             }
             BundleRecord rec = ((BundleDecision.ApplyImage) decision).record();
@@ -292,17 +303,35 @@ public final class SystemdHostApplier implements HostApplier {
         private ImageStager.Result image(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir) {
             RevisionContent c = d.content();
             ImagePolicies.Inputs in;
+            SignatureRequirement signature = nodeChecks.signature(c.verification(), nodePolicy);
+            var unusable = NodeGate.unusable(nodePolicy);
+            if (unusable.isPresent()) { // fail closed before any download
+                return new ImageStager.Result.Refused(unusable.get().reason(), unusable.get().message());
+            }
             try {
-                in = ImagePolicies.inputs(host, facts, c.verification());
+                in = ImagePolicies.inputs(host, facts, c.verification(), signature);
+            } catch (ImagePolicies.MissingTrust e) {
+                return new ImageStager.Result.Refused(e.reason, e.getMessage());
             } catch (IllegalStateException e) {
                 return new ImageStager.Result.Refused("TrustUnavailable", e.getMessage());
             }
+            Policy policy = ImagePolicies.policy(in, c, d.name());
             if (dir.isImage(c.version())) {
-                // verified when it arrived; read again for the proof
-                return new ImageStager.Result.Staged(ImageVersion.read(dir.entry(c.version()), d.name(), c.version(),
+                // verified when it arrived, and checked again now: the current revision's sha256, signature
+                // requirement and trust, and the node policy, before it is used again
+                Path kept = dir.entry(c.version());
+                var stale = nodeChecks.recheckStored(kept, c.version(), policy, signature);
+                if (stale.isEmpty() && NodeChecks.gateImage(nodePolicy, d.name(), c.scope(), kept, in.architecture())
+                        instanceof NodeVerdict.Refused r) {
+                    stale = java.util.Optional.of(new ImageStager.Result.Refused(r.reason(), r.message()));
+                }
+                if (stale.isPresent()) {
+                    quarantine(dir, c.version(), stale.get().reason());
+                    return stale.get();
+                }
+                return new ImageStager.Result.Staged(ImageVersion.read(kept, d.name(), c.version(),
                         in.architecture(), in.trusted(), null), null, null);
             }
-            Policy policy = ImagePolicies.policy(in, c, d.name());
             RefusedImages.Key key = new RefusedImages.Key(d.name(), c.version(), d.digest(), c.source().image().url(),
                     c.source().image().sha256(), policy);
             var standing = refusedImages.recall(key, Instant.now());
@@ -317,7 +346,13 @@ public final class SystemdHostApplier implements HostApplier {
             if (result instanceof ImageStager.Result.Refused r) {
                 // an interrupted download is no refusal to remember
                 noVerdictWhileStopping(d.name() + " " + c.version(), "refused (" + r.reason() + ": " + r.message() + ")");
-                return refusedImages.remember(key, r, Instant.now()).<ImageStager.Result>map(this::standingRefusal).orElse(r);
+                ImageStager.Result.Refused refusal = NodeChecks.imposed(r, signature);
+                return refusedImages.remember(key, refusal, Instant.now()).<ImageStager.Result>map(this::standingRefusal).orElse(refusal);
+            }
+            if (result instanceof ImageStager.Result.Staged st && NodeChecks.gateImage(nodePolicy, d.name(), c.scope(),
+                    st.version().staged(), in.architecture()) instanceof NodeVerdict.Refused r) {
+                HostFiles.deleteTree(st.dir()); // never reaches the .v/ directory
+                return new ImageStager.Result.Refused(r.reason(), r.message());
             }
             if (result instanceof ImageStager.Result.Staged st && st.verdict() != null) {
                 report(d, BundlePhase.Verified, "Verified", "version " + c.version() + " verified: "
