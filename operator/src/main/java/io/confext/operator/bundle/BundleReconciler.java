@@ -14,6 +14,8 @@ import io.confext.operator.revision.RevisionFreezer;
 import io.confext.operator.revision.RevisionStore;
 import io.confext.operator.revision.StoredRevision;
 import io.confext.operator.revision.UnresolvableBundleException;
+import io.confext.operator.rollout.DeliveredVersion;
+import io.confext.operator.rollout.Direction;
 import io.confext.operator.rollout.NodeDecision;
 import io.confext.operator.rollout.NodeView;
 import io.confext.operator.rollout.RevisionTarget;
@@ -22,6 +24,7 @@ import io.confext.operator.rollout.RolloutPlan;
 import io.confext.operator.rollout.RolloutPlanner;
 import io.confext.operator.rollout.RolloutRules;
 import io.confext.operator.rollout.RolloutState;
+import io.confext.operator.rollout.UndoPlanner;
 import io.confext.operator.status.BundleConditions;
 import io.confext.operator.status.StatusAggregator;
 import io.confext.operator.status.StatusInput;
@@ -81,6 +84,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
     private final Clock clock;
     private final RolloutMetrics metrics;
     private final RolloutPlanner planner = new RolloutPlanner();
+    private final UndoPlanner undoPlanner = new UndoPlanner();
     private final StatusAggregator aggregator = new StatusAggregator();
     private final StatusWritePacer statusPacer = new StatusWritePacer();
     private InformerEventSource<ConfextNode, ConfextBundle> confextNodes;
@@ -138,19 +142,6 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         BundleEvents events = new BundleEvents(client, settings.eventsNamespace(), clock);
         RevisionStore store = new RevisionStore(client, settings.namespace());
 
-        StoredRevision target;
-        RolloutRules policy;
-        try {
-            policy = PolicyMapper.of(bundle.getSpec());
-            target = currentTarget(bundle, previous, generation, client, store);
-        } catch (UnresolvableBundleException | IllegalArgumentException e) {
-            String reason = e instanceof UnresolvableBundleException u ? u.reason() : "InvalidSpec";
-            return invalid(bundle, events, reason, e.getMessage(), generation, now);
-        }
-        StoredRevision stable = previous == null ? null : store.find(previous.getCurrentRevision()).orElse(null);
-        RevisionTarget stableTarget = stable == null ? null : stable.target();
-        boolean rollingBack = StatusAggregator.recordsRollbackFrom(previous, target.target());
-
         Map<String, Node> nodeByName = new HashMap<>();
         nodes.list().forEach(n -> nodeByName.put(n.getMetadata().getName(), n));
         Map<String, ConfextNode> cxnByName = new HashMap<>();
@@ -169,8 +160,42 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             }
         }
 
+        StoredRevision requested;
+        RolloutRules policy;
+        try {
+            policy = PolicyMapper.of(bundle.getSpec());
+            requested = currentTarget(bundle, previous, generation, client, store);
+        } catch (UnresolvableBundleException | IllegalArgumentException e) {
+            String reason = e instanceof UnresolvableBundleException u ? u.reason() : "InvalidSpec";
+            return invalid(bundle, events, reason, e.getMessage(), generation, now);
+        }
+        StoredRevision stable = previous == null ? null : store.find(previous.getCurrentRevision()).orElse(null);
+        RevisionTarget stableTarget = stable == null ? null : stable.target();
+
+        // Older than what the bundle delivered: a marked rollback, or refused (then the running rollout goes on).
+        List<DeliveredVersion> delivered = delivered(previous);
+        List<String> onNodes = views.stream().filter(v -> v.desired() != null).map(v -> v.desired().revision().version()).toList();
+        boolean allowDowngrade = bundle.getSpec().getRollout() != null && Boolean.TRUE.equals(bundle.getSpec().getRollout().getAllowDowngrade());
+        Direction direction = undoPlanner.decide(requested.target(), delivered, onNodes, allowDowngrade);
+        StoredRevision target = requested;
+        Direction targetDirection = direction;
+        if (direction instanceof Direction.Refused refused) {
+            target = running(previous, requested, store);
+            if (target == null) {
+                return invalid(bundle, events, refused.reason(), refused.message(), generation, now);
+            }
+            targetDirection = undoPlanner.decide(target.target(), delivered, onNodes, true);
+            if (!StatusAggregator.recordsRefusedDowngrade(previous)) {
+                events.warning(bundle, BundleEvents.DOWNGRADE_REFUSED, refused.message());
+            }
+        } else if (direction instanceof Direction.Rollback rb && previous != null
+                && !requested.target().name().equals(previous.getTargetRevision())) {
+            events.normal(bundle, BundleEvents.ROLLBACK_PLANNED, rb.message());
+        }
+        boolean rollingBack = StatusAggregator.recordsRollbackFrom(previous, target.target());
+
         RolloutPlan plan = planner.plan(new RolloutInput(name, policy, target.target(), stableTarget, rollingBack,
-                progressSince(target, previous), views, now));
+                progressSince(target, previous), views, now, targetDirection.marksRollback()));
 
         NodeEntryWriter writer = new NodeEntryWriter(client, settings.namespace());
         for (NodeDecision d : plan.changes()) {
@@ -189,10 +214,16 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
                 inUse.add(v.desired().revision().name());
             }
         });
+        // Every version in the history stays undoable with its exact content.
+        delivered.forEach(d -> {
+            if (d.revision() != null) {
+                inUse.add(d.revision());
+            }
+        });
         store.prune(name, inUse);
 
         ConfextBundleStatus status = aggregator.aggregate(new StatusInput(generation, target.target(), stableTarget, plan,
-                policy.paused(), previous, now));
+                policy.paused(), previous, now, direction instanceof Direction.Refused ? direction : targetDirection));
         UpdateControl<ConfextBundle> control;
         if (sameStatus(previous, status)) {
             control = UpdateControl.noUpdate();
@@ -207,14 +238,38 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
     /** The revision to roll out: frozen once per generation, so ConfigMap/Secret edits alone never change a running wave. */
     private StoredRevision currentTarget(ConfextBundle bundle, ConfextBundleStatus previous, long generation,
                                          KubernetesClient client, RevisionStore store) {
+        // A refused downgrade keeps the running target in the status: the requested one is frozen (found) anew.
         if (previous != null && previous.getTargetRevision() != null && previous.getObservedGeneration() != null
-                && previous.getObservedGeneration() == generation) {
+                && previous.getObservedGeneration() == generation && !StatusAggregator.recordsRefusedDowngrade(previous)) {
             var known = store.find(previous.getTargetRevision());
             if (known.isPresent()) {
                 return known.get();
             }
         }
         return store.ensure(bundle, new RevisionFreezer(client).freeze(bundle.getSpec()));
+    }
+
+    /** The bundle's history, newest first. */
+    private static List<DeliveredVersion> delivered(ConfextBundleStatus previous) {
+        if (previous == null || previous.getHistory() == null) {
+            return List.of();
+        }
+        return previous.getHistory().stream().filter(h -> h.getVersion() != null)
+                .map(h -> new DeliveredVersion(h.getVersion(), h.getRevision())).toList();
+    }
+
+    /** While a downgrade is refused, the rollout that was running goes on: the previous target, else the stable one. */
+    private static StoredRevision running(ConfextBundleStatus previous, StoredRevision requested, RevisionStore store) {
+        if (previous == null) {
+            return null;
+        }
+        if (previous.getTargetRevision() != null && !previous.getTargetRevision().equals(requested.target().name())) {
+            var t = store.find(previous.getTargetRevision());
+            if (t.isPresent()) {
+                return t.get();
+            }
+        }
+        return store.find(previous.getCurrentRevision()).orElse(null);
     }
 
     /** Progress is measured from the target's creation or from the moment the rollout was last resumed. */

@@ -20,6 +20,8 @@ import java.util.Optional;
  * node is assigned. Paused or halted rollouts assign nothing; a failure with onFailure Rollback
  * sends every matching node back to the stable revision (with a downgrade permit), or removes the
  * entry when no version was ever fully rolled out. Nodes leaving the selector lose their entry.
+ * A target older than what the bundle delivered, which {@link UndoPlanner} allowed, is assigned
+ * with the downgrade permit ({@code markRollback}).
  */
 public final class RolloutPlanner {
 
@@ -63,7 +65,7 @@ public final class RolloutPlanner {
             if (!onTarget && n.targeted()) {
                 if (assigned.size() < allowance) {
                     assigned.add(n.name());
-                    decisions.add(new NodeDecision(n.name(), Assignment.forward(target), true));
+                    decisions.add(new NodeDecision(n.name(), new Assignment(target, in.markRollback()), true));
                     continue;
                 }
                 pending++;

@@ -3,6 +3,7 @@ package io.confext.operator.status;
 import io.confext.api.v1alpha1.ConfextBundleStatus;
 import io.confext.api.v1alpha1.NodeFailure;
 import io.confext.api.v1alpha1.VersionHistoryEntry;
+import io.confext.operator.rollout.Direction;
 import io.confext.operator.rollout.FailureFact;
 import io.confext.operator.rollout.RevisionTarget;
 import io.confext.operator.rollout.RolloutPlan;
@@ -37,7 +38,11 @@ public final class StatusAggregator {
         RevisionTarget current = plan.complete() ? target : in.stable();
         s.setCurrentVersion(current == null ? null : current.version());
         s.setCurrentRevision(current == null ? null : current.name());
-        s.setHistory(history(prev.getHistory(), plan.complete() ? target : null, in));
+        // A completion of a marked target, and the end of an onFailure rollback, are rollbacks in the history.
+        RevisionTarget completed = plan.complete() ? target
+                : plan.state() == RolloutState.ROLLED_BACK ? in.stable() : null;
+        boolean rollback = plan.complete() ? in.direction().marksRollback() : completed != null;
+        s.setHistory(history(prev.getHistory(), completed, rollback, in));
         s.setConditions(conditions(in, current).build());
         return s;
     }
@@ -55,15 +60,18 @@ public final class StatusAggregator {
         return out.isEmpty() ? null : out;
     }
 
-    private static List<VersionHistoryEntry> history(List<VersionHistoryEntry> previous, RevisionTarget completed, StatusInput in) {
+    private static List<VersionHistoryEntry> history(List<VersionHistoryEntry> previous, RevisionTarget completed,
+                                                     boolean rollback, StatusInput in) {
         List<VersionHistoryEntry> out = new ArrayList<>();
         boolean alreadyNewest = previous != null && !previous.isEmpty() && completed != null
-                && completed.name().equals(previous.get(0).getRevision());
+                && completed.name().equals(previous.get(0).getRevision())
+                && rollback == Boolean.TRUE.equals(previous.get(0).getRollback());
         if (completed != null && !alreadyNewest) {
             VersionHistoryEntry e = new VersionHistoryEntry();
             e.setVersion(completed.version());
             e.setRevision(completed.name());
             e.setCompletedAt(in.now().toString());
+            e.setRollback(rollback ? Boolean.TRUE : null);
             out.add(e);
         }
         if (previous != null) {
@@ -109,7 +117,11 @@ public final class StatusAggregator {
             }
         }
 
-        if (st == RolloutState.ROLLING_BACK || st == RolloutState.ROLLED_BACK) {
+        boolean rollingBack = st == RolloutState.ROLLING_BACK || st == RolloutState.ROLLED_BACK;
+        // A rollback in progress keeps its Degraded reason: it is the planner's memory of the rollback.
+        if (in.direction() instanceof Direction.Refused refused && !rollingBack) {
+            c.put(BundleConditions.DEGRADED, "True", refused.reason(), clip(refused.message()));
+        } else if (rollingBack) {
             c.put(BundleConditions.DEGRADED, "True", st == RolloutState.ROLLED_BACK ? BundleConditions.REASON_ROLLED_BACK : BundleConditions.REASON_ROLLING_BACK,
                     clip("version " + in.target().version() + " failed" + firstFailure));
         } else if (plan.failed() > 0) {
@@ -134,6 +146,16 @@ public final class StatusAggregator {
         return degraded != null && "True".equals(degraded.getStatus())
                 && (BundleConditions.REASON_ROLLING_BACK.equals(degraded.getReason())
                 || BundleConditions.REASON_ROLLED_BACK.equals(degraded.getReason()));
+    }
+
+    /** Whether a previous status says spec.version was refused as a downgrade (then the target is frozen anew). */
+    public static boolean recordsRefusedDowngrade(ConfextBundleStatus status) {
+        if (status == null) {
+            return false;
+        }
+        var degraded = ConditionSet.find(status.getConditions(), BundleConditions.DEGRADED);
+        return degraded != null && "True".equals(degraded.getStatus())
+                && BundleConditions.REASON_DOWNGRADE_NOT_ALLOWED.equals(degraded.getReason());
     }
 
     static String clip(String s) {
