@@ -1,5 +1,6 @@
 package io.confext.operator.bundle;
 
+import io.confext.api.revision.RevisionContent;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextBundle;
@@ -76,6 +77,8 @@ import org.jboss.logging.Logger;
 @RateLimited(maxReconciliations = 1, within = 1)
 public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<ConfextBundle>, ConfigurableReconciler<ConfextBundle> {
     public static final String NAME = "confextbundle";
+    /** {@code previous} or a version of status.history: the operator sets the spec back to it and removes the annotation. */
+    public static final String UNDO_ANNOTATION = "confext.io/undo";
     /** Objects per page of an informer's list of all nodes. */
     public static final long LIST_PAGE = 500;
     private static final Logger LOG = Logger.getLogger(BundleReconciler.class);
@@ -97,10 +100,16 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         this.metrics = new RolloutMetrics(registry);
     }
 
-    /** The bundle cache keeps no managedFields: status and finalizer are applied from fresh objects. */
+    /**
+     * The bundle cache keeps no managedFields: status and finalizer are applied from fresh objects.
+     * Updates pass {@link BundleUpdates} instead of JOSDK's generation check, which would drop the
+     * undo annotation (JOSDK ands a custom filter with its own, so its own is switched off).
+     */
     @Override
     public void updateConfigurationFrom(ControllerConfigurationOverrider<ConfextBundle> configuration) {
-        configuration.withItemStore(new TrimmingItemStore<>(CacheTrim::managedFields));
+        configuration.withItemStore(new TrimmingItemStore<>(CacheTrim::managedFields))
+                .withGenerationAware(false)
+                .withOnUpdateFilter(BundleUpdates::relevant);
     }
 
     @Override
@@ -141,6 +150,13 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         Instant now = clock.instant();
         BundleEvents events = new BundleEvents(client, settings.eventsNamespace(), clock);
         RevisionStore store = new RevisionStore(client, settings.namespace());
+
+        String undo = bundle.getMetadata().getAnnotations() == null ? null : bundle.getMetadata().getAnnotations().get(UNDO_ANNOTATION);
+        if (undo != null) {
+            consumeUndo(bundle, undo, client, store, events);
+            // the spec change (a new generation) or the annotation's removal brings the next reconcile
+            return UpdateControl.<ConfextBundle>noUpdate().rescheduleAfter(1000);
+        }
 
         Map<String, Node> nodeByName = new HashMap<>();
         nodes.list().forEach(n -> nodeByName.put(n.getMetadata().getName(), n));
@@ -247,6 +263,42 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             }
         }
         return store.ensure(bundle, new RevisionFreezer(client).freeze(bundle.getSpec()));
+    }
+
+    /**
+     * {@code confext.io/undo}, like {@code kubectl rollout undo}: sets the spec back to the named revision
+     * of the history (then an ordinary reconcile rolls the fleet back to it, marked) and removes the
+     * annotation in the same write; a request that names nothing is removed with a Warning event.
+     */
+    private void consumeUndo(ConfextBundle bundle, String request, KubernetesClient client, RevisionStore store, BundleEvents events) {
+        String name = bundle.getMetadata().getName();
+        var target = undoPlanner.undoTarget(request, delivered(bundle.getStatus()), bundle.getSpec().getVersion());
+        RevisionContent content = null;
+        String problem = null;
+        if (target instanceof UndoPlanner.UndoTarget.Found found) {
+            content = store.content(found.to().revision()).orElse(null);
+            if (content == null) {
+                problem = "revision " + found.to().revision() + " of version " + found.to().version() + " no longer exists";
+            }
+        } else {
+            problem = ((UndoPlanner.UndoTarget.NotFound) target).message();
+        }
+        RevisionContent restore = content;
+        client.resources(ConfextBundle.class).withName(name).edit(b -> {
+            if (b.getMetadata().getAnnotations() != null) {
+                b.getMetadata().getAnnotations().remove(UNDO_ANNOTATION);
+            }
+            if (restore != null) {
+                SpecRestore.restore(b.getSpec(), restore);
+            }
+            return b;
+        });
+        if (problem != null) {
+            events.warning(bundle, BundleEvents.UNDO_REFUSED, "undo \"" + request + "\" not done: " + problem);
+        } else {
+            events.normal(bundle, BundleEvents.UNDO_APPLIED, "undo \"" + request + "\": spec set back from version "
+                    + bundle.getSpec().getVersion() + " to " + restore.version());
+        }
     }
 
     /** The bundle's history, newest first. */

@@ -60,4 +60,40 @@ public final class UndoPlanner {
         }
         return a == null || UapiVersion.compare(b, a) > 0 ? b : a;
     }
+
+    /** What {@code confext.io/undo} names: a version of the history, or why it names none. */
+    public sealed interface UndoTarget {
+        record Found(DeliveredVersion to) implements UndoTarget {
+        }
+
+        record NotFound(String message) implements UndoTarget {
+        }
+    }
+
+    /**
+     * Resolves an undo request like {@code kubectl rollout undo}: {@code previous} is the newest
+     * history entry with another version than spec.version (the last completed one while a new
+     * version is rolling out); any other value is a version, its newest history entry.
+     */
+    public UndoTarget undoTarget(String request, List<DeliveredVersion> history, String specVersion) {
+        String want = request == null ? "" : request.trim();
+        if (want.isEmpty() || want.equals("previous")) {
+            return history.stream().filter(d -> !d.version().equals(specVersion)).findFirst()
+                    .<UndoTarget>map(UndoTarget.Found::new)
+                    .orElseGet(() -> new UndoTarget.NotFound("no earlier version to go back to: status.history holds "
+                            + versions(history)));
+        }
+        if (want.equals(specVersion)) {
+            return new UndoTarget.NotFound("spec.version is already " + want);
+        }
+        return history.stream().filter(d -> d.version().equals(want)).findFirst()
+                .<UndoTarget>map(UndoTarget.Found::new)
+                .orElseGet(() -> new UndoTarget.NotFound("version " + want + " is not in status.history ("
+                        + versions(history) + "); undo goes only to a version this bundle delivered"));
+    }
+
+    private static String versions(List<DeliveredVersion> history) {
+        List<String> v = history.stream().map(DeliveredVersion::version).distinct().toList();
+        return v.isEmpty() ? "no version" : String.join(", ", v);
+    }
 }

@@ -60,6 +60,21 @@ class UndoPlannerTest {
         assertThat(undo.decide(rev("2.10"), List.of(delivered("2.9")), List.of("2.9"), false)).isInstanceOf(Direction.Forward.class);
     }
 
+    @Test
+    void undoPreviousIsTheNewestOtherVersionAndAVersionMustBeInTheHistory() {
+        List<DeliveredVersion> history = List.of(delivered("2.0"), delivered("1.0"), delivered("2.0"), delivered("0.5"));
+        assertThat(undo.undoTarget("previous", history, "2.0"))
+                .isEqualTo(new UndoPlanner.UndoTarget.Found(delivered("1.0")));
+        // while 3.0 rolls out, previous is the last completed version
+        assertThat(undo.undoTarget("previous", history, "3.0"))
+                .isEqualTo(new UndoPlanner.UndoTarget.Found(delivered("2.0")));
+        assertThat(undo.undoTarget("0.5", history, "2.0")).isEqualTo(new UndoPlanner.UndoTarget.Found(delivered("0.5")));
+        assertThat(undo.undoTarget("0.4", history, "2.0")).isInstanceOfSatisfying(UndoPlanner.UndoTarget.NotFound.class,
+                n -> assertThat(n.message()).contains("0.4", "2.0, 1.0, 0.5"));
+        assertThat(undo.undoTarget("2.0", history, "2.0")).isInstanceOf(UndoPlanner.UndoTarget.NotFound.class);
+        assertThat(undo.undoTarget("previous", List.of(delivered("2.0")), "2.0")).isInstanceOf(UndoPlanner.UndoTarget.NotFound.class);
+    }
+
     /** Over random histories: older means Rollback iff delivered or opted in; never older means Forward. */
     @Property(tries = 500)
     void directionFollowsUapiOrderAndHistory(@ForAll @Size(max = 6) List<@IntRange(min = 0, max = 9) Integer> history,

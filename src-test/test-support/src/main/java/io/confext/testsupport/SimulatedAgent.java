@@ -5,6 +5,7 @@ import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.ConfextNodeStatus;
 import io.confext.api.v1alpha1.DesiredBundle;
+import io.confext.api.version.UapiVersion;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -66,6 +67,7 @@ public final class SimulatedAgent implements AutoCloseable {
     private final String node;
     private volatile Behaviour behaviour;
     private final Map<String, Instant> firstSeen = new HashMap<>();
+    private final Map<String, String> newestActive = new HashMap<>();
     private final AtomicInteger statusWrites = new AtomicInteger();
     private volatile RuntimeException lastError;
     private volatile boolean running = true;
@@ -157,15 +159,21 @@ public final class SimulatedAgent implements AutoCloseable {
             if (!ready && s.getPhase() == BundlePhase.Fetching && d.getRevision().getName().equals(s.getRevision())) {
                 continue;
             }
-            boolean fail = b.failVersions().contains(d.getVersion());
+            String newest = newestActive.get(d.getName());
+            boolean downgrade = newest != null && !Boolean.TRUE.equals(d.getRollback()) && UapiVersion.compare(d.getVersion(), newest) < 0;
+            boolean fail = downgrade || b.failVersions().contains(d.getVersion());
             s.setRevision(d.getRevision().getName());
             s.setDigest(d.getRevision().getDigest());
             s.setDesiredVersion(d.getVersion());
             s.setPhase(!ready ? BundlePhase.Fetching : fail ? BundlePhase.Failed : BundlePhase.Active);
-            s.setReason(!ready ? "Fetching" : fail ? "ReloadFailed" : "Proven");
-            s.setMessage(fail && ready ? "simulated reload failure" : "simulated agent on " + node);
+            s.setReason(!ready ? "Fetching" : downgrade ? "DowngradeRefused" : fail ? "ReloadFailed" : "Proven");
+            s.setMessage(downgrade && ready ? "version " + d.getVersion() + " is older than " + newest + " and the entry has no rollback: true"
+                    : fail && ready ? "simulated reload failure" : "simulated agent on " + node);
             if (ready && !fail) {
                 s.setActiveVersion(d.getVersion());
+                if (newest == null || UapiVersion.compare(d.getVersion(), newest) > 0) {
+                    newestActive.put(d.getName(), d.getVersion());
+                }
             }
             s.setSince(now.toString());
             changed = true;
