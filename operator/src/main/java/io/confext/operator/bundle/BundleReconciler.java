@@ -19,6 +19,7 @@ import io.confext.operator.rollout.DeliveredVersion;
 import io.confext.operator.rollout.Direction;
 import io.confext.operator.rollout.NodeDecision;
 import io.confext.operator.rollout.NodeView;
+import io.confext.operator.rollout.ReportClock;
 import io.confext.operator.rollout.RevisionTarget;
 import io.confext.operator.rollout.RolloutInput;
 import io.confext.operator.rollout.RolloutPlan;
@@ -88,6 +89,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
     private final RolloutMetrics metrics;
     private final RolloutPlanner planner = new RolloutPlanner();
     private final UndoPlanner undoPlanner = new UndoPlanner();
+    private final ReportClock reportClock = new ReportClock();
     private final StatusAggregator aggregator = new StatusAggregator();
     private final StatusWritePacer statusPacer = new StatusWritePacer();
     private InformerEventSource<ConfextNode, ConfextBundle> confextNodes;
@@ -165,7 +167,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         Map<String, BundleState> observed = new HashMap<>();
         for (ConfextNode cxn : confextNodes.list().toList()) {
             cxnByName.put(cxn.getMetadata().getName(), cxn);
-            NodeView v = NodeViews.of(name, bundle.getSpec().getNodeSelector(), cxn, nodeByName.get(cxn.getMetadata().getName()));
+            NodeView v = NodeViews.of(name, bundle.getSpec().getNodeSelector(), bundle.getSpec().getScope(), bundle.getSpec().getReload(),
+                    cxn, nodeByName.get(cxn.getMetadata().getName()));
             // a node with neither an entry nor a match has nothing to do with this bundle
             if (v.matches() || v.desired() != null) {
                 views.add(v);
@@ -210,8 +213,13 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         }
         boolean rollingBack = StatusAggregator.recordsRollbackFrom(previous, target.target());
 
+        // minReadySeconds and the deadline run on the operator's clock: when it first saw each report
+        RevisionTarget completed = previous != null && target.target().name().equals(previous.getCurrentRevision()) ? target.target() : null;
+        List<NodeView> timed = views.stream().map(v -> reportClock.stamp(name, v, now, completed)).toList();
+        reportClock.retain(name, timed.stream().map(NodeView::name).collect(Collectors.toSet()));
+
         RolloutPlan plan = planner.plan(new RolloutInput(name, policy, target.target(), stableTarget, rollingBack,
-                progressSince(target, previous), views, now, targetDirection.marksRollback()));
+                progressSince(target, previous), timed, now, targetDirection.marksRollback()));
 
         NodeEntryWriter writer = new NodeEntryWriter(client, settings.namespace());
         for (NodeDecision d : plan.changes()) {
@@ -446,6 +454,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         if (waiting.isEmpty()) {
             metrics.forget(name);
             statusPacer.forget(name);
+            reportClock.forget(name);
             return DeleteControl.defaultDelete();
         }
         waiting.sort(String::compareTo);

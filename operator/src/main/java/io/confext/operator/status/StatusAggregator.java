@@ -2,6 +2,7 @@ package io.confext.operator.status;
 
 import io.confext.api.v1alpha1.ConfextBundleStatus;
 import io.confext.api.v1alpha1.NodeFailure;
+import io.confext.api.v1alpha1.NotEligibleNode;
 import io.confext.api.v1alpha1.VersionHistoryEntry;
 import io.confext.operator.rollout.Direction;
 import io.confext.operator.rollout.FailureFact;
@@ -34,6 +35,8 @@ public final class StatusAggregator {
         s.setReady(plan.ready());
         s.setFailed(plan.failed());
         s.setFailures(failures(plan.failures()));
+        s.setNotEligible(plan.notEligible().isEmpty() ? null : plan.notEligible().size());
+        s.setNotEligibleNodes(notEligible(plan));
 
         RevisionTarget current = plan.complete() ? target : in.stable();
         s.setCurrentVersion(current == null ? null : current.version());
@@ -56,6 +59,18 @@ public final class StatusAggregator {
             nf.setMessage(clip(f.message()));
             nf.setSince(f.since() == null ? null : f.since().toString());
             out.add(nf);
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private static List<NotEligibleNode> notEligible(RolloutPlan plan) {
+        List<NotEligibleNode> out = new ArrayList<>();
+        for (var n : plan.notEligible().subList(0, Math.min(MAX_FAILURES, plan.notEligible().size()))) {
+            NotEligibleNode e = new NotEligibleNode();
+            e.setNode(n.node());
+            e.setReason(n.reason());
+            e.setMessage(clip(n.message()));
+            out.add(e);
         }
         return out.isEmpty() ? null : out;
     }
@@ -105,6 +120,8 @@ public final class StatusAggregator {
             case ROLLING_BACK -> c.put(BundleConditions.PROGRESSING, "True", BundleConditions.REASON_ROLLING_BACK,
                     "moving every node back to " + (in.stable() == null ? "no version" : in.stable().version()));
             case PAUSED -> c.put(BundleConditions.PROGRESSING, "Unknown", BundleConditions.REASON_PAUSED, "rollout paused; " + progress);
+            case NO_ELIGIBLE_NODES -> c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_NO_ELIGIBLE_NODES,
+                    clip(noEligible(plan)));
             default -> {
                 if (plan.deadlineExceeded()) {
                     c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_DEADLINE,
@@ -124,6 +141,8 @@ public final class StatusAggregator {
         } else if (rollingBack) {
             c.put(BundleConditions.DEGRADED, "True", st == RolloutState.ROLLED_BACK ? BundleConditions.REASON_ROLLED_BACK : BundleConditions.REASON_ROLLING_BACK,
                     clip("version " + in.target().version() + " failed" + firstFailure));
+        } else if (st == RolloutState.NO_ELIGIBLE_NODES) {
+            c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_NO_ELIGIBLE_NODES, clip(noEligible(plan)));
         } else if (plan.failed() > 0) {
             c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_NODE_FAILED, clip(plan.failed() + " node(s) failed" + firstFailure));
         } else if (plan.deadlineExceeded()) {
@@ -135,6 +154,12 @@ public final class StatusAggregator {
                 in.paused() ? BundleConditions.REASON_PAUSED : BundleConditions.REASON_NOT_PAUSED,
                 in.paused() ? "spec.rollout.paused is true: no new nodes are started" : "rollout not paused");
         return c;
+    }
+
+    private static String noEligible(RolloutPlan plan) {
+        var first = plan.notEligible().get(0);
+        return "none of the " + plan.notEligible().size() + " matching node(s) can run the bundle; " + first.node()
+                + ": " + first.reason() + " (" + first.message() + ")";
     }
 
     /** Whether a previous status records a rollback from {@code target}: the planner's memory across restarts. */
