@@ -27,7 +27,7 @@ public class ConfextBundleStatus {
     @JsonPropertyDescription("ControllerRevision of targetVersion.")
     private String targetRevision;
 
-    @JsonPropertyDescription("Nodes matching nodeSelector with a ready agent.")
+    @JsonPropertyDescription("Nodes matching nodeSelector with a ready agent whose host can run the bundle (see notEligible).")
     private Integer targeted;
 
     @JsonPropertyDescription("Nodes on the target revision, in any phase.")

@@ -75,6 +75,30 @@ class UndoPlannerTest {
         assertThat(undo.undoTarget("previous", List.of(delivered("2.0")), "2.0")).isInstanceOf(UndoPlanner.UndoTarget.NotFound.class);
     }
 
+    /** Over random fleets: the planner gives the permit to every new assignment of a marked target, and to none otherwise. */
+    @Property(tries = 200)
+    void thePlannerMarksExactlyTheAssignmentsOfAMarkedTarget(@ForAll @Size(max = 30) List<@IntRange(min = 0, max = 2) Integer> nodes,
+                                                              @ForAll @IntRange(min = 1, max = 10) int max, @ForAll boolean mark) {
+        RevisionTarget v1 = rev("1.0");
+        RevisionTarget v2 = rev("2.0");
+        List<NodeView> views = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Assignment desired = nodes.get(i) == 0 ? null : nodes.get(i) == 1 ? Assignment.forward(v2) : Assignment.forward(v1);
+            views.add(new NodeView("n" + i, true, true, desired, null));
+        }
+        RolloutRules rules = new RolloutRules(MaxUnavailable.count(max), 0, 0, 600, false, OnFailure.HALT);
+        RolloutPlan plan = new RolloutPlanner().plan(new RolloutInput("chrony", rules, v1, v2, false,
+                java.time.Instant.EPOCH, views, java.time.Instant.EPOCH, mark));
+        assertThat(plan.changes()).allSatisfy(d -> {
+            assertThat(d.desired().revision()).isEqualTo(v1);
+            assertThat(d.desired().rollback()).isEqualTo(mark);
+        });
+        // nodes already sent to 1.0 and not yet reporting use up the budget
+        long onTarget = nodes.stream().filter(n -> n == 2).count();
+        long expected = Math.min(Math.max(0, max - onTarget), nodes.size() - onTarget);
+        assertThat(plan.changes()).hasSize((int) expected);
+    }
+
     /** Over random histories: older means Rollback iff delivered or opted in; never older means Forward. */
     @Property(tries = 500)
     void directionFollowsUapiOrderAndHistory(@ForAll @Size(max = 6) List<@IntRange(min = 0, max = 9) Integer> history,
