@@ -215,8 +215,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
 
         // minReadySeconds and the deadline run on the operator's clock: when it first saw each report
         RevisionTarget completed = previous != null && target.target().name().equals(previous.getCurrentRevision()) ? target.target() : null;
-        List<NodeView> timed = views.stream().map(v -> reportClock.stamp(name, v, now, completed)).toList();
-        reportClock.retain(name, timed.stream().map(NodeView::name).collect(Collectors.toSet()));
+        List<NodeView> timed = reportClock.stampAll(name, views, now, completed);
 
         RolloutPlan plan = planner.plan(new RolloutInput(name, policy, target.target(), stableTarget, rollingBack,
                 progressSince(target, previous), timed, now, targetDirection.marksRollback()));

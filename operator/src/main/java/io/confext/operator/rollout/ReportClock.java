@@ -1,9 +1,11 @@
 package io.confext.operator.rollout;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The operator's own time for what the agents report: when it first saw each node's report for a
@@ -13,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * future and so freeze the deadline. No clock of its own ({@code now} comes in) and no I/O.
  *
  * <p>Kept in memory: after an operator restart every report counts as seen at the first reconcile,
- * which can only lengthen a wait, except that a rollout the previous status already records as
- * complete on its target keeps its Active nodes available (they were counted then), so a restart
- * does not turn a finished rollout back into one waiting for minReadySeconds.
+ * which can only lengthen a wait, except that on the first reconcile of a bundle (nothing known of
+ * it yet) a rollout the previous status records as complete on its target keeps its Active nodes
+ * available (they were counted then), so a restart does not turn a finished rollout back into one
+ * waiting for minReadySeconds. Later first sightings (a node that joined) are timed as usual.
  */
 public final class ReportClock {
     private record Seen(String key, Instant at) {
@@ -24,12 +27,25 @@ public final class ReportClock {
     private final Map<String, Map<String, Seen>> byBundle = new ConcurrentHashMap<>();
 
     /**
-     * The view with its observation's time replaced by the operator's.
+     * The views with their observations' times replaced by the operator's; forgets nodes not among them.
      *
      * @param completedTarget the target when the previous status records it complete, else null
      */
-    public NodeView stamp(String bundle, NodeView view, Instant now, RevisionTarget completedTarget) {
+    public List<NodeView> stampAll(String bundle, List<NodeView> views, Instant now, RevisionTarget completedTarget) {
+        RevisionTarget counted = byBundle.containsKey(bundle) ? null : completedTarget;
+        List<NodeView> out = views.stream().map(v -> stamp(bundle, v, now, counted)).toList();
+        retain(bundle, out.stream().map(NodeView::name).collect(Collectors.toSet()));
+        return out;
+    }
+
+    /**
+     * One view with its observation's time replaced by the operator's.
+     *
+     * @param countedTarget a target whose Active reports, when first seen, count as seen long ago (null: none)
+     */
+    public NodeView stamp(String bundle, NodeView view, Instant now, RevisionTarget countedTarget) {
         Observation o = view.observed();
+        RevisionTarget completedTarget = countedTarget;
         Map<String, Seen> nodes = byBundle.computeIfAbsent(bundle, b -> new ConcurrentHashMap<>());
         if (o == null) {
             nodes.remove(view.name());

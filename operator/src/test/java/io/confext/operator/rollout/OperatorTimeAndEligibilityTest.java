@@ -82,9 +82,14 @@ class OperatorTimeAndEligibilityTest {
         assertThat(clock.stamp("chrony", failed, T0.plusSeconds(40), null).observed().since()).isEqualTo(T0.plusSeconds(40));
         // after a restart (new memory) a rollout recorded complete keeps its Active nodes available
         ReportClock restarted = new ReportClock();
-        NodeView counted = restarted.stamp("chrony", active("n", T0), T0.plusSeconds(100), V1);
-        RolloutPlan plan = planner.plan(new RolloutInput("chrony", rules(1, 60, 600), V1, null, false, T0, List.of(counted), T0.plusSeconds(100)));
+        List<NodeView> counted = restarted.stampAll("chrony", List.of(active("n", T0), active("m", T0)), T0.plusSeconds(100), V1);
+        RolloutPlan plan = planner.plan(new RolloutInput("chrony", rules(1, 60, 600), V1, null, false, T0, counted, T0.plusSeconds(100)));
         assertThat(plan.complete()).isTrue();
+        // but a node first seen Active on a later reconcile (it joined) waits its minReadySeconds
+        List<NodeView> joined = restarted.stampAll("chrony", List.of(active("n", T0), active("m", T0), active("j", T0)),
+                T0.plusSeconds(101), V1);
+        assertThat(joined.get(2).observed().since()).isEqualTo(T0.plusSeconds(101));
+        assertThat(joined.get(0).observed().since()).isEqualTo(Instant.EPOCH);
     }
 
     /** Whatever each agent's clock says, the plan is the same: only the operator's sight times count. */
