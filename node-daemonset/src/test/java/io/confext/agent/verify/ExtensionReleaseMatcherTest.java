@@ -119,12 +119,4 @@ class ExtensionReleaseMatcherTest {
         assertThat(ExtensionName.of("plain")).isEqualTo("plain");
     }
 
-    @Test
-    void downgradeIsRefusedUnlessRollingBack() {
-        assertThat(DowngradeCheck.check("1.9", "1.10", false)).get().extracting(Reason::code).isEqualTo(ReasonCode.DOWNGRADE);
-        assertThat(DowngradeCheck.check("1.9", "1.10", true)).isEmpty();
-        assertThat(DowngradeCheck.check("1.10", "1.9", false)).isEmpty();
-        assertThat(DowngradeCheck.check("1.10", "1.10", false)).isEmpty();
-        assertThat(DowngradeCheck.check("2", null, false)).isEmpty();
-    }
 }

@@ -299,12 +299,6 @@ class ImageVerifierTest {
         assertThat(codes(verifier.verify(image, policy()))).containsExactly(ReasonCode.SIGNATURE_MISSING);
     }
 
-    @Test
-    void downgradeIsPartOfTheVerdict() throws Exception {
-        trust(trusted);
-        Path image = signedDdi("old", "ID=_any\n");
-        assertThat(codes(verifier.verify(image, policy().withVersions("1.2", "1.10", false)))).containsExactly(ReasonCode.DOWNGRADE);
-    }
 
     @Test
     void notAnImageAtAll() throws Exception {
