@@ -30,6 +30,7 @@ import io.confext.agent.verify.Architecture;
 import io.confext.agent.verify.Policy;
 import io.confext.agent.verify.TrustedCertificates;
 import io.confext.api.revision.RevisionContent;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.HostFacts;
@@ -189,7 +190,7 @@ public final class SystemdHostApplier implements HostApplier {
                 if (stopping) {
                     throw abandoned(name + ": " + e, e);
                 }
-                BundleState s = state(name, d, BundlePhase.Failed, "AgentError",
+                BundleState s = state(name, d, BundlePhase.Failed, Reason.AgentError.name(),
                         e.getClass().getSimpleName() + ": " + e.getMessage(), null, List.of());
                 return s;
             }
@@ -280,7 +281,7 @@ public final class SystemdHostApplier implements HostApplier {
         /** Other content is wanted than the version whose rollback was interrupted: take that version out for good. */
         private void closeInterruptedRollback(BundleDecision.CloseRollback close) {
             BundleRecord rec = close.record();
-            quarantine(versionsOf(rec.name(), rec.scope()), close.failedVersion(), "RollbackInterrupted");
+            quarantine(versionsOf(rec.name(), rec.scope()), close.failedVersion(), Reason.RollbackInterrupted.name());
             save(rec.withFailure(close.failedVersion(), close.failedDigest()).withStep(BundleStep.IDLE, null),
                     "rollback-finished");
         }
@@ -295,7 +296,7 @@ public final class SystemdHostApplier implements HostApplier {
             try {
                 in = ImagePolicies.inputs(host, facts, c.verification());
             } catch (IllegalStateException e) {
-                return new ImageStager.Result.Refused("TrustUnavailable", e.getMessage());
+                return new ImageStager.Result.Refused(Reason.TrustUnavailable, e.getMessage());
             }
             if (dir.isImage(c.version())) {
                 // verified when it arrived; read again for the proof
@@ -310,7 +311,7 @@ public final class SystemdHostApplier implements HostApplier {
                 return standingRefusal(standing.get());
             }
             save(rec.withStep(BundleStep.STAGING, c.version()), "fetching");
-            report(d, BundlePhase.Fetching, "Fetching", "downloading and verifying version " + c.version() + " from "
+            report(d, BundlePhase.Fetching, Reason.Fetching.name(), "downloading and verifying version " + c.version() + " from "
                     + c.source().image().url());
             ImageStager.Result result = new ImageStager(settings.images()).stage(d.name(), c.version(), c.source().image(), policy,
                     in.trusted(), layout.staging());
@@ -320,7 +321,7 @@ public final class SystemdHostApplier implements HostApplier {
                 return refusedImages.remember(key, r, Instant.now()).<ImageStager.Result>map(this::standingRefusal).orElse(r);
             }
             if (result instanceof ImageStager.Result.Staged st && st.verdict() != null) {
-                report(d, BundlePhase.Verified, "Verified", "version " + c.version() + " verified: "
+                report(d, BundlePhase.Verified, Reason.Verified.name(), "version " + c.version() + " verified: "
                         + st.verdict().rootHashIfKnown().map(h -> "image root hash " + h).orElse("image sha256 " + c.source().image().sha256())
                         + (st.verdict().signerFingerprint() == null ? ", unsigned"
                         : ", signed by certificate sha256:" + st.verdict().signerFingerprint()) + "; activating");
@@ -511,11 +512,11 @@ public final class SystemdHostApplier implements HostApplier {
                     HostFiles.deleteTree(p); // older than the kept ones: never what a unit sees
                 }
             }
-            boolean allProven = outcomes.stream().allMatch(o -> "Proven".equals(o.reason()));
-            UnitOutcome notProven = outcomes.stream().filter(o -> !"Proven".equals(o.reason())).findFirst().orElse(null);
+            boolean allProven = outcomes.stream().allMatch(o -> Reason.Proven.name().equals(o.reason()));
+            UnitOutcome notProven = outcomes.stream().filter(o -> !Reason.Proven.name().equals(o.reason())).findFirst().orElse(null);
             // not proven but not failed: the unit is stopped, or spec.reload None leaves the restart to someone else
             BundlePhase phase = allProven ? BundlePhase.Active : BundlePhase.Pending;
-            String reason = allProven ? "Proven" : notProven.reason();
+            String reason = allProven ? Reason.Proven.name() : notProven.reason();
             String message = String.join("; ", outcomes.stream().map(UnitOutcome::message).toList());
             if (staged instanceof ImageVersion image) {
                 message = image.provenance() + "; " + message;
@@ -547,21 +548,21 @@ public final class SystemdHostApplier implements HostApplier {
                         previous == null, ranWith(rec, unit, forward)), forward);
                 UnitOutcome o = units.activate(unit, name, seenPrevious, a);
                 if (!o.ok() && a.action() == Activation.Action.RELOAD) {
-                    o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, "Restart",
+                    o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, Reason.Restart,
                             "restart " + unit + " after the reload back failed"));
                 }
                 back.add(o);
             }
             boolean backOk = back.stream().allMatch(UnitOutcome::ok);
             if (!backOk) {
-                noVerdictWhileStopping(name, "RollbackFailed"); // journalled ROLLING_BACK: the next start finishes it
+                noVerdictWhileStopping(name, Reason.RollbackFailed.name()); // journalled ROLLING_BACK: the next start finishes it
             }
             String where = previous == null ? "the bundle was taken off, units see the host's own /etc"
                     : "rolled back to " + previous.version();
             String message = bad.unit() + ": " + bad.message() + "; version " + failedVersion + " quarantined; "
                     + where + ": " + String.join("; ", back.stream().map(UnitOutcome::message).toList());
             BundleRecord.Outcome o = outcome(rec.outcome(), backOk ? BundlePhase.RolledBack : BundlePhase.Failed,
-                    backOk ? bad.reason() : "RollbackFailed", message,
+                    backOk ? bad.reason() : Reason.RollbackFailed.name(), message,
                     previous == null ? null : previous.version(), back);
             BundleRecord done = rec.withFailure(failedVersion, d.digest()).withOutcome(o);
             save(done, "rolled-back");
@@ -600,13 +601,13 @@ public final class SystemdHostApplier implements HostApplier {
                     .findFirst().orElse(Activation.Action.NONE);
             boolean acted = did == Activation.Action.RELOAD || did == Activation.Action.RESTART;
             if (planned.action() == Activation.Action.FAIL) {
-                return new Activation(Activation.Action.RESTART, "Restart", "restart " + unit + " to go back");
+                return new Activation(Activation.Action.RESTART, Reason.Restart, "restart " + unit + " to go back");
             }
             if (planned.action() != Activation.Action.NONE || !acted) {
                 return planned;
             }
             if (!units.isActive(unit)) {
-                return new Activation(Activation.Action.RESTART, "Restart", "start " + unit + " again with the previous version");
+                return new Activation(Activation.Action.RESTART, Reason.Restart, "start " + unit + " again with the previous version");
             }
             if (scope == Scope.Host) {
                 return new Activation(did, did.name(), did.name().toLowerCase() + " " + unit + " to re-read the restored /etc");
@@ -642,7 +643,7 @@ public final class SystemdHostApplier implements HostApplier {
             }
             boolean ok = outs.stream().allMatch(UnitOutcome::ok);
             if (!ok) {
-                noVerdictWhileStopping(name, "RemovalNotProven"); // journalled REMOVING: the next start removes it
+                noVerdictWhileStopping(name, Reason.RemovalNotProven.name()); // journalled REMOVING: the next start removes it
             }
             HostFiles.deleteTree(gone);
             quarantine.forget(name);
@@ -650,7 +651,7 @@ public final class SystemdHostApplier implements HostApplier {
             store.save(state);
             reached(name, "removed");
             BundleRecord.Outcome o = outcome(null, ok ? BundlePhase.Removed : BundlePhase.Failed,
-                    ok ? "Removed" : "RemovalNotProven",
+                    ok ? Reason.Removed.name() : Reason.RemovalNotProven.name(),
                     String.join("; ", outs.stream().map(UnitOutcome::message).toList()), null, outs);
             return toState(rec, o);
         }

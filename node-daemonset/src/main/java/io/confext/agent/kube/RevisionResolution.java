@@ -1,6 +1,7 @@
 package io.confext.agent.kube;
 
 import io.confext.agent.apply.DesiredBundleContent;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 
 /** What the agent could make of one desired bundle's revision. */
@@ -17,11 +18,19 @@ public sealed interface RevisionResolution {
      */
     record Unresolved(BundlePhase phase, String reason, String message, boolean retry) implements RevisionResolution {
 
-        static Unresolved missing(String message) {
-            return new Unresolved(BundlePhase.Pending, "RevisionMissing", message, true);
+        public Unresolved {
+            Reason.require(reason);
         }
 
-        static Unresolved refused(String reason, String message) {
+        public Unresolved(BundlePhase phase, Reason reason, String message, boolean retry) {
+            this(phase, reason.name(), message, retry);
+        }
+
+        static Unresolved missing(String message) {
+            return new Unresolved(BundlePhase.Pending, Reason.RevisionMissing, message, true);
+        }
+
+        static Unresolved refused(Reason reason, String message) {
             return new Unresolved(BundlePhase.Failed, reason, message, false);
         }
     }

@@ -9,6 +9,7 @@ import io.confext.agent.kube.RevisionResolution.Unresolved;
 import io.confext.api.revision.RevisionCodec;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.revision.RevisionDigest;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.DesiredBundle;
 import io.confext.api.v1alpha1.RevisionRef;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -39,7 +40,7 @@ public final class RevisionResolver {
     public RevisionResolution resolve(DesiredBundle bundle) {
         RevisionRef ref = bundle.getRevision();
         if (ref == null || blank(ref.getName()) || blank(ref.getNamespace()) || blank(ref.getDigest())) {
-            return Unresolved.refused("InvalidDesiredBundle", "spec.bundles[" + bundle.getName()
+            return Unresolved.refused(Reason.InvalidDesiredBundle, "spec.bundles[" + bundle.getName()
                     + "].revision needs name, namespace and digest; the operator wrote an incomplete reference");
         }
         Key key = new Key(ref.getNamespace(), ref.getName(), ref.getDigest());
@@ -57,11 +58,11 @@ public final class RevisionResolver {
         try {
             content = RevisionCodec.fromData(revision.getData());
         } catch (IllegalArgumentException e) {
-            return Unresolved.refused("InvalidRevision", where + ": " + e.getMessage());
+            return Unresolved.refused(Reason.InvalidRevision, where + ": " + e.getMessage());
         }
         String actual = RevisionDigest.of(content);
         if (!actual.equals(ref.getDigest())) {
-            return Unresolved.refused("DigestMismatch", where + " content has digest " + actual
+            return Unresolved.refused(Reason.DigestMismatch, where + " content has digest " + actual
                     + " but the ConfextNode expects " + ref.getDigest() + "; refusing it");
         }
         verified.put(key, content);

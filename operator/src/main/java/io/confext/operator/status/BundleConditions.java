@@ -1,6 +1,9 @@
 package io.confext.operator.status;
 
-/** Condition types and reasons of a ConfextBundle: the vocabulary users and alerts match on. */
+/**
+ * Condition types of a ConfextBundle: the vocabulary users and alerts match on. Their reasons are in the shared
+ * catalogue {@link io.confext.api.status.Reason}.
+ */
 public final class BundleConditions {
     public static final String AVAILABLE = "Available";
     public static final String PROGRESSING = "Progressing";
@@ -8,23 +11,6 @@ public final class BundleConditions {
     public static final String PAUSED = "Paused";
     /** Set only while a deleted bundle waits for its nodes to remove it. */
     public static final String TERMINATING = "Terminating";
-
-    public static final String REASON_ROLLOUT_COMPLETE = "RolloutComplete";
-    public static final String REASON_STABLE_VERSION_SERVING = "StableVersionServing";
-    public static final String REASON_NO_VERSION_ROLLED_OUT = "NoVersionRolledOut";
-    public static final String REASON_CANARY = "CanaryInProgress";
-    public static final String REASON_WAVES = "WavesInProgress";
-    public static final String REASON_WAITING_MIN_READY = "WaitingMinReady";
-    public static final String REASON_DEADLINE = "ProgressDeadlineExceeded";
-    public static final String REASON_HALTED = "Halted";
-    public static final String REASON_ROLLING_BACK = "RollingBack";
-    public static final String REASON_ROLLED_BACK = "RolledBack";
-    public static final String REASON_PAUSED = "PausedBySpec";
-    public static final String REASON_NOT_PAUSED = "NotPaused";
-    public static final String REASON_AS_EXPECTED = "AsExpected";
-    public static final String REASON_NODE_FAILED = "NodeFailed";
-    public static final String REASON_WAITING_FOR_NODES = "WaitingForNodes";
-    public static final String REASON_NODES_DID_NOT_ANSWER = "NodesDidNotAnswer";
 
     private BundleConditions() {
     }
