@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -136,7 +137,8 @@ public final class SystemdHostApplier implements HostApplier {
     }
 
     /** Steps after which a bundle's outcome is recorded: nothing is left to abandon. */
-    private static final Set<String> FINAL_STEPS = Set.of("proven", "rolled-back", "failed", "removed");
+    private static final Set<BundleStep> FINAL_STEPS = EnumSet.of(BundleStep.PROVEN, BundleStep.ROLLED_BACK, BundleStep.FAILED,
+            BundleStep.REMOVED);
 
     /** One converge call: holds the D-Bus connection and the state being rewritten. */
     private final class Run {
@@ -196,7 +198,7 @@ public final class SystemdHostApplier implements HostApplier {
             }
         }
 
-        private void save(BundleRecord rec, String step) {
+        private void save(BundleRecord rec, BundleStep step) {
             state = state.with(rec);
             store.save(state);
             reached(rec.name(), step);
@@ -206,10 +208,10 @@ public final class SystemdHostApplier implements HostApplier {
          * A step boundary, journalled already: the safe point where a converge whose stop interrupted it is given up.
          * Not after a bundle's last step: its work is done and recorded, so it is reported rather than abandoned.
          */
-        private void reached(String bundle, String step) {
+        private void reached(String bundle, BundleStep step) {
             steps.reached(bundle, step);
             if (stopping && Thread.currentThread().isInterrupted() && !FINAL_STEPS.contains(step)) {
-                throw abandoned(bundle + " at step " + step, null);
+                throw abandoned(bundle + " at step " + step.word(), null);
             }
         }
 
@@ -283,7 +285,7 @@ public final class SystemdHostApplier implements HostApplier {
             BundleRecord rec = close.record();
             quarantine(versionsOf(rec.name(), rec.scope()), close.failedVersion(), Reason.RollbackInterrupted.name());
             save(rec.withFailure(close.failedVersion(), close.failedDigest()).withStep(BundleStep.IDLE, null),
-                    "rollback-finished");
+                    BundleStep.ROLLBACK_FINISHED);
         }
 
         /**
@@ -310,7 +312,7 @@ public final class SystemdHostApplier implements HostApplier {
             if (standing.isPresent()) {
                 return standingRefusal(standing.get());
             }
-            save(rec.withStep(BundleStep.STAGING, c.version()), "fetching");
+            save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.FETCHING);
             report(d, BundlePhase.Fetching, Reason.Fetching.name(), "downloading and verifying version " + c.version() + " from "
                     + c.source().image().url());
             ImageStager.Result result = new ImageStager(settings.images()).stage(d.name(), c.version(), c.source().image(), policy,
@@ -358,17 +360,17 @@ public final class SystemdHostApplier implements HostApplier {
             }
 
             if (staged instanceof ImageVersion image && image.staged() != null) {
-                reached(name, "staged");
+                reached(name, BundleStep.STAGED);
                 image.moveInto(dir.dir(), settings.images().kernelVerity()); // verified here either way; sidecars feed the kernel's check
             } else if (!dir.versions().contains(c.version())) {
-                save(rec.withStep(BundleStep.STAGING, c.version()), "staging");
+                save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.STAGING);
                 Path tmp = layout.staging().resolve(staged.entryName() + "." + UUID.randomUUID());
                 staged.writeTo(tmp);
-                reached(name, "staged");
+                reached(name, BundleStep.STAGED);
                 HostFiles.renameAtomically(tmp, dir.dir().resolve(staged.entryName()));
             }
             rec = rec.withStep(BundleStep.ACTIVATING, c.version());
-            save(rec, "renamed");
+            save(rec, BundleStep.RENAMED);
             // entries newer than the wanted one would win the vpick: a rollback target or a leftover of an attempt
             for (String v : dir.versions()) {
                 if (UapiVersion.compare(v, c.version()) > 0) {
@@ -376,7 +378,7 @@ public final class SystemdHostApplier implements HostApplier {
                 }
             }
             boolean hostChanged = attach(name, c.scope(), staged);
-            reached(name, "attached");
+            reached(name, BundleStep.ATTACHED);
             if (hostChanged && c.scope() == Scope.Service) {
                 // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
                 BundleRecord before = rec;
@@ -388,7 +390,7 @@ public final class SystemdHostApplier implements HostApplier {
             for (String unit : c.units()) {
                 outcomes.add(units.activate(unit, name, asSeenBy(unit, staged, c.priority()), plans.get(unit)));
             }
-            reached(name, "activated");
+            reached(name, BundleStep.ACTIVATED);
             UnitOutcome bad = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);
             if (bad == null) {
                 return succeed(rec, dir, staged, outcomes);
@@ -525,7 +527,7 @@ public final class SystemdHostApplier implements HostApplier {
                     .findFirst().orElse(null);
             BundleRecord.Outcome o = outcome(rec.outcome(), phase, reason, message, active, outcomes);
             BundleRecord done = (allProven ? rec.withGoodVersions(kept) : rec).withOutcome(o);
-            save(done, "proven");
+            save(done, BundleStep.PROVEN);
             return toState(done, o);
         }
 
@@ -536,7 +538,7 @@ public final class SystemdHostApplier implements HostApplier {
         private BundleState rollBack(BundleRecord rec, DesiredBundleContent d, VersionsDirectory dir, String failedVersion,
                                      UnitOutcome bad, List<UnitOutcome> forward) {
             String name = rec.name();
-            save(rec.withStep(BundleStep.ROLLING_BACK, failedVersion), "rolling-back");
+            save(rec.withStep(BundleStep.ROLLING_BACK, failedVersion), BundleStep.ROLLING_BACK);
             quarantine(dir, failedVersion, bad.reason());
             List<String> remaining = dir.versions();
             StagedVersion previous = remaining.isEmpty() ? null : loadKept(dir, remaining.get(0));
@@ -565,7 +567,7 @@ public final class SystemdHostApplier implements HostApplier {
                     backOk ? bad.reason() : Reason.RollbackFailed.name(), message,
                     previous == null ? null : previous.version(), back);
             BundleRecord done = rec.withFailure(failedVersion, d.digest()).withOutcome(o);
-            save(done, "rolled-back");
+            save(done, BundleStep.ROLLED_BACK);
             return toState(done, o);
         }
 
@@ -624,7 +626,7 @@ public final class SystemdHostApplier implements HostApplier {
         private BundleState remove(BundleRecord rec) {
             String name = rec.name();
             refusedImages.forget(name);
-            save(rec.withStep(BundleStep.REMOVING, null), "removing");
+            save(rec.withStep(BundleStep.REMOVING, null), BundleStep.REMOVING);
             VersionsDirectory dir = versionsOf(name, rec.scope());
             // take the versions out of systemd's sight first (one rename), then re-point drop-ins / re-merge
             Path gone = layout.staging().resolve(name + ".removed." + UUID.randomUUID());
@@ -649,7 +651,7 @@ public final class SystemdHostApplier implements HostApplier {
             quarantine.forget(name);
             state = state.without(name);
             store.save(state);
-            reached(name, "removed");
+            reached(name, BundleStep.REMOVED);
             BundleRecord.Outcome o = outcome(null, ok ? BundlePhase.Removed : BundlePhase.Failed,
                     ok ? Reason.Removed.name() : Reason.RemovalNotProven.name(),
                     String.join("; ", outs.stream().map(UnitOutcome::message).toList()), null, outs);
@@ -665,7 +667,7 @@ public final class SystemdHostApplier implements HostApplier {
             BundleRecord.Outcome o = outcome(rec == null ? null : rec.outcome(), BundlePhase.Failed, reason, message,
                     rec == null || rec.outcome() == null ? null : rec.outcome().activeVersion(), seen);
             if (rec != null) {
-                save(rec.withOutcome(o), "failed");
+                save(rec.withOutcome(o), BundleStep.FAILED);
             }
             return state(d.name(), d, BundlePhase.Failed, reason, message, o.activeVersion(), List.of());
         }
