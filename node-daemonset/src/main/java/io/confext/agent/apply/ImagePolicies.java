@@ -22,7 +22,7 @@ final class ImagePolicies {
     private ImagePolicies() {
     }
 
-    record Inputs(Architecture architecture, TrustedCertificates trusted, io.confext.agent.verify.HostFacts host,
+    record Inputs(Architecture architecture, TrustedCertificates trusted, io.confext.agent.verify.HostRelease host,
                   boolean requireSignature) {
     }
 
@@ -44,9 +44,9 @@ final class ImagePolicies {
                     + (v.trust() == TrustSource.Secret ? "the trust Secret holds no *.crt entry"
                     : "put the signer's PEM certificate into /etc/verity.d/*.crt on the node"));
         }
-        io.confext.agent.verify.HostFacts os;
+        io.confext.agent.verify.HostRelease os;
         try {
-            os = io.confext.agent.verify.HostFacts.read(host.root(), arch.systemdName(), facts.getSystemdVersion());
+            os = io.confext.agent.verify.HostRelease.read(host.root(), arch.systemdName(), facts.getSystemdVersion());
         } catch (IOException e) {
             throw new IllegalStateException("the host's os-release cannot be read: " + e.getMessage(), e);
         }

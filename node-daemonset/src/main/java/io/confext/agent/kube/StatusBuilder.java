@@ -14,7 +14,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
 import io.confext.api.status.Conditions;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;

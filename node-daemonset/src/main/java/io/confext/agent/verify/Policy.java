@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param maxTreeBytes cap on the total size of regular files in the image
  * @param maxEntries cap on the number of entries in the image tree
  */
-public record Policy(Architecture architecture, Optional<String> expectedSha256, boolean requireSignature, TrustedCertificates trusted, Optional<HostFacts> host,
+public record Policy(Architecture architecture, Optional<String> expectedSha256, boolean requireSignature, TrustedCertificates trusted, Optional<HostRelease> host,
                      ExtensionReleaseMatcher.Scope scope, Optional<String> extensionName, long maxTreeBytes, int maxEntries) {
     public static final long DEFAULT_MAX_TREE_BYTES = 64L << 20;
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
@@ -39,7 +39,7 @@ public record Policy(Architecture architecture, Optional<String> expectedSha256,
         return new Policy(architecture, expectedSha256, required, trusted, host, scope, extensionName, maxTreeBytes, maxEntries);
     }
 
-    public Policy withHost(HostFacts facts, ExtensionReleaseMatcher.Scope s) {
+    public Policy withHost(HostRelease facts, ExtensionReleaseMatcher.Scope s) {
         return new Policy(architecture, expectedSha256, requireSignature, trusted, Optional.ofNullable(facts), s, extensionName, maxTreeBytes, maxEntries);
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.confext.agent.fetch.FetchFailure;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
 import io.confext.agent.verify.ReasonCode;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;

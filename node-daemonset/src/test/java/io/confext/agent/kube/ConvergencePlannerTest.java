@@ -11,8 +11,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionResolution.Resolved;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Resolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.DesiredBundle;
 

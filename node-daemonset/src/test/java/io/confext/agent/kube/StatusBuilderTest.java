@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;

@@ -31,7 +31,7 @@ class ImageVerifierTest {
 
     private final ImageVerifier verifier = new ImageVerifier();
     private TestImages.Pki trusted;
-    private static final HostFacts DEBIAN_13 = new HostFacts(Map.of("ID", "debian", "VERSION_ID", "13"), "x86-64", 262);
+    private static final HostRelease DEBIAN_13 = new HostRelease(Map.of("ID", "debian", "VERSION_ID", "13"), "x86-64", 262);
 
     @BeforeAll
     static void tools() {

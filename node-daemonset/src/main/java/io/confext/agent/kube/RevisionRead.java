@@ -5,10 +5,10 @@ import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 
 /** What the agent could make of one desired bundle's revision. */
-public sealed interface RevisionResolution {
+public sealed interface RevisionRead {
 
     /** The revision exists and its content has the digest the ConfextNode names. */
-    record Resolved(DesiredBundleContent content) implements RevisionResolution {
+    record Resolved(DesiredBundleContent content) implements RevisionRead {
     }
 
     /**
@@ -16,7 +16,7 @@ public sealed interface RevisionResolution {
      * is not handed to the host with new content. {@code retry}: worth asking the API again soon
      * (a revision the operator has not created yet), as opposed to a refusal that only a spec change fixes.
      */
-    record Unresolved(BundlePhase phase, String reason, String message, boolean retry) implements RevisionResolution {
+    record Unresolved(BundlePhase phase, String reason, String message, boolean retry) implements RevisionRead {
 
         public Unresolved {
             Reason.require(reason);

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionResolution.Resolved;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Resolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
 import io.confext.api.revision.RevisionCodec;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.revision.RevisionDigest;
@@ -25,7 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * API errors other than "not found" are thrown ({@link KubernetesClientException}): the work loop
  * retries the whole pass with backoff and leaves the host alone meanwhile.
  */
-public final class RevisionResolver {
+public final class RevisionReader {
 
     private record Key(String namespace, String name, String digest) {
     }
@@ -33,11 +33,11 @@ public final class RevisionResolver {
     private final KubernetesClient client;
     private final Map<Key, RevisionContent> verified = new ConcurrentHashMap<>();
 
-    public RevisionResolver(KubernetesClient client) {
+    public RevisionReader(KubernetesClient client) {
         this.client = client;
     }
 
-    public RevisionResolution resolve(DesiredBundle bundle) {
+    public RevisionRead read(DesiredBundle bundle) {
         RevisionRef ref = bundle.getRevision();
         if (ref == null || blank(ref.getName()) || blank(ref.getNamespace()) || blank(ref.getDigest())) {
             return Unresolved.refused(Reason.InvalidDesiredBundle, "spec.bundles[" + bundle.getName()
