@@ -12,9 +12,9 @@ import org.jboss.logging.Logger;
 
 import io.confext.agent.apply.HostApplier;
 import io.confext.agent.health.AgentHealth;
-import io.confext.agent.kube.NodeReconciler;
+import io.confext.agent.kube.NodePass;
 import io.confext.agent.kube.NodeWatch;
-import io.confext.agent.kube.RevisionResolver;
+import io.confext.agent.kube.RevisionReader;
 import io.confext.agent.kube.StatusBuilder;
 import io.confext.agent.kube.StatusWriter;
 import io.confext.agent.kube.WorkLoop;
@@ -54,10 +54,10 @@ public class AgentMain {
             return;
         }
         String node = config.nodeName();
-        RevisionResolver resolver = new RevisionResolver(client);
-        NodeReconciler reconciler = new NodeReconciler(hosts.get(), resolver, new StatusBuilder(agentVersion),
+        RevisionReader revisions = new RevisionReader(client);
+        NodePass nodePass = new NodePass(hosts.get(), revisions, new StatusBuilder(agentVersion),
                 new StatusWriter(client), health, Clock.systemUTC());
-        loop = new WorkLoop(reconciler, client, node, health, config.retryInitialDelay());
+        loop = new WorkLoop(nodePass, client, node, health, config.retryInitialDelay());
         loop.start(config.resyncPeriod(), config.heartbeatInterval());
         watch = NodeWatch.start(client, node, loop);
         health.apiConnection(watch::isWatching);

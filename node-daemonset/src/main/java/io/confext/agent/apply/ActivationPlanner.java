@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 
@@ -24,34 +25,34 @@ public final class ActivationPlanner {
 
     public Activation plan(Input in) {
         if (in.change() == UnitChange.UNCHANGED) {
-            return Activation.none("UpToDate", in.unit() + " already sees the wanted state");
+            return Activation.none(Reason.UpToDate, in.unit() + " already sees the wanted state");
         }
         if (!in.unitActive()) {
-            return Activation.none("UnitInactive", in.unit() + " is not running: it will see the change when it starts");
+            return Activation.none(Reason.UnitInactive, in.unit() + " is not running: it will see the change when it starts");
         }
         if (in.mode() == ReloadMode.None) {
-            return Activation.none("ReloadModeNone", "spec.reload is None: " + in.unit()
+            return Activation.none(Reason.ReloadModeNone, "spec.reload is None: " + in.unit()
                     + " sees the change only after its next restart, done by someone else");
         }
         if (in.scope() == Scope.Host) {
             return in.mode() == ReloadMode.Restart
-                    ? Activation.restart("Restart", "restart " + in.unit() + " to re-read the host's /etc")
+                    ? Activation.restart(Reason.Restart, "restart " + in.unit() + " to re-read the host's /etc")
                     : Activation.reload("reload " + in.unit() + " to re-read the host's /etc");
         }
         if (in.change() == UnitChange.UNPROVEN) {
             // a restart's verdict is the unit's state, which the proof reads; a reload's verdict is only its job result
             return in.mode() == ReloadMode.Restart
-                    ? Activation.none("UpToDate", in.unit() + " was restarted with the wanted version before the agent"
+                    ? Activation.none(Reason.UpToDate, in.unit() + " was restarted with the wanted version before the agent"
                             + " stopped; its state is the verdict")
                     : Activation.reload("reload " + in.unit() + " again: the agent stopped before it learned whether the"
                             + " reload of this version succeeded");
         }
         if (in.change() == UnitChange.FIRST_ATTACH || in.change() == UnitChange.DETACH) {
-            return Activation.restart("NamespaceSetupAtStart", "restart " + in.unit()
+            return Activation.restart(Reason.NamespaceSetupAtStart, "restart " + in.unit()
                     + ": a unit's extension stack is set up when it starts, so adding or removing a bundle needs a restart");
         }
         if (in.mode() == ReloadMode.Restart) {
-            return Activation.restart("Restart", "restart " + in.unit() + " (spec.reload: Restart)");
+            return Activation.restart(Reason.Restart, "restart " + in.unit() + " (spec.reload: Restart)");
         }
         boolean hostRefreshes = in.systemdVersion() >= REFRESH_ON_RELOAD_SINCE;
         if (hostRefreshes && in.unitRefreshesOnReload()) {
@@ -63,9 +64,9 @@ public final class ActivationPlanner {
                 : "the host has systemd " + in.systemdVersion() + ", which refreshes a unit's extensions only when it starts"
                         + " (systemctl reload refreshes them since systemd " + REFRESH_ON_RELOAD_SINCE + ")";
         if (in.mode() == ReloadMode.ReloadOrRestart) {
-            return Activation.restart("RestartInsteadOfReload", "restart " + in.unit() + ": " + why);
+            return Activation.restart(Reason.RestartInsteadOfReload, "restart " + in.unit() + ": " + why);
         }
-        return Activation.fail("ReloadCannotRefresh", why + "; set spec.reload: ReloadOrRestart (or Restart) to let the"
+        return Activation.fail(Reason.ReloadCannotRefresh, why + "; set spec.reload: ReloadOrRestart (or Restart) to let the"
                 + " agent restart " + in.unit() + ", or upgrade the host to systemd >= " + REFRESH_ON_RELOAD_SINCE);
     }
 }

@@ -1,6 +1,7 @@
 package io.confext.agent.apply;
 
 import io.confext.agent.state.BundleRecord;
+import io.confext.api.status.Reason;
 
 /**
  * What {@link BundlePlanner} decided for one desired bundle, before anything on the host is touched. The applier acts
@@ -13,6 +14,13 @@ public sealed interface BundleDecision {
      * NoConfextSupport, NoUnits, InvalidBundle, DowngradeRefused).
      */
     record Refuse(String reason, String message) implements BundleDecision {
+        public Refuse {
+            Reason.require(reason);
+        }
+
+        public Refuse(Reason reason, String message) {
+            this(reason.name(), message);
+        }
     }
 
     /**

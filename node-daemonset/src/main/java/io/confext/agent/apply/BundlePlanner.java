@@ -6,6 +6,7 @@ import java.util.Objects;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.api.revision.RevisionContent;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.Scope;
 
 /**
@@ -37,7 +38,7 @@ public final class BundlePlanner {
                 : new BundleRecord(name, c.scope(), c.units(), c.priority(), c.reload(), d.revision(), d.digest(),
                         c.version(), List.of(), null, null, BundleStep.IDLE, null, null);
         if (rec.scope() != null && rec.scope() != c.scope() && in.keptInRecordedScope()) {
-            return new BundleDecision.Refuse("ScopeChange", "bundle " + name + " is applied with scope " + rec.scope()
+            return new BundleDecision.Refuse(Reason.ScopeChange, "bundle " + name + " is applied with scope " + rec.scope()
                     + " on this node; changing the scope of a bundle in place is not supported: delete and re-create it");
         }
         String journalledDigest = rec.digest();
@@ -48,7 +49,7 @@ public final class BundlePlanner {
             String failed = rec.pendingVersion();
             if (failed.equals(c.version()) && Objects.equals(journalledDigest, d.digest())) {
                 String unit = rec.units().isEmpty() ? "host" : rec.units().get(0);
-                UnitOutcome interrupted = new UnitOutcome(unit, false, "RollbackInterrupted", "the agent was stopped while"
+                UnitOutcome interrupted = new UnitOutcome(unit, false, Reason.RollbackInterrupted, "the agent was stopped while"
                         + " it rolled version " + failed + " back after its activation failed; the rollback was finished when"
                         + " the agent started again", null, 0, Activation.Action.NONE);
                 return new BundleDecision.FinishRollback(rec, failed, interrupted);
@@ -56,18 +57,18 @@ public final class BundlePlanner {
             return new BundleDecision.CloseRollback(rec, failed, journalledDigest);
         }
         if (!in.confext()) {
-            return new BundleDecision.Refuse("NoConfextSupport", "the host has systemd " + in.systemdVersion()
+            return new BundleDecision.Refuse(Reason.NoConfextSupport, "the host has systemd " + in.systemdVersion()
                     + "; configuration extensions need systemd >= " + HostFactsReader.CONFEXT_SINCE);
         }
         if (c.scope() == Scope.Service && c.units().isEmpty()) {
-            return new BundleDecision.Refuse("NoUnits", "a Service-scope bundle needs at least one unit in spec.units");
+            return new BundleDecision.Refuse(Reason.NoUnits, "a Service-scope bundle needs at least one unit in spec.units");
         }
         DirectoryVersion directory = null;
         if (c.source().files() != null) {
             try {
                 directory = new DirectoryVersion(name, c.version(), c.source().files());
             } catch (IllegalArgumentException e) {
-                return new BundleDecision.Refuse("InvalidBundle", e.getMessage());
+                return new BundleDecision.Refuse(Reason.InvalidBundle, e.getMessage());
             }
         }
         if (c.version().equals(rec.failedVersion()) && d.digest() != null && d.digest().equals(rec.failedDigest())
@@ -76,7 +77,7 @@ public final class BundlePlanner {
         }
         var refusal = DowngradeGuard.check(name, c.version(), rec.newestGood(), d.rollback());
         if (refusal.isPresent()) {
-            return new BundleDecision.Refuse("DowngradeRefused", refusal.get());
+            return new BundleDecision.Refuse(Reason.DowngradeRefused, refusal.get());
         }
         return directory != null ? new BundleDecision.ApplyDirectory(rec, directory) : new BundleDecision.ApplyImage(rec);
     }

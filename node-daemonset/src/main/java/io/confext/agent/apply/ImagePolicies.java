@@ -23,7 +23,7 @@ final class ImagePolicies {
     private ImagePolicies() {
     }
 
-    record Inputs(Architecture architecture, TrustedCertificates trusted, io.confext.agent.verify.HostFacts host,
+    record Inputs(Architecture architecture, TrustedCertificates trusted, io.confext.agent.verify.HostRelease host,
                   boolean requireSignature) {
     }
 
@@ -51,9 +51,9 @@ final class ImagePolicies {
             });
             throw new IllegalStateException("the bundle requires a signed image but " + none);
         }
-        io.confext.agent.verify.HostFacts os;
+        io.confext.agent.verify.HostRelease os;
         try {
-            os = io.confext.agent.verify.HostFacts.read(host.root(), arch.systemdName(), facts.getSystemdVersion());
+            os = io.confext.agent.verify.HostRelease.read(host.root(), arch.systemdName(), facts.getSystemdVersion());
         } catch (IOException e) {
             throw new IllegalStateException("the host's os-release cannot be read: " + e.getMessage(), e);
         }

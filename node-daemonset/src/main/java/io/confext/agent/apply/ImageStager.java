@@ -50,6 +50,13 @@ final class ImageStager {
         }
 
         record Refused(String reason, String message) implements Result {
+            public Refused {
+                io.confext.api.status.Reason.require(reason);
+            }
+
+            public Refused(io.confext.api.status.Reason reason, String message) {
+                this(reason.name(), message);
+            }
         }
     }
 
@@ -58,7 +65,7 @@ final class ImageStager {
         try {
             url = new URI(image.url());
         } catch (URISyntaxException e) {
-            return new Result.Refused("DownloadBadUrl", "source.image.url '" + image.url() + "' is not a URL: " + e.getMessage());
+            return new Result.Refused(FetchFailure.BAD_URL.reason(), "source.image.url '" + image.url() + "' is not a URL: " + e.getMessage());
         }
         Path dir = stagingRoot.resolve(bundle + "_" + version + ".image-" + UUID.randomUUID());
         boolean keep = false;
@@ -102,15 +109,20 @@ final class ImageStager {
         }
     }
 
-    /** The bundle reason of a refusal: the first check that failed, in CamelCase ({@code VERITY_ROOT_HASH_MISMATCH} -> VerityRootHashMismatch). */
+    /** The bundle reason of a refusal: the catalogue reason of the first check that failed. */
     static String reasonOf(Verdict v) {
-        return camel(v.reasons().get(0).code().name());
+        return v.reasons().get(0).code().reason().name();
     }
 
     private static Result.Refused downloadFailed(FetchResult.Failed f, String what) {
-        return new Result.Refused("Download" + camel(f.reason().name()), "cannot download " + what + ": " + f.message());
+        return new Result.Refused(f.reason().reason(), "cannot download " + what + ": " + f.message());
     }
 
+    /**
+     * The naming rule of the catalogue reasons of image and download refusals ({@code VERITY_ROOT_HASH_MISMATCH} ->
+     * VerityRootHashMismatch; a download failure adds "Download"): the reasons these codes reported before the
+     * catalogue, which the tests hold the catalogue to.
+     */
     static String camel(String upperSnake) {
         StringBuilder sb = new StringBuilder();
         for (String part : upperSnake.toLowerCase(Locale.ROOT).split("_")) {

@@ -42,7 +42,7 @@ import io.confext.api.v1alpha1.Scope;
  */
 final class NodeChecks {
     /** Reason of a kept image that no longer passes the checks of the current revision. */
-    static final String STORED_IMAGE_REFUSED = "StoredImageRefused";
+    static final String STORED_IMAGE_REFUSED = io.confext.api.status.Reason.StoredImageRefused.name();
     private static final Set<ReasonCode> SIGNATURE_CODES = Set.of(ReasonCode.SIGNATURE_MISSING, ReasonCode.SIGNATURE_UNTRUSTED);
     /** The same codes as the stager's status reasons ({@link ImageStager#reasonOf}). */
     private static final Set<String> SIGNATURE_REASONS = SIGNATURE_CODES.stream().map(c -> ImageStager.camel(c.name()))

@@ -3,6 +3,7 @@ package io.confext.agent.apply;
 import java.time.Instant;
 
 import io.confext.agent.systemd.UnitProperties;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.ReloadMode;
 
 /**
@@ -39,20 +40,20 @@ public final class OneshotRules {
     /** Run it again when the bundle's reload mode allows a restart; a reload would not do anything. */
     public static Activation plan(String unit, boolean active, UnitChange change, ReloadMode mode) {
         if (change == UnitChange.UNCHANGED) {
-            return Activation.none("UpToDate", unit + " (Type=oneshot) last ran with the wanted state");
+            return Activation.none(Reason.UpToDate, unit + " (Type=oneshot) last ran with the wanted state");
         }
         if (!active) {
-            return Activation.none("UnitInactive", unit + " (Type=oneshot) is not active: its next run will use the change");
+            return Activation.none(Reason.UnitInactive, unit + " (Type=oneshot) is not active: its next run will use the change");
         }
         if (mode == ReloadMode.None) {
-            return Activation.none("ReloadModeNone", "spec.reload is None: " + unit
+            return Activation.none(Reason.ReloadModeNone, "spec.reload is None: " + unit
                     + " (Type=oneshot) uses the change only when someone else runs it again");
         }
         if (mode == ReloadMode.Restart || mode == ReloadMode.ReloadOrRestart) {
-            return Activation.restart("RunAgain", "run " + unit + " again: it is Type=oneshot, a reload would not do"
+            return Activation.restart(Reason.RunAgain, "run " + unit + " again: it is Type=oneshot, a reload would not do"
                     + " anything and it has no process left that could re-read its configuration");
         }
-        return Activation.fail("OneshotNeedsRestart", unit + " is Type=oneshot: it has no running process to reload, only"
+        return Activation.fail(Reason.OneshotNeedsRestart, unit + " is Type=oneshot: it has no running process to reload, only"
                 + " running it again applies a new version, and spec.reload is " + mode
                 + "; set spec.reload: ReloadOrRestart (or Restart) to let the agent run it again");
     }

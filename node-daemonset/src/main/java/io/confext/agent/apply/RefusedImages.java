@@ -2,12 +2,14 @@ package io.confext.agent.apply;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import io.confext.agent.verify.Policy;
+import io.confext.api.status.Reason;
 
 /**
  * Remembers images this agent refused, so that the periodic resync does not download the same refused image again
@@ -26,8 +28,9 @@ final class RefusedImages {
     /** Bundles x versions on one node are few; the bound only keeps a misbehaving fleet from growing the map. */
     private static final int MAX_ENTRIES = 64;
     /** Refusals that depend on something other than the key: a later attempt may well succeed. */
-    private static final Set<String> TRANSIENT = Set.of("DownloadHttpError", "DownloadTlsFailure", "DownloadConnectFailed",
-            "DownloadTruncated", "DownloadStalled", "DownloadNotFound", "DownloadStagingFailed", "TrustUnavailable");
+    private static final Set<Reason> TRANSIENT = EnumSet.of(Reason.DownloadHttpError, Reason.DownloadTlsFailure,
+            Reason.DownloadConnectFailed, Reason.DownloadTruncated, Reason.DownloadStalled, Reason.DownloadNotFound,
+            Reason.DownloadStagingFailed, Reason.TrustUnavailable);
 
     /** What the verdict depends on; the revision digest covers the source's limits and the bundle's trust. */
     record Key(String bundle, String version, String revisionDigest, String url, String sha256, Policy policy) {
@@ -82,6 +85,6 @@ final class RefusedImages {
     }
 
     static boolean isTransient(String reason) {
-        return TRANSIENT.contains(reason);
+        return Reason.of(reason).map(TRANSIENT::contains).orElse(false);
     }
 }

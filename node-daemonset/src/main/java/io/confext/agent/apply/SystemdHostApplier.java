@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +35,7 @@ import io.confext.agent.verify.Architecture;
 import io.confext.agent.verify.Policy;
 import io.confext.agent.verify.TrustedCertificates;
 import io.confext.api.revision.RevisionContent;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.HostFacts;
@@ -142,7 +144,8 @@ public final class SystemdHostApplier implements HostApplier {
     }
 
     /** Steps after which a bundle's outcome is recorded: nothing is left to abandon. */
-    private static final Set<String> FINAL_STEPS = Set.of("proven", "rolled-back", "failed", "removed");
+    private static final Set<BundleStep> FINAL_STEPS = EnumSet.of(BundleStep.PROVEN, BundleStep.ROLLED_BACK, BundleStep.FAILED,
+            BundleStep.REMOVED);
 
     /** One converge call: holds the D-Bus connection and the state being rewritten. */
     private final class Run {
@@ -197,13 +200,13 @@ public final class SystemdHostApplier implements HostApplier {
                 if (stopping) {
                     throw abandoned(name + ": " + e, e);
                 }
-                BundleState s = state(name, d, BundlePhase.Failed, "AgentError",
+                BundleState s = state(name, d, BundlePhase.Failed, Reason.AgentError.name(),
                         e.getClass().getSimpleName() + ": " + e.getMessage(), null, List.of());
                 return s;
             }
         }
 
-        private void save(BundleRecord rec, String step) {
+        private void save(BundleRecord rec, BundleStep step) {
             state = state.with(rec);
             store.save(state);
             reached(rec.name(), step);
@@ -213,10 +216,10 @@ public final class SystemdHostApplier implements HostApplier {
          * A step boundary, journalled already: the safe point where a converge whose stop interrupted it is given up.
          * Not after a bundle's last step: its work is done and recorded, so it is reported rather than abandoned.
          */
-        private void reached(String bundle, String step) {
+        private void reached(String bundle, BundleStep step) {
             steps.reached(bundle, step);
             if (stopping && Thread.currentThread().isInterrupted() && !FINAL_STEPS.contains(step)) {
-                throw abandoned(bundle + " at step " + step, null);
+                throw abandoned(bundle + " at step " + step.word(), null);
             }
         }
 
@@ -291,9 +294,9 @@ public final class SystemdHostApplier implements HostApplier {
         /** Other content is wanted than the version whose rollback was interrupted: take that version out for good. */
         private void closeInterruptedRollback(BundleDecision.CloseRollback close) {
             BundleRecord rec = close.record();
-            quarantine(versionsOf(rec.name(), rec.scope()), close.failedVersion(), "RollbackInterrupted");
+            quarantine(versionsOf(rec.name(), rec.scope()), close.failedVersion(), Reason.RollbackInterrupted.name());
             save(rec.withFailure(close.failedVersion(), close.failedDigest()).withStep(BundleStep.IDLE, null),
-                    "rollback-finished");
+                    BundleStep.ROLLBACK_FINISHED);
         }
 
         /**
@@ -313,7 +316,7 @@ public final class SystemdHostApplier implements HostApplier {
             } catch (ImagePolicies.MissingTrust e) {
                 return new ImageStager.Result.Refused(e.reason, e.getMessage());
             } catch (IllegalStateException e) {
-                return new ImageStager.Result.Refused("TrustUnavailable", e.getMessage());
+                return new ImageStager.Result.Refused(Reason.TrustUnavailable, e.getMessage());
             }
             Policy policy = ImagePolicies.policy(in, c, d.name());
             if (dir.isImage(c.version())) {
@@ -338,8 +341,8 @@ public final class SystemdHostApplier implements HostApplier {
             if (standing.isPresent()) {
                 return standingRefusal(standing.get());
             }
-            save(rec.withStep(BundleStep.STAGING, c.version()), "fetching");
-            report(d, BundlePhase.Fetching, "Fetching", "downloading and verifying version " + c.version() + " from "
+            save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.FETCHING);
+            report(d, BundlePhase.Fetching, Reason.Fetching.name(), "downloading and verifying version " + c.version() + " from "
                     + c.source().image().url());
             ImageStager.Result result = new ImageStager(settings.images()).stage(d.name(), c.version(), c.source().image(), policy,
                     in.trusted(), layout.staging());
@@ -355,7 +358,7 @@ public final class SystemdHostApplier implements HostApplier {
                 return new ImageStager.Result.Refused(r.reason(), r.message());
             }
             if (result instanceof ImageStager.Result.Staged st && st.verdict() != null) {
-                report(d, BundlePhase.Verified, "Verified", "version " + c.version() + " verified: "
+                report(d, BundlePhase.Verified, Reason.Verified.name(), "version " + c.version() + " verified: "
                         + st.verdict().rootHashIfKnown().map(h -> "image root hash " + h).orElse("image sha256 " + c.source().image().sha256())
                         + (st.verdict().signerFingerprint() == null ? ", unsigned"
                         : ", signed by certificate sha256:" + st.verdict().signerFingerprint()) + "; activating");
@@ -394,17 +397,17 @@ public final class SystemdHostApplier implements HostApplier {
             }
 
             if (staged instanceof ImageVersion image && image.staged() != null) {
-                reached(name, "staged");
+                reached(name, BundleStep.STAGED);
                 image.moveInto(dir.dir(), settings.images().kernelVerity()); // verified here either way; sidecars feed the kernel's check
             } else if (!dir.versions().contains(c.version())) {
-                save(rec.withStep(BundleStep.STAGING, c.version()), "staging");
+                save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.STAGING);
                 Path tmp = layout.staging().resolve(staged.entryName() + "." + UUID.randomUUID());
                 staged.writeTo(tmp);
-                reached(name, "staged");
+                reached(name, BundleStep.STAGED);
                 HostFiles.renameAtomically(tmp, dir.dir().resolve(staged.entryName()));
             }
             rec = rec.withStep(BundleStep.ACTIVATING, c.version());
-            save(rec, "renamed");
+            save(rec, BundleStep.RENAMED);
             // entries newer than the wanted one would win the vpick: a rollback target or a leftover of an attempt
             for (String v : dir.versions()) {
                 if (UapiVersion.compare(v, c.version()) > 0) {
@@ -412,7 +415,7 @@ public final class SystemdHostApplier implements HostApplier {
                 }
             }
             boolean hostChanged = attach(name, c.scope(), staged);
-            reached(name, "attached");
+            reached(name, BundleStep.ATTACHED);
             if (hostChanged && c.scope() == Scope.Service) {
                 // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
                 BundleRecord before = rec;
@@ -424,7 +427,7 @@ public final class SystemdHostApplier implements HostApplier {
             for (String unit : c.units()) {
                 outcomes.add(units.activate(unit, name, asSeenBy(unit, staged, c.priority()), plans.get(unit)));
             }
-            reached(name, "activated");
+            reached(name, BundleStep.ACTIVATED);
             UnitOutcome bad = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);
             if (bad == null) {
                 return succeed(rec, dir, staged, outcomes);
@@ -548,11 +551,11 @@ public final class SystemdHostApplier implements HostApplier {
                     HostFiles.deleteTree(p); // older than the kept ones: never what a unit sees
                 }
             }
-            boolean allProven = outcomes.stream().allMatch(o -> "Proven".equals(o.reason()));
-            UnitOutcome notProven = outcomes.stream().filter(o -> !"Proven".equals(o.reason())).findFirst().orElse(null);
+            boolean allProven = outcomes.stream().allMatch(o -> Reason.Proven.name().equals(o.reason()));
+            UnitOutcome notProven = outcomes.stream().filter(o -> !Reason.Proven.name().equals(o.reason())).findFirst().orElse(null);
             // not proven but not failed: the unit is stopped, or spec.reload None leaves the restart to someone else
             BundlePhase phase = allProven ? BundlePhase.Active : BundlePhase.Pending;
-            String reason = allProven ? "Proven" : notProven.reason();
+            String reason = allProven ? Reason.Proven.name() : notProven.reason();
             String message = String.join("; ", outcomes.stream().map(UnitOutcome::message).toList());
             if (staged instanceof ImageVersion image) {
                 message = image.provenance() + "; " + message;
@@ -561,7 +564,7 @@ public final class SystemdHostApplier implements HostApplier {
                     .findFirst().orElse(null);
             BundleRecord.Outcome o = outcome(rec.outcome(), phase, reason, message, active, outcomes);
             BundleRecord done = (allProven ? rec.withGoodVersions(kept) : rec).withOutcome(o);
-            save(done, "proven");
+            save(done, BundleStep.PROVEN);
             return toState(done, o);
         }
 
@@ -572,7 +575,7 @@ public final class SystemdHostApplier implements HostApplier {
         private BundleState rollBack(BundleRecord rec, DesiredBundleContent d, VersionsDirectory dir, String failedVersion,
                                      UnitOutcome bad, List<UnitOutcome> forward) {
             String name = rec.name();
-            save(rec.withStep(BundleStep.ROLLING_BACK, failedVersion), "rolling-back");
+            save(rec.withStep(BundleStep.ROLLING_BACK, failedVersion), BundleStep.ROLLING_BACK);
             quarantine(dir, failedVersion, bad.reason());
             List<String> remaining = dir.versions();
             StagedVersion previous = remaining.isEmpty() ? null : loadKept(dir, remaining.get(0));
@@ -584,24 +587,24 @@ public final class SystemdHostApplier implements HostApplier {
                         previous == null, ranWith(rec, unit, forward), false), forward);
                 UnitOutcome o = units.activate(unit, name, seenPrevious, a);
                 if (!o.ok() && a.action() == Activation.Action.RELOAD) {
-                    o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, "Restart",
+                    o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, Reason.Restart,
                             "restart " + unit + " after the reload back failed"));
                 }
                 back.add(o);
             }
             boolean backOk = back.stream().allMatch(UnitOutcome::ok);
             if (!backOk) {
-                noVerdictWhileStopping(name, "RollbackFailed"); // journalled ROLLING_BACK: the next start finishes it
+                noVerdictWhileStopping(name, Reason.RollbackFailed.name()); // journalled ROLLING_BACK: the next start finishes it
             }
             String where = previous == null ? "the bundle was taken off, units see the host's own /etc"
                     : "rolled back to " + previous.version();
             String message = bad.unit() + ": " + bad.message() + "; version " + failedVersion + " quarantined; "
                     + where + ": " + String.join("; ", back.stream().map(UnitOutcome::message).toList());
             BundleRecord.Outcome o = outcome(rec.outcome(), backOk ? BundlePhase.RolledBack : BundlePhase.Failed,
-                    backOk ? bad.reason() : "RollbackFailed", message,
+                    backOk ? bad.reason() : Reason.RollbackFailed.name(), message,
                     previous == null ? null : previous.version(), back);
             BundleRecord done = rec.withFailure(failedVersion, d.digest()).withOutcome(o);
-            save(done, "rolled-back");
+            save(done, BundleStep.ROLLED_BACK);
             return toState(done, o);
         }
 
@@ -637,13 +640,13 @@ public final class SystemdHostApplier implements HostApplier {
                     .findFirst().orElse(Activation.Action.NONE);
             boolean acted = did == Activation.Action.RELOAD || did == Activation.Action.RESTART;
             if (planned.action() == Activation.Action.FAIL) {
-                return new Activation(Activation.Action.RESTART, "Restart", "restart " + unit + " to go back");
+                return new Activation(Activation.Action.RESTART, Reason.Restart, "restart " + unit + " to go back");
             }
             if (planned.action() != Activation.Action.NONE || !acted) {
                 return planned;
             }
             if (!units.isActive(unit)) {
-                return new Activation(Activation.Action.RESTART, "Restart", "start " + unit + " again with the previous version");
+                return new Activation(Activation.Action.RESTART, Reason.Restart, "start " + unit + " again with the previous version");
             }
             if (scope == Scope.Host) {
                 return new Activation(did, did.name(), did.name().toLowerCase() + " " + unit + " to re-read the restored /etc");
@@ -660,7 +663,7 @@ public final class SystemdHostApplier implements HostApplier {
         private BundleState remove(BundleRecord rec) {
             String name = rec.name();
             refusedImages.forget(name);
-            save(rec.withStep(BundleStep.REMOVING, null), "removing");
+            save(rec.withStep(BundleStep.REMOVING, null), BundleStep.REMOVING);
             VersionsDirectory dir = versionsOf(name, rec.scope());
             // take the versions out of systemd's sight first (one rename), then re-point drop-ins / re-merge
             Path gone = layout.staging().resolve(name + ".removed." + UUID.randomUUID());
@@ -679,15 +682,15 @@ public final class SystemdHostApplier implements HostApplier {
             }
             boolean ok = outs.stream().allMatch(UnitOutcome::ok);
             if (!ok) {
-                noVerdictWhileStopping(name, "RemovalNotProven"); // journalled REMOVING: the next start removes it
+                noVerdictWhileStopping(name, Reason.RemovalNotProven.name()); // journalled REMOVING: the next start removes it
             }
             HostFiles.deleteTree(gone);
             quarantine.forget(name);
             state = state.without(name);
             store.save(state);
-            reached(name, "removed");
+            reached(name, BundleStep.REMOVED);
             BundleRecord.Outcome o = outcome(null, ok ? BundlePhase.Removed : BundlePhase.Failed,
-                    ok ? "Removed" : "RemovalNotProven",
+                    ok ? Reason.Removed.name() : Reason.RemovalNotProven.name(),
                     String.join("; ", outs.stream().map(UnitOutcome::message).toList()), null, outs);
             return toState(rec, o);
         }
@@ -701,7 +704,7 @@ public final class SystemdHostApplier implements HostApplier {
             BundleRecord.Outcome o = outcome(rec == null ? null : rec.outcome(), BundlePhase.Failed, reason, message,
                     rec == null || rec.outcome() == null ? null : rec.outcome().activeVersion(), seen);
             if (rec != null) {
-                save(rec.withOutcome(o), "failed");
+                save(rec.withOutcome(o), BundleStep.FAILED);
             }
             return state(d.name(), d, BundlePhase.Failed, reason, message, o.activeVersion(), List.of());
         }

@@ -7,6 +7,7 @@ import io.confext.agent.systemd.JobResult;
 import io.confext.agent.systemd.Systemd;
 import io.confext.agent.systemd.SystemdException;
 import io.confext.agent.systemd.UnitProperties;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 
@@ -96,19 +97,19 @@ final class UnitActivator {
      * as a success; otherwise what it will use is not known until it runs again.
      */
     private static UnitOutcome oneshotUntouched(String unit, StagedVersion target, Activation activation, UnitProperties props) {
-        if ("UpToDate".equals(activation.reason()) && target != null) {
+        if (Reason.UpToDate.name().equals(activation.reason()) && target != null) {
             OneshotRules.Proof p = OneshotRules.judge(unit, props.activeState(), props.lastRun(), 0);
             if (p.verdict() == OneshotRules.Verdict.PROVEN) {
-                return new UnitOutcome(unit, true, "Proven", p.message() + "; that run was proven with " + target.version(),
+                return new UnitOutcome(unit, true, Reason.Proven, p.message() + "; that run was proven with " + target.version(),
                         target.version(), 0, activation.action());
             }
-            return new UnitOutcome(unit, true, "LastRunNotProven", p.message(), null, 0, activation.action());
+            return new UnitOutcome(unit, true, Reason.LastRunNotProven, p.message(), null, 0, activation.action());
         }
         return new UnitOutcome(unit, true, activation.reason(), activation.message(), null, 0, activation.action());
     }
 
     private UnitOutcome failed(String unit, Activation activation, String message) {
-        String reason = activation.action() == Activation.Action.RELOAD ? "ReloadFailed" : "RestartFailed";
+        String reason = activation.action() == Activation.Action.RELOAD ? Reason.ReloadFailed.name() : Reason.RestartFailed.name();
         return new UnitOutcome(unit, false, reason, message, null, 0, activation.action());
     }
 
@@ -127,11 +128,11 @@ final class UnitActivator {
                 }
                 OneshotRules.Proof proof = OneshotRules.judge(unit, props.activeState(), props.lastRun(), startedUsec);
                 if (proof.verdict() == OneshotRules.Verdict.PROVEN) {
-                    return new UnitOutcome(unit, true, "Proven", proof.message(), target == null ? null : target.version(),
+                    return new UnitOutcome(unit, true, Reason.Proven, proof.message(), target == null ? null : target.version(),
                             0, activation.action());
                 }
                 if (proof.verdict() == OneshotRules.Verdict.FAILED) {
-                    return new UnitOutcome(unit, false, "RunFailed", proof.message() + " (see journalctl -u " + unit
+                    return new UnitOutcome(unit, false, Reason.RunFailed, proof.message() + " (see journalctl -u " + unit
                             + " on the node)", null, 0, activation.action());
                 }
                 last = proof.message();
@@ -150,21 +151,21 @@ final class UnitActivator {
                             ? unit + " (pid " + props.mainPid() + ") sees the host's own /etc without " + bundle
                             : unit + " (pid " + props.mainPid() + ") " + seen.detail();
                     // NONE was a decision (spec.reload: None), not a failure: report what the unit sees
-                    return new UnitOutcome(unit, true, ok ? "Proven" : activation.reason(),
+                    return new UnitOutcome(unit, true, ok ? Reason.Proven.name() : activation.reason(),
                             ok ? msg : activation.message() + "; " + msg, seen.version(), props.mainPid(), activation.action());
                 }
                 last = unit + " (pid " + props.mainPid() + ") " + seen.detail()
                         + (target == null ? "" : ", not " + target.version());
             }
             if (Instant.now().isAfter(deadline)) {
-                return new UnitOutcome(unit, false, "ProofFailed", "after the " + activation.action().name().toLowerCase()
+                return new UnitOutcome(unit, false, Reason.ProofFailed, "after the " + activation.action().name().toLowerCase()
                         + ": " + last, null, props.mainPid(), activation.action());
             }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new UnitOutcome(unit, false, "ProofFailed", "interrupted", null, 0, activation.action());
+                return new UnitOutcome(unit, false, Reason.ProofFailed, "interrupted", null, 0, activation.action());
             }
         }
     }

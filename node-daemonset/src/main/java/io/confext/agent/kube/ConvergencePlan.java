@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
 
 /**
  * What one pass hands to the host.

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionResolution.Resolved;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Resolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
 import io.confext.api.v1alpha1.DesiredBundle;
 
 /**
@@ -28,13 +28,13 @@ public final class ConvergencePlanner {
      * @param lastApplied the content last handed to the host in this process, by bundle name
      * @param onHost bundle names the node's status reports as present on the host
      */
-    public ConvergencePlan plan(List<DesiredBundle> desired, Map<String, RevisionResolution> resolutions,
+    public ConvergencePlan plan(List<DesiredBundle> desired, Map<String, RevisionRead> resolutions,
             Map<String, DesiredBundleContent> lastApplied, Set<String> onHost) {
         List<DesiredBundleContent> set = new ArrayList<>();
         Map<String, Unresolved> unresolved = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         for (DesiredBundle bundle : desired) {
-            RevisionResolution resolution = resolutions.get(bundle.getName());
+            RevisionRead resolution = resolutions.get(bundle.getName());
             if (resolution instanceof Resolved resolved) {
                 set.add(resolved.content());
                 continue;

@@ -14,14 +14,15 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
+import io.confext.api.status.Conditions;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextNodeStatus;
 import io.confext.api.v1alpha1.DesiredBundle;
 import io.confext.api.v1alpha1.HostFacts;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 
 /**
  * Builds the ConfextNode status one pass reports (pure: no I/O). Timestamps ({@code since},
@@ -91,7 +92,7 @@ public final class StatusBuilder {
                     describeUnresolved(state, bundle, why);
                 } else {
                     describeUnresolved(state, bundle, new Unresolved(BundlePhase.Pending,
-                            host.isReachable() ? "Held" : "HostUnreachable",
+                            host.isReachable() ? Reason.Held : Reason.HostUnreachable,
                             host.isReachable() ? plan.holdReason() : host.error(), true));
                 }
             }
@@ -183,21 +184,13 @@ public final class StatusBuilder {
 
     private static Condition ready(Long generation, HostView host, int active, int desired,
             ConfextNodeStatus previous, String timestamp) {
-        String status = host.isReachable() ? "True" : "False";
-        String reason = host.isReachable() ? "AgentReady" : "HostUnreachable";
+        String status = host.isReachable() ? Conditions.TRUE : Conditions.FALSE;
+        Reason reason = host.isReachable() ? Reason.AgentReady : Reason.HostUnreachable;
         String message = host.isReachable()
                 ? "agent is converging this node; " + active + " of " + desired + " desired bundles active"
                 : "host systemd cannot be reached: " + host.error();
-        String since = timestamp;
-        if (previous != null && previous.getConditions() != null) {
-            for (Condition c : previous.getConditions()) {
-                if (READY.equals(c.getType()) && status.equals(c.getStatus()) && c.getLastTransitionTime() != null) {
-                    since = c.getLastTransitionTime();
-                }
-            }
-        }
-        return new ConditionBuilder().withType(READY).withStatus(status).withReason(reason).withMessage(message)
-                .withObservedGeneration(generation).withLastTransitionTime(since).build();
+        return new Conditions(previous == null ? null : previous.getConditions(), generation, timestamp)
+                .put(READY, status, reason, message).build().get(0);
     }
 
     private static void describeUnresolved(BundleState state, DesiredBundle bundle, Unresolved why) {

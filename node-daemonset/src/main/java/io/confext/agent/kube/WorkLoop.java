@@ -33,7 +33,7 @@ public final class WorkLoop implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WorkLoop.class);
 
-    private final NodeReconciler reconciler;
+    private final NodePass nodePass;
     private final KubernetesClient client;
     private final String nodeName;
     private final AgentHealth health;
@@ -48,9 +48,9 @@ public final class WorkLoop implements AutoCloseable {
     private int failedAttempts;
     private ScheduledFuture<?> retry;
 
-    public WorkLoop(NodeReconciler reconciler, KubernetesClient client, String nodeName, AgentHealth health,
+    public WorkLoop(NodePass nodePass, KubernetesClient client, String nodeName, AgentHealth health,
             Duration retryInitialDelay) {
-        this.reconciler = reconciler;
+        this.nodePass = nodePass;
         this.client = client;
         this.nodeName = nodeName;
         this.health = health;
@@ -114,10 +114,10 @@ public final class WorkLoop implements AutoCloseable {
             return;
         }
         if (forceNext.getAndSet(false)) {
-            reconciler.requestResync();
+            nodePass.requestResync();
         }
         try {
-            NodeReconciler.PassResult result = reconciler.pass(node);
+            NodePass.PassResult result = nodePass.pass(node);
             if (result.retrySoon()) {
                 scheduleRetry("revisions missing or host unreachable");
             } else {
@@ -193,7 +193,7 @@ public final class WorkLoop implements AutoCloseable {
 
     private void tick() {
         health.beat();
-        reconciler.checkHost();
+        nodePass.checkHost();
     }
 
     /** Stops the loop within the pod's termination grace: see {@link #close(Duration, Duration)}. */
@@ -210,7 +210,7 @@ public final class WorkLoop implements AutoCloseable {
      */
     public boolean close(Duration grace, Duration afterInterrupt) {
         closing = true;
-        reconciler.stopping();
+        nodePass.stopping();
         return GracefulStop.stop(executor, grace, afterInterrupt, "work loop");
     }
 }

@@ -23,6 +23,9 @@ public record BundleRecord(String name, Scope scope, List<String> units, int pri
         units = units == null ? List.of() : List.copyOf(units);
         goodVersions = goodVersions == null ? List.of() : List.copyOf(goodVersions);
         step = step == null ? BundleStep.IDLE : step;
+        if (!step.journalled()) {
+            throw new IllegalArgumentException("step " + step + " is a boundary, not a journal entry");
+        }
     }
 
     /** The last reported result, kept so that an unchanged desired set reports the same thing. */

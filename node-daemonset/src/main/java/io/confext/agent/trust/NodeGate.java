@@ -15,8 +15,8 @@ import io.confext.api.v1alpha1.Scope;
  */
 public final class NodeGate {
     /** Refusal reasons, as they appear in the bundle's status. */
-    public static final String DENIED = "NodePolicyDenied";
-    public static final String INVALID = "NodePolicyInvalid";
+    public static final String DENIED = io.confext.api.status.Reason.NodePolicyDenied.name();
+    public static final String INVALID = io.confext.api.status.Reason.NodePolicyInvalid.name();
     /** A refusal names this many paths at most; the count says how many more. */
     static final int NAMED_PATHS = 5;
 

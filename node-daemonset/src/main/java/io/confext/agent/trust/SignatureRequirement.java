@@ -19,7 +19,7 @@ import java.util.Optional;
 public record SignatureRequirement(boolean bundleRequires, boolean platformRequires, boolean nodeRequires,
                                    String nodePolicyFile) {
     /** The reason of an unsigned (or not trusted-signed) image refused by the platform or node requirement. */
-    public static final String REQUIRED = "SignatureRequired";
+    public static final String REQUIRED = io.confext.api.status.Reason.SignatureRequired.name();
 
     public boolean required() {
         return bundleRequires || platformRequires || nodeRequires;

@@ -13,8 +13,8 @@ import io.confext.api.v1alpha1.TrustSource;
  * by an operator given wider permissions than the chart's.
  */
 public final class TrustProvenance {
-    public static final String NAMESPACE_NOT_ALLOWED = "TrustNamespaceNotAllowed";
-    public static final String UNKNOWN = "TrustProvenanceUnknown";
+    public static final String NAMESPACE_NOT_ALLOWED = io.confext.api.status.Reason.TrustNamespaceNotAllowed.name();
+    public static final String UNKNOWN = io.confext.api.status.Reason.TrustProvenanceUnknown.name();
 
     private TrustProvenance() {
     }

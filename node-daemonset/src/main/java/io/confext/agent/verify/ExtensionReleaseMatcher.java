@@ -32,7 +32,7 @@ public final class ExtensionReleaseMatcher {
         }
     }
 
-    public List<Reason> match(Map<String, String> ext, HostFacts host, Scope scope) {
+    public List<Reason> match(Map<String, String> ext, HostRelease host, Scope scope) {
         List<Reason> reasons = new ArrayList<>();
         if (ext.isEmpty()) {
             reasons.add(new Reason(ReasonCode.EXTENSION_RELEASE_EMPTY, "the extension-release file is empty; it needs at least ID="));
@@ -85,7 +85,7 @@ public final class ExtensionReleaseMatcher {
         return reasons;
     }
 
-    private static boolean inIdLike(String id, HostFacts host) {
+    private static boolean inIdLike(String id, HostRelease host) {
         if (host.systemdVersion() < ID_LIKE_SINCE) {
             return false;
         }

@@ -51,7 +51,7 @@ public final class ImageVerifier {
                     streamDigest(ch, sha);
                     checkDigest(policy.expectedSha256().get(), sha, image, reasons);
                 }
-                return finish(null, null, name, reasons, notes, policy);
+                return finish(null, null, name, reasons, notes);
             }
             notes.add("layout: " + describe(layout));
             boolean digestFed = false;
@@ -96,13 +96,10 @@ public final class ImageVerifier {
         } catch (IOException e) {
             reasons.add(new Reason(ReasonCode.IMAGE_UNREADABLE, "cannot read " + image + ": " + e.getMessage()));
         }
-        return finish(rootHash, signer, name, reasons, notes, policy);
+        return finish(rootHash, signer, name, reasons, notes);
     }
 
-    private static Verdict finish(String rootHash, String signer, String name, List<Reason> reasons, List<String> notes, Policy policy) {
-        if (policy.candidateVersion() != null) {
-            DowngradeCheck.check(policy.candidateVersion(), policy.newestAppliedVersion(), policy.rollbackRequested()).ifPresent(reasons::add);
-        }
+    private static Verdict finish(String rootHash, String signer, String name, List<Reason> reasons, List<String> notes) {
         return new Verdict(rootHash, signer, name, reasons, notes);
     }
 

@@ -169,7 +169,7 @@ public final class VerifyCommand {
             } catch (IOException e) {
                 throw new UsageException("cannot read --os-release " + a.osRelease().get() + ": " + e.getMessage());
             }
-            p = p.withHost(new HostFacts(os, arch.systemdName(), a.systemdVersion()), a.scope());
+            p = p.withHost(new HostRelease(os, arch.systemdName(), a.systemdVersion()), a.scope());
         }
         return p;
     }

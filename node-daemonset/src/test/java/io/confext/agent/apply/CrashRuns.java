@@ -46,8 +46,8 @@ final class CrashRuns {
     static StepObserver pauseAt(String stopAt) {
         long pause = Long.getLong(PAUSE, Long.MAX_VALUE);
         return (bundle, step) -> {
-            if (step.equals(stopAt)) {
-                System.out.println("AT " + step);
+            if (step.word().equals(stopAt)) {
+                System.out.println("AT " + step.word());
                 System.out.flush();
                 try {
                     Thread.sleep(pause);

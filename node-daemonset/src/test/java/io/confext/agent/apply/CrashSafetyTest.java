@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.host.OsRelease;
+import io.confext.agent.state.BundleStep;
 import io.confext.testsupport.tier.HostTest;
 
 /**
@@ -33,7 +34,8 @@ import io.confext.testsupport.tier.HostTest;
 class CrashSafetyTest {
     private static final String UNIT = Bundles.uniqueUnit();
     /** The step boundaries of a directory bundle's apply, in order. */
-    static final List<String> STEPS = List.of("staging", "staged", "renamed", "attached", "activated", "proven");
+    static final List<BundleStep> STEPS = List.of(BundleStep.STAGING, BundleStep.STAGED, BundleStep.RENAMED, BundleStep.ATTACHED,
+            BundleStep.ACTIVATED, BundleStep.PROVEN);
     private static PlainRootHost host;
 
     @BeforeAll
@@ -63,7 +65,7 @@ class CrashSafetyTest {
             for (int round = 1; round <= rounds; round++) {
                 String version = Integer.toString(round);
                 if (round <= STEPS.size() * 2) {
-                    String step = STEPS.get((round - 1) % STEPS.size());
+                    String step = STEPS.get((round - 1) % STEPS.size()).word();
                     runAndKillAt(version, step);
                 } else {
                     runAndKillAfter(version, random.nextInt(2500));
@@ -107,11 +109,11 @@ class CrashSafetyTest {
             for (int round = 1; round <= 8; round++) {
                 String bad = Integer.toString(500 + round);
                 if (round <= 2) {
-                    assertThat(run(bad, "rolling-back", 0, "fail")).as("round %d reached rolling-back", round).isEqualTo("AT rolling-back");
+                    assertThat(run(bad, BundleStep.ROLLING_BACK.word(), 0, "fail")).as("round %d reached rolling-back", round).isEqualTo("AT rolling-back");
                 } else if (round == 3) {
                     // the reload failed but left the refreshed mounts: the unit sees the bad version, nothing is journalled
                     // beyond ACTIVATING, and the restart must not take what the unit sees as the verdict
-                    assertThat(run(bad, "activated", 0, "fail")).as("round %d reached activated", round).isEqualTo("AT activated");
+                    assertThat(run(bad, BundleStep.ACTIVATED.word(), 0, "fail")).as("round %d reached activated", round).isEqualTo("AT activated");
                 } else {
                     run(bad, "-", 300 + random.nextInt(2500), "fail");
                 }
@@ -127,7 +129,7 @@ class CrashSafetyTest {
             }
             // killed while rolling back, and then another version is desired: the half-rolled-back version is
             // quarantined first, so it can never become the fallback of a later failure
-            assertThat(run("520", "rolling-back", 0, "fail")).isEqualTo("AT rolling-back");
+            assertThat(run("520", BundleStep.ROLLING_BACK.word(), 0, "fail")).isEqualTo("AT rolling-back");
             assertThat(run("521", "-", 0)).startsWith("DONE Active 521 ");
             assertThat(host.ls("/var/lib/confext-operator/bundles/demo.v")).contains("demo_521").doesNotContain("demo_520");
             assertThat(host.ls("/var/lib/confext-operator/quarantine/demo")).anyMatch(n -> n.startsWith("demo_520.RollbackInterrupted."));

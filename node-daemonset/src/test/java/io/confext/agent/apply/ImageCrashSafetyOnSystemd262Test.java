@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.confext.agent.apply.CrashRuns.Signal;
+import io.confext.agent.state.BundleStep;
 import io.confext.testbed.DemoService;
 import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
@@ -49,7 +50,8 @@ import io.confext.testsupport.ImageServer;
 @SystemdHostTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // one host, one bundle: the SIGTERM rounds use versions above the SIGKILL ones
 class ImageCrashSafetyOnSystemd262Test {
-    private static final List<String> STEPS = List.of("fetching", "staged", "renamed", "attached", "activated", "proven");
+    private static final List<BundleStep> STEPS = List.of(BundleStep.FETCHING, BundleStep.STAGED, BundleStep.RENAMED,
+            BundleStep.ATTACHED, BundleStep.ACTIVATED, BundleStep.PROVEN);
     private static final String STATE = "/var/lib/confext-operator-imgcrash";
     private static final String VDIR = STATE + "/bundles/" + ImageCrashDriver.BUNDLE + ".v";
     private static final Pattern CONFIG = Pattern.compile("value=(\\d+)\n");
@@ -108,7 +110,7 @@ class ImageCrashSafetyOnSystemd262Test {
                 String version = Integer.toString(round);
                 String[] img = image(round);
                 if (round <= STEPS.size()) {
-                    String step = STEPS.get(round - 1);
+                    String step = STEPS.get(round - 1).word();
                     assertThat(run(version, step, 0, img)).as("round %d: the agent reached %s", round, step).isEqualTo("AT " + step);
                 } else {
                     run(version, "-", 200 + random.nextInt(3000), img);
@@ -154,10 +156,10 @@ class ImageCrashSafetyOnSystemd262Test {
             String[] img = image(v);
             String out;
             if (round <= STEPS.size()) {
-                String step = STEPS.get(round - 1);
+                String step = STEPS.get(round - 1).word();
                 out = term(version, step, 1000, 0, img);
                 assertThat(out).as("round %d: stopped at %s", round, step).startsWith("AT " + step).contains("STOPPED interrupted");
-                if (!step.equals("proven")) {
+                if (!step.equals(BundleStep.PROVEN.word())) {
                     assertThat(out).as("round %d: stopped at %s", round, step).contains("ABANDONED");
                 }
             } else {

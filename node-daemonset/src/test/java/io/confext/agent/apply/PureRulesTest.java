@@ -38,6 +38,9 @@ class PureRulesTest {
         assertThat(DowngradeGuard.check("b", "1.2", "1.10", true)).isEmpty();
         assertThat(DowngradeGuard.check("b", "1.10", "1.2", false)).isEmpty();
         assertThat(DowngradeGuard.check("b", "1.0", null, false)).isEmpty();
+        // the cases of the removed verify/DowngradeCheck, on the guard the agent uses
+        assertThat(DowngradeGuard.check("b", "1.9", "1.10", false)).isPresent();
+        assertThat(DowngradeGuard.check("b", "1.10", "1.10", false)).isEmpty();
     }
 
     @Test

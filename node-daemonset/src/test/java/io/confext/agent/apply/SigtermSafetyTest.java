@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.confext.agent.apply.CrashRuns.Signal;
+import io.confext.agent.state.BundleStep;
 import io.confext.testsupport.tier.HostTest;
 
 /**
@@ -51,12 +52,13 @@ class SigtermSafetyTest {
     void sigtermAtEveryStepNeverFailsTheVersionAndTheNextStartFinishesIt() throws Exception {
         String good = next();
         assertThat(run(good)).startsWith("DONE Active " + good + " ");
-        for (String step : CrashSafetyTest.STEPS) {
+        for (BundleStep boundary : CrashSafetyTest.STEPS) {
+            String step = boundary.word();
             // the step in flight outlasts the grace: interrupted, abandoned, resumed by the next start
             String v = next();
             String out = term(v, step, FOREVER, 1000, 0, false);
             assertThat(out).as("stopped at %s", step).startsWith("AT " + step).contains("STOPPED interrupted");
-            if (!step.equals("proven")) {
+            if (boundary != BundleStep.PROVEN) {
                 assertThat(out).as("stopped at %s", step).contains("ABANDONED").doesNotContain("DONE ");
             }
             assertStoppedCleanly(out, good, v);
@@ -100,7 +102,7 @@ class SigtermSafetyTest {
         String good = next();
         assertThat(run(good)).startsWith("DONE Active " + good + " ");
         String bad = next();
-        String out = term(bad, "rolling-back", FOREVER, 1000, 0, true);
+        String out = term(bad, BundleStep.ROLLING_BACK.word(), FOREVER, 1000, 0, true);
         assertThat(out).startsWith("AT rolling-back").contains("ABANDONED").contains("STOPPED interrupted")
                 .doesNotContain("DONE ").doesNotContain("ERROR");
         assertThat(CrashRuns.run(CrashDriver.class, 0, args(bad, "-", true)))

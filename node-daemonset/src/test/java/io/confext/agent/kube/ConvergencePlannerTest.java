@@ -11,8 +11,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionResolution.Resolved;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Resolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.DesiredBundle;
 
 class ConvergencePlannerTest {
@@ -24,7 +25,7 @@ class ConvergencePlannerTest {
     private final DesiredBundleContent demo1 = new DesiredBundleContent("demo", "demo-1", "sha256:d1", false, content("1"));
     private final DesiredBundleContent chrony1 = new DesiredBundleContent("chrony", "chrony-1", "sha256:c1", false,
             content("4.5.2"));
-    private final Unresolved mismatch = Unresolved.refused("DigestMismatch", "refusing");
+    private final Unresolved mismatch = Unresolved.refused(Reason.DigestMismatch, "refusing");
 
     @Test
     void everythingResolvedIsHandedOverInSpecOrder() {

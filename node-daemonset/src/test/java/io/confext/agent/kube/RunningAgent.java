@@ -16,7 +16,7 @@ final class RunningAgent implements AutoCloseable {
     final NodeWatch watch;
 
     RunningAgent(KubernetesClient client, String nodeName, HostApplier host) {
-        NodeReconciler reconciler = new NodeReconciler(host, new RevisionResolver(client),
+        NodePass reconciler = new NodePass(host, new RevisionReader(client),
                 new StatusBuilder("test"), new StatusWriter(client), health, Clock.systemUTC());
         loop = new WorkLoop(reconciler, client, nodeName, health, Duration.ofMillis(100));
         // Resync and heartbeat are driven by the tests (loop.resync()) so that they are deterministic.

@@ -11,7 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextNodeStatus;
@@ -98,7 +99,7 @@ class StatusBuilderTest {
         // The host kept demo 1 (converge answered for it); the desired demo 2 was refused.
         DesiredBundleContent demo1 = new DesiredBundleContent("demo", "demo-1", "sha256:d1", false, content("1"));
         ConvergencePlan plan = new ConvergencePlan(List.of(demo1),
-                Map.of("demo", Unresolved.refused("DigestMismatch", "refusing demo-2")), null);
+                Map.of("demo", Unresolved.refused(Reason.DigestMismatch, "refusing demo-2")), null);
         ConfextNodeStatus s = builder.build(4L, HostView.reachable(host.facts()), List.of(demo), host.converge(List.of(demo1)),
                 plan, null, t0);
         BundleState b = s.getBundles().get(0);

@@ -30,6 +30,48 @@ class StateStoreTest {
         }
     }
 
+    /** A state.json an agent before the one step enum wrote: its journal words still load, and are written again. */
+    @Test
+    void journalWordsOfOlderStateFilesStillLoad(@TempDir Path dir) throws Exception {
+        StringBuilder bundles = new StringBuilder();
+        List<String> words = List.of("IDLE", "STAGING", "ACTIVATING", "ROLLING_BACK", "REMOVING");
+        for (String word : words) {
+            bundles.append(bundles.isEmpty() ? "" : ",").append("""
+                    "b-%s": {"name": "b-%s", "scope": "Service", "units": ["demo.service"], "priority": 0,
+                      "reload": "Reload", "revision": "b-1", "digest": "sha256:00", "desiredVersion": "2",
+                      "goodVersions": ["1"], "failedVersion": null, "failedDigest": null,
+                      "step": "%s", "pendingVersion": "2", "outcome": null}
+                    """.formatted(word, word, word));
+        }
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, "{\"bundles\": {" + bundles + "}}");
+
+        AgentState state = new StateStore(file).load();
+        for (String word : words) {
+            assertThat(state.bundles().get("b-" + word).step()).isEqualTo(BundleStep.valueOf(word));
+        }
+        new StateStore(file).save(state);
+        String written = Files.readString(file);
+        for (String word : words) {
+            assertThat(written).contains("\"step\" : \"" + word + "\"");
+        }
+    }
+
+    @Test
+    void onlyStepsThatCanBeInFlightAreJournalled() {
+        for (BundleStep step : BundleStep.values()) {
+            if (step.journalled()) {
+                assertThat(new BundleRecord("b", Scope.Host, List.of(), 0, ReloadMode.Reload, "r", "d", "1", List.of(),
+                        null, null, step, null, null).step()).isEqualTo(step);
+            } else {
+                assertThatThrownBy(() -> new BundleRecord("b", Scope.Host, List.of(), 0, ReloadMode.Reload, "r", "d", "1",
+                        List.of(), null, null, step, null, null)).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+        assertThat(BundleStep.ROLLING_BACK.word()).isEqualTo("rolling-back");
+        assertThat(BundleStep.ROLLBACK_FINISHED.word()).isEqualTo("rollback-finished");
+    }
+
     @Test
     void unreadableStateSaysWhatToDo(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("state.json"), "{not json");

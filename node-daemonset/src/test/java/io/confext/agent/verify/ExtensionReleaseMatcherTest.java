@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ExtensionReleaseMatcherTest {
     private final ExtensionReleaseMatcher matcher = new ExtensionReleaseMatcher();
-    private static final HostFacts DEBIAN_13 = new HostFacts(Map.of("ID", "debian", "VERSION_ID", "13"), "x86-64", 262);
+    private static final HostRelease DEBIAN_13 = new HostRelease(Map.of("ID", "debian", "VERSION_ID", "13"), "x86-64", 262);
 
-    private List<ReasonCode> codes(Map<String, String> ext, HostFacts host, ExtensionReleaseMatcher.Scope scope) {
+    private List<ReasonCode> codes(Map<String, String> ext, HostRelease host, ExtensionReleaseMatcher.Scope scope) {
         return matcher.match(ext, host, scope).stream().map(Reason::code).toList();
     }
 
@@ -55,20 +55,20 @@ class ExtensionReleaseMatcherTest {
     void idLikeMatchesOnlyFromSystemd258() {
         Map<String, String> ubuntu = Map.of("ID", "ubuntu", "ID_LIKE", "debian", "VERSION_ID", "24.04");
         Map<String, String> ext = Map.of("ID", "debian", "VERSION_ID", "24.04");
-        assertThat(codes(ext, new HostFacts(ubuntu, "x86-64", 258), ExtensionReleaseMatcher.Scope.SYSTEM)).isEmpty();
-        assertThat(codes(ext, new HostFacts(ubuntu, "x86-64", 257), ExtensionReleaseMatcher.Scope.SYSTEM))
+        assertThat(codes(ext, new HostRelease(ubuntu, "x86-64", 258), ExtensionReleaseMatcher.Scope.SYSTEM)).isEmpty();
+        assertThat(codes(ext, new HostRelease(ubuntu, "x86-64", 257), ExtensionReleaseMatcher.Scope.SYSTEM))
                 .containsExactly(ReasonCode.EXTENSION_ID_MISMATCH);
     }
 
     @Test
     void rollingHostWithoutVersionOrLevelMatchesOnId() {
-        HostFacts arch = new HostFacts(Map.of("ID", "arch"), "x86-64", 262);
+        HostRelease arch = new HostRelease(Map.of("ID", "arch"), "x86-64", 262);
         assertThat(codes(Map.of("ID", "arch", "VERSION_ID", "whatever"), arch, ExtensionReleaseMatcher.Scope.SYSTEM)).isEmpty();
     }
 
     @Test
     void confextLevelWinsOverVersionWhenBothSidesHaveIt() {
-        HostFacts host = new HostFacts(Map.of("ID", "debian", "VERSION_ID", "13", "CONFEXT_LEVEL", "7"), "x86-64", 262);
+        HostRelease host = new HostRelease(Map.of("ID", "debian", "VERSION_ID", "13", "CONFEXT_LEVEL", "7"), "x86-64", 262);
         assertThat(codes(Map.of("ID", "debian", "VERSION_ID", "12", "CONFEXT_LEVEL", "7"), host, ExtensionReleaseMatcher.Scope.SYSTEM)).isEmpty();
         assertThat(codes(Map.of("ID", "debian", "VERSION_ID", "13", "CONFEXT_LEVEL", "8"), host, ExtensionReleaseMatcher.Scope.SYSTEM))
                 .containsExactly(ReasonCode.EXTENSION_LEVEL_MISMATCH);
@@ -78,7 +78,7 @@ class ExtensionReleaseMatcherTest {
 
     @Test
     void hostWithOnlyALevelAndImageWithoutOneMatches() {
-        HostFacts host = new HostFacts(Map.of("ID", "debian", "CONFEXT_LEVEL", "7"), "x86-64", 262);
+        HostRelease host = new HostRelease(Map.of("ID", "debian", "CONFEXT_LEVEL", "7"), "x86-64", 262);
         assertThat(codes(Map.of("ID", "debian"), host, ExtensionReleaseMatcher.Scope.SYSTEM)).isEmpty();
     }
 
@@ -119,12 +119,4 @@ class ExtensionReleaseMatcherTest {
         assertThat(ExtensionName.of("plain")).isEqualTo("plain");
     }
 
-    @Test
-    void downgradeIsRefusedUnlessRollingBack() {
-        assertThat(DowngradeCheck.check("1.9", "1.10", false)).get().extracting(Reason::code).isEqualTo(ReasonCode.DOWNGRADE);
-        assertThat(DowngradeCheck.check("1.9", "1.10", true)).isEmpty();
-        assertThat(DowngradeCheck.check("1.10", "1.9", false)).isEmpty();
-        assertThat(DowngradeCheck.check("1.10", "1.10", false)).isEmpty();
-        assertThat(DowngradeCheck.check("2", null, false)).isEmpty();
-    }
 }

@@ -39,7 +39,7 @@ class RepartDdiTest {
     static String bigRootHash;
 
     private final ImageVerifier verifier = new ImageVerifier();
-    private static final HostFacts FORKY = new HostFacts(Map.of("ID", "debian", "VERSION_ID", "14"), "x86-64", 262);
+    private static final HostRelease FORKY = new HostRelease(Map.of("ID", "debian", "VERSION_ID", "14"), "x86-64", 262);
 
     @BeforeAll
     static void buildWithRepart(@Host(value = HostImage.FORKY, name = "repart") SystemdHost host) throws Exception {
@@ -161,7 +161,7 @@ class RepartDdiTest {
 
         assertThat(codes(verifier.verify(small, policy().withArchitecture(Architecture.ARM64)))).containsExactly(ReasonCode.FOREIGN_ARCHITECTURE);
 
-        HostFacts debian13 = new HostFacts(Map.of("ID", "debian", "VERSION_ID", "13"), "x86-64", 262);
+        HostRelease debian13 = new HostRelease(Map.of("ID", "debian", "VERSION_ID", "13"), "x86-64", 262);
         Verdict incompatible = verifier.verify(small, policy().withHost(debian13, ExtensionReleaseMatcher.Scope.SYSTEM));
         assertThat(codes(incompatible)).containsExactly(ReasonCode.EXTENSION_VERSION_MISMATCH);
         assertThat(incompatible.reasons().get(0).message()).contains("built for ID=debian VERSION_ID=14, host is debian 13");

@@ -85,6 +85,6 @@ class RootHashSignatureTest {
         assertThat(TrustedCertificates.systemVerityD(root).certificates()).hasSize(2);
         Files.createDirectories(root.resolve("usr/lib"));
         Files.writeString(root.resolve("usr/lib/os-release"), "ID=debian\nVERSION_ID=13\n");
-        assertThat(HostFacts.read(root, "x86-64", 262).describe()).startsWith("debian 13");
+        assertThat(HostRelease.read(root, "x86-64", 262).describe()).startsWith("debian 13");
     }
 }

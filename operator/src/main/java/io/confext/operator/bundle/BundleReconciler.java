@@ -1,6 +1,8 @@
 package io.confext.operator.bundle;
 
 import io.confext.api.revision.RevisionContent;
+import io.confext.api.status.Conditions;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextBundle;
@@ -31,7 +33,6 @@ import io.confext.operator.status.BundleConditions;
 import io.confext.operator.status.StatusAggregator;
 import io.confext.operator.status.StatusInput;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -185,7 +186,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             policy = PolicyMapper.of(bundle.getSpec());
             requested = currentTarget(bundle, previous, generation, client, store);
         } catch (UnresolvableBundleException | IllegalArgumentException e) {
-            String reason = e instanceof UnresolvableBundleException u ? u.reason() : "InvalidSpec";
+            Reason reason = e instanceof UnresolvableBundleException u ? u.catalogued() : Reason.InvalidSpec;
             return invalid(bundle, events, reason, e.getMessage(), generation, now);
         }
         StoredRevision stable = previous == null ? null : store.find(previous.getCurrentRevision()).orElse(null);
@@ -356,7 +357,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
                 events.warning(bundle, BundleEvents.NODE_FAILED, "node %s failed version %s: %s %s".formatted(
                         f.node(), target.version(), f.reason(), f.message() == null ? "" : f.message())));
         String prevProgress = reasonOf(previous, BundleConditions.PROGRESSING);
-        if (plan.state() == RolloutState.HALTED && !BundleConditions.REASON_HALTED.equals(prevProgress)) {
+        if (plan.state() == RolloutState.HALTED && !Reason.Halted.name().equals(prevProgress)) {
             events.warning(bundle, BundleEvents.HALTED, "rollout of %s halted after %d failure(s)".formatted(target.version(), plan.failed()));
         }
         if (plan.rollbackStarted()) {
@@ -392,14 +393,14 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         return counts;
     }
 
-    private UpdateControl<ConfextBundle> invalid(ConfextBundle bundle, BundleEvents events, String reason, String message,
+    private UpdateControl<ConfextBundle> invalid(ConfextBundle bundle, BundleEvents events, Reason reason, String message,
                                                  long generation, Instant now) {
         ConfextBundleStatus prev = bundle.getStatus();
         ConfextBundleStatus s = prev == null ? new ConfextBundleStatus() : Serialization.clone(prev);
-        boolean already = prev != null && Objects.equals(prev.getObservedGeneration(), generation) && reason.equals(reasonOf(prev, BundleConditions.DEGRADED));
+        boolean already = prev != null && Objects.equals(prev.getObservedGeneration(), generation) && reason.name().equals(reasonOf(prev, BundleConditions.DEGRADED));
         s.setObservedGeneration(generation);
-        s.setConditions(replace(s.getConditions(), new ConditionBuilder().withType(BundleConditions.DEGRADED).withStatus("True")
-                .withReason(reason).withMessage(message).withObservedGeneration(generation).withLastTransitionTime(now.toString()).build()));
+        s.setConditions(Conditions.replace(s.getConditions(), Conditions.of(BundleConditions.DEGRADED, Conditions.TRUE, reason,
+                message, generation, now.toString())));
         if (already) {
             return UpdateControl.noUpdate();
         }
@@ -407,12 +408,6 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         return patchStatus(bundle, s);
     }
 
-    private static List<Condition> replace(List<Condition> conditions, Condition c) {
-        List<Condition> out = new ArrayList<>(conditions == null ? List.of() : conditions);
-        out.removeIf(x -> c.getType().equals(x.getType()));
-        out.add(c);
-        return out;
-    }
 
     private static boolean sameStatus(ConfextBundleStatus a, ConfextBundleStatus b) {
         return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
@@ -472,9 +467,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         String message = "waiting for %d node(s) to report removal: %s".formatted(waiting.size(), names);
         if (!message.equals(messageOf(bundle.getStatus(), BundleConditions.TERMINATING))) {
             ConfextBundleStatus s = bundle.getStatus() == null ? new ConfextBundleStatus() : Serialization.clone(bundle.getStatus());
-            s.setConditions(replace(s.getConditions(), new ConditionBuilder().withType(BundleConditions.TERMINATING).withStatus("True")
-                    .withReason(BundleConditions.REASON_WAITING_FOR_NODES).withMessage(message)
-                    .withLastTransitionTime(now.toString()).build()));
+            s.setConditions(Conditions.replace(s.getConditions(), Conditions.of(BundleConditions.TERMINATING, Conditions.TRUE,
+                    Reason.WaitingForNodes, message, null, now.toString())));
             try {
                 context.getClient().resources(ConfextBundle.class).withName(name).editStatus(b -> {
                     b.setStatus(s);

@@ -5,6 +5,7 @@ import io.confext.api.revision.ResolvedImage;
 import io.confext.api.revision.ResolvedSource;
 import io.confext.api.revision.ResolvedVerification;
 import io.confext.api.revision.RevisionContent;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ImageSource;
@@ -38,7 +39,7 @@ public final class RevisionFreezer {
     /** @throws UnresolvableBundleException with a message a person can act on */
     public RevisionContent freeze(ConfextBundleSpec spec) {
         if (spec == null || spec.getVersion() == null) {
-            throw new UnresolvableBundleException("InvalidSpec", "spec.version is required");
+            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.version is required");
         }
         ResolvedSource source = source(spec.getSource());
         ResolvedVerification verification = source.image() == null ? null : verification(spec.getVerification());
@@ -48,11 +49,11 @@ public final class RevisionFreezer {
 
     private ResolvedSource source(BundleSource s) {
         if (s == null) {
-            throw new UnresolvableBundleException("InvalidSpec", "spec.source is required: one of image, files, configMapRef");
+            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source is required: one of image, files, configMapRef");
         }
         int given = (s.getImage() != null ? 1 : 0) + (s.getFiles() != null ? 1 : 0) + (s.getConfigMapRef() != null ? 1 : 0);
         if (given != 1) {
-            throw new UnresolvableBundleException("InvalidSpec", "spec.source needs exactly one of image, files, configMapRef (found " + given + ")");
+            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source needs exactly one of image, files, configMapRef (found " + given + ")");
         }
         if (s.getImage() != null) {
             ImageSource i = s.getImage();
@@ -67,16 +68,16 @@ public final class RevisionFreezer {
         String ns = s.getConfigMapRef().getNamespace();
         String name = s.getConfigMapRef().getName();
         if (ns == null || name == null) {
-            throw new UnresolvableBundleException("InvalidSpec", "spec.source.configMapRef needs name and namespace");
+            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source.configMapRef needs name and namespace");
         }
-        ConfigMap cm = readable(() -> client.configMaps().inNamespace(ns).withName(name).get(), "SourceNamespaceNotAllowed",
+        ConfigMap cm = readable(() -> client.configMaps().inNamespace(ns).withName(name).get(), Reason.SourceNamespaceNotAllowed,
                 "the operator may not read ConfigMaps in namespace " + ns + " (spec.source.configMapRef): only the namespaces "
                         + "of the chart value operator.sourceNamespaces and its own; move the ConfigMap or add the namespace there");
         if (cm == null) {
-            throw new UnresolvableBundleException("ConfigMapNotFound", "ConfigMap " + ns + "/" + name + " named in spec.source.configMapRef does not exist");
+            throw new UnresolvableBundleException(Reason.ConfigMapNotFound, "ConfigMap " + ns + "/" + name + " named in spec.source.configMapRef does not exist");
         }
         if (cm.getBinaryData() != null && !cm.getBinaryData().isEmpty()) {
-            throw new UnresolvableBundleException("InvalidConfigMap", "ConfigMap " + ns + "/" + name
+            throw new UnresolvableBundleException(Reason.InvalidConfigMap, "ConfigMap " + ns + "/" + name
                     + " has binaryData; only text keys become files (use an image source for binary content)");
         }
         // Each key is a file directly under /etc (ConfigMap keys cannot hold '/'); sorted for a stable digest.
@@ -84,7 +85,7 @@ public final class RevisionFreezer {
         new TreeMap<>(cm.getData() == null ? Map.<String, String>of() : cm.getData())
                 .forEach((k, v) -> files.add(new ResolvedFile(k, v, null)));
         if (files.isEmpty()) {
-            throw new UnresolvableBundleException("InvalidConfigMap", "ConfigMap " + ns + "/" + name + " has no data keys");
+            throw new UnresolvableBundleException(Reason.InvalidConfigMap, "ConfigMap " + ns + "/" + name + " has no data keys");
         }
         return ResolvedSource.ofFiles(files);
     }
@@ -94,7 +95,7 @@ public final class RevisionFreezer {
      * policy refuses bundles naming others; a bundle admitted before the lists changed (or without
      * the policy) gets a reason that says which list to change, not a bare 403.
      */
-    private static <T> T readable(Supplier<T> read, String reason, String message) {
+    private static <T> T readable(Supplier<T> read, Reason reason, String message) {
         try {
             return read.get();
         } catch (KubernetesClientException e) {
@@ -115,28 +116,28 @@ public final class RevisionFreezer {
             return new ResolvedVerification(require, trust, List.of());
         }
         if (v.getSecretRef() == null || v.getSecretRef().getName() == null || v.getSecretRef().getNamespace() == null) {
-            throw new UnresolvableBundleException("InvalidSpec", "spec.verification.trust Secret needs secretRef with name and namespace");
+            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.verification.trust Secret needs secretRef with name and namespace");
         }
         String ns = v.getSecretRef().getNamespace();
         String name = v.getSecretRef().getName();
-        Secret secret = readable(() -> client.secrets().inNamespace(ns).withName(name).get(), "TrustNamespaceNotAllowed",
+        Secret secret = readable(() -> client.secrets().inNamespace(ns).withName(name).get(), Reason.TrustNamespaceNotAllowed,
                 "the operator may not read Secret " + ns + "/" + name + " (spec.verification.secretRef): trust Secrets are read "
                         + "only from the operator's own namespace; create the Secret there or use trust: Node");
         if (secret == null) {
-            throw new UnresolvableBundleException("SecretNotFound", "trust Secret " + ns + "/" + name + " does not exist");
+            throw new UnresolvableBundleException(Reason.SecretNotFound, "trust Secret " + ns + "/" + name + " does not exist");
         }
         List<String> pems = new ArrayList<>();
         new TreeMap<>(secret.getData() == null ? Map.<String, String>of() : secret.getData()).forEach((k, b64) -> {
             if (k.endsWith(".crt")) {
                 String pem = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
                 if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
-                    throw new UnresolvableBundleException("InvalidTrustSecret", "key " + k + " of Secret " + ns + "/" + name + " is not a PEM certificate");
+                    throw new UnresolvableBundleException(Reason.InvalidTrustSecret, "key " + k + " of Secret " + ns + "/" + name + " is not a PEM certificate");
                 }
                 pems.add(pem);
             }
         });
         if (pems.isEmpty()) {
-            throw new UnresolvableBundleException("InvalidTrustSecret", "Secret " + ns + "/" + name + " has no *.crt key with a PEM certificate");
+            throw new UnresolvableBundleException(Reason.InvalidTrustSecret, "Secret " + ns + "/" + name + " has no *.crt key with a PEM certificate");
         }
         // the namespace is recorded so the agent can refuse certificates from anywhere but the release namespace
         return new ResolvedVerification(require, trust, pems, ns);

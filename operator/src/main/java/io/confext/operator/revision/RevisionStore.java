@@ -3,6 +3,7 @@ package io.confext.operator.revision;
 import io.confext.api.revision.RevisionCodec;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.revision.RevisionDigest;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.operator.rollout.RevisionTarget;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -88,7 +89,7 @@ public final class RevisionStore {
             }
             RevisionContent was = RevisionCodec.fromData(cr.getData());
             if (was.version().equals(content.version()) && !was.source().equals(content.source())) {
-                throw new UnresolvableBundleException("VersionReused", "version " + content.version() + " of bundle " + bundle
+                throw new UnresolvableBundleException(Reason.VersionReused, "version " + content.version() + " of bundle " + bundle
                         + " was frozen as revision " + cr.getMetadata().getName() + " with other content (files, ConfigMap data or"
                         + " image); a version names one content: raise spec.version to roll out the change, or restore the content");
             }

@@ -1,5 +1,7 @@
 package io.confext.operator.rollout;
 
+import io.confext.api.status.Reason;
+
 /**
  * Which way a bundle's target moves relative to what it delivered before, as {@link UndoPlanner}
  * decides it. Only a {@link Rollback} gives the nodes the downgrade permit ({@code rollback: true})
@@ -17,10 +19,10 @@ public sealed interface Direction {
     }
 
     /** The target is older, and allowed: it was delivered before, or the bundle opted in. */
-    record Rollback(String reason, String message) implements Direction {
+    record Rollback(Reason reason, String message) implements Direction {
     }
 
     /** The target is older and was never delivered through this bundle: nothing moves. */
-    record Refused(String reason, String message) implements Direction {
+    record Refused(Reason reason, String message) implements Direction {
     }
 }

@@ -8,7 +8,7 @@ package io.confext.operator.rollout;
 public record Eligibility(boolean eligible, String reason, String message) {
     public static final Eligibility ELIGIBLE = new Eligibility(true, null, null);
 
-    public static Eligibility notEligible(String reason, String message) {
-        return new Eligibility(false, reason, message);
+    public static Eligibility notEligible(io.confext.api.status.Reason reason, String message) {
+        return new Eligibility(false, reason.name(), message);
     }
 }

@@ -2,7 +2,7 @@ package io.confext.operator.rollout;
 
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
-import io.confext.operator.status.BundleConditions;
+import io.confext.api.status.Reason;
 
 /**
  * Whether a host can run a bundle, from the facts its agent reports in ConfextNode
@@ -30,14 +30,14 @@ public final class NodeEligibility {
         boolean confext = host.confext() != null ? host.confext()
                 : host.systemdVersion() == null || host.systemdVersion() >= CONFEXT_SINCE;
         if (!confext) {
-            return Eligibility.notEligible(BundleConditions.REASON_CONFEXT_UNSUPPORTED, systemd
+            return Eligibility.notEligible(Reason.ConfextUnsupported, systemd
                     + " has no configuration extensions (needs systemd >= " + CONFEXT_SINCE + ")");
         }
         boolean service = scope == null || scope == Scope.Service;
         boolean refresh = host.refreshOnReload() != null ? host.refreshOnReload()
                 : host.systemdVersion() == null || host.systemdVersion() >= RELOAD_REFRESH_SINCE;
         if (service && (reload == null || reload == ReloadMode.Reload) && !refresh) {
-            return Eligibility.notEligible(BundleConditions.REASON_RELOAD_REFRESH_UNSUPPORTED, systemd
+            return Eligibility.notEligible(Reason.ReloadRefreshUnsupported, systemd
                     + " cannot refresh a unit's extensions on reload (needs systemd >= " + RELOAD_REFRESH_SINCE
                     + "); set spec.reload: ReloadOrRestart or Restart to include this node");
         }

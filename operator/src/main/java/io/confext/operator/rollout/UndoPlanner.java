@@ -1,7 +1,7 @@
 package io.confext.operator.rollout;
 
 import io.confext.api.version.UapiVersion;
-import io.confext.operator.status.BundleConditions;
+import io.confext.api.status.Reason;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -40,15 +40,15 @@ public final class UndoPlanner {
         boolean deliveredBefore = delivered.stream()
                 .anyMatch(d -> d.version().equals(target.version()) || target.name().equals(d.revision()));
         if (deliveredBefore) {
-            return new Direction.Rollback(BundleConditions.REASON_ROLLBACK_TO_DELIVERED, "rolling back from " + newest + " to " + target.version()
+            return new Direction.Rollback(Reason.RollbackToDeliveredVersion, "rolling back from " + newest + " to " + target.version()
                     + ", which this bundle delivered before");
         }
         if (allowDowngrade) {
-            return new Direction.Rollback(BundleConditions.REASON_DOWNGRADE_ALLOWED, "downgrading from " + newest + " to " + target.version()
+            return new Direction.Rollback(Reason.DowngradeAllowedBySpec, "downgrading from " + newest + " to " + target.version()
                     + " (never delivered through this bundle) because spec.rollout.allowDowngrade is true");
         }
         List<String> known = delivered.stream().map(DeliveredVersion::version).distinct().limit(5).toList();
-        return new Direction.Refused(BundleConditions.REASON_DOWNGRADE_NOT_ALLOWED, "spec.version " + target.version() + " is older than "
+        return new Direction.Refused(Reason.DowngradeNotAllowed, "spec.version " + target.version() + " is older than "
                 + newest + ", which this bundle delivered, and was never delivered through it; the nodes stay where they are."
                 + " Set spec.version to a version it delivered (status.history: " + (known.isEmpty() ? "empty" : String.join(", ", known))
                 + ") or to " + newest + " or newer, or set spec.rollout.allowDowngrade: true to roll the older version out");

@@ -1,5 +1,7 @@
 package io.confext.operator.status;
 
+import io.confext.api.status.Conditions;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.ConfextBundleStatus;
 import io.confext.api.v1alpha1.NodeFailure;
 import io.confext.api.v1alpha1.NotEligibleNode;
@@ -55,7 +57,7 @@ public final class StatusAggregator {
         for (FailureFact f : facts.subList(0, Math.min(MAX_FAILURES, facts.size()))) {
             NodeFailure nf = new NodeFailure();
             nf.setNode(f.node());
-            nf.setReason(f.reason() == null ? "Failed" : f.reason());
+            nf.setReason(f.reason() == null ? Reason.Failed.name() : f.reason());
             nf.setMessage(clip(f.message()));
             nf.setSince(f.since() == null ? null : f.since().toString());
             out.add(nf);
@@ -95,40 +97,40 @@ public final class StatusAggregator {
         return out.isEmpty() ? null : List.copyOf(out.subList(0, Math.min(MAX_HISTORY, out.size())));
     }
 
-    private static ConditionSet conditions(StatusInput in, RevisionTarget current) {
+    private static Conditions conditions(StatusInput in, RevisionTarget current) {
         RolloutPlan plan = in.plan();
-        ConditionSet c = new ConditionSet(in.previous() == null ? null : in.previous().getConditions(), in.generation(), in.now());
+        Conditions c = new Conditions(in.previous() == null ? null : in.previous().getConditions(), in.generation(), in.now());
         String progress = "%d of %d targeted nodes ready on %s, %d updated, %d failed".formatted(
                 plan.ready(), plan.targeted(), in.target().version(), plan.updated(), plan.failed());
 
         if (plan.complete()) {
-            c.put(BundleConditions.AVAILABLE, "True", BundleConditions.REASON_ROLLOUT_COMPLETE, "version " + in.target().version() + " is rolled out");
+            c.put(BundleConditions.AVAILABLE, "True", Reason.RolloutComplete, "version " + in.target().version() + " is rolled out");
         } else if (current != null) {
-            c.put(BundleConditions.AVAILABLE, "True", BundleConditions.REASON_STABLE_VERSION_SERVING, "version " + current.version() + " was fully rolled out");
+            c.put(BundleConditions.AVAILABLE, "True", Reason.StableVersionServing, "version " + current.version() + " was fully rolled out");
         } else {
-            c.put(BundleConditions.AVAILABLE, "False", BundleConditions.REASON_NO_VERSION_ROLLED_OUT, "no version was fully rolled out yet; " + progress);
+            c.put(BundleConditions.AVAILABLE, "False", Reason.NoVersionRolledOut, "no version was fully rolled out yet; " + progress);
         }
 
         String firstFailure = plan.failures().isEmpty() ? "" : "; first failure: " + plan.failures().get(0).node()
                 + " (" + plan.failures().get(0).reason() + ")";
         RolloutState st = plan.state();
         switch (st) {
-            case COMPLETE -> c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_ROLLOUT_COMPLETE, progress);
-            case HALTED -> c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_HALTED, clip("rollout halted" + firstFailure));
-            case ROLLED_BACK -> c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_ROLLED_BACK,
+            case COMPLETE -> c.put(BundleConditions.PROGRESSING, "False", Reason.RolloutComplete, progress);
+            case HALTED -> c.put(BundleConditions.PROGRESSING, "False", Reason.Halted, clip("rollout halted" + firstFailure));
+            case ROLLED_BACK -> c.put(BundleConditions.PROGRESSING, "False", Reason.RolledBack,
                     "every node is back on " + (in.stable() == null ? "no version" : in.stable().version()));
-            case ROLLING_BACK -> c.put(BundleConditions.PROGRESSING, "True", BundleConditions.REASON_ROLLING_BACK,
+            case ROLLING_BACK -> c.put(BundleConditions.PROGRESSING, "True", Reason.RollingBack,
                     "moving every node back to " + (in.stable() == null ? "no version" : in.stable().version()));
-            case PAUSED -> c.put(BundleConditions.PROGRESSING, "Unknown", BundleConditions.REASON_PAUSED, "rollout paused; " + progress);
-            case NO_ELIGIBLE_NODES -> c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_NO_ELIGIBLE_NODES,
+            case PAUSED -> c.put(BundleConditions.PROGRESSING, "Unknown", Reason.PausedBySpec, "rollout paused; " + progress);
+            case NO_ELIGIBLE_NODES -> c.put(BundleConditions.PROGRESSING, "False", Reason.NoEligibleNodes,
                     clip(noEligible(plan)));
             default -> {
                 if (plan.deadlineExceeded()) {
-                    c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_DEADLINE,
+                    c.put(BundleConditions.PROGRESSING, "False", Reason.ProgressDeadlineExceeded,
                             "no progress since " + plan.lastProgress() + "; " + progress);
                 } else {
-                    String reason = st == RolloutState.CANARY ? BundleConditions.REASON_CANARY
-                            : st == RolloutState.WAITING ? BundleConditions.REASON_WAITING_MIN_READY : BundleConditions.REASON_WAVES;
+                    Reason reason = st == RolloutState.CANARY ? Reason.CanaryInProgress
+                            : st == RolloutState.WAITING ? Reason.WaitingMinReady : Reason.WavesInProgress;
                     c.put(BundleConditions.PROGRESSING, "True", reason, progress);
                 }
             }
@@ -139,19 +141,19 @@ public final class StatusAggregator {
         if (in.direction() instanceof Direction.Refused refused && !rollingBack) {
             c.put(BundleConditions.DEGRADED, "True", refused.reason(), clip(refused.message()));
         } else if (rollingBack) {
-            c.put(BundleConditions.DEGRADED, "True", st == RolloutState.ROLLED_BACK ? BundleConditions.REASON_ROLLED_BACK : BundleConditions.REASON_ROLLING_BACK,
+            c.put(BundleConditions.DEGRADED, "True", st == RolloutState.ROLLED_BACK ? Reason.RolledBack : Reason.RollingBack,
                     clip("version " + in.target().version() + " failed" + firstFailure));
         } else if (st == RolloutState.NO_ELIGIBLE_NODES) {
-            c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_NO_ELIGIBLE_NODES, clip(noEligible(plan)));
+            c.put(BundleConditions.DEGRADED, "True", Reason.NoEligibleNodes, clip(noEligible(plan)));
         } else if (plan.failed() > 0) {
-            c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_NODE_FAILED, clip(plan.failed() + " node(s) failed" + firstFailure));
+            c.put(BundleConditions.DEGRADED, "True", Reason.NodeFailed, clip(plan.failed() + " node(s) failed" + firstFailure));
         } else if (plan.deadlineExceeded()) {
-            c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_DEADLINE, "no progress since " + plan.lastProgress());
+            c.put(BundleConditions.DEGRADED, "True", Reason.ProgressDeadlineExceeded, "no progress since " + plan.lastProgress());
         } else {
-            c.put(BundleConditions.DEGRADED, "False", BundleConditions.REASON_AS_EXPECTED, "no node failed");
+            c.put(BundleConditions.DEGRADED, "False", Reason.AsExpected, "no node failed");
         }
         c.put(BundleConditions.PAUSED, in.paused() ? "True" : "False",
-                in.paused() ? BundleConditions.REASON_PAUSED : BundleConditions.REASON_NOT_PAUSED,
+                in.paused() ? Reason.PausedBySpec : Reason.NotPaused,
                 in.paused() ? "spec.rollout.paused is true: no new nodes are started" : "rollout not paused");
         return c;
     }
@@ -167,10 +169,10 @@ public final class StatusAggregator {
         if (status == null || !target.name().equals(status.getTargetRevision())) {
             return false;
         }
-        var degraded = ConditionSet.find(status.getConditions(), BundleConditions.DEGRADED);
+        var degraded = Conditions.find(status.getConditions(), BundleConditions.DEGRADED);
         return degraded != null && "True".equals(degraded.getStatus())
-                && (BundleConditions.REASON_ROLLING_BACK.equals(degraded.getReason())
-                || BundleConditions.REASON_ROLLED_BACK.equals(degraded.getReason()));
+                && (Reason.RollingBack.name().equals(degraded.getReason())
+                || Reason.RolledBack.name().equals(degraded.getReason()));
     }
 
     /** Whether a previous status says spec.version was refused as a downgrade (then the target is frozen anew). */
@@ -178,9 +180,9 @@ public final class StatusAggregator {
         if (status == null) {
             return false;
         }
-        var degraded = ConditionSet.find(status.getConditions(), BundleConditions.DEGRADED);
+        var degraded = Conditions.find(status.getConditions(), BundleConditions.DEGRADED);
         return degraded != null && "True".equals(degraded.getStatus())
-                && BundleConditions.REASON_DOWNGRADE_NOT_ALLOWED.equals(degraded.getReason());
+                && Reason.DowngradeNotAllowed.name().equals(degraded.getReason());
     }
 
     static String clip(String s) {

@@ -118,12 +118,12 @@ class OperatorTimeAndEligibilityTest {
     void eligibilityFollowsTheHostFacts() {
         assertThat(NodeEligibility.of(SYSTEMD_262, Scope.Service, ReloadMode.Reload).eligible()).isTrue();
         assertThat(NodeEligibility.of(SYSTEMD_257, Scope.Service, ReloadMode.Reload).reason())
-                .isEqualTo(BundleConditions.REASON_RELOAD_REFRESH_UNSUPPORTED);
+                .isEqualTo(io.confext.api.status.Reason.ReloadRefreshUnsupported.name());
         assertThat(NodeEligibility.of(SYSTEMD_257, Scope.Service, null).eligible()).as("Reload is the default").isFalse();
         assertThat(NodeEligibility.of(SYSTEMD_257, Scope.Service, ReloadMode.ReloadOrRestart).eligible()).isTrue();
         assertThat(NodeEligibility.of(SYSTEMD_257, Scope.Service, ReloadMode.Restart).eligible()).isTrue();
         assertThat(NodeEligibility.of(SYSTEMD_257, Scope.Host, ReloadMode.Reload).eligible()).as("Host scope: systemd-confext refresh").isTrue();
-        assertThat(NodeEligibility.of(SYSTEMD_252, Scope.Service, ReloadMode.Restart).reason()).isEqualTo(BundleConditions.REASON_CONFEXT_UNSUPPORTED);
+        assertThat(NodeEligibility.of(SYSTEMD_252, Scope.Service, ReloadMode.Restart).reason()).isEqualTo(io.confext.api.status.Reason.ConfextUnsupported.name());
         assertThat(NodeEligibility.of(new NodeEligibility.Host(null, null, 257), Scope.Service, ReloadMode.Reload).eligible())
                 .as("only the version reported").isFalse();
         assertThat(NodeEligibility.of(null, Scope.Service, ReloadMode.Reload).eligible()).as("no facts yet").isTrue();

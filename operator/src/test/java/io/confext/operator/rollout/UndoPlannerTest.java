@@ -26,7 +26,7 @@ class UndoPlannerTest {
     void backToADeliveredVersionIsAMarkedRollback() {
         Direction d = undo.decide(rev("1.0"), List.of(delivered("2.0"), delivered("1.0")), List.of("2.0"), false);
         assertThat(d).isInstanceOfSatisfying(Direction.Rollback.class,
-                r -> assertThat(r.reason()).isEqualTo(BundleConditions.REASON_ROLLBACK_TO_DELIVERED));
+                r -> assertThat(r.reason()).isEqualTo(io.confext.api.status.Reason.RollbackToDeliveredVersion));
         assertThat(d.marksRollback()).isTrue();
     }
 
@@ -35,13 +35,13 @@ class UndoPlannerTest {
         List<DeliveredVersion> history = List.of(delivered("2.0"), delivered("1.0"));
         Direction refused = undo.decide(rev("0.9"), history, List.of("2.0"), false);
         assertThat(refused).isInstanceOfSatisfying(Direction.Refused.class, r -> {
-            assertThat(r.reason()).isEqualTo(BundleConditions.REASON_DOWNGRADE_NOT_ALLOWED);
+            assertThat(r.reason()).isEqualTo(io.confext.api.status.Reason.DowngradeNotAllowed);
             assertThat(r.message()).contains("0.9", "2.0", "status.history: 2.0, 1.0", "spec.rollout.allowDowngrade");
         });
         assertThat(refused.marksRollback()).isFalse();
         Direction allowed = undo.decide(rev("0.9"), history, List.of("2.0"), true);
         assertThat(allowed).isInstanceOfSatisfying(Direction.Rollback.class,
-                r -> assertThat(r.reason()).isEqualTo(BundleConditions.REASON_DOWNGRADE_ALLOWED));
+                r -> assertThat(r.reason()).isEqualTo(io.confext.api.status.Reason.DowngradeAllowedBySpec));
     }
 
     @Test

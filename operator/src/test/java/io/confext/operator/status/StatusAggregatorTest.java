@@ -100,7 +100,7 @@ class StatusAggregatorTest {
         List<NodeView> back = List.of(new NodeView("a", true, true, new Assignment(V1, true),
                 new Observation(NodePhase.ACTIVE, V1.name(), V1.digest(), T0, "Proven", "")));
         RolloutPlan done = planner.plan(new RolloutInput("chrony", RolloutRules.defaults(), V1, V2, false, T0, back, T0.plusSeconds(1), true));
-        Direction rollback = new Direction.Rollback(BundleConditions.REASON_ROLLBACK_TO_DELIVERED, "back");
+        Direction rollback = new Direction.Rollback(io.confext.api.status.Reason.RollbackToDeliveredVersion, "back");
         ConfextBundleStatus s = aggregator.aggregate(new StatusInput(4, V1, V2, done, false, before, T0.plusSeconds(1), rollback));
         assertThat(s.getHistory()).hasSize(2);
         assertThat(s.getHistory().get(0).getVersion()).isEqualTo(V1.version());
@@ -109,7 +109,7 @@ class StatusAggregatorTest {
         ConfextBundleStatus again = aggregator.aggregate(new StatusInput(4, V1, V2, done, false, s, T0.plusSeconds(9), rollback));
         assertThat(again.getHistory()).as("recorded once").hasSize(2);
 
-        Direction refused = new Direction.Refused(BundleConditions.REASON_DOWNGRADE_NOT_ALLOWED, "spec.version 0.1 is older");
+        Direction refused = new Direction.Refused(io.confext.api.status.Reason.DowngradeNotAllowed, "spec.version 0.1 is older");
         ConfextBundleStatus r = aggregator.aggregate(new StatusInput(5, V1, V1, done, false, again, T0.plusSeconds(10), refused));
         assertThat(cond(r, "Degraded").getStatus()).isEqualTo("True");
         assertThat(cond(r, "Degraded").getReason()).isEqualTo("DowngradeNotAllowed");

@@ -30,9 +30,9 @@ import io.confext.api.v1alpha1.DesiredBundle;
  * reads) or after it converged (status write); the loop retries the pass, which then skips the
  * converge because the set is unchanged (a due resync stays due until a converge really ran).
  */
-public final class NodeReconciler {
+public final class NodePass {
 
-    private static final Logger LOG = Logger.getLogger(NodeReconciler.class);
+    private static final Logger LOG = Logger.getLogger(NodePass.class);
 
     /** What the loop needs to know after a pass. */
     public record PassResult(boolean retrySoon, boolean converged, boolean statusWritten) {
@@ -43,7 +43,7 @@ public final class NodeReconciler {
     }
 
     private final HostApplier host;
-    private final RevisionResolver resolver;
+    private final RevisionReader revisions;
     private final ConvergencePlanner planner = new ConvergencePlanner();
     private final StatusBuilder statusBuilder;
     private final StatusWriter statusWriter;
@@ -56,10 +56,10 @@ public final class NodeReconciler {
     /** A periodic resync asked for a converge although the set did not change; cleared once one ran. */
     private boolean resyncDue;
 
-    public NodeReconciler(HostApplier host, RevisionResolver resolver, StatusBuilder statusBuilder,
+    public NodePass(HostApplier host, RevisionReader revisions, StatusBuilder statusBuilder,
             StatusWriter statusWriter, AgentHealth health, Clock clock) {
         this.host = host;
-        this.resolver = resolver;
+        this.revisions = revisions;
         this.statusBuilder = statusBuilder;
         this.statusWriter = statusWriter;
         this.health = health;
@@ -83,9 +83,9 @@ public final class NodeReconciler {
         HostView hostView = checkHost();
         List<DesiredBundle> desired = node.getSpec() == null || node.getSpec().getBundles() == null ? List.of()
                 : node.getSpec().getBundles();
-        Map<String, RevisionResolution> resolutions = new LinkedHashMap<>();
+        Map<String, RevisionRead> resolutions = new LinkedHashMap<>();
         for (DesiredBundle bundle : desired) {
-            resolutions.put(bundle.getName(), resolver.resolve(bundle));
+            resolutions.put(bundle.getName(), revisions.read(bundle));
         }
         ConvergencePlan plan = planner.plan(desired, resolutions, lastApplied, onHost(node.getStatus()));
         if (plan.holds()) {

@@ -17,7 +17,7 @@ import io.confext.api.v1alpha1.Scope;
 import io.confext.api.v1alpha1.TrustSource;
 
 /** The resolver accepts trust only from the revision's (release) namespace or the node (fabric8's mock API server). */
-class RevisionResolverTrustTest {
+class RevisionReaderTrustTest {
     MockApi api;
 
     @BeforeEach
@@ -36,27 +36,27 @@ class RevisionResolverTrustTest {
                 v, ReloadMode.Reload, 0);
     }
 
-    RevisionResolution resolve(String name, RevisionContent c) {
+    RevisionRead resolve(String name, RevisionContent c) {
         api.admin.resource(Fixtures.revision(name, c)).create();
-        return new RevisionResolver(api.admin).resolve(Fixtures.desired("demo", name, c));
+        return new RevisionReader(api.admin).read(Fixtures.desired("demo", name, c));
     }
 
     @Test
     void trustFromTheReleaseNamespaceOrTheNodeIsResolved() {
         assertThat(resolve("node-trust", image(new ResolvedVerification(true, TrustSource.Node, List.of()))))
-                .isInstanceOf(RevisionResolution.Resolved.class);
+                .isInstanceOf(RevisionRead.Resolved.class);
         assertThat(resolve("release-secret", image(new ResolvedVerification(true, TrustSource.Secret, List.of("pem"),
-                Fixtures.NAMESPACE)))).isInstanceOf(RevisionResolution.Resolved.class);
+                Fixtures.NAMESPACE)))).isInstanceOf(RevisionRead.Resolved.class);
     }
 
     @Test
     void trustFromAnotherNamespaceOrOfUnknownOriginIsRefused() {
-        var other = (RevisionResolution.Unresolved) resolve("team-secret",
+        var other = (RevisionRead.Unresolved) resolve("team-secret",
                 image(new ResolvedVerification(true, TrustSource.Secret, List.of("pem"), "team-a")));
         assertThat(other.reason()).isEqualTo("TrustNamespaceNotAllowed");
         assertThat(other.retry()).isFalse();
         assertThat(other.message()).contains("ControllerRevision " + Fixtures.NAMESPACE + "/team-secret").contains("team-a");
-        var unknown = (RevisionResolution.Unresolved) resolve("old-secret",
+        var unknown = (RevisionRead.Unresolved) resolve("old-secret",
                 image(new ResolvedVerification(true, TrustSource.Secret, List.of("pem"))));
         assertThat(unknown.reason()).isEqualTo("TrustProvenanceUnknown");
     }

@@ -4,12 +4,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionResolution.Resolved;
-import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.kube.RevisionRead.Resolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
 import io.confext.agent.trust.TrustProvenance;
 import io.confext.api.revision.RevisionCodec;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.revision.RevisionDigest;
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.DesiredBundle;
 import io.confext.api.v1alpha1.RevisionRef;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -26,7 +27,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * API errors other than "not found" are thrown ({@link KubernetesClientException}): the work loop
  * retries the whole pass with backoff and leaves the host alone meanwhile.
  */
-public final class RevisionResolver {
+public final class RevisionReader {
 
     private record Key(String namespace, String name, String digest) {
     }
@@ -34,14 +35,14 @@ public final class RevisionResolver {
     private final KubernetesClient client;
     private final Map<Key, RevisionContent> verified = new ConcurrentHashMap<>();
 
-    public RevisionResolver(KubernetesClient client) {
+    public RevisionReader(KubernetesClient client) {
         this.client = client;
     }
 
-    public RevisionResolution resolve(DesiredBundle bundle) {
+    public RevisionRead read(DesiredBundle bundle) {
         RevisionRef ref = bundle.getRevision();
         if (ref == null || blank(ref.getName()) || blank(ref.getNamespace()) || blank(ref.getDigest())) {
-            return Unresolved.refused("InvalidDesiredBundle", "spec.bundles[" + bundle.getName()
+            return Unresolved.refused(Reason.InvalidDesiredBundle, "spec.bundles[" + bundle.getName()
                     + "].revision needs name, namespace and digest; the operator wrote an incomplete reference");
         }
         Key key = new Key(ref.getNamespace(), ref.getName(), ref.getDigest());
@@ -59,16 +60,16 @@ public final class RevisionResolver {
         try {
             content = RevisionCodec.fromData(revision.getData());
         } catch (IllegalArgumentException e) {
-            return Unresolved.refused("InvalidRevision", where + ": " + e.getMessage());
+            return Unresolved.refused(Reason.InvalidRevision, where + ": " + e.getMessage());
         }
         String actual = RevisionDigest.of(content);
         if (!actual.equals(ref.getDigest())) {
-            return Unresolved.refused("DigestMismatch", where + " content has digest " + actual
+            return Unresolved.refused(Reason.DigestMismatch, where + " content has digest " + actual
                     + " but the ConfextNode expects " + ref.getDigest() + "; refusing it");
         }
         var untrusted = TrustProvenance.check(ref.getNamespace(), content.verification());
         if (untrusted.isPresent()) {
-            return Unresolved.refused(untrusted.get().reason(), where + ": " + untrusted.get().message());
+            return Unresolved.refused(Reason.valueOf(untrusted.get().reason()), where + ": " + untrusted.get().message());
         }
         verified.put(key, content);
         return resolved(bundle, content);
