@@ -23,6 +23,8 @@ public final class BundleConditions {
     public static final String REASON_NOT_PAUSED = "NotPaused";
     public static final String REASON_AS_EXPECTED = "AsExpected";
     public static final String REASON_NODE_FAILED = "NodeFailed";
+    /** A node proved the version, then a unit failed, stopped, restarted or lost it (the node's phase Degraded). */
+    public static final String REASON_NODE_DEGRADED = "NodeDegraded";
     public static final String REASON_WAITING_FOR_NODES = "WaitingForNodes";
     public static final String REASON_NODES_DID_NOT_ANSWER = "NodesDidNotAnswer";
 

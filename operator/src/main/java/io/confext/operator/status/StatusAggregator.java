@@ -114,6 +114,11 @@ public final class StatusAggregator {
                     clip("version " + in.target().version() + " failed" + firstFailure));
         } else if (plan.failed() > 0) {
             c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_NODE_FAILED, clip(plan.failed() + " node(s) failed" + firstFailure));
+        } else if (!in.degraded().isEmpty()) {
+            DegradedNode first = in.degraded().get(0);
+            c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_NODE_DEGRADED, clip(in.degraded().size()
+                    + " node(s) degraded on " + in.target().version() + " after it was proven; first: " + first.node()
+                    + " (" + first.reason() + ": " + first.message() + ")"));
         } else if (plan.deadlineExceeded()) {
             c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_DEADLINE, "no progress since " + plan.lastProgress());
         } else {
