@@ -1,5 +1,9 @@
 package io.confext.agent.unithealth;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +43,9 @@ public final class UnitWatcher implements AutoCloseable {
     private final long hostPid;
     private final HostFiles host;
     private final StateStore store;
+    private final Path stateFile;
+    /** When state.json was last read for {@link #watchedPaths}; touched by the signal thread only. */
+    private FileTime stateModified;
     private final Supplier<DbusSystemd> connect;
     private final Runnable pass;
     private final Duration period;
@@ -59,7 +66,8 @@ public final class UnitWatcher implements AutoCloseable {
     public UnitWatcher(long hostPid, String stateHostDir, Runnable pass, Duration period, Clock clock) {
         this.hostPid = hostPid;
         this.host = new HostFiles(hostPid);
-        this.store = new StateStore(new StateLayout(host, stateHostDir).stateFile());
+        this.stateFile = new StateLayout(host, stateHostDir).stateFile();
+        this.store = new StateStore(stateFile);
         this.connect = () -> DbusSystemd.connect(hostPid);
         this.pass = pass;
         this.period = period;
@@ -76,14 +84,39 @@ public final class UnitWatcher implements AutoCloseable {
         executor.scheduleWithFixedDelay(this::look, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** From the bus's signal thread: a watched unit changed; look soon (once per burst). */
+    /** From the bus's signal thread: a unit changed; if it is watched, look soon (once per burst). */
     private void changed(String path) {
-        if (watchedPaths.contains(path) && lookQueued.compareAndSet(false, true)) {
+        if (!watchedPaths.contains(path) && !refreshWatched().contains(path)) {
+            return;
+        }
+        if (lookQueued.compareAndSet(false, true)) {
             executor.schedule(() -> {
                 lookQueued.set(false);
                 look();
             }, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * The watched units' object paths, read again when state.json changed since the last read (a pass proved a new
+     * unit): a signal for a unit proven after the last look is not dropped.
+     */
+    private Set<String> refreshWatched() {
+        try {
+            FileTime modified = Files.getLastModifiedTime(stateFile);
+            if (!modified.equals(stateModified)) {
+                stateModified = modified;
+                watchedPaths = pathsOf(store.load());
+            }
+        } catch (IOException | RuntimeException e) {
+            // no state yet, or a write in flight: the periodic look reads it again
+        }
+        return watchedPaths;
+    }
+
+    private static Set<String> pathsOf(AgentState state) {
+        return state.bundles().values().stream().flatMap(r -> r.units().stream())
+                .map(DbusSystemd::unitPath).collect(Collectors.toUnmodifiableSet());
     }
 
     /** One look at every watched unit; never throws (the next look tries again). */
@@ -93,8 +126,7 @@ public final class UnitWatcher implements AutoCloseable {
                 reconnect();
             }
             AgentState state = store.load();
-            watchedPaths = state.bundles().values().stream().flatMap(r -> r.units().stream())
-                    .map(DbusSystemd::unitPath).collect(Collectors.toUnmodifiableSet());
+            watchedPaths = pathsOf(state);
             UnitHealthCheck check = new UnitHealthCheck(bus, host, hostPid);
             Instant now = clock.instant();
             for (BundleRecord rec : state.bundles().values()) {
@@ -113,7 +145,7 @@ public final class UnitWatcher implements AutoCloseable {
             }
             triggered.values().removeIf(t -> now.isAfter(t.plus(RETRIGGER_AFTER.multipliedBy(4))));
         } catch (RuntimeException e) {
-            LOG.debugf("Looking at the watched units failed (trying again in %s): %s", period, e.getMessage());
+            LOG.infof("Looking at the watched units failed (trying again in %s): %s", period, e.getMessage());
             dropBus();
         }
     }
