@@ -279,7 +279,13 @@ public final class SystemdHostApplier implements HostApplier {
             if (journalled == null || !java.util.Objects.equals(journalled.digest(), d.digest())) {
                 return null;
             }
-            HealthVerdict v = new UnitHealthCheck(sd, host, hostPid).judge(journalled,
+            // PIDs this pass proved (a unit restarted for a bundle removed just before) or the journal records
+            java.util.function.Function<String, Set<Long>> recorded = UnitHealthCheck.provenIn(state);
+            HealthVerdict v = new UnitHealthCheck(sd, host, hostPid).judge(journalled, unit -> {
+                        Set<Long> pids = new HashSet<>(recorded.apply(unit));
+                        pids.addAll(units.provenPids(unit));
+                        return pids;
+                    },
                     java.time.Duration.ofSeconds(d.minReadySeconds()), Instant.now());
             BundleRecord.Outcome was = journalled.outcome();
             if (v instanceof HealthVerdict.FailedInWindow f) {

@@ -5,14 +5,19 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.confext.agent.apply.ViewReader;
 import io.confext.agent.host.HostCommands;
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.state.AgentState;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.agent.systemd.Systemd;
 import io.confext.agent.systemd.SystemdException;
+import io.confext.api.v1alpha1.BundlePhase;
 
 /**
  * The health of one journalled bundle's units now: gathers the facts for {@link UnitHealthRules} from the bundle's
@@ -31,7 +36,11 @@ public final class UnitHealthCheck {
      * @return NotWatched unless the record is an idle Active or Degraded bundle; a unit systemd cannot describe right
      *         now counts as unchanged (the next look decides)
      */
-    public HealthVerdict judge(BundleRecord rec, Duration window, Instant now) {
+    /**
+     * @param provenByAgent a unit's main PIDs the agent itself proved (see {@link #provenIn}): its own restart for
+     *                      another bundle is no loss
+     */
+    public HealthVerdict judge(BundleRecord rec, Function<String, Set<Long>> provenByAgent, Duration window, Instant now) {
         BundleRecord.Outcome o = rec.outcome();
         if (o == null || rec.step() != BundleStep.IDLE || o.activeVersion() == null) {
             return new HealthVerdict.NotWatched();
@@ -45,10 +54,21 @@ public final class UnitHealthCheck {
             return new HealthVerdict.Unchanged();
         }
         List<UnitHealthRules.Recorded> recorded = o.units().stream()
-                .map(u -> new UnitHealthRules.Recorded(u.unit(), u.mainPid())).toList();
+                .map(u -> new UnitHealthRules.Recorded(u.unit(), u.mainPid(), provenByAgent.apply(u.unit()))).toList();
         HealthVerdict v = UnitHealthRules.judge(new UnitHealthRules.Input(o.phase(), o.reason(), o.activeVersion(),
                 parse(o.since()), window, recorded, observed, now));
         return withJournal(v);
+    }
+
+    /**
+     * A unit's main PIDs that the agent proved for any bundle, as state.json records them (Active, and RolledBack: the
+     * PIDs its way back proved); not Degraded ones, which are only what it saw.
+     */
+    public static Function<String, Set<Long>> provenIn(AgentState state) {
+        return unit -> state.bundles().values().stream().map(BundleRecord::outcome)
+                .filter(o -> o != null && (o.phase() == BundlePhase.Active || o.phase() == BundlePhase.RolledBack))
+                .flatMap(o -> o.units().stream()).filter(u -> u.unit().equals(unit) && u.mainPid() > 0)
+                .map(BundleRecord.UnitView::mainPid).collect(Collectors.toSet());
     }
 
     private HealthVerdict withJournal(HealthVerdict v) {

@@ -32,8 +32,20 @@ public final class UnitHealthRules {
     private UnitHealthRules() {
     }
 
-    /** A unit as the status recorded it: the main PID it was proven (or, while Degraded, last seen) with; 0: none. */
-    public record Recorded(String unit, long mainPid) {
+    /**
+     * A unit as the status recorded it: the main PID it was proven (or, while Degraded, last seen) with; 0: none.
+     *
+     * @param provenByAgent main PIDs of this unit that the agent itself proved for any bundle (it restarts a unit for
+     *                      one bundle, and the others' records still name the old PID): no sign of a restart
+     */
+    public record Recorded(String unit, long mainPid, java.util.Set<Long> provenByAgent) {
+        public Recorded {
+            provenByAgent = java.util.Set.copyOf(provenByAgent);
+        }
+
+        public Recorded(String unit, long mainPid) {
+            this(unit, mainPid, java.util.Set.of());
+        }
     }
 
     /**
@@ -75,7 +87,11 @@ public final class UnitHealthRules {
             return new HealthVerdict.NotWatched();
         }
         Map<String, Long> recordedPids = new LinkedHashMap<>();
-        in.recorded().forEach(r -> recordedPids.put(r.unit(), r.mainPid()));
+        Map<String, java.util.Set<Long>> agentPids = new LinkedHashMap<>();
+        in.recorded().forEach(r -> {
+            recordedPids.put(r.unit(), r.mainPid());
+            agentPids.put(r.unit(), r.provenByAgent());
+        });
         Map<String, Long> nowPids = new LinkedHashMap<>();
         Problem problem = null;
         boolean pidsChanged = false;
@@ -83,7 +99,9 @@ public final class UnitHealthRules {
             if (o.oneshot()) {
                 continue;
             }
-            long was = recordedPids.getOrDefault(o.unit(), 0L);
+            long recordedPid = recordedPids.getOrDefault(o.unit(), 0L);
+            // a main PID the agent proved itself (restarting the unit for another bundle) counts as the recorded one
+            long was = agentPids.getOrDefault(o.unit(), java.util.Set.of()).contains(o.mainPid()) ? o.mainPid() : recordedPid;
             nowPids.put(o.unit(), o.mainPid());
             pidsChanged |= o.mainPid() != was;
             if (problem == null) {

@@ -131,7 +131,7 @@ public final class UnitWatcher implements AutoCloseable {
             Instant now = clock.instant();
             for (BundleRecord rec : state.bundles().values()) {
                 // the window is the pass's business: any loss is news for an Active bundle
-                HealthVerdict v = check.judge(rec, Duration.ZERO, now);
+                HealthVerdict v = check.judge(rec, UnitHealthCheck.provenIn(state), Duration.ZERO, now);
                 if (v instanceof HealthVerdict.NotWatched || v instanceof HealthVerdict.Unchanged) {
                     continue;
                 }

@@ -82,6 +82,19 @@ class UnitHealthRulesTest {
     }
 
     @Test
+    void aRestartByTheAgentForAnotherBundleIsNoLoss() {
+        // bundle B's activation restarted the unit as pid 200 and proved it; this bundle's record still says pid 100
+        HealthVerdict v = UnitHealthRules.judge(new UnitHealthRules.Input(BundlePhase.Active, "Proven", "2.0", PROVEN,
+                WINDOW, List.of(new UnitHealthRules.Recorded(U, 100, java.util.Set.of(200L))), List.of(running(200, "2.0")),
+                PROVEN.plusSeconds(5)));
+        assertThat(v).isInstanceOf(HealthVerdict.Unchanged.class);
+        HealthVerdict other = UnitHealthRules.judge(new UnitHealthRules.Input(BundlePhase.Active, "Proven", "2.0", PROVEN,
+                WINDOW, List.of(new UnitHealthRules.Recorded(U, 100, java.util.Set.of(200L))), List.of(running(300, "2.0")),
+                PROVEN.plusSeconds(5)));
+        assertThat(other).as("a PID nobody proved is a restart").isInstanceOf(HealthVerdict.FailedInWindow.class);
+    }
+
+    @Test
     void aUnitBeingReloadedWithoutMainPidOrAOneshotIsNotJudged() {
         assertThat(active(new UnitHealthRules.Observed(U, "reloading", "reload", 0, "success", 0, null, false),
                 PROVEN.plusSeconds(60))).isInstanceOf(HealthVerdict.Unchanged.class);
