@@ -28,6 +28,12 @@ public final class UnitHealthRules {
     public static final String UNIT_STOPPED = "UnitStopped";
     public static final String UNIT_RESTARTED = "UnitRestarted";
     public static final String UNIT_NO_LONGER_SEES = "UnitNoLongerSees";
+    /**
+     * What a unit "sees" when its extension-release names no VERSION (an image built elsewhere: the proof identified
+     * it by its exact extension-release against the staged copy). The bundle is attached, its version cannot be read
+     * back here: only its presence is judged.
+     */
+    public static final String UNNAMED_VERSION = "?";
 
     private UnitHealthRules() {
     }
@@ -165,6 +171,9 @@ public final class UnitHealthRules {
             return Optional.of(new Problem(unit, UNIT_RESTARTED, unit + " was restarted: it runs as pid " + o.mainPid()
                     + ", not pid " + wasPid + " that was proven to see " + version + " (it sees "
                     + (o.seesVersion() == null ? "no version" : o.seesVersion()) + ")"));
+        }
+        if (UNNAMED_VERSION.equals(o.seesVersion())) {
+            return Optional.empty();
         }
         if (!Objects.equals(o.seesVersion(), version)) {
             return Optional.of(new Problem(unit, UNIT_NO_LONGER_SEES, unit + " (pid " + o.mainPid() + ") no longer sees "

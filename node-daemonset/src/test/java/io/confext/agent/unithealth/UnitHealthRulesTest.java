@@ -95,6 +95,14 @@ class UnitHealthRulesTest {
     }
 
     @Test
+    void anImageWhoseReleaseNamesNoVersionIsJudgedByPresence() {
+        assertThat(active(running(100, UnitHealthRules.UNNAMED_VERSION), PROVEN.plusSeconds(60)))
+                .isInstanceOf(HealthVerdict.Unchanged.class);
+        assertThat(active(running(100, null), PROVEN.plusSeconds(60))).as("gone entirely")
+                .isInstanceOf(HealthVerdict.Degraded.class);
+    }
+
+    @Test
     void aUnitBeingReloadedWithoutMainPidOrAOneshotIsNotJudged() {
         assertThat(active(new UnitHealthRules.Observed(U, "reloading", "reload", 0, "success", 0, null, false),
                 PROVEN.plusSeconds(60))).isInstanceOf(HealthVerdict.Unchanged.class);
