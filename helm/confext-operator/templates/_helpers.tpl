@@ -67,6 +67,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "system:serviceaccount:%s:%s" .Release.Namespace (include "confext.agent.serviceAccountName" .) -}}
 {{- end -}}
 
+{{/* The operator's ServiceAccount as an authenticated user name (for the admission policy). */}}
+{{- define "confext.operator.userName" -}}
+{{- printf "system:serviceaccount:%s:%s" .Release.Namespace (include "confext.operator.serviceAccountName" .) -}}
+{{- end -}}
+
 {{/*
 The agent pod template: rendered into the DaemonSet when agent.managedByOperator=false, and
 handed to the operator (CONFEXT_AGENT_POD_TEMPLATE) when it owns the DaemonSet, so both paths

@@ -14,6 +14,7 @@ import io.confext.agent.apply.ImageSettings;
 import io.confext.agent.apply.SystemdHostApplier;
 import io.confext.agent.fetch.FetchSettings;
 import io.confext.agent.health.AgentHealth;
+import io.confext.agent.trust.NodeTrustSettings;
 
 /** Beans shared by the work loop and the health checks, and the host side for the configured host PID. */
 public class AgentBeans {
@@ -40,6 +41,6 @@ public class AgentBeans {
     /** The applier's settings: every value from the agent's configuration, none repeated here. */
     static ApplierSettings applierSettings(AgentConfig config, String agentVersion, ImageSettings images) {
         return new ApplierSettings(config.stateDir(), agentVersion, config.jobTimeout(), config.proofTimeout(),
-                config.lockWait(), images);
+                config.lockWait(), images, new NodeTrustSettings(config.requireSignedImages(), config.nodePolicyFile()));
     }
 }

@@ -57,4 +57,15 @@ public interface AgentConfig {
     /** Longest wait for the host lock that another agent process (an old pod still stopping) holds. */
     @WithDefault("60s")
     Duration lockWait();
+
+    /**
+     * Refuse every image bundle whose image is not signed by a trusted certificate, whatever the bundle says (env
+     * CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES, set by the chart and the operator from policy.requireSignedImages).
+     */
+    @WithDefault("false")
+    boolean requireSignedImages();
+
+    /** Host path of the node's own policy (denied paths, scopes, signatures); a missing file means the floor only. */
+    @WithDefault("/etc/confext-operator/policy.yaml")
+    String nodePolicyFile();
 }

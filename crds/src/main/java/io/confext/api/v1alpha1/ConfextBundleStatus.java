@@ -27,7 +27,7 @@ public class ConfextBundleStatus {
     @JsonPropertyDescription("ControllerRevision of targetVersion.")
     private String targetRevision;
 
-    @JsonPropertyDescription("Nodes matching nodeSelector with a ready agent.")
+    @JsonPropertyDescription("Nodes matching nodeSelector with a ready agent whose host can run the bundle (see notEligible).")
     private Integer targeted;
 
     @JsonPropertyDescription("Nodes on the target revision, in any phase.")
@@ -38,6 +38,14 @@ public class ConfextBundleStatus {
 
     @JsonPropertyDescription("Nodes that failed the target revision.")
     private Integer failed;
+
+    @JsonPropertyDescription("Nodes matching nodeSelector with a ready agent whose host cannot run the bundle (NotEligible:"
+            + " no configuration extensions, or no refresh on reload for reload: Reload). They are not targeted, never"
+            + " updated and never halt the rollout.")
+    private Integer notEligible;
+
+    @JsonPropertyDescription("The first few (at most 10) NotEligible nodes with the reason.")
+    private List<NotEligibleNode> notEligibleNodes;
 
     @JsonPropertyDescription("The first few (at most 10) node failures.")
     private List<NodeFailure> failures;
@@ -139,5 +147,21 @@ public class ConfextBundleStatus {
 
     public void setHistory(List<VersionHistoryEntry> history) {
         this.history = history;
+    }
+
+    public Integer getNotEligible() {
+        return notEligible;
+    }
+
+    public void setNotEligible(Integer notEligible) {
+        this.notEligible = notEligible;
+    }
+
+    public List<NotEligibleNode> getNotEligibleNodes() {
+        return notEligibleNodes;
+    }
+
+    public void setNotEligibleNodes(List<NotEligibleNode> notEligibleNodes) {
+        this.notEligibleNodes = notEligibleNodes;
     }
 }

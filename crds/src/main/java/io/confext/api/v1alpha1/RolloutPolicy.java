@@ -38,6 +38,12 @@ public class RolloutPolicy {
             + "nodes back to the previous version).")
     private FailurePolicy onFailure;
 
+    @JsonPropertyDescription("Allow spec.version to go below a version this bundle already delivered although the older"
+            + " version was never delivered through this bundle. Going back to a version in status.history is always"
+            + " allowed (the operator rolls back to it); without this, any other older version is refused with"
+            + " Degraded=True, reason DowngradeNotAllowed, and the nodes stay where they are. Default false.")
+    private Boolean allowDowngrade;
+
     public IntOrString getMaxUnavailable() {
         return maxUnavailable;
     }
@@ -84,5 +90,13 @@ public class RolloutPolicy {
 
     public void setOnFailure(FailurePolicy onFailure) {
         this.onFailure = onFailure;
+    }
+
+    public Boolean getAllowDowngrade() {
+        return allowDowngrade;
+    }
+
+    public void setAllowDowngrade(Boolean allowDowngrade) {
+        this.allowDowngrade = allowDowngrade;
     }
 }

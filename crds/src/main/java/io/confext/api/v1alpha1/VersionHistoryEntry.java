@@ -16,6 +16,10 @@ public class VersionHistoryEntry {
     @JsonPropertyDescription("When the rollout completed (RFC 3339).")
     private String completedAt;
 
+    @JsonPropertyDescription("True when this completion moved the fleet back to an earlier version: spec.version set"
+            + " back, the confext.io/undo annotation, or onFailure: Rollback.")
+    private Boolean rollback;
+
     public String getVersion() {
         return version;
     }
@@ -38,5 +42,13 @@ public class VersionHistoryEntry {
 
     public void setCompletedAt(String completedAt) {
         this.completedAt = completedAt;
+    }
+
+    public Boolean getRollback() {
+        return rollback;
+    }
+
+    public void setRollback(Boolean rollback) {
+        this.rollback = rollback;
     }
 }

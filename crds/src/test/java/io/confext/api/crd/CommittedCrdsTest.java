@@ -52,7 +52,7 @@ class CommittedCrdsTest {
     void printerColumnsComeInTheDeclaredOrder(GeneratedCrd crd) {
         var names = crd.generatedTree().at("/spec/versions/0/additionalPrinterColumns").findValuesAsText("name");
         switch (crd.plural()) {
-            case "confextbundles" -> assertThat(names).containsExactly("VERSION", "UPDATED", "READY", "FAILED", "AGE");
+            case "confextbundles" -> assertThat(names).containsExactly("VERSION", "UPDATED", "READY", "FAILED", "NOT-ELIGIBLE", "AGE");
             case "confextnodes" -> assertThat(names).containsExactly("ACTIVE", "FAILED", "SYSTEMD", "AGE");
             default -> assertThat(names).containsExactly("SIGNED", "AGE");
         }

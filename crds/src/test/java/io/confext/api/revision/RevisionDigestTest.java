@@ -35,6 +35,21 @@ class RevisionDigestTest {
                 ReloadMode.Restart, 0);
     }
 
+    /** The trust Secret's namespace is part of the content (the agent checks it) and survives the ControllerRevision. */
+    @Test
+    void trustNamespaceIsRecordedAndReadBack() {
+        RevisionContent c = image();
+        RevisionContent withNs = new RevisionContent(c.version(), c.scope(), c.units(), c.source(),
+                new ResolvedVerification(true, TrustSource.Secret, c.verification().trustedCertificatesPem(), "confext-system"),
+                c.reload(), c.priority());
+        assertThat(CanonicalJson.write(withNs)).contains("\"trustNamespace\":\"confext-system\"");
+        assertThat(RevisionDigest.of(withNs)).isNotEqualTo(RevisionDigest.of(c));
+        RevisionContent back = RevisionCodec.fromData(RevisionCodec.toData(withNs));
+        assertThat(back).isEqualTo(withNs);
+        assertThat(back.verification().trustNamespace()).isEqualTo("confext-system");
+        assertThat(RevisionCodec.fromData(RevisionCodec.toData(c)).verification().trustNamespace()).isNull();
+    }
+
     @Test
     void digestIsSha256HexWithPrefix() {
         assertThat(RevisionDigest.of(files())).matches("sha256:[0-9a-f]{64}");

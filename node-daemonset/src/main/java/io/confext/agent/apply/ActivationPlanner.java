@@ -38,6 +38,14 @@ public final class ActivationPlanner {
                     ? Activation.restart("Restart", "restart " + in.unit() + " to re-read the host's /etc")
                     : Activation.reload("reload " + in.unit() + " to re-read the host's /etc");
         }
+        if (in.change() == UnitChange.UNPROVEN) {
+            // a restart's verdict is the unit's state, which the proof reads; a reload's verdict is only its job result
+            return in.mode() == ReloadMode.Restart
+                    ? Activation.none("UpToDate", in.unit() + " was restarted with the wanted version before the agent"
+                            + " stopped; its state is the verdict")
+                    : Activation.reload("reload " + in.unit() + " again: the agent stopped before it learned whether the"
+                            + " reload of this version succeeded");
+        }
         if (in.change() == UnitChange.FIRST_ATTACH || in.change() == UnitChange.DETACH) {
             return Activation.restart("NamespaceSetupAtStart", "restart " + in.unit()
                     + ": a unit's extension stack is set up when it starts, so adding or removing a bundle needs a restart");

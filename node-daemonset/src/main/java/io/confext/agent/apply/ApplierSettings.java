@@ -3,6 +3,7 @@ package io.confext.agent.apply;
 import java.time.Duration;
 
 import io.confext.agent.state.StateLayout;
+import io.confext.agent.trust.NodeTrustSettings;
 
 /**
  * How {@link SystemdHostApplier} works on a host: built once from {@code AgentConfig} in {@code AgentBeans}; tests
@@ -14,9 +15,10 @@ import io.confext.agent.state.StateLayout;
  * @param proofTimeout longest wait for a unit's main process to show the wanted version
  * @param lockWait     longest wait for the host lock another agent process holds
  * @param images       downloads and mounts of image bundles
+ * @param trust        the platform's signature requirement and the node policy file
  */
 public record ApplierSettings(String stateHostDir, String agentVersion, Duration jobTimeout, Duration proofTimeout,
-                              Duration lockWait, ImageSettings images) {
+                              Duration lockWait, ImageSettings images, NodeTrustSettings trust) {
     public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofSeconds(90);
     public static final Duration DEFAULT_PROOF_TIMEOUT = Duration.ofSeconds(15);
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(60);
@@ -31,36 +33,43 @@ public record ApplierSettings(String stateHostDir, String agentVersion, Duration
         if (images == null) {
             throw new IllegalArgumentException("images must be set");
         }
+        if (trust == null) {
+            throw new IllegalArgumentException("trust must be set");
+        }
     }
 
     /** The agent's own defaults, as {@code application.properties} sets them. */
     public static ApplierSettings defaults() {
         return new ApplierSettings(StateLayout.DEFAULT_HOST_DIR, "0.1.0", DEFAULT_JOB_TIMEOUT, DEFAULT_PROOF_TIMEOUT,
-                DEFAULT_LOCK_WAIT, ImageSettings.defaults());
+                DEFAULT_LOCK_WAIT, ImageSettings.defaults(), NodeTrustSettings.defaults());
     }
 
     public ApplierSettings withStateHostDir(String dir) {
-        return new ApplierSettings(dir, agentVersion, jobTimeout, proofTimeout, lockWait, images);
+        return new ApplierSettings(dir, agentVersion, jobTimeout, proofTimeout, lockWait, images, trust);
     }
 
     public ApplierSettings withAgentVersion(String version) {
-        return new ApplierSettings(stateHostDir, version, jobTimeout, proofTimeout, lockWait, images);
+        return new ApplierSettings(stateHostDir, version, jobTimeout, proofTimeout, lockWait, images, trust);
     }
 
     public ApplierSettings withJobTimeout(Duration d) {
-        return new ApplierSettings(stateHostDir, agentVersion, d, proofTimeout, lockWait, images);
+        return new ApplierSettings(stateHostDir, agentVersion, d, proofTimeout, lockWait, images, trust);
     }
 
     public ApplierSettings withProofTimeout(Duration d) {
-        return new ApplierSettings(stateHostDir, agentVersion, jobTimeout, d, lockWait, images);
+        return new ApplierSettings(stateHostDir, agentVersion, jobTimeout, d, lockWait, images, trust);
     }
 
     public ApplierSettings withLockWait(Duration d) {
-        return new ApplierSettings(stateHostDir, agentVersion, jobTimeout, proofTimeout, d, images);
+        return new ApplierSettings(stateHostDir, agentVersion, jobTimeout, proofTimeout, d, images, trust);
     }
 
     public ApplierSettings withImages(ImageSettings i) {
-        return new ApplierSettings(stateHostDir, agentVersion, jobTimeout, proofTimeout, lockWait, i);
+        return new ApplierSettings(stateHostDir, agentVersion, jobTimeout, proofTimeout, lockWait, i, trust);
+    }
+
+    public ApplierSettings withTrust(NodeTrustSettings t) {
+        return new ApplierSettings(stateHostDir, agentVersion, jobTimeout, proofTimeout, lockWait, images, t);
     }
 
     private static void requirePositive(String name, Duration d) {

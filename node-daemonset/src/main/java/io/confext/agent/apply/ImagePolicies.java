@@ -3,6 +3,7 @@ package io.confext.agent.apply;
 import java.io.IOException;
 
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.trust.SignatureRequirement;
 import io.confext.agent.verify.Architecture;
 import io.confext.agent.verify.ExtensionReleaseMatcher;
 import io.confext.agent.verify.Policy;
@@ -26,8 +27,11 @@ final class ImagePolicies {
                   boolean requireSignature) {
     }
 
-    /** @throws IllegalStateException when the trust cannot be read: a reason the bundle fails with */
-    static Inputs inputs(HostFiles host, HostFacts facts, ResolvedVerification verification) {
+    /**
+     * @param signature whether a signature is required here: by the bundle, the platform or the node policy
+     * @throws IllegalStateException when the trust cannot be read: a reason the bundle fails with
+     */
+    static Inputs inputs(HostFiles host, HostFacts facts, ResolvedVerification verification, SignatureRequirement signature) {
         Architecture arch = Architecture.parse(facts.getArchitecture()).orElseThrow(() -> new IllegalStateException(
                 "the host architecture '" + facts.getArchitecture() + "' has no partition types this agent knows"));
         ResolvedVerification v = verification == null ? new ResolvedVerification(false, TrustSource.Node, null) : verification;
@@ -39,10 +43,13 @@ final class ImagePolicies {
             throw new IllegalStateException((v.trust() == TrustSource.Secret ? "the certificates of the bundle's trust Secret"
                     : "the node's verity.d certificates") + " cannot be read: " + e.getMessage(), e);
         }
-        if (v.requireSignature() && trusted.isEmpty()) {
-            throw new IllegalStateException("the bundle requires a signed image but there is no trusted certificate: "
-                    + (v.trust() == TrustSource.Secret ? "the trust Secret holds no *.crt entry"
-                    : "put the signer's PEM certificate into /etc/verity.d/*.crt on the node"));
+        if (signature.required() && trusted.isEmpty()) {
+            String none = "there is no trusted certificate: " + (v.trust() == TrustSource.Secret ? "the trust Secret holds no *.crt entry"
+                    : "put the signer's PEM certificate into /etc/verity.d/*.crt on the node");
+            signature.refusal(none).ifPresent(r -> {
+                throw new MissingTrust(r.reason(), r.message());
+            });
+            throw new IllegalStateException("the bundle requires a signed image but " + none);
         }
         io.confext.agent.verify.HostFacts os;
         try {
@@ -50,7 +57,17 @@ final class ImagePolicies {
         } catch (IOException e) {
             throw new IllegalStateException("the host's os-release cannot be read: " + e.getMessage(), e);
         }
-        return new Inputs(arch, trusted, os, v.requireSignature());
+        return new Inputs(arch, trusted, os, signature.required());
+    }
+
+    /** No trust to check a signature the platform or the node requires: refused in their words, not as TrustUnavailable. */
+    static final class MissingTrust extends IllegalStateException {
+        final String reason;
+
+        MissingTrust(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
     }
 
     /** Every check of the verifier; the downgrade check already ran in the pipeline, the sha256 is pinned by the bundle. */

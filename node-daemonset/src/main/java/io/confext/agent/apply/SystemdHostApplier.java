@@ -26,6 +26,10 @@ import io.confext.agent.state.StateLayout;
 import io.confext.agent.state.StateStore;
 import io.confext.agent.systemd.DbusSystemd;
 import io.confext.agent.systemd.Systemd;
+import io.confext.agent.trust.LoadedNodePolicy;
+import io.confext.agent.trust.NodeGate;
+import io.confext.agent.trust.NodeVerdict;
+import io.confext.agent.trust.SignatureRequirement;
 import io.confext.agent.unithealth.HealthVerdict;
 import io.confext.agent.unithealth.UnitHealthCheck;
 import io.confext.agent.unithealth.UnitHealthRules;
@@ -60,6 +64,8 @@ public final class SystemdHostApplier implements HostApplier {
     /** Lives as long as the applier: refused images are not fetched again on every resync. */
     private final RefusedImages refusedImages = new RefusedImages(RefusedImages.DEFAULT_HOLD);
     private final Quarantine quarantine;
+    /** The node policy, the signature requirement and the re-check of kept images (io.confext.agent.trust). */
+    private final NodeChecks nodeChecks;
     /** Set by {@link #stopping()}: a failure from now on is an abandonment, not a verdict. */
     private volatile boolean stopping;
 
@@ -82,6 +88,7 @@ public final class SystemdHostApplier implements HostApplier {
         this.systemdFactory = () -> DbusSystemd.connect(hostPid);
         this.steps = steps;
         this.quarantine = new Quarantine(layout.quarantine());
+        this.nodeChecks = new NodeChecks(host, settings.trust());
     }
 
     @Override
@@ -147,6 +154,7 @@ public final class SystemdHostApplier implements HostApplier {
         private final UnitActivator units;
         private final DropInStore dropIns = new DropInStore(host);
         private final ProgressListener progress;
+        private final LoadedNodePolicy nodePolicy = nodeChecks.load();
         private AgentState state;
 
         Run(Systemd sd, HostFacts facts, ProgressListener progress) {
@@ -253,6 +261,9 @@ public final class SystemdHostApplier implements HostApplier {
             }
             VersionsDirectory dir = versionsOf(d.name(), d.content().scope());
             if (decision instanceof BundleDecision.ApplyDirectory a) {
+                if (NodeChecks.gateFiles(nodePolicy, d.name(), d.content().scope(), a.version()) instanceof NodeVerdict.Refused r) {
+                    return fail(d, r.reason(), r.message());
+                }
                 return activate(d, a.record(), dir, a.version());
             }
             BundleRecord rec = ((BundleDecision.ApplyImage) decision).record();
@@ -345,17 +356,35 @@ public final class SystemdHostApplier implements HostApplier {
         private ImageStager.Result image(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir) {
             RevisionContent c = d.content();
             ImagePolicies.Inputs in;
+            SignatureRequirement signature = nodeChecks.signature(c.verification(), nodePolicy);
+            var unusable = NodeGate.unusable(nodePolicy);
+            if (unusable.isPresent()) { // fail closed before any download
+                return new ImageStager.Result.Refused(unusable.get().reason(), unusable.get().message());
+            }
             try {
-                in = ImagePolicies.inputs(host, facts, c.verification());
+                in = ImagePolicies.inputs(host, facts, c.verification(), signature);
+            } catch (ImagePolicies.MissingTrust e) {
+                return new ImageStager.Result.Refused(e.reason, e.getMessage());
             } catch (IllegalStateException e) {
                 return new ImageStager.Result.Refused("TrustUnavailable", e.getMessage());
             }
+            Policy policy = ImagePolicies.policy(in, c, d.name());
             if (dir.isImage(c.version())) {
-                // verified when it arrived; read again for the proof
-                return new ImageStager.Result.Staged(ImageVersion.read(dir.entry(c.version()), d.name(), c.version(),
+                // verified when it arrived, and checked again now: the current revision's sha256, signature
+                // requirement and trust, and the node policy, before it is used again
+                Path kept = dir.entry(c.version());
+                var stale = nodeChecks.recheckStored(kept, c.version(), policy, signature);
+                if (stale.isEmpty() && NodeChecks.gateImage(nodePolicy, d.name(), c.scope(), kept, in.architecture())
+                        instanceof NodeVerdict.Refused r) {
+                    stale = java.util.Optional.of(new ImageStager.Result.Refused(r.reason(), r.message()));
+                }
+                if (stale.isPresent()) {
+                    quarantine(dir, c.version(), stale.get().reason());
+                    return stale.get();
+                }
+                return new ImageStager.Result.Staged(ImageVersion.read(kept, d.name(), c.version(),
                         in.architecture(), in.trusted(), null), null, null);
             }
-            Policy policy = ImagePolicies.policy(in, c, d.name());
             RefusedImages.Key key = new RefusedImages.Key(d.name(), c.version(), d.digest(), c.source().image().url(),
                     c.source().image().sha256(), policy);
             var standing = refusedImages.recall(key, Instant.now());
@@ -370,7 +399,13 @@ public final class SystemdHostApplier implements HostApplier {
             if (result instanceof ImageStager.Result.Refused r) {
                 // an interrupted download is no refusal to remember
                 noVerdictWhileStopping(d.name() + " " + c.version(), "refused (" + r.reason() + ": " + r.message() + ")");
-                return refusedImages.remember(key, r, Instant.now()).<ImageStager.Result>map(this::standingRefusal).orElse(r);
+                ImageStager.Result.Refused refusal = NodeChecks.imposed(r, signature);
+                return refusedImages.remember(key, refusal, Instant.now()).<ImageStager.Result>map(this::standingRefusal).orElse(refusal);
+            }
+            if (result instanceof ImageStager.Result.Staged st && NodeChecks.gateImage(nodePolicy, d.name(), c.scope(),
+                    st.version().staged(), in.architecture()) instanceof NodeVerdict.Refused r) {
+                HostFiles.deleteTree(st.dir()); // never reaches the .v/ directory
+                return new ImageStager.Result.Refused(r.reason(), r.message());
             }
             if (result instanceof ImageStager.Result.Staged st && st.verdict() != null) {
                 report(d, BundlePhase.Verified, "Verified", "version " + c.version() + " verified: "
@@ -398,11 +433,13 @@ public final class SystemdHostApplier implements HostApplier {
         private BundleState activate(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir, StagedVersion staged) {
             RevisionContent c = d.content();
             String name = d.name();
+            // journalled ACTIVATING for this version: an earlier pass was stopped before its verdict (see UnitChange.UNPROVEN)
+            boolean verdictUnknown = rec.step() == BundleStep.ACTIVATING && c.version().equals(rec.pendingVersion());
             // plan every unit before touching anything: a refusal leaves the host exactly as it was
             Map<String, Activation> plans = new java.util.LinkedHashMap<>();
             for (String unit : c.units()) {
                 Activation a = units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()), c.reload(), false,
-                        lastProven(rec, unit));
+                        lastProven(rec, unit), verdictUnknown);
                 if (a.action() == Activation.Action.FAIL) {
                     return fail(d, a.reason(), a.message());
                 }
@@ -433,7 +470,7 @@ public final class SystemdHostApplier implements HostApplier {
                 // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
                 BundleRecord before = rec;
                 plans.replaceAll((unit, a) -> units.plan(c.scope(), unit, name, asSeenBy(unit, staged, c.priority()),
-                        c.reload(), false, lastProven(before, unit)));
+                        c.reload(), false, lastProven(before, unit), verdictUnknown));
             }
 
             List<UnitOutcome> outcomes = new ArrayList<>();
@@ -597,7 +634,7 @@ public final class SystemdHostApplier implements HostApplier {
             for (String unit : rec.units()) {
                 StagedVersion seenPrevious = asSeenBy(unit, previous, rec.priority());
                 Activation a = backAction(rec.scope(), unit, units.plan(rec.scope(), unit, name, seenPrevious, rec.reload(),
-                        previous == null, ranWith(rec, unit, forward)), forward);
+                        previous == null, ranWith(rec, unit, forward), false), forward);
                 UnitOutcome o = units.activate(unit, name, seenPrevious, a);
                 if (!o.ok() && a.action() == Activation.Action.RELOAD) {
                     o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, "Restart",
@@ -690,7 +727,7 @@ public final class SystemdHostApplier implements HostApplier {
             }
             List<UnitOutcome> outs = new ArrayList<>();
             for (String unit : rec.units()) {
-                Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true, lastProven(rec, unit));
+                Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true, lastProven(rec, unit), false);
                 outs.add(units.activate(unit, name, null, a));
             }
             boolean ok = outs.stream().allMatch(UnitOutcome::ok);

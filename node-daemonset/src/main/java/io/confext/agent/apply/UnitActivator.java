@@ -32,11 +32,12 @@ final class UnitActivator {
     /**
      * What the unit needs so that it ends up seeing {@code target} (null target = must not see the bundle).
      *
-     * @param lastProven the bundle's version the agent last proved the unit to run with (null: none); what a
-     *                   {@code Type=oneshot} unit, which has no process to look into, is judged by
+     * @param lastProven     the bundle's version the agent last proved the unit to run with (null: none); what a
+     *                       {@code Type=oneshot} unit, which has no process to look into, is judged by
+     * @param verdictUnknown the agent was stopped while it activated {@code target}: the unit seeing it is no proof
      */
     Activation plan(Scope scope, String unit, String bundle, StagedVersion target, ReloadMode mode, boolean detach,
-                    String lastProven) {
+                    String lastProven, boolean verdictUnknown) {
         UnitProperties props = systemd.unit(unit);
         if (props.oneshot()) {
             return OneshotRules.plan(unit, props.active(),
@@ -47,7 +48,7 @@ final class UnitActivator {
         if (target == null) {
             change = seen.version() == null ? UnitChange.UNCHANGED : UnitChange.DETACH;
         } else if (seen.sees(target.version())) {
-            change = UnitChange.UNCHANGED;
+            change = verdictUnknown ? UnitChange.UNPROVEN : UnitChange.UNCHANGED;
         } else {
             change = seen.version() == null ? UnitChange.FIRST_ATTACH : UnitChange.NEW_VERSION;
         }

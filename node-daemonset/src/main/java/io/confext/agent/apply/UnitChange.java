@@ -9,5 +9,10 @@ public enum UnitChange {
     /** The unit sees another version of the bundle. */
     NEW_VERSION,
     /** The bundle is taken off the unit. */
-    DETACH
+    DETACH,
+    /**
+     * The unit already sees the wanted version, but the agent was stopped while it activated that version, before it
+     * learned the verdict: a failed reload leaves the refreshed mounts behind, so what the unit sees proves nothing.
+     */
+    UNPROVEN
 }

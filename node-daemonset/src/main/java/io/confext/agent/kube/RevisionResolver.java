@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.agent.kube.RevisionResolution.Resolved;
 import io.confext.agent.kube.RevisionResolution.Unresolved;
+import io.confext.agent.trust.TrustProvenance;
 import io.confext.api.revision.RevisionCodec;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.revision.RevisionDigest;
@@ -17,7 +18,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * Reads the ControllerRevision a desired bundle references and checks its content against the
- * digest the ConfextNode names (recomputed here: the revision's own annotation is not trusted).
+ * digest the ConfextNode names (recomputed here: the revision's own annotation is not trusted), and
+ * that its trusted certificates come from the release namespace or the node ({@link TrustProvenance}).
  * Revisions are immutable, so verified content is cached by namespace, name and digest and
  * fetched once.
  * <p>
@@ -63,6 +65,10 @@ public final class RevisionResolver {
         if (!actual.equals(ref.getDigest())) {
             return Unresolved.refused("DigestMismatch", where + " content has digest " + actual
                     + " but the ConfextNode expects " + ref.getDigest() + "; refusing it");
+        }
+        var untrusted = TrustProvenance.check(ref.getNamespace(), content.verification());
+        if (untrusted.isPresent()) {
+            return Unresolved.refused(untrusted.get().reason(), where + ": " + untrusted.get().message());
         }
         verified.put(key, content);
         return resolved(bundle, content);

@@ -42,6 +42,24 @@ class ActivationPlannerTest {
     }
 
     @Test
+    void aVersionWhoseActivationWasInterruptedIsReloadedAgainForAVerdictEvenOnAHostThatCannotRefresh() {
+        for (ReloadMode mode : new ReloadMode[] {ReloadMode.Reload, ReloadMode.ReloadOrRestart}) {
+            for (int systemd : new int[] {257, 262}) {
+                Activation a = plan(Scope.Service, systemd, true, systemd >= 258, UnitChange.UNPROVEN, mode);
+                assertThat(a.action()).as("%s on %d", mode, systemd).isEqualTo(Activation.Action.RELOAD);
+            }
+        }
+    }
+
+    @Test
+    void aRestartWhoseVerdictWasLostIsJudgedByTheUnitsStateWithoutAnotherRestart() {
+        Activation a = plan(Scope.Service, 262, true, true, UnitChange.UNPROVEN, ReloadMode.Restart);
+        assertThat(a.action()).isEqualTo(Activation.Action.NONE);
+        assertThat(plan(Scope.Service, 262, true, true, UnitChange.UNPROVEN, ReloadMode.None).reason()).isEqualTo("ReloadModeNone");
+        assertThat(plan(Scope.Service, 262, false, true, UnitChange.UNPROVEN, ReloadMode.Reload).reason()).isEqualTo("UnitInactive");
+    }
+
+    @Test
     void detachRestarts() {
         assertThat(plan(Scope.Service, 257, true, false, UnitChange.DETACH, ReloadMode.Reload).action())
                 .isEqualTo(Activation.Action.RESTART);

@@ -86,7 +86,8 @@ class CrashSafetyTest {
     }
 
     /**
-     * Versions whose reload fails, killed where the agent rolls back (at the journal step, and at random moments, which
+     * Versions whose reload fails, killed where the agent rolls back (at the journal step, right after the failed reload
+     * before any verdict is journalled, and at random moments, which
      * land inside the quarantine moves too): every restart ends RolledBack to the last good version, the failed
      * version is out of {@code .v/} and in the bundle's quarantine (newest 3), no half-done quarantine is left, and the
      * unit only ever sees a complete version (the failing one included, while its reload is tried).
@@ -103,10 +104,14 @@ class CrashSafetyTest {
         String good = "500";
         try {
             assertThat(run(good, "-", 0)).startsWith("DONE Active " + good + " ");
-            for (int round = 1; round <= 7; round++) {
+            for (int round = 1; round <= 8; round++) {
                 String bad = Integer.toString(500 + round);
                 if (round <= 2) {
                     assertThat(run(bad, "rolling-back", 0, "fail")).as("round %d reached rolling-back", round).isEqualTo("AT rolling-back");
+                } else if (round == 3) {
+                    // the reload failed but left the refreshed mounts: the unit sees the bad version, nothing is journalled
+                    // beyond ACTIVATING, and the restart must not take what the unit sees as the verdict
+                    assertThat(run(bad, "activated", 0, "fail")).as("round %d reached activated", round).isEqualTo("AT activated");
                 } else {
                     run(bad, "-", 300 + random.nextInt(2500), "fail");
                 }

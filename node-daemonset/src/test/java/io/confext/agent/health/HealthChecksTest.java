@@ -84,6 +84,14 @@ class HealthChecksTest {
             public Duration lockWait() {
                 return Duration.ofSeconds(60);
             }
+
+            public boolean requireSignedImages() {
+                return false;
+            }
+
+            public String nodePolicyFile() {
+                return "/etc/confext-operator/policy.yaml";
+            }
         };
     }
 

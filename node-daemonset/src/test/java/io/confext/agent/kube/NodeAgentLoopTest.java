@@ -189,7 +189,7 @@ class NodeAgentLoopTest {
         api.admin.resource(labelled).update();
         Thread.sleep(1500);
 
-        assertThat(statusWrites()).isEqualTo(writes);
+        assertThat(statusWrites()).as("the status bodies the agent PUT: %s", api.requests().stream().filter(r -> r.getMethod().equals("PUT")).map(r -> r.getUtf8Body()).toList()).isEqualTo(writes);
         assertThat(host.calls).hasSize(2);
     }
 

@@ -23,6 +23,10 @@ public final class BundleEvents {
     public static final String COMPLETED = "RolloutComplete";
     public static final String DELETION_TIMED_OUT = "DeletionTimedOut";
     public static final String INVALID = "InvalidBundle";
+    public static final String DOWNGRADE_REFUSED = "DowngradeRefused";
+    public static final String ROLLBACK_PLANNED = "RollbackPlanned";
+    public static final String UNDO_APPLIED = "UndoApplied";
+    public static final String UNDO_REFUSED = "UndoRefused";
 
     private static final Logger LOG = Logger.getLogger(BundleEvents.class);
     private final KubernetesClient client;

@@ -1,5 +1,6 @@
 package io.confext.operator.bundle;
 
+import io.confext.api.revision.RevisionContent;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextBundle;
@@ -15,14 +16,18 @@ import io.confext.operator.revision.RevisionFreezer;
 import io.confext.operator.revision.RevisionStore;
 import io.confext.operator.revision.StoredRevision;
 import io.confext.operator.revision.UnresolvableBundleException;
+import io.confext.operator.rollout.DeliveredVersion;
+import io.confext.operator.rollout.Direction;
 import io.confext.operator.rollout.NodeDecision;
 import io.confext.operator.rollout.NodeView;
+import io.confext.operator.rollout.ReportClock;
 import io.confext.operator.rollout.RevisionTarget;
 import io.confext.operator.rollout.RolloutInput;
 import io.confext.operator.rollout.RolloutPlan;
 import io.confext.operator.rollout.RolloutPlanner;
 import io.confext.operator.rollout.RolloutRules;
 import io.confext.operator.rollout.RolloutState;
+import io.confext.operator.rollout.UndoPlanner;
 import io.confext.operator.status.BundleConditions;
 import io.confext.operator.status.StatusAggregator;
 import io.confext.operator.status.StatusInput;
@@ -74,6 +79,8 @@ import org.jboss.logging.Logger;
 @RateLimited(maxReconciliations = 1, within = 1)
 public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<ConfextBundle>, ConfigurableReconciler<ConfextBundle> {
     public static final String NAME = "confextbundle";
+    /** {@code previous} or a version of status.history: the operator sets the spec back to it and removes the annotation. */
+    public static final String UNDO_ANNOTATION = "confext.io/undo";
     /** Objects per page of an informer's list of all nodes. */
     public static final long LIST_PAGE = 500;
     private static final Logger LOG = Logger.getLogger(BundleReconciler.class);
@@ -82,6 +89,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
     private final Clock clock;
     private final RolloutMetrics metrics;
     private final RolloutPlanner planner = new RolloutPlanner();
+    private final UndoPlanner undoPlanner = new UndoPlanner();
+    private final ReportClock reportClock = new ReportClock();
     private final StatusAggregator aggregator = new StatusAggregator();
     private final StatusWritePacer statusPacer = new StatusWritePacer();
     private InformerEventSource<ConfextNode, ConfextBundle> confextNodes;
@@ -94,10 +103,16 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         this.metrics = new RolloutMetrics(registry);
     }
 
-    /** The bundle cache keeps no managedFields: status and finalizer are applied from fresh objects. */
+    /**
+     * The bundle cache keeps no managedFields: status and finalizer are applied from fresh objects.
+     * Updates pass {@link BundleUpdates} instead of JOSDK's generation check, which would drop the
+     * undo annotation (JOSDK ands a custom filter with its own, so its own is switched off).
+     */
     @Override
     public void updateConfigurationFrom(ControllerConfigurationOverrider<ConfextBundle> configuration) {
-        configuration.withItemStore(new TrimmingItemStore<>(CacheTrim::managedFields));
+        configuration.withItemStore(new TrimmingItemStore<>(CacheTrim::managedFields))
+                .withGenerationAware(false)
+                .withOnUpdateFilter(BundleUpdates::relevant);
     }
 
     @Override
@@ -139,18 +154,12 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         BundleEvents events = new BundleEvents(client, settings.eventsNamespace(), clock);
         RevisionStore store = new RevisionStore(client, settings.namespace());
 
-        StoredRevision target;
-        RolloutRules policy;
-        try {
-            policy = PolicyMapper.of(bundle.getSpec());
-            target = currentTarget(bundle, previous, generation, client, store);
-        } catch (UnresolvableBundleException | IllegalArgumentException e) {
-            String reason = e instanceof UnresolvableBundleException u ? u.reason() : "InvalidSpec";
-            return invalid(bundle, events, reason, e.getMessage(), generation, now);
+        String undo = bundle.getMetadata().getAnnotations() == null ? null : bundle.getMetadata().getAnnotations().get(UNDO_ANNOTATION);
+        if (undo != null) {
+            consumeUndo(bundle, undo, client, store, events);
+            // the spec change (a new generation) or the annotation's removal brings the next reconcile
+            return UpdateControl.<ConfextBundle>noUpdate().rescheduleAfter(1000);
         }
-        StoredRevision stable = previous == null ? null : store.find(previous.getCurrentRevision()).orElse(null);
-        RevisionTarget stableTarget = stable == null ? null : stable.target();
-        boolean rollingBack = StatusAggregator.recordsRollbackFrom(previous, target.target());
 
         Map<String, Node> nodeByName = new HashMap<>();
         nodes.list().forEach(n -> nodeByName.put(n.getMetadata().getName(), n));
@@ -159,7 +168,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         Map<String, BundleState> observed = new HashMap<>();
         for (ConfextNode cxn : confextNodes.list().toList()) {
             cxnByName.put(cxn.getMetadata().getName(), cxn);
-            NodeView v = NodeViews.of(name, bundle.getSpec().getNodeSelector(), cxn, nodeByName.get(cxn.getMetadata().getName()));
+            NodeView v = NodeViews.of(name, bundle.getSpec().getNodeSelector(), bundle.getSpec().getScope(), bundle.getSpec().getReload(),
+                    cxn, nodeByName.get(cxn.getMetadata().getName()));
             // a node with neither an entry nor a match has nothing to do with this bundle
             if (v.matches() || v.desired() != null) {
                 views.add(v);
@@ -170,8 +180,46 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             }
         }
 
+        StoredRevision requested;
+        RolloutRules policy;
+        try {
+            policy = PolicyMapper.of(bundle.getSpec());
+            requested = currentTarget(bundle, previous, generation, client, store);
+        } catch (UnresolvableBundleException | IllegalArgumentException e) {
+            String reason = e instanceof UnresolvableBundleException u ? u.reason() : "InvalidSpec";
+            return invalid(bundle, events, reason, e.getMessage(), generation, now);
+        }
+        StoredRevision stable = previous == null ? null : store.find(previous.getCurrentRevision()).orElse(null);
+        RevisionTarget stableTarget = stable == null ? null : stable.target();
+
+        // Older than what the bundle delivered: a marked rollback, or refused (then the running rollout goes on).
+        List<DeliveredVersion> delivered = delivered(previous);
+        List<String> onNodes = views.stream().filter(v -> v.desired() != null).map(v -> v.desired().revision().version()).toList();
+        boolean allowDowngrade = bundle.getSpec().getRollout() != null && Boolean.TRUE.equals(bundle.getSpec().getRollout().getAllowDowngrade());
+        Direction direction = undoPlanner.decide(requested.target(), delivered, onNodes, allowDowngrade);
+        StoredRevision target = requested;
+        Direction targetDirection = direction;
+        if (direction instanceof Direction.Refused refused) {
+            target = running(previous, requested, store);
+            if (target == null) {
+                return invalid(bundle, events, refused.reason(), refused.message(), generation, now);
+            }
+            targetDirection = undoPlanner.decide(target.target(), delivered, onNodes, true);
+            if (!StatusAggregator.recordsRefusedDowngrade(previous)) {
+                events.warning(bundle, BundleEvents.DOWNGRADE_REFUSED, refused.message());
+            }
+        } else if (direction instanceof Direction.Rollback rb && previous != null
+                && !requested.target().name().equals(previous.getTargetRevision())) {
+            events.normal(bundle, BundleEvents.ROLLBACK_PLANNED, rb.message());
+        }
+        boolean rollingBack = StatusAggregator.recordsRollbackFrom(previous, target.target());
+
+        // minReadySeconds and the deadline run on the operator's clock: when it first saw each report
+        RevisionTarget completed = previous != null && target.target().name().equals(previous.getCurrentRevision()) ? target.target() : null;
+        List<NodeView> timed = reportClock.stampAll(name, views, now, completed);
+
         RolloutPlan plan = planner.plan(new RolloutInput(name, policy, target.target(), stableTarget, rollingBack,
-                progressSince(target, previous), views, now));
+                progressSince(target, previous), timed, now, targetDirection.marksRollback()));
 
         NodeEntryWriter writer = new NodeEntryWriter(client, settings.namespace());
         for (NodeDecision d : plan.changes()) {
@@ -190,10 +238,17 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
                 inUse.add(v.desired().revision().name());
             }
         });
+        // Every version in the history stays undoable with its exact content.
+        delivered.forEach(d -> {
+            if (d.revision() != null) {
+                inUse.add(d.revision());
+            }
+        });
         store.prune(name, inUse);
 
         ConfextBundleStatus status = aggregator.aggregate(new StatusInput(generation, target.target(), stableTarget, plan,
-                policy.paused(), previous, now, DegradedNode.on(target.target(), observed)));
+                policy.paused(), previous, now, direction instanceof Direction.Refused ? direction : targetDirection,
+                DegradedNode.on(target.target(), observed)));
         UpdateControl<ConfextBundle> control;
         if (sameStatus(previous, status)) {
             control = UpdateControl.noUpdate();
@@ -208,14 +263,74 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
     /** The revision to roll out: frozen once per generation, so ConfigMap/Secret edits alone never change a running wave. */
     private StoredRevision currentTarget(ConfextBundle bundle, ConfextBundleStatus previous, long generation,
                                          KubernetesClient client, RevisionStore store) {
+        // A refused downgrade keeps the running target in the status: the requested one is frozen (found) anew.
         if (previous != null && previous.getTargetRevision() != null && previous.getObservedGeneration() != null
-                && previous.getObservedGeneration() == generation) {
+                && previous.getObservedGeneration() == generation && !StatusAggregator.recordsRefusedDowngrade(previous)) {
             var known = store.find(previous.getTargetRevision());
             if (known.isPresent()) {
                 return known.get();
             }
         }
         return store.ensure(bundle, new RevisionFreezer(client).freeze(bundle.getSpec()));
+    }
+
+    /**
+     * {@code confext.io/undo}, like {@code kubectl rollout undo}: sets the spec back to the named revision
+     * of the history (then an ordinary reconcile rolls the fleet back to it, marked) and removes the
+     * annotation in the same write; a request that names nothing is removed with a Warning event.
+     */
+    private void consumeUndo(ConfextBundle bundle, String request, KubernetesClient client, RevisionStore store, BundleEvents events) {
+        String name = bundle.getMetadata().getName();
+        var target = undoPlanner.undoTarget(request, delivered(bundle.getStatus()), bundle.getSpec().getVersion());
+        RevisionContent content = null;
+        String problem = null;
+        if (target instanceof UndoPlanner.UndoTarget.Found found) {
+            content = store.content(found.to().revision()).orElse(null);
+            if (content == null) {
+                problem = "revision " + found.to().revision() + " of version " + found.to().version() + " no longer exists";
+            }
+        } else {
+            problem = ((UndoPlanner.UndoTarget.NotFound) target).message();
+        }
+        RevisionContent restore = content;
+        client.resources(ConfextBundle.class).withName(name).edit(b -> {
+            if (b.getMetadata().getAnnotations() != null) {
+                b.getMetadata().getAnnotations().remove(UNDO_ANNOTATION);
+            }
+            if (restore != null) {
+                SpecRestore.restore(b.getSpec(), restore);
+            }
+            return b;
+        });
+        if (problem != null) {
+            events.warning(bundle, BundleEvents.UNDO_REFUSED, "undo \"" + request + "\" not done: " + problem);
+        } else {
+            events.normal(bundle, BundleEvents.UNDO_APPLIED, "undo \"" + request + "\": spec set back from version "
+                    + bundle.getSpec().getVersion() + " to " + restore.version());
+        }
+    }
+
+    /** The bundle's history, newest first. */
+    private static List<DeliveredVersion> delivered(ConfextBundleStatus previous) {
+        if (previous == null || previous.getHistory() == null) {
+            return List.of();
+        }
+        return previous.getHistory().stream().filter(h -> h.getVersion() != null)
+                .map(h -> new DeliveredVersion(h.getVersion(), h.getRevision())).toList();
+    }
+
+    /** While a downgrade is refused, the rollout that was running goes on: the previous target, else the stable one. */
+    private static StoredRevision running(ConfextBundleStatus previous, StoredRevision requested, RevisionStore store) {
+        if (previous == null) {
+            return null;
+        }
+        if (previous.getTargetRevision() != null && !previous.getTargetRevision().equals(requested.target().name())) {
+            var t = store.find(previous.getTargetRevision());
+            if (t.isPresent()) {
+                return t.get();
+            }
+        }
+        return store.find(previous.getCurrentRevision()).orElse(null);
     }
 
     /** Progress is measured from the target's creation or from the moment the rollout was last resumed. */
@@ -341,6 +456,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         if (waiting.isEmpty()) {
             metrics.forget(name);
             statusPacer.forget(name);
+            reportClock.forget(name);
             return DeleteControl.defaultDelete();
         }
         waiting.sort(String::compareTo);

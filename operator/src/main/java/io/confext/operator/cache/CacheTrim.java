@@ -3,6 +3,7 @@ package io.confext.operator.cache;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.DesiredBundle;
+import io.confext.api.v1alpha1.HostFacts;
 import io.confext.api.v1alpha1.RevisionRef;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -76,9 +77,10 @@ public final class CacheTrim {
 
     /**
      * A ConfextNode: the operator reads its spec's bundle entries and, of its status, the Ready
-     * condition and each bundle's name, phase, revision, digest, since, reason and message
-     * ({@code NodeViews}, {@code NodeEntryWriter}). The host facts and each bundle's unit list
-     * (written by the agent for people and tools) and managedFields go.
+     * condition, the host facts eligibility needs (confext, refreshOnReload, systemdVersion:
+     * {@code NodeEligibility}) and each bundle's name, phase, revision, digest, since, reason and
+     * message ({@code NodeViews}, {@code NodeEntryWriter}). The other host facts and each bundle's
+     * unit list (written by the agent for people and tools) and managedFields go.
      */
     public static void confextNode(ConfextNode cxn) {
         managedFields(cxn);
@@ -96,7 +98,14 @@ public final class CacheTrim {
         }
         var status = cxn.getStatus();
         if (status != null) {
-            status.setHost(null);
+            HostFacts host = status.getHost();
+            if (host != null) {
+                HostFacts kept = new HostFacts();
+                kept.setConfext(host.getConfext());
+                kept.setRefreshOnReload(host.getRefreshOnReload());
+                kept.setSystemdVersion(host.getSystemdVersion());
+                status.setHost(kept);
+            }
             if (status.getConditions() != null) {
                 for (Condition c : status.getConditions()) {
                     c.setType(intern(c.getType()));

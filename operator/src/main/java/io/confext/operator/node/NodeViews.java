@@ -3,7 +3,11 @@ package io.confext.operator.node;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.DesiredBundle;
+import io.confext.api.v1alpha1.HostFacts;
+import io.confext.api.v1alpha1.ReloadMode;
+import io.confext.api.v1alpha1.Scope;
 import io.confext.operator.rollout.Assignment;
+import io.confext.operator.rollout.NodeEligibility;
 import io.confext.operator.rollout.NodePhase;
 import io.confext.operator.rollout.NodeView;
 import io.confext.operator.rollout.Observation;
@@ -19,8 +23,19 @@ public final class NodeViews {
     }
 
     public static NodeView of(String bundle, Map<String, String> selector, ConfextNode cxn, Node node) {
+        return of(bundle, selector, null, null, cxn, node);
+    }
+
+    /** With the bundle's scope and reload mode, for what the host can run ({@link NodeEligibility}). */
+    public static NodeView of(String bundle, Map<String, String> selector, Scope scope, ReloadMode reload, ConfextNode cxn, Node node) {
         boolean matches = node != null && matches(selector, node.getMetadata().getLabels());
-        return new NodeView(cxn.getMetadata().getName(), matches, agentReady(cxn), desired(cxn, bundle), observed(cxn, bundle));
+        return new NodeView(cxn.getMetadata().getName(), matches, agentReady(cxn), desired(cxn, bundle),
+                NodeEligibility.of(host(cxn), scope, reload), observed(cxn, bundle));
+    }
+
+    static NodeEligibility.Host host(ConfextNode cxn) {
+        HostFacts h = cxn.getStatus() == null ? null : cxn.getStatus().getHost();
+        return h == null ? null : new NodeEligibility.Host(h.getConfext(), h.getRefreshOnReload(), h.getSystemdVersion());
     }
 
     public static boolean matches(Map<String, String> selector, Map<String, String> labels) {

@@ -138,6 +138,7 @@ public final class RevisionFreezer {
         if (pems.isEmpty()) {
             throw new UnresolvableBundleException("InvalidTrustSecret", "Secret " + ns + "/" + name + " has no *.crt key with a PEM certificate");
         }
-        return new ResolvedVerification(require, trust, pems);
+        // the namespace is recorded so the agent can refuse certificates from anywhere but the release namespace
+        return new ResolvedVerification(require, trust, pems, ns);
     }
 }

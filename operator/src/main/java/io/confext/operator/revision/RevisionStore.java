@@ -102,6 +102,15 @@ public final class RevisionStore {
         return Optional.ofNullable(client.apps().controllerRevisions().inNamespace(namespace).withName(name).get()).map(RevisionStore::stored);
     }
 
+    /** The frozen content of a revision, when it still exists. */
+    public Optional<RevisionContent> content(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(client.apps().controllerRevisions().inNamespace(namespace).withName(name).get())
+                .map(cr -> RevisionCodec.fromData(cr.getData()));
+    }
+
     public List<ControllerRevision> list(String bundle) {
         return client.apps().controllerRevisions().inNamespace(namespace).withLabel(BUNDLE_LABEL, bundle).list().getItems();
     }

@@ -5,17 +5,35 @@ import java.util.Objects;
 /**
  * One node as the planner sees it for one bundle.
  *
- * @param matches   the node matches the bundle's nodeSelector
- * @param agentReady the node's agent reports Ready=True (only then it is "targeted" and gets new work)
- * @param desired   the entry the operator last wrote into the node's spec (null: none)
- * @param observed  the agent's status entry for the bundle (null: none)
+ * @param matches     the node matches the bundle's nodeSelector
+ * @param agentReady  the node's agent reports Ready=True (only then it is "targeted" and gets new work)
+ * @param desired     the entry the operator last wrote into the node's spec (null: none)
+ * @param eligibility whether the host can run the bundle (from its agent's host facts)
+ * @param observed    the agent's status entry for the bundle (null: none), timed by the operator ({@link ReportClock})
  */
-public record NodeView(String name, boolean matches, boolean agentReady, Assignment desired, Observation observed) {
+public record NodeView(String name, boolean matches, boolean agentReady, Assignment desired, Eligibility eligibility,
+                       Observation observed) {
     public NodeView {
         Objects.requireNonNull(name, "name");
+        eligibility = eligibility == null ? Eligibility.ELIGIBLE : eligibility;
+    }
+
+    /** A node whose host can run the bundle. */
+    public NodeView(String name, boolean matches, boolean agentReady, Assignment desired, Observation observed) {
+        this(name, matches, agentReady, desired, Eligibility.ELIGIBLE, observed);
+    }
+
+    /** Matches the selector and can run the bundle (readiness aside). */
+    public boolean eligibleMatch() {
+        return matches && eligibility.eligible();
     }
 
     public boolean targeted() {
-        return matches && agentReady;
+        return eligibleMatch() && agentReady;
+    }
+
+    /** Matches the selector with a ready agent, but its host cannot run the bundle. */
+    public boolean notEligible() {
+        return matches && agentReady && !eligibility.eligible();
     }
 }

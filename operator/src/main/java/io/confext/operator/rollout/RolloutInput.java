@@ -11,9 +11,12 @@ import java.util.Objects;
  * @param stable        the last fully rolled-out revision (null: none yet)
  * @param rollingBack   a rollback from {@code target} was started earlier (kept in the bundle status)
  * @param progressSince the earliest moment progress is measured from (target revision creation or resume)
+ * @param markRollback  the target is older than what the bundle delivered and allowed ({@link UndoPlanner}):
+ *                      its node entries carry the downgrade permit
  */
 public record RolloutInput(String bundle, RolloutRules policy, RevisionTarget target, RevisionTarget stable,
-                           boolean rollingBack, Instant progressSince, List<NodeView> nodes, Instant now) {
+                           boolean rollingBack, Instant progressSince, List<NodeView> nodes, Instant now,
+                           boolean markRollback) {
     public RolloutInput {
         Objects.requireNonNull(bundle, "bundle");
         Objects.requireNonNull(policy, "policy");
@@ -21,5 +24,11 @@ public record RolloutInput(String bundle, RolloutRules policy, RevisionTarget ta
         Objects.requireNonNull(progressSince, "progressSince");
         Objects.requireNonNull(now, "now");
         nodes = List.copyOf(nodes);
+    }
+
+    /** A forward rollout: the target's entries carry no downgrade permit. */
+    public RolloutInput(String bundle, RolloutRules policy, RevisionTarget target, RevisionTarget stable,
+                        boolean rollingBack, Instant progressSince, List<NodeView> nodes, Instant now) {
+        this(bundle, policy, target, stable, rollingBack, progressSince, nodes, now, false);
     }
 }

@@ -20,6 +20,9 @@ import java.util.Optional;
  * node is assigned. Paused or halted rollouts assign nothing; a failure with onFailure Rollback
  * sends every matching node back to the stable revision (with a downgrade permit), or removes the
  * entry when no version was ever fully rolled out. Nodes leaving the selector lose their entry.
+ * A target older than what the bundle delivered, which {@link UndoPlanner} allowed, is assigned
+ * with the downgrade permit ({@code markRollback}). Nodes whose host cannot run the bundle
+ * ({@link Eligibility}) are left as they are: never assigned, not counted, never halting.
  */
 public final class RolloutPlanner {
 
@@ -59,11 +62,15 @@ public final class RolloutPlanner {
                 decisions.add(new NodeDecision(n.name(), null, n.desired() != null));
                 continue;
             }
+            if (!n.eligibleMatch()) {
+                decisions.add(new NodeDecision(n.name(), n.desired(), false));
+                continue;
+            }
             boolean onTarget = n.desired() != null && n.desired().is(target);
             if (!onTarget && n.targeted()) {
                 if (assigned.size() < allowance) {
                     assigned.add(n.name());
-                    decisions.add(new NodeDecision(n.name(), Assignment.forward(target), true));
+                    decisions.add(new NodeDecision(n.name(), new Assignment(target, in.markRollback()), true));
                     continue;
                 }
                 pending++;
@@ -72,7 +79,9 @@ public final class RolloutPlanner {
         }
 
         RolloutState state;
-        if (pending == 0 && assigned.isEmpty() && f.unavailable == 0 && f.available >= f.targeted) {
+        if (f.targeted == 0 && !f.notEligible.isEmpty()) {
+            state = RolloutState.NO_ELIGIBLE_NODES;
+        } else if (pending == 0 && assigned.isEmpty() && f.unavailable == 0 && f.available >= f.targeted) {
             state = RolloutState.COMPLETE;
         } else if (halted) {
             state = RolloutState.HALTED;
@@ -97,7 +106,7 @@ public final class RolloutPlanner {
         }
         return new RolloutPlan(state, decisions, assigned, f.failures, f.targeted, f.updated + assigned.size(),
                 f.ready, f.available, f.failed, f.unavailable + assigned.size(), f.budget, false, exceeded,
-                lastProgress, recheck);
+                lastProgress, recheck, f.notEligible);
     }
 
     private RolloutPlan rollback(RolloutInput in, List<NodeView> ordered, Facts f, boolean started) {
@@ -108,6 +117,8 @@ public final class RolloutPlanner {
             Assignment want;
             if (!n.matches()) {
                 want = null;
+            } else if (!n.eligibleMatch()) {
+                want = n.desired(); // a host that cannot run the bundle is left as it is
             } else if (stable == null) {
                 want = null;
             } else if (n.desired() != null && n.desired().is(stable)) {
@@ -116,13 +127,13 @@ public final class RolloutPlanner {
                 want = new Assignment(stable, n.desired() != null);
             }
             decisions.add(new NodeDecision(n.name(), want, !Objects.equals(want, n.desired())));
-            if (n.matches() && n.agentReady() && !settledOn(n.observed(), stable)) {
+            if (n.targeted() && !settledOn(n.observed(), stable)) {
                 settled = false;
             }
         }
         RolloutState state = settled ? RolloutState.ROLLED_BACK : RolloutState.ROLLING_BACK;
         return new RolloutPlan(state, decisions, List.of(), f.failures, f.targeted, f.updated, f.ready, f.available,
-                f.failed, f.unavailable, f.budget, started, false, f.lastProgress, Optional.empty());
+                f.failed, f.unavailable, f.budget, started, false, f.lastProgress, Optional.empty(), f.notEligible);
     }
 
     /** Whether a node's agent reports it is back on the stable revision (or has nothing, when there is none). */
@@ -139,8 +150,12 @@ public final class RolloutPlanner {
         Facts f = new Facts();
         f.lastProgress = in.progressSince();
         List<FailureFact> failures = new ArrayList<>();
+        List<RolloutPlan.NotEligibleNode> notEligible = new ArrayList<>();
         for (NodeView n : ordered) {
-            if (!n.matches()) {
+            if (n.notEligible()) {
+                notEligible.add(new RolloutPlan.NotEligibleNode(n.name(), n.eligibility().reason(), n.eligibility().message()));
+            }
+            if (!n.eligibleMatch()) {
                 continue;
             }
             if (n.targeted()) {
@@ -183,6 +198,7 @@ public final class RolloutPlanner {
         failures.sort(Comparator.comparing((FailureFact x) -> x.since() == null ? Instant.MAX : x.since())
                 .thenComparing(FailureFact::node));
         f.failures = failures;
+        f.notEligible = notEligible;
         f.budget = in.policy().maxUnavailable().resolve(f.targeted);
         return f;
     }
@@ -212,5 +228,6 @@ public final class RolloutPlanner {
         Instant lastProgress;
         Optional<Instant> nextAvailableAt = Optional.empty();
         List<FailureFact> failures = List.of();
+        List<RolloutPlan.NotEligibleNode> notEligible = List.of();
     }
 }

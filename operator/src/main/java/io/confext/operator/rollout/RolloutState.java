@@ -15,6 +15,8 @@ public enum RolloutState {
     HALTED,
     /** A node failed and onFailure is Rollback: every node is sent back to the stable revision. */
     ROLLING_BACK,
+    /** Nodes match, but no targeted node's host can run the bundle: nothing to do until one can. */
+    NO_ELIGIBLE_NODES,
     /** Every matching node reports the stable revision (or removal, when there was none) again. */
     ROLLED_BACK
 }

@@ -27,6 +27,18 @@ public final class BundleConditions {
     public static final String REASON_NODE_DEGRADED = "NodeDegraded";
     public static final String REASON_WAITING_FOR_NODES = "WaitingForNodes";
     public static final String REASON_NODES_DID_NOT_ANSWER = "NodesDidNotAnswer";
+    /** Going back to a version in status.history: a rollback the operator marks (issue 17). */
+    public static final String REASON_ROLLBACK_TO_DELIVERED = "RollbackToDeliveredVersion";
+    /** Going below what the bundle delivered to a version it never delivered, with spec.rollout.allowDowngrade. */
+    public static final String REASON_DOWNGRADE_ALLOWED = "DowngradeAllowedBySpec";
+    /** Going below what the bundle delivered to a version it never delivered, without allowDowngrade: refused. */
+    public static final String REASON_DOWNGRADE_NOT_ALLOWED = "DowngradeNotAllowed";
+    /** Nodes match the selector, but no host of them can run the bundle (all NotEligible). */
+    public static final String REASON_NO_ELIGIBLE_NODES = "NoEligibleNodes";
+    /** A node's host has no configuration extensions (systemd < 254): NotEligible. */
+    public static final String REASON_CONFEXT_UNSUPPORTED = "ConfextUnsupported";
+    /** A node's systemd cannot refresh on reload (< 258) and the bundle is reload: Reload, scope Service: NotEligible. */
+    public static final String REASON_RELOAD_REFRESH_UNSUPPORTED = "ReloadRefreshUnsupported";
 
     private BundleConditions() {
     }

@@ -2,7 +2,9 @@ package io.confext.operator.status;
 
 import io.confext.api.v1alpha1.ConfextBundleStatus;
 import io.confext.api.v1alpha1.NodeFailure;
+import io.confext.api.v1alpha1.NotEligibleNode;
 import io.confext.api.v1alpha1.VersionHistoryEntry;
+import io.confext.operator.rollout.Direction;
 import io.confext.operator.rollout.FailureFact;
 import io.confext.operator.rollout.RevisionTarget;
 import io.confext.operator.rollout.RolloutPlan;
@@ -33,11 +35,17 @@ public final class StatusAggregator {
         s.setReady(plan.ready());
         s.setFailed(plan.failed());
         s.setFailures(failures(plan.failures()));
+        s.setNotEligible(plan.notEligible().isEmpty() ? null : plan.notEligible().size());
+        s.setNotEligibleNodes(notEligible(plan));
 
         RevisionTarget current = plan.complete() ? target : in.stable();
         s.setCurrentVersion(current == null ? null : current.version());
         s.setCurrentRevision(current == null ? null : current.name());
-        s.setHistory(history(prev.getHistory(), plan.complete() ? target : null, in));
+        // A completion of a marked target, and the end of an onFailure rollback, are rollbacks in the history.
+        RevisionTarget completed = plan.complete() ? target
+                : plan.state() == RolloutState.ROLLED_BACK ? in.stable() : null;
+        boolean rollback = plan.complete() ? in.direction().marksRollback() : completed != null;
+        s.setHistory(history(prev.getHistory(), completed, rollback, in));
         s.setConditions(conditions(in, current).build());
         return s;
     }
@@ -55,15 +63,30 @@ public final class StatusAggregator {
         return out.isEmpty() ? null : out;
     }
 
-    private static List<VersionHistoryEntry> history(List<VersionHistoryEntry> previous, RevisionTarget completed, StatusInput in) {
+    private static List<NotEligibleNode> notEligible(RolloutPlan plan) {
+        List<NotEligibleNode> out = new ArrayList<>();
+        for (var n : plan.notEligible().subList(0, Math.min(MAX_FAILURES, plan.notEligible().size()))) {
+            NotEligibleNode e = new NotEligibleNode();
+            e.setNode(n.node());
+            e.setReason(n.reason());
+            e.setMessage(clip(n.message()));
+            out.add(e);
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private static List<VersionHistoryEntry> history(List<VersionHistoryEntry> previous, RevisionTarget completed,
+                                                     boolean rollback, StatusInput in) {
         List<VersionHistoryEntry> out = new ArrayList<>();
         boolean alreadyNewest = previous != null && !previous.isEmpty() && completed != null
-                && completed.name().equals(previous.get(0).getRevision());
+                && completed.name().equals(previous.get(0).getRevision())
+                && rollback == Boolean.TRUE.equals(previous.get(0).getRollback());
         if (completed != null && !alreadyNewest) {
             VersionHistoryEntry e = new VersionHistoryEntry();
             e.setVersion(completed.version());
             e.setRevision(completed.name());
             e.setCompletedAt(in.now().toString());
+            e.setRollback(rollback ? Boolean.TRUE : null);
             out.add(e);
         }
         if (previous != null) {
@@ -97,6 +120,8 @@ public final class StatusAggregator {
             case ROLLING_BACK -> c.put(BundleConditions.PROGRESSING, "True", BundleConditions.REASON_ROLLING_BACK,
                     "moving every node back to " + (in.stable() == null ? "no version" : in.stable().version()));
             case PAUSED -> c.put(BundleConditions.PROGRESSING, "Unknown", BundleConditions.REASON_PAUSED, "rollout paused; " + progress);
+            case NO_ELIGIBLE_NODES -> c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_NO_ELIGIBLE_NODES,
+                    clip(noEligible(plan)));
             default -> {
                 if (plan.deadlineExceeded()) {
                     c.put(BundleConditions.PROGRESSING, "False", BundleConditions.REASON_DEADLINE,
@@ -109,9 +134,15 @@ public final class StatusAggregator {
             }
         }
 
-        if (st == RolloutState.ROLLING_BACK || st == RolloutState.ROLLED_BACK) {
+        boolean rollingBack = st == RolloutState.ROLLING_BACK || st == RolloutState.ROLLED_BACK;
+        // A rollback in progress keeps its Degraded reason: it is the planner's memory of the rollback.
+        if (in.direction() instanceof Direction.Refused refused && !rollingBack) {
+            c.put(BundleConditions.DEGRADED, "True", refused.reason(), clip(refused.message()));
+        } else if (rollingBack) {
             c.put(BundleConditions.DEGRADED, "True", st == RolloutState.ROLLED_BACK ? BundleConditions.REASON_ROLLED_BACK : BundleConditions.REASON_ROLLING_BACK,
                     clip("version " + in.target().version() + " failed" + firstFailure));
+        } else if (st == RolloutState.NO_ELIGIBLE_NODES) {
+            c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_NO_ELIGIBLE_NODES, clip(noEligible(plan)));
         } else if (plan.failed() > 0) {
             c.put(BundleConditions.DEGRADED, "True", BundleConditions.REASON_NODE_FAILED, clip(plan.failed() + " node(s) failed" + firstFailure));
         } else if (!in.degraded().isEmpty()) {
@@ -130,6 +161,12 @@ public final class StatusAggregator {
         return c;
     }
 
+    private static String noEligible(RolloutPlan plan) {
+        var first = plan.notEligible().get(0);
+        return "none of the " + plan.notEligible().size() + " matching node(s) can run the bundle; " + first.node()
+                + ": " + first.reason() + " (" + first.message() + ")";
+    }
+
     /** Whether a previous status records a rollback from {@code target}: the planner's memory across restarts. */
     public static boolean recordsRollbackFrom(ConfextBundleStatus status, RevisionTarget target) {
         if (status == null || !target.name().equals(status.getTargetRevision())) {
@@ -139,6 +176,16 @@ public final class StatusAggregator {
         return degraded != null && "True".equals(degraded.getStatus())
                 && (BundleConditions.REASON_ROLLING_BACK.equals(degraded.getReason())
                 || BundleConditions.REASON_ROLLED_BACK.equals(degraded.getReason()));
+    }
+
+    /** Whether a previous status says spec.version was refused as a downgrade (then the target is frozen anew). */
+    public static boolean recordsRefusedDowngrade(ConfextBundleStatus status) {
+        if (status == null) {
+            return false;
+        }
+        var degraded = ConditionSet.find(status.getConditions(), BundleConditions.DEGRADED);
+        return degraded != null && "True".equals(degraded.getStatus())
+                && BundleConditions.REASON_DOWNGRADE_NOT_ALLOWED.equals(degraded.getReason());
     }
 
     static String clip(String s) {

@@ -28,7 +28,8 @@ class TrimmingItemStoreTest {
                    "revision": {"name": "chrony-5d8f", "namespace": "confext-system", "digest": "sha256:%s"}}]},
                  "status": {"observedGeneration": 3,
                    "conditions": [{"type": "Ready", "status": "True", "reason": "AgentRunning", "lastTransitionTime": "2026-11-30T10:00:00Z"}],
-                   "host": {"osId": "debian", "architecture": "x86-64", "agentVersion": "0.1.0"},
+                   "host": {"osId": "debian", "architecture": "x86-64", "agentVersion": "0.1.0", "systemdVersion": 257,
+                     "confext": true, "refreshOnReload": false},
                    "bundles": [{"name": "chrony", "revision": "chrony-5d8f", "digest": "sha256:%s", "desiredVersion": "v2",
                      "activeVersion": "v2", "phase": "Active", "reason": "Activated", "message": "merged on %s",
                      "since": "2026-11-30T10:01:00Z", "units": [{"unit": "chronyd.service", "mainPid": 42}]}]}}
@@ -48,7 +49,14 @@ class TrimmingItemStoreTest {
         assertThat(kept.getMetadata().getName()).isEqualTo("worker-1");
         assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("42");
         assertThat(kept.getMetadata().getUid()).isEqualTo("u-worker-1");
-        assertThat(kept.getStatus().getHost()).isNull();
+        // the host facts eligibility reads stay (a trimmed 257 host would count as able to refresh on reload)
+        assertThat(kept.getStatus().getHost()).satisfies(h -> {
+            assertThat(h.getSystemdVersion()).isEqualTo(257);
+            assertThat(h.getConfext()).isTrue();
+            assertThat(h.getRefreshOnReload()).isFalse();
+            assertThat(h.getOsId()).isNull();
+            assertThat(h.getAgentVersion()).isNull();
+        });
         assertThat(kept.getStatus().getBundles()).singleElement().satisfies(s -> assertThat(s.getUnits()).isNullOrEmpty());
         // everything NodeViews reads is intact
         assertThat(NodeViews.agentReady(kept)).isTrue();

@@ -27,6 +27,20 @@ class RolloutPlannerTest {
     }
 
     @Test
+    void aMarkedTargetIsAssignedWithTheDowngradePermitAndOnlyThen() {
+        Fleet f = Fleet.of(4);
+        f.nodes.values().forEach(n -> n.desired = Assignment.forward(V2));
+        RolloutRules p = policy(MaxUnavailable.count(4), 0, 0, OnFailure.HALT);
+        RolloutPlan back = planner.plan(new RolloutInput("chrony", p, V1, V2, false, T0, f.views(), T0, true));
+        assertThat(back.changes()).hasSize(4).allSatisfy(d -> {
+            assertThat(d.desired().revision()).isEqualTo(V1);
+            assertThat(d.desired().rollback()).as("the agents need the permit to go down").isTrue();
+        });
+        RolloutPlan forward = planner.plan(new RolloutInput("chrony", p, V1, null, false, T0, Fleet.of(4).views(), T0));
+        assertThat(forward.changes()).hasSize(4).allSatisfy(d -> assertThat(d.desired().rollback()).isFalse());
+    }
+
+    @Test
     void percentBudgetRoundsDownButNeverBelowOne() {
         assertThat(MaxUnavailable.percent(10).resolve(25)).isEqualTo(2);
         assertThat(MaxUnavailable.percent(10).resolve(5)).isEqualTo(1);

@@ -10,6 +10,7 @@ import io.confext.api.v1alpha1.ConfextNodeStatus;
 import io.confext.operator.node.NodeViews;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.confext.operator.rollout.Assignment;
+import io.confext.operator.rollout.Direction;
 import io.confext.operator.rollout.MaxUnavailable;
 import io.confext.operator.rollout.NodePhase;
 import io.confext.operator.rollout.NodeView;
@@ -119,12 +120,58 @@ class StatusAggregatorTest {
                         NodeViews.of("chrony", null, cxn, null).observed()));
         RolloutPlan p = plan(nodes, RolloutRules.defaults(), V1, T0.plusSeconds(5));
         ConfextBundleStatus s = aggregator.aggregate(new StatusInput(3, V2, V1, p, false, null, T0.plusSeconds(5),
-                DegradedNode.on(V2, java.util.Map.of("a", fine, "b", lost))));
+                new io.confext.operator.rollout.Direction.Forward(), DegradedNode.on(V2, java.util.Map.of("a", fine, "b", lost))));
         assertThat(s.getReady()).as("the degraded node is not ready").isEqualTo(1);
         assertThat(s.getFailed()).as("nor failed: it was proven, the wave does not halt for it").isZero();
         assertThat(cond(s, "Degraded").getStatus()).isEqualTo("True");
         assertThat(cond(s, "Degraded").getReason()).isEqualTo("NodeDegraded");
         assertThat(cond(s, "Degraded").getMessage()).contains("b (UnitFailed: chronyd.service failed: killed by signal 9");
+    }
+
+    @Test
+    void aCompletedUndoIsARollbackInTheHistoryAndARefusalIsDegraded() {
+        // V1 is the stable version in the history; the fleet went to V2 and now back to V1, marked.
+        ConfextBundleStatus before = new ConfextBundleStatus();
+        var h2 = new io.confext.api.v1alpha1.VersionHistoryEntry();
+        h2.setVersion(V2.version());
+        h2.setRevision(V2.name());
+        before.setHistory(List.of(h2));
+        List<NodeView> back = List.of(new NodeView("a", true, true, new Assignment(V1, true),
+                new Observation(NodePhase.ACTIVE, V1.name(), V1.digest(), T0, "Proven", "")));
+        RolloutPlan done = planner.plan(new RolloutInput("chrony", RolloutRules.defaults(), V1, V2, false, T0, back, T0.plusSeconds(1), true));
+        Direction rollback = new Direction.Rollback(BundleConditions.REASON_ROLLBACK_TO_DELIVERED, "back");
+        ConfextBundleStatus s = aggregator.aggregate(new StatusInput(4, V1, V2, done, false, before, T0.plusSeconds(1), rollback));
+        assertThat(s.getHistory()).hasSize(2);
+        assertThat(s.getHistory().get(0).getVersion()).isEqualTo(V1.version());
+        assertThat(s.getHistory().get(0).getRollback()).as("shown as a rollback").isTrue();
+        assertThat(s.getHistory().get(1).getRollback()).isNull();
+        ConfextBundleStatus again = aggregator.aggregate(new StatusInput(4, V1, V2, done, false, s, T0.plusSeconds(9), rollback));
+        assertThat(again.getHistory()).as("recorded once").hasSize(2);
+
+        Direction refused = new Direction.Refused(BundleConditions.REASON_DOWNGRADE_NOT_ALLOWED, "spec.version 0.1 is older");
+        ConfextBundleStatus r = aggregator.aggregate(new StatusInput(5, V1, V1, done, false, again, T0.plusSeconds(10), refused));
+        assertThat(cond(r, "Degraded").getStatus()).isEqualTo("True");
+        assertThat(cond(r, "Degraded").getReason()).isEqualTo("DowngradeNotAllowed");
+        assertThat(cond(r, "Degraded").getMessage()).contains("0.1");
+        assertThat(StatusAggregator.recordsRefusedDowngrade(r)).isTrue();
+        assertThat(StatusAggregator.recordsRefusedDowngrade(again)).isFalse();
+    }
+
+    @Test
+    void theEndOfAnOnFailureRollbackIsARollbackInTheHistory() {
+        ConfextBundleStatus before = new ConfextBundleStatus();
+        var h1 = new io.confext.api.v1alpha1.VersionHistoryEntry();
+        h1.setVersion(V1.version());
+        h1.setRevision(V1.name());
+        before.setHistory(List.of(h1));
+        List<NodeView> settled = List.of(new NodeView("a", true, true, new Assignment(V1, true),
+                new Observation(NodePhase.ACTIVE, V1.name(), V1.digest(), T0, "Proven", "")));
+        RolloutRules rb = new RolloutRules(MaxUnavailable.count(1), 0, 0, 60, false, OnFailure.ROLLBACK);
+        RolloutPlan p = planner.plan(new RolloutInput("chrony", rb, V2, V1, true, T0, settled, T0.plusSeconds(5)));
+        assertThat(p.state()).isEqualTo(io.confext.operator.rollout.RolloutState.ROLLED_BACK);
+        ConfextBundleStatus s = aggregator.aggregate(new StatusInput(2, V2, V1, p, false, before, T0.plusSeconds(5)));
+        assertThat(s.getHistory()).extracting(e -> e.getVersion() + ":" + e.getRollback())
+                .containsExactly(V1.version() + ":true", V1.version() + ":null");
     }
 
     @Test

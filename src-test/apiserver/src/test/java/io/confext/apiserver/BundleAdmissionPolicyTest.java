@@ -98,6 +98,7 @@ class BundleAdmissionPolicyTest {
     private static KubernetesClient sam;
     private static KubernetesClient tina;
     private static KubernetesClient ci;
+    private static KubernetesClient operatorAccount;
 
     @BeforeAll
     static void installChartWithGrants(ApiServer server) throws IOException {
@@ -136,6 +137,10 @@ class BundleAdmissionPolicyTest {
         Refusal.awaitRefused(() -> mallory.resource(bundle("warm-up", "")).dryRun().create(), "rule requester");
         admin.resource(bundle("upd-service", "")).create();
         admin.resource(bundle("upd-host", "scope: Host")).create();
+        GenericKubernetesResource undo = bundle("upd-undo", "");
+        undo.getMetadata().setAnnotations(Map.of("confext.io/undo", "previous"));
+        admin.resource(undo).create();
+        operatorAccount = track(server.withToken(Tokens.unbound(admin, NS, POLICY)));
     }
 
     @AfterAll
@@ -144,7 +149,7 @@ class BundleAdmissionPolicyTest {
             return;
         }
         clients.forEach(KubernetesClient::close);
-        for (String name : List.of("upd-service", "upd-host")) {
+        for (String name : List.of("upd-service", "upd-host", "upd-undo")) {
             admin.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle").withName(name).delete();
         }
         for (ValidatingAdmissionPolicyBinding binding : setAside) {
@@ -200,7 +205,12 @@ class BundleAdmissionPolicyTest {
                 update("alice: update of the content", alice, "upd-service", "", null),
                 update("alice: update to scope Host", alice, "upd-service", "scope: Host", "scope"),
                 update("alice: update adding shadow", alice, "upd-service", files("shadow"), "denied-path"),
-                labelOnly("alice: a label on a Host bundle, spec unchanged", alice, "upd-host"));
+                labelOnly("alice: a label on a Host bundle, spec unchanged", alice, "upd-host"),
+                askUndo("mallory: asking for an undo is judged like a spec change", mallory, "upd-service", "requester"),
+                askUndo("alice: asking for an undo of a bundle she may write", alice, "upd-service", null),
+                askUndo("alice: asking for an undo of a Host bundle", alice, "upd-host", "scope"),
+                operatorWrite("operator: setting the spec back while it removes confext.io/undo", "upd-undo", true, null),
+                operatorWrite("operator: a spec change that consumes no undo", "upd-service", false, "requester"));
         assertThat(cases).hasSizeGreaterThanOrEqualTo(20);
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             if (c.rule() == null) {
@@ -267,6 +277,29 @@ class BundleAdmissionPolicyTest {
             current.getMetadata().setLabels(Map.of("team", "alice"));
             return who.resource(current).dryRun().update();
         }, bundle(stored, ""), null);
+    }
+
+    /** {@code who} adds {@code confext.io/undo} to the stored bundle, spec unchanged (dry run). */
+    private static Case askUndo(String name, KubernetesClient who, String stored, String rule) {
+        return new Case(name, b -> {
+            GenericKubernetesResource current = who.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle").withName(stored).get();
+            current.getMetadata().setAnnotations(Map.of("confext.io/undo", "previous"));
+            return who.resource(current).dryRun().update();
+        }, bundle(stored, ""), rule);
+    }
+
+    /** The operator's ServiceAccount changes the stored bundle's version, removing confext.io/undo or not (dry run). */
+    @SuppressWarnings("unchecked")
+    private static Case operatorWrite(String name, String stored, boolean consumeUndo, String rule) {
+        return new Case(name, b -> {
+            GenericKubernetesResource current = operatorAccount.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle")
+                    .withName(stored).get();
+            if (consumeUndo) {
+                current.getMetadata().setAnnotations(Map.of());
+            }
+            ((Map<String, Object>) current.getAdditionalProperties().get("spec")).put("version", "0.9");
+            return operatorAccount.resource(current).dryRun().update();
+        }, bundle(stored, ""), rule);
     }
 
     /** A valid bundle: inline chrony config for chronyd on workers, with the given spec fields replacing those. */

@@ -5,8 +5,11 @@ import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.ConfextNodeStatus;
 import io.confext.api.v1alpha1.DesiredBundle;
+import io.confext.api.v1alpha1.HostFacts;
+import io.confext.api.version.UapiVersion;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +68,9 @@ public final class SimulatedAgent implements AutoCloseable {
     private final boolean ownsClient;
     private final String node;
     private volatile Behaviour behaviour;
+    private volatile HostFacts host;
     private final Map<String, Instant> firstSeen = new HashMap<>();
+    private final Map<String, String> newestActive = new HashMap<>();
     private final AtomicInteger statusWrites = new AtomicInteger();
     private volatile RuntimeException lastError;
     private volatile boolean running = true;
@@ -103,6 +108,11 @@ public final class SimulatedAgent implements AutoCloseable {
         behaviour = b;
     }
 
+    /** Reports these host facts (systemd version, confext and refresh-on-reload support) from the next round on. */
+    public void reportHost(HostFacts facts) {
+        host = facts;
+    }
+
     public int statusWrites() {
         return statusWrites.get();
     }
@@ -138,6 +148,11 @@ public final class SimulatedAgent implements AutoCloseable {
         ConfextNodeStatus status = cxn.getStatus() == null ? new ConfextNodeStatus() : cxn.getStatus();
         List<BundleState> states = new ArrayList<>(status.getBundles() == null ? List.of() : status.getBundles());
         boolean changed = status.getConditions() == null;
+        HostFacts facts = host;
+        if (facts != null && !Serialization.asJson(facts).equals(status.getHost() == null ? "" : Serialization.asJson(status.getHost()))) {
+            status.setHost(facts);
+            changed = true;
+        }
         Instant now = Instant.now();
         List<DesiredBundle> desired = cxn.getSpec() == null || cxn.getSpec().getBundles() == null ? List.of() : cxn.getSpec().getBundles();
         for (DesiredBundle d : desired) {
@@ -157,15 +172,21 @@ public final class SimulatedAgent implements AutoCloseable {
             if (!ready && s.getPhase() == BundlePhase.Fetching && d.getRevision().getName().equals(s.getRevision())) {
                 continue;
             }
-            boolean fail = b.failVersions().contains(d.getVersion());
+            String newest = newestActive.get(d.getName());
+            boolean downgrade = newest != null && !Boolean.TRUE.equals(d.getRollback()) && UapiVersion.compare(d.getVersion(), newest) < 0;
+            boolean fail = downgrade || b.failVersions().contains(d.getVersion());
             s.setRevision(d.getRevision().getName());
             s.setDigest(d.getRevision().getDigest());
             s.setDesiredVersion(d.getVersion());
             s.setPhase(!ready ? BundlePhase.Fetching : fail ? BundlePhase.Failed : BundlePhase.Active);
-            s.setReason(!ready ? "Fetching" : fail ? "ReloadFailed" : "Proven");
-            s.setMessage(fail && ready ? "simulated reload failure" : "simulated agent on " + node);
+            s.setReason(!ready ? "Fetching" : downgrade ? "DowngradeRefused" : fail ? "ReloadFailed" : "Proven");
+            s.setMessage(downgrade && ready ? "version " + d.getVersion() + " is older than " + newest + " and the entry has no rollback: true"
+                    : fail && ready ? "simulated reload failure" : "simulated agent on " + node);
             if (ready && !fail) {
                 s.setActiveVersion(d.getVersion());
+                if (newest == null || UapiVersion.compare(d.getVersion(), newest) > 0) {
+                    newestActive.put(d.getName(), d.getVersion());
+                }
             }
             s.setSince(now.toString());
             changed = true;

@@ -1,0 +1,52 @@
+package io.confext.operator.bundle;
+
+import io.confext.api.revision.ResolvedFile;
+import io.confext.api.revision.ResolvedImage;
+import io.confext.api.revision.RevisionContent;
+import io.confext.api.v1alpha1.BundleSource;
+import io.confext.api.v1alpha1.ConfextBundleSpec;
+import io.confext.api.v1alpha1.ImageSource;
+import io.confext.api.v1alpha1.InlineFile;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sets a bundle spec back to a frozen revision, for {@code confext.io/undo}: version, source,
+ * units, scope, reload and priority as frozen, so that freezing the result gives the same content
+ * (and so the same revision) again. The rollout policy, node selector and verification stay as
+ * they are. A ConfigMap source comes back as the inline files frozen from it: the ConfigMap may
+ * have changed since, and the undo must restore what the nodes had. Pure.
+ */
+final class SpecRestore {
+    private SpecRestore() {
+    }
+
+    static void restore(ConfextBundleSpec spec, RevisionContent content) {
+        spec.setVersion(content.version());
+        spec.setScope(content.scope());
+        spec.setUnits(content.units().isEmpty() ? null : new ArrayList<>(content.units()));
+        spec.setReload(content.reload());
+        spec.setPriority(content.priority());
+        BundleSource source = new BundleSource();
+        if (content.source().image() != null) {
+            ResolvedImage i = content.source().image();
+            ImageSource image = new ImageSource();
+            image.setUrl(i.url());
+            image.setSha256(i.sha256());
+            image.setAllowInsecureHttp(i.allowInsecureHttp() ? Boolean.TRUE : null);
+            image.setSizeLimitBytes(i.sizeLimitBytes());
+            source.setImage(image);
+        } else {
+            List<InlineFile> files = new ArrayList<>();
+            for (ResolvedFile f : content.source().files()) {
+                InlineFile file = new InlineFile();
+                file.setPath(f.path());
+                file.setContent(f.content());
+                file.setMode(f.mode());
+                files.add(file);
+            }
+            source.setFiles(files);
+        }
+        spec.setSource(source);
+    }
+}

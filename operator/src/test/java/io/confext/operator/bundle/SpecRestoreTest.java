@@ -1,0 +1,71 @@
+package io.confext.operator.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.confext.api.revision.RevisionContent;
+import io.confext.api.revision.RevisionDigest;
+import io.confext.api.v1alpha1.ConfextBundle;
+import io.confext.api.v1alpha1.ConfextBundleSpec;
+import io.confext.api.v1alpha1.ReloadMode;
+import io.confext.operator.revision.RevisionFreezer;
+import io.confext.testsupport.BundleBuilder;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpecRestoreTest {
+    // inline files and images need no API reads to freeze
+    final RevisionFreezer freezer = new RevisionFreezer(null);
+
+    @Test
+    void aRestoredSpecFreezesToTheSameRevision() {
+        ConfextBundleSpec v1 = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service")
+                .file("chrony/chrony.conf", "server a iburst\n").file("chrony/keys", "k", "0600").build().getSpec();
+        RevisionContent frozen = freezer.freeze(v1);
+
+        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0").units("chronyd.service", "sshd.service")
+                .file("chrony/chrony.conf", "server b iburst\n").reload(ReloadMode.Restart).build().getSpec();
+        now.setPriority(7);
+        SpecRestore.restore(now, frozen);
+
+        assertThat(now.getVersion()).isEqualTo("1.0");
+        assertThat(now.getUnits()).containsExactly("chronyd.service");
+        assertThat(RevisionDigest.of(freezer.freeze(now))).isEqualTo(RevisionDigest.of(frozen));
+    }
+
+    @Test
+    void anImageComesBackWithItsDigest() {
+        String sha = "a".repeat(64);
+        ConfextBundleSpec v1 = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service")
+                .image("https://images.example/chrony_1.0.raw", sha).build().getSpec();
+        RevisionContent frozen = freezer.freeze(v1);
+        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0").units("chronyd.service")
+                .file("chrony/chrony.conf", "x").build().getSpec();
+        SpecRestore.restore(now, frozen);
+        assertThat(now.getSource().getFiles()).isNull();
+        assertThat(now.getSource().getImage().getSha256()).isEqualTo(sha);
+        assertThat(RevisionDigest.of(freezer.freeze(now))).isEqualTo(RevisionDigest.of(frozen));
+    }
+
+    @Test
+    void theUndoAnnotationStartsAReconcileButStatusWritesDoNot() {
+        ConfextBundle before = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service").file("a", "b").build();
+        before.getMetadata().setGeneration(3L);
+        ConfextBundle statusOnly = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service").file("a", "b").build();
+        statusOnly.getMetadata().setGeneration(3L);
+        statusOnly.getMetadata().setResourceVersion("99");
+        assertThat(BundleUpdates.relevant(statusOnly, before)).isFalse();
+
+        ConfextBundle annotated = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service").file("a", "b").build();
+        annotated.getMetadata().setGeneration(3L);
+        Map<String, String> a = new HashMap<>();
+        a.put(BundleReconciler.UNDO_ANNOTATION, "previous");
+        annotated.getMetadata().setAnnotations(a);
+        assertThat(BundleUpdates.relevant(annotated, before)).isTrue();
+        assertThat(BundleUpdates.relevant(before, annotated)).as("its removal too").isTrue();
+
+        ConfextBundle newSpec = BundleBuilder.bundle("chrony", "2.0").units("chronyd.service").file("a", "b").build();
+        newSpec.getMetadata().setGeneration(4L);
+        assertThat(BundleUpdates.relevant(newSpec, before)).isTrue();
+    }
+}

@@ -1,0 +1,246 @@
+package io.confext.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.ConfextBundle;
+import io.confext.api.v1alpha1.ConfextNode;
+import io.confext.api.v1alpha1.DesiredBundle;
+import io.confext.api.v1alpha1.HostFacts;
+import io.confext.api.v1alpha1.ReloadMode;
+import io.confext.operator.OperatorAssembly;
+import io.confext.operator.OperatorRuntime;
+import io.confext.operator.OperatorSettings;
+import io.confext.operator.bundle.BundleReconciler;
+import io.confext.operator.node.NodeReconciler;
+import io.confext.testsupport.BundleBuilder;
+import io.confext.testsupport.SimulatedAgent;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * A mixed fleet on a real API server: two systemd 262 hosts and one 257 host (as their agents report
+ * in ConfextNode status.host, read through the operator's trimmed informer cache) and a reload:
+ * Reload bundle. The 257 node is NotEligible with the reason, counted in the status, and the wave
+ * completes on the 262 nodes; with only the 257 node selected, the bundle says NoEligibleNodes; with
+ * reload: ReloadOrRestart the 257 node is included.
+ */
+@RealApiServerTest
+class OperatorMixedFleetTest {
+
+    private static final String NS = "mixed-test";
+    private static final String RELEASE = "mixed-confext-operator";
+    private static final String BUNDLE = "mixed-demo";
+    private static final Map<String, String> WORKER = Map.of("confext.io/test-pool", "mixed");
+    private static final List<String> NODES = List.of("mixed-262-0", "mixed-262-1", "mixed-257-0");
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    private static KubernetesClient operatorClient;
+    private static Operator operator;
+    private static final List<SimulatedAgent> agents = new ArrayList<>();
+
+    @BeforeAll
+    static void installChartNodesAgentsAndOperator(ApiServer server) {
+        ChartInstaller.install(server, RELEASE, NS);
+        KubernetesClient admin = server.admin();
+        Crds.installAll(admin, RepoFiles.fromBuild().crds());
+        for (String name : NODES) {
+            Node node = admin.resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(WORKER)
+                    .addToLabels("confext.io/test-systemd", name.contains("257") ? "257" : "262").endMetadata().build()).create();
+            SimulatedAgent agent = SimulatedAgent.startOwning(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name,
+                    SimulatedAgent.Behaviour.immediate());
+            agent.reportHost(facts(name.contains("257") ? 257 : 262));
+            agents.add(agent);
+        }
+        operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
+        operator = OperatorAssembly.create(operatorClient, Metrics.NOOP, new OperatorRuntime(true, Optional.empty()),
+                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), NS), Clock.systemUTC(),
+                        new SimpleMeterRegistry()), new NodeReconciler()));
+        operator.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.stop();
+        }
+        agents.forEach(SimulatedAgent::close);
+        if (operatorClient != null) {
+            operatorClient.close();
+        }
+    }
+
+    static HostFacts facts(int systemd) {
+        HostFacts h = new HostFacts();
+        h.setSystemdVersion(systemd);
+        h.setConfext(true);
+        h.setRefreshOnReload(systemd >= 258);
+        h.setArchitecture("x86-64");
+        return h;
+    }
+
+    @Test
+    void theOldHostIsNotEligibleAndTheWaveCompletesOnTheOthers(ApiServer server) {
+        KubernetesClient admin = server.admin();
+        // wait until every agent reported its host facts, as real agents do before any bundle
+        await("host facts reported", () -> NODES.stream().allMatch(n -> {
+            ConfextNode c = admin.resources(ConfextNode.class).withName(n).get();
+            return c != null && c.getStatus() != null && c.getStatus().getHost() != null;
+        }));
+        admin.resource(BundleBuilder.bundle(BUNDLE, "1.0").units("demo.service").file("demo.conf", "value=1\n")
+                .nodeSelector(WORKER).reload(ReloadMode.Reload).rollout(r -> r.setMaxUnavailable(new IntOrString(1))).build()).create();
+        await("1.0 complete on the 262 nodes", () -> {
+            ConfextBundle b = get(admin);
+            return b != null && b.getStatus() != null && "1.0".equals(b.getStatus().getCurrentVersion());
+        });
+        ConfextBundle b = get(admin);
+        assertThat(b.getStatus().getTargeted()).as("the 257 node is not targeted").isEqualTo(2);
+        assertThat(b.getStatus().getReady()).isEqualTo(2);
+        assertThat(b.getStatus().getFailed()).isZero();
+        assertThat(b.getStatus().getNotEligible()).isEqualTo(1);
+        assertThat(b.getStatus().getNotEligibleNodes()).singleElement().satisfies(n -> {
+            assertThat(n.getNode()).isEqualTo("mixed-257-0");
+            assertThat(n.getReason()).isEqualTo("ReloadRefreshUnsupported");
+            assertThat(n.getMessage()).contains("257", "ReloadOrRestart");
+        });
+        assertThat(reason(b, "Degraded")).isEqualTo("AsExpected");
+        ConfextNode old = admin.resources(ConfextNode.class).withName("mixed-257-0").get();
+        assertThat(old.getSpec().getBundles() == null ? List.<DesiredBundle>of() : old.getSpec().getBundles())
+                .as("the 257 node got nothing").noneMatch(d -> BUNDLE.equals(d.getName()));
+
+        // only the 257 node selected: nothing can run it
+        admin.resource(BundleBuilder.bundle("mixed-only-old", "1.0").units("demo.service").file("demo.conf", "value=1\n")
+                .nodeSelector(Map.of("confext.io/test-systemd", "257")).reload(ReloadMode.Reload).build()).create();
+        await("NoEligibleNodes", () -> "NoEligibleNodes".equals(reason(admin.resources(ConfextBundle.class).withName("mixed-only-old").get(), "Degraded")));
+        ConfextBundle none = admin.resources(ConfextBundle.class).withName("mixed-only-old").get();
+        assertThat(reason(none, "Progressing")).isEqualTo("NoEligibleNodes");
+        assertThat(none.getStatus().getCurrentVersion()).as("not complete").isNull();
+
+        // ReloadOrRestart: the 257 node can run it (by restart) and is included
+        admin.resources(ConfextBundle.class).withName(BUNDLE).edit(x -> {
+            x.getSpec().setReload(ReloadMode.ReloadOrRestart);
+            x.getSpec().setVersion("2.0");
+            x.getSpec().getSource().getFiles().get(0).setContent("value=2\n");
+            return x;
+        });
+        await("2.0 on all three nodes", () -> fleetOn(admin, "2.0"));
+        assertThat(get(admin).getStatus().getNotEligible()).isNull();
+        assertThat(get(admin).getStatus().getTargeted()).isEqualTo(3);
+    }
+
+    private static ConfextBundle get(KubernetesClient admin) {
+        return admin.resources(ConfextBundle.class).withName(BUNDLE).get();
+    }
+
+    private static String content(String version) {
+        return "server ntp" + version + " iburst\n";
+    }
+
+    private static void setVersion(KubernetesClient admin, String version) {
+        admin.resources(ConfextBundle.class).withName(BUNDLE).edit(b -> {
+            b.getSpec().setVersion(version);
+            b.getSpec().getSource().getFiles().get(0).setContent(content(version));
+            return b;
+        });
+    }
+
+    private static void annotate(KubernetesClient admin, String request) {
+        admin.resources(ConfextBundle.class).withName(BUNDLE).edit(b -> {
+            Map<String, String> a = b.getMetadata().getAnnotations() == null ? new HashMap<>() : new HashMap<>(b.getMetadata().getAnnotations());
+            a.put(BundleReconciler.UNDO_ANNOTATION, request);
+            b.getMetadata().setAnnotations(a);
+            return b;
+        });
+    }
+
+    private static String undoAnnotation(ConfextBundle b) {
+        return b.getMetadata().getAnnotations() == null ? null : b.getMetadata().getAnnotations().get(BundleReconciler.UNDO_ANNOTATION);
+    }
+
+    private static List<DesiredBundle> entries(KubernetesClient admin) {
+        return NODES.stream().map(n -> admin.resources(ConfextNode.class).withName(n).get())
+                .flatMap(n -> n.getSpec().getBundles().stream()).filter(d -> BUNDLE.equals(d.getName())).toList();
+    }
+
+    private static Condition condition(ConfextBundle b, String type) {
+        if (b == null || b.getStatus() == null || b.getStatus().getConditions() == null) {
+            return null;
+        }
+        return b.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    }
+
+    private static String reason(ConfextBundle b, String type) {
+        Condition c = condition(b, type);
+        return c == null ? null : c.getReason();
+    }
+
+    private static boolean fleetOn(KubernetesClient admin, String version) {
+        ConfextBundle b = get(admin);
+        if (b == null || b.getStatus() == null || !version.equals(b.getStatus().getCurrentVersion())) {
+            return false;
+        }
+        long active = NODES.stream().map(n -> admin.resources(ConfextNode.class).withName(n).get())
+                .filter(n -> n != null && n.getStatus() != null && n.getStatus().getBundles() != null)
+                .filter(n -> n.getStatus().getBundles().stream().anyMatch(s -> BUNDLE.equals(s.getName())
+                        && s.getPhase() == BundlePhase.Active && version.equals(s.getActiveVersion())))
+                .count();
+        return active == NODES.size();
+    }
+
+    private static ConfextBundle bundle(String version) {
+        return BundleBuilder.bundle(BUNDLE, version).units("chronyd.service").file("chrony/chrony.conf", content(version))
+                .nodeSelector(WORKER).rollout(r -> r.setMaxUnavailable(new IntOrString(3))).build();
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private void await(String what, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            pause(Duration.ofMillis(250));
+        }
+        StringBuilder why = new StringBuilder("timed out after " + WAIT + " waiting for " + what);
+        agents.stream().filter(a -> a.lastError() != null)
+                .forEach(a -> why.append("\nagent error: ").append(a.lastError().getMessage()));
+        ConfextBundle b = null;
+        try {
+            b = operatorClient.resources(ConfextBundle.class).withName(BUNDLE).get();
+        } catch (RuntimeException e) {
+            why.append("\n").append(e.getMessage());
+        }
+        if (b != null && b.getStatus() != null) {
+            why.append("\nbundle status: ").append(io.fabric8.kubernetes.client.utils.Serialization.asJson(b.getStatus()));
+        }
+        throw new AssertionError(why);
+    }
+}
