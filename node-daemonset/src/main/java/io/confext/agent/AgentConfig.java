@@ -27,6 +27,13 @@ public interface AgentConfig {
     @WithDefault("5m")
     Duration resyncPeriod();
 
+    /**
+     * How often the agent looks at the units it proved although systemd signalled nothing (a missed signal, a dropped
+     * bus connection, which this look re-opens); a signalled change is looked at within about a second anyway.
+     */
+    @WithDefault("10s")
+    Duration unitWatchPeriod();
+
     /** First retry delay after an API error; doubles per failed attempt up to 32 times this value. */
     @WithDefault("1s")
     Duration retryInitialDelay();

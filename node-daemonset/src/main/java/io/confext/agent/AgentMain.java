@@ -18,6 +18,7 @@ import io.confext.agent.kube.RevisionReader;
 import io.confext.agent.kube.StatusBuilder;
 import io.confext.agent.kube.StatusWriter;
 import io.confext.agent.kube.WorkLoop;
+import io.confext.agent.unithealth.UnitWatcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -45,6 +46,7 @@ public class AgentMain {
 
     private WorkLoop loop;
     private NodeWatch watch;
+    private UnitWatcher unitWatcher;
 
     void start(@Observes StartupEvent event) {
         if (!hosts.isResolvable()) {
@@ -60,12 +62,19 @@ public class AgentMain {
         loop = new WorkLoop(nodePass, client, node, health, config.retryInitialDelay());
         loop.start(config.resyncPeriod(), config.heartbeatInterval());
         watch = NodeWatch.start(client, node, loop);
+        // a proven unit that fails, stops, restarts or loses the version is reported by a pass within seconds
+        unitWatcher = new UnitWatcher(config.hostPid(), config.stateDir(), loop::resync, config.unitWatchPeriod(),
+                Clock.systemUTC());
+        unitWatcher.start();
         health.apiConnection(watch::isWatching);
         LOG.infof("confext agent %s watching ConfextNode %s (host pid %d, resync every %s)", agentVersion, node,
                 config.hostPid(), config.resyncPeriod());
     }
 
     void stop(@Observes ShutdownEvent event) {
+        if (unitWatcher != null) {
+            unitWatcher.close();
+        }
         if (watch != null) {
             watch.close();
         }

@@ -25,6 +25,7 @@ public enum Reason {
     NotPaused("Paused=False: the rollout is not paused"),
     AsExpected("Degraded=False: no node failed"),
     NodeFailed("Degraded: at least one node failed the version (status.failures names them)"),
+    NodeDegraded("Degraded: a node proved the version, then a unit failed, stopped, restarted or lost it (phase Degraded)"),
     Failed("status.failures: a node reported a failed phase without a reason"),
     WaitingForNodes("Terminating: a deleted bundle waits for its nodes to report it removed"),
 
@@ -64,6 +65,12 @@ public enum Reason {
     InvalidBundle("Failed: the inline files cannot be written as a confext (bad path or mode)"),
     DowngradeRefused("Failed: the version is older than the newest applied on the node and no rollback was asked"),
     AgentError("Failed: the agent hit an unexpected error applying the bundle (the message names it)"),
+
+    // --- a node's bundle entry: what became of a proven unit (agent, unithealth) ---
+    UnitFailed("Degraded/RolledBack: a proven unit failed (exit status or signal; rolled back inside minReadySeconds)"),
+    UnitStopped("Degraded/RolledBack: a proven unit was stopped"),
+    UnitRestarted("Degraded: a proven unit runs with another main process and has not run long enough to count again"),
+    UnitNoLongerSees("Degraded/RolledBack: a proven unit's main process no longer sees the version"),
 
     // --- a node's bundle entry: the node's own checks (agent, trust and NodeChecks) ---
     NodePolicyDenied("Failed: the node's policy or its built-in floor refused a path or the scope of the bundle"),

@@ -2,6 +2,7 @@ package io.confext.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
 /** One bundle a node should have, at one frozen revision. */
@@ -23,6 +24,12 @@ public class DesiredBundle {
     @JsonPropertyDescription("True when the operator moves this node back to an older version: the agent then allows the"
             + " downgrade.")
     private Boolean rollback;
+
+    @Min(0)
+    @JsonPropertyDescription("The bundle's spec.rollout.minReadySeconds, copied by the operator: for this long after"
+            + " the activation the agent re-checks the units, and a unit that fails, stops, restarts or no longer sees"
+            + " the version in that window fails the version here (local fallback). Absent: 0.")
+    private Integer minReadySeconds;
 
     public String getName() {
         return name;
@@ -54,5 +61,13 @@ public class DesiredBundle {
 
     public void setRollback(Boolean rollback) {
         this.rollback = rollback;
+    }
+
+    public Integer getMinReadySeconds() {
+        return minReadySeconds;
+    }
+
+    public void setMinReadySeconds(Integer minReadySeconds) {
+        this.minReadySeconds = minReadySeconds;
     }
 }

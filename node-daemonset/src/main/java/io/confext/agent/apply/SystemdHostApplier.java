@@ -31,6 +31,9 @@ import io.confext.agent.trust.LoadedNodePolicy;
 import io.confext.agent.trust.NodeGate;
 import io.confext.agent.trust.NodeVerdict;
 import io.confext.agent.trust.SignatureRequirement;
+import io.confext.agent.unithealth.HealthVerdict;
+import io.confext.agent.unithealth.UnitHealthCheck;
+import io.confext.agent.unithealth.UnitHealthRules;
 import io.confext.agent.verify.Architecture;
 import io.confext.agent.verify.Policy;
 import io.confext.agent.verify.TrustedCertificates;
@@ -145,7 +148,7 @@ public final class SystemdHostApplier implements HostApplier {
 
     /** Steps after which a bundle's outcome is recorded: nothing is left to abandon. */
     private static final Set<BundleStep> FINAL_STEPS = EnumSet.of(BundleStep.PROVEN, BundleStep.ROLLED_BACK, BundleStep.FAILED,
-            BundleStep.REMOVED);
+            BundleStep.REMOVED, BundleStep.DEGRADED);
 
     /** One converge call: holds the D-Bus connection and the state being rewritten. */
     private final class Run {
@@ -254,6 +257,11 @@ public final class SystemdHostApplier implements HostApplier {
                 state = state.with(k.record());
                 return toState(k.record(), k.record().outcome()); // the same content failed here already
             }
+            BundleState health = unitHealth(d, journalled, decision instanceof BundleDecision.ApplyDirectory a
+                    ? a.record() : ((BundleDecision.ApplyImage) decision).record());
+            if (health != null) {
+                return health;
+            }
             VersionsDirectory dir = versionsOf(d.name(), d.content().scope());
             if (decision instanceof BundleDecision.ApplyDirectory a) {
                 if (NodeChecks.gateFiles(nodePolicy, d.name(), d.content().scope(), a.version()) instanceof NodeVerdict.Refused r) {
@@ -274,6 +282,51 @@ public final class SystemdHostApplier implements HostApplier {
                     HostFiles.deleteTree(st.dir()); // empty after the move in; the whole image when the plan refused
                 }
             }
+        }
+
+        /**
+         * The same content, proven here before: are its units still healthy (see {@link UnitHealthRules})? A loss inside
+         * the health window fails the version (the way back of a failed activation); after it the bundle is Degraded and
+         * the host is left alone. Null: carry on with the pass (healthy, recovered, or nothing proven to watch).
+         */
+        private BundleState unitHealth(DesiredBundleContent d, BundleRecord journalled, BundleRecord rec) {
+            if (journalled == null || !java.util.Objects.equals(journalled.digest(), d.digest())) {
+                return null;
+            }
+            // PIDs this pass proved (a unit restarted for a bundle removed just before) or the journal records
+            java.util.function.Function<String, Set<Long>> recorded = UnitHealthCheck.provenIn(state);
+            HealthVerdict v = new UnitHealthCheck(sd, host, hostPid).judge(journalled, unit -> {
+                        Set<Long> pids = new HashSet<>(recorded.apply(unit));
+                        pids.addAll(units.provenPids(unit));
+                        return pids;
+                    },
+                    java.time.Duration.ofSeconds(d.minReadySeconds()), Instant.now());
+            BundleRecord.Outcome was = journalled.outcome();
+            if (v instanceof HealthVerdict.FailedInWindow f) {
+                String failed = was.activeVersion();
+                noVerdictWhileStopping(d.name() + " " + failed, "rolled back (" + f.reason() + ": " + f.message() + ")");
+                LOG.warnf("Bundle %s: %s; falling back", d.name(), f.message());
+                BundleRecord notGood = rec.withGoodVersions(rec.goodVersions().stream().filter(g -> !g.equals(failed)).toList());
+                // the way back acts as after a failed restart: a unit left stopped is started with the previous version
+                List<UnitOutcome> forward = rec.units().stream().map(u -> new UnitOutcome(u, false, f.reason(), f.message(),
+                        failed, 0, Activation.Action.RESTART)).toList();
+                return rollBack(notGood, d, versionsOf(d.name(), rec.scope()), failed,
+                        new UnitOutcome(f.unit(), false, f.reason(), f.message(), null, 0, Activation.Action.NONE), forward);
+            }
+            if (v instanceof HealthVerdict.Degraded g) {
+                LOG.warnf("Bundle %s degraded: %s", d.name(), g.message());
+                List<UnitOutcome> units = was.units().stream().map(u -> new UnitOutcome(u.unit(), false, g.reason(), "",
+                        u.seesVersion(), g.mainPids().getOrDefault(u.unit(), 0L), Activation.Action.NONE)).toList();
+                BundleRecord.Outcome o = outcome(was, BundlePhase.Degraded, g.reason(), g.message(), was.activeVersion(), units);
+                BundleRecord done = rec.withOutcome(o);
+                save(done, BundleStep.DEGRADED);
+                return toState(done, o);
+            }
+            if (v instanceof HealthVerdict.Unchanged && was.phase() == BundlePhase.Degraded) {
+                state = state.with(rec);
+                return toState(rec, was); // still Degraded for the same reason: nothing to touch, nothing new to say
+            }
+            return null;
         }
 
         /** A quarantine a crash interrupted is finished before anything looks at the versions. */

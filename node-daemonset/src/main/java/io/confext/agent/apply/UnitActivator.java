@@ -19,6 +19,8 @@ final class UnitActivator {
     private final int systemdVersion;
     private final Duration jobTimeout;
     private final Duration proofTimeout;
+    /** Main PIDs this activator proved, by unit: the agent's own restarts, which the unit health check must not blame. */
+    private final java.util.Map<String, java.util.Set<Long>> proven = new java.util.HashMap<>();
 
     UnitActivator(Systemd systemd, ViewReader views, int systemdVersion, Duration jobTimeout, Duration proofTimeout) {
         this.systemd = systemd;
@@ -62,8 +64,21 @@ final class UnitActivator {
         return systemd.unit(unit).active();
     }
 
+    /** The main PIDs of {@code unit} that this activator proved (any bundle). */
+    java.util.Set<Long> provenPids(String unit) {
+        return java.util.Set.copyOf(proven.getOrDefault(unit, java.util.Set.of()));
+    }
+
     /** Runs the planned job and proves the result. */
     UnitOutcome activate(String unit, String bundle, StagedVersion target, Activation activation) {
+        UnitOutcome o = activateAndProve(unit, bundle, target, activation);
+        if (o.ok() && o.mainPid() > 0) {
+            proven.computeIfAbsent(unit, u -> new java.util.HashSet<>()).add(o.mainPid());
+        }
+        return o;
+    }
+
+    private UnitOutcome activateAndProve(String unit, String bundle, StagedVersion target, Activation activation) {
         if (activation.action() == Activation.Action.FAIL) {
             return new UnitOutcome(unit, false, activation.reason(), activation.message(), null, 0, activation.action());
         }

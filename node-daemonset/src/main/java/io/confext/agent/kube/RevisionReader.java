@@ -78,7 +78,8 @@ public final class RevisionReader {
     private static Resolved resolved(DesiredBundle bundle, RevisionContent content) {
         RevisionRef ref = bundle.getRevision();
         return new Resolved(new DesiredBundleContent(bundle.getName(), ref.getName(), ref.getDigest(),
-                Boolean.TRUE.equals(bundle.getRollback()), content));
+                Boolean.TRUE.equals(bundle.getRollback()), content,
+                bundle.getMinReadySeconds() == null ? 0 : Math.max(0, bundle.getMinReadySeconds())));
     }
 
     private static boolean blank(String s) {

@@ -42,7 +42,9 @@ public enum BundleStep {
     /** Boundary, last: the bundle is off the host and out of the journal. */
     REMOVED(false),
     /** Boundary, last: the failure is recorded (journal IDLE). */
-    FAILED(false);
+    FAILED(false),
+    /** Boundary, last: a proven unit failed, stopped, restarted or lost the version afterwards; recorded (journal IDLE). */
+    DEGRADED(false);
 
     private final boolean journalled;
 

@@ -181,6 +181,49 @@ public final class DbusSystemd implements Systemd {
         }
     }
 
+    /** Whether the bus connection is still up (a restarted dbus or a host shutdown drops it). */
+    public boolean connected() {
+        return connection.isConnected();
+    }
+
+    /**
+     * Calls {@code listener} (on the connection's signal thread) with the object path of every unit whose properties
+     * change: systemd sends its {@code PropertiesChanged} signals to subscribed clients, and this connection is one
+     * ({@code Subscribe()} in the constructor). Close the result to stop.
+     */
+    public AutoCloseable onUnitPropertiesChanged(java.util.function.Consumer<String> listener) {
+        try {
+            return connection.addSigHandler(Properties.PropertiesChanged.class, sig -> {
+                if (sig.getPath() != null && sig.getPath().startsWith(UNIT_PATH_PREFIX)) {
+                    listener.accept(sig.getPath());
+                }
+            });
+        } catch (DBusException e) {
+            throw new SystemdException("cannot listen to unit property changes: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String UNIT_PATH_PREFIX = "/org/freedesktop/systemd1/unit/";
+
+    /**
+     * systemd's object path of a unit: its name escaped as a bus label (every byte other than [A-Za-z0-9], and a
+     * leading digit, as _xx in lower-case hex), e.g. {@code demo.service} -> {@code .../unit/demo_2eservice}.
+     */
+    public static String unitPath(String unit) {
+        StringBuilder b = new StringBuilder(UNIT_PATH_PREFIX);
+        byte[] bytes = unit.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int c = bytes[i] & 0xff;
+            boolean alnum = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' && i > 0;
+            if (alnum) {
+                b.append((char) c);
+            } else {
+                b.append('_').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            }
+        }
+        return b.toString();
+    }
+
     @Override
     public void close() {
         try {

@@ -56,6 +56,11 @@ class HealthChecksTest {
                 return Duration.ofMinutes(5);
             }
 
+            public Duration unitWatchPeriod() {
+                return Duration.ofSeconds(10);
+            }
+
+            @Override
             public Duration retryInitialDelay() {
                 return Duration.ofSeconds(1);
             }

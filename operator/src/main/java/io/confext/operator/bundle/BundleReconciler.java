@@ -12,6 +12,7 @@ import io.confext.operator.OperatorSettings;
 import io.confext.operator.cache.CacheTrim;
 import io.confext.operator.cache.TrimmingItemStore;
 import io.confext.operator.node.NodeEntryWriter;
+import io.confext.operator.status.DegradedNode;
 import io.confext.operator.node.NodeViews;
 import io.confext.operator.revision.RevisionFreezer;
 import io.confext.operator.revision.RevisionStore;
@@ -223,7 +224,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
 
         NodeEntryWriter writer = new NodeEntryWriter(client, settings.namespace());
         for (NodeDecision d : plan.changes()) {
-            writer.write(cxnByName.get(d.name()), name, d.desired());
+            writer.write(cxnByName.get(d.name()), name, d.desired(), policy.minReadySeconds());
         }
         recordEvents(bundle, previous, plan, target.target(), events);
         metrics.record(name, phaseCounts(observed.values()));
@@ -247,7 +248,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         store.prune(name, inUse);
 
         ConfextBundleStatus status = aggregator.aggregate(new StatusInput(generation, target.target(), stableTarget, plan,
-                policy.paused(), previous, now, direction instanceof Direction.Refused ? direction : targetDirection));
+                policy.paused(), previous, now, direction instanceof Direction.Refused ? direction : targetDirection,
+                DegradedNode.on(target.target(), observed)));
         UpdateControl<ConfextBundle> control;
         if (sameStatus(previous, status)) {
             control = UpdateControl.noUpdate();
@@ -384,6 +386,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
                 case Fetching -> RolloutMetrics.Phase.FETCHING;
                 case Verified -> RolloutMetrics.Phase.VERIFIED;
                 case Active -> RolloutMetrics.Phase.ACTIVE;
+                case Degraded -> RolloutMetrics.Phase.DEGRADED;
                 case Failed -> RolloutMetrics.Phase.FAILED;
                 case RolledBack -> RolloutMetrics.Phase.ROLLED_BACK;
                 case Removed -> RolloutMetrics.Phase.REMOVED;

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Gauge {@code confext_bundle_nodes{bundle, phase}}: how many nodes report each phase for each bundle. */
 public final class RolloutMetrics {
-    public enum Phase { NONE, PENDING, FETCHING, VERIFIED, ACTIVE, FAILED, ROLLED_BACK, REMOVED }
+    public enum Phase { NONE, PENDING, FETCHING, VERIFIED, ACTIVE, DEGRADED, FAILED, ROLLED_BACK, REMOVED }
 
     private final MeterRegistry registry;
     private final Map<String, Map<Phase, AtomicInteger>> gauges = new ConcurrentHashMap<>();

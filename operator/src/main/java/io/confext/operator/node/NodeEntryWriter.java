@@ -36,9 +36,17 @@ public final class NodeEntryWriter {
 
     /** Sets (or with {@code desired == null} removes) the entry; returns false when the node is gone. */
     public boolean write(ConfextNode cached, String bundle, Assignment desired) {
+        return write(cached, bundle, desired, 0);
+    }
+
+    /**
+     * @param minReadySeconds the bundle's health window, copied into the entry: the agent re-checks the units for that
+     *                        long after the activation and fails the version locally when one fails in it
+     */
+    public boolean write(ConfextNode cached, String bundle, Assignment desired, int minReadySeconds) {
         ConfextNode current = cached;
         String node = cached.getMetadata().getName();
-        DesiredBundle want = desired == null ? null : entry(bundle, desired);
+        DesiredBundle want = desired == null ? null : entry(bundle, desired, minReadySeconds);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             if (current == null) {
                 return false;
@@ -103,7 +111,12 @@ public final class NodeEntryWriter {
     }
 
     DesiredBundle entry(String bundle, Assignment a) {
+        return entry(bundle, a, 0);
+    }
+
+    DesiredBundle entry(String bundle, Assignment a, int minReadySeconds) {
         DesiredBundle d = new DesiredBundle();
+        d.setMinReadySeconds(minReadySeconds > 0 ? minReadySeconds : null);
         d.setName(bundle);
         d.setVersion(a.revision().version());
         RevisionRef ref = new RevisionRef();
@@ -121,6 +134,7 @@ public final class NodeEntryWriter {
         }
         return Objects.equals(a.getVersion(), b.getVersion())
                 && Objects.equals(Boolean.TRUE.equals(a.getRollback()), Boolean.TRUE.equals(b.getRollback()))
+                && Objects.equals(a.getMinReadySeconds(), b.getMinReadySeconds())
                 && a.getRevision() != null && b.getRevision() != null
                 && Objects.equals(a.getRevision().getName(), b.getRevision().getName())
                 && Objects.equals(a.getRevision().getDigest(), b.getRevision().getDigest())

@@ -87,6 +87,7 @@ public final class NodeViews {
             case Fetching -> NodePhase.FETCHING;
             case Verified -> NodePhase.VERIFIED;
             case Active -> NodePhase.ACTIVE;
+            case Degraded -> NodePhase.DEGRADED;
             case Failed -> NodePhase.FAILED;
             case RolledBack -> NodePhase.ROLLED_BACK;
             case Removed -> NodePhase.REMOVED;

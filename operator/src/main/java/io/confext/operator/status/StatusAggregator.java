@@ -147,6 +147,11 @@ public final class StatusAggregator {
             c.put(BundleConditions.DEGRADED, "True", Reason.NoEligibleNodes, clip(noEligible(plan)));
         } else if (plan.failed() > 0) {
             c.put(BundleConditions.DEGRADED, "True", Reason.NodeFailed, clip(plan.failed() + " node(s) failed" + firstFailure));
+        } else if (!in.degraded().isEmpty()) {
+            DegradedNode first = in.degraded().get(0);
+            c.put(BundleConditions.DEGRADED, "True", Reason.NodeDegraded, clip(in.degraded().size()
+                    + " node(s) degraded on " + in.target().version() + " after it was proven; first: " + first.node()
+                    + " (" + first.reason() + ": " + first.message() + ")"));
         } else if (plan.deadlineExceeded()) {
             c.put(BundleConditions.DEGRADED, "True", Reason.ProgressDeadlineExceeded, "no progress since " + plan.lastProgress());
         } else {

@@ -83,6 +83,17 @@ class NodeEntryWriterTest {
     }
 
     @Test
+    void theBundlesHealthWindowIsCopiedIntoTheEntry() {
+        NodeEntryWriter w = new NodeEntryWriter(client, "confext-system");
+        assertThat(w.write(get(), "b", rev("b", "1"), 45)).isTrue();
+        assertThat(get().getSpec().getBundles()).singleElement()
+                .satisfies(d -> assertThat(d.getMinReadySeconds()).isEqualTo(45));
+        assertThat(w.write(get(), "b", rev("b", "1"), 0)).isTrue();
+        assertThat(get().getSpec().getBundles()).singleElement().as("0 is left out, as the agent's default")
+                .satisfies(d -> assertThat(d.getMinReadySeconds()).isNull());
+    }
+
+    @Test
     void goneNodeIsReportedNotThrown() {
         ConfextNode n = get();
         client.resources(ConfextNode.class).withName("n1").delete();

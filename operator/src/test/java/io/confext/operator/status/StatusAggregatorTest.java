@@ -2,7 +2,13 @@ package io.confext.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextBundleStatus;
+import io.confext.api.v1alpha1.ConfextNode;
+import io.confext.api.v1alpha1.ConfextNodeStatus;
+import io.confext.operator.node.NodeViews;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.confext.operator.rollout.Assignment;
 import io.confext.operator.rollout.Direction;
 import io.confext.operator.rollout.MaxUnavailable;
@@ -87,6 +93,39 @@ class StatusAggregatorTest {
         assertThat(again.getHistory()).as("completion recorded once").hasSize(1);
         assertThat(cond(again, "Available").getLastTransitionTime()).as("unchanged condition keeps its time")
                 .isEqualTo(T0.plusSeconds(1).toString());
+    }
+
+    @Test
+    void aDegradedNodeIsNotReadyAndItsReasonIsInTheDegradedCondition() {
+        BundleState lost = new BundleState();
+        lost.setName("chrony");
+        lost.setRevision(V2.name());
+        lost.setDigest(V2.digest());
+        lost.setPhase(BundlePhase.Degraded);
+        lost.setReason("UnitFailed");
+        lost.setMessage("chronyd.service failed: killed by signal 9 (KILL)");
+        BundleState fine = new BundleState();
+        fine.setName("chrony");
+        fine.setRevision(V2.name());
+        fine.setDigest(V2.digest());
+        fine.setPhase(BundlePhase.Active);
+        ConfextNode cxn = new ConfextNode();
+        cxn.setMetadata(new ObjectMetaBuilder().withName("b").build());
+        ConfextNodeStatus st = new ConfextNodeStatus();
+        st.setBundles(List.of(lost));
+        cxn.setStatus(st);
+        List<NodeView> nodes = List.of(new NodeView("a", true, true, Assignment.forward(V2),
+                        new Observation(NodePhase.ACTIVE, V2.name(), V2.digest(), T0, "Proven", "")),
+                new NodeView("b", true, true, Assignment.forward(V2),
+                        NodeViews.of("chrony", null, cxn, null).observed()));
+        RolloutPlan p = plan(nodes, RolloutRules.defaults(), V1, T0.plusSeconds(5));
+        ConfextBundleStatus s = aggregator.aggregate(new StatusInput(3, V2, V1, p, false, null, T0.plusSeconds(5),
+                new io.confext.operator.rollout.Direction.Forward(), DegradedNode.on(V2, java.util.Map.of("a", fine, "b", lost))));
+        assertThat(s.getReady()).as("the degraded node is not ready").isEqualTo(1);
+        assertThat(s.getFailed()).as("nor failed: it was proven, the wave does not halt for it").isZero();
+        assertThat(cond(s, "Degraded").getStatus()).isEqualTo("True");
+        assertThat(cond(s, "Degraded").getReason()).isEqualTo("NodeDegraded");
+        assertThat(cond(s, "Degraded").getMessage()).contains("b (UnitFailed: chronyd.service failed: killed by signal 9");
     }
 
     @Test
