@@ -45,8 +45,12 @@ public final class HostFiles {
         return root.resolve(hostPath.substring(1));
     }
 
+    /**
+     * Reads a host-owned file ({@code /etc/os-release}, the node policy, ...) where the host would: links on its way,
+     * an absolute {@code /etc/os-release -> /usr/lib/os-release} included, are followed inside the host's root.
+     */
     public Optional<String> readString(String hostPath) {
-        return readString(resolve(hostPath));
+        return readString(new HostPaths(root).inRoot(hostPath));
     }
 
     public static Optional<String> readString(Path path) {
