@@ -26,7 +26,7 @@ public final class DropInStore {
     private final HostPaths paths;
 
     public DropInStore(HostFiles host) {
-        this.paths = new HostPaths(host.root());
+        this.paths = host.paths();
     }
 
     private Path file(String base, String unit) {

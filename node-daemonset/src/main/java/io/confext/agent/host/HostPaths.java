@@ -71,14 +71,21 @@ public final class HostPaths {
 
     private final Path root;
     private final Links links;
+    /** The kernel's second opinion on the real file system; empty for test file systems and where it is missing. */
+    private final Optional<Openat2> kernel;
 
     public HostPaths(Path root) {
-        this(root, Links.REAL);
+        this(root, Links.REAL, Openat2.load());
     }
 
     public HostPaths(Path root, Links links) {
+        this(root, links, Optional.empty());
+    }
+
+    private HostPaths(Path root, Links links, Optional<Openat2> kernel) {
         this.root = root;
         this.links = links;
+        this.kernel = kernel;
     }
 
     /**
@@ -99,6 +106,7 @@ public final class HostPaths {
     public Path agentOwned(String hostOwned, String agentOwned) {
         String full = hostOwned.endsWith("/") ? hostOwned + agentOwned : hostOwned + "/" + agentOwned;
         List<String> resolved = resolveInRoot(hostOwned, full);
+        Path base = root.resolve(String.join("/", resolved));
         StringBuilder shown = new StringBuilder(hostOwned.endsWith("/") ? hostOwned.substring(0, hostOwned.length() - 1) : hostOwned);
         for (String c : components(agentOwned)) {
             shown.append('/').append(c);
@@ -114,6 +122,12 @@ public final class HostPaths {
                         + "; the agent does not follow links it did not create: remove it (the agent creates a real"
                         + " directory or file there on its next pass)");
             }
+        }
+        String rest = String.join("/", components(agentOwned));
+        if (kernel.flatMap(k -> k.linkBeneath(base, rest)).orElse(false)) {
+            // the walk found none, the kernel's single resolution did: one was swapped in meanwhile
+            throw new Refused(SYMLINK, full + " on the host has a symbolic link on it (it appeared while the agent"
+                    + " checked it); the agent does not follow links it did not create: find it and remove it");
         }
         return root.resolve(String.join("/", resolved));
     }

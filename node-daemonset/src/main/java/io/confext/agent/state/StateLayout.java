@@ -32,7 +32,7 @@ public record StateLayout(HostFiles host, String hostDir) {
      * is on its agent-owned part; any other host path is mapped as it is.
      */
     public Path agentPath(String hostPath) {
-        HostPaths paths = new HostPaths(host.root());
+        HostPaths paths = host.paths();
         for (String own : new String[] {hostDir, HOST_CONFEXT_DIR}) {
             if (hostPath.equals(own) || hostPath.startsWith(own + "/")) {
                 int cut = own.lastIndexOf('/');
