@@ -73,6 +73,9 @@ public enum Reason {
     UnitNoLongerSees("Degraded/RolledBack: a proven unit's main process no longer sees the version"),
 
     // --- a node's bundle entry: the node's own checks (agent, trust and NodeChecks) ---
+    HostPathSymlink("Failed: a symbolic link sits where the agent writes on the host (state dir, .v/, drop-in dir): removed by hand"),
+    HostPathLinkLoop("Failed: a host path the agent follows goes through more than 40 symbolic links"),
+    HostPathNotNormal("Failed: a unit or bundle name made a host path with '.' or '..'"),
     NodePolicyDenied("Failed: the node's policy or its built-in floor refused a path or the scope of the bundle"),
     NodePolicyInvalid("Failed: the node's /etc/confext-operator/policy.yaml cannot be read or is invalid (fail closed)"),
     SignatureRequired("Failed: the cluster or the node requires signed images and this image is not signed by a trusted key"),

@@ -8,24 +8,37 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.HostPaths;
 
 /**
  * Writes a unit's drop-in atomically, and only when its content changes (the caller then runs one daemon-reload).
  * It lives in /etc/systemd/system so it survives reboots; when the host's /etc is read-only (a host-scope confext
  * merged by systemd-confext with its default --mutable=no makes the whole /etc read-only, seen on systemd 262) it
  * goes to /run/systemd/system instead, which the agent rewrites after every boot.
+ *
+ * <p>{@code /etc/systemd/system} and {@code /run/systemd/system} are the host's (followed inside its root, NixOS makes
+ * them of links); {@code <unit>.d/} and the drop-in are the agent's: a link there is refused ({@link HostPaths.Refused})
+ * before anything is written, so the agent never writes a unit's settings through a planted link.
  */
 public final class DropInStore {
     private static final String PERSISTENT = "/etc/systemd/system/";
     private static final String RUNTIME = "/run/systemd/system/";
-    private final HostFiles host;
+    private final HostPaths paths;
 
     public DropInStore(HostFiles host) {
-        this.host = host;
+        this.paths = host.paths();
     }
 
     private Path file(String base, String unit) {
-        return host.resolve(base + unit + ".d/" + DropIn.FILE_NAME);
+        return paths.agentOwned(base, unit + ".d/" + DropIn.FILE_NAME);
+    }
+
+    /** Refuses, before a bundle's pass writes anything, when a unit's drop-in directory or file is a link. */
+    public void check(Iterable<String> units) {
+        for (String unit : units) {
+            file(PERSISTENT, unit);
+            file(RUNTIME, unit);
+        }
     }
 
     public Optional<String> current(String unit) {

@@ -9,8 +9,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.HostPaths;
 
 /**
  * Where versions go that failed their proof or were superseded: {@code quarantine/<bundle>/<entry>.<why>.<millis>/},
@@ -29,14 +31,23 @@ public final class Quarantine {
     public static final int KEEP = 3;
     static final String PARTIAL = ".partial";
 
-    private final Path root;
+    /** Looked up at every use: the agent's layout checks quarantine/ for planted links each time. */
+    private final Supplier<Path> root;
     private final LongSupplier clock;
 
     public Quarantine(Path root) {
+        this(() -> root, System::currentTimeMillis);
+    }
+
+    public Quarantine(Supplier<Path> root) {
         this(root, System::currentTimeMillis);
     }
 
     Quarantine(Path root, LongSupplier clock) {
+        this(() -> root, clock);
+    }
+
+    Quarantine(Supplier<Path> root, LongSupplier clock) {
         this.root = root;
         this.clock = clock;
     }
@@ -90,8 +101,11 @@ public final class Quarantine {
 
     // ------------------------------------------------------------------ on the host
 
+    /** A bundle's quarantine directory: the agent's own, so a link planted there is refused, never followed. */
     public Path bundleDir(String bundle) {
-        return root.resolve(bundle);
+        Path dir = root.get().resolve(bundle);
+        HostPaths.refuseLink(dir);
+        return dir;
     }
 
     /** What a bundle has in quarantine, newest first (partial ones included). */
@@ -224,6 +238,7 @@ public final class Quarantine {
      * left there flat ({@code <entry>.<why>.<millis>}, never a bundle's name since those hold a '_').
      */
     public List<String> names() {
+        Path root = this.root.get();
         if (!Files.isDirectory(root)) {
             return List.of();
         }

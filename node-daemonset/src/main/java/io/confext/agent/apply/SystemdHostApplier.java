@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import io.confext.agent.host.HostCommands;
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.HostPaths;
 import io.confext.agent.state.AgentState;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
@@ -86,10 +87,10 @@ public final class SystemdHostApplier implements HostApplier {
         this.hostPid = hostPid;
         this.host = new HostFiles(hostPid);
         this.layout = new StateLayout(host, settings.stateHostDir());
-        this.store = new StateStore(layout.stateFile());
+        this.store = new StateStore(layout::stateFile); // checked for planted links at every use
         this.systemdFactory = () -> DbusSystemd.connect(hostPid);
         this.steps = steps;
-        this.quarantine = new Quarantine(layout.quarantine());
+        this.quarantine = new Quarantine(layout::quarantine);
         this.nodeChecks = new NodeChecks(host, settings.trust());
     }
 
@@ -113,6 +114,8 @@ public final class SystemdHostApplier implements HostApplier {
             return run.converge(desired);
         } catch (ConvergeAbandoned e) {
             throw e;
+        } catch (HostPaths.Refused e) { // a link planted in the state directory: nothing was written, every bundle says why
+            return RefusedHostPath.all(desired, e);
         } catch (RuntimeException e) {
             throw abandonedIfStopping("the host could not be converged", e); // e.g. the lock wait interrupted
         }
@@ -199,6 +202,8 @@ public final class SystemdHostApplier implements HostApplier {
                 return work.get();
             } catch (ConvergeAbandoned e) {
                 throw e;
+            } catch (HostPaths.Refused e) {
+                return state(name, d, BundlePhase.Failed, e.reason(), e.getMessage(), null, List.of());
             } catch (RuntimeException e) {
                 if (stopping) {
                     throw abandoned(name + ": " + e, e);
@@ -231,6 +236,18 @@ public final class SystemdHostApplier implements HostApplier {
             return new VersionsDirectory(layout.agentPath(hostPath), bundle);
         }
 
+        /**
+         * Where a bundle's pass writes, checked before it writes anything: its {@code .v/} directory and entries, its
+         * quarantine and its units' drop-in directories. A link planted there is refused ({@link HostPaths.Refused}).
+         */
+        private void checkHostPaths(String bundle, Scope scope, List<String> unitNames) {
+            versionsOf(bundle, scope).versions();
+            quarantine.bundleDir(bundle);
+            if (scope == Scope.Service && unitNames != null) {
+                dropIns.check(unitNames);
+            }
+        }
+
         // ---------------------------------------------------------------- apply
 
         /**
@@ -239,6 +256,10 @@ public final class SystemdHostApplier implements HostApplier {
          */
         private BundleState apply(DesiredBundleContent d) {
             BundleRecord journalled = state.bundles().get(d.name());
+            checkHostPaths(d.name(), d.content().scope(), d.content().units());
+            if (journalled != null && journalled.scope() != null) {
+                checkHostPaths(d.name(), journalled.scope(), journalled.units());
+            }
             finishInterruptedQuarantine(d, journalled);
             BundleDecision decision = decide(d, journalled);
             if (decision instanceof BundleDecision.CloseRollback close) {
@@ -715,6 +736,7 @@ public final class SystemdHostApplier implements HostApplier {
 
         private BundleState remove(BundleRecord rec) {
             String name = rec.name();
+            checkHostPaths(name, rec.scope(), rec.units());
             refusedImages.forget(name);
             save(rec.withStep(BundleStep.REMOVING, null), BundleStep.REMOVING);
             VersionsDirectory dir = versionsOf(name, rec.scope());

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.confext.agent.host.HostPaths;
 import io.confext.api.version.UapiVersion;
 
 /** A bundle's {@code <bundle>.v/} directory: the entries systemd picks the newest of. */
@@ -14,6 +15,8 @@ public record VersionsDirectory(Path dir, String bundle) {
     /**
      * Versions present, newest first: directories {@code <bundle>_<version>} and image files
      * {@code <bundle>_<version>.raw}. A naked image's sidecars ({@code .verity}, ...) are not versions.
+     * An entry that is a symbolic link is refused ({@link HostPaths.Refused}): the agent only puts versions here by
+     * rename, so a link is not one of its versions, and systemd would mount whatever it points at.
      */
     public List<String> versions() {
         if (!Files.isDirectory(dir)) {
@@ -24,6 +27,7 @@ public record VersionsDirectory(Path dir, String bundle) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
                 if (n.startsWith(bundle + "_") && !n.startsWith(".")) {
+                    HostPaths.refuseLink(p);
                     String v = n.substring(bundle.length() + 1);
                     if (Files.isDirectory(p)) {
                         out.add(v);

@@ -23,6 +23,8 @@ import java.util.UUID;
  */
 public final class HostFiles {
     private final Path root;
+    /** One per host: it holds the native openat2 binding, loaded once. */
+    private final HostPaths paths;
 
     public HostFiles(long hostPid) {
         this(Path.of("/proc", Long.toString(hostPid), "root"));
@@ -31,10 +33,16 @@ public final class HostFiles {
     /** For tests of the pure file logic: any directory can stand for a host root. */
     public HostFiles(Path root) {
         this.root = root;
+        this.paths = new HostPaths(root);
     }
 
     public Path root() {
         return root;
+    }
+
+    /** Host paths resolved without following links the agent did not create (see {@link HostPaths}). */
+    public HostPaths paths() {
+        return paths;
     }
 
     /** Maps an absolute host path ("/etc/os-release") to the path the agent opens. */
@@ -45,8 +53,12 @@ public final class HostFiles {
         return root.resolve(hostPath.substring(1));
     }
 
+    /**
+     * Reads a host-owned file ({@code /etc/os-release}, the node policy, ...) where the host would: links on its way,
+     * an absolute {@code /etc/os-release -> /usr/lib/os-release} included, are followed inside the host's root.
+     */
     public Optional<String> readString(String hostPath) {
-        return readString(resolve(hostPath));
+        return readString(paths.inRoot(hostPath));
     }
 
     public static Optional<String> readString(Path path) {

@@ -3,11 +3,18 @@ package io.confext.agent.state;
 import java.nio.file.Path;
 
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.HostPaths;
 
 /**
  * Where the agent keeps things on the host. {@code hostDir} is the path as the host sees it (it ends up in unit
  * drop-ins); {@link #agentPath(String)} is the same path as the agent opens it (through {@code /proc/<pid>/root}).
  * staging/, bundles/ and quarantine/ share one file system so that every move between them is an atomic rename.
+ *
+ * <p>The state directory and, in {@link #HOST_CONFEXT_DIR}, a bundle's {@code .v/} are the agent's own: no component
+ * of them may be a symbolic link (checked at every call, {@link HostPaths.Refused} otherwise), while the host's
+ * directories above them are resolved inside the host's root. The one link the agent makes itself is
+ * {@code /var/lib/confexts/<bundle>.raw} (see {@code SystemdHostApplier#linkHostImage}), which it replaces by rename
+ * and never writes through.
  */
 public record StateLayout(HostFiles host, String hostDir) {
     public static final String DEFAULT_HOST_DIR = "/var/lib/confext-operator";
@@ -20,7 +27,27 @@ public record StateLayout(HostFiles host, String hostDir) {
         }
     }
 
+    /**
+     * A path under the state directory or under {@link #HOST_CONFEXT_DIR} as the agent opens it, refused when a link
+     * is on its agent-owned part; any other host path is mapped as it is.
+     */
     public Path agentPath(String hostPath) {
+        HostPaths paths = host.paths();
+        for (String own : new String[] {hostDir, HOST_CONFEXT_DIR}) {
+            if (hostPath.equals(own) || hostPath.startsWith(own + "/")) {
+                int cut = own.lastIndexOf('/');
+                String above = cut == 0 ? "/" : own.substring(0, cut);
+                String rest = hostPath.substring(cut + 1);
+                if (own.equals(HOST_CONFEXT_DIR)) { // /var/lib/confexts is systemd's directory: only our names in it are ours
+                    above = own;
+                    rest = hostPath.length() > own.length() ? hostPath.substring(own.length() + 1) : "";
+                    if (!rest.contains("/") && rest.endsWith(".raw")) {
+                        return paths.agentOwned(above, "").resolve(rest); // the agent's own link (see above)
+                    }
+                }
+                return paths.agentOwned(above, rest);
+            }
+        }
         return host.resolve(hostPath);
     }
 

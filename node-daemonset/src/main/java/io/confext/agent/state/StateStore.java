@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,16 +17,22 @@ import io.confext.agent.host.HostFiles;
  * it holds either the state before or the state after a step, never a mix.
  */
 public final class StateStore {
-    private final Path file;
+    /** Looked up at every load and save: the agent's layout checks it for planted links each time. */
+    private final Supplier<Path> file;
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(SerializationFeature.INDENT_OUTPUT, true);
 
     public StateStore(Path file) {
+        this(() -> file);
+    }
+
+    public StateStore(Supplier<Path> file) {
         this.file = file;
     }
 
     public AgentState load() {
+        Path file = this.file.get();
         if (!Files.exists(file)) {
             return AgentState.empty();
         }
@@ -39,7 +46,7 @@ public final class StateStore {
 
     public void save(AgentState state) {
         try {
-            HostFiles.writeAtomically(file, json.writeValueAsBytes(state));
+            HostFiles.writeAtomically(file.get(), json.writeValueAsBytes(state));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialise the agent state: " + e.getMessage(), e);
         }

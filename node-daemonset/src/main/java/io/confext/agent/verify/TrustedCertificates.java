@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.confext.agent.host.HostPaths;
+
 /**
  * The certificates a root hash may be signed by. Like systemd's user-space check, membership is
  * all that counts: no chain building, no expiry check. Sources: PEM {@code *.crt} files in a
@@ -54,11 +56,34 @@ public record TrustedCertificates(List<X509CertificateHolder> certificates) {
     /**
      * The node's own trust, where systemd looks for it: {@code verity.d} under {@code /etc},
      * {@code /run}, {@code /usr/local/lib} and {@code /usr/lib} of the given root (the host's root as
-     * the agent sees it, e.g. {@code /proc/1/root}).
+     * the agent sees it, e.g. {@code /proc/1/root}). The directories and their {@code *.crt} files are the host's
+     * own and may be links (NixOS builds /etc of them): they are followed inside the host's root, never into the
+     * agent's container, where an absolute link through {@code /proc/<pid>/root} would otherwise end.
      */
     public static TrustedCertificates systemVerityD(Path root) throws IOException {
-        return fromDirectories(List.of(root.resolve("etc/verity.d"), root.resolve("run/verity.d"), root.resolve("usr/local/lib/verity.d"),
-                root.resolve("usr/lib/verity.d")));
+        HostPaths paths = new HostPaths(root);
+        List<X509CertificateHolder> all = new ArrayList<>();
+        for (String hostDir : List.of("/etc/verity.d", "/run/verity.d", "/usr/local/lib/verity.d", "/usr/lib/verity.d")) {
+            Path dir = paths.inRoot(hostDir);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.crt")) {
+                ds.forEach(p -> names.add(p.getFileName().toString()));
+            }
+            names.sort(null);
+            for (String n : names) {
+                Path f = paths.inRoot(hostDir + "/" + n);
+                if (!Files.isRegularFile(f)) {
+                    continue; // a dangling link, as systemd skips it
+                }
+                try (Reader r = Files.newBufferedReader(f, StandardCharsets.US_ASCII)) {
+                    all.addAll(parse(r, hostDir + "/" + n));
+                }
+            }
+        }
+        return new TrustedCertificates(all);
     }
 
     public static TrustedCertificates fromPem(List<String> pems) throws IOException {

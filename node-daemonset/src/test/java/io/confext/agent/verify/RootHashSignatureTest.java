@@ -87,4 +87,22 @@ class RootHashSignatureTest {
         Files.writeString(root.resolve("usr/lib/os-release"), "ID=debian\nVERSION_ID=13\n");
         assertThat(HostRelease.read(root, "x86-64", 262).describe()).startsWith("debian 13");
     }
+
+    @Test
+    void nodeTrustBehindAbsoluteLinksIsReadInsideTheHostsRoot() throws Exception {
+        TestImages.assumeTools("openssl");
+        TestImages.Pki a = TestImages.Pki.create(dir, "a");
+        Path root = dir.resolve("nixos");
+        // NixOS builds /etc of absolute links into its store: through /proc/<pid>/root they would end in the agent's /
+        Files.createDirectories(root.resolve("nix/store/abc-verity"));
+        Files.copy(a.cert(), root.resolve("nix/store/abc-verity/a.crt"));
+        Files.createDirectories(root.resolve("etc"));
+        Files.createSymbolicLink(root.resolve("etc/verity.d"), Path.of("/nix/store/abc-verity"));
+        Files.createDirectories(root.resolve("run/verity.d"));
+        Files.createSymbolicLink(root.resolve("run/verity.d/b.crt"), Path.of("/nix/store/abc-verity/a.crt"));
+        Files.createSymbolicLink(root.resolve("run/verity.d/gone.crt"), Path.of("/nix/store/none.crt"));
+
+        assertThat(TrustedCertificates.systemVerityD(root).certificates()).as("a.crt twice, the dangling link skipped")
+                .hasSize(2).allSatisfy(c -> assertThat(TrustedCertificates.fingerprint(c)).isEqualTo(a.fingerprint()));
+    }
 }
