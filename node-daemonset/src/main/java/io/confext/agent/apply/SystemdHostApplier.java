@@ -723,7 +723,7 @@ public final class SystemdHostApplier implements HostApplier {
                 return new Activation(Activation.Action.RESTART, Reason.Restart, "start " + unit + " again with the previous version");
             }
             if (scope == Scope.Host) {
-                return new Activation(did, did.name(), did.name().toLowerCase() + " " + unit + " to re-read the restored /etc");
+                return new Activation(did, did == Activation.Action.RELOAD ? Reason.Reload : Reason.Restart, did.name().toLowerCase() + " " + unit + " to re-read the restored /etc");
             }
             return planned;
         }
