@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.DesiredBundle;
@@ -29,7 +25,6 @@ import io.confext.operator.bundle.BundleReconciler;
 import io.confext.operator.node.NodeReconciler;
 import io.confext.testsupport.BundleBuilder;
 import io.confext.testsupport.SimulatedAgent;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -58,6 +53,7 @@ class OperatorMixedFleetTest {
     private static KubernetesClient operatorClient;
     private static Operator operator;
     private static final List<SimulatedAgent> agents = new ArrayList<>();
+    private static final BundleFleet FLEET = new BundleFleet(BUNDLE, NODES, WAIT, agents, () -> operatorClient);
 
     @BeforeAll
     static void installChartNodesAgentsAndOperator(ApiServer server) {
@@ -103,17 +99,17 @@ class OperatorMixedFleetTest {
     void theOldHostIsNotEligibleAndTheWaveCompletesOnTheOthers(ApiServer server) {
         KubernetesClient admin = server.admin();
         // wait until every agent reported its host facts, as real agents do before any bundle
-        await("host facts reported", () -> NODES.stream().allMatch(n -> {
+        FLEET.await("host facts reported", () -> NODES.stream().allMatch(n -> {
             ConfextNode c = admin.resources(ConfextNode.class).withName(n).get();
             return c != null && c.getStatus() != null && c.getStatus().getHost() != null;
         }));
         admin.resource(BundleBuilder.bundle(BUNDLE, "1.0").units("demo.service").file("demo.conf", "value=1\n")
                 .nodeSelector(WORKER).reload(ReloadMode.Reload).rollout(r -> r.setMaxUnavailable(new IntOrString(1))).build()).create();
-        await("1.0 complete on the 262 nodes", () -> {
-            ConfextBundle b = get(admin);
+        FLEET.await("1.0 complete on the 262 nodes", () -> {
+            ConfextBundle b = FLEET.get(admin);
             return b != null && b.getStatus() != null && "1.0".equals(b.getStatus().getCurrentVersion());
         });
-        ConfextBundle b = get(admin);
+        ConfextBundle b = FLEET.get(admin);
         assertThat(b.getStatus().getTargeted()).as("the 257 node is not targeted").isEqualTo(2);
         assertThat(b.getStatus().getReady()).isEqualTo(2);
         assertThat(b.getStatus().getFailed()).isZero();
@@ -123,7 +119,7 @@ class OperatorMixedFleetTest {
             assertThat(n.getReason()).isEqualTo("ReloadRefreshUnsupported");
             assertThat(n.getMessage()).contains("257", "ReloadOrRestart");
         });
-        assertThat(reason(b, "Degraded")).isEqualTo("AsExpected");
+        assertThat(BundleFleet.reason(b, "Degraded")).isEqualTo("AsExpected");
         ConfextNode old = admin.resources(ConfextNode.class).withName("mixed-257-0").get();
         assertThat(old.getSpec().getBundles() == null ? List.<DesiredBundle>of() : old.getSpec().getBundles())
                 .as("the 257 node got nothing").noneMatch(d -> BUNDLE.equals(d.getName()));
@@ -131,9 +127,9 @@ class OperatorMixedFleetTest {
         // only the 257 node selected: nothing can run it
         admin.resource(BundleBuilder.bundle("mixed-only-old", "1.0").units("demo.service").file("demo.conf", "value=1\n")
                 .nodeSelector(Map.of("confext.io/test-systemd", "257")).reload(ReloadMode.Reload).build()).create();
-        await("NoEligibleNodes", () -> "NoEligibleNodes".equals(reason(admin.resources(ConfextBundle.class).withName("mixed-only-old").get(), "Degraded")));
+        FLEET.await("NoEligibleNodes", () -> "NoEligibleNodes".equals(BundleFleet.reason(admin.resources(ConfextBundle.class).withName("mixed-only-old").get(), "Degraded")));
         ConfextBundle none = admin.resources(ConfextBundle.class).withName("mixed-only-old").get();
-        assertThat(reason(none, "Progressing")).isEqualTo("NoEligibleNodes");
+        assertThat(BundleFleet.reason(none, "Progressing")).isEqualTo("NoEligibleNodes");
         assertThat(none.getStatus().getCurrentVersion()).as("not complete").isNull();
 
         // ReloadOrRestart: the 257 node can run it (by restart) and is included
@@ -143,104 +139,9 @@ class OperatorMixedFleetTest {
             x.getSpec().getSource().getFiles().get(0).setContent("value=2\n");
             return x;
         });
-        await("2.0 on all three nodes", () -> fleetOn(admin, "2.0"));
-        assertThat(get(admin).getStatus().getNotEligible()).isNull();
-        assertThat(get(admin).getStatus().getTargeted()).isEqualTo(3);
+        FLEET.await("2.0 on all three nodes", () -> FLEET.on(admin, "2.0"));
+        assertThat(FLEET.get(admin).getStatus().getNotEligible()).isNull();
+        assertThat(FLEET.get(admin).getStatus().getTargeted()).isEqualTo(3);
     }
 
-    private static ConfextBundle get(KubernetesClient admin) {
-        return admin.resources(ConfextBundle.class).withName(BUNDLE).get();
-    }
-
-    private static String content(String version) {
-        return "server ntp" + version + " iburst\n";
-    }
-
-    private static void setVersion(KubernetesClient admin, String version) {
-        admin.resources(ConfextBundle.class).withName(BUNDLE).edit(b -> {
-            b.getSpec().setVersion(version);
-            b.getSpec().getSource().getFiles().get(0).setContent(content(version));
-            return b;
-        });
-    }
-
-    private static void annotate(KubernetesClient admin, String request) {
-        admin.resources(ConfextBundle.class).withName(BUNDLE).edit(b -> {
-            Map<String, String> a = b.getMetadata().getAnnotations() == null ? new HashMap<>() : new HashMap<>(b.getMetadata().getAnnotations());
-            a.put(BundleReconciler.UNDO_ANNOTATION, request);
-            b.getMetadata().setAnnotations(a);
-            return b;
-        });
-    }
-
-    private static String undoAnnotation(ConfextBundle b) {
-        return b.getMetadata().getAnnotations() == null ? null : b.getMetadata().getAnnotations().get(BundleReconciler.UNDO_ANNOTATION);
-    }
-
-    private static List<DesiredBundle> entries(KubernetesClient admin) {
-        return NODES.stream().map(n -> admin.resources(ConfextNode.class).withName(n).get())
-                .flatMap(n -> n.getSpec().getBundles().stream()).filter(d -> BUNDLE.equals(d.getName())).toList();
-    }
-
-    private static Condition condition(ConfextBundle b, String type) {
-        if (b == null || b.getStatus() == null || b.getStatus().getConditions() == null) {
-            return null;
-        }
-        return b.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
-    }
-
-    private static String reason(ConfextBundle b, String type) {
-        Condition c = condition(b, type);
-        return c == null ? null : c.getReason();
-    }
-
-    private static boolean fleetOn(KubernetesClient admin, String version) {
-        ConfextBundle b = get(admin);
-        if (b == null || b.getStatus() == null || !version.equals(b.getStatus().getCurrentVersion())) {
-            return false;
-        }
-        long active = NODES.stream().map(n -> admin.resources(ConfextNode.class).withName(n).get())
-                .filter(n -> n != null && n.getStatus() != null && n.getStatus().getBundles() != null)
-                .filter(n -> n.getStatus().getBundles().stream().anyMatch(s -> BUNDLE.equals(s.getName())
-                        && s.getPhase() == BundlePhase.Active && version.equals(s.getActiveVersion())))
-                .count();
-        return active == NODES.size();
-    }
-
-    private static ConfextBundle bundle(String version) {
-        return BundleBuilder.bundle(BUNDLE, version).units("chronyd.service").file("chrony/chrony.conf", content(version))
-                .nodeSelector(WORKER).rollout(r -> r.setMaxUnavailable(new IntOrString(3))).build();
-    }
-
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private void await(String what, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            pause(Duration.ofMillis(250));
-        }
-        StringBuilder why = new StringBuilder("timed out after " + WAIT + " waiting for " + what);
-        agents.stream().filter(a -> a.lastError() != null)
-                .forEach(a -> why.append("\nagent error: ").append(a.lastError().getMessage()));
-        ConfextBundle b = null;
-        try {
-            b = operatorClient.resources(ConfextBundle.class).withName(BUNDLE).get();
-        } catch (RuntimeException e) {
-            why.append("\n").append(e.getMessage());
-        }
-        if (b != null && b.getStatus() != null) {
-            why.append("\nbundle status: ").append(io.fabric8.kubernetes.client.utils.Serialization.asJson(b.getStatus()));
-        }
-        throw new AssertionError(why);
-    }
 }

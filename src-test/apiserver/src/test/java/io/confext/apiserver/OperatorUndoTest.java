@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.DesiredBundle;
@@ -27,7 +24,6 @@ import io.confext.operator.bundle.BundleReconciler;
 import io.confext.operator.node.NodeReconciler;
 import io.confext.testsupport.BundleBuilder;
 import io.confext.testsupport.SimulatedAgent;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -56,6 +52,7 @@ class OperatorUndoTest {
     private static KubernetesClient operatorClient;
     private static Operator operator;
     private static final List<SimulatedAgent> agents = new ArrayList<>();
+    private static final BundleFleet FLEET = new BundleFleet(BUNDLE, NODES, WAIT, agents, () -> operatorClient);
 
     @BeforeAll
     static void installChartNodesAgentsAndOperator(ApiServer server) {
@@ -89,14 +86,14 @@ class OperatorUndoTest {
     void backToADeliveredVersionCompletesALowerNewVersionIsRefusedAndTheAnnotationUndoes(ApiServer server) {
         KubernetesClient admin = server.admin();
         admin.resource(bundle("1.0")).create();
-        await("1.0 on all nodes", () -> fleetOn(admin, "1.0"));
+        FLEET.await("1.0 on all nodes", () -> FLEET.on(admin, "1.0"));
         setVersion(admin, "2.0");
-        await("2.0 on all nodes", () -> fleetOn(admin, "2.0"));
+        FLEET.await("2.0 on all nodes", () -> FLEET.on(admin, "2.0"));
 
         // back to 1.0 with its content: a rollback the operator plans and marks
         setVersion(admin, "1.0");
-        await("back on 1.0 on all nodes", () -> fleetOn(admin, "1.0"));
-        ConfextBundle back = get(admin);
+        FLEET.await("back on 1.0 on all nodes", () -> FLEET.on(admin, "1.0"));
+        ConfextBundle back = FLEET.get(admin);
         assertThat(back.getStatus().getFailed()).isZero();
         assertThat(back.getStatus().getHistory().get(0).getVersion()).isEqualTo("1.0");
         assertThat(back.getStatus().getHistory().get(0).getRollback()).as("history shows the rollback").isTrue();
@@ -105,38 +102,34 @@ class OperatorUndoTest {
 
         // 0.9 was never delivered through this bundle: refused, the nodes stay on 1.0
         setVersion(admin, "0.9");
-        await("0.9 refused", () -> "DowngradeNotAllowed".equals(reason(get(admin), "Degraded")));
-        ConfextBundle refused = get(admin);
-        assertThat(condition(refused, "Degraded").getMessage()).contains("0.9", "allowDowngrade");
+        FLEET.await("0.9 refused", () -> "DowngradeNotAllowed".equals(BundleFleet.reason(FLEET.get(admin), "Degraded")));
+        ConfextBundle refused = FLEET.get(admin);
+        assertThat(BundleFleet.condition(refused, "Degraded").getMessage()).contains("0.9", "allowDowngrade");
         assertThat(refused.getStatus().getTargetVersion()).as("the running rollout's target stays").isEqualTo("1.0");
-        pause(Duration.ofSeconds(3));
+        BundleFleet.pause(Duration.ofSeconds(3));
         assertThat(entries(admin)).allSatisfy(d -> assertThat(d.getVersion()).isEqualTo("1.0"));
-        assertThat("DowngradeNotAllowed").as("the refusal lasts").isEqualTo(reason(get(admin), "Degraded"));
+        assertThat("DowngradeNotAllowed").as("the refusal lasts").isEqualTo(BundleFleet.reason(FLEET.get(admin), "Degraded"));
 
         // an undo to a version not in the history: removed, nothing else changes
         annotate(admin, "0.5");
-        await("the undo annotation consumed", () -> undoAnnotation(get(admin)) == null);
-        assertThat(get(admin).getSpec().getVersion()).isEqualTo("0.9");
+        FLEET.await("the undo annotation consumed", () -> undoAnnotation(FLEET.get(admin)) == null);
+        assertThat(FLEET.get(admin).getSpec().getVersion()).isEqualTo("0.9");
 
         // undo to 2.0 by annotation: the spec gets 2.0's content back and the fleet moves there
         annotate(admin, "2.0");
-        await("the undo to 2.0 applied", () -> "2.0".equals(get(admin).getSpec().getVersion()));
-        assertThat(undoAnnotation(get(admin))).as("consumed and cleared").isNull();
-        assertThat(get(admin).getSpec().getSource().getFiles().get(0).getContent()).isEqualTo(content("2.0"));
-        await("2.0 on all nodes after the undo", () -> fleetOn(admin, "2.0"));
+        FLEET.await("the undo to 2.0 applied", () -> "2.0".equals(FLEET.get(admin).getSpec().getVersion()));
+        assertThat(undoAnnotation(FLEET.get(admin))).as("consumed and cleared").isNull();
+        assertThat(FLEET.get(admin).getSpec().getSource().getFiles().get(0).getContent()).isEqualTo(content("2.0"));
+        FLEET.await("2.0 on all nodes after the undo", () -> FLEET.on(admin, "2.0"));
 
         // undo previous: the newest history entry with another version, 1.0
         annotate(admin, "previous");
-        await("the undo to previous applied", () -> "1.0".equals(get(admin).getSpec().getVersion()));
-        await("1.0 on all nodes after undo previous", () -> fleetOn(admin, "1.0"));
-        ConfextBundle undone = get(admin);
+        FLEET.await("the undo to previous applied", () -> "1.0".equals(FLEET.get(admin).getSpec().getVersion()));
+        FLEET.await("1.0 on all nodes after undo previous", () -> FLEET.on(admin, "1.0"));
+        ConfextBundle undone = FLEET.get(admin);
         assertThat(undone.getStatus().getHistory().get(0).getRollback()).isTrue();
         assertThat(undone.getStatus().getFailed()).isZero();
-        assertThat(reason(undone, "Degraded")).isEqualTo("AsExpected");
-    }
-
-    private static ConfextBundle get(KubernetesClient admin) {
-        return admin.resources(ConfextBundle.class).withName(BUNDLE).get();
+        assertThat(BundleFleet.reason(undone, "Degraded")).isEqualTo("AsExpected");
     }
 
     private static String content(String version) {
@@ -169,65 +162,9 @@ class OperatorUndoTest {
                 .flatMap(n -> n.getSpec().getBundles().stream()).filter(d -> BUNDLE.equals(d.getName())).toList();
     }
 
-    private static Condition condition(ConfextBundle b, String type) {
-        if (b == null || b.getStatus() == null || b.getStatus().getConditions() == null) {
-            return null;
-        }
-        return b.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
-    }
-
-    private static String reason(ConfextBundle b, String type) {
-        Condition c = condition(b, type);
-        return c == null ? null : c.getReason();
-    }
-
-    private static boolean fleetOn(KubernetesClient admin, String version) {
-        ConfextBundle b = get(admin);
-        if (b == null || b.getStatus() == null || !version.equals(b.getStatus().getCurrentVersion())) {
-            return false;
-        }
-        long active = NODES.stream().map(n -> admin.resources(ConfextNode.class).withName(n).get())
-                .filter(n -> n != null && n.getStatus() != null && n.getStatus().getBundles() != null)
-                .filter(n -> n.getStatus().getBundles().stream().anyMatch(s -> BUNDLE.equals(s.getName())
-                        && s.getPhase() == BundlePhase.Active && version.equals(s.getActiveVersion())))
-                .count();
-        return active == NODES.size();
-    }
-
     private static ConfextBundle bundle(String version) {
         return BundleBuilder.bundle(BUNDLE, version).units("chronyd.service").file("chrony/chrony.conf", content(version))
                 .nodeSelector(WORKER).rollout(r -> r.setMaxUnavailable(new IntOrString(3))).build();
     }
 
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private void await(String what, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            pause(Duration.ofMillis(250));
-        }
-        StringBuilder why = new StringBuilder("timed out after " + WAIT + " waiting for " + what);
-        agents.stream().filter(a -> a.lastError() != null)
-                .forEach(a -> why.append("\nagent error: ").append(a.lastError().getMessage()));
-        ConfextBundle b = null;
-        try {
-            b = operatorClient.resources(ConfextBundle.class).withName(BUNDLE).get();
-        } catch (RuntimeException e) {
-            why.append("\n").append(e.getMessage());
-        }
-        if (b != null && b.getStatus() != null) {
-            why.append("\nbundle status: ").append(io.fabric8.kubernetes.client.utils.Serialization.asJson(b.getStatus()));
-        }
-        throw new AssertionError(why);
-    }
 }
