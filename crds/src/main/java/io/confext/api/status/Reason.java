@@ -29,6 +29,16 @@ public enum Reason {
     Failed("status.failures: a node reported a failed phase without a reason"),
     WaitingForNodes("Terminating: a deleted bundle waits for its nodes to report it removed"),
 
+    // --- Events on a ConfextBundle (operator, BundleEvents); RolloutComplete, NodeFailed and the Degraded reasons
+    // of an invalid spec or a refused downgrade are events too, with the same meaning as above ---
+    WaveStarted("event: a wave started; the message names the version and the nodes"),
+    RolloutHalted("event: a node failed and spec.rollout.onFailure is Halt; no new node is started"),
+    RollbackStarted("event: the version failed with onFailure Rollback; every node is moved back"),
+    RollbackPlanned("event: the new target is a marked way back (a version of status.history, or an allowed downgrade)"),
+    UndoApplied("event: the confext.io/undo annotation set the spec back to a stored revision"),
+    UndoRefused("event: the confext.io/undo annotation named no version the bundle can go back to"),
+    DeletionTimedOut("event: a deleted bundle was released before every node reported it removed"),
+
     // --- ConfextBundle Degraded: the spec cannot be frozen into a revision (operator, RevisionFreezer) ---
     InvalidSpec("Degraded: the spec is incomplete or contradictory (the message names the field)"),
     SourceNamespaceNotAllowed("Degraded: source.configMapRef names a namespace the operator may not read"),

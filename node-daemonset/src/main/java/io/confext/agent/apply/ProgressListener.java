@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 
 /**
@@ -15,6 +16,7 @@ public interface ProgressListener {
     /**
      * @param bundle the desired bundle the step is about
      * @param phase  {@link BundlePhase#Fetching} or {@link BundlePhase#Verified}
+     * @param reason the catalogued word for the step ({@link Reason#Fetching}, {@link Reason#Verified})
      */
-    void reached(DesiredBundleContent bundle, BundlePhase phase, String reason, String message);
+    void reached(DesiredBundleContent bundle, BundlePhase phase, Reason reason, String message);
 }

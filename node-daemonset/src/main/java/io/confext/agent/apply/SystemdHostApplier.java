@@ -416,7 +416,7 @@ public final class SystemdHostApplier implements HostApplier {
                 return standingRefusal(standing.get());
             }
             save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.FETCHING);
-            report(d, BundlePhase.Fetching, Reason.Fetching.name(), "downloading and verifying version " + c.version() + " from "
+            report(d, BundlePhase.Fetching, Reason.Fetching, "downloading and verifying version " + c.version() + " from "
                     + c.source().image().url());
             ImageStager.Result result = new ImageStager(settings.images()).stage(d.name(), c.version(), c.source().image(), policy,
                     in.trusted(), layout.staging());
@@ -432,7 +432,7 @@ public final class SystemdHostApplier implements HostApplier {
                 return new ImageStager.Result.Refused(r.reason(), r.message());
             }
             if (result instanceof ImageStager.Result.Staged st && st.verdict() != null) {
-                report(d, BundlePhase.Verified, Reason.Verified.name(), "version " + c.version() + " verified: "
+                report(d, BundlePhase.Verified, Reason.Verified, "version " + c.version() + " verified: "
                         + st.verdict().rootHashIfKnown().map(h -> "image root hash " + h).orElse("image sha256 " + c.source().image().sha256())
                         + (st.verdict().signerFingerprint() == null ? ", unsigned"
                         : ", signed by certificate sha256:" + st.verdict().signerFingerprint()) + "; activating");
@@ -440,7 +440,7 @@ public final class SystemdHostApplier implements HostApplier {
             return result;
         }
 
-        private void report(DesiredBundleContent d, BundlePhase phase, String reason, String message) {
+        private void report(DesiredBundleContent d, BundlePhase phase, Reason reason, String message) {
             try {
                 progress.reached(d, phase, reason, message);
             } catch (RuntimeException e) {

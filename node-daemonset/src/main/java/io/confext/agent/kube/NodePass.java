@@ -1,5 +1,6 @@
 package io.confext.agent.kube;
 
+import io.confext.api.status.Reason;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,7 +147,7 @@ public final class NodePass {
         }
 
         @Override
-        public void reached(DesiredBundleContent bundle, BundlePhase phase, String reason, String message) {
+        public void reached(DesiredBundleContent bundle, BundlePhase phase, Reason reason, String message) {
             var status = statusBuilder.progress(current.getStatus(), bundle, phase, reason, message, clock.instant());
             if (status.isEmpty()) {
                 return;

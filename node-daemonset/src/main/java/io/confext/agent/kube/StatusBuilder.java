@@ -123,7 +123,7 @@ public final class StatusBuilder {
      * previous status to amend (the agent reports a whole status first, with host facts and Ready).
      */
     public Optional<ConfextNodeStatus> progress(ConfextNodeStatus previous, DesiredBundleContent bundle, BundlePhase phase,
-            String reason, String message, Instant now) {
+            Reason reason, String message, Instant now) {
         if (previous == null) {
             return Optional.empty();
         }
@@ -143,7 +143,7 @@ public final class StatusBuilder {
         state.setDigest(bundle.digest());
         state.setDesiredVersion(bundle.content().version());
         state.setPhase(phase);
-        state.setReason(reason);
+        state.setReason(reason.name());
         state.setMessage(message);
         state.setSince(timestamp);
         if (old != null) {

@@ -1,5 +1,6 @@
 package io.confext.agent.kube;
 
+import io.confext.api.status.Reason;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -59,7 +60,7 @@ final class RecordingHost implements HostApplier {
     public List<BundleState> converge(List<DesiredBundleContent> desired, ProgressListener progress) {
         for (DesiredBundleContent bundle : desired) {
             for (BundlePhase phase : progressSteps.getOrDefault(bundle.name(), List.of())) {
-                progress.reached(bundle, phase, phase.name(), "step " + phase + " of " + bundle.content().version());
+                progress.reached(bundle, phase, Reason.valueOf(phase.name()), "step " + phase + " of " + bundle.content().version());
                 afterProgress.accept(bundle.name(), phase);
             }
         }

@@ -58,7 +58,7 @@ class StatusBuilderTest {
         DesiredBundleContent demo3 = new DesiredBundleContent("demo", "demo-3",
                 io.confext.api.revision.RevisionDigest.of(content("3")), false, content("3"));
 
-        ConfextNodeStatus fetching = builder.progress(before, demo3, BundlePhase.Fetching, "Fetching", "downloading 3", t1).orElseThrow();
+        ConfextNodeStatus fetching = builder.progress(before, demo3, BundlePhase.Fetching, Reason.Fetching, "downloading 3", t1).orElseThrow();
         assertThat(fetching.getBundles()).extracting(BundleState::getName).containsExactly("demo", "other");
         BundleState d = fetching.getBundles().get(0);
         assertThat(d.getPhase()).isEqualTo(BundlePhase.Fetching);
@@ -74,16 +74,16 @@ class StatusBuilderTest {
         assertThat(fetching.getObservedGeneration()).isEqualTo(3L);
         assertThat(before.getBundles().get(0).getPhase()).as("the previous status is not changed").isEqualTo(BundlePhase.Active);
 
-        ConfextNodeStatus verified = builder.progress(fetching, demo3, BundlePhase.Verified, "Verified", "root hash ab", t1).orElseThrow();
+        ConfextNodeStatus verified = builder.progress(fetching, demo3, BundlePhase.Verified, Reason.Verified, "root hash ab", t1).orElseThrow();
         assertThat(verified.getBundles().get(0).getPhase()).isEqualTo(BundlePhase.Verified);
         assertThat(verified.getBundles().get(0).getActiveVersion()).isEqualTo("2");
 
         DesiredBundleContent fresh = new DesiredBundleContent("new", "new-1",
                 io.confext.api.revision.RevisionDigest.of(content("1")), false, content("1"));
-        assertThat(builder.progress(before, fresh, BundlePhase.Fetching, "Fetching", "x", t1).orElseThrow().getBundles())
+        assertThat(builder.progress(before, fresh, BundlePhase.Fetching, Reason.Fetching, "x", t1).orElseThrow().getBundles())
                 .extracting(BundleState::getName, BundleState::getActiveVersion)
                 .contains(org.assertj.core.groups.Tuple.tuple("new", null));
-        assertThat(builder.progress(null, demo3, BundlePhase.Fetching, "Fetching", "x", t1)).as("nothing to amend").isEmpty();
+        assertThat(builder.progress(null, demo3, BundlePhase.Fetching, Reason.Fetching, "x", t1)).as("nothing to amend").isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.confext.operator.bundle;
 
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -13,21 +14,10 @@ import org.jboss.logging.Logger;
 /**
  * Records Kubernetes Events on a bundle (shown by {@code kubectl describe cxb}). Bundles are
  * cluster-scoped, so their Events live in a configured namespace, as the kubelet's Node events
- * live in "default". A failed Event write is logged and never fails a reconcile.
+ * live in "default". A failed Event write is logged and never fails a reconcile. An Event's reason is a word of the
+ * one catalogue ({@link Reason}), like every condition's: an alert matches the same word in both.
  */
 public final class BundleEvents {
-    public static final String WAVE_STARTED = "WaveStarted";
-    public static final String NODE_FAILED = "NodeFailed";
-    public static final String HALTED = "RolloutHalted";
-    public static final String ROLLBACK_STARTED = "RollbackStarted";
-    public static final String COMPLETED = "RolloutComplete";
-    public static final String DELETION_TIMED_OUT = "DeletionTimedOut";
-    public static final String INVALID = "InvalidBundle";
-    public static final String DOWNGRADE_REFUSED = "DowngradeRefused";
-    public static final String ROLLBACK_PLANNED = "RollbackPlanned";
-    public static final String UNDO_APPLIED = "UndoApplied";
-    public static final String UNDO_REFUSED = "UndoRefused";
-
     private static final Logger LOG = Logger.getLogger(BundleEvents.class);
     private final KubernetesClient client;
     private final String namespace;
@@ -39,12 +29,12 @@ public final class BundleEvents {
         this.clock = clock;
     }
 
-    public void normal(ConfextBundle b, String reason, String message) {
-        record(b, "Normal", reason, message);
+    public void normal(ConfextBundle b, Reason reason, String message) {
+        record(b, "Normal", reason.name(), message);
     }
 
-    public void warning(ConfextBundle b, String reason, String message) {
-        record(b, "Warning", reason, message);
+    public void warning(ConfextBundle b, Reason reason, String message) {
+        record(b, "Warning", reason.name(), message);
     }
 
     private void record(ConfextBundle b, String type, String reason, String message) {

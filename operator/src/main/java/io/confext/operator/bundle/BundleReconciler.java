@@ -207,11 +207,11 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             }
             targetDirection = undoPlanner.decide(target.target(), delivered, onNodes, true);
             if (!StatusAggregator.recordsRefusedDowngrade(previous)) {
-                events.warning(bundle, BundleEvents.DOWNGRADE_REFUSED, refused.message());
+                events.warning(bundle, refused.reason(), refused.message());
             }
         } else if (direction instanceof Direction.Rollback rb && previous != null
                 && !requested.target().name().equals(previous.getTargetRevision())) {
-            events.normal(bundle, BundleEvents.ROLLBACK_PLANNED, rb.message());
+            events.normal(bundle, Reason.RollbackPlanned, rb.message());
         }
         boolean rollingBack = StatusAggregator.recordsRollbackFrom(previous, target.target());
 
@@ -304,9 +304,9 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             return b;
         });
         if (problem != null) {
-            events.warning(bundle, BundleEvents.UNDO_REFUSED, "undo \"" + request + "\" not done: " + problem);
+            events.warning(bundle, Reason.UndoRefused, "undo \"" + request + "\" not done: " + problem);
         } else {
-            events.normal(bundle, BundleEvents.UNDO_APPLIED, "undo \"" + request + "\": spec set back from version "
+            events.normal(bundle, Reason.UndoApplied, "undo \"" + request + "\": spec set back from version "
                     + bundle.getSpec().getVersion() + " to " + restore.version());
         }
     }
@@ -350,24 +350,24 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
                               BundleEvents events) {
         if (!plan.newlyAssigned().isEmpty()) {
             List<String> names = plan.newlyAssigned();
-            events.normal(bundle, BundleEvents.WAVE_STARTED, "version %s: %d node(s) started: %s%s".formatted(target.version(),
+            events.normal(bundle, Reason.WaveStarted, "version %s: %d node(s) started: %s%s".formatted(target.version(),
                     names.size(), String.join(", ", names.subList(0, Math.min(5, names.size()))), names.size() > 5 ? ", ..." : ""));
         }
         Set<String> known = previous == null || previous.getFailures() == null || !target.name().equals(previous.getTargetRevision())
                 ? Set.of() : previous.getFailures().stream().map(f -> f.getNode()).collect(Collectors.toSet());
         plan.failures().stream().limit(StatusAggregator.MAX_FAILURES).filter(f -> !known.contains(f.node())).forEach(f ->
-                events.warning(bundle, BundleEvents.NODE_FAILED, "node %s failed version %s: %s %s".formatted(
+                events.warning(bundle, Reason.NodeFailed, "node %s failed version %s: %s %s".formatted(
                         f.node(), target.version(), f.reason(), f.message() == null ? "" : f.message())));
         String prevProgress = reasonOf(previous, BundleConditions.PROGRESSING);
         if (plan.state() == RolloutState.HALTED && !Reason.Halted.name().equals(prevProgress)) {
-            events.warning(bundle, BundleEvents.HALTED, "rollout of %s halted after %d failure(s)".formatted(target.version(), plan.failed()));
+            events.warning(bundle, Reason.RolloutHalted, "rollout of %s halted after %d failure(s)".formatted(target.version(), plan.failed()));
         }
         if (plan.rollbackStarted()) {
-            events.warning(bundle, BundleEvents.ROLLBACK_STARTED, "version %s failed; moving every node back".formatted(target.version()));
+            events.warning(bundle, Reason.RollbackStarted, "version %s failed; moving every node back".formatted(target.version()));
         }
         boolean wasComplete = previous != null && target.name().equals(previous.getCurrentRevision());
         if (plan.complete() && !wasComplete) {
-            events.normal(bundle, BundleEvents.COMPLETED, "version %s is on all %d targeted node(s)".formatted(target.version(), plan.targeted()));
+            events.normal(bundle, Reason.RolloutComplete, "version %s is on all %d targeted node(s)".formatted(target.version(), plan.targeted()));
         }
     }
 
@@ -407,7 +407,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         if (already) {
             return UpdateControl.noUpdate();
         }
-        events.warning(bundle, BundleEvents.INVALID, message);
+        events.warning(bundle, reason, message);
         return patchStatus(bundle, s);
     }
 
@@ -461,7 +461,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         Instant now = clock.instant();
         BundleEvents events = new BundleEvents(context.getClient(), settings.eventsNamespace(), clock);
         if (!now.isBefore(deletedAt.plus(settings.deletionTimeout()))) {
-            events.warning(bundle, BundleEvents.DELETION_TIMED_OUT, "released after %ss; %d node(s) did not report removal: %s"
+            events.warning(bundle, Reason.DeletionTimedOut, "released after %ss; %d node(s) did not report removal: %s"
                     .formatted(settings.deletionTimeout().toSeconds(), waiting.size(), names));
             metrics.forget(name);
             statusPacer.forget(name);
