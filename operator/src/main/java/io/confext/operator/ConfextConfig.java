@@ -25,7 +25,11 @@ public interface ConfextConfig {
         @WithDefault("PT5M")
         Duration deletionTimeout();
 
-        /** Where Events about the cluster-scoped bundles are recorded. */
+        /**
+         * Where Events about the cluster-scoped bundles are recorded. The API server accepts a core/v1 Event about a
+         * cluster-scoped object only in "default" (as the kubelet's Node events): another namespace loses every
+         * Event (each refusal is logged), so leave the default unless the API server is known to accept it.
+         */
         @WithDefault("default")
         String eventsNamespace();
 

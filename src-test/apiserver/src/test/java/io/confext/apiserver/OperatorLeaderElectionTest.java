@@ -68,7 +68,7 @@ class OperatorLeaderElectionTest {
                             // short, so the take-over is quick; a test must not exit the JVM when a replica stops leading
                             .withLeaseDuration(Duration.ofSeconds(6)).withRenewDeadline(Duration.ofSeconds(4))
                             .withRetryPeriod(Duration.ofSeconds(1)).withExitOnStopLeading(false).build())),
-                    List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), NS), Clock.systemUTC(),
+                    List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), "default"), Clock.systemUTC(),
                             new SimpleMeterRegistry()), new NodeReconciler()));
             operator.start();
             return new Replica(identity, client, operator, reconciles, writes);

@@ -70,7 +70,7 @@ class OperatorMixedFleetTest {
         }
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
         operator = OperatorAssembly.create(operatorClient, Metrics.NOOP, new OperatorRuntime(true, Optional.empty()),
-                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), NS), Clock.systemUTC(),
+                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), "default"), Clock.systemUTC(),
                         new SimpleMeterRegistry()), new NodeReconciler()));
         operator.start();
     }

@@ -66,7 +66,7 @@ class OperatorRolloutTest {
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
         // assembled as the packaged operator assembles it, with confext.operator.server-side-apply=true (the default)
         operator = OperatorAssembly.create(operatorClient, Metrics.NOOP, new OperatorRuntime(true, Optional.empty()),
-                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), NS), Clock.systemUTC(),
+                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), "default"), Clock.systemUTC(),
                         new SimpleMeterRegistry()), new NodeReconciler()));
         operator.start();
     }

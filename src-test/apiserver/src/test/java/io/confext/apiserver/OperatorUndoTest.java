@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.DesiredBundle;
@@ -66,7 +67,7 @@ class OperatorUndoTest {
         }
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
         operator = OperatorAssembly.create(operatorClient, Metrics.NOOP, new OperatorRuntime(true, Optional.empty()),
-                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), NS), Clock.systemUTC(),
+                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), "default"), Clock.systemUTC(),
                         new SimpleMeterRegistry()), new NodeReconciler()));
         operator.start();
     }
@@ -130,6 +131,15 @@ class OperatorUndoTest {
         assertThat(undone.getStatus().getHistory().get(0).getRollback()).isTrue();
         assertThat(undone.getStatus().getFailed()).isZero();
         assertThat(BundleFleet.reason(undone, "Degraded")).isEqualTo("AsExpected");
+
+        // the events carry the catalogue's words, the refusal the same word as its condition
+        assertThat(eventReasons(admin)).contains("RollbackPlanned", "DowngradeNotAllowed", "UndoRefused", "UndoApplied",
+                "WaveStarted", "RolloutComplete").allSatisfy(r -> assertThat(Reason.of(r)).as(r).isPresent());
+    }
+
+    private static List<String> eventReasons(KubernetesClient admin) {
+        return admin.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> BUNDLE.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
     }
 
     private static String content(String version) {
