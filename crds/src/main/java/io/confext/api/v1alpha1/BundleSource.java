@@ -28,8 +28,9 @@ public class BundleSource {
             + "files and 256 KiB of content in total.")
     private List<InlineFile> files;
 
-    @JsonPropertyDescription("A ConfigMap whose text keys become files directly under /etc (key = file name; ConfigMap "
-            + "keys cannot hold '/'), mode 0644. Its content is frozen when the version changes; binaryData is refused.")
+    @JsonPropertyDescription("A ConfigMap whose text keys become files: directly under /etc, mode 0644 (key = file "
+            + "name), or with items at the paths and modes they give, as a ConfigMap volume. Its content is frozen when "
+            + "the version changes; binaryData is refused.")
     private ConfigMapRef configMapRef;
 
     public ImageSource getImage() {

@@ -8,6 +8,7 @@ import io.confext.api.revision.RevisionContent;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.ConfextBundleSpec;
+import io.confext.api.v1alpha1.ConfigMapItem;
 import io.confext.api.v1alpha1.ImageSource;
 import io.confext.api.v1alpha1.TrustSource;
 import io.confext.api.v1alpha1.Verification;
@@ -80,14 +81,39 @@ public final class RevisionFreezer {
             throw new UnresolvableBundleException(Reason.InvalidConfigMap, "ConfigMap " + ns + "/" + name
                     + " has binaryData; only text keys become files (use an image source for binary content)");
         }
-        // Each key is a file directly under /etc (ConfigMap keys cannot hold '/'); sorted for a stable digest.
-        List<ResolvedFile> files = new ArrayList<>();
-        new TreeMap<>(cm.getData() == null ? Map.<String, String>of() : cm.getData())
-                .forEach((k, v) -> files.add(new ResolvedFile(k, v, null)));
+        Map<String, String> data = cm.getData() == null ? Map.of() : cm.getData();
+        List<ConfigMapItem> items = s.getConfigMapRef().getItems();
+        List<ResolvedFile> files = items == null || items.isEmpty() ? everyKey(data) : projected(ns + "/" + name, data, items);
         if (files.isEmpty()) {
             throw new UnresolvableBundleException(Reason.InvalidConfigMap, "ConfigMap " + ns + "/" + name + " has no data keys");
         }
         return ResolvedSource.ofFiles(files);
+    }
+
+    /** Without items each key is a file directly under /etc (ConfigMap keys cannot hold '/'); sorted for a stable digest. */
+    private static List<ResolvedFile> everyKey(Map<String, String> data) {
+        List<ResolvedFile> files = new ArrayList<>();
+        new TreeMap<>(data).forEach((k, v) -> files.add(new ResolvedFile(k, v, null)));
+        return files;
+    }
+
+    /**
+     * With items only the listed keys, each at its path and mode, in the items' order (the order is the user's, so a
+     * reordering is a content change only if the spec changed too). A listed key the ConfigMap lacks is refused, as a
+     * ConfigMap volume without {@code optional} refuses it, rather than shipping a version without that file.
+     */
+    private static List<ResolvedFile> projected(String configMap, Map<String, String> data, List<ConfigMapItem> items) {
+        List<ResolvedFile> files = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            ConfigMapItem item = items.get(i);
+            String value = data.get(item.getKey());
+            if (value == null) {
+                throw new UnresolvableBundleException(Reason.InvalidConfigMap, "ConfigMap " + configMap + " has no key \""
+                        + item.getKey() + "\" named in spec.source.configMapRef.items[" + i + "]; keys: " + new TreeMap<>(data).keySet());
+            }
+            files.add(new ResolvedFile(item.getPath(), value, item.getMode()));
+        }
+        return files;
     }
 
     /**

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.confext.api.revision.RevisionCodec;
+import io.confext.api.revision.ResolvedFile;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.revision.RevisionDigest;
 import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextBundleSpec;
+import io.confext.api.v1alpha1.ConfigMapItem;
 import io.confext.api.v1alpha1.ConfigMapRef;
 import io.confext.api.v1alpha1.ImageSource;
 import io.confext.api.v1alpha1.SecretRef;
@@ -126,6 +128,39 @@ class RevisionStoreTest {
         RevisionContent c = new RevisionFreezer(client).freeze(b.getSpec());
         assertThat(c.verification().trustedCertificatesPem()).containsExactly(PEM);
         assertThat(c.verification().requireSignature()).isTrue();
+    }
+
+    @Test
+    void configMapItemsProjectTheListedKeysToTheirPathsAndModes() {
+        client.configMaps().inNamespace("platform").resource(new ConfigMapBuilder().withNewMetadata().withName("chrony-items").endMetadata()
+                .addToData("pool", "pool a iburst\n").addToData("keys", "1 SHA1 HEX:00\n").addToData("unused", "x\n").build()).create();
+        BundleSource s = configMap("platform", "chrony-items");
+        s.getConfigMapRef().setItems(List.of(item("pool", "chrony/conf.d/10-pool.conf", null), item("keys", "chrony/chrony.keys", "0640")));
+        RevisionContent c = new RevisionFreezer(client).freeze(bundle("chrony", "1", s).getSpec());
+        assertThat(c.source().files()).as("only the listed keys, in the items' order, at their paths and modes")
+                .containsExactly(new ResolvedFile("chrony/conf.d/10-pool.conf", "pool a iburst\n", "0644"),
+                        new ResolvedFile("chrony/chrony.keys", "1 SHA1 HEX:00\n", "0640"));
+    }
+
+    @Test
+    void aConfigMapItemWhoseKeyIsMissingIsRefusedWithTheItemNamed() {
+        client.configMaps().inNamespace("platform").resource(new ConfigMapBuilder().withNewMetadata().withName("chrony-partial").endMetadata()
+                .addToData("pool", "pool a iburst\n").build()).create();
+        BundleSource s = configMap("platform", "chrony-partial");
+        s.getConfigMapRef().setItems(List.of(item("pool", "chrony/conf.d/10-pool.conf", null), item("keys", "chrony/chrony.keys", null)));
+        assertThatThrownBy(() -> new RevisionFreezer(client).freeze(bundle("chrony", "1", s).getSpec()))
+                .isInstanceOf(UnresolvableBundleException.class)
+                .hasMessageContaining("ConfigMap platform/chrony-partial has no key \"keys\" named in spec.source.configMapRef.items[1]")
+                .hasMessageContaining("[pool]")
+                .satisfies(e -> assertThat(((UnresolvableBundleException) e).reason()).isEqualTo("InvalidConfigMap"));
+    }
+
+    private static ConfigMapItem item(String key, String path, String mode) {
+        ConfigMapItem i = new ConfigMapItem();
+        i.setKey(key);
+        i.setPath(path);
+        i.setMode(mode);
+        return i;
     }
 
     @Test
