@@ -22,7 +22,7 @@ import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 
 /** Which bundles' checks run, and when a pass is asked for; the checks' runs are given, the thread is not started. */
-class HealthChecksTest {
+class HealthCheckTrackingTest {
     private static final ResolvedHealthCheck CHECK = new ResolvedHealthCheck("healthy",
             new ResolvedHealthCheck.Exec(List.of("test", "-f", "/etc/demo/healthy"), true, "demo.service"), null, 1, 1, 2);
 
