@@ -11,9 +11,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.confext.agent.apply.ApplierSettings;
 import io.confext.agent.apply.HostApplier;
 import io.confext.agent.apply.ImageSettings;
+import io.confext.agent.apply.StepObserver;
 import io.confext.agent.apply.SystemdHostApplier;
 import io.confext.agent.fetch.FetchSettings;
 import io.confext.agent.health.AgentHealth;
+import io.confext.agent.healthcheck.HealthChecks;
 import io.confext.agent.trust.NodeTrustSettings;
 
 /** Beans shared by the work loop and the health checks, and the host side for the configured host PID. */
@@ -25,9 +27,16 @@ public class AgentBeans {
         return new AgentHealth(Clock.systemUTC());
     }
 
+    /** The bundles' own health checks: run by the applier's passes' side, started by {@link AgentMain}. */
     @Produces
     @Singleton
-    HostApplier hostApplier(AgentConfig config,
+    HealthChecks healthChecks(AgentConfig config) {
+        return HealthChecks.onHost(config.hostPid(), Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    HostApplier hostApplier(AgentConfig config, HealthChecks healthChecks,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String agentVersion,
             // largest image bundle downloaded (a bundle's sizeLimitBytes may only lower it)
             @ConfigProperty(name = "confext.images.max-bytes", defaultValue = "1073741824") long imageMaxBytes,
@@ -35,7 +44,7 @@ public class AgentBeans {
             // device-mapper need root=unprotected+absent:usr=absent; the agent's own verification runs first anyway
             @ConfigProperty(name = "confext.images.policy") Optional<String> imagePolicy) {
         return new SystemdHostApplier(config.hostPid(), applierSettings(config, agentVersion,
-                new ImageSettings(FetchSettings.defaults(), imageMaxBytes, imagePolicy)));
+                new ImageSettings(FetchSettings.defaults(), imageMaxBytes, imagePolicy)), StepObserver.NONE, healthChecks);
     }
 
     /** The applier's settings: every value from the agent's configuration, none repeated here. */

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.confext.agent.apply.HostApplier;
 import io.confext.agent.health.AgentHealth;
+import io.confext.agent.healthcheck.HealthChecks;
 import io.confext.agent.kube.NodePass;
 import io.confext.agent.kube.NodeWatch;
 import io.confext.agent.kube.RevisionReader;
@@ -41,6 +42,8 @@ public class AgentMain {
     Instance<HostApplier> hosts;
     @Inject
     AgentHealth health;
+    @Inject
+    Instance<HealthChecks> healthChecks;
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String agentVersion;
 
@@ -66,6 +69,10 @@ public class AgentMain {
         unitWatcher = new UnitWatcher(config.hostPid(), config.stateDir(), loop::resync, config.unitWatchPeriod(),
                 Clock.systemUTC());
         unitWatcher.start();
+        // the bundles' own health checks ask for a pass when one starts or stops failing
+        if (healthChecks.isResolvable()) {
+            healthChecks.get().start(loop::resync);
+        }
         health.apiConnection(watch::isWatching);
         LOG.infof("confext agent %s watching ConfextNode %s (host pid %d, resync every %s)", agentVersion, node,
                 config.hostPid(), config.resyncPeriod());
@@ -74,6 +81,9 @@ public class AgentMain {
     void stop(@Observes ShutdownEvent event) {
         if (unitWatcher != null) {
             unitWatcher.close();
+        }
+        if (loop != null && healthChecks.isResolvable()) {
+            healthChecks.get().close();
         }
         if (watch != null) {
             watch.close();

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param verification how the agent verifies an image; null for inline content
  * @param reload what the agent does to the units; defaults to Reload
  * @param priority overlay order, 0..1000; higher is stacked later and wins
+ * @param healthChecks the bundle's own health checks; null when there are none, so that revisions without them
+ *     keep their digest (see {@link #checks()})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RevisionContent(
@@ -29,7 +31,8 @@ public record RevisionContent(
         ResolvedSource source,
         ResolvedVerification verification,
         ReloadMode reload,
-        int priority) {
+        int priority,
+        List<ResolvedHealthCheck> healthChecks) {
 
     public RevisionContent {
         Objects.requireNonNull(version, "version");
@@ -37,5 +40,17 @@ public record RevisionContent(
         scope = scope == null ? Scope.Service : scope;
         units = units == null ? List.of() : List.copyOf(units);
         reload = reload == null ? ReloadMode.Reload : reload;
+        healthChecks = healthChecks == null || healthChecks.isEmpty() ? null : List.copyOf(healthChecks);
+    }
+
+    /** Without health checks of the bundle's own. */
+    public RevisionContent(String version, Scope scope, List<String> units, ResolvedSource source,
+            ResolvedVerification verification, ReloadMode reload, int priority) {
+        this(version, scope, units, source, verification, reload, priority, null);
+    }
+
+    /** The health checks, empty when there are none. */
+    public List<ResolvedHealthCheck> checks() {
+        return healthChecks == null ? List.of() : healthChecks;
     }
 }

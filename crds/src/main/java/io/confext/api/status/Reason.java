@@ -81,6 +81,7 @@ public enum Reason {
     UnitStopped("Degraded/RolledBack: a proven unit was stopped"),
     UnitRestarted("Degraded: a proven unit runs with another main process and has not run long enough to count again"),
     UnitNoLongerSees("Degraded/RolledBack: a proven unit's main process no longer sees the version"),
+    HealthCheckFailed("Degraded/RolledBack: a health check of the bundle's own (spec.healthChecks) failed failureThreshold times in a row (rolled back inside minReadySeconds)"),
 
     // --- a node's bundle entry: the node's own checks (agent, trust and NodeChecks) ---
     HostPathSymlink("Failed: a symbolic link sits where the agent writes on the host (state dir, .v/, drop-in dir): removed by hand"),

@@ -17,6 +17,10 @@ import java.util.Map;
             message = "spec.units: scope Service needs at least one unit (or use scope: Host)", fieldPath = ".units")
 @ValidationRule(value = "!has(self.verification) || !has(self.verification.requireSignature) || !self.verification.requireSignature || (has(self.source) && has(self.source.image))",
             message = "spec.verification.requireSignature: only image sources carry signatures; use an image source or set requireSignature: false", fieldPath = ".verification")
+@ValidationRule(value = "!has(self.healthChecks) || self.healthChecks.all(c, !has(c.exec) || !has(c.exec.unit) || (has(self.units) && c.exec.unit in self.units))",
+            message = "spec.healthChecks[].exec.unit: must be one of spec.units", fieldPath = ".healthChecks")
+@ValidationRule(value = "!has(self.healthChecks) || self.healthChecks.all(c, !has(c.exec) || (has(c.exec.runIn) && c.exec.runIn == 'Host') || (has(self.units) && size(self.units) > 0))",
+            message = "spec.healthChecks[].exec: a check in a unit's namespaces (runIn: Unit, the default) needs spec.units; use runIn: Host for a bundle without units", fieldPath = ".healthChecks")
 public class ConfextBundleSpec {
 
     @Required
@@ -70,6 +74,15 @@ public class ConfextBundleSpec {
 
     @JsonPropertyDescription("How fast the fleet moves to a new version and what happens on failure.")
     private RolloutPolicy rollout;
+
+    @Size(max = 8)
+    @ValidationRule(value = "self.all(c, self.exists_one(d, d.name == c.name))",
+            message = "spec.healthChecks: each check name may be used only once")
+    @JsonPropertyDescription("Checks of the bundle's own (a command, an HTTP GET), shaped like Kubernetes probes: after"
+            + " a node proved the version they run every periodSeconds; failureThreshold failures in a row within"
+            + " minReadySeconds fail the version there (the agent falls back, the rollout halts or rolls back), later"
+            + " ones make the node Degraded. At most 8.")
+    private List<HealthCheck> healthChecks;
 
     public String getVersion() {
         return version;
@@ -141,5 +154,13 @@ public class ConfextBundleSpec {
 
     public void setRollout(RolloutPolicy rollout) {
         this.rollout = rollout;
+    }
+
+    public List<HealthCheck> getHealthChecks() {
+        return healthChecks;
+    }
+
+    public void setHealthChecks(List<HealthCheck> healthChecks) {
+        this.healthChecks = healthChecks;
     }
 }

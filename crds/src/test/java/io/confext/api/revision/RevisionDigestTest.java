@@ -93,7 +93,28 @@ class RevisionDigestTest {
                 change("verification", c -> new RevisionContent(c.version(), c.scope(), c.units(), c.source(),
                         new ResolvedVerification(false, TrustSource.Node, List.of()), c.reload(), c.priority())),
                 change("reload", c -> new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(), ReloadMode.None, c.priority())),
-                change("priority", c -> new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(), c.reload(), 51)));
+                change("priority", c -> new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(), c.reload(), 51)),
+                change("health checks", c -> new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(),
+                        c.reload(), c.priority(), List.of(TRACKING))));
+    }
+
+    private static final ResolvedHealthCheck TRACKING = new ResolvedHealthCheck("tracking",
+            new ResolvedHealthCheck.Exec(List.of("chronyc", "tracking"), true, "chronyd.service"), null, 1, 10, 3);
+
+    /** Health checks are frozen with the version and read back by the agent; none keeps the digest of before. */
+    @Test
+    void healthChecksAreRecordedAndReadBack() {
+        RevisionContent c = files();
+        assertThat(new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(), c.reload(), c.priority(),
+                List.of())).isEqualTo(c);
+        RevisionContent withChecks = new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(),
+                c.reload(), c.priority(), List.of(TRACKING, new ResolvedHealthCheck("metrics", null,
+                        new ResolvedHealthCheck.HttpGet(9100, "/metrics", false), 2, 5, 1)));
+        RevisionContent back = RevisionCodec.fromData(RevisionCodec.toData(withChecks));
+        assertThat(back).isEqualTo(withChecks);
+        assertThat(back.checks()).extracting(ResolvedHealthCheck::describe)
+                .containsExactly("exec [chronyc tracking] in chronyd.service", "GET http://127.0.0.1:9100/metrics");
+        assertThat(c.checks()).isEmpty();
     }
 
     private static Arguments change(String what, UnaryOperator<RevisionContent> edit) {

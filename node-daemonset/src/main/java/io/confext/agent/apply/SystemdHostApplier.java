@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
+import io.confext.agent.healthcheck.HealthChecks;
 import io.confext.agent.host.HostCommands;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.host.HostPaths;
@@ -69,6 +70,8 @@ public final class SystemdHostApplier implements HostApplier {
     private final Quarantine quarantine;
     /** The node policy, the signature requirement and the re-check of kept images (io.confext.agent.trust). */
     private final NodeChecks nodeChecks;
+    /** The bundles' own health checks (spec.healthChecks), run beside the passes and judged in {@link Run#unitHealth}. */
+    private final HealthChecks healthChecks;
     /** Set by {@link #stopping()}: a failure from now on is an abandonment, not a verdict. */
     private volatile boolean stopping;
 
@@ -83,6 +86,12 @@ public final class SystemdHostApplier implements HostApplier {
 
     /** @param steps told of every step boundary (the crash tests stop the agent there) */
     public SystemdHostApplier(long hostPid, ApplierSettings settings, StepObserver steps) {
+        this(hostPid, settings, steps, HealthChecks.none());
+    }
+
+    /** @param healthChecks runs the bundles' own health checks; told after each converge which bundles are proven */
+    public SystemdHostApplier(long hostPid, ApplierSettings settings, StepObserver steps, HealthChecks healthChecks) {
+        this.healthChecks = healthChecks;
         this.settings = settings;
         this.hostPid = hostPid;
         this.host = new HostFiles(hostPid);
@@ -111,7 +120,9 @@ public final class SystemdHostApplier implements HostApplier {
         try (HostLock lock = HostLock.acquire(layout.lockFile(), settings.lockWait()); Systemd sd = systemdFactory.get()) {
             HostFacts facts = HostFactsReader.read(sd, host, settings.agentVersion());
             Run run = new Run(sd, facts, progress);
-            return run.converge(desired);
+            List<BundleState> states = run.converge(desired);
+            healthChecks.track(desired, states);
+            return states;
         } catch (ConvergeAbandoned e) {
             throw e;
         } catch (HostPaths.Refused e) { // a link planted in the state directory: nothing was written, every bundle says why
@@ -322,6 +333,7 @@ public final class SystemdHostApplier implements HostApplier {
                         return pids;
                     },
                     java.time.Duration.ofSeconds(d.minReadySeconds()), Instant.now());
+            v = healthChecks.judge(v, d, journalled, Instant.now()); // a failing check of the bundle's own counts as a loss
             BundleRecord.Outcome was = journalled.outcome();
             if (v instanceof HealthVerdict.FailedInWindow f) {
                 String failed = was.activeVersion();

@@ -32,6 +32,7 @@ class PureRulesArchitectureTest {
         "io.confext.agent.apply.DowngradeGuard",
         "io.confext.agent.kube.ConvergencePlanner",
         "io.confext.agent.unithealth.UnitHealthRules",
+        "io.confext.agent.healthcheck.HealthCheckRules",
         "io.confext.agent.trust.NodeGate",
         "io.confext.agent.trust.NodePolicy",
     };

@@ -170,7 +170,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         for (ConfextNode cxn : confextNodes.list().toList()) {
             cxnByName.put(cxn.getMetadata().getName(), cxn);
             NodeView v = NodeViews.of(name, bundle.getSpec().getNodeSelector(), bundle.getSpec().getScope(), bundle.getSpec().getReload(),
-                    cxn, nodeByName.get(cxn.getMetadata().getName()));
+                    NodeViews.canarySelector(bundle.getSpec()), cxn, nodeByName.get(cxn.getMetadata().getName()));
             // a node with neither an entry nor a match has nothing to do with this bundle
             if (v.matches() || v.desired() != null) {
                 views.add(v);

@@ -19,11 +19,13 @@ final class PolicyMapper {
         }
         IntOrString max = r.getMaxUnavailable();
         Object raw = max == null ? null : max.getIntVal() != null ? (Object) max.getIntVal() : max.getStrVal();
-        return new RolloutRules(MaxUnavailable.parse(raw),
-                r.getCanary() == null || r.getCanary().getCount() == null ? 0 : r.getCanary().getCount(),
+        boolean bySelector = r.getCanary() != null && r.getCanary().getNodeSelector() != null;
+        int canaryCount = r.getCanary() == null || r.getCanary().getCount() == null
+                ? (bySelector ? RolloutRules.CANARY_UP_TO_BUDGET : 0) : r.getCanary().getCount();
+        return new RolloutRules(MaxUnavailable.parse(raw), canaryCount,
                 r.getMinReadySeconds() == null ? 0 : r.getMinReadySeconds(),
                 r.getProgressDeadlineSeconds() == null ? 600 : r.getProgressDeadlineSeconds(),
                 Boolean.TRUE.equals(r.getPaused()),
-                r.getOnFailure() == FailurePolicy.Rollback ? OnFailure.ROLLBACK : OnFailure.HALT);
+                r.getOnFailure() == FailurePolicy.Rollback ? OnFailure.ROLLBACK : OnFailure.HALT, bySelector);
     }
 }

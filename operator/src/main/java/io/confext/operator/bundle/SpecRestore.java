@@ -1,9 +1,15 @@
 package io.confext.operator.bundle;
 
 import io.confext.api.revision.ResolvedFile;
+import io.confext.api.revision.ResolvedHealthCheck;
 import io.confext.api.revision.ResolvedImage;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.v1alpha1.BundleSource;
+import io.confext.api.v1alpha1.CheckNamespace;
+import io.confext.api.v1alpha1.ExecCheck;
+import io.confext.api.v1alpha1.HealthCheck;
+import io.confext.api.v1alpha1.HttpGetCheck;
+import io.confext.api.v1alpha1.HttpScheme;
 import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ImageSource;
 import io.confext.api.v1alpha1.InlineFile;
@@ -12,7 +18,7 @@ import java.util.List;
 
 /**
  * Sets a bundle spec back to a frozen revision, for {@code confext.io/undo}: version, source,
- * units, scope, reload and priority as frozen, so that freezing the result gives the same content
+ * units, scope, reload, priority and health checks as frozen, so that freezing the result gives the same content
  * (and so the same revision) again. The rollout policy, node selector and verification stay as
  * they are. A ConfigMap source comes back as the inline files frozen from it: the ConfigMap may
  * have changed since, and the undo must restore what the nodes had. Pure.
@@ -48,5 +54,29 @@ final class SpecRestore {
             source.setFiles(files);
         }
         spec.setSource(source);
+        spec.setHealthChecks(content.checks().isEmpty() ? null : content.checks().stream().map(SpecRestore::check).toList());
+    }
+
+    /** A frozen check with its defaults written out, so that it freezes to itself again. */
+    private static HealthCheck check(ResolvedHealthCheck c) {
+        HealthCheck h = new HealthCheck();
+        h.setName(c.name());
+        h.setTimeoutSeconds(c.timeoutSeconds());
+        h.setPeriodSeconds(c.periodSeconds());
+        h.setFailureThreshold(c.failureThreshold());
+        if (c.exec() != null) {
+            ExecCheck e = new ExecCheck();
+            e.setCommand(new ArrayList<>(c.exec().command()));
+            e.setRunIn(c.exec().inUnit() ? CheckNamespace.Unit : CheckNamespace.Host);
+            e.setUnit(c.exec().unit());
+            h.setExec(e);
+        } else {
+            HttpGetCheck g = new HttpGetCheck();
+            g.setPort(c.httpGet().port());
+            g.setPath(c.httpGet().path());
+            g.setScheme(c.httpGet().https() ? HttpScheme.HTTPS : HttpScheme.HTTP);
+            h.setHttpGet(g);
+        }
+        return h;
     }
 }

@@ -1,6 +1,7 @@
 package io.confext.operator.node;
 
 import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.DesiredBundle;
 import io.confext.api.v1alpha1.HostFacts;
@@ -12,6 +13,7 @@ import io.confext.operator.rollout.NodePhase;
 import io.confext.operator.rollout.NodeView;
 import io.confext.operator.rollout.Observation;
 import io.confext.operator.rollout.RevisionTarget;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,9 +30,22 @@ public final class NodeViews {
 
     /** With the bundle's scope and reload mode, for what the host can run ({@link NodeEligibility}). */
     public static NodeView of(String bundle, Map<String, String> selector, Scope scope, ReloadMode reload, ConfextNode cxn, Node node) {
+        return of(bundle, selector, scope, reload, null, cxn, node);
+    }
+
+    /** @param canarySelector the bundle's {@code rollout.canary.nodeSelector}, or null */
+    public static NodeView of(String bundle, Map<String, String> selector, Scope scope, ReloadMode reload,
+                              LabelSelector canarySelector, ConfextNode cxn, Node node) {
         boolean matches = node != null && matches(selector, node.getMetadata().getLabels());
+        boolean canary = node != null && canarySelector != null && LabelSelectors.matches(canarySelector, node.getMetadata().getLabels());
         return new NodeView(cxn.getMetadata().getName(), matches, agentReady(cxn), desired(cxn, bundle),
-                NodeEligibility.of(host(cxn), scope, reload), observed(cxn, bundle));
+                NodeEligibility.of(host(cxn), scope, reload), observed(cxn, bundle), canary);
+    }
+
+    /** The bundle's canary node selector, if it has one. */
+    public static LabelSelector canarySelector(ConfextBundleSpec spec) {
+        var r = spec.getRollout();
+        return r == null || r.getCanary() == null ? null : r.getCanary().getNodeSelector();
     }
 
     static NodeEligibility.Host host(ConfextNode cxn) {

@@ -10,12 +10,24 @@ import java.util.Objects;
  * @param desired     the entry the operator last wrote into the node's spec (null: none)
  * @param eligibility whether the host can run the bundle (from its agent's host facts)
  * @param observed    the agent's status entry for the bundle (null: none), timed by the operator ({@link ReportClock})
+ * @param canaryCandidate the node matches the bundle's {@code rollout.canary.nodeSelector} (false without one)
  */
 public record NodeView(String name, boolean matches, boolean agentReady, Assignment desired, Eligibility eligibility,
-                       Observation observed) {
+                       Observation observed, boolean canaryCandidate) {
     public NodeView {
         Objects.requireNonNull(name, "name");
         eligibility = eligibility == null ? Eligibility.ELIGIBLE : eligibility;
+    }
+
+    /** Without a canary node selector. */
+    public NodeView(String name, boolean matches, boolean agentReady, Assignment desired, Eligibility eligibility,
+                    Observation observed) {
+        this(name, matches, agentReady, desired, eligibility, observed, false);
+    }
+
+    /** The same node with another observation (the operator's timing of it). */
+    public NodeView withObserved(Observation o) {
+        return new NodeView(name, matches, agentReady, desired, eligibility, o, canaryCandidate);
     }
 
     /** A node whose host can run the bundle. */

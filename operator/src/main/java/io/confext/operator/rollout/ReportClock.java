@@ -58,7 +58,7 @@ public final class ReportClock {
             seen = new Seen(key, counted ? Instant.EPOCH : now);
             nodes.put(view.name(), seen);
         }
-        return new NodeView(view.name(), view.matches(), view.agentReady(), view.desired(), view.eligibility(), o.at(seen.at()));
+        return view.withObserved(o.at(seen.at()));
     }
 
     /** Drops the memory of nodes the bundle no longer sees. */

@@ -17,7 +17,9 @@ import java.util.Optional;
  * available (in flight, proven too recently, or failed) is <em>unavailable</em>. New assignments
  * never raise the unavailable count above the budget ({@code maxUnavailable} of the targeted
  * count). The first {@code canary.count} assignments must all be available before any further
- * node is assigned. Paused or halted rollouts assign nothing; a failure with onFailure Rollback
+ * node is assigned. With {@code canary.nodeSelector} the canary nodes are the targeted nodes that match it (in the
+ * rollout order, at most canary.count of them, or at most the budget without a count); no other node is assigned
+ * until they are available, then the rest follow in the rollout order. No match: no canary step. Paused or halted rollouts assign nothing; a failure with onFailure Rollback
  * sends every matching node back to the stable revision (with a downgrade permit), or removes the
  * entry when no version was ever fully rolled out. Nodes leaving the selector lose their entry.
  * A target older than what the bundle delivered, which {@link UndoPlanner} allowed, is assigned
@@ -42,15 +44,17 @@ public final class RolloutPlanner {
     private RolloutPlan forward(RolloutInput in, List<NodeView> ordered, Facts f) {
         RolloutRules p = in.policy();
         RevisionTarget target = in.target();
-        int canary = Math.min(p.canaryCount(), f.targeted);
+        boolean bySelector = p.canaryBySelector();
+        int wanted = bySelector && p.canaryCount() == RolloutRules.CANARY_UP_TO_BUDGET ? f.budget : p.canaryCount();
+        int canary = Math.min(wanted, bySelector ? f.canaryTargeted : f.targeted);
         boolean halted = f.failed > 0;
-        boolean inCanary = f.available < canary;
+        boolean inCanary = (bySelector ? f.canaryAvailable : f.available) < canary;
 
         int allowance = 0;
         if (!p.paused() && !halted) {
             allowance = f.budget - f.unavailable;
             if (inCanary) {
-                allowance = Math.min(allowance, canary - f.assigned);
+                allowance = Math.min(allowance, canary - (bySelector ? f.canaryAssigned : f.assigned));
             }
         }
 
@@ -68,7 +72,8 @@ public final class RolloutPlanner {
             }
             boolean onTarget = n.desired() != null && n.desired().is(target);
             if (!onTarget && n.targeted()) {
-                if (assigned.size() < allowance) {
+                // during a canary by selector, only the matching nodes are the canary
+                if (assigned.size() < allowance && !(inCanary && bySelector && !n.canaryCandidate())) {
                     assigned.add(n.name());
                     decisions.add(new NodeDecision(n.name(), new Assignment(target, in.markRollback()), true));
                     continue;
@@ -160,6 +165,7 @@ public final class RolloutPlanner {
             }
             if (n.targeted()) {
                 f.targeted++;
+                f.canaryTargeted += n.canaryCandidate() ? 1 : 0;
             }
             Observation o = n.observed();
             if (o != null && o.isFor(target) && o.since() != null && o.since().isAfter(f.lastProgress)) {
@@ -170,6 +176,7 @@ public final class RolloutPlanner {
                 continue;
             }
             f.assigned++;
+            f.canaryAssigned += n.canaryCandidate() ? 1 : 0;
             if (n.targeted()) {
                 f.updated++;
             }
@@ -183,6 +190,7 @@ public final class RolloutPlanner {
                 Instant availableAt = o.since() == null ? in.now() : o.since().plus(minReady);
                 if (!availableAt.isAfter(in.now())) {
                     f.available += n.targeted() ? 1 : 0;
+                    f.canaryAvailable += n.targeted() && n.canaryCandidate() ? 1 : 0;
                 } else {
                     f.unavailable++;
                     f.provenNotAvailable++;
@@ -224,6 +232,10 @@ public final class RolloutPlanner {
         int unavailable;
         int inFlight;
         int provenNotAvailable;
+        /** The same counts for the nodes that match canary.nodeSelector. */
+        int canaryTargeted;
+        int canaryAssigned;
+        int canaryAvailable;
         int budget;
         Instant lastProgress;
         Optional<Instant> nextAvailableAt = Optional.empty();

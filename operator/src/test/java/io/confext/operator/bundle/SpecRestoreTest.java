@@ -2,14 +2,19 @@ package io.confext.operator.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.confext.api.revision.ResolvedHealthCheck;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.revision.RevisionDigest;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextBundleSpec;
+import io.confext.api.v1alpha1.ExecCheck;
+import io.confext.api.v1alpha1.HealthCheck;
+import io.confext.api.v1alpha1.HttpGetCheck;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.operator.revision.RevisionFreezer;
 import io.confext.testsupport.BundleBuilder;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +35,35 @@ class SpecRestoreTest {
 
         assertThat(now.getVersion()).isEqualTo("1.0");
         assertThat(now.getUnits()).containsExactly("chronyd.service");
+        assertThat(RevisionDigest.of(freezer.freeze(now))).isEqualTo(RevisionDigest.of(frozen));
+    }
+
+    @Test
+    void healthChecksAreFrozenWithDefaultsAndComeBackWithTheUndo() {
+        ConfextBundleSpec v1 = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service", "sshd.service")
+                .file("chrony/chrony.conf", "server a iburst\n").build().getSpec();
+        HealthCheck tracking = new HealthCheck();
+        tracking.setName("tracking");
+        ExecCheck exec = new ExecCheck();
+        exec.setCommand(List.of("chronyc", "tracking"));
+        tracking.setExec(exec);
+        HealthCheck metrics = new HealthCheck();
+        metrics.setName("metrics");
+        HttpGetCheck get = new HttpGetCheck();
+        get.setPort(9100);
+        metrics.setHttpGet(get);
+        metrics.setFailureThreshold(1);
+        v1.setHealthChecks(List.of(tracking, metrics));
+        RevisionContent frozen = freezer.freeze(v1);
+        assertThat(frozen.checks()).containsExactly(
+                new ResolvedHealthCheck("tracking", new ResolvedHealthCheck.Exec(List.of("chronyc", "tracking"), true,
+                        "chronyd.service"), null, 1, 10, 3),
+                new ResolvedHealthCheck("metrics", null, new ResolvedHealthCheck.HttpGet(9100, "/", false), 1, 10, 1));
+
+        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0").units("sshd.service", "chronyd.service")
+                .file("chrony/chrony.conf", "server b iburst\n").build().getSpec();
+        SpecRestore.restore(now, frozen);
+        assertThat(now.getHealthChecks()).extracting(HealthCheck::getName).containsExactly("tracking", "metrics");
         assertThat(RevisionDigest.of(freezer.freeze(now))).isEqualTo(RevisionDigest.of(frozen));
     }
 

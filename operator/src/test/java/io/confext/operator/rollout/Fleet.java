@@ -16,6 +16,8 @@ final class Fleet {
         final String name;
         boolean matches = true;
         boolean ready = true;
+        /** Matches the bundle's canary.nodeSelector. */
+        boolean canary;
         Assignment desired;
         Observation observed;
 
@@ -24,7 +26,7 @@ final class Fleet {
         }
 
         NodeView view() {
-            return new NodeView(name, matches, ready, desired, observed);
+            return new NodeView(name, matches, ready, desired, Eligibility.ELIGIBLE, observed, canary);
         }
     }
 

@@ -33,9 +33,11 @@ class RolloutPlannerPropertiesTest {
         Arbitrary<MaxUnavailable> max = Arbitraries.oneOf(
                 Arbitraries.integers().between(1, 6).map(MaxUnavailable::count),
                 Arbitraries.integers().between(1, 100).map(MaxUnavailable::percent));
-        return Combinators.combine(max, Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 40),
-                Arbitraries.of(OnFailure.class))
-                .as((m, c, r, f) -> new RolloutRules(m, c, r, 600, false, f));
+        // canary by selector in half the cases; a count of 5 there stands for "no count: up to maxUnavailable"
+        return Combinators.combine(max, Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 40),
+                Arbitraries.of(OnFailure.class), Arbitraries.of(false, true))
+                .as((m, c, r, f, sel) -> new RolloutRules(m, sel && c == 5 ? RolloutRules.CANARY_UP_TO_BUDGET : Math.min(c, 4),
+                        r, 600, false, f, sel));
     }
 
     @Provide
@@ -59,6 +61,7 @@ class RolloutPlannerPropertiesTest {
 
         World(int size, RolloutRules p, boolean withStable) {
             fleet = Fleet.of(size);
+            fleet.nodes.values().forEach(n -> n.canary = n.name.hashCode() % 3 == 0); // some nodes carry the canary label
             basePolicy = p;
             stable = withStable ? OLD : null;
             if (withStable) {
@@ -116,7 +119,7 @@ class RolloutPlannerPropertiesTest {
                         n.ready = true;
                     }
                 }
-                case JOIN -> fleet.add("joined-" + joined++);
+                case JOIN -> fleet.add("joined-" + joined++).canary = e.pick() % 2 == 0;
                 case LEAVE -> {
                     if (n != null) {
                         fleet.nodes.remove(n.name);
@@ -150,6 +153,18 @@ class RolloutPlannerPropertiesTest {
                     .count();
         }
 
+        long canaryTargeted() {
+            return fleet.nodes.values().stream().filter(n -> n.canary && n.matches && n.ready).count();
+        }
+
+        long canaryAvailableOnNew() {
+            return fleet.nodes.values().stream()
+                    .filter(n -> n.canary && n.matches && n.ready && n.desired != null && n.desired.is(NEW))
+                    .filter(n -> n.observed != null && n.observed.isFor(NEW) && n.observed.phase() == NodePhase.ACTIVE
+                            && !n.observed.since().plusSeconds(basePolicy.minReadySeconds()).isAfter(now))
+                    .count();
+        }
+
         long assignedNew() {
             return fleet.nodes.values().stream().filter(n -> n.matches && n.desired != null && n.desired.is(NEW)).count();
         }
@@ -166,6 +181,8 @@ class RolloutPlannerPropertiesTest {
             w.apply(e);
             long before = w.unavailable();
             long availableBefore = w.availableOnNew();
+            long canaryAvailableBefore = w.canaryAvailableOnNew();
+            long canaryTargetedBefore = w.canaryTargeted();
             boolean wasRollingBack = w.rollingBack;
             RolloutPlan plan = w.plan();
 
@@ -175,12 +192,19 @@ class RolloutPlannerPropertiesTest {
                 assertThat(w.paused).as("paused rollouts assign nothing").isFalse();
                 assertThat(plan.failures()).as("halted/rolled-back rollouts assign nothing").isEmpty();
                 int canary = Math.min(policy.canaryCount(), plan.targeted());
-                if (availableBefore < canary) {
+                if (!policy.canaryBySelector() && availableBefore < canary) {
                     assertThat(w.assignedNew()).as("only canaries until they are proven for minReadySeconds").isLessThanOrEqualTo(canary);
                 }
                 for (String name : plan.newlyAssigned()) {
                     Fleet.Node n = w.fleet.get(name);
                     assertThat(n.matches && n.ready).as("only targeted nodes get new work").isTrue();
+                }
+                if (policy.canaryBySelector()) {
+                    long wanted = policy.canaryCount() == RolloutRules.CANARY_UP_TO_BUDGET ? plan.budget() : policy.canaryCount();
+                    if (canaryAvailableBefore < Math.min(wanted, canaryTargetedBefore)) {
+                        assertThat(plan.newlyAssigned()).as("only nodes matching canary.nodeSelector until they are available")
+                                .allMatch(name -> w.fleet.get(name).canary);
+                    }
                 }
             }
             if (w.rollingBack) {
