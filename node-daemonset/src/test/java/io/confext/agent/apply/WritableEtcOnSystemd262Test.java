@@ -41,6 +41,19 @@ class WritableEtcOnSystemd262Test {
         scenario(host);
     }
 
+    /** The cost of the real /etc on top: a host file at a bundle's path hides the bundle's, and the proof says so. */
+    @Test
+    void aHostFileAtTheBundlesPathWinsAndFailsTheProof(SystemdHost host) {
+        String unit = Bundles.uniqueUnit();
+        DemoService.install(host, unit);
+        host.writeFile(BUNDLE_FILE, "the host's own\n", "0644");
+        BundleState s = SystemdHostApplierTestSupport.only(new SystemdHostApplier(host.leaderPid(), "/var/lib/confext-operator")
+                .converge(List.of(Bundles.demo("hostdemo", "1", Scope.Host, ReloadMode.Reload, false, false, unit))));
+        assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.RolledBack);
+        assertThat(s.getMessage()).contains(BUNDLE_FILE + " differs");
+        assertThat(host.readFile(BUNDLE_FILE)).isEqualTo("the host's own\n");
+    }
+
     private void scenario(SystemdHost host) {
         String unit = Bundles.uniqueUnit();
         String serviceUnit = Bundles.uniqueUnit();
