@@ -2,7 +2,6 @@ package io.confext.agent.apply;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -12,9 +11,11 @@ import io.confext.agent.host.HostPaths;
 
 /**
  * Writes a unit's drop-in atomically, and only when its content changes (the caller then runs one daemon-reload).
- * It lives in /etc/systemd/system so it survives reboots; when the host's /etc is read-only (a host-scope confext
- * merged by systemd-confext with its default --mutable=no makes the whole /etc read-only, seen on systemd 262) it
- * goes to /run/systemd/system instead, which the agent rewrites after every boot.
+ * It lives in /etc/systemd/system so it survives reboots. Host-scope merges keep /etc writable since systemd 256
+ * ({@link HostMergePlan}); only where /etc/systemd/system is read-only all the same (a host-scope merge on systemd
+ * 254/255, a read-only /etc of the host's own) it goes to /run/systemd/system instead, which the agent rewrites after
+ * every boot. Read-only is a fact asked of the kernel ({@code access(2)} with W_OK, which answers EROFS on a read-only
+ * mount even for root), never read out of an exception's message.
  *
  * <p>{@code /etc/systemd/system} and {@code /run/systemd/system} are the host's (followed inside its root, NixOS makes
  * them of links); {@code <unit>.d/} and the drop-in are the agent's: a link there is refused ({@link HostPaths.Refused})
@@ -51,30 +52,33 @@ public final class DropInStore {
             return false;
         }
         if (content.isEmpty()) {
-            delete(file(PERSISTENT, unit));
+            if (persistentWritable()) {
+                delete(file(PERSISTENT, unit));
+            }
             delete(file(RUNTIME, unit));
             return true;
         }
-        try {
+        if (persistentWritable()) {
             HostFiles.writeAtomically(file(PERSISTENT, unit), content);
             delete(file(RUNTIME, unit));
-        } catch (UncheckedIOException e) {
-            if (!(e.getCause() instanceof FileSystemException fse) || fse.getMessage() == null
-                    || !fse.getMessage().contains("Read-only")) {
-                throw e;
-            }
+        } else {
             HostFiles.writeAtomically(file(RUNTIME, unit), content);
         }
         return true;
     }
 
+    /** Whether drop-ins can go to /etc/systemd/system now (false on a read-only mount there); asked of what exists of it. */
+    private boolean persistentWritable() {
+        Path p = paths.inRoot(PERSISTENT);
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p != null && Files.isWritable(p);
+    }
+
     private static void delete(Path p) {
         try {
             Files.deleteIfExists(p);
-        } catch (FileSystemException e) {
-            if (e.getMessage() == null || !e.getMessage().contains("Read-only")) {
-                throw new UncheckedIOException("cannot delete " + p + ": " + e.getMessage(), e);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + p + ": " + e.getMessage(), e);
         }

@@ -618,15 +618,17 @@ public final class SystemdHostApplier implements HostApplier {
             return OnDiskVersion.load(dir.entry(version), dir.bundle(), version);
         }
 
-        /** systemd-confext refresh, forced where the host supports it (262 may skip a refresh it thinks unchanged). */
+        /**
+         * systemd-confext refresh, forced where the host supports it (262 may skip a refresh it thinks unchanged), and
+         * mutable with writes routed to the real /etc where the host can (see {@link HostMergePlan}).
+         */
         private boolean refreshHostConfexts(String bundle) {
-            HostCommands cmd = new HostCommands(hostPid);
-            List<String> argv = new ArrayList<>(List.of("systemd-confext", "refresh"));
-            if (facts.getSystemdVersion() >= ActivationPlanner.REFRESH_ON_RELOAD_SINCE) {
-                argv.add("--always-refresh=yes");
+            HostMergePlan plan = HostMergePlan.of(facts.getSystemdVersion(),
+                    facts.getSystemdVersion() >= ActivationPlanner.REFRESH_ON_RELOAD_SINCE, settings.images().imagePolicy());
+            if (plan.writable()) {
+                EtcWriteRouting.ensure(host);
             }
-            settings.images().imagePolicy().ifPresent(p -> argv.add("--image-policy=" + p));
-            cmd.runOk(settings.jobTimeout(), argv.toArray(String[]::new));
+            new HostCommands(hostPid).runOk(settings.jobTimeout(), plan.refreshArgv().toArray(String[]::new));
             return true;
         }
 

@@ -30,6 +30,7 @@ class PureRulesArchitectureTest {
         "io.confext.agent.apply.BundleDecision",
         "io.confext.agent.apply.OneshotRules",
         "io.confext.agent.apply.DowngradeGuard",
+        "io.confext.agent.apply.HostMergePlan",
         "io.confext.agent.kube.ConvergencePlanner",
         "io.confext.agent.unithealth.UnitHealthRules",
         "io.confext.agent.healthcheck.HealthCheckRules",

@@ -44,6 +44,9 @@ public final class SystemdHost implements AutoCloseable {
     private final Thread shutdownHook;
     private volatile HostRecord record;
     private volatile int systemdVersion;
+    /** Kept for {@link #reboot()}: the same container identity and options on every boot of this host. */
+    private final String uuid = java.util.UUID.randomUUID().toString();
+    private volatile BootOptions options;
 
     private SystemdHost(String name, String machine, HostImage image, TestbedPaths paths, HostRecord record) {
         this.name = name;
@@ -98,7 +101,12 @@ public final class SystemdHost implements AutoCloseable {
     private void start(Path rootfs, BootOptions options) {
         HostTree.create(rootfs, record.dataDir());
         personalize(record.root());
+        this.options = options;
+        launch();
+    }
 
+    /** Starts systemd-nspawn on the host's existing root and waits until its systemd runs. */
+    private void launch() {
         Path cgroup = HostCgroup.create(machine);
         // enter the host's own cgroup first, then become nspawn (same PID): see HostCgroup for why
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$1/cgroup.procs\" && shift && exec \"$@\"",
@@ -106,7 +114,7 @@ public final class SystemdHost implements AutoCloseable {
                 "--directory=" + record.root(),
                 "--machine=" + machine,
                 "--hostname=" + name,
-                "--uuid=" + java.util.UUID.randomUUID(),
+                "--uuid=" + uuid,
                 // no systemd on the outer machine (or one we must not touch): no machined, no scope of our own
                 "--register=no", "--keep-unit",
                 "--boot", "--console=pipe",
@@ -195,6 +203,31 @@ public final class SystemdHost implements AutoCloseable {
             throw new TestbedException("cannot read the systemd version from: " + versionOutput);
         }
         return Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * Reboots the host as a machine reboots: its systemd shuts down (SIGTERM to nspawn, SIGKILL after
+     * {@link HostTeardown#GRACE}), every process and mount of the boot ends (a fresh /run, /tmp, mount namespace), the
+     * root file system with /etc and /var stays, and the same machine boots again until systemd runs. The leader PID
+     * changes: take {@link #leaderPid()} and {@link #root()} anew after this.
+     */
+    public void reboot() {
+        ensureOpen();
+        HostTeardown.stopProcesses(record.nspawn(), record.leader());
+        HostCgroup.cgroup2Mount().map(m -> m.resolve(HostCgroup.PARENT).resolve(machine)).ifPresent(cg -> {
+            for (int i = 0; i < 100 && HostCgroup.populated(cg); i++) {
+                HostCgroup.killAll(cg);
+                Mounts.sleep(50);
+            }
+        });
+        HostTeardown.deleteTree(Path.of("/run/systemd/nspawn/propagate", machine));
+        Instant started = Instant.now();
+        try {
+            launch();
+        } catch (RuntimeException e) {
+            throw new TestbedException("cannot boot test host " + machine + " again: " + e.getMessage() + "\n" + bootDiagnostics(), e);
+        }
+        LOG.info(() -> "rebooted " + machine + " in " + Duration.between(started, Instant.now()).toMillis() + " ms");
     }
 
     /** The host name given to {@link #boot}. */
@@ -312,6 +345,18 @@ public final class SystemdHost implements AutoCloseable {
         }
         ensureOpen();
         return root().resolve(absPathInHost.substring(1));
+    }
+
+    /**
+     * The outer path of a path on the host's root file system itself, beneath every mount of the running host: e.g. the
+     * real /etc under a systemd-confext overlay, which {@link #hostPath} shows merged.
+     */
+    public Path onDisk(String absPathInHost) {
+        if (absPathInHost == null || !absPathInHost.startsWith("/")) {
+            throw new IllegalArgumentException("path in host must be absolute: " + absPathInHost);
+        }
+        ensureOpen();
+        return record.root().resolve(absPathInHost.substring(1));
     }
 
     /**
