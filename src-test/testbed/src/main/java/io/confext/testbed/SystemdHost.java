@@ -44,6 +44,8 @@ public final class SystemdHost implements AutoCloseable {
     private final Thread shutdownHook;
     private volatile HostRecord record;
     private volatile int systemdVersion;
+    /** What the host was booted with: a {@link #reboot()} boots it the same way. */
+    private volatile BootOptions options = BootOptions.defaults();
 
     private SystemdHost(String name, String machine, HostImage image, TestbedPaths paths, HostRecord record) {
         this.name = name;
@@ -98,7 +100,41 @@ public final class SystemdHost implements AutoCloseable {
     private void start(Path rootfs, BootOptions options) {
         HostTree.create(rootfs, record.dataDir());
         personalize(record.root());
+        launch(options);
+    }
 
+    /**
+     * Reboots the host as a power cycle does: its systemd is asked to power off (SIGKILL after
+     * {@link HostTeardown#GRACE}), every process of it is gone, then it boots again on the same root (the overlay and
+     * its upper layer stay: /etc, /var keep what was written; /run and /tmp start empty) and is waited for as at
+     * {@link #boot}. The leader PID changes: look it up again with {@link #leaderPid()}.
+     */
+    public void reboot() {
+        if (closed.get()) {
+            throw new IllegalStateException(machine + " is closed");
+        }
+        HostTeardown.stopProcesses(record.nspawn(), record.leader());
+        HostCgroup.cgroup2Mount().map(m -> m.resolve(HostCgroup.PARENT).resolve(machine)).ifPresent(cg -> {
+            for (int i = 0; i < 100 && HostCgroup.populated(cg); i++) {
+                HostCgroup.killAll(cg);
+                Mounts.sleep(50);
+            }
+        });
+        HostTeardown.deleteTree(Path.of("/run/systemd/nspawn/propagate", machine));
+        record = record.withoutProcesses();
+        record.save(paths.stateDir());
+        Instant started = Instant.now();
+        try {
+            launch(options);
+        } catch (RuntimeException e) {
+            throw new TestbedException("cannot boot test host " + machine + " again: " + e.getMessage() + "\n"
+                    + bootDiagnostics(), e);
+        }
+        LOG.info(() -> "rebooted " + machine + " in " + Duration.between(started, Instant.now()).toMillis() + " ms");
+    }
+
+    private void launch(BootOptions options) {
+        this.options = options;
         Path cgroup = HostCgroup.create(machine);
         // enter the host's own cgroup first, then become nspawn (same PID): see HostCgroup for why
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$1/cgroup.procs\" && shift && exec \"$@\"",
