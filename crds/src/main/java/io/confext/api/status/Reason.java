@@ -117,6 +117,8 @@ public enum Reason {
     RollbackFailed("Failed: the new version failed and putting the previous one back failed too"),
     RollbackInterrupted("RolledBack: the agent was stopped while rolling back and finished it after its restart"),
     TrustUnavailable("Failed: the trust certificates cannot be read, or there are none while a signature is required"),
+    Drifted("Active: content under .v/ or a unit's drop-in had changed since the version was proven; repaired from the verified revision (the message names the paths)"),
+    RestoredFromLocalState("Active: at the agent's start, before the API answered, it restored this proven version from its journal and verified content"),
 
     // --- image downloads (agent, fetch.FetchFailure) ---
     DownloadBadUrl("Failed: source.image.url is not a URL"),

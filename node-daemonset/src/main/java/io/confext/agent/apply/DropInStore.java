@@ -46,6 +46,13 @@ public final class DropInStore {
         return HostFiles.readString(file(PERSISTENT, unit)).or(() -> HostFiles.readString(file(RUNTIME, unit)));
     }
 
+    /** Where a unit's drop-in is as the host names it: the runtime one when only that exists, else the persistent one. */
+    public String hostPath(String unit) {
+        boolean runtimeOnly = HostFiles.readString(file(PERSISTENT, unit)).isEmpty()
+                && HostFiles.readString(file(RUNTIME, unit)).isPresent();
+        return (runtimeOnly ? RUNTIME : PERSISTENT) + unit + ".d/" + DropIn.FILE_NAME;
+    }
+
     /** @return true when something changed on the host */
     public boolean put(String unit, String content) {
         if (current(unit).orElse("").equals(content)) {

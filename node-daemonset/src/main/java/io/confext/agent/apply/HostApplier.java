@@ -30,4 +30,14 @@ public interface HostApplier {
      */
     default void stopping() {
     }
+
+    /**
+     * At the agent's start, before any API call: puts back what the host's journal says was proven and what is still
+     * verified on disk (drop-ins, host merges), never another version (see {@link RestorePlanner}).
+     *
+     * @return what was restored, by bundle name, in words for the status; empty when nothing needed restoring
+     */
+    default java.util.Map<String, String> restoreFromLocalState() {
+        return java.util.Map.of();
+    }
 }

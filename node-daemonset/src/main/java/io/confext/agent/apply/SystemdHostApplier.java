@@ -72,6 +72,8 @@ public final class SystemdHostApplier implements HostApplier {
     private final NodeChecks nodeChecks;
     /** The bundles' own health checks (spec.healthChecks), run beside the passes and judged in {@link Run#unitHealth}. */
     private final HealthChecks healthChecks;
+    /** The manifests of proven versions: what a start without the API restores from (see {@link LocalRestore}). */
+    private final VerifiedManifests verified;
     /** Set by {@link #stopping()}: a failure from now on is an abandonment, not a verdict. */
     private volatile boolean stopping;
 
@@ -101,6 +103,16 @@ public final class SystemdHostApplier implements HostApplier {
         this.steps = steps;
         this.quarantine = new Quarantine(layout::quarantine);
         this.nodeChecks = new NodeChecks(host, settings.trust());
+        this.verified = new VerifiedManifests(layout::verified);
+    }
+
+    @Override
+    public Map<String, String> restoreFromLocalState() {
+        try (HostLock lock = HostLock.acquire(layout.lockFile(), settings.lockWait()); Systemd sd = systemdFactory.get()) {
+            HostFacts facts = HostFactsReader.read(sd, host, settings.agentVersion());
+            return new LocalRestore(host, hostPid, layout, store.load(), verified, sd, facts, settings, nodeChecks.load())
+                    .run().restored();
+        }
     }
 
     @Override
@@ -289,17 +301,24 @@ public final class SystemdHostApplier implements HostApplier {
                 state = state.with(k.record());
                 return toState(k.record(), k.record().outcome()); // the same content failed here already
             }
-            BundleState health = unitHealth(d, journalled, decision instanceof BundleDecision.ApplyDirectory a
-                    ? a.record() : ((BundleDecision.ApplyImage) decision).record());
+            VersionsDirectory dir = versionsOf(d.name(), d.content().scope());
+            DriftRules.Drift drift = decision instanceof BundleDecision.ApplyDirectory a ? drift(d, journalled, a, dir) : null;
+            BundleState health = drift != null && drift.found() ? null : unitHealth(d, journalled,
+                    decision instanceof BundleDecision.ApplyDirectory a ? a.record() : ((BundleDecision.ApplyImage) decision).record());
             if (health != null) {
                 return health;
             }
-            VersionsDirectory dir = versionsOf(d.name(), d.content().scope());
             if (decision instanceof BundleDecision.ApplyDirectory a) {
                 if (NodeChecks.gateFiles(nodePolicy, d.name(), d.content().scope(), a.version()) instanceof NodeVerdict.Refused r) {
                     return fail(d, r.reason(), r.message());
                 }
-                return activate(d, a.record(), dir, a.version());
+                BundleRecord rec = a.record();
+                if (drift.contentDrifted()) { // journalled first: the units are activated and proven again, even after a crash
+                    rec = rec.withStep(BundleStep.ACTIVATING, a.version().version());
+                    save(rec, BundleStep.STAGING);
+                    new DriftCheck(dropIns, layout.staging()).restage(dir, a.version());
+                }
+                return drifted(drift, activate(d, rec, dir, a.version()));
             }
             BundleRecord rec = ((BundleDecision.ApplyImage) decision).record();
             ImageStager.Result image = image(d, rec, dir);
@@ -360,6 +379,27 @@ public final class SystemdHostApplier implements HostApplier {
                 return toState(rec, was); // still Degraded for the same reason: nothing to touch, nothing new to say
             }
             return null;
+        }
+
+        /** A directory version already in .v/ compared with its revision, and its units' drop-ins with the journal's. */
+        private DriftRules.Drift drift(DesiredBundleContent d, BundleRecord journalled, BundleDecision.ApplyDirectory a,
+                                       VersionsDirectory dir) {
+            DriftRules.Drift drift = new DriftCheck(dropIns, layout.staging()).observe(d, journalled, a.version(), dir,
+                    layout.serviceVersionsHostPath(d.name()), this::expectedDropIn);
+            if (drift.found()) {
+                LOG.warnf("Bundle %s %s drifted: %s; repairing from the revision", d.name(), d.content().version(),
+                        String.join(", ", drift.changes()));
+            }
+            return drift;
+        }
+
+        /** A proven version's drift, repaired by this pass: the status says what changed (reason Drifted). */
+        private BundleState drifted(DriftRules.Drift drift, BundleState s) {
+            if (drift.found() && drift.proven() && s.getPhase() == BundlePhase.Active) {
+                s.setReason(Reason.Drifted.name());
+                s.setMessage(DriftRules.message(drift, s.getMessage()));
+            }
+            return s;
         }
 
         /** A quarantine a crash interrupted is finished before anything looks at the versions. */
@@ -559,18 +599,23 @@ public final class SystemdHostApplier implements HostApplier {
         private boolean writeDropIns(Set<String> unitNames) {
             boolean changed = false;
             for (String unit : unitNames) {
-                List<DropIn.Attachment> attached = new ArrayList<>();
-                for (BundleRecord r : state.bundles().values()) {
-                    if (r.scope() == Scope.Service && r.units().contains(unit)) {
-                        attachment(r).ifPresent(attached::add);
-                    }
-                }
-                changed |= dropIns.put(unit, DropIn.render(attached, settings.images().imagePolicy()));
+                changed |= dropIns.put(unit, expectedDropIn(unit));
             }
             if (changed) {
                 sd.daemonReload();
             }
             return changed;
+        }
+
+        /** The unit's drop-in as the journal's service-scope bundles on it make it. */
+        private String expectedDropIn(String unit) {
+            List<DropIn.Attachment> attached = new ArrayList<>();
+            for (BundleRecord r : state.bundles().values()) {
+                if (r.scope() == Scope.Service && r.units().contains(unit)) {
+                    attachment(r).ifPresent(attached::add);
+                }
+            }
+            return DropIn.render(attached, settings.images().imagePolicy());
         }
 
         /**
@@ -652,8 +697,25 @@ public final class SystemdHostApplier implements HostApplier {
                     .findFirst().orElse(null);
             BundleRecord.Outcome o = outcome(rec.outcome(), phase, reason, message, active, outcomes);
             BundleRecord done = (allProven ? rec.withGoodVersions(kept) : rec).withOutcome(o);
+            if (allProven) {
+                recordVerified(rec.name(), dir, staged, kept);
+            }
             save(done, BundleStep.PROVEN);
             return toState(done, o);
+        }
+
+        /**
+         * The proven version's content, for a start without the API: from the revision for a directory, from the image
+         * verified on this pass (hashed once per version); the bundle's other kept versions keep theirs.
+         */
+        private void recordVerified(String bundle, VersionsDirectory dir, StagedVersion staged, List<String> kept) {
+            StagedVersion v = staged instanceof ShadowedVersion sv ? sv.inner() : staged;
+            if (v instanceof DirectoryVersion dv) {
+                verified.record(bundle, v.version(), ContentManifest.of(dv));
+            } else if (v instanceof ImageVersion && verified.load(bundle, v.version()).isEmpty()) {
+                verified.record(bundle, v.version(), EntryScanner.scan(dir.entry(v.version())));
+            }
+            verified.retain(bundle, kept);
         }
 
         /**
@@ -775,6 +837,7 @@ public final class SystemdHostApplier implements HostApplier {
             }
             HostFiles.deleteTree(gone);
             quarantine.forget(name);
+            verified.retain(name, List.of());
             state = state.without(name);
             store.save(state);
             reached(name, BundleStep.REMOVED);

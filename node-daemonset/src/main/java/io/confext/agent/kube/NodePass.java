@@ -54,6 +54,8 @@ public final class NodePass {
     private Map<String, DesiredBundleContent> lastApplied = Map.of();
     private List<Entry> lastSet;
     private List<BundleState> lastStates;
+    /** What the start restored without the API, by bundle: told in the status of the first converge (then cleared). */
+    private Map<String, String> restored = Map.of();
     /** A periodic resync asked for a converge although the set did not change; cleared once one ran. */
     private boolean resyncDue;
 
@@ -80,6 +82,35 @@ public final class NodePass {
         resyncDue = true;
     }
 
+    /**
+     * At the agent's start, before any API call: the host side puts back what it had proven (see
+     * {@link HostApplier#restoreFromLocalState()}). A failure here is logged: the first pass with the API converges anyway.
+     */
+    public void restoreFromLocalState() {
+        try {
+            restored = Map.copyOf(host.restoreFromLocalState());
+        } catch (RuntimeException e) {
+            LOG.warnf("Restoring from local state failed (%s); the first pass with the API converges the host", e.getMessage());
+        }
+    }
+
+    /** A bundle that the start restored and this converge found Active on that version says so, once. */
+    private List<BundleState> withRestored(List<BundleState> states) {
+        if (restored.isEmpty()) {
+            return states;
+        }
+        for (BundleState s : states) {
+            String what = restored.get(s.getName());
+            if (what != null && s.getPhase() == BundlePhase.Active && s.getActiveVersion() != null
+                    && what.startsWith("version " + s.getActiveVersion() + " ")) {
+                s.setReason(io.confext.api.status.Reason.RestoredFromLocalState.name());
+                s.setMessage(what + "; " + s.getMessage());
+            }
+        }
+        restored = Map.of();
+        return states;
+    }
+
     public PassResult pass(ConfextNode node) {
         HostView hostView = checkHost();
         List<DesiredBundle> desired = node.getSpec() == null || node.getSpec().getBundles() == null ? List.of()
@@ -101,7 +132,7 @@ public final class NodePass {
             if (resyncDue || lastStates == null || !set.equals(lastSet)) {
                 try {
                     ProgressReport progress = new ProgressReport(node);
-                    lastStates = List.copyOf(host.converge(plan.converge(), progress));
+                    lastStates = List.copyOf(withRestored(host.converge(plan.converge(), progress)));
                     node = progress.current;
                     if (Thread.interrupted()) {
                         // Not ours to keep: a pending interrupt would fail the status write that follows.

@@ -65,8 +65,10 @@ public final class WorkLoop implements AutoCloseable {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /** Starts the periodic resync and the heartbeat tick. */
+    /** Restores the host from local state, then starts the periodic resync and the heartbeat tick. */
     public void start(Duration resyncPeriod, Duration heartbeatInterval) {
+        // first on the one worker thread, before any pass: needs no API, so a reboot with the API down loses nothing
+        executor.execute(nodePass::restoreFromLocalState);
         executor.scheduleWithFixedDelay(this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(),
                 TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::tick, 0, heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);

@@ -63,6 +63,11 @@ public record StateLayout(HostFiles host, String hostDir) {
         return agentPath(hostDir + "/staging");
     }
 
+    /** The manifests of proven versions (their files' digests), for a start without the API and for drift. */
+    public Path verified() {
+        return agentPath(hostDir + "/verified");
+    }
+
     public Path quarantine() {
         return agentPath(hostDir + "/quarantine");
     }

@@ -23,6 +23,11 @@ record HostRecord(String machine, ProcessIdentity owner, Path dataDir,
         return new HostRecord(machine, owner, dataDir, Optional.of(p), leader);
     }
 
+    /** Powered off for a reboot: the overlay stays, the processes are gone. */
+    HostRecord withoutProcesses() {
+        return new HostRecord(machine, owner, dataDir, Optional.empty(), Optional.empty());
+    }
+
     HostRecord withLeader(ProcessIdentity p) {
         return new HostRecord(machine, owner, dataDir, nspawn, Optional.of(p));
     }

@@ -44,9 +44,10 @@ public final class SystemdHost implements AutoCloseable {
     private final Thread shutdownHook;
     private volatile HostRecord record;
     private volatile int systemdVersion;
-    /** Kept for {@link #reboot()}: the same container identity and options on every boot of this host. */
+    /** The same container identity on every boot of this host ({@link #reboot()}). */
     private final String uuid = java.util.UUID.randomUUID().toString();
-    private volatile BootOptions options;
+    /** What the host was booted with: a {@link #reboot()} boots it the same way. */
+    private volatile BootOptions options = BootOptions.defaults();
 
     private SystemdHost(String name, String machine, HostImage image, TestbedPaths paths, HostRecord record) {
         this.name = name;
@@ -101,12 +102,41 @@ public final class SystemdHost implements AutoCloseable {
     private void start(Path rootfs, BootOptions options) {
         HostTree.create(rootfs, record.dataDir());
         personalize(record.root());
-        this.options = options;
-        launch();
+        launch(options);
     }
 
-    /** Starts systemd-nspawn on the host's existing root and waits until its systemd runs. */
-    private void launch() {
+    /**
+     * Reboots the host as a power cycle does: its systemd is asked to power off (SIGKILL after
+     * {@link HostTeardown#GRACE}), every process of it is gone, then it boots again on the same root (the overlay and
+     * its upper layer stay: /etc, /var keep what was written; /run and /tmp start empty) and is waited for as at
+     * {@link #boot}. The leader PID changes: look it up again with {@link #leaderPid()}.
+     */
+    public void reboot() {
+        if (closed.get()) {
+            throw new IllegalStateException(machine + " is closed");
+        }
+        HostTeardown.stopProcesses(record.nspawn(), record.leader());
+        HostCgroup.cgroup2Mount().map(m -> m.resolve(HostCgroup.PARENT).resolve(machine)).ifPresent(cg -> {
+            for (int i = 0; i < 100 && HostCgroup.populated(cg); i++) {
+                HostCgroup.killAll(cg);
+                Mounts.sleep(50);
+            }
+        });
+        HostTeardown.deleteTree(Path.of("/run/systemd/nspawn/propagate", machine));
+        record = record.withoutProcesses();
+        record.save(paths.stateDir());
+        Instant started = Instant.now();
+        try {
+            launch(options);
+        } catch (RuntimeException e) {
+            throw new TestbedException("cannot boot test host " + machine + " again: " + e.getMessage() + "\n"
+                    + bootDiagnostics(), e);
+        }
+        LOG.info(() -> "rebooted " + machine + " in " + Duration.between(started, Instant.now()).toMillis() + " ms");
+    }
+
+    private void launch(BootOptions options) {
+        this.options = options;
         Path cgroup = HostCgroup.create(machine);
         // enter the host's own cgroup first, then become nspawn (same PID): see HostCgroup for why
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$1/cgroup.procs\" && shift && exec \"$@\"",
@@ -203,31 +233,6 @@ public final class SystemdHost implements AutoCloseable {
             throw new TestbedException("cannot read the systemd version from: " + versionOutput);
         }
         return Integer.parseInt(m.group(1));
-    }
-
-    /**
-     * Reboots the host as a machine reboots: its systemd shuts down (SIGTERM to nspawn, SIGKILL after
-     * {@link HostTeardown#GRACE}), every process and mount of the boot ends (a fresh /run, /tmp, mount namespace), the
-     * root file system with /etc and /var stays, and the same machine boots again until systemd runs. The leader PID
-     * changes: take {@link #leaderPid()} and {@link #root()} anew after this.
-     */
-    public void reboot() {
-        ensureOpen();
-        HostTeardown.stopProcesses(record.nspawn(), record.leader());
-        HostCgroup.cgroup2Mount().map(m -> m.resolve(HostCgroup.PARENT).resolve(machine)).ifPresent(cg -> {
-            for (int i = 0; i < 100 && HostCgroup.populated(cg); i++) {
-                HostCgroup.killAll(cg);
-                Mounts.sleep(50);
-            }
-        });
-        HostTeardown.deleteTree(Path.of("/run/systemd/nspawn/propagate", machine));
-        Instant started = Instant.now();
-        try {
-            launch();
-        } catch (RuntimeException e) {
-            throw new TestbedException("cannot boot test host " + machine + " again: " + e.getMessage() + "\n" + bootDiagnostics(), e);
-        }
-        LOG.info(() -> "rebooted " + machine + " in " + Duration.between(started, Instant.now()).toMillis() + " ms");
     }
 
     /** The host name given to {@link #boot}. */
