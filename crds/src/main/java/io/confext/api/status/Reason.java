@@ -120,6 +120,12 @@ public enum Reason {
     Drifted("Active: content under .v/ or a unit's drop-in had changed since the version was proven; repaired from the verified revision (the message names the paths)"),
     RestoredFromLocalState("Active: at the agent's start, before the API answered, it restored this proven version from its journal and verified content"),
 
+    // --- a node's bundle entry: a failed file operation on the host (agent, host.HostIoFailure) ---
+    DiskFull("Failed: a write on the host failed because its file system is full (ENOSPC, EDQUOT)"),
+    ReadOnlyPath("Failed: a path the agent writes on the host is on a read-only file system (EROFS)"),
+    PermissionDenied("Failed: the host refused the agent a file operation (EACCES, EPERM: an immutable file, a security module)"),
+    HostIoFailed("Failed: a file operation on the host failed for another reason (the message has the path and the OS's words)"),
+
     // --- image downloads (agent, fetch.FetchFailure) ---
     DownloadBadUrl("Failed: source.image.url is not a URL"),
     DownloadPlainHttpRefused("Failed: the URL is plain http and the agent refuses it"),

@@ -231,9 +231,9 @@ public final class SystemdHostApplier implements HostApplier {
                 if (stopping) {
                     throw abandoned(name + ": " + e, e);
                 }
-                BundleState s = state(name, d, BundlePhase.Failed, Reason.AgentError.name(),
-                        e.getClass().getSimpleName() + ": " + e.getMessage(), null, List.of());
-                return s;
+                AgentFailure f = AgentFailure.of(e); // a named reason, no class names (see HostIoFailure)
+                LOG.warnf(e, "Bundle %s failed: %s", name, f.message());
+                return state(name, d, BundlePhase.Failed, f.reason(), f.message(), null, List.of());
             }
         }
 
