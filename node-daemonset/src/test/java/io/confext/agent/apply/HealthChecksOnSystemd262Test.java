@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,7 +51,11 @@ class HealthChecksOnSystemd262Test {
     private static HealthChecks checks;
     private static SystemdHostApplier applier;
     private static final LinkedBlockingQueue<String> passes = new LinkedBlockingQueue<>();
-    private static final List<CheckRun> ran = Collections.synchronizedList(new ArrayList<>());
+    /**
+     * Every run, with its check: a check of an earlier test's bundle may still finish after {@link #nothingYet()}
+     * (the runner is shared and works on its own thread), so the tests look only at their own check's runs.
+     */
+    private static final List<Map.Entry<ResolvedHealthCheck, CheckRun>> ran = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void boot() throws Exception {
@@ -58,7 +63,7 @@ class HealthChecksOnSystemd262Test {
         CheckRunner runner = new CheckRunner(host.leaderPid());
         checks = new HealthChecks(c -> {
             CheckRun r = runner.run(c);
-            ran.add(r);
+            ran.add(Map.entry(c, r));
             return r;
         }, Clock.systemUTC());
         checks.start(() -> passes.add("asked"));
@@ -80,6 +85,12 @@ class HealthChecksOnSystemd262Test {
     void nothingYet() {
         passes.clear();
         ran.clear();
+    }
+
+    private static List<CheckRun> runsOf(ResolvedHealthCheck check) {
+        synchronized (ran) {
+            return ran.stream().filter(e -> e.getKey().equals(check)).map(Map.Entry::getValue).toList();
+        }
     }
 
     private static ResolvedHealthCheck inUnit(String unit, String... command) {
@@ -111,14 +122,15 @@ class HealthChecksOnSystemd262Test {
     void aPassingExecCheckInTheUnitKeepsTheVersionActive() throws Exception {
         String unit = Bundles.uniqueUnit();
         host.installDemo(unit);
-        DesiredBundleContent v = bundle("passing", unit, "1.0", true, 3, inUnit(unit, "test", "-f", "/etc/demo/healthy"));
+        ResolvedHealthCheck check = inUnit(unit, "test", "-f", "/etc/demo/healthy");
+        DesiredBundleContent v = bundle("passing", unit, "1.0", true, 3, check);
         BundleState proven = converge(v);
         assertThat(proven.getPhase()).as(proven.getMessage()).isEqualTo(BundlePhase.Active);
         Thread.sleep(4_000); // past minReadySeconds, a run every second
         BundleState s = converge(v);
         assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.Active);
         assertThat(s.getReason()).isEqualTo("Proven");
-        assertThat(ran).as("the check ran, and passed each time").hasSizeGreaterThanOrEqualTo(3)
+        assertThat(runsOf(check)).as("the check ran, and passed each time").hasSizeGreaterThanOrEqualTo(3)
                 .allMatch(CheckRun::passed);
         assertThat(passes).as("nothing to report").isEmpty();
     }
@@ -199,7 +211,7 @@ class HealthChecksOnSystemd262Test {
             DesiredBundleContent v2 = bundle("http", unit, "2.0", true, 120, get);
             assertThat(converge(v2).getPhase()).isEqualTo(BundlePhase.Active);
             Thread.sleep(1_500);
-            assertThat(ran).as("the GET ran and passed").isNotEmpty().allMatch(CheckRun::passed);
+            assertThat(runsOf(get)).as("the GET ran and passed").isNotEmpty().allMatch(CheckRun::passed);
             passes.clear();
 
             status.set(503);
