@@ -59,7 +59,12 @@ class CrdUpgradeTest {
     private final List<SimulatedAgent> agents = new ArrayList<>();
     private KubernetesClient operatorClient;
     private Operator operator;
+    private String installedInto;
 
+    /**
+     * The release goes again: its admission policy and bindings are cluster-wide, and would judge the next class's
+     * operator (another release's ServiceAccount) as an ordinary requester.
+     */
     @AfterEach
     void stop() {
         if (operator != null) {
@@ -68,6 +73,9 @@ class CrdUpgradeTest {
         agents.forEach(SimulatedAgent::close);
         if (operatorClient != null) {
             operatorClient.close();
+        }
+        if (installedInto != null) {
+            Helm.uninstall(RELEASE).withNamespace(NS).withKubeConfigContents(installedInto).call();
         }
     }
 
@@ -88,6 +96,7 @@ class CrdUpgradeTest {
         removeConfextCrds(admin);
         new Helm(previous.chart()).install().withName(RELEASE).withNamespace(NS).createNamespace()
                 .withKubeConfigContents(server.kubeConfigYaml()).call();
+        installedInto = server.kubeConfigYaml();
         assertThat(unserved(admin, previous.crds())).as("the previous CRDs are served").isEmpty();
         assertThat(unserved(admin, repo.crds())).as("the working tree changes a CRD").isNotEmpty();
 
