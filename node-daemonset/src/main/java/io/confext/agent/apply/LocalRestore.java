@@ -182,13 +182,8 @@ final class LocalRestore {
         return new VersionsDirectory(layout.agentPath(hostPath), bundle);
     }
 
-    /** The applier's refresh of host-scope confexts (its arguments kept in step with SystemdHostApplier's). */
+    /** The applier's refresh of host-scope confexts, the same command (a restore never merges /etc read-only). */
     private void refreshHostConfexts() {
-        List<String> argv = new ArrayList<>(List.of("systemd-confext", "refresh"));
-        if (facts.getSystemdVersion() >= ActivationPlanner.REFRESH_ON_RELOAD_SINCE) {
-            argv.add("--always-refresh=yes");
-        }
-        settings.images().imagePolicy().ifPresent(p -> argv.add("--image-policy=" + p));
-        new HostCommands(hostPid).runOk(settings.jobTimeout(), argv.toArray(String[]::new));
+        HostConfextRefresh.run(host, hostPid, facts.getSystemdVersion(), settings.images().imagePolicy(), settings.jobTimeout());
     }
 }

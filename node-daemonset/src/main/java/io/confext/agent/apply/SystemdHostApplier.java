@@ -663,17 +663,9 @@ public final class SystemdHostApplier implements HostApplier {
             return OnDiskVersion.load(dir.entry(version), dir.bundle(), version);
         }
 
-        /**
-         * systemd-confext refresh, forced where the host supports it (262 may skip a refresh it thinks unchanged), and
-         * mutable with writes routed to the real /etc where the host can (see {@link HostMergePlan}).
-         */
+        /** systemd-confext refresh as {@link HostConfextRefresh} runs it. */
         private boolean refreshHostConfexts(String bundle) {
-            HostMergePlan plan = HostMergePlan.of(facts.getSystemdVersion(),
-                    facts.getSystemdVersion() >= ActivationPlanner.REFRESH_ON_RELOAD_SINCE, settings.images().imagePolicy());
-            if (plan.writable()) {
-                EtcWriteRouting.ensure(host);
-            }
-            new HostCommands(hostPid).runOk(settings.jobTimeout(), plan.refreshArgv().toArray(String[]::new));
+            HostConfextRefresh.run(host, hostPid, facts.getSystemdVersion(), settings.images().imagePolicy(), settings.jobTimeout());
             return true;
         }
 
