@@ -8,6 +8,7 @@ import io.confext.api.v1alpha1.HostFacts;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 import io.confext.operator.rollout.Assignment;
+import io.confext.operator.rollout.HostKind;
 import io.confext.operator.rollout.NodeEligibility;
 import io.confext.operator.rollout.NodePhase;
 import io.confext.operator.rollout.NodeView;
@@ -39,7 +40,12 @@ public final class NodeViews {
         boolean matches = node != null && matches(selector, node.getMetadata().getLabels());
         boolean canary = node != null && canarySelector != null && LabelSelectors.matches(canarySelector, node.getMetadata().getLabels());
         return new NodeView(cxn.getMetadata().getName(), matches, agentReady(cxn), desired(cxn, bundle),
-                NodeEligibility.of(host(cxn), scope, reload), observed(cxn, bundle), canary);
+                NodeEligibility.of(host(cxn), scope, reload), observed(cxn, bundle), canary, hostKind(cxn));
+    }
+
+    static HostKind hostKind(ConfextNode cxn) {
+        HostFacts h = cxn.getStatus() == null ? null : cxn.getStatus().getHost();
+        return h == null ? null : HostKind.of(h.getArchitecture(), h.getOsId(), h.getOsVersionId());
     }
 
     /** The bundle's canary node selector, if it has one. */

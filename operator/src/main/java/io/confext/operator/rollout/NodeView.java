@@ -11,12 +11,20 @@ import java.util.Objects;
  * @param eligibility whether the host can run the bundle (from its agent's host facts)
  * @param observed    the agent's status entry for the bundle (null: none), timed by the operator ({@link ReportClock})
  * @param canaryCandidate the node matches the bundle's {@code rollout.canary.nodeSelector} (false without one)
+ * @param hostKind    the host's architecture and os-release as its agent reports them (null: not reported), for what
+ *                    other agents learn of an image ({@link IncompatibleImages})
  */
 public record NodeView(String name, boolean matches, boolean agentReady, Assignment desired, Eligibility eligibility,
-                       Observation observed, boolean canaryCandidate) {
+                       Observation observed, boolean canaryCandidate, HostKind hostKind) {
     public NodeView {
         Objects.requireNonNull(name, "name");
         eligibility = eligibility == null ? Eligibility.ELIGIBLE : eligibility;
+    }
+
+    /** Without host kind. */
+    public NodeView(String name, boolean matches, boolean agentReady, Assignment desired, Eligibility eligibility,
+                    Observation observed, boolean canaryCandidate) {
+        this(name, matches, agentReady, desired, eligibility, observed, canaryCandidate, null);
     }
 
     /** Without a canary node selector. */
@@ -27,7 +35,12 @@ public record NodeView(String name, boolean matches, boolean agentReady, Assignm
 
     /** The same node with another observation (the operator's timing of it). */
     public NodeView withObserved(Observation o) {
-        return new NodeView(name, matches, agentReady, desired, eligibility, o, canaryCandidate);
+        return new NodeView(name, matches, agentReady, desired, eligibility, o, canaryCandidate, hostKind);
+    }
+
+    /** The same node with another eligibility (what agents learned of the target's image). */
+    public NodeView withEligibility(Eligibility e) {
+        return new NodeView(name, matches, agentReady, desired, e, observed, canaryCandidate, hostKind);
     }
 
     /** A node whose host can run the bundle. */

@@ -24,13 +24,14 @@ import java.util.Optional;
  * entry when no version was ever fully rolled out. Nodes leaving the selector lose their entry.
  * A target older than what the bundle delivered, which {@link UndoPlanner} allowed, is assigned
  * with the downgrade permit ({@code markRollback}). Nodes whose host cannot run the bundle
- * ({@link Eligibility}) are left as they are: never assigned, not counted, never halting.
+ * ({@link Eligibility}), or whose kind of host the target's image was not built for ({@link IncompatibleImages}), are
+ * left as they are: never assigned, not counted, never halting.
  */
 public final class RolloutPlanner {
 
     public RolloutPlan plan(RolloutInput in) {
         Objects.requireNonNull(in, "input");
-        List<NodeView> ordered = new ArrayList<>(in.nodes());
+        List<NodeView> ordered = new ArrayList<>(IncompatibleImages.apply(in.nodes(), in.target()));
         ordered.sort(RolloutOrder.comparator(in.bundle(), NodeView::name));
         Facts f = facts(in, ordered);
 
