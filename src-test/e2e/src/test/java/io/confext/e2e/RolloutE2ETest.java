@@ -207,7 +207,65 @@ class RolloutE2ETest {
         hostsSee(name, "2.0", box.hosts());
     }
 
+    @Test
+    void settingTheVersionBackRollsTheFleetBackAsAMarkedRollbackAndEveryHostSeesTheOldContent() {
+        String name = "undoversion";
+        rollOut(Bundles.demo(name, "1.0", FailurePolicy.Halt));
+        rollOut(Bundles.demo(name, "2.0", FailurePolicy.Halt));
+        hostsSee(name, "2.0", box.hosts());
+
+        box.apply(Bundles.demo(name, "1.0", FailurePolicy.Halt)); // the documented undo: spec.version back, 1.0's content
+        awaitComplete(name, "1.0");
+        hostsSee(name, "1.0", box.hosts());
+        ConfextBundle undone = bundle(name);
+        assertThat(undone.getStatus().getFailed()).as("no agent refused the way back\n%s", diagnostics()).isZero();
+        assertThat(undone.getStatus().getHistory().get(0).getVersion()).isEqualTo("1.0");
+        assertThat(undone.getStatus().getHistory().get(0).getRollback()).as("status history marks the way back").isTrue();
+        for (BoxHost h : box.hosts()) {
+            BundleState s = state(box.client().resources(ConfextNode.class).withName(h.name()).get(), name);
+            assertThat(s.getPhase()).as("%s on 1.0", h.name()).isEqualTo(BundlePhase.Active);
+            assertThat(s.getActiveVersion()).isEqualTo("1.0");
+        }
+    }
+
+    @Test
+    void theUndoAnnotationToANamedVersionRestoresItsContentOnEveryHostAndIsConsumed() {
+        String name = "undoannotation";
+        rollOut(Bundles.demo(name, "1.0", FailurePolicy.Halt));
+        rollOut(Bundles.demo(name, "2.0", FailurePolicy.Halt));
+        rollOut(Bundles.demo(name, "3.0", FailurePolicy.Halt));
+        hostsSee(name, "3.0", box.hosts());
+
+        askUndo(name, "1.0");
+        Eventually.await("the undo to 1.0 applied to the spec", ROLLOUT, () -> "1.0".equals(bundle(name).getSpec().getVersion()),
+                this::diagnostics);
+        Map<String, String> left = bundle(name).getMetadata().getAnnotations();
+        assertThat(left == null ? Map.<String, String>of() : left).as("consumed and cleared").doesNotContainKey("confext.io/undo");
+        awaitComplete(name, "1.0");
+        hostsSee(name, "1.0", box.hosts());
+        ConfextBundle undone = bundle(name);
+        assertThat(undone.getStatus().getHistory().get(0).getRollback()).isTrue();
+
+        // undo previous: the newest other version of the history, 3.0
+        askUndo(name, "previous");
+        Eventually.await("the undo to previous applied", ROLLOUT, () -> "3.0".equals(bundle(name).getSpec().getVersion()),
+                this::diagnostics);
+        awaitComplete(name, "3.0");
+        hostsSee(name, "3.0", box.hosts());
+    }
+
     // ---- helpers ----
+
+    /** As {@code kubectl annotate cxb NAME confext.io/undo=TO} does. */
+    private static void askUndo(String name, String to) {
+        box.client().resources(ConfextBundle.class).withName(name).edit(b -> {
+            Map<String, String> a = b.getMetadata().getAnnotations() == null ? new HashMap<>()
+                    : new HashMap<>(b.getMetadata().getAnnotations());
+            a.put("confext.io/undo", to);
+            b.getMetadata().setAnnotations(a);
+            return b;
+        });
+    }
 
     private void rollOut(ConfextBundle b) {
         box.apply(b);
