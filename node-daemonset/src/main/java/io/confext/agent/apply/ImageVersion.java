@@ -17,7 +17,7 @@ import java.util.Map;
 
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.verify.Architecture;
-import io.confext.agent.verify.ErofsReader;
+import io.confext.agent.verify.FileTree;
 import io.confext.agent.verify.ImageFormatException;
 import io.confext.agent.verify.ImageLayout;
 import io.confext.agent.verify.ImageLocator;
@@ -104,7 +104,7 @@ public record ImageVersion(String bundle, String version, String extensionReleas
                                     Path staged) {
         try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ)) {
             ImageLayout layout = new ImageLocator().locate(raw, ch, arch);
-            ErofsReader reader = new ErofsReader(ch, layout.dataOffset(), layout.dataAreaSize());
+            FileTree reader = FileTree.open(ch, layout.dataOffset(), layout.dataAreaSize());
             List<TreeEntry> tree = reader.walk(MAX_ENTRIES);
             String releasePath = ExtensionRelease.path(bundle);
             String release = null;

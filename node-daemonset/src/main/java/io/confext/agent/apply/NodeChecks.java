@@ -21,7 +21,7 @@ import io.confext.agent.trust.NodeTrustSettings;
 import io.confext.agent.trust.NodeVerdict;
 import io.confext.agent.trust.SignatureRequirement;
 import io.confext.agent.verify.Architecture;
-import io.confext.agent.verify.ErofsReader;
+import io.confext.agent.verify.FileTree;
 import io.confext.agent.verify.GptReader;
 import io.confext.agent.verify.ImageFormatException;
 import io.confext.agent.verify.ImageLayout;
@@ -86,7 +86,7 @@ final class NodeChecks {
         List<String> paths = new ArrayList<>();
         try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ)) {
             ImageLayout layout = new ImageLocator().locate(raw, ch, arch);
-            for (TreeEntry e : new ErofsReader(ch, layout.dataOffset(), layout.dataAreaSize()).walk(MAX_ENTRIES)) {
+            for (TreeEntry e : FileTree.open(ch, layout.dataOffset(), layout.dataAreaSize()).walk(MAX_ENTRIES)) {
                 if (e.path().startsWith("etc/")) {
                     paths.add(e.path().substring("etc/".length()));
                 }

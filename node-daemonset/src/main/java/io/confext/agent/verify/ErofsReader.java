@@ -23,7 +23,7 @@ import java.util.Set;
  * structure that points outside it is reported as damage, never followed: bytes past the covered
  * range are not protected by the hash tree, and the host will not see them either.
  */
-public final class ErofsReader {
+public final class ErofsReader implements FileTree {
     public static final int MAGIC = 0xE0F5E1E2;
     static final int SUPER_OFFSET = 1024;
     private static final int LAYOUT_FLAT_PLAIN = 0;
@@ -104,6 +104,7 @@ public final class ErofsReader {
     }
 
     /** Every entry under the root, depth first; stops with an error past {@code maxEntries} (a tree bomb). */
+    @Override
     public List<TreeEntry> walk(int maxEntries) throws IOException, ImageFormatException {
         List<TreeEntry> out = new ArrayList<>();
         long pathChars = 0;
@@ -166,6 +167,7 @@ public final class ErofsReader {
     }
 
     /** The content of a regular file, at most {@code max} bytes. */
+    @Override
     public byte[] readFile(TreeEntry e, int max) throws IOException, ImageFormatException {
         if (!e.isRegular()) {
             throw corrupt(e.path() + " is not a regular file");

@@ -131,14 +131,8 @@ public final class ImageVerifier {
 
     private void inspectContent(FileChannel ch, long offset, long length, String name, Policy policy, List<Reason> reasons,
                                 List<String> notes) throws IOException {
-        FileSystemKind fs = FileSystemKind.detect(ch, offset, length);
-        if (fs != FileSystemKind.EROFS) {
-            reasons.add(new Reason(ReasonCode.CONTENT_UNINSPECTABLE, "the data holds " + fs.name().toLowerCase(Locale.ROOT)
-                    + ", whose tree this verifier cannot inspect (only erofs); build the confext as erofs (systemd-repart Format=erofs, mkfs.erofs)"));
-            return;
-        }
         try {
-            ErofsReader reader = new ErofsReader(ch, offset, length);
+            FileTree reader = FileTree.open(ch, offset, length);
             List<TreeEntry> tree = reader.walk(policy.maxEntries());
             reasons.addAll(contentPolicy.check(tree, policy.maxTreeBytes()));
             String wanted = "etc/extension-release.d/extension-release." + name;

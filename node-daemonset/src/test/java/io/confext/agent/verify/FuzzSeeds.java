@@ -43,7 +43,7 @@ class FuzzSeeds {
     @Test
     @EnabledIfSystemProperty(named = "confext.fuzz.writeSeeds", matches = "true")
     void write() throws IOException {
-        TestImages.assumeTools("mkfs.erofs", "veritysetup", "openssl");
+        TestImages.assumeTools("mkfs.erofs", "mksquashfs", "veritysetup", "openssl");
         TestImages.Pki pki = TestImages.Pki.create(dir, "fuzz-signer");
         Files.createDirectories(RESOURCES);
         Files.copy(pki.cert(), RESOURCES.resolve("fuzz-trusted.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -56,6 +56,9 @@ class FuzzSeeds {
         String root = TestImages.verityFormat(erofs, hash);
 
         seed("erofs", "minimal", Files.readAllBytes(erofs));
+        Path squashfs = dir.resolve("demo.squashfs");
+        TestImages.mksquashfs(tree, squashfs);
+        seed("squashfs", "minimal", Files.readAllBytes(squashfs));
         seed("verity", "erofs-and-hash-area", concat(Files.readAllBytes(erofs), Files.readAllBytes(hash)));
 
         byte[] der = pki.sign(ROOT_HASH, dir);

@@ -99,6 +99,27 @@ class ImageVerifierTest {
     }
 
     @Test
+    void signedNakedSquashfsImageIsAcceptedAndItsContentIsInspected() throws Exception {
+        trust(trusted);
+        Path image = dir.resolve("sshd_3.raw");
+        String root = TestImages.nakedSquashfs(TestImages.tree(dir, "sshd", "ID=_any\n", "etc/ssh/sshd_config.d/x.conf", "Port 22\n"),
+                image, trusted);
+
+        Verdict v = verifier.verify(image, policy());
+
+        assertThat(v.reasons()).isEmpty();
+        assertThat(v.rootHash()).isEqualTo(root);
+        assertThat(v.extensionName()).isEqualTo("sshd");
+        assertThat(v.notes()).anyMatch(n -> n.contains("extension-release.sshd"));
+
+        Path tree = TestImages.tree(dir, "bad", "ID=_any\n", "etc/bad.sh", "#!/bin/sh\n");
+        Cmd.run("chmod", "4755", tree.resolve("etc/bad.sh").toString());
+        Path setuid = dir.resolve("bad_1.raw");
+        TestImages.nakedSquashfs(tree, setuid, trusted);
+        assertThat(verifier.verify(setuid, policy()).reasons()).extracting(Reason::code).containsExactly(ReasonCode.CONTENT_SETUID);
+    }
+
+    @Test
     void largeDdiWithAThreeLevelTreeIsAccepted() throws Exception {
         trust(trusted);
         Path tree = TestImages.tree(dir, "big", "ID=_any\n");

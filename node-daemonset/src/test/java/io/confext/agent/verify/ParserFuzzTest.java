@@ -84,6 +84,28 @@ class ParserFuzzTest {
         }
     }
 
+    @FuzzTest(maxDuration = MAX_DURATION)
+    void squashfs(FuzzedDataProvider data) throws IOException {
+        byte[] image = data.consumeRemainingAsBytes();
+        try {
+            SquashfsReader reader = new SquashfsReader(new ByteArrayChannel(image), 0, image.length);
+            for (TreeEntry e : reader.walk(Policy.DEFAULT_MAX_ENTRIES)) {
+                check(e.size() >= 0, e.path() + " has a negative size " + e.size());
+                check(!e.path().isEmpty() && e.path().length() <= ErofsReader.MAX_PATH_CHARS, "path '" + e.path() + "'");
+                if (e.isRegular()) {
+                    try {
+                        byte[] content = reader.readFile(e, 64 * 1024);
+                        check(content.length == e.size(), e.path() + " read " + content.length + " of " + e.size() + " bytes");
+                    } catch (ImageFormatException refused) {
+                        refusal(refused);
+                    }
+                }
+            }
+        } catch (ImageFormatException e) {
+            refusal(e);
+        }
+    }
+
     /** A hash area (from the first 512-aligned "verity" magic on) after the data it covers, as in a DDI. */
     @FuzzTest(maxDuration = MAX_DURATION)
     void verity(FuzzedDataProvider data) throws IOException {

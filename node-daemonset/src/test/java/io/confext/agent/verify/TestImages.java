@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -69,6 +70,17 @@ final class TestImages {
         return root;
     }
 
+    /** A squashfs of {@code tree}, with extra mksquashfs options such as {@code -comp xz}; 4 KiB blocks unless given. */
+    static void mksquashfs(Path tree, Path out, String... options) {
+        List<String> cmd = new ArrayList<>(List.of("mksquashfs", tree.toString(), out.toString(), "-quiet", "-noappend",
+                "-all-root", "-no-progress"));
+        if (!List.of(options).contains("-b")) {
+            cmd.addAll(List.of("-b", "4096"));
+        }
+        cmd.addAll(List.of(options));
+        Cmd.run(cmd.toArray(String[]::new));
+    }
+
     static void mkfsErofs(Path tree, Path out) {
         Cmd.run("mkfs.erofs", "-T0", "--all-root", out.toString(), tree.toString());
     }
@@ -93,6 +105,16 @@ final class TestImages {
     /** A naked erofs image NAME.raw with NAME.verity, NAME.roothash and (when pki is given) NAME.roothash.p7s; returns the root hash. */
     static String naked(Path tree, Path image, Pki pki) throws IOException {
         mkfsErofs(tree, image);
+        return sidecars(image, pki);
+    }
+
+    /** As {@link #naked}, with a squashfs (mksquashfs' default gzip) instead of erofs. */
+    static String nakedSquashfs(Path tree, Path image, Pki pki) throws IOException {
+        mksquashfs(tree, image);
+        return sidecars(image, pki);
+    }
+
+    private static String sidecars(Path image, Pki pki) throws IOException {
         String base = image.toString().substring(0, image.toString().length() - ".raw".length());
         String root = verityFormat(image, Path.of(base + ".verity"));
         Files.writeString(Path.of(base + ".roothash"), root + "\n");
