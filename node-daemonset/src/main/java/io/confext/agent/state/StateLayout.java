@@ -13,7 +13,7 @@ import io.confext.agent.host.HostPaths;
  * <p>The state directory and, in {@link #HOST_CONFEXT_DIR}, a bundle's {@code .v/} are the agent's own: no component
  * of them may be a symbolic link (checked at every call, {@link HostPaths.Refused} otherwise), while the host's
  * directories above them are resolved inside the host's root. The one link the agent makes itself is
- * {@code /var/lib/confexts/<bundle>.raw} (see {@code SystemdHostApplier#linkHostImage}), which it replaces by rename
+ * {@code /var/lib/confexts/<bundle>.raw} (see {@code UnitAttacher#linkHostImage}), which it replaces by rename
  * and never writes through.
  */
 public record StateLayout(HostFiles host, String hostDir) {

@@ -1,0 +1,21 @@
+package io.confext.agent.apply;
+
+import io.confext.agent.healthcheck.HealthChecks;
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.state.StateLayout;
+import io.confext.agent.state.StateStore;
+
+/**
+ * What lives as long as the applier and every converge pass uses: the host, its state directory and journal store,
+ * and the memories kept across passes (refused images, quarantine, verified manifests).
+ *
+ * @param refusedImages refused images are not fetched again on every resync
+ * @param nodeChecks    the node policy, the signature requirement and the re-check of kept images (io.confext.agent.trust)
+ * @param healthChecks  the bundles' own health checks (spec.healthChecks), judged in {@link UnitHealthReview#unitHealth}
+ * @param verified      the manifests of proven versions: what a start without the API restores from (see {@link LocalRestore})
+ * @param steps         told of every step boundary (the crash tests stop the agent there)
+ */
+record ApplierParts(long hostPid, HostFiles host, StateLayout layout, StateStore store, ApplierSettings settings,
+                    StepObserver steps, RefusedImages refusedImages, Quarantine quarantine, NodeChecks nodeChecks,
+                    HealthChecks healthChecks, VerifiedManifests verified, StopGuard stop) {
+}

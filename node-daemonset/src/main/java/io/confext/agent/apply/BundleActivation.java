@@ -1,0 +1,106 @@
+package io.confext.agent.apply;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.state.BundleRecord;
+import io.confext.agent.state.BundleStep;
+import io.confext.agent.state.StateLayout;
+import io.confext.api.revision.RevisionContent;
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.Scope;
+import io.confext.api.version.UapiVersion;
+
+/**
+ * The way forward of a staged version: every unit planned before anything is touched, the version renamed into
+ * {@code .v/}, attached, the units reloaded or restarted and proven; then recorded as a success or rolled back.
+ */
+final class BundleActivation {
+    private final StateLayout layout;
+    private final ApplierSettings settings;
+    private final PassJournal journal;
+    private final Quarantine quarantine;
+    private final UnitAttacher attacher;
+    private final UnitActivator units;
+    private final SuccessRecorder success;
+    private final RollBack rollBack;
+    private final BundleStatus status;
+    private final StopGuard stop;
+
+    BundleActivation(StateLayout layout, ApplierSettings settings, PassJournal journal, Quarantine quarantine,
+                     UnitAttacher attacher, UnitActivator units, SuccessRecorder success, RollBack rollBack,
+                     BundleStatus status, StopGuard stop) {
+        this.layout = layout;
+        this.settings = settings;
+        this.journal = journal;
+        this.quarantine = quarantine;
+        this.attacher = attacher;
+        this.units = units;
+        this.success = success;
+        this.rollBack = rollBack;
+        this.status = status;
+        this.stop = stop;
+    }
+
+    BundleState activate(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir, StagedVersion staged) {
+        RevisionContent c = d.content();
+        String name = d.name();
+        // journalled ACTIVATING for this version: an earlier pass was stopped before its verdict (see UnitChange.UNPROVEN)
+        boolean verdictUnknown = rec.step() == BundleStep.ACTIVATING && c.version().equals(rec.pendingVersion());
+        // plan every unit before touching anything: a refusal leaves the host exactly as it was
+        Map<String, Activation> plans = new LinkedHashMap<>();
+        for (String unit : c.units()) {
+            Activation a = units.plan(c.scope(), unit, name, attacher.asSeenBy(unit, staged, c.priority()), c.reload(), false,
+                    UnitHistory.lastProven(rec, unit), verdictUnknown);
+            if (a.action() == Activation.Action.FAIL) {
+                return status.fail(d, a.reason(), a.message());
+            }
+            plans.put(unit, a);
+        }
+
+        if (staged instanceof ImageVersion image && image.staged() != null) {
+            journal.reached(name, BundleStep.STAGED);
+            image.moveInto(dir.dir(), settings.images().kernelVerity()); // verified here either way; sidecars feed the kernel's check
+        } else if (!dir.versions().contains(c.version())) {
+            journal.save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.STAGING);
+            Path tmp = layout.staging().resolve(staged.entryName() + "." + UUID.randomUUID());
+            staged.writeTo(tmp);
+            journal.reached(name, BundleStep.STAGED);
+            HostFiles.renameAtomically(tmp, dir.dir().resolve(staged.entryName()));
+        }
+        rec = rec.withStep(BundleStep.ACTIVATING, c.version());
+        journal.save(rec, BundleStep.RENAMED);
+        // entries newer than the wanted one would win the vpick: a rollback target or a leftover of an attempt
+        for (String v : dir.versions()) {
+            if (UapiVersion.compare(v, c.version()) > 0) {
+                quarantine.put(dir, v, "superseded");
+            }
+        }
+        boolean hostChanged = attacher.attach(name, c.scope(), staged);
+        journal.reached(name, BundleStep.ATTACHED);
+        if (hostChanged && c.scope() == Scope.Service) {
+            // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
+            BundleRecord before = rec;
+            plans.replaceAll((unit, a) -> units.plan(c.scope(), unit, name, attacher.asSeenBy(unit, staged, c.priority()),
+                    c.reload(), false, UnitHistory.lastProven(before, unit), verdictUnknown));
+        }
+
+        List<UnitOutcome> outcomes = new ArrayList<>();
+        for (String unit : c.units()) {
+            outcomes.add(units.activate(unit, name, attacher.asSeenBy(unit, staged, c.priority()), plans.get(unit)));
+        }
+        journal.reached(name, BundleStep.ACTIVATED);
+        UnitOutcome bad = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);
+        if (bad == null) {
+            return success.succeed(rec, dir, staged, outcomes);
+        }
+        // journalled ACTIVATING: the next start activates and proves this version again, as after a SIGKILL
+        stop.noVerdictWhileStopping(name + " " + staged.version(), "rolled back (" + bad.reason() + ": " + bad.message() + ")");
+        return rollBack.rollBack(rec, d, dir, staged.version(), bad, outcomes);
+    }
+}
