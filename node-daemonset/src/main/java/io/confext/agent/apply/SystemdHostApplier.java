@@ -17,6 +17,8 @@ import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
+import io.confext.agent.disk.DiskGuard;
+import io.confext.agent.disk.DiskRules;
 import io.confext.agent.healthcheck.HealthChecks;
 import io.confext.agent.host.HostCommands;
 import io.confext.agent.host.HostFiles;
@@ -74,6 +76,8 @@ public final class SystemdHostApplier implements HostApplier {
     private final HealthChecks healthChecks;
     /** The manifests of proven versions: what a start without the API restores from (see {@link LocalRestore}). */
     private final VerifiedManifests verified;
+    /** The free-space margin before writes and the cap on stored versions after each pass (io.confext.agent.disk). */
+    private final DiskGuard disk;
     /** Set by {@link #stopping()}: a failure from now on is an abandonment, not a verdict. */
     private volatile boolean stopping;
 
@@ -104,6 +108,7 @@ public final class SystemdHostApplier implements HostApplier {
         this.quarantine = new Quarantine(layout::quarantine);
         this.nodeChecks = new NodeChecks(host, settings.trust());
         this.verified = new VerifiedManifests(layout::verified);
+        this.disk = new DiskGuard(settings.disk(), layout::staging, settings.stateHostDir() + "/staging", quarantine);
     }
 
     @Override
@@ -216,6 +221,7 @@ public final class SystemdHostApplier implements HostApplier {
             }
             desired.stream().sorted(Comparator.comparing(DesiredBundleContent::name))
                     .forEach(d -> out.add(safely(d.name(), d, () -> apply(d))));
+            new DiskCap(disk, settings.disk()).enforce(state, this::versionsOf, out);
             return out;
         }
 
@@ -313,6 +319,11 @@ public final class SystemdHostApplier implements HostApplier {
                     return fail(d, r.reason(), r.message());
                 }
                 BundleRecord rec = a.record();
+                if ((drift.contentDrifted() || !dir.versions().contains(a.version().version())) && disk.admit("version "
+                        + a.version().version() + " of " + d.name(), DiskRules.directoryBytes(a.version().expectedFiles(),
+                        a.version().extensionRelease())) instanceof DiskRules.Admission.Refuse low) {
+                    return fail(d, low.reason().name(), low.message()); // nothing written: the current version stays
+                }
                 if (drift.contentDrifted()) { // journalled first: the units are activated and proven again, even after a crash
                     rec = rec.withStep(BundleStep.ACTIVATING, a.version().version());
                     save(rec, BundleStep.STAGING);
@@ -471,7 +482,7 @@ public final class SystemdHostApplier implements HostApplier {
             report(d, BundlePhase.Fetching, Reason.Fetching, "downloading and verifying version " + c.version() + " from "
                     + c.source().image().url());
             ImageStager.Result result = new ImageStager(settings.images()).stage(d.name(), c.version(), c.source().image(), policy,
-                    in.trusted(), layout.staging());
+                    in.trusted(), layout.staging(), disk.roomFor("the image of " + d.name() + " " + c.version()));
             if (result instanceof ImageStager.Result.Refused r) {
                 // an interrupted download is no refusal to remember
                 noVerdictWhileStopping(d.name() + " " + c.version(), "refused (" + r.reason() + ": " + r.message() + ")");
