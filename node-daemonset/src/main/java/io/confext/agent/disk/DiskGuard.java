@@ -1,5 +1,6 @@
 package io.confext.agent.disk;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -48,9 +49,19 @@ public final class DiskGuard {
         return DiskRules.admit(what, bytes, DiskSpace.usableBytes(staging.get()), settings.minFreeBytes(), stagingHostPath);
     }
 
-    /** The same check for a download, asked once its size is known. */
+    /**
+     * The same check for a download, asked once its size is known. Free space that cannot be read refuses nothing: the
+     * download goes on, and a write that then finds the disk full fails with its own reason.
+     */
     public RoomCheck roomFor(String what) {
-        return bytes -> admit(what, bytes) instanceof DiskRules.Admission.Refuse r ? Optional.of(r.message()) : Optional.empty();
+        return bytes -> {
+            try {
+                return admit(what, bytes) instanceof DiskRules.Admission.Refuse r ? Optional.of(r.message()) : Optional.empty();
+            } catch (UncheckedIOException e) {
+                LOG.warnf("The free space for %s could not be read (%s); downloading without the check", what, e.getMessage());
+                return Optional.empty();
+            }
+        };
     }
 
     /**
