@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import io.confext.agent.disk.DiskSettings;
+import io.confext.agent.fetch.FetchSettings;
+import io.confext.api.revision.ResolvedImage;
+import io.confext.testsupport.ImageServer;
+import io.confext.testsupport.TestTls;
 import io.confext.api.revision.ResolvedFile;
 import io.confext.api.revision.ResolvedSource;
 import io.confext.api.revision.RevisionContent;
@@ -23,7 +29,7 @@ import io.confext.testbed.SystemdHostTest;
 /**
  * The node's disk through the whole host side of the agent, on a booted systemd 262: the agent's state directory is
  * a small tmpfs mounted in the host, a version that does not fit beside the margin is refused with DiskSpaceLow while
- * the unit keeps running with the previous version, and the cap on stored versions evicts an old kept version but
+ * the unit keeps running with the previous version (an image too, refused once the server said its length), and the cap on stored versions evicts an old kept version but
  * never the active one or its rollback target.
  */
 @SystemdHostTest
@@ -53,8 +59,11 @@ class DiskOnSystemd262Test {
         DemoService.install(host, UNIT);
         host.execOk("mkdir", "-p", STATE);
         host.execOk("mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", STATE);
-        SystemdHostApplier applier = new SystemdHostApplier(host.leaderPid(),
-                ApplierSettings.defaults().withStateHostDir(STATE).withDisk(new DiskSettings(2 * MIB, 0)));
+        TestTls tls = TestTls.create();
+        FetchSettings fetch = new FetchSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 2, Duration.ofMillis(100),
+                Duration.ofMillis(200), Optional.of(tls.client()));
+        SystemdHostApplier applier = new SystemdHostApplier(host.leaderPid(), ApplierSettings.defaults().withStateHostDir(STATE)
+                .withImages(ImageSettings.defaults().withFetch(fetch)).withDisk(new DiskSettings(2 * MIB, 0)));
 
         BundleState one = SystemdHostApplierTestSupport.only(applier.converge(List.of(demo("1", "v=1\n"))));
         assertThat(one.getPhase()).as(one.getMessage()).isEqualTo(BundlePhase.Active);
@@ -74,6 +83,26 @@ class DiskOnSystemd262Test {
         BundleState small = SystemdHostApplierTestSupport.only(applier.converge(List.of(demo("2", "v=2\n"))));
         assertThat(small.getPhase()).as(small.getMessage()).isEqualTo(BundlePhase.Active);
         assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).contains("v=2\n");
+
+        // an image of 3 MiB: refused once the server says its length, before a byte of it is written
+        try (ImageServer server = new ImageServer(tls.server(), 1000)) {
+            byte[] image = new byte[(int) (3 * MIB)];
+            new java.util.Random(7).nextBytes(image);
+            server.put("pic_1.raw", image);
+            String sha = HostBuiltImages.sha256(image);
+            RevisionContent c = new RevisionContent("1", Scope.Service, List.of(UNIT), ResolvedSource.ofImage(
+                    new ResolvedImage(server.uri("/ok/pic_1.raw").toString(), sha, false, null)), null, ReloadMode.Restart, 0);
+            List<BundleState> both = applier.converge(List.of(demo("2", "v=2\n"), new DesiredBundleContent("pic", "pic-1", "sha256:" + sha, false, c)));
+            BundleState pic = both.stream().filter(b -> b.getName().equals("pic")).findFirst().orElseThrow();
+            assertThat(pic.getPhase()).isEqualTo(BundlePhase.Failed);
+            assertThat(pic.getReason()).isEqualTo("DiskSpaceLow");
+            assertThat(pic.getMessage()).startsWith("cannot download the image: the image of pic 1 needs 3.0 MiB, ")
+                    .contains(STATE + "/staging").doesNotContain("/proc/").doesNotContain("Exception");
+            assertThat(both.stream().filter(b -> b.getName().equals("demo")).findFirst().orElseThrow().getPhase()).isEqualTo(BundlePhase.Active);
+            assertThat(entries(host, STATE + "/bundles/pic.v")).isEmpty();
+            assertThat(entries(host, STATE + "/staging")).isEmpty();
+            assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).contains("v=2\n");
+        }
     }
 
     @Test
