@@ -140,6 +140,12 @@ spec:
         # unsigned images even of bundles admitted before the requirement was set.
         - name: CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES
           value: {{ .Values.policy.requireSignedImages | quote }}
+        # The node's disk (agent.disk): the free-space margin and the cap on stored versions. int64:
+        # Helm reads numbers as floats, which would render 4294967296 as 4.294967296e+09.
+        - name: CONFEXT_AGENT_DISK_MIN_FREE_BYTES
+          value: {{ int64 .Values.agent.disk.minFreeBytes | quote }}
+        - name: CONFEXT_AGENT_DISK_MAX_VERSIONS_BYTES
+          value: {{ int64 .Values.agent.disk.maxVersionsBytes | quote }}
         {{- with .Values.agent.imagePolicy }}
         - name: CONFEXT_IMAGES_POLICY
           value: {{ . | quote }}

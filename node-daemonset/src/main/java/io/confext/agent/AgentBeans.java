@@ -13,6 +13,7 @@ import io.confext.agent.apply.HostApplier;
 import io.confext.agent.apply.ImageSettings;
 import io.confext.agent.apply.StepObserver;
 import io.confext.agent.apply.SystemdHostApplier;
+import io.confext.agent.disk.DiskSettings;
 import io.confext.agent.fetch.FetchSettings;
 import io.confext.agent.health.AgentHealth;
 import io.confext.agent.healthcheck.HealthChecks;
@@ -50,6 +51,7 @@ public class AgentBeans {
     /** The applier's settings: every value from the agent's configuration, none repeated here. */
     static ApplierSettings applierSettings(AgentConfig config, String agentVersion, ImageSettings images) {
         return new ApplierSettings(config.stateDir(), agentVersion, config.jobTimeout(), config.proofTimeout(),
-                config.lockWait(), images, new NodeTrustSettings(config.requireSignedImages(), config.nodePolicyFile()));
+                config.lockWait(), images, new NodeTrustSettings(config.requireSignedImages(), config.nodePolicyFile()),
+                new DiskSettings(config.diskMinFreeBytes(), config.diskMaxVersionsBytes()));
     }
 }

@@ -68,4 +68,18 @@ public interface AgentConfig {
     /** Host path of the node's own policy (denied paths, scopes, signatures); a missing file means the floor only. */
     @WithDefault("/etc/confext-operator/policy.yaml")
     String nodePolicyFile();
+
+    /**
+     * Bytes the agent leaves free on the file system of its state directory (CONFEXT_AGENT_DISK_MIN_FREE_BYTES, chart
+     * value agent.disk.minFreeBytes): a download or staged version that would leave less is refused (DiskSpaceLow).
+     */
+    @WithDefault("134217728")
+    long diskMinFreeBytes();
+
+    /**
+     * Bytes the kept and quarantined versions of all bundles on the node may use together
+     * (CONFEXT_AGENT_DISK_MAX_VERSIONS_BYTES, chart value agent.disk.maxVersionsBytes); 0: no cap.
+     */
+    @WithDefault("4294967296")
+    long diskMaxVersionsBytes();
 }

@@ -118,6 +118,8 @@ public enum Reason {
     RollbackInterrupted("RolledBack: the agent was stopped while rolling back and finished it after its restart"),
     TrustUnavailable("Failed: the trust certificates cannot be read, or there are none while a signature is required"),
     Drifted("Active: content under .v/ or a unit's drop-in had changed since the version was proven; repaired from the verified revision (the message names the paths)"),
+    DiskSpaceLow("Failed: the download or the staged version would leave less free space than the agent's margin on the file system of its state directory; the node keeps its current version"),
+    VersionsEvictedByCap("Active: the node's cap on stored versions made retention delete quarantined or old kept versions (the message names them); the active version and the rollback target are never deleted"),
     RestoredFromLocalState("Active: at the agent's start, before the API answered, it restored this proven version from its journal and verified content"),
 
     // --- a node's bundle entry: a failed file operation on the host (agent, host.HostIoFailure) ---

@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.disk.DiskGuard;
 import io.confext.agent.healthcheck.HealthChecks;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.state.StateLayout;
@@ -14,8 +15,10 @@ import io.confext.agent.state.StateStore;
  * @param healthChecks  the bundles' own health checks (spec.healthChecks), judged in {@link UnitHealthReview#unitHealth}
  * @param verified      the manifests of proven versions: what a start without the API restores from (see {@link LocalRestore})
  * @param steps         told of every step boundary (the crash tests stop the agent there)
+ * @param disk          the free-space margin before writes and the cap on stored versions after each pass
+ *                      (io.confext.agent.disk)
  */
 record ApplierParts(long hostPid, HostFiles host, StateLayout layout, StateStore store, ApplierSettings settings,
                     StepObserver steps, RefusedImages refusedImages, Quarantine quarantine, NodeChecks nodeChecks,
-                    HealthChecks healthChecks, VerifiedManifests verified, StopGuard stop) {
+                    HealthChecks healthChecks, VerifiedManifests verified, StopGuard stop, DiskGuard disk) {
 }

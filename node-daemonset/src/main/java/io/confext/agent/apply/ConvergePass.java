@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.disk.DiskRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -56,7 +57,7 @@ final class ConvergePass {
         UnitAttacher attacher = new UnitAttacher(parts.host(), parts.hostPid(), parts.layout(), settings, facts, sd, dropIns,
                 journal, kept);
         this.images = new ImageIntake(parts.host(), facts, settings, parts.layout(), parts.nodeChecks(), nodePolicy,
-                parts.refusedImages(), parts.quarantine(), journal, parts.stop(), progress);
+                parts.refusedImages(), parts.quarantine(), journal, parts.stop(), progress, parts.disk());
         this.rollBack = new RollBack(journal, parts.quarantine(), kept, attacher, units, parts.stop());
         this.activation = new BundleActivation(parts.layout(), settings, journal, parts.quarantine(), attacher, units,
                 new SuccessRecorder(journal, parts.verified()), rollBack, status, parts.stop());
@@ -90,6 +91,7 @@ final class ConvergePass {
         }
         desired.stream().sorted(Comparator.comparing(DesiredBundleContent::name))
                 .forEach(d -> out.add(safely(d.name(), d, () -> apply(d))));
+        new DiskCap(parts.disk(), parts.settings().disk()).enforce(journal.state(), kept::versionsOf, out);
         return out;
     }
 
@@ -156,6 +158,11 @@ final class ConvergePass {
             return status.fail(d, r.reason(), r.message());
         }
         BundleRecord rec = a.record();
+        if ((drift.contentDrifted() || !dir.versions().contains(a.version().version())) && parts.disk().admit("version "
+                + a.version().version() + " of " + d.name(), DiskRules.directoryBytes(a.version().expectedFiles(),
+                a.version().extensionRelease())) instanceof DiskRules.Admission.Refuse low) {
+            return status.fail(d, low.reason().name(), low.message()); // nothing written: the current version stays
+        }
         if (drift.contentDrifted()) { // journalled first: the units are activated and proven again, even after a crash
             rec = rec.withStep(BundleStep.ACTIVATING, a.version().version());
             journal.save(rec, BundleStep.STAGING);

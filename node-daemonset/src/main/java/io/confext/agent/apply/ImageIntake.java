@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.disk.DiskGuard;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -37,10 +38,13 @@ final class ImageIntake {
     private final PassJournal journal;
     private final StopGuard stop;
     private final ProgressListener progress;
+    /** Asked before a download writes its first byte (the free-space margin). */
+    private final DiskGuard disk;
 
     ImageIntake(HostFiles host, HostFacts facts, ApplierSettings settings, StateLayout layout, NodeChecks nodeChecks,
                 LoadedNodePolicy nodePolicy, RefusedImages refusedImages, Quarantine quarantine, PassJournal journal,
-                StopGuard stop, ProgressListener progress) {
+                StopGuard stop, ProgressListener progress, DiskGuard disk) {
+        this.disk = disk;
         this.host = host;
         this.facts = facts;
         this.settings = settings;
@@ -100,7 +104,7 @@ final class ImageIntake {
         report(d, BundlePhase.Fetching, Reason.Fetching, "downloading and verifying version " + c.version() + " from "
                 + c.source().image().url());
         ImageStager.Result result = new ImageStager(settings.images()).stage(d.name(), c.version(), c.source().image(), policy,
-                in.trusted(), layout.staging());
+                in.trusted(), layout.staging(), disk.roomFor("the image of " + d.name() + " " + c.version()));
         if (result instanceof ImageStager.Result.Refused r) {
             // an interrupted download is no refusal to remember
             stop.noVerdictWhileStopping(d.name() + " " + c.version(), "refused (" + r.reason() + ": " + r.message() + ")");

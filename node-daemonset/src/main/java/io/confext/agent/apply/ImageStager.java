@@ -16,6 +16,7 @@ import io.confext.agent.fetch.FetchFailure;
 import io.confext.agent.fetch.FetchRequest;
 import io.confext.agent.fetch.FetchResult;
 import io.confext.agent.fetch.ImageFetcher;
+import io.confext.agent.fetch.RoomCheck;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.verify.GptReader;
 import io.confext.agent.verify.ImageFormatException;
@@ -60,7 +61,9 @@ final class ImageStager {
         }
     }
 
-    Result stage(String bundle, String version, ResolvedImage image, Policy policy, TrustedCertificates trusted, Path stagingRoot) {
+    /** @param room asked before each download writes: is there room on the node's disk (see {@code disk.DiskGuard})? */
+    Result stage(String bundle, String version, ResolvedImage image, Policy policy, TrustedCertificates trusted, Path stagingRoot,
+                 RoomCheck room) {
         URI url;
         try {
             url = new URI(image.url());
@@ -73,7 +76,7 @@ final class ImageStager {
             Files.createDirectories(dir);
             Path raw = dir.resolve(ImageVersion.entryName(bundle, version));
             long limit = settings.limitFor(image.sizeLimitBytes());
-            FetchResult main = fetcher.fetch(new FetchRequest(url, image.sha256(), limit, image.allowInsecureHttp()), dir);
+            FetchResult main = fetcher.fetch(new FetchRequest(url, image.sha256(), limit, image.allowInsecureHttp(), room), dir);
             if (main instanceof FetchResult.Failed f) {
                 return downloadFailed(f, "the image");
             }
@@ -82,7 +85,7 @@ final class ImageStager {
                 for (Path sidecar : ImageVersion.sidecarsOf(raw)) {
                     String suffix = sidecar.getFileName().toString().substring(raw.getFileName().toString().length() - 4);
                     long max = suffix.equals(".verity") ? limit : MAX_SMALL_SIDECAR;
-                    FetchResult r = fetcher.fetch(FetchRequest.unpinned(sidecarUrl(url, suffix), max, image.allowInsecureHttp()), dir);
+                    FetchResult r = fetcher.fetch(FetchRequest.unpinned(sidecarUrl(url, suffix), max, image.allowInsecureHttp()).withRoom(room), dir);
                     if (r instanceof FetchResult.Fetched got) {
                         Files.move(got.file(), sidecar);
                     } else if (r instanceof FetchResult.Failed f && f.reason() != FetchFailure.NOT_FOUND) {

@@ -19,7 +19,7 @@ import io.confext.api.status.Reason;
  * host facts, architecture, downgrade inputs). The key holds all of those that the agent knows up front, so a
  * changed trust, host or revision is checked afresh at once. Only the sidecars of a naked image are not pinned;
  * the memory therefore expires ({@link #DEFAULT_HOLD}), after which the image is fetched and checked once more.
- * Transient download failures (connection, TLS, truncated, stalled, HTTP errors) are not remembered: the next pass
+ * Transient download failures (connection, TLS, truncated, stalled, HTTP errors, no room on the disk) are not remembered: the next pass
  * retries them. In memory only: a restarted agent checks each refused image once more.
  */
 final class RefusedImages {
@@ -30,7 +30,7 @@ final class RefusedImages {
     /** Refusals that depend on something other than the key: a later attempt may well succeed. */
     private static final Set<Reason> TRANSIENT = EnumSet.of(Reason.DownloadHttpError, Reason.DownloadTlsFailure,
             Reason.DownloadConnectFailed, Reason.DownloadTruncated, Reason.DownloadStalled, Reason.DownloadNotFound,
-            Reason.DownloadStagingFailed, Reason.TrustUnavailable);
+            Reason.DownloadStagingFailed, Reason.TrustUnavailable, Reason.DiskSpaceLow);
 
     /** What the verdict depends on; the revision digest covers the source's limits and the bundle's trust. */
     record Key(String bundle, String version, String revisionDigest, String url, String sha256, Policy policy) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.confext.agent.disk.DiskGuard;
 import io.confext.agent.healthcheck.HealthChecks;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.host.HostPaths;
@@ -48,10 +49,12 @@ public final class SystemdHostApplier implements HostApplier {
     public SystemdHostApplier(long hostPid, ApplierSettings settings, StepObserver steps, HealthChecks healthChecks) {
         HostFiles host = new HostFiles(hostPid);
         StateLayout layout = new StateLayout(host, settings.stateHostDir());
+        Quarantine quarantine = new Quarantine(layout::quarantine);
         this.parts = new ApplierParts(hostPid, host, layout,
                 new StateStore(layout::stateFile), // checked for planted links at every use
-                settings, steps, new RefusedImages(RefusedImages.DEFAULT_HOLD), new Quarantine(layout::quarantine),
-                new NodeChecks(host, settings.trust()), healthChecks, new VerifiedManifests(layout::verified), new StopGuard());
+                settings, steps, new RefusedImages(RefusedImages.DEFAULT_HOLD), quarantine,
+                new NodeChecks(host, settings.trust()), healthChecks, new VerifiedManifests(layout::verified), new StopGuard(),
+                new DiskGuard(settings.disk(), layout::staging, settings.stateHostDir() + "/staging", quarantine));
         this.systemdFactory = () -> DbusSystemd.connect(hostPid);
     }
 

@@ -14,7 +14,9 @@ public enum FetchFailure {
     STALLED(Reason.DownloadStalled),
     TOO_LARGE(Reason.DownloadTooLarge),
     SHA256_MISMATCH(Reason.DownloadSha256Mismatch),
-    STAGING_FAILED(Reason.DownloadStagingFailed);
+    STAGING_FAILED(Reason.DownloadStagingFailed),
+    /** The node's disk has no room for the file beside the agent's margin (see {@link RoomCheck}). */
+    NO_ROOM(Reason.DiskSpaceLow);
 
     private final Reason reason;
 

@@ -11,11 +11,22 @@ import java.util.Objects;
  *               against the root hash, which is signed or checked against the pinned image), see {@link #unpinned}
  * @param maxBytes refuse anything larger (declared or actually sent)
  * @param allowPlainHttp plain {@code http://} only when the bundle explicitly opted in
+ * @param room asked before the bytes are written whether the disk has room for them (see {@link RoomCheck})
  */
-public record FetchRequest(URI url, String sha256, long maxBytes, boolean allowPlainHttp) {
+public record FetchRequest(URI url, String sha256, long maxBytes, boolean allowPlainHttp, RoomCheck room) {
     public FetchRequest {
         Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(room, "room");
         sha256 = sha256 == null ? null : sha256.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A download no disk check guards. */
+    public FetchRequest(URI url, String sha256, long maxBytes, boolean allowPlainHttp) {
+        this(url, sha256, maxBytes, allowPlainHttp, RoomCheck.ANY);
+    }
+
+    public FetchRequest withRoom(RoomCheck check) {
+        return new FetchRequest(url, sha256, maxBytes, allowPlainHttp, check);
     }
 
     /** A download whose bytes the caller authenticates by other means (no sha256 check). */

@@ -193,6 +193,10 @@ public final class ImageFetcher {
                 throw new AttemptFailed(FetchFailure.TOO_LARGE, "the image " + req.url() + " is " + p.total + " bytes, above the limit of "
                         + req.maxBytes() + "; raise the agent's image size limit or make the image smaller", false);
             }
+            var noRoom = req.room().refuse(p.total >= 0 ? Math.max(0, p.total - p.have) : 0);
+            if (noRoom.isPresent()) { // before a byte is written: the disk's free space is not used up by a download that cannot fit
+                throw new AttemptFailed(FetchFailure.NO_ROOM, noRoom.get(), false);
+            }
             stream(req, part, p, c, resumed);
         } catch (AttemptFailed e) {
             throw e;

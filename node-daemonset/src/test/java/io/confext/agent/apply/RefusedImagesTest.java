@@ -44,7 +44,7 @@ class RefusedImagesTest {
     @Test
     void failuresARetryMayCureAreNotRemembered() {
         for (String reason : new String[] {"DownloadConnectFailed", "DownloadTlsFailure", "DownloadStalled", "DownloadTruncated",
-                "DownloadHttpError", "DownloadNotFound", "TrustUnavailable"}) {
+                "DownloadHttpError", "DownloadNotFound", "TrustUnavailable", "DiskSpaceLow"}) {
             assertThat(memory.remember(KEY, new ImageStager.Result.Refused(reason, "x"), T0)).as(reason).isEmpty();
             assertThat(memory.recall(KEY, T0)).as(reason).isEmpty();
         }

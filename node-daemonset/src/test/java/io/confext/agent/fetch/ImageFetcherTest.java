@@ -134,6 +134,33 @@ class ImageFetcherTest {
     }
 
     @Test
+    void noRoomForTheDeclaredLengthEndsTheDownloadBeforeAByteIsWrittenAndIsNotRetried() throws Exception {
+        List<Long> asked = new ArrayList<>();
+        RoomCheck full = bytes -> {
+            asked.add(bytes);
+            return Optional.of("the image of demo 1 needs " + bytes + " bytes");
+        };
+        FetchResult.Failed f = failed(fetcher().fetch(new FetchRequest(server.uri("/ok/demo.raw"), sha, 1 << 20, false, full), staging));
+        assertThat(f.reason()).isEqualTo(FetchFailure.NO_ROOM);
+        assertThat(f.reason().reason().name()).isEqualTo("DiskSpaceLow");
+        assertThat(f.message()).isEqualTo("the image of demo 1 needs " + image.length + " bytes");
+        assertThat(f.attempts()).isEqualTo(1);
+        assertThat(asked).containsExactly((long) image.length); // the server's Content-Length
+        assertNothingStaged();
+    }
+
+    @Test
+    void roomForTheDeclaredLengthDownloadsAsBefore() {
+        List<Long> asked = new ArrayList<>();
+        FetchResult r = fetcher().fetch(new FetchRequest(server.uri("/ok/demo.raw"), sha, 1 << 20, false).withRoom(bytes -> {
+            asked.add(bytes);
+            return Optional.empty();
+        }), staging);
+        assertThat(r).isInstanceOf(FetchResult.Fetched.class);
+        assertThat(asked).containsExactly((long) image.length);
+    }
+
+    @Test
     void untrustedServerCertificateIsATlsFailure() throws Exception {
         FetchSettings s = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(1), Duration.ofMillis(1),
                 Optional.empty());

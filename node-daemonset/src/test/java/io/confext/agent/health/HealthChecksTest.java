@@ -92,6 +92,14 @@ class HealthChecksTest {
             public String nodePolicyFile() {
                 return "/etc/confext-operator/policy.yaml";
             }
+
+            public long diskMinFreeBytes() {
+                return 134217728L;
+            }
+
+            public long diskMaxVersionsBytes() {
+                return 4294967296L;
+            }
         };
     }
 

@@ -44,6 +44,7 @@ class ChartCustomValuesTest {
               resources: {requests: {cpu: 50m, memory: 200Mi}, limits: {memory: 400Mi}}
               probes: {enabled: false, port: 8080}
               imagePolicy: "root=unprotected+absent:usr=absent"
+              disk: {minFreeBytes: 536870912, maxVersionsBytes: 0}
             policy:
               enabled: false
               requireSignedImages: true
@@ -73,6 +74,14 @@ class ChartCustomValuesTest {
                 .anySatisfy(e -> {
                     assertThat(e.getName()).isEqualTo("CONFEXT_IMAGES_POLICY");
                     assertThat(e.getValue()).isEqualTo("root=unprotected+absent:usr=absent");
+                });
+        assertThat(pod.getContainers().get(0).getEnv()).as("agent.disk reaches the agent")
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_DISK_MIN_FREE_BYTES");
+                    assertThat(e.getValue()).isEqualTo("536870912");
+                }).anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_DISK_MAX_VERSIONS_BYTES");
+                    assertThat(e.getValue()).isEqualTo("0");
                 });
         assertThat(agent.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
         assertThat(agent.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);

@@ -126,6 +126,21 @@ class ChartDefaultValuesTest {
     }
 
     @Test
+    void theDiskDefaultsReachTheAgentThroughThePodTemplateTheOperatorBuildsFrom() {
+        String json = plainEnv(chart.one(Deployment.class, "confext-operator")).get("CONFEXT_AGENT_POD_TEMPLATE");
+        PodTemplateSpec template = Serialization.unmarshal(json, PodTemplateSpec.class);
+        var env = template.getSpec().getContainers().get(0).getEnv();
+        // whole numbers, not Helm's floats (4.294967296e+09): the agent parses them as longs
+        assertThat(env).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_DISK_MIN_FREE_BYTES");
+            assertThat(e.getValue()).isEqualTo("134217728");
+        }).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_DISK_MAX_VERSIONS_BYTES");
+            assertThat(e.getValue()).isEqualTo("4294967296");
+        });
+    }
+
+    @Test
     void agentMayReadConfextNodesAndWriteOnlyTheirStatus() {
         List<PolicyRule> rules = chart.one(ClusterRole.class, "confext-operator-agent").getRules();
         assertThat(verbsOnAnyName(rules, "confext.io", "confextnodes")).containsExactly("get", "list", "watch");

@@ -35,6 +35,9 @@ class ValuesSchemaTest {
                 Arguments.of("agent: {probes: {port: 70000}}", "/agent/probes/port"),
                 Arguments.of("agent: {managedByOperator: \"yes\"}", "/agent/managedByOperator"),
                 Arguments.of("agent: {imagePolicy: \"root=verity signed\"}", "/agent/imagePolicy"),
+                Arguments.of("agent: {disk: {minFreeBytes: -1}}", "/agent/disk/minFreeBytes"),
+                Arguments.of("agent: {disk: {maxVersionsBytes: 4Gi}}", "/agent/disk/maxVersionsBytes"),
+                Arguments.of("agent: {disk: {maxBytes: 1}}", "maxBytes"),
                 Arguments.of("admissionPolicy: {enabled: maybe}", "/admissionPolicy/enabled"),
                 Arguments.of("operator: {logLevel: LOUD}", "/operator/logLevel"));
     }
