@@ -1,6 +1,7 @@
 package io.confext.agent.fetch;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,11 +12,17 @@ import java.util.Objects;
  *               against the root hash, which is signed or checked against the pinned image), see {@link #unpinned}
  * @param maxBytes refuse anything larger (declared or actually sent)
  * @param allowPlainHttp plain {@code http://} only when the bundle explicitly opted in
+ * @param headers request headers sent with every attempt (a registry's {@code Authorization}); empty for plain URLs
  */
-public record FetchRequest(URI url, String sha256, long maxBytes, boolean allowPlainHttp) {
+public record FetchRequest(URI url, String sha256, long maxBytes, boolean allowPlainHttp, Map<String, String> headers) {
     public FetchRequest {
         Objects.requireNonNull(url, "url");
         sha256 = sha256 == null ? null : sha256.trim().toLowerCase(java.util.Locale.ROOT);
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    public FetchRequest(URI url, String sha256, long maxBytes, boolean allowPlainHttp) {
+        this(url, sha256, maxBytes, allowPlainHttp, Map.of());
     }
 
     /** A download whose bytes the caller authenticates by other means (no sha256 check). */
