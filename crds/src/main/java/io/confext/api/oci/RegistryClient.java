@@ -199,8 +199,10 @@ public final class RegistryClient {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (SSLException e) {
-            throw new OciFailure(Reason.DownloadTlsFailure, "TLS with " + request.uri().getHost() + " failed for " + what + ": "
-                    + e.getMessage() + "; give the registry's CA in spec.source.oci.caBundle");
+            // the JDK's words name its exception classes ("...SunCertPathBuilderException..."): a status says what to do instead
+            throw new OciFailure(Reason.DownloadTlsFailure, "TLS with " + request.uri().getAuthority() + " failed for " + what
+                    + ": its certificate is not trusted (or not valid for that host name); give the registry's CA in "
+                    + "spec.source.oci.caBundle");
         } catch (ConnectException e) {
             throw new OciFailure(Reason.DownloadConnectFailed, "cannot connect to " + request.uri().getAuthority() + " for " + what);
         } catch (HttpTimeoutException e) {

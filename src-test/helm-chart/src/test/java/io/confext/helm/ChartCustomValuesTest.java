@@ -44,6 +44,7 @@ class ChartCustomValuesTest {
               resources: {requests: {cpu: 50m, memory: 200Mi}, limits: {memory: 400Mi}}
               probes: {enabled: false, port: 8080}
               imagePolicy: "root=unprotected+absent:usr=absent"
+              pullSecrets: [registry-pull, mirror-pull]
             policy:
               enabled: false
               requireSignedImages: true
@@ -169,5 +170,14 @@ class ChartCustomValuesTest {
         assertThat(ChartDefaultValuesTest.plainEnv(single.one(Deployment.class, "confext-operator")))
                 .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_ENABLED", "false")
                 .as("jvmOptions \"\": no JVM flags at all").doesNotContainKey("JAVA_TOOL_OPTIONS");
+    }
+
+    @Test
+    void agentMayReadExactlyTheListedPullSecrets() {
+        List<PolicyRule> nsRules = chart.one(Role.class, "cx-agent").getRules();
+        assertThat(verbsOnAnyName(nsRules, "", "secrets")).as("no Secret by any name").isEmpty();
+        assertThat(verbsOnName(nsRules, "", "secrets", "registry-pull")).containsExactly("get");
+        assertThat(verbsOnName(nsRules, "", "secrets", "mirror-pull")).containsExactly("get");
+        assertThat(verbsOnName(nsRules, "", "secrets", "confext-trust")).isEmpty();
     }
 }
