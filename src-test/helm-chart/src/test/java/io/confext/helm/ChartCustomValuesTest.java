@@ -109,9 +109,9 @@ class ChartCustomValuesTest {
     }
 
     @Test
-    void agentReadsNoSecret() {
+    void agentReadsNoSecretButTheListedPullSecrets() {
         List<PolicyRule> rules = chart.one(Role.class, "cx-agent").getRules();
-        assertThat(resources(rules)).containsExactly("apps/controllerrevisions");
+        assertThat(resources(rules)).containsExactlyInAnyOrder("apps/controllerrevisions", "secrets");
     }
 
     @Test
