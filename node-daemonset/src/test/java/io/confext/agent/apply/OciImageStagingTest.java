@@ -94,6 +94,25 @@ class OciImageStagingTest {
     }
 
     @Test
+    void aSignedDdiIsOneLayer() throws Exception {
+        TestImages.assumeTools("systemd-repart");
+        Path d = Files.createDirectories(dir.resolve("ddi"));
+        Path raw = d.resolve("demo_1.raw");
+        TestImages.ddi(TestImages.tree(dir, "demo", "ID=_any\n", "etc/demo.conf", "value=ddi\n"), raw, trusted, "x86-64");
+        String digest = registry.push("confext/ddi:1", ArtifactLayout.ARTIFACT_TYPE, new Layer(raw, ArtifactLayout.IMAGE));
+
+        ImageStager.Result r = stage(oci("confext/ddi", digest, SECRET), sha256(raw), secrets(registry.password()));
+
+        assertThat(r).as("%s", r).isInstanceOf(ImageStager.Result.Staged.class);
+        ImageStager.Result.Staged staged = (ImageStager.Result.Staged) r;
+        assertThat(staged.verdict().signerFingerprint()).isEqualTo(trusted.fingerprint());
+        assertThat(staged.dir().resolve("demo_1.raw")).hasSameBinaryContentAs(raw);
+        try (var files = Files.list(staged.dir())) {
+            assertThat(files).as("a DDI carries its verity data inside: no sidecars").hasSize(1);
+        }
+    }
+
+    @Test
     void aDigestTheRegistryDoesNotHaveIsManifestNotFound() throws Exception {
         String other = "sha256:" + "0".repeat(64);
         assertRefused(stage(oci("confext/demo", other, SECRET), imageLayer, secrets(registry.password())), Reason.ManifestNotFound, other);
