@@ -11,6 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.confext.agent.apply.ApplierSettings;
 import io.confext.agent.apply.HostApplier;
 import io.confext.agent.apply.ImageSettings;
+import io.confext.agent.oci.KubePullSecrets;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.confext.agent.apply.StepObserver;
 import io.confext.agent.apply.SystemdHostApplier;
 import io.confext.agent.disk.DiskSettings;
@@ -43,9 +45,12 @@ public class AgentBeans {
             @ConfigProperty(name = "confext.images.max-bytes", defaultValue = "1073741824") long imageMaxBytes,
             // systemd image policy for image bundles; unset: systemd's default (kernel dm-verity). Hosts without
             // device-mapper need root=unprotected+absent:usr=absent; the agent's own verification runs first anyway
-            @ConfigProperty(name = "confext.images.policy") Optional<String> imagePolicy) {
-        return new SystemdHostApplier(config.hostPid(), applierSettings(config, agentVersion,
-                new ImageSettings(FetchSettings.defaults(), imageMaxBytes, imagePolicy)), StepObserver.NONE, healthChecks);
+            @ConfigProperty(name = "confext.images.policy") Optional<String> imagePolicy,
+            KubernetesClient client) {
+        // pull Secrets of OCI sources: by name, in the agent's own namespace only (the chart's Role narrows the names)
+        ImageSettings images = new ImageSettings(FetchSettings.defaults(), imageMaxBytes, imagePolicy)
+                .withPullSecrets(new KubePullSecrets(client, client.getNamespace()));
+        return new SystemdHostApplier(config.hostPid(), applierSettings(config, agentVersion, images), StepObserver.NONE, healthChecks);
     }
 
     /** The applier's settings: every value from the agent's configuration, none repeated here. */

@@ -141,6 +141,18 @@ public enum Reason {
     DownloadSha256Mismatch("Failed: the downloaded file does not have the sha256 source.image.sha256 pins"),
     DownloadStagingFailed("Failed: the agent cannot write the download into its staging directory"),
 
+    // --- OCI artifact sources (operator when it freezes a version, agent when it pulls; api.oci) ---
+    RegistryUnauthorized("Degraded/Failed: the registry answered 401: no pull Secret, or the registry refused its credentials"),
+    RegistryForbidden("Degraded/Failed: the registry answered 403: the credentials may not pull the repository"),
+    RegistryHttpError("Degraded/Failed: the registry answered another HTTP error for a manifest"),
+    ManifestNotFound("Degraded/Failed: the registry has no manifest for the reference's tag or digest"),
+    ManifestInvalid("Degraded/Failed: the manifest breaks the confext artifact layout (no or two image layers, a foreign layer)"),
+    WrongArtifactType("Degraded/Failed: the manifest is of another artifact type than application/vnd.confext.image.v1"),
+    OciDigestMismatch("Degraded/Failed: a manifest or blob the registry sent does not have the digest that pins it"),
+    BlobNotFound("Failed: the registry lacks a blob (layer) that the pinned manifest names"),
+    PullSecretNotFound("Degraded/Failed: the Secret named in source.oci.pullSecretName does not exist in the operator's namespace"),
+    InvalidPullSecret("Degraded/Failed: the pull Secret is not of type kubernetes.io/dockerconfigjson, or its content is not one"),
+
     // --- image verification (agent, verify.ReasonCode) ---
     ImageUnreadable("Failed: the image file cannot be read"),
     Sha256Mismatch("Failed: the image file does not have the pinned sha256"),

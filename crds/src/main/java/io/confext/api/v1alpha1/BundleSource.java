@@ -6,15 +6,19 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
-/** Where the configuration comes from: exactly one of image, files or configMapRef. */
+/** Where the configuration comes from: exactly one of image, oci, files or configMapRef. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "(has(self.image) ? 1 : 0) + (has(self.files) ? 1 : 0) + (has(self.configMapRef) ? 1 : 0) == 1",
-            message = "spec.source: set exactly one of image, files or configMapRef")
+@ValidationRule(value = "(has(self.image) ? 1 : 0) + (has(self.oci) ? 1 : 0) + (has(self.files) ? 1 : 0) + (has(self.configMapRef) ? 1 : 0) == 1",
+            message = "spec.source: set exactly one of image, oci, files or configMapRef")
 public class BundleSource {
 
     @JsonPropertyDescription("A confext image (DDI or naked erofs/squashfs) downloaded by the node agent and checked "
             + "against its sha256.")
     private ImageSource image;
+
+    @JsonPropertyDescription("A confext image stored as an OCI artifact in a registry, pulled by the node agents by "
+            + "manifest digest (docs/api.md, OCI artifacts).")
+    private OciSource oci;
 
     @Size(min = 1, max = 64)
     @ValidationRule(value = "self.map(f, has(f.content) ? size(f.content) : 0).sum() <= 262144",
@@ -39,6 +43,14 @@ public class BundleSource {
 
     public void setImage(ImageSource image) {
         this.image = image;
+    }
+
+    public OciSource getOci() {
+        return oci;
+    }
+
+    public void setOci(OciSource oci) {
+        this.oci = oci;
     }
 
     public List<InlineFile> getFiles() {

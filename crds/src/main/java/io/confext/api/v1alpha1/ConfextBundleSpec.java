@@ -15,7 +15,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "(has(self.scope) && self.scope == 'Host') || (has(self.units) && size(self.units) > 0)",
             message = "spec.units: scope Service needs at least one unit (or use scope: Host)", fieldPath = ".units")
-@ValidationRule(value = "!has(self.verification) || !has(self.verification.requireSignature) || !self.verification.requireSignature || (has(self.source) && has(self.source.image))",
+@ValidationRule(value = "!has(self.verification) || !has(self.verification.requireSignature) || !self.verification.requireSignature || (has(self.source) && (has(self.source.image) || has(self.source.oci)))",
             message = "spec.verification.requireSignature: only image sources carry signatures; use an image source or set requireSignature: false", fieldPath = ".verification")
 @ValidationRule(value = "!has(self.healthChecks) || self.healthChecks.all(c, !has(c.exec) || !has(c.exec.unit) || (has(self.units) && c.exec.unit in self.units))",
             message = "spec.healthChecks[].exec.unit: must be one of spec.units", fieldPath = ".healthChecks")
@@ -49,7 +49,7 @@ public class ConfextBundleSpec {
     private List<@Size(min = 1, max = 255) String> units;
 
     @Required
-    @JsonPropertyDescription("Where the configuration comes from: exactly one of image, files or configMapRef.")
+    @JsonPropertyDescription("Where the configuration comes from: exactly one of image, oci, files or configMapRef.")
     private BundleSource source;
 
     @JsonPropertyDescription("How the node agent verifies an image before it is activated.")

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.confext.agent.fetch.FetchSettings;
+import io.confext.agent.oci.PullSecrets;
 
 /**
  * How the agent downloads and mounts image bundles.
@@ -16,8 +17,9 @@ import io.confext.agent.fetch.FetchSettings;
  *                     the kernel's dm-verity where the DDI has it. A host without device-mapper needs
  *                     {@code root=unprotected+absent:usr=absent}: the agent's own user-space verification is then
  *                     the only check, as it is the first one everywhere.
+ * @param pullSecrets  the pull Secrets of OCI sources ({@code source.oci.pullSecretName}) the agent may read
  */
-public record ImageSettings(FetchSettings fetch, long maxImageBytes, Optional<String> imagePolicy) {
+public record ImageSettings(FetchSettings fetch, long maxImageBytes, Optional<String> imagePolicy, PullSecrets pullSecrets) {
     public static final long DEFAULT_MAX_IMAGE_BYTES = 1L << 30;
 
     public ImageSettings {
@@ -26,9 +28,19 @@ public record ImageSettings(FetchSettings fetch, long maxImageBytes, Optional<St
             throw new IllegalArgumentException("image policy '" + imagePolicy.get() + "' is not a systemd image policy string"
                     + " (man systemd.image-policy), e.g. root=verity+signed:usr=absent");
         }
+        pullSecrets = pullSecrets == null ? PullSecrets.NONE : pullSecrets;
         if (maxImageBytes <= 0) {
             throw new IllegalArgumentException("the image size limit must be positive, got " + maxImageBytes);
         }
+    }
+
+    /** Without pull Secrets: OCI pulls are anonymous. */
+    public ImageSettings(FetchSettings fetch, long maxImageBytes, Optional<String> imagePolicy) {
+        this(fetch, maxImageBytes, imagePolicy, PullSecrets.NONE);
+    }
+
+    public ImageSettings withPullSecrets(PullSecrets secrets) {
+        return new ImageSettings(fetch, maxImageBytes, imagePolicy, secrets);
     }
 
     public static ImageSettings defaults() {
@@ -36,11 +48,11 @@ public record ImageSettings(FetchSettings fetch, long maxImageBytes, Optional<St
     }
 
     public ImageSettings withImagePolicy(String policy) {
-        return new ImageSettings(fetch, maxImageBytes, Optional.ofNullable(policy));
+        return new ImageSettings(fetch, maxImageBytes, Optional.ofNullable(policy), pullSecrets);
     }
 
     public ImageSettings withFetch(FetchSettings f) {
-        return new ImageSettings(f, maxImageBytes, imagePolicy);
+        return new ImageSettings(f, maxImageBytes, imagePolicy, pullSecrets);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.confext.agent.fetch.FetchResult;
 import io.confext.agent.fetch.ImageFetcher;
 import io.confext.agent.fetch.RoomCheck;
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.oci.OciPuller;
 import io.confext.agent.verify.GptReader;
 import io.confext.agent.verify.ImageFormatException;
 import io.confext.agent.verify.ImageVerifier;
@@ -64,6 +65,9 @@ final class ImageStager {
     /** @param room asked before each download writes: is there room on the node's disk (see {@code disk.DiskGuard})? */
     Result stage(String bundle, String version, ResolvedImage image, Policy policy, TrustedCertificates trusted, Path stagingRoot,
                  RoomCheck room) {
+        if (image.oci() != null) {
+            return stageOci(bundle, version, image, policy, trusted, stagingRoot, room);
+        }
         URI url;
         try {
             url = new URI(image.url());
@@ -93,16 +97,9 @@ final class ImageStager {
                     }
                 }
             }
-            Verdict verdict = verifier.verify(raw, policy);
-            if (!verdict.accepted()) {
-                return new Result.Refused(reasonOf(verdict), "image " + image.url() + " refused: "
-                        + verdict.reasons().stream().map(Reason::message).collect(Collectors.joining("; ")));
-            }
-            ImageVersion read = ImageVersion.read(raw, bundle, version, policy.architecture(), trusted, raw);
-            ImageVersion v = new ImageVersion(bundle, version, read.extensionRelease(), read.expectedFiles(),
-                    verdict.rootHash(), verdict.signerFingerprint(), raw);
-            keep = true;
-            return new Result.Staged(v, dir, verdict);
+            Result verified = verified(bundle, version, image, policy, trusted, dir, raw);
+            keep = verified instanceof Result.Staged;
+            return verified;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the image of " + bundle + " " + version + " in " + dir + ": " + e.getMessage(), e);
         } finally {
@@ -110,6 +107,48 @@ final class ImageStager {
                 HostFiles.deleteTree(dir);
             }
         }
+    }
+
+    /**
+     * An image pulled from a registry by its pinned manifest: every layer's digest checked while it streams, then the
+     * same checks as an HTTPS image. A refusal deletes everything pulled for it.
+     */
+    private Result stageOci(String bundle, String version, ResolvedImage image, Policy policy, TrustedCertificates trusted, Path stagingRoot,
+                            RoomCheck room) {
+        Path dir = stagingRoot.resolve(bundle + "_" + version + ".image-" + UUID.randomUUID());
+        boolean keep = false;
+        try {
+            Files.createDirectories(dir);
+            Path raw = dir.resolve(ImageVersion.entryName(bundle, version));
+            OciPuller.Result pulled = new OciPuller(settings.fetch(), settings.pullSecrets())
+                    .pull(image, settings.limitFor(image.sizeLimitBytes()), raw, room);
+            if (pulled instanceof OciPuller.Result.Failed f) {
+                return new Result.Refused(f.reason(), "cannot pull " + image.oci().reference() + ": " + f.message());
+            }
+            Result verified = verified(bundle, version, image, policy, trusted, dir, raw);
+            keep = verified instanceof Result.Staged;
+            return verified;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the image of " + bundle + " " + version + " in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            if (!keep) {
+                HostFiles.deleteTree(dir);
+            }
+        }
+    }
+
+    /** Every check of {@link ImageVerifier} on the fetched image (and the sidecars next to it). */
+    private Result verified(String bundle, String version, ResolvedImage image, Policy policy, TrustedCertificates trusted, Path dir,
+            Path raw) throws IOException {
+        Verdict verdict = verifier.verify(raw, policy);
+        if (!verdict.accepted()) {
+            return new Result.Refused(reasonOf(verdict), "image " + image.url() + " refused: "
+                    + verdict.reasons().stream().map(Reason::message).collect(Collectors.joining("; ")));
+        }
+        ImageVersion read = ImageVersion.read(raw, bundle, version, policy.architecture(), trusted, raw);
+        ImageVersion v = new ImageVersion(bundle, version, read.extensionRelease(), read.expectedFiles(),
+                verdict.rootHash(), verdict.signerFingerprint(), raw);
+        return new Result.Staged(v, dir, verdict);
     }
 
     /** The bundle reason of a refusal: the catalogue reason of the first check that failed. */

@@ -150,6 +150,7 @@ public final class ImageFetcher {
         HttpURLConnection c = null;
         try {
             c = open(req.url());
+            req.headers().forEach(c::setRequestProperty);
             if (p.have > 0) {
                 c.setRequestProperty("Range", "bytes=" + p.have + "-");
                 if (p.validator != null) {

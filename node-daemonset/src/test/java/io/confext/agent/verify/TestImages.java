@@ -20,21 +20,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * veritysetup for the hash tree, openssl for keys and the PKCS#7 root hash signature, and
  * systemd-repart for the GPT. No binary image is committed.
  */
-final class TestImages {
+public final class TestImages {
     private static final Pattern ROOT_HASH = Pattern.compile("Root hash:\\s+([0-9a-f]+)");
 
     private TestImages() {
     }
 
-    static void assumeTools(String... tools) {
+    public static void assumeTools(String... tools) {
         for (String t : tools) {
             assumeTrue(Cmd.available(t), t + " is not installed (apt-get install erofs-utils cryptsetup-bin openssl systemd-repart)");
         }
     }
 
     /** A key pair and self-signed certificate made by openssl. */
-    record Pki(Path key, Path cert) {
-        static Pki create(Path dir, String cn) {
+    public record Pki(Path key, Path cert) {
+        public static Pki create(Path dir, String cn) {
             Path key = dir.resolve(cn + ".key");
             Path cert = dir.resolve(cn + ".crt");
             Cmd.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
@@ -51,14 +51,14 @@ final class TestImages {
             return Files.readAllBytes(out);
         }
 
-        String fingerprint() {
+        public String fingerprint() {
             String out = Cmd.run("openssl", "x509", "-in", cert.toString(), "-noout", "-fingerprint", "-sha256");
             return out.substring(out.indexOf('=') + 1).trim().replace(":", "").toLowerCase();
         }
     }
 
     /** Writes a confext tree: etc/extension-release.d/extension-release.NAME plus the given files. */
-    static Path tree(Path dir, String name, String extensionRelease, String... filesAndContents) throws IOException {
+    public static Path tree(Path dir, String name, String extensionRelease, String... filesAndContents) throws IOException {
         Path root = dir.resolve("tree-" + name + "-" + System.nanoTime());
         Files.createDirectories(root.resolve("etc/extension-release.d"));
         Files.writeString(root.resolve("etc/extension-release.d/extension-release." + name), extensionRelease);
@@ -103,7 +103,7 @@ final class TestImages {
     }
 
     /** A naked erofs image NAME.raw with NAME.verity, NAME.roothash and (when pki is given) NAME.roothash.p7s; returns the root hash. */
-    static String naked(Path tree, Path image, Pki pki) throws IOException {
+    public static String naked(Path tree, Path image, Pki pki) throws IOException {
         mkfsErofs(tree, image);
         return sidecars(image, pki);
     }
@@ -139,7 +139,7 @@ final class TestImages {
      * root-verity (veritysetup hash area) and, when pki is given, root-verity-sig. Partition UUIDs
      * are the root hash halves, as repart's own --make-ddi sets them.
      */
-    static String ddi(Path tree, Path out, Pki pki, String arch) throws IOException {
+    public static String ddi(Path tree, Path out, Pki pki, String arch) throws IOException {
         Path work = Files.createTempDirectory(out.getParent(), "ddi");
         Path fs = work.resolve("root.erofs");
         Path hash = work.resolve("root.verity");

@@ -272,7 +272,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
                 return known.get();
             }
         }
-        return store.ensure(bundle, new RevisionFreezer(client).freeze(bundle.getSpec()));
+        return store.ensure(bundle, new RevisionFreezer(client, store.namespace()).freeze(bundle.getSpec()));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.confext.api.v1alpha1.HttpGetCheck;
 import io.confext.api.v1alpha1.HttpScheme;
 import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ImageSource;
+import io.confext.api.v1alpha1.OciSource;
 import io.confext.api.v1alpha1.InlineFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,16 @@ final class SpecRestore {
         spec.setReload(content.reload());
         spec.setPriority(content.priority());
         BundleSource source = new BundleSource();
-        if (content.source().image() != null) {
+        if (content.source().image() != null && content.source().image().oci() != null) {
+            // the frozen reference carries the digest the version was pinned to: re-freezing it gives the same revision
+            ResolvedImage i = content.source().image();
+            OciSource oci = new OciSource();
+            oci.setReference(i.oci().reference());
+            oci.setPullSecretName(i.oci().pullSecretName());
+            oci.setCaBundle(i.oci().caBundle());
+            oci.setSizeLimitBytes(i.sizeLimitBytes());
+            source.setOci(oci);
+        } else if (content.source().image() != null) {
             ResolvedImage i = content.source().image();
             ImageSource image = new ImageSource();
             image.setUrl(i.url());

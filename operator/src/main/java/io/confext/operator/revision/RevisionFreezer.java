@@ -31,10 +31,37 @@ import java.util.function.Supplier;
  * revision that exists.
  */
 public final class RevisionFreezer {
-    private final KubernetesClient client;
+    private static final String DOCKER_CONFIG_TYPE = "kubernetes.io/dockerconfigjson";
+    private static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
+    private final KubernetesClient client;
+    private final OciResolver oci;
+
+    /** Pull Secrets of OCI sources are read from the client's namespace. */
     public RevisionFreezer(KubernetesClient client) {
+        this(client, client == null ? null : client.getNamespace());
+    }
+
+    /** @param namespace the operator's namespace: the only one pull Secrets of OCI sources are read from */
+    public RevisionFreezer(KubernetesClient client, String namespace) {
+        this(client, new OciResolver(name -> pullSecret(client, namespace, name), java.util.Optional.empty()));
+    }
+
+    public RevisionFreezer(KubernetesClient client, OciResolver oci) {
         this.client = client;
+        this.oci = oci;
+    }
+
+    private static java.util.Optional<byte[]> pullSecret(KubernetesClient client, String namespace, String name) {
+        Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+        if (s == null) {
+            return java.util.Optional.empty();
+        }
+        if (!DOCKER_CONFIG_TYPE.equals(s.getType()) || s.getData() == null || !s.getData().containsKey(DOCKER_CONFIG_KEY)) {
+            throw new io.confext.api.oci.OciFailure(Reason.InvalidPullSecret, "pull Secret " + namespace + "/" + name + " is of type "
+                    + s.getType() + ", not " + DOCKER_CONFIG_TYPE + " with a " + DOCKER_CONFIG_KEY + " key");
+        }
+        return java.util.Optional.of(Base64.getDecoder().decode(s.getData().get(DOCKER_CONFIG_KEY)));
     }
 
     /** @throws UnresolvableBundleException with a message a person can act on */
@@ -50,11 +77,16 @@ public final class RevisionFreezer {
 
     private ResolvedSource source(BundleSource s) {
         if (s == null) {
-            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source is required: one of image, files, configMapRef");
+            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source is required: one of image, oci, files, configMapRef");
         }
-        int given = (s.getImage() != null ? 1 : 0) + (s.getFiles() != null ? 1 : 0) + (s.getConfigMapRef() != null ? 1 : 0);
+        int given = (s.getImage() != null ? 1 : 0) + (s.getOci() != null ? 1 : 0) + (s.getFiles() != null ? 1 : 0)
+                + (s.getConfigMapRef() != null ? 1 : 0);
         if (given != 1) {
-            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source needs exactly one of image, files, configMapRef (found " + given + ")");
+            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source needs exactly one of image, oci, files, configMapRef (found "
+                    + given + ")");
+        }
+        if (s.getOci() != null) {
+            return ResolvedSource.ofImage(oci.resolve(s.getOci()));
         }
         if (s.getImage() != null) {
             ImageSource i = s.getImage();

@@ -31,6 +31,11 @@ public final class RevisionStore {
     private final KubernetesClient client;
     private final String namespace;
 
+    /** The operator's namespace, where the revisions live. */
+    public String namespace() {
+        return namespace;
+    }
+
     public RevisionStore(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;

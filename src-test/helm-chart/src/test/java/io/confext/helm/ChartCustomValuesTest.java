@@ -45,6 +45,7 @@ class ChartCustomValuesTest {
               probes: {enabled: false, port: 8080}
               imagePolicy: "root=unprotected+absent:usr=absent"
               disk: {minFreeBytes: 536870912, maxVersionsBytes: 0}
+              pullSecrets: [registry-pull, mirror-pull]
             policy:
               enabled: false
               requireSignedImages: true
@@ -117,9 +118,9 @@ class ChartCustomValuesTest {
     }
 
     @Test
-    void agentReadsNoSecret() {
+    void agentReadsNoSecretButTheListedPullSecrets() {
         List<PolicyRule> rules = chart.one(Role.class, "cx-agent").getRules();
-        assertThat(resources(rules)).containsExactly("apps/controllerrevisions");
+        assertThat(resources(rules)).containsExactlyInAnyOrder("apps/controllerrevisions", "secrets");
     }
 
     @Test
@@ -178,5 +179,14 @@ class ChartCustomValuesTest {
         assertThat(ChartDefaultValuesTest.plainEnv(single.one(Deployment.class, "confext-operator")))
                 .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_ENABLED", "false")
                 .as("jvmOptions \"\": no JVM flags at all").doesNotContainKey("JAVA_TOOL_OPTIONS");
+    }
+
+    @Test
+    void agentMayReadExactlyTheListedPullSecrets() {
+        List<PolicyRule> nsRules = chart.one(Role.class, "cx-agent").getRules();
+        assertThat(verbsOnAnyName(nsRules, "", "secrets")).as("no Secret by any name").isEmpty();
+        assertThat(verbsOnName(nsRules, "", "secrets", "registry-pull")).containsExactly("get");
+        assertThat(verbsOnName(nsRules, "", "secrets", "mirror-pull")).containsExactly("get");
+        assertThat(verbsOnName(nsRules, "", "secrets", "confext-trust")).isEmpty();
     }
 }

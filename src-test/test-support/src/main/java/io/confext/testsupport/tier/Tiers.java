@@ -10,6 +10,8 @@ public final class Tiers {
     public static final String HOST = "host";
     /** A real kube-apiserver and etcd (built from their Go modules by the test bed). */
     public static final String API_SERVER = "apiserver";
+    /** A real OCI registry on loopback (docker-registry with TLS and basic auth) and the oras client. */
+    public static final String REGISTRY = "registry";
     /** The whole product: operator and agents as processes or pods against real hosts and an API server. */
     public static final String E2E = "e2e";
 
