@@ -1,6 +1,7 @@
 package io.confext.kubectl;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,7 +20,15 @@ abstract class ClusterCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         try (KubernetesClient client = root.connect()) {
-            return run(new Cluster(client, root.namespace), spec.commandLine().getOut());
+            try {
+                return run(new Cluster(client, root.namespace), spec.commandLine().getOut());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() <= 0) { // no HTTP answer at all: name the server, as kubectl does
+                    throw new CommandFailure("cannot reach the API server at " + client.getMasterUrl() + ": "
+                            + KubectlConfext.rootMessage(e));
+                }
+                throw e;
+            }
         }
     }
 

@@ -81,20 +81,36 @@ public final class KubectlConfext {
             if (k.getStatus() != null && k.getStatus().getMessage() != null) {
                 return k.getStatus().getMessage();
             }
-            if (k.getCode() == 0) {
-                return "cannot reach the API server: " + rootMessage(k);
-            }
             return "the API server answered " + k.getCode() + ": " + rootMessage(k);
         }
         String m = rootMessage(e);
         return m == null || m.isBlank() ? "unexpected failure, no message" : m;
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
+    /**
+     * Why a request got no answer, in words: the JDK's HTTP client throws a ConnectException without a message for a
+     * refused connection, so the kind of failure is named here rather than the exception.
+     */
+    static String rootMessage(Throwable t) {
+        String message = null;
+        String kind = null;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                kind = "connection refused";
+            } else if (c instanceof java.net.UnknownHostException) {
+                kind = "unknown host";
+            } else if (c instanceof java.net.http.HttpTimeoutException || c instanceof java.net.SocketTimeoutException) {
+                kind = "timed out";
+            } else if (c instanceof javax.net.ssl.SSLException) {
+                kind = "TLS handshake failed";
+            }
+            if (c != t && c.getMessage() != null && !c.getMessage().isBlank()) {
+                message = c.getMessage();
+            }
         }
-        return c.getMessage() == null ? t.getMessage() : c.getMessage();
+        if (kind != null) {
+            return message == null ? kind : kind + " (" + message + ")";
+        }
+        return message != null ? message : t.getMessage();
     }
 }
