@@ -69,6 +69,9 @@ public final class KubectlConfext {
         if (context != null && !context.equals(config.getCurrentContext() == null ? null : config.getCurrentContext().getName())) {
             throw new CommandFailure("--context " + context + ": no such context in the kubeconfig");
         }
+        // No retries: fabric8's default (10, with exponential backoff) suits a controller; a person at a prompt wants
+        // kubectl's behaviour, an answer or an error at once.
+        config.setRequestRetryBackoffLimit(0);
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
