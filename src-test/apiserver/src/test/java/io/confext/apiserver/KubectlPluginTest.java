@@ -123,8 +123,8 @@ class KubectlPluginTest {
 
         assertThat(r.code).isZero();
         assertThat(r.out).contains("  1.0       " + rev1 + "   2026-12-03T09:00:00Z   no");
-        assertThat(r.lines()).anySatisfy(l -> assertThat(l).startsWith("  2        " + rev2 + "   2.0").endsWith("1 file    target"));
-        assertThat(r.lines()).anySatisfy(l -> assertThat(l).startsWith("  1        " + rev1 + "   1.0").endsWith("1 file    current"));
+        assertThat(r.lines()).anySatisfy(l -> assertThat(l).startsWith("  2        " + rev2 + "   2.0").endsWith("1 file   target"));
+        assertThat(r.lines()).anySatisfy(l -> assertThat(l).startsWith("  1        " + rev1 + "   1.0").endsWith("1 file   current"));
     }
 
     @Test
