@@ -219,7 +219,8 @@ class OciImageStagingTest {
         TrustedCertificates trust = TrustedCertificates.fromDirectories(List.of(dir.resolve("verity.d")));
         Policy policy = Policy.signedBy(trust).withArchitecture(Architecture.X86_64).withHost(DEBIAN_13, ExtensionReleaseMatcher.Scope.SYSTEM)
                 .withExtensionName("demo").withSha256(layerSha256);
-        return new ImageStager(settings).stage("demo", "1", ResolvedImage.ofOci(oci, layerSha256, null), policy, trust, staging);
+        return new ImageStager(settings).stage("demo", "1", ResolvedImage.ofOci(oci, layerSha256, null), policy, trust, staging,
+                io.confext.agent.fetch.RoomCheck.ANY);
     }
 
     private static String sha256(Path f) throws Exception {
