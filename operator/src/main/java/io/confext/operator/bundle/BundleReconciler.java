@@ -94,7 +94,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
     private final ReportClock reportClock = new ReportClock();
     private final StatusAggregator aggregator = new StatusAggregator();
     private final StatusWritePacer statusPacer = new StatusWritePacer();
-    private InformerEventSource<ConfextNode, ConfextBundle> confextNodes;
+    private ConfextNodeEventSource confextNodes;
     private InformerEventSource<Node, ConfextBundle> nodes;
 
     @Inject
@@ -118,18 +118,14 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
 
     @Override
     public List<EventSource<?, ConfextBundle>> prepareEventSources(EventSourceContext<ConfextBundle> context) {
-        // Any node change can concern any bundle (labels, agent readiness, a new node): map to all bundles.
-        // The per-bundle rate limit coalesces the resulting events.
-        SecondaryToPrimaryMapper<ConfextNode> cxnToBundles = r -> allBundles(context);
+        // A ConfextNode update wakes the bundles it concerns (ConfextNodeEventSource). A Node event (a new node, a
+        // label change: both rare) can concern any bundle's selector: it maps to every bundle, and the per-bundle rate
+        // limit coalesces the events.
         SecondaryToPrimaryMapper<Node> nodeToBundles = r -> allBundles(context);
-        // Both caches hold every node of the cluster: they keep only what this reconciler reads (CacheTrim), and
-        // list in pages so that the first list of a large cluster is not one huge response held at once.
-        confextNodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfextNode.class, ConfextBundle.class)
-                .withName("confextnodes").withSecondaryToPrimaryMapper(cxnToBundles)
-                .withItemStore(new TrimmingItemStore<>(CacheTrim::confextNode)).withInformerListLimit(LIST_PAGE)
-                .build(), context);
+        confextNodes = ConfextNodeEventSource.create(context, LIST_PAGE);
         nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ConfextBundle.class)
                 .withName("nodes").withSecondaryToPrimaryMapper(nodeToBundles)
+                .withPrimaryToSecondaryMapper((ConfextBundle b) -> Set.<ResourceID>of())
                 .withItemStore(new TrimmingItemStore<>(CacheTrim::node)).withInformerListLimit(LIST_PAGE)
                 // a Node's status changes every few seconds (heartbeats); only label changes matter here
                 .withOnUpdateFilter((n, old) -> !Objects.equals(n.getMetadata().getLabels(), old.getMetadata().getLabels()))
@@ -139,6 +135,10 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
 
     private static Set<ResourceID> allBundles(EventSourceContext<ConfextBundle> context) {
         return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    private Node node(String name) {
+        return nodes.get(new ResourceID(name)).orElse(null);
     }
 
     @Override
@@ -162,24 +162,36 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             return UpdateControl.<ConfextBundle>noUpdate().rescheduleAfter(1000);
         }
 
-        Map<String, Node> nodeByName = new HashMap<>();
-        nodes.list().forEach(n -> nodeByName.put(n.getMetadata().getName(), n));
+        // The nodes that carry an entry of this bundle come from the index; of the others, only those its selector
+        // matches (not yet started) concern it. No node's entries are searched for a bundle they do not name.
+        var spec = bundle.getSpec();
+        var canarySelector = NodeViews.canarySelector(spec);
         Map<String, ConfextNode> cxnByName = new HashMap<>();
         List<NodeView> views = new ArrayList<>();
         Map<String, BundleState> observed = new HashMap<>();
-        for (ConfextNode cxn : confextNodes.list().toList()) {
-            cxnByName.put(cxn.getMetadata().getName(), cxn);
-            NodeView v = NodeViews.of(name, bundle.getSpec().getNodeSelector(), bundle.getSpec().getScope(), bundle.getSpec().getReload(),
-                    NodeViews.canarySelector(bundle.getSpec()), cxn, nodeByName.get(cxn.getMetadata().getName()));
-            // a node with neither an entry nor a match has nothing to do with this bundle
+        for (ConfextNode cxn : confextNodes.byIndex(ConfextNodeEventSource.BY_BUNDLE, name)) {
+            String node = cxn.getMetadata().getName();
+            cxnByName.put(node, cxn);
+            NodeView v = NodeViews.of(name, spec.getNodeSelector(), spec.getScope(), spec.getReload(), canarySelector, cxn, node(node));
             if (v.matches() || v.desired() != null) {
                 views.add(v);
             }
             BundleState st = NodeViews.statusEntry(cxn, name);
             if (st != null) {
-                observed.put(cxn.getMetadata().getName(), st);
+                observed.put(node, st);
             }
         }
+        confextNodes.list().forEach(cxn -> {
+            String node = cxn.getMetadata().getName();
+            if (cxnByName.containsKey(node)) {
+                return;
+            }
+            Node n = node(node);
+            if (n != null && NodeViews.matches(spec.getNodeSelector(), n.getMetadata().getLabels())) {
+                cxnByName.put(node, cxn);
+                views.add(NodeViews.of(name, spec.getNodeSelector(), spec.getScope(), spec.getReload(), canarySelector, cxn, n));
+            }
+        });
 
         StoredRevision requested;
         RolloutRules policy;
@@ -439,7 +451,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         String name = bundle.getMetadata().getName();
         NodeEntryWriter writer = new NodeEntryWriter(context.getClient(), settings.namespace());
         List<String> waiting = new ArrayList<>();
-        for (ConfextNode cxn : confextNodes.list().toList()) {
+        for (ConfextNode cxn : confextNodes.byIndex(ConfextNodeEventSource.BY_BUNDLE, name)) {
             if (NodeViews.desiredEntry(cxn, name) != null) {
                 writer.write(cxn, name, null);
             }
