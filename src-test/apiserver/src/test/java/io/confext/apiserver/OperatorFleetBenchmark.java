@@ -200,18 +200,19 @@ class OperatorFleetBenchmark {
         String apiCpu = from.apiServer.isPresent() && to.apiServer.isPresent()
                 ? "%.1f s".formatted(to.apiServer.get().cpuSeconds() - from.apiServer.get().cpuSeconds()) : "n/a";
         long otherThanStatus = t.total() - t.statusWritesTotal();
+        long mostOnOneNode = WriteTally.maxNodeSpecWritesOnOneNode(audited, windowStart, to.at);
         report.append("""
 
                 == %s
                   wall time of the phase: %.1f s; transitions (node x bundle): %d
                   operator writes (audit log): %d total, %d refused by the server; by kind: %s
-                  ConfextNode writes: %d = %.3f per transition; all writes but bundle status: %d = %.3f per transition
+                  ConfextNode writes: %d = %.3f per transition; most on any one node: %d (%.3f per bundle); all writes but bundle status: %d = %.3f per transition
                   bundle status writes: %d (%d bundles); max in any sliding 1 s for one bundle: %d; mean per bundle per s: %.2f
                   operator CPU (utime+stime): %.1f s = %.0f us per transition; kube-apiserver CPU: %s
                   operator RSS: max sampled %d MiB, at the end %d MiB, VmHWM (peak since start) %d MiB
                   largest bundle status: %d bytes
                 """.formatted(title, seconds(from.at, to.at), transitions, t.total(), t.failed(), t.byKind(),
-                t.nodeSpecWrites(), t.nodeSpecWrites() / (double) transitions, otherThanStatus, otherThanStatus / (double) transitions,
+                t.nodeSpecWrites(), t.nodeSpecWrites() / (double) transitions, mostOnOneNode, mostOnOneNode / (double) bundles, otherThanStatus, otherThanStatus / (double) transitions,
                 t.statusWritesTotal(), t.statusWrites().size(), t.maxStatusPerSecond(), t.meanStatusPerSecond(),
                 cpu, cpu * 1e6 / transitions, apiCpu, maxRss >> 10, to.operator.rssKiB() >> 10, to.operator.hwmKiB() >> 10,
                 largestStatus(admin)));
