@@ -13,8 +13,8 @@ class ReconcileSpacingTest {
     void theSpacingGrowsWithTheNodesPlannedBetweenItsBounds() {
         assertThat(ReconcileSpacing.after(0)).isEqualTo(Duration.ofMillis(50));
         assertThat(ReconcileSpacing.after(3)).isEqualTo(Duration.ofMillis(50));
-        assertThat(ReconcileSpacing.after(300)).isEqualTo(Duration.ofMillis(300));
-        assertThat(ReconcileSpacing.after(1000)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ReconcileSpacing.after(60)).isEqualTo(Duration.ofMillis(300));
+        assertThat(ReconcileSpacing.after(200)).isEqualTo(Duration.ofSeconds(1));
         assertThat(ReconcileSpacing.after(5000)).isEqualTo(Duration.ofSeconds(1));
     }
 
@@ -28,6 +28,8 @@ class ReconcileSpacingTest {
         assertThat(spacing.waitBefore("a", T0.plusMillis(50))).isEmpty();
         spacing.ran("big", T0, 4000);
         assertThat(spacing.waitBefore("big", T0.plusMillis(400))).contains(Duration.ofMillis(600));
+        spacing.ran("mid", T0, 100);
+        assertThat(spacing.waitBefore("mid", T0.plusMillis(400))).contains(Duration.ofMillis(100));
         assertThat(spacing.waitBefore("b", T0)).isEmpty();
 
         spacing.forget("big");
