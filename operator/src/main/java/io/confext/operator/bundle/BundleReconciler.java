@@ -66,6 +66,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -77,7 +78,7 @@ import org.jboss.logging.Logger;
  * paced ({@link StatusWritePacer}) so that the status is written at most once a second.
  */
 @ControllerConfiguration(name = BundleReconciler.NAME)
-@RateLimited(maxReconciliations = 1, within = 1)
+@RateLimited(maxReconciliations = 1, within = 50, unit = TimeUnit.MILLISECONDS)
 public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<ConfextBundle>, ConfigurableReconciler<ConfextBundle> {
     public static final String NAME = "confextbundle";
     /** {@code previous} or a version of status.history: the operator sets the spec back to it and removes the annotation. */
@@ -94,7 +95,9 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
     private final ReportClock reportClock = new ReportClock();
     private final StatusAggregator aggregator = new StatusAggregator();
     private final StatusWritePacer statusPacer = new StatusWritePacer();
-    private InformerEventSource<ConfextNode, ConfextBundle> confextNodes;
+    private final ReconcileSpacing spacing = new ReconcileSpacing();
+    private final RecentEntryWrites recentWrites = new RecentEntryWrites();
+    private ConfextNodeEventSource confextNodes;
     private InformerEventSource<Node, ConfextBundle> nodes;
 
     @Inject
@@ -118,18 +121,14 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
 
     @Override
     public List<EventSource<?, ConfextBundle>> prepareEventSources(EventSourceContext<ConfextBundle> context) {
-        // Any node change can concern any bundle (labels, agent readiness, a new node): map to all bundles.
-        // The per-bundle rate limit coalesces the resulting events.
-        SecondaryToPrimaryMapper<ConfextNode> cxnToBundles = r -> allBundles(context);
+        // A ConfextNode update wakes the bundles it concerns (ConfextNodeEventSource). A Node event (a new node, a
+        // label change: both rare) can concern any bundle's selector: it maps to every bundle, and the per-bundle rate
+        // limit coalesces the events.
         SecondaryToPrimaryMapper<Node> nodeToBundles = r -> allBundles(context);
-        // Both caches hold every node of the cluster: they keep only what this reconciler reads (CacheTrim), and
-        // list in pages so that the first list of a large cluster is not one huge response held at once.
-        confextNodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfextNode.class, ConfextBundle.class)
-                .withName("confextnodes").withSecondaryToPrimaryMapper(cxnToBundles)
-                .withItemStore(new TrimmingItemStore<>(CacheTrim::confextNode)).withInformerListLimit(LIST_PAGE)
-                .build(), context);
+        confextNodes = ConfextNodeEventSource.create(context, LIST_PAGE);
         nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ConfextBundle.class)
                 .withName("nodes").withSecondaryToPrimaryMapper(nodeToBundles)
+                .withPrimaryToSecondaryMapper((ConfextBundle b) -> Set.<ResourceID>of())
                 .withItemStore(new TrimmingItemStore<>(CacheTrim::node)).withInformerListLimit(LIST_PAGE)
                 // a Node's status changes every few seconds (heartbeats); only label changes matter here
                 .withOnUpdateFilter((n, old) -> !Objects.equals(n.getMetadata().getLabels(), old.getMetadata().getLabels()))
@@ -141,11 +140,15 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
     }
 
+    private Node node(String name) {
+        return nodes.get(new ResourceID(name)).orElse(null);
+    }
+
     @Override
     public UpdateControl<ConfextBundle> reconcile(ConfextBundle bundle, Context<ConfextBundle> context) {
         KubernetesClient client = context.getClient();
         String name = bundle.getMetadata().getName();
-        var pace = statusPacer.waitBefore(name, clock.instant());
+        var pace = spacing.waitBefore(name, clock.instant());
         if (pace.isPresent()) {
             return UpdateControl.<ConfextBundle>noUpdate().rescheduleAfter(Math.max(1, pace.get().toMillis()));
         }
@@ -162,24 +165,36 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             return UpdateControl.<ConfextBundle>noUpdate().rescheduleAfter(1000);
         }
 
-        Map<String, Node> nodeByName = new HashMap<>();
-        nodes.list().forEach(n -> nodeByName.put(n.getMetadata().getName(), n));
+        // The nodes that carry an entry of this bundle come from the index; of the others, only those its selector
+        // matches (not yet started) concern it. No node's entries are searched for a bundle they do not name.
+        var spec = bundle.getSpec();
+        var canarySelector = NodeViews.canarySelector(spec);
         Map<String, ConfextNode> cxnByName = new HashMap<>();
         List<NodeView> views = new ArrayList<>();
         Map<String, BundleState> observed = new HashMap<>();
-        for (ConfextNode cxn : confextNodes.list().toList()) {
-            cxnByName.put(cxn.getMetadata().getName(), cxn);
-            NodeView v = NodeViews.of(name, bundle.getSpec().getNodeSelector(), bundle.getSpec().getScope(), bundle.getSpec().getReload(),
-                    NodeViews.canarySelector(bundle.getSpec()), cxn, nodeByName.get(cxn.getMetadata().getName()));
-            // a node with neither an entry nor a match has nothing to do with this bundle
+        for (ConfextNode cxn : confextNodes.byIndex(ConfextNodeEventSource.BY_BUNDLE, name)) {
+            String node = cxn.getMetadata().getName();
+            cxnByName.put(node, cxn);
+            NodeView v = NodeViews.of(name, spec.getNodeSelector(), spec.getScope(), spec.getReload(), canarySelector, cxn, node(node));
             if (v.matches() || v.desired() != null) {
                 views.add(v);
             }
             BundleState st = NodeViews.statusEntry(cxn, name);
             if (st != null) {
-                observed.put(cxn.getMetadata().getName(), st);
+                observed.put(node, st);
             }
         }
+        confextNodes.list().forEach(cxn -> {
+            String node = cxn.getMetadata().getName();
+            if (cxnByName.containsKey(node)) {
+                return;
+            }
+            Node n = node(node);
+            if (n != null && NodeViews.matches(spec.getNodeSelector(), n.getMetadata().getLabels())) {
+                cxnByName.put(node, cxn);
+                views.add(NodeViews.of(name, spec.getNodeSelector(), spec.getScope(), spec.getReload(), canarySelector, cxn, n));
+            }
+        });
 
         StoredRevision requested;
         RolloutRules policy;
@@ -217,7 +232,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
 
         // minReadySeconds and the deadline run on the operator's clock: when it first saw each report
         RevisionTarget completed = previous != null && target.target().name().equals(previous.getCurrentRevision()) ? target.target() : null;
-        List<NodeView> timed = reportClock.stampAll(name, views, now, completed);
+        spacing.ran(name, now, views.size());
+        List<NodeView> timed = reportClock.stampAll(name, recentWrites.overlay(name, views, now), now, completed);
 
         RolloutPlan plan = planner.plan(new RolloutInput(name, policy, target.target(), stableTarget, rollingBack,
                 progressSince(target, previous), timed, now, targetDirection.marksRollback()));
@@ -225,8 +241,9 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         NodeEntryWriter writer = new NodeEntryWriter(client, settings.namespace());
         for (NodeDecision d : plan.changes()) {
             writer.write(cxnByName.get(d.name()), name, d.desired(), policy.minReadySeconds());
+            recentWrites.wrote(name, d.name(), d.desired(), now);
         }
-        recordEvents(bundle, previous, plan, target.target(), events);
+        recordWaveEvent(bundle, plan, target.target(), events);
         metrics.record(name, phaseCounts(observed.values()));
 
         Set<String> inUse = new HashSet<>();
@@ -250,13 +267,20 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         ConfextBundleStatus status = aggregator.aggregate(new StatusInput(generation, target.target(), stableTarget, plan,
                 policy.paused(), previous, now, direction instanceof Direction.Refused ? direction : targetDirection,
                 DegradedNode.on(target.target(), observed)));
-        UpdateControl<ConfextBundle> control;
         if (sameStatus(previous, status)) {
-            control = UpdateControl.noUpdate();
-        } else {
-            statusPacer.wrote(name, clock.instant());
-            control = patchStatus(bundle, status);
+            UpdateControl<ConfextBundle> control = UpdateControl.noUpdate();
+            plan.recheckAt().ifPresent(at -> control.rescheduleAfter(Math.max(1000, Duration.between(now, at).toMillis())));
+            return control;
         }
+        // The nodes' entries went out at once; the status waits for its pace, and with it the Events that are decided
+        // against the previous status (they would be recorded twice if the status they are based on were not written).
+        var statusPace = statusPacer.waitBefore(name, clock.instant());
+        if (statusPace.isPresent()) {
+            return UpdateControl.<ConfextBundle>noUpdate().rescheduleAfter(Math.max(1, statusPace.get().toMillis()));
+        }
+        recordStatusEvents(bundle, previous, plan, target.target(), events);
+        statusPacer.wrote(name, clock.instant());
+        UpdateControl<ConfextBundle> control = patchStatus(bundle, status);
         plan.recheckAt().ifPresent(at -> control.rescheduleAfter(Math.max(1000, Duration.between(now, at).toMillis())));
         return control;
     }
@@ -346,13 +370,18 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         return since;
     }
 
-    private void recordEvents(ConfextBundle bundle, ConfextBundleStatus previous, RolloutPlan plan, RevisionTarget target,
-                              BundleEvents events) {
+    /** A wave's start is decided by the node writes of this reconcile: recorded with them. */
+    private static void recordWaveEvent(ConfextBundle bundle, RolloutPlan plan, RevisionTarget target, BundleEvents events) {
         if (!plan.newlyAssigned().isEmpty()) {
             List<String> names = plan.newlyAssigned();
             events.normal(bundle, Reason.WaveStarted, "version %s: %d node(s) started: %s%s".formatted(target.version(),
                     names.size(), String.join(", ", names.subList(0, Math.min(5, names.size()))), names.size() > 5 ? ", ..." : ""));
         }
+    }
+
+    /** Events decided against the previous status: recorded only with the status write that records them. */
+    private void recordStatusEvents(ConfextBundle bundle, ConfextBundleStatus previous, RolloutPlan plan, RevisionTarget target,
+                                    BundleEvents events) {
         Set<String> known = previous == null || previous.getFailures() == null || !target.name().equals(previous.getTargetRevision())
                 ? Set.of() : previous.getFailures().stream().map(f -> f.getNode()).collect(Collectors.toSet());
         plan.failures().stream().limit(StatusAggregator.MAX_FAILURES).filter(f -> !known.contains(f.node())).forEach(f ->
@@ -439,7 +468,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         String name = bundle.getMetadata().getName();
         NodeEntryWriter writer = new NodeEntryWriter(context.getClient(), settings.namespace());
         List<String> waiting = new ArrayList<>();
-        for (ConfextNode cxn : confextNodes.list().toList()) {
+        for (ConfextNode cxn : confextNodes.byIndex(ConfextNodeEventSource.BY_BUNDLE, name)) {
             if (NodeViews.desiredEntry(cxn, name) != null) {
                 writer.write(cxn, name, null);
             }
@@ -451,6 +480,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         if (waiting.isEmpty()) {
             metrics.forget(name);
             statusPacer.forget(name);
+            spacing.forget(name);
+            recentWrites.forget(name);
             reportClock.forget(name);
             return DeleteControl.defaultDelete();
         }

@@ -70,6 +70,10 @@ class FleetBenchmark {
 
     final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
     final Map<String, ConcurrentLinkedQueue<Long>> statusWriteTimes = new ConcurrentHashMap<>();
+    /** The wave probe: a bundle on 3 nodes of their own, maxUnavailable 1; when each node's report of each revision went through. */
+    static final String PROBE = "wave-probe";
+    static final int PROBE_NODES = 3;
+    final Map<String, Map<String, Long>> probeProven = new ConcurrentHashMap<>();
 
     @Test
     void rollTwoVersionsOverTheFleet() throws Exception {
@@ -83,9 +87,10 @@ class FleetBenchmark {
             }
         }
         setup.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("confext-system").endMetadata().build()).create();
-        for (int i = 0; i < nodes; i++) {
-            String name = "node-%05d".formatted(i);
-            var node = setup.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).addToLabels("role", "worker").endMetadata().build()).create();
+        for (int i = 0; i < nodes + PROBE_NODES; i++) {
+            String name = i < nodes ? "node-%05d".formatted(i) : "probe-" + (i - nodes);
+            String role = i < nodes ? "worker" : "probe";
+            var node = setup.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).addToLabels("role", role).endMetadata().build()).create();
             ConfextNode cxn = new ConfextNode();
             cxn.setMetadata(new ObjectMetaBuilder().withName(name).build());
             ConfextNodeSpec spec = new ConfextNodeSpec();
@@ -231,6 +236,7 @@ class FleetBenchmark {
                     statusWrites, maxStatusRate, otherWrites(), statusWrites / seconds / bundles, cpu / 1e9, cpu / 1e3 / transitions, proc / 1e9, statusBytes,
                     heap >> 20, rssMiB()));
         }
+        report.append(waveProbe(setup));
         operator.stop();
         reconcilePool.shutdownNow();
         agentInformer.close();
@@ -252,10 +258,57 @@ class FleetBenchmark {
                 && d.getRevision().getName().equals(s.getRevision()) && s.getPhase() == BundlePhase.Active);
     }
 
+    /**
+     * Wave overhead: the probe bundle rolls out versions 1, 2, 3 one node at a time (maxUnavailable 1, minReadySeconds 0)
+     * once the fleet is done; the gap from one node's report of a revision to the next node's.
+     */
+    private String waveProbe(KubernetesClient setup) throws InterruptedException {
+        StringBuilder out = new StringBuilder("wave probe: %d nodes, maxUnavailable 1, minReadySeconds 0, agents answer after %d ms%n"
+                .formatted(PROBE_NODES, agentDelayMs));
+        for (String version : List.of("1", "2", "3")) {
+            if (version.equals("1")) {
+                setup.resources(ConfextBundle.class).resource(probe(version)).create();
+            } else {
+                setup.resources(ConfextBundle.class).withName(PROBE).edit(x -> {
+                    x.getSpec().setVersion(version);
+                    x.getSpec().getSource().getFiles().get(0).setContent("v=" + version + "\n");
+                    return x;
+                });
+            }
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            String revision = null;
+            while (System.nanoTime() < deadline) {
+                ConfextBundle b = setup.resources(ConfextBundle.class).withName(PROBE).get();
+                var st = b == null ? null : b.getStatus();
+                if (st != null && version.equals(st.getCurrentVersion()) && st.getReady() != null && st.getReady() == PROBE_NODES) {
+                    revision = st.getCurrentRevision();
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            List<Long> proven = revision == null ? List.of()
+                    : probeProven.getOrDefault(revision, Map.of()).values().stream().sorted().toList();
+            StringBuilder line = new StringBuilder("  version %s: %s".formatted(version, revision == null ? "NOT COMPLETED" : proven.size() + " nodes proven;"));
+            for (int i = 1; i < proven.size(); i++) {
+                line.append(" gap %d->%d %d ms;".formatted(i, i + 1, (proven.get(i) - proven.get(i - 1)) / 1_000_000));
+            }
+            out.append(line).append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+
+    static ConfextBundle probe(String version) {
+        return BundleBuilder.bundle(PROBE, version).units("demo.service").file(PROBE + "/demo.conf", "v=" + version + "\n")
+                .nodeSelector(Map.of("role", "probe")).rollout(r -> {
+                    r.setMaxUnavailable(new IntOrString(1));
+                    r.setMinReadySeconds(0);
+                }).build();
+    }
+
     /** The agent side: one status write that reports every desired bundle Active (a fast agent). */
-    private static void report(KubernetesClient client, String node) {
+    private void report(KubernetesClient client, String node) {
         try {
-            client.resources(ConfextNode.class).withName(node).editStatus(n -> {
+            ConfextNode written = client.resources(ConfextNode.class).withName(node).editStatus(n -> {
                 List<BundleState> states = new ArrayList<>();
                 String now = Instant.now().toString();
                 for (DesiredBundle d : n.getSpec().getBundles()) {
@@ -273,6 +326,11 @@ class FleetBenchmark {
                 n.getStatus().setBundles(states);
                 return n;
             });
+            if (node.startsWith("probe-")) {
+                long at = System.nanoTime();
+                written.getStatus().getBundles().stream().filter(b -> PROBE.equals(b.getName()))
+                        .forEach(b -> probeProven.computeIfAbsent(b.getRevision(), r -> new ConcurrentHashMap<>()).putIfAbsent(node, at));
+            }
         } catch (RuntimeException e) {
             // a concurrent write won: the informer's next event answers again
         }

@@ -41,9 +41,26 @@ final class FleetAgents implements AutoCloseable {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final SharedIndexInformer<ConfextNode> informer;
+    /** Bundles whose every node x revision is timed: when the agent first saw it desired, and when it reported it proven. */
+    private final Set<String> timed;
+    private final Map<Step, Instant> seenAt = new ConcurrentHashMap<>();
+    private final Map<Step, Instant> provenAt = new ConcurrentHashMap<>();
+
+    /** One node's step to one revision of one bundle. */
+    record Step(String node, String bundle, String revision) {
+    }
+
+    /** When the agent first saw the step desired, and when its report of it (Active) was accepted by the API server. */
+    record StepTimes(Step step, Instant seen, Instant proven) {
+    }
 
     FleetAgents(KubernetesClient client, long delayMillis, int threads) {
+        this(client, delayMillis, threads, Set.of());
+    }
+
+    FleetAgents(KubernetesClient client, long delayMillis, int threads, Set<String> timed) {
         this.client = client;
+        this.timed = timed;
         this.delayMillis = delayMillis;
         this.pool = Executors.newScheduledThreadPool(threads, r -> {
             Thread t = new Thread(r, "fleet-agent");
@@ -75,8 +92,23 @@ final class FleetAgents implements AutoCloseable {
         return errors.get();
     }
 
+    /** The timed steps of one bundle that were proven, in the order they were proven. */
+    List<StepTimes> timesOf(String bundle) {
+        return provenAt.entrySet().stream().filter(e -> e.getKey().bundle().equals(bundle))
+                .map(e -> new StepTimes(e.getKey(), seenAt.get(e.getKey()), e.getValue()))
+                .sorted(java.util.Comparator.comparing(StepTimes::proven)).toList();
+    }
+
     private void consider(ConfextNode n) {
         String name = n.getMetadata().getName();
+        if (!timed.isEmpty() && n.getSpec() != null && n.getSpec().getBundles() != null) {
+            Instant now = Instant.now();
+            for (DesiredBundle d : n.getSpec().getBundles()) {
+                if (timed.contains(d.getName()) && d.getRevision() != null) {
+                    seenAt.putIfAbsent(new Step(name, d.getName(), d.getRevision().getName()), now);
+                }
+            }
+        }
         if (answer(n) != null && queued.add(name)) {
             pool.schedule(() -> report(name), delayMillis, TimeUnit.MILLISECONDS);
         }
@@ -93,6 +125,14 @@ final class FleetAgents implements AutoCloseable {
             client.resources(ConfextNode.class).withName(name)
                     .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
             writes.incrementAndGet();
+            if (!timed.isEmpty()) {
+                Instant now = Instant.now();
+                for (BundleState b : status.getBundles()) {
+                    if (timed.contains(b.getName())) {
+                        provenAt.putIfAbsent(new Step(name, b.getName(), b.getRevision()), now);
+                    }
+                }
+            }
         } catch (RuntimeException e) {
             errors.incrementAndGet();
             consider(n); // try again later

@@ -56,6 +56,13 @@ class OperatorFleetBenchmark {
     private static final String RELEASE = "confext-operator";
     private static final String POD = RELEASE + "-bench-0";
     private static final Map<String, String> WORKER = Map.of("role", "worker", "kubernetes.io/os", "linux");
+    /**
+     * The wave probe: a bundle on 3 nodes of their own with {@code maxUnavailable: 1}, so each node is a wave, rolled
+     * out once the fleet is done (the operator's caches then hold the whole fleet); the agents time its every step.
+     */
+    private static final String PROBE = "wave-probe";
+    private static final Map<String, String> PROBE_LABELS = Map.of("role", "probe", "kubernetes.io/os", "linux");
+    private static final int PROBE_NODES = 3;
 
     private final int nodes = Integer.getInteger("bench.nodes", 2000);
     private final int bundles = Integer.getInteger("bench.bundles", 20);
@@ -98,7 +105,7 @@ class OperatorFleetBenchmark {
             // The agents write as cluster admin on a client of their own: the chart's admission policy admits only
             // node-bound agent tokens, and 2,000 of those would measure the benchmark, not the operator.
             try (KubernetesClient agentClient = new KubernetesClientBuilder().withConfig(admin.getConfiguration()).build();
-                 FleetAgents agents = new FleetAgents(agentClient, agentDelayMs, agentThreads)) {
+                 FleetAgents agents = new FleetAgents(agentClient, agentDelayMs, agentThreads, java.util.Set.of(PROBE))) {
                 Instant joinStart = Instant.now();
                 try (OperatorProcess operator = OperatorProcess.start(jar, jvmFlags(launch), env, work.resolve("operator.log"));
                      ProcessMeter meter = new ProcessMeter(operator.pid(), 500)) {
@@ -134,6 +141,8 @@ class OperatorFleetBenchmark {
                                         + ": complete after " + seconds(from.at, done) + " s",
                                 server, meter, from, to, (long) nodes * bundles, from.at, admin);
                     }
+
+                    waveProbe(admin, operator, agents);
 
                     Mark idleFrom = mark(operator, apiPid);
                     Thread.sleep(steadySeconds * 1000L);
@@ -191,18 +200,19 @@ class OperatorFleetBenchmark {
         String apiCpu = from.apiServer.isPresent() && to.apiServer.isPresent()
                 ? "%.1f s".formatted(to.apiServer.get().cpuSeconds() - from.apiServer.get().cpuSeconds()) : "n/a";
         long otherThanStatus = t.total() - t.statusWritesTotal();
+        long mostOnOneNode = WriteTally.maxNodeSpecWritesOnOneNode(audited, windowStart, to.at);
         report.append("""
 
                 == %s
                   wall time of the phase: %.1f s; transitions (node x bundle): %d
                   operator writes (audit log): %d total, %d refused by the server; by kind: %s
-                  ConfextNode writes: %d = %.3f per transition; all writes but bundle status: %d = %.3f per transition
+                  ConfextNode writes: %d = %.3f per transition; most on any one node: %d (%.3f per bundle); all writes but bundle status: %d = %.3f per transition
                   bundle status writes: %d (%d bundles); max in any sliding 1 s for one bundle: %d; mean per bundle per s: %.2f
                   operator CPU (utime+stime): %.1f s = %.0f us per transition; kube-apiserver CPU: %s
                   operator RSS: max sampled %d MiB, at the end %d MiB, VmHWM (peak since start) %d MiB
                   largest bundle status: %d bytes
                 """.formatted(title, seconds(from.at, to.at), transitions, t.total(), t.failed(), t.byKind(),
-                t.nodeSpecWrites(), t.nodeSpecWrites() / (double) transitions, otherThanStatus, otherThanStatus / (double) transitions,
+                t.nodeSpecWrites(), t.nodeSpecWrites() / (double) transitions, mostOnOneNode, mostOnOneNode / (double) bundles, otherThanStatus, otherThanStatus / (double) transitions,
                 t.statusWritesTotal(), t.statusWrites().size(), t.maxStatusPerSecond(), t.meanStatusPerSecond(),
                 cpu, cpu * 1e6 / transitions, apiCpu, maxRss >> 10, to.operator.rssKiB() >> 10, to.operator.hwmKiB() >> 10,
                 largestStatus(admin)));
@@ -282,6 +292,11 @@ class OperatorFleetBenchmark {
                 created.add(pool.submit(() -> admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
                         .withLabels(WORKER).endMetadata().build()).create()));
             }
+            for (int i = 0; i < PROBE_NODES; i++) {
+                String name = "probe-%d".formatted(i);
+                created.add(pool.submit(() -> admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                        .withLabels(PROBE_LABELS).endMetadata().build()).create()));
+            }
             for (Future<?> f : created) {
                 f.get();
             }
@@ -293,7 +308,7 @@ class OperatorFleetBenchmark {
     private void awaitFleetJoined(KubernetesClient admin, OperatorProcess operator) throws InterruptedException {
         await("every node's ConfextNode created by the operator and Ready", Duration.ofMinutes(10), operator,
                 () -> admin.resources(ConfextNode.class).list().getItems().stream()
-                        .filter(n -> FleetAgents.answer(n) == null).count() == nodes);
+                        .filter(n -> FleetAgents.answer(n) == null).count() == nodes + PROBE_NODES);
     }
 
     private void applyVersion(KubernetesClient admin, String version) {
@@ -334,6 +349,55 @@ class OperatorFleetBenchmark {
             }
             Thread.sleep(1000);
         }
+    }
+
+    /**
+     * Wave overhead: with {@code maxUnavailable: 1} and {@code minReadySeconds: 0}, the time from one wave's node proven
+     * to the next wave's node proven, split into the operator's part (proven -> the next node's agent sees its entry:
+     * watch latency to the operator, its pacing, reconcile, node write, watch latency to the agent) and the agent's
+     * (seen -> proven: the simulated agent's delay and its status write).
+     */
+    private void waveProbe(KubernetesClient admin, OperatorProcess operator, FleetAgents agents) throws InterruptedException {
+        report.append("%n== wave overhead: bundle %s on %d nodes of its own, maxUnavailable 1, minReadySeconds 0, %s%n"
+                .formatted(PROBE, PROBE_NODES, loadAverage()));
+        java.util.Set<String> seenRevisions = new java.util.HashSet<>();
+        for (String version : List.of("1", "2", "3")) {
+            if (version.equals("1")) {
+                admin.resource(probe(version)).create();
+            } else {
+                admin.resources(ConfextBundle.class).withName(PROBE).edit(x -> {
+                    x.getSpec().setVersion(version);
+                    x.getSpec().getSource().getFiles().get(0).setContent("v=" + version + "\n");
+                    return x;
+                });
+            }
+            await("the wave probe on version " + version, Duration.ofMinutes(5), operator, () -> {
+                ConfextBundle b = admin.resources(ConfextBundle.class).withName(PROBE).get();
+                return b != null && b.getStatus() != null && version.equals(b.getStatus().getCurrentVersion())
+                        && b.getStatus().getReady() != null && b.getStatus().getReady() == PROBE_NODES;
+            });
+            List<FleetAgents.StepTimes> steps = agents.timesOf(PROBE).stream()
+                    .filter(t -> !seenRevisions.contains(t.step().revision())).toList();
+            steps.forEach(t -> seenRevisions.add(t.step().revision()));
+            StringBuilder line = new StringBuilder("  version %s: %d steps;".formatted(version, steps.size()));
+            for (int i = 1; i < steps.size(); i++) {
+                FleetAgents.StepTimes prev = steps.get(i - 1);
+                FleetAgents.StepTimes next = steps.get(i);
+                line.append(" gap %d->%d %d ms (operator %d ms, agent %d ms);".formatted(i, i + 1,
+                        Duration.between(prev.proven(), next.proven()).toMillis(),
+                        next.seen() == null ? -1 : Duration.between(prev.proven(), next.seen()).toMillis(),
+                        next.seen() == null ? -1 : Duration.between(next.seen(), next.proven()).toMillis()));
+            }
+            report.append(line).append(System.lineSeparator());
+        }
+    }
+
+    static ConfextBundle probe(String version) {
+        return BundleBuilder.bundle(PROBE, version).units("demo.service").file(PROBE + "/demo.conf", "v=" + version + "\n")
+                .nodeSelector(Map.of("role", "probe")).rollout(r -> {
+                    r.setMaxUnavailable(new IntOrString(1));
+                    r.setMinReadySeconds(0);
+                }).build();
     }
 
     static ConfextBundle bundle(String name, String version) {

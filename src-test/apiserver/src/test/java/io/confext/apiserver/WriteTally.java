@@ -43,6 +43,14 @@ record WriteTally(Map<String, Long> byKind, long failed, long nodeSpecWrites, Ma
         return new WriteTally(byKind, failed, nodeSpec, perBundle, maxPerSecond, mean);
     }
 
+    /** The most ConfextNode spec writes that any one node received in the window (one per bundle and version is the floor). */
+    static long maxNodeSpecWritesOnOneNode(List<AuditedWrite> all, Instant from, Instant to) {
+        return all.stream().filter(w -> !w.received().isBefore(from) && w.received().isBefore(to))
+                .filter(w -> CONFEXT_NODES.equals(w.resource()) && w.subresource().isEmpty())
+                .collect(Collectors.groupingBy(AuditedWrite::name, Collectors.counting()))
+                .values().stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
     long statusWritesTotal() {
         return statusWrites.values().stream().mapToLong(Long::longValue).sum();
     }
