@@ -14,15 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.confext.agent.unithealth.UnitWatcher;
-import io.confext.api.revision.ResolvedFile;
-import io.confext.api.revision.ResolvedSource;
-import io.confext.api.revision.RevisionContent;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.FirstAttach;
 import io.confext.api.v1alpha1.ReloadMode;
-import io.confext.api.v1alpha1.Scope;
 import io.confext.testsupport.tier.HostTest;
 
 /**
@@ -48,13 +44,8 @@ class FurtherAttachOnSystemd262Test {
         }
     }
 
-    /** A bundle shipping {@code <name>/<name>.conf} only, so several bundles on one unit shadow nothing of each other. */
     private static DesiredBundleContent bundle(String name, String version, FirstAttach first, String unit) {
-        RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit),
-                ResolvedSource.ofFiles(List.of(new ResolvedFile(name + "/" + name + ".conf", name + "=" + version + "\n", "0644"))),
-                null, ReloadMode.Reload, 0, null, first);
-        return new DesiredBundleContent(name, name + "-" + version, "sha256:" + Integer.toHexString((name + version + first).hashCode()),
-                false, c);
+        return Bundles.own(name, version, ReloadMode.Reload, first, unit);
     }
 
     private record Report(String bundle, BundlePhase phase, Reason reason, String message, long mainPidThen) {
