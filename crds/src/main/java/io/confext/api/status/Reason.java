@@ -17,6 +17,7 @@ public enum Reason {
     CanaryInProgress("Progressing: the canary nodes are getting the new version"),
     WavesInProgress("Progressing: waves of at most maxUnavailable nodes are getting the new version"),
     WaitingMinReady("Progressing: updated nodes must stay Active for minReadySeconds before the next wave"),
+    NodesWaitForUnitRestart("Progressing: every other node is done; the rest wait for someone else to restart their units (spec.firstAttach: WaitForUnitRestart)"),
     ProgressDeadlineExceeded("Progressing/Degraded: no node became ready within progressDeadlineSeconds"),
     Halted("Progressing=False: a node failed and spec.rollout.onFailure is Halt; no new node is started"),
     RollingBack("Progressing/Degraded: the new version failed and every node is moved back to the stable one"),

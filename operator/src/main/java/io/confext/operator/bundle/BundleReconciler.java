@@ -92,6 +92,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
     private final RolloutPlanner planner = new RolloutPlanner();
     private final UndoPlanner undoPlanner = new UndoPlanner();
     private final ReportClock reportClock = new ReportClock();
+    private final PlannedRestarts plannedRestarts = new PlannedRestarts();
     private final StatusAggregator aggregator = new StatusAggregator();
     private final StatusWritePacer statusPacer = new StatusWritePacer();
     private InformerEventSource<ConfextNode, ConfextBundle> confextNodes;
@@ -227,6 +228,9 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             writer.write(cxnByName.get(d.name()), name, d.desired(), policy.minReadySeconds());
         }
         recordEvents(bundle, previous, plan, target.target(), events);
+        for (NodeView v : plannedRestarts.fresh(name, views, target.target())) {
+            events.normal(bundle, Reason.RestartPlanned, "node %s: %s".formatted(v.name(), v.observed().message()));
+        }
         metrics.record(name, phaseCounts(observed.values()));
 
         Set<String> inUse = new HashSet<>();
@@ -452,6 +456,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             metrics.forget(name);
             statusPacer.forget(name);
             reportClock.forget(name);
+            plannedRestarts.forget(name);
             return DeleteControl.defaultDelete();
         }
         waiting.sort(String::compareTo);
