@@ -106,6 +106,7 @@ public enum Reason {
     Reload("the agent's plan: reload the unit (a done action ends as Proven or a failure)"),
     Restart("the agent's plan: restart the unit (spec.reload: Restart, or to go back to the previous version)"),
     NamespaceSetupAtStart("the agent's plan: restart the unit, as its first extension (or taking off its last) needs a start"),
+    ReloadWouldReorder("the agent's plan: restart the unit, as its bundles ship common paths and a reload would stack them in reverse priority"),
     RestartPlanned("Pending, reported before the agent restarts a running unit for its first extension (spec.firstAttach: Restart)"),
     WaitingForUnitRestart("Pending: spec.firstAttach is WaitForUnitRestart; the version is proven once someone else restarts the unit"),
     RestartInsteadOfReload("the agent's plan: restart, as systemd < 258 refreshes a unit's extensions only at start"),

@@ -23,10 +23,20 @@ public final class ActivationPlanner {
     /** First systemd release whose reload refreshes a unit's extensions. */
     public static final int REFRESH_ON_RELOAD_SINCE = 258;
 
+    /**
+     * @param stackOverlaps two of the unit's service-scope bundles (as they will be after this change) ship the same
+     *                      path: a reload would re-stack them in the wrong order (see {@link #plan})
+     */
     public record Input(Scope scope, int systemdVersion, boolean unitActive, boolean unitRefreshesOnReload,
-                        UnitChange change, ReloadMode mode, FirstAttach firstAttach, String unit) {
+                        UnitChange change, ReloadMode mode, FirstAttach firstAttach, boolean stackOverlaps, String unit) {
         public Input {
             firstAttach = firstAttach == null ? FirstAttach.Restart : firstAttach;
+        }
+
+        /** Without bundles that overlay each other's paths on the unit. */
+        public Input(Scope scope, int systemdVersion, boolean unitActive, boolean unitRefreshesOnReload,
+                     UnitChange change, ReloadMode mode, FirstAttach firstAttach, String unit) {
+            this(scope, systemdVersion, unitActive, unitRefreshesOnReload, change, mode, firstAttach, false, unit);
         }
 
         /** With the default first attachment (Restart). */
@@ -40,6 +50,19 @@ public final class ActivationPlanner {
      * Whether a unit's main process runs with extensions other than {@code bundle}: it sees extension names that the
      * host itself (PID 1, with its host-wide confexts) does not. Such a process has a per-unit extension stack.
      */
+    /** Whether two of these layers (the relative paths each bundle ships) have a path in common. */
+    public static boolean overlap(java.util.List<java.util.Set<String>> layers) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (java.util.Set<String> layer : layers) {
+            for (String path : layer) {
+                if (!seen.add(path)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public static boolean runsWithOtherExtensions(java.util.Set<String> unitSees, java.util.Set<String> hostSees,
                                                   String bundle) {
         return unitSees.stream().anyMatch(n -> !n.equals(bundle) && !hostSees.contains(n));
@@ -112,6 +135,14 @@ public final class ActivationPlanner {
         if (in.change() == UnitChange.DETACH) {
             return Activation.restart(Reason.NamespaceSetupAtStart, "restart " + in.unit() + ": this was its last extension,"
                     + " and a unit's extension stack goes away only when it starts again");
+        }
+        boolean restacks = in.change() == UnitChange.FURTHER_ATTACH || in.change() == UnitChange.PARTIAL_DETACH;
+        if (restacks && in.stackOverlaps() && in.mode() != ReloadMode.Restart) {
+            // seen on systemd 262: the stack a reload re-builds lists the unit's extension directories the other way
+            // round from the one built at start, so where two bundles ship one path the lower one would win
+            return Activation.restart(Reason.ReloadWouldReorder, "restart " + in.unit() + ": bundles on it ship the same"
+                    + " paths, and a reload would stack them in the wrong priority order (systemd re-stacks a unit's"
+                    + " extensions in reverse on reload)");
         }
         // FURTHER_ATTACH, PARTIAL_DETACH and NEW_VERSION: the unit runs with a stack that a reload can re-build
         if (in.mode() == ReloadMode.Restart) {

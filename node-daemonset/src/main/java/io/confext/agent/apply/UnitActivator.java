@@ -40,12 +40,15 @@ final class UnitActivator {
      */
     Activation plan(Scope scope, String unit, String bundle, StagedVersion target, ReloadMode mode, boolean detach,
                     String lastProven, boolean verdictUnknown) {
-        return plan(scope, unit, bundle, target, mode, FirstAttach.Restart, detach, lastProven, verdictUnknown);
+        return plan(scope, unit, bundle, target, mode, FirstAttach.Restart, false, detach, lastProven, verdictUnknown);
     }
 
-    /** @param firstAttach what the bundle asks for when it is the unit's first extension ({@code spec.firstAttach}) */
+    /**
+     * @param firstAttach   what the bundle asks for when it is the unit's first extension ({@code spec.firstAttach})
+     * @param stackOverlaps the unit's bundles, after this change, ship a path in common (see {@link ActivationPlanner.Input})
+     */
     Activation plan(Scope scope, String unit, String bundle, StagedVersion target, ReloadMode mode, FirstAttach firstAttach,
-                    boolean detach, String lastProven, boolean verdictUnknown) {
+                    boolean stackOverlaps, boolean detach, String lastProven, boolean verdictUnknown) {
         UnitProperties props = systemd.unit(unit);
         if (props.oneshot()) {
             return OneshotRules.plan(unit, props.active(),
@@ -57,7 +60,7 @@ final class UnitActivator {
         UnitChange change = ActivationPlanner.change(seen, target == null ? null : target.version(), detach, verdictUnknown,
                 others);
         return planner.plan(new ActivationPlanner.Input(scope, systemdVersion, props.active(),
-                props.refreshesExtensionsOnReload(), change, mode, firstAttach, unit));
+                props.refreshesExtensionsOnReload(), change, mode, firstAttach, stackOverlaps, unit));
     }
 
     boolean isActive(String unit) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 
 import io.confext.api.v1alpha1.FirstAttach;
@@ -189,5 +190,28 @@ class ActivationPlannerTest {
         assertThat(ActivationPlanner.runsWithOtherExtensions(Set.of("hostwide"), Set.of("hostwide"), "demo"))
                 .as("a host-wide confext is the host's /etc, not a unit stack").isFalse();
         assertThat(ActivationPlanner.runsWithOtherExtensions(Set.of(), Set.of("hostwide"), "demo")).isFalse();
+    }
+
+    @Test
+    void aFurtherBundleRestartsWhereTheUnitsBundlesShipTheSamePath() {
+        for (UnitChange c : new UnitChange[] {UnitChange.FURTHER_ATTACH, UnitChange.PARTIAL_DETACH}) {
+            Activation a = planner.plan(new ActivationPlanner.Input(Scope.Service, 262, true, true, c, ReloadMode.Reload,
+                    FirstAttach.Restart, true, "demo.service"));
+            assertThat(a.action()).as("%s", c).isEqualTo(Activation.Action.RESTART);
+            assertThat(a.reason()).isEqualTo("ReloadWouldReorder");
+            assertThat(a.message()).contains("same paths").contains("priority order");
+            assertThat(planner.plan(new ActivationPlanner.Input(Scope.Service, 262, true, true, c, ReloadMode.None,
+                    FirstAttach.Restart, true, "demo.service")).reason()).isEqualTo("ReloadModeNone");
+            assertThat(planner.plan(new ActivationPlanner.Input(Scope.Service, 262, true, true, c, ReloadMode.Restart,
+                    FirstAttach.Restart, true, "demo.service")).reason()).isEqualTo("Restart");
+        }
+    }
+
+    @Test
+    void layersOverlapWhenTwoShipOnePath() {
+        assertThat(ActivationPlanner.overlap(List.of(Set.of("demo/demo.conf"), Set.of("demo/demo.conf", "x")))).isTrue();
+        assertThat(ActivationPlanner.overlap(List.of(Set.of("a/a.conf"), Set.of("b/b.conf")))).isFalse();
+        assertThat(ActivationPlanner.overlap(List.of(Set.of("a/a.conf")))).isFalse();
+        assertThat(ActivationPlanner.overlap(List.of())).isFalse();
     }
 }
