@@ -140,4 +140,25 @@ class FurtherAttachOnSystemd262Test {
         assertThat(host.mainPidSees(unit, "patient/patient.conf")).contains("patient=1\n");
         assertThat(stateOf(applier.converge(List.of()), "patient").getPhase()).isEqualTo(BundlePhase.Removed);
     }
+
+    @Test
+    void aFurtherBundleThatOverlaysAPathOfAnotherRestartsSoThePriorityOrderHolds() throws Exception {
+        String unit = Bundles.uniqueUnit();
+        host.installDemo(unit);
+        SystemdHostApplier applier = new SystemdHostApplier(host.leaderPid(), STATE);
+        DesiredBundleContent base = bundle("base", "1", FirstAttach.Restart, unit);
+        assertThat(stateOf(applier.converge(List.of(base)), "base").getPhase()).isEqualTo(BundlePhase.Active);
+        long pid = host.mainPid(unit);
+        // "over" ships base's own path with a higher priority: systemd's reload would stack it below base
+        io.confext.api.revision.RevisionContent c = new io.confext.api.revision.RevisionContent("1",
+                io.confext.api.v1alpha1.Scope.Service, List.of(unit), io.confext.api.revision.ResolvedSource.ofFiles(List.of(
+                        new io.confext.api.revision.ResolvedFile("base/base.conf", "from=over\n", "0644"))),
+                null, ReloadMode.Reload, 10);
+        DesiredBundleContent over = new DesiredBundleContent("over", "over-1", "sha256:over1", false, c);
+        BundleState s = stateOf(applier.converge(List.of(base, over)), "over");
+        assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.Active);
+        assertThat(host.mainPid(unit)).as("restarted (ReloadWouldReorder)").isNotEqualTo(pid);
+        assertThat(host.mainPidSees(unit, "base/base.conf")).contains("from=over\n");
+        assertThat(applier.converge(List.of())).extracting(BundleState::getPhase).containsOnly(BundlePhase.Removed);
+    }
 }
