@@ -1,6 +1,7 @@
 package io.confext.api.revision;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.confext.api.v1alpha1.FirstAttach;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param priority overlay order, 0..1000; higher is stacked later and wins
  * @param healthChecks the bundle's own health checks; null when there are none, so that revisions without them
  *     keep their digest (see {@link #checks()})
+ * @param firstAttach what the agent does at a running unit's first extension; null for the default Restart, so
+ *     that revisions frozen before the field existed keep their digest (see {@link #firstAttachOrDefault()})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RevisionContent(
@@ -32,7 +35,8 @@ public record RevisionContent(
         ResolvedVerification verification,
         ReloadMode reload,
         int priority,
-        List<ResolvedHealthCheck> healthChecks) {
+        List<ResolvedHealthCheck> healthChecks,
+        FirstAttach firstAttach) {
 
     public RevisionContent {
         Objects.requireNonNull(version, "version");
@@ -41,12 +45,24 @@ public record RevisionContent(
         units = units == null ? List.of() : List.copyOf(units);
         reload = reload == null ? ReloadMode.Reload : reload;
         healthChecks = healthChecks == null || healthChecks.isEmpty() ? null : List.copyOf(healthChecks);
+        firstAttach = firstAttach == FirstAttach.Restart ? null : firstAttach;
+    }
+
+    /** With the default first attachment (Restart). */
+    public RevisionContent(String version, Scope scope, List<String> units, ResolvedSource source,
+            ResolvedVerification verification, ReloadMode reload, int priority, List<ResolvedHealthCheck> healthChecks) {
+        this(version, scope, units, source, verification, reload, priority, healthChecks, null);
     }
 
     /** Without health checks of the bundle's own. */
     public RevisionContent(String version, Scope scope, List<String> units, ResolvedSource source,
             ResolvedVerification verification, ReloadMode reload, int priority) {
-        this(version, scope, units, source, verification, reload, priority, null);
+        this(version, scope, units, source, verification, reload, priority, null, null);
+    }
+
+    /** What the agent does at a running unit's first extension: Restart unless the bundle asks to wait. */
+    public FirstAttach firstAttachOrDefault() {
+        return firstAttach == null ? FirstAttach.Restart : firstAttach;
     }
 
     /** The health checks, empty when there are none. */

@@ -21,6 +21,8 @@ import java.util.Map;
             message = "spec.healthChecks[].exec.unit: must be one of spec.units", fieldPath = ".healthChecks")
 @ValidationRule(value = "!has(self.healthChecks) || self.healthChecks.all(c, !has(c.exec) || (has(c.exec.runIn) && c.exec.runIn == 'Host') || (has(self.units) && size(self.units) > 0))",
             message = "spec.healthChecks[].exec: a check in a unit's namespaces (runIn: Unit, the default) needs spec.units; use runIn: Host for a bundle without units", fieldPath = ".healthChecks")
+@ValidationRule(value = "!has(self.firstAttach) || self.firstAttach == 'Restart' || !has(self.scope) || self.scope == 'Service'",
+            message = "spec.firstAttach: WaitForUnitRestart applies to scope Service only (a Host bundle is merged into the host's /etc, which needs no restart)", fieldPath = ".firstAttach")
 public class ConfextBundleSpec {
 
     @Required
@@ -60,6 +62,14 @@ public class ConfextBundleSpec {
             + " >= 258 refreshes the unit's extensions on reload), Restart, ReloadOrRestart (restart "
             + "where the host cannot refresh on reload), None.")
     private ReloadMode reload;
+
+    @Default("Restart")
+    @JsonPropertyDescription("What the agent does when this bundle is the first extension of a running unit (one started"
+            + " without any, whose mount namespace cannot take an extension before its next start): Restart (default;"
+            + " the node reports RestartPlanned first) or WaitForUnitRestart (the unit keeps running; the node reports"
+            + " WaitingForUnitRestart and proves the version once someone else restarted the unit). Later bundles on"
+            + " the same unit attach by reload where the host refreshes on reload. Scope Service only.")
+    private FirstAttach firstAttach;
 
     @Size(max = 64)
     @JsonPropertyDescription("Only nodes whose labels match all of these key/value pairs get the bundle, like a pod's "
@@ -130,6 +140,14 @@ public class ConfextBundleSpec {
 
     public void setReload(ReloadMode reload) {
         this.reload = reload;
+    }
+
+    public FirstAttach getFirstAttach() {
+        return firstAttach;
+    }
+
+    public void setFirstAttach(FirstAttach firstAttach) {
+        this.firstAttach = firstAttach;
     }
 
     public Map<String, String> getNodeSelector() {

@@ -7,11 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.jboss.logging.Logger;
+
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.agent.state.StateLayout;
 import io.confext.api.revision.RevisionContent;
+import io.confext.api.status.Reason;
+import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.Scope;
 import io.confext.api.version.UapiVersion;
@@ -21,6 +25,7 @@ import io.confext.api.version.UapiVersion;
  * {@code .v/}, attached, the units reloaded or restarted and proven; then recorded as a success or rolled back.
  */
 final class BundleActivation {
+    private static final Logger LOG = Logger.getLogger(BundleActivation.class);
     private final StateLayout layout;
     private final ApplierSettings settings;
     private final PassJournal journal;
@@ -31,10 +36,11 @@ final class BundleActivation {
     private final RollBack rollBack;
     private final BundleStatus status;
     private final StopGuard stop;
+    private final ProgressListener progress;
 
     BundleActivation(StateLayout layout, ApplierSettings settings, PassJournal journal, Quarantine quarantine,
                      UnitAttacher attacher, UnitActivator units, SuccessRecorder success, RollBack rollBack,
-                     BundleStatus status, StopGuard stop) {
+                     BundleStatus status, StopGuard stop, ProgressListener progress) {
         this.layout = layout;
         this.settings = settings;
         this.journal = journal;
@@ -45,6 +51,7 @@ final class BundleActivation {
         this.rollBack = rollBack;
         this.status = status;
         this.stop = stop;
+        this.progress = progress;
     }
 
     BundleState activate(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir, StagedVersion staged) {
@@ -55,8 +62,9 @@ final class BundleActivation {
         // plan every unit before touching anything: a refusal leaves the host exactly as it was
         Map<String, Activation> plans = new LinkedHashMap<>();
         for (String unit : c.units()) {
-            Activation a = units.plan(c.scope(), unit, name, attacher.asSeenBy(unit, staged, c.priority()), c.reload(), false,
-                    UnitHistory.lastProven(rec, unit), verdictUnknown);
+            Activation a = units.plan(c.scope(), unit, name, attacher.asSeenBy(unit, staged, c.priority()), c.reload(),
+                    c.firstAttachOrDefault(), attacher.stackOverlaps(unit, name, staged), false, UnitHistory.lastProven(rec, unit),
+                    verdictUnknown);
             if (a.action() == Activation.Action.FAIL) {
                 return status.fail(d, a.reason(), a.message());
             }
@@ -87,11 +95,16 @@ final class BundleActivation {
             // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
             BundleRecord before = rec;
             plans.replaceAll((unit, a) -> units.plan(c.scope(), unit, name, attacher.asSeenBy(unit, staged, c.priority()),
-                    c.reload(), false, UnitHistory.lastProven(before, unit), verdictUnknown));
+                    c.reload(), c.firstAttachOrDefault(), attacher.stackOverlaps(unit, name, staged), false,
+                    UnitHistory.lastProven(before, unit), verdictUnknown));
         }
 
         List<UnitOutcome> outcomes = new ArrayList<>();
         for (String unit : c.units()) {
+            if (Reason.NamespaceSetupAtStart.name().equals(plans.get(unit).reason())) {
+                // the one restart a reload cannot replace: said before it happens (the operator makes it an Event)
+                report(d, Reason.RestartPlanned, plans.get(unit).message());
+            }
             outcomes.add(units.activate(unit, name, attacher.asSeenBy(unit, staged, c.priority()), plans.get(unit)));
         }
         journal.reached(name, BundleStep.ACTIVATED);
@@ -102,5 +115,13 @@ final class BundleActivation {
         // journalled ACTIVATING: the next start activates and proves this version again, as after a SIGKILL
         stop.noVerdictWhileStopping(name + " " + staged.version(), "rolled back (" + bad.reason() + ": " + bad.message() + ")");
         return rollBack.rollBack(rec, d, dir, staged.version(), bad, outcomes);
+    }
+
+    private void report(DesiredBundleContent d, Reason reason, String message) {
+        try {
+            progress.reached(d, BundlePhase.Pending, reason, message);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Reporting %s of bundle %s failed; carrying on", reason, d.name());
+        }
     }
 }

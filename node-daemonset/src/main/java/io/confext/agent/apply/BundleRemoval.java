@@ -14,6 +14,7 @@ import io.confext.agent.state.StateLayout;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.FirstAttach;
 import io.confext.api.v1alpha1.Scope;
 
 /**
@@ -62,7 +63,8 @@ final class BundleRemoval {
         }
         List<UnitOutcome> outs = new ArrayList<>();
         for (String unit : rec.units()) {
-            Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), true, UnitHistory.lastProven(rec, unit), false);
+            Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), FirstAttach.Restart,
+                    attacher.stackOverlaps(unit, name, null), true, UnitHistory.lastProven(rec, unit), false);
             outs.add(units.activate(unit, name, null, a));
         }
         boolean ok = outs.stream().allMatch(UnitOutcome::ok);

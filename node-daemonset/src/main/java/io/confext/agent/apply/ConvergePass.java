@@ -60,7 +60,7 @@ final class ConvergePass {
                 parts.refusedImages(), parts.quarantine(), journal, parts.stop(), progress, parts.disk());
         this.rollBack = new RollBack(journal, parts.quarantine(), kept, attacher, units, parts.stop());
         this.activation = new BundleActivation(parts.layout(), settings, journal, parts.quarantine(), attacher, units,
-                new SuccessRecorder(journal, parts.verified()), rollBack, status, parts.stop());
+                new SuccessRecorder(journal, parts.verified()), rollBack, status, parts.stop(), progress);
         this.removal = new BundleRemoval(parts.layout(), journal, kept, attacher, units, parts.quarantine(), parts.verified(),
                 parts.refusedImages(), parts.stop());
         this.review = new UnitHealthReview(sd, parts.host(), parts.hostPid(), parts.layout(), journal, kept, dropIns, attacher,

@@ -8,6 +8,9 @@ package io.confext.agent.apply;
  */
 public final class ExtensionRelease {
     public static final String VERSION_KEY = "SYSEXT_VERSION_ID";
+    /** Where a merged extension's release file shows, relative to the root. */
+    public static final String DIRECTORY = "etc/extension-release.d";
+    public static final String FILE_PREFIX = "extension-release.";
 
     private ExtensionRelease() {
     }
@@ -17,6 +20,6 @@ public final class ExtensionRelease {
     }
 
     public static String path(String bundle) {
-        return "etc/extension-release.d/extension-release." + bundle;
+        return DIRECTORY + "/" + FILE_PREFIX + bundle;
     }
 }

@@ -15,8 +15,10 @@ public interface ProgressListener {
 
     /**
      * @param bundle the desired bundle the step is about
-     * @param phase  {@link BundlePhase#Fetching} or {@link BundlePhase#Verified}
-     * @param reason the catalogued word for the step ({@link Reason#Fetching}, {@link Reason#Verified})
+     * @param phase  {@link BundlePhase#Fetching}, {@link BundlePhase#Verified}, or {@link BundlePhase#Pending} just
+     *               before a restart the agent cannot avoid
+     * @param reason the catalogued word for the step ({@link Reason#Fetching}, {@link Reason#Verified},
+     *               {@link Reason#RestartPlanned})
      */
     void reached(DesiredBundleContent bundle, BundlePhase phase, Reason reason, String message);
 }

@@ -8,6 +8,7 @@ import io.confext.agent.state.BundleStep;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.FirstAttach;
 import io.confext.api.v1alpha1.Scope;
 
 /**
@@ -45,7 +46,8 @@ final class RollBack {
         for (String unit : rec.units()) {
             StagedVersion seenPrevious = attacher.asSeenBy(unit, previous, rec.priority());
             Activation a = backAction(rec.scope(), unit, units.plan(rec.scope(), unit, name, seenPrevious, rec.reload(),
-                    previous == null, UnitHistory.ranWith(rec, unit, forward), false), forward);
+                    FirstAttach.Restart, attacher.stackOverlaps(unit, name, previous), previous == null,
+                    UnitHistory.ranWith(rec, unit, forward), false), forward);
             UnitOutcome o = units.activate(unit, name, seenPrevious, a);
             if (!o.ok() && a.action() == Activation.Action.RELOAD) {
                 o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, Reason.Restart,

@@ -8,6 +8,7 @@ import io.confext.agent.systemd.Systemd;
 import io.confext.agent.systemd.SystemdException;
 import io.confext.agent.systemd.UnitProperties;
 import io.confext.api.status.Reason;
+import io.confext.api.v1alpha1.FirstAttach;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 
@@ -39,25 +40,27 @@ final class UnitActivator {
      */
     Activation plan(Scope scope, String unit, String bundle, StagedVersion target, ReloadMode mode, boolean detach,
                     String lastProven, boolean verdictUnknown) {
+        return plan(scope, unit, bundle, target, mode, FirstAttach.Restart, false, detach, lastProven, verdictUnknown);
+    }
+
+    /**
+     * @param firstAttach   what the bundle asks for when it is the unit's first extension ({@code spec.firstAttach})
+     * @param stackOverlaps the unit's bundles, after this change, ship a path in common (see {@link ActivationPlanner.Input})
+     */
+    Activation plan(Scope scope, String unit, String bundle, StagedVersion target, ReloadMode mode, FirstAttach firstAttach,
+                    boolean stackOverlaps, boolean detach, String lastProven, boolean verdictUnknown) {
         UnitProperties props = systemd.unit(unit);
         if (props.oneshot()) {
             return OneshotRules.plan(unit, props.active(),
                     OneshotRules.change(lastProven, target == null ? null : target.version(), detach), mode);
         }
         SeenVersion seen = props.mainPid() > 0 ? views.seen(props.mainPid(), bundle, target) : SeenVersion.absent();
-        UnitChange change;
-        if (target == null) {
-            change = seen.version() == null ? UnitChange.UNCHANGED : UnitChange.DETACH;
-        } else if (seen.sees(target.version())) {
-            change = verdictUnknown ? UnitChange.UNPROVEN : UnitChange.UNCHANGED;
-        } else {
-            change = seen.version() == null ? UnitChange.FIRST_ATTACH : UnitChange.NEW_VERSION;
-        }
-        if (detach && change == UnitChange.FIRST_ATTACH) {
-            change = UnitChange.DETACH;
-        }
+        boolean others = props.mainPid() > 0 && ActivationPlanner.runsWithOtherExtensions(
+                views.extensionNames(props.mainPid()), views.extensionNames(1), bundle);
+        UnitChange change = ActivationPlanner.change(seen, target == null ? null : target.version(), detach, verdictUnknown,
+                others);
         return planner.plan(new ActivationPlanner.Input(scope, systemdVersion, props.active(),
-                props.refreshesExtensionsOnReload(), change, mode, unit));
+                props.refreshesExtensionsOnReload(), change, mode, firstAttach, stackOverlaps, unit));
     }
 
     boolean isActive(String unit) {

@@ -151,4 +151,25 @@ final class UnitAttacher {
         }
         return ShadowedVersion.of(v, shadowed);
     }
+
+    /**
+     * Whether the service-scope bundles on {@code unit}, with {@code bundle} at {@code v} (null: taken off), ship a
+     * path in common, as their newest kept versions have it (see {@link ActivationPlanner#overlap}).
+     */
+    boolean stackOverlaps(String unit, String bundle, StagedVersion v) {
+        List<Set<String>> layers = new ArrayList<>();
+        if (v != null) {
+            layers.add((v instanceof ShadowedVersion sv ? sv.inner() : v).expectedFiles().keySet());
+        }
+        for (BundleRecord r : journal.state().bundles().values()) {
+            if (r.name().equals(bundle) || r.scope() != Scope.Service || !r.units().contains(unit)) {
+                continue;
+            }
+            VersionsDirectory od = kept.versionsOf(r.name(), Scope.Service);
+            if (!od.versions().isEmpty()) {
+                layers.add(kept.loadKept(od, od.versions().get(0)).expectedFiles().keySet());
+            }
+        }
+        return ActivationPlanner.overlap(layers);
+    }
 }

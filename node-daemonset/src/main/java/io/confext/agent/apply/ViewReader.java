@@ -24,6 +24,20 @@ public final class ViewReader {
         return host.resolve("/proc/" + pid + "/root");
     }
 
+    /**
+     * The names of the extensions process {@code pid} sees ({@code /etc/extension-release.d/extension-release.NAME}),
+     * empty when it sees none or has exited.
+     */
+    public java.util.Set<String> extensionNames(long pid) {
+        Path dir = rootOf(pid).resolve(ExtensionRelease.DIRECTORY);
+        try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dir)) {
+            return entries.map(e -> e.getFileName().toString()).filter(n -> n.startsWith(ExtensionRelease.FILE_PREFIX))
+                    .map(n -> n.substring(ExtensionRelease.FILE_PREFIX.length())).collect(java.util.stream.Collectors.toSet());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return java.util.Set.of(); // no such directory (no extension, no os extension-release.d), or the process is gone
+        }
+    }
+
     public SeenVersion seen(long pid, String bundle, StagedVersion expected) {
         Path root = rootOf(pid);
         Optional<String> release = HostFiles.readString(root.resolve(ExtensionRelease.path(bundle)));

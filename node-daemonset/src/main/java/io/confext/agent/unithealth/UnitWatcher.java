@@ -24,11 +24,13 @@ import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.StateLayout;
 import io.confext.agent.state.StateStore;
 import io.confext.agent.systemd.DbusSystemd;
+import io.confext.api.status.Reason;
 
 /**
  * Watches the units of the bundles the agent proved (Active or Degraded in its journal, state.json) and asks for a pass
  * as soon as one looks different from what the status says: failed, stopped, restarted with another main process, no
- * longer seeing the version, or healthy again long enough to be Active. Two ways in: systemd's
+ * longer seeing the version, or healthy again long enough to be Active; and the units of a bundle that waits for
+ * someone else's restart of them (WaitingForUnitRestart), as soon as one runs with a new main process. Two ways in: systemd's
  * {@code PropertiesChanged} signals for those units on a long-lived bus connection (within about a second), and a
  * periodic look that also covers a missed signal and reconnects when the bus dropped. The pass itself (the applier,
  * under the host lock) decides and reports; this class only wakes it, at most once per {@link #RETRIGGER_AFTER} for
@@ -130,6 +132,9 @@ public final class UnitWatcher implements AutoCloseable {
             UnitHealthCheck check = new UnitHealthCheck(bus, host, hostPid);
             Instant now = clock.instant();
             for (BundleRecord rec : state.bundles().values()) {
+                if (waitedForRestartHappened(rec, now)) {
+                    continue;
+                }
                 // the window is the pass's business: any loss is news for an Active bundle
                 HealthVerdict v = check.judge(rec, UnitHealthCheck.provenIn(state), Duration.ZERO, now);
                 if (v instanceof HealthVerdict.NotWatched || v instanceof HealthVerdict.Unchanged) {
@@ -148,6 +153,25 @@ public final class UnitWatcher implements AutoCloseable {
             LOG.infof("Looking at the watched units failed (trying again in %s): %s", period, e.getMessage());
             dropBus();
         }
+    }
+
+    /** A bundle waiting for its unit's restart by someone else: restarted now, so a pass proves it (see {@link WaitingForRestartRules}). */
+    private boolean waitedForRestartHappened(BundleRecord rec, Instant now) {
+        if (rec.outcome() == null || !Reason.WaitingForUnitRestart.name().equals(rec.outcome().reason())) {
+            return false;
+        }
+        Map<String, Long> pids = new HashMap<>();
+        for (String unit : rec.units()) {
+            pids.put(unit, bus.unit(unit).mainPid());
+        }
+        if (WaitingForRestartRules.restarted(rec.outcome(), pids)) {
+            String finding = rec.name() + "/restarted/" + pids;
+            if (triggered.putIfAbsent(finding, now) == null) {
+                LOG.infof("A unit of bundle %s, which waits for its restart, runs with a new main process: asking for a pass", rec.name());
+                pass.run();
+            }
+        }
+        return true;
     }
 
     private static String describe(HealthVerdict v) {

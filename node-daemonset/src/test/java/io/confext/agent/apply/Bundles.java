@@ -5,6 +5,7 @@ import java.util.List;
 import io.confext.api.revision.ResolvedFile;
 import io.confext.api.revision.ResolvedSource;
 import io.confext.api.revision.RevisionContent;
+import io.confext.api.v1alpha1.FirstAttach;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 
@@ -24,6 +25,15 @@ final class Bundles {
                 null, mode, 0);
         return new DesiredBundleContent(name, name + "-" + version, "sha256:" + Integer.toHexString((version + failReload).hashCode()),
                 rollback, c);
+    }
+
+    /** A bundle shipping {@code <name>/<name>.conf} only, so several bundles on one unit shadow nothing of each other. */
+    static DesiredBundleContent own(String name, String version, ReloadMode mode, FirstAttach first, String unit) {
+        RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit),
+                ResolvedSource.ofFiles(List.of(new ResolvedFile(name + "/" + name + ".conf", name + "=" + version + "\n", "0644"))),
+                null, mode, 0, null, first);
+        return new DesiredBundleContent(name, name + "-" + version,
+                "sha256:" + Integer.toHexString((name + version + mode + first).hashCode()), false, c);
     }
 
     static DesiredBundleContent service(String unit, String version, ReloadMode mode, boolean failReload) {

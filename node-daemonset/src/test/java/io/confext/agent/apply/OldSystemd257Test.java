@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.FirstAttach;
 import io.confext.api.v1alpha1.HostFacts;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.testbed.DemoService;
@@ -52,5 +53,33 @@ class OldSystemd257Test {
         assertThat(s2.getActiveVersion()).isEqualTo("2");
         assertThat(DemoService.mainPid(host, UNIT)).isNotEqualTo(pid1);
         assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).contains(Bundles.demoConfig("2", false));
+    }
+
+    /** 257 does not re-build a unit's extension stack on reload: a second bundle follows spec.reload, as a new version does. */
+    @Test
+    void aSecondBundleOnAUnitWithOneFollowsSpecReload(@Host(HostImage.TRIXIE) SystemdHost host) throws Exception {
+        String unit = Bundles.uniqueUnit();
+        DemoService.install(host, unit);
+        SystemdHostApplier applier = new SystemdHostApplier(host.leaderPid(), "/var/lib/confext-operator");
+        DesiredBundleContent base = Bundles.own("base", "1", ReloadMode.Reload, FirstAttach.Restart, unit);
+        BundleState first = SystemdHostApplierTestSupport.only(applier.converge(List.of(base)));
+        assertThat(first.getPhase()).as(first.getMessage()).isEqualTo(BundlePhase.Active);
+        long pid = DemoService.mainPid(host, unit);
+
+        List<BundleState> refused = applier.converge(List.of(base, Bundles.own("extra", "1", ReloadMode.Reload, FirstAttach.Restart, unit)));
+        BundleState extra = refused.stream().filter(s -> s.getName().equals("extra")).findFirst().orElseThrow();
+        assertThat(extra.getPhase()).isEqualTo(BundlePhase.Failed);
+        assertThat(extra.getReason()).isEqualTo("ReloadCannotRefresh");
+        assertThat(extra.getMessage()).contains("systemd 257").contains("spec.reload: ReloadOrRestart");
+        assertThat(DemoService.mainPid(host, unit)).isEqualTo(pid);
+        assertThat(DemoService.mainPidSees(host, unit, "extra/extra.conf")).isEmpty();
+
+        List<BundleState> restarted = applier.converge(List.of(base,
+                Bundles.own("extra", "1", ReloadMode.ReloadOrRestart, FirstAttach.Restart, unit)));
+        BundleState extra2 = restarted.stream().filter(s -> s.getName().equals("extra")).findFirst().orElseThrow();
+        assertThat(extra2.getPhase()).as(extra2.getMessage()).isEqualTo(BundlePhase.Active);
+        assertThat(DemoService.mainPid(host, unit)).isNotEqualTo(pid);
+        assertThat(DemoService.mainPidSees(host, unit, "extra/extra.conf")).contains("extra=1\n");
+        assertThat(DemoService.mainPidSees(host, unit, "base/base.conf")).contains("base=1\n");
     }
 }

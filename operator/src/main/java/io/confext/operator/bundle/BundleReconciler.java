@@ -93,6 +93,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
     private final RolloutPlanner planner = new RolloutPlanner();
     private final UndoPlanner undoPlanner = new UndoPlanner();
     private final ReportClock reportClock = new ReportClock();
+    private final PlannedRestarts plannedRestarts = new PlannedRestarts();
     private final StatusAggregator aggregator = new StatusAggregator();
     private final StatusWritePacer statusPacer = new StatusWritePacer();
     private final ReconcileSpacing spacing = new ReconcileSpacing();
@@ -244,6 +245,9 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             recentWrites.wrote(name, d.name(), d.desired(), now);
         }
         recordWaveEvent(bundle, plan, target.target(), events);
+        for (NodeView v : plannedRestarts.fresh(name, views, target.target())) {
+            events.normal(bundle, Reason.RestartPlanned, "node %s: %s".formatted(v.name(), v.observed().message()));
+        }
         metrics.record(name, phaseCounts(observed.values()));
 
         Set<String> inUse = new HashSet<>();
@@ -483,6 +487,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             spacing.forget(name);
             recentWrites.forget(name);
             reportClock.forget(name);
+            plannedRestarts.forget(name);
             return DeleteControl.defaultDelete();
         }
         waiting.sort(String::compareTo);

@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * Sets a bundle spec back to a frozen revision, for {@code confext.io/undo}: version, source,
- * units, scope, reload, priority and health checks as frozen, so that freezing the result gives the same content
+ * units, scope, reload, priority, first attachment and health checks as frozen, so that freezing the result gives the same content
  * (and so the same revision) again. The rollout policy, node selector and verification stay as
  * they are. A ConfigMap source comes back as the inline files frozen from it: the ConfigMap may
  * have changed since, and the undo must restore what the nodes had. Pure.
@@ -34,6 +34,7 @@ final class SpecRestore {
         spec.setUnits(content.units().isEmpty() ? null : new ArrayList<>(content.units()));
         spec.setReload(content.reload());
         spec.setPriority(content.priority());
+        spec.setFirstAttach(content.firstAttach());
         BundleSource source = new BundleSource();
         if (content.source().image() != null && content.source().image().oci() != null) {
             // the frozen reference carries the digest the version was pinned to: re-freezing it gives the same revision

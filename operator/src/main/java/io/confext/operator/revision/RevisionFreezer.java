@@ -72,7 +72,8 @@ public final class RevisionFreezer {
         ResolvedSource source = source(spec.getSource());
         ResolvedVerification verification = source.image() == null ? null : verification(spec.getVerification());
         return new RevisionContent(spec.getVersion(), spec.getScope(), spec.getUnits(), source, verification,
-                spec.getReload(), spec.getPriority() == null ? 0 : spec.getPriority(), HealthCheckFreezer.freeze(spec));
+                spec.getReload(), spec.getPriority() == null ? 0 : spec.getPriority(), HealthCheckFreezer.freeze(spec),
+                spec.getFirstAttach());
     }
 
     private ResolvedSource source(BundleSource s) {

@@ -21,6 +21,14 @@ public record Observation(NodePhase phase, String revision, String digest, Insta
         return r.sameAs(revision, digest);
     }
 
+    /**
+     * The node proved nothing yet and touches nothing: its bundle asks to wait for someone else's restart of the unit
+     * ({@code spec.firstAttach: WaitForUnitRestart}), which still runs with its previous configuration.
+     */
+    public boolean waitsForUnitRestart() {
+        return phase == NodePhase.PENDING && "WaitingForUnitRestart".equals(reason);
+    }
+
     public boolean failed() {
         return phase == NodePhase.FAILED || phase == NodePhase.ROLLED_BACK;
     }

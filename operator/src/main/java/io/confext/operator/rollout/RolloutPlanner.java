@@ -25,7 +25,10 @@ import java.util.Optional;
  * A target older than what the bundle delivered, which {@link UndoPlanner} allowed, is assigned
  * with the downgrade permit ({@code markRollback}). Nodes whose host cannot run the bundle
  * ({@link Eligibility}), or whose kind of host the target's image was not built for ({@link IncompatibleImages}), are
- * left as they are: never assigned, not counted, never halting.
+ * left as they are: never assigned, not counted, never halting. A node that reports
+ * WaitingForUnitRestart (the bundle's {@code firstAttach: WaitForUnitRestart}) counts as updated, but neither as
+ * ready/available nor as unavailable: it holds no maxUnavailable slot and halts nothing; the rollout is complete only
+ * once it is proven, and while only such nodes are left it is WAITING_FOR_UNIT_RESTARTS, without a deadline.
  */
 public final class RolloutPlanner {
 
@@ -89,6 +92,9 @@ public final class RolloutPlanner {
             state = RolloutState.NO_ELIGIBLE_NODES;
         } else if (pending == 0 && assigned.isEmpty() && f.unavailable == 0 && f.available >= f.targeted) {
             state = RolloutState.COMPLETE;
+        } else if (pending == 0 && assigned.isEmpty() && f.unavailable == 0 && f.waitingForUnitRestart > 0
+                && f.available + f.waitingForUnitRestart >= f.targeted) {
+            state = RolloutState.WAITING_FOR_UNIT_RESTARTS;
         } else if (halted) {
             state = RolloutState.HALTED;
         } else if (p.paused()) {
@@ -186,6 +192,9 @@ public final class RolloutPlanner {
                 f.failed++;
                 f.unavailable++;
                 failures.add(new FailureFact(n.name(), o.reason(), o.message(), o.since()));
+            } else if (reportsTarget && o.waitsForUnitRestart()) {
+                // its units run on with the previous configuration: nothing is unavailable, nothing is proven
+                f.waitingForUnitRestart++;
             } else if (reportsTarget && o.phase() == NodePhase.ACTIVE) {
                 f.ready += n.targeted() ? 1 : 0;
                 Instant availableAt = o.since() == null ? in.now() : o.since().plus(minReady);
@@ -232,6 +241,8 @@ public final class RolloutPlanner {
         int failed;
         int unavailable;
         int inFlight;
+        /** Nodes on the target that wait for someone else's restart of their units: neither available nor unavailable. */
+        int waitingForUnitRestart;
         int provenNotAvailable;
         /** The same counts for the nodes that match canary.nodeSelector. */
         int canaryTargeted;

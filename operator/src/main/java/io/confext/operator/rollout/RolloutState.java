@@ -10,6 +10,11 @@ public enum RolloutState {
     PROGRESSING,
     /** The budget is used up by nodes that are proven but not yet healthy for minReadySeconds. */
     WAITING,
+    /**
+     * Every other targeted node is available; the rest wait for someone else to restart their units
+     * ({@code spec.firstAttach: WaitForUnitRestart}). No deadline: the wait is the bundle's own choice.
+     */
+    WAITING_FOR_UNIT_RESTARTS,
     PAUSED,
     /** A node failed and onFailure is Halt: no new assignments. */
     HALTED,

@@ -122,6 +122,9 @@ public final class StatusAggregator {
             case ROLLING_BACK -> c.put(BundleConditions.PROGRESSING, "True", Reason.RollingBack,
                     "moving every node back to " + (in.stable() == null ? "no version" : in.stable().version()));
             case PAUSED -> c.put(BundleConditions.PROGRESSING, "Unknown", Reason.PausedBySpec, "rollout paused; " + progress);
+            case WAITING_FOR_UNIT_RESTARTS -> c.put(BundleConditions.PROGRESSING, "True", Reason.NodesWaitForUnitRestart,
+                    clip("the other nodes are done; the rest wait for their units' restart by someone else"
+                            + " (spec.firstAttach: WaitForUnitRestart); " + progress));
             case NO_ELIGIBLE_NODES -> c.put(BundleConditions.PROGRESSING, "False", Reason.NoEligibleNodes,
                     clip(noEligible(plan)));
             default -> {

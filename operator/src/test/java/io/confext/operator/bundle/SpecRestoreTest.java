@@ -39,6 +39,30 @@ class SpecRestoreTest {
     }
 
     @Test
+    void firstAttachIsFrozenAndComesBackWithTheUndoWhileTheDefaultKeepsTheDigest() {
+        ConfextBundleSpec waits = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service")
+                .file("chrony/chrony.conf", "server a iburst\n").build().getSpec();
+        waits.setFirstAttach(io.confext.api.v1alpha1.FirstAttach.WaitForUnitRestart);
+        RevisionContent frozen = freezer.freeze(waits);
+        assertThat(frozen.firstAttachOrDefault()).isEqualTo(io.confext.api.v1alpha1.FirstAttach.WaitForUnitRestart);
+
+        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0").units("chronyd.service")
+                .file("chrony/chrony.conf", "server b iburst\n").build().getSpec();
+        SpecRestore.restore(now, frozen);
+        assertThat(now.getFirstAttach()).isEqualTo(io.confext.api.v1alpha1.FirstAttach.WaitForUnitRestart);
+        assertThat(RevisionDigest.of(freezer.freeze(now))).isEqualTo(RevisionDigest.of(frozen));
+
+        ConfextBundleSpec unset = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service")
+                .file("chrony/chrony.conf", "server a iburst\n").build().getSpec();
+        ConfextBundleSpec defaulted = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service")
+                .file("chrony/chrony.conf", "server a iburst\n").build().getSpec();
+        defaulted.setFirstAttach(io.confext.api.v1alpha1.FirstAttach.Restart); // what the API server's default writes
+        assertThat(RevisionDigest.of(freezer.freeze(defaulted))).as("revisions frozen before the field keep their digest")
+                .isEqualTo(RevisionDigest.of(freezer.freeze(unset)));
+        assertThat(RevisionDigest.of(frozen)).isNotEqualTo(RevisionDigest.of(freezer.freeze(unset)));
+    }
+
+    @Test
     void healthChecksAreFrozenWithDefaultsAndComeBackWithTheUndo() {
         ConfextBundleSpec v1 = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service", "sshd.service")
                 .file("chrony/chrony.conf", "server a iburst\n").build().getSpec();
