@@ -84,7 +84,8 @@ final class ImageStager {
             if (main instanceof FetchResult.Failed f) {
                 return downloadFailed(f, "the image");
             }
-            Files.move(((FetchResult.Fetched) main).file(), raw);
+            FetchResult.Fetched fetched = (FetchResult.Fetched) main;
+            Files.move(fetched.file(), raw);
             if (!isDdi(raw)) {
                 for (Path sidecar : ImageVersion.sidecarsOf(raw)) {
                     String suffix = sidecar.getFileName().toString().substring(raw.getFileName().toString().length() - 4);
@@ -97,7 +98,7 @@ final class ImageStager {
                     }
                 }
             }
-            Result verified = verified(bundle, version, image, policy, trusted, dir, raw);
+            Result verified = verified(bundle, version, image, leftToVerify(policy, fetched), trusted, dir, raw);
             keep = verified instanceof Result.Staged;
             return verified;
         } catch (IOException e) {
@@ -149,6 +150,18 @@ final class ImageStager {
         ImageVersion v = new ImageVersion(bundle, version, read.extensionRelease(), read.expectedFiles(),
                 verdict.rootHash(), verdict.signerFingerprint(), raw);
         return new Result.Staged(v, dir, verdict);
+    }
+
+    /**
+     * The policy the verifier still has to check once the download is on disk. The download's sha256 was computed
+     * while the bytes arrived, over exactly the bytes written; when it already matched the bundle's pin, hashing the
+     * whole file a second time would only add a third pass to staging (sha256, the verity tree, sha256 again), about
+     * a third of its CPU (issue #18, BENCHMARKS.md). A pin the download did not match stays in the policy, so the
+     * verifier reports it as before.
+     */
+    static Policy leftToVerify(Policy policy, FetchResult.Fetched fetched) {
+        boolean proven = policy.expectedSha256().map(String::strip).filter(pin -> pin.equalsIgnoreCase(fetched.sha256())).isPresent();
+        return proven ? policy.withSha256(null) : policy;
     }
 
     /** The bundle reason of a refusal: the catalogue reason of the first check that failed. */

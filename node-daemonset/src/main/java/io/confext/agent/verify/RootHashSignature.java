@@ -18,7 +18,14 @@ public record RootHashSignature(String rootHash, byte[] signature, Optional<Stri
     /** systemd refuses signature partitions larger than this. */
     public static final int MAX_PARTITION = 4 * 1024 * 1024;
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{32,128}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Made on first use: only a DDI's signature partition is JSON, and an ObjectMapper's set-up costs ~0.4 s of CPU
+     * in a fresh JVM (BENCHMARKS.md, issue #18), which a naked image with sidecars never needs.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     public static RootHashSignature fromPartition(byte[] raw) throws ImageFormatException {
         if (raw.length > MAX_PARTITION) {
@@ -39,7 +46,7 @@ public record RootHashSignature(String rootHash, byte[] signature, Optional<Stri
         }
         JsonNode node;
         try {
-            node = JSON.readTree(new String(raw, 0, end, StandardCharsets.UTF_8));
+            node = Json.MAPPER.readTree(new String(raw, 0, end, StandardCharsets.UTF_8));
         } catch (Exception e) {
             // Jackson's own limits (nesting depth 1000, number and string lengths) end here too.
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");

@@ -21,7 +21,14 @@ import java.util.Optional;
  * subject key identifier against the trusted set only, never against certificates the signature brings.
  */
 public final class RootHashSignatureVerifier {
-    private final Provider provider = new BouncyCastleProvider();
+    /**
+     * BouncyCastle's JCA provider, made on first use only: its set-up alone costs ~0.7 s of CPU in a fresh JVM
+     * (BENCHMARKS.md, issue #18), most of the offline command's run. The JDK's own providers check the usual
+     * algorithms (RSA, ECDSA, EdDSA); this provider has the last word whenever they do not accept a signature.
+     */
+    private static final class BouncyCastle {
+        static final Provider PROVIDER = new BouncyCastleProvider();
+    }
 
     /** @param signerFingerprint lowercase hex SHA-256 of the trusted certificate that signed */
     public record Result(Optional<String> signerFingerprint, Optional<Reason> problem) {
@@ -62,8 +69,11 @@ public final class RootHashSignatureVerifier {
                     continue;
                 }
                 signerTrusted = true;
+                if (verifiesWithTheJdk(si, cert)) {
+                    return Result.ok(TrustedCertificates.fingerprint(cert));
+                }
                 try {
-                    if (si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(provider).build(cert))) {
+                    if (si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER).build(cert))) {
                         return Result.ok(TrustedCertificates.fingerprint(cert));
                     }
                     failure = "the signature by trusted certificate " + cert.getSubject() + " does not verify over root hash " + rootHashHex;
@@ -83,5 +93,18 @@ public final class RootHashSignatureVerifier {
         return Result.refused(ReasonCode.SIGNATURE_UNTRUSTED, "the root hash is signed by a certificate that is not trusted (" + who + "); "
                 + (trusted.isEmpty() ? "no trusted certificates are configured" : "trusted are " + trusted.certificates().size()
                 + " certificate(s): add the signer's certificate to the trust (verity.d or the bundle's trust Secret) or re-sign the image"));
+    }
+
+    /**
+     * The fast path: the signature checked with the JDK's providers. Only a yes counts; a no or an algorithm the JDK
+     * lacks leaves the verdict (and its message) to BouncyCastle's provider, so what is accepted and what is refused,
+     * and why, stay as they were with BouncyCastle alone.
+     */
+    private static boolean verifiesWithTheJdk(SignerInformation si, X509CertificateHolder cert) {
+        try {
+            return si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(cert));
+        } catch (CMSException | OperatorCreationException | java.security.cert.CertificateException | RuntimeException e) {
+            return false;
+        }
     }
 }

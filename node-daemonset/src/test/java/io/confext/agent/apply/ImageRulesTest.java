@@ -10,12 +10,31 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import io.confext.agent.fetch.FetchResult;
+import io.confext.agent.verify.Policy;
+import io.confext.agent.verify.TrustedCertificates;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The pure rules around image bundles: drop-in lines, stacking, image policy, sidecars, reasons, .v/ listing. */
 class ImageRulesTest {
     @TempDir
     Path tmp;
+
+    @Test
+    void theVerifierSkipsOnlyAShaThatTheDownloadAlreadyMatched() {
+        String sha = "ab".repeat(32);
+        Policy pinned = Policy.signedBy(TrustedCertificates.none()).withSha256(sha);
+        FetchResult.Fetched matched = new FetchResult.Fetched(tmp.resolve("x.raw"), sha, 1, 1);
+        FetchResult.Fetched other = new FetchResult.Fetched(tmp.resolve("x.raw"), "cd".repeat(32), 1, 1);
+        assertThat(ImageStager.leftToVerify(pinned, matched).expectedSha256()).isEmpty();
+        assertThat(ImageStager.leftToVerify(pinned.withSha256(sha.toUpperCase(java.util.Locale.ROOT)), matched).expectedSha256()).isEmpty();
+        // a pin the download did not match (not possible through the fetcher, which refuses it) stays for the verifier to refuse
+        assertThat(ImageStager.leftToVerify(pinned, other).expectedSha256()).contains(sha);
+        Policy unpinned = Policy.signedBy(TrustedCertificates.none());
+        assertThat(ImageStager.leftToVerify(unpinned, matched)).isEqualTo(unpinned);
+        // everything else of the policy is kept
+        assertThat(ImageStager.leftToVerify(pinned, matched).withSha256(sha)).isEqualTo(pinned);
+    }
 
     @Test
     void dropInListsImagesAndDirectoriesEachInPriorityOrderWithThePolicy() {

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Benchmark, not a test: runs only with {@code -Dbench=true}. Builds a 256 MiB signed naked erofs
  * image, then times (page cache warm, median of 3) {@code veritysetup verify}, {@code sha256sum},
- * and the agent's verifier in a child JVM with a 64 MiB heap that reports its own peak RSS (VmHWM).
+ * and the agent's verifier in a child JVM started like the {@code confext-verify} launcher (its heap, GC and JIT
+ * directives) that reports its own peak RSS (VmHWM). The in-agent path (the agent's JVM flags): {@link AgentVerifyCpuMain}.
  * Results go to stdout and {@code target/bench-verify.md}.
  *
  * <pre>./mvnw -B -o -pl node-daemonset -am verify -Dbench=true -Dtest=VerifyBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
@@ -74,7 +75,10 @@ class VerifyBenchmark {
             verity[i] = timed("veritysetup", "verify", image.toString(), dir.resolve("bench.verity").toString(), root);
             sha256sum[i] = timed("sha256sum", image.toString());
             long t0 = System.nanoTime();
-            String out = run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m", "-XX:+UseSerialGC", "-cp",
+            // The launcher's flags, its JIT directives included (C2 for the hashing only).
+            String out = run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m", "-XX:+UseSerialGC",
+                    "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput",
+                    "-XX:CompilerDirectivesFile=" + Path.of("src/main/sh/confext-verify-jit.json").toAbsolutePath(), "-cp",
                     classPath, VerifyBenchMain.class.getName(), image.toString(), sha, dir.resolve("trust").toString());
             agentProcess[i] = (System.nanoTime() - t0) / 1_000_000;
             Matcher m = CHILD.matcher(out);
