@@ -1,5 +1,7 @@
 package io.confext.agent;
 
+import io.confext.agent.metrics.AgentMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -34,9 +36,16 @@ public class AgentBeans {
         return HealthChecks.onHost(config.hostPid(), Clock.systemUTC());
     }
 
+    /** The agent's meters in Quarkus' registry (the Prometheus one: /q/metrics). */
     @Produces
     @Singleton
-    HostApplier hostApplier(AgentConfig config, HealthChecks healthChecks,
+    AgentMetrics agentMetrics(MeterRegistry registry) {
+        return new AgentMetrics(registry);
+    }
+
+    @Produces
+    @Singleton
+    HostApplier hostApplier(AgentConfig config, HealthChecks healthChecks, AgentMetrics metrics,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String agentVersion,
             // largest image bundle downloaded (a bundle's sizeLimitBytes may only lower it)
             @ConfigProperty(name = "confext.images.max-bytes", defaultValue = "1073741824") long imageMaxBytes,
@@ -44,7 +53,7 @@ public class AgentBeans {
             // device-mapper need root=unprotected+absent:usr=absent; the agent's own verification runs first anyway
             @ConfigProperty(name = "confext.images.policy") Optional<String> imagePolicy) {
         return new SystemdHostApplier(config.hostPid(), applierSettings(config, agentVersion,
-                new ImageSettings(FetchSettings.defaults(), imageMaxBytes, imagePolicy)), StepObserver.NONE, healthChecks);
+                new ImageSettings(FetchSettings.defaults(), imageMaxBytes, imagePolicy)), StepObserver.NONE, healthChecks, metrics);
     }
 
     /** The applier's settings: every value from the agent's configuration, none repeated here. */

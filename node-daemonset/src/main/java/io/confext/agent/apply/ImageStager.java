@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.metrics.AgentMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -38,10 +39,16 @@ final class ImageStager {
     private final ImageSettings settings;
     private final ImageFetcher fetcher;
     private final ImageVerifier verifier = new ImageVerifier();
+    private final AgentMetrics metrics;
 
     ImageStager(ImageSettings settings) {
+        this(settings, AgentMetrics.none());
+    }
+
+    ImageStager(ImageSettings settings, AgentMetrics metrics) {
         this.settings = settings;
         this.fetcher = new ImageFetcher(settings.fetch());
+        this.metrics = metrics;
     }
 
     sealed interface Result {
@@ -90,7 +97,9 @@ final class ImageStager {
                     }
                 }
             }
+            long verifying = System.nanoTime();
             Verdict verdict = verifier.verify(raw, policy);
+            metrics.verified(bundle, verdict.accepted(), java.time.Duration.ofNanos(System.nanoTime() - verifying), Files.size(raw));
             if (!verdict.accepted()) {
                 return new Result.Refused(reasonOf(verdict), "image " + image.url() + " refused: "
                         + verdict.reasons().stream().map(Reason::message).collect(Collectors.joining("; ")));

@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import io.confext.agent.healthcheck.HealthChecks;
 import io.confext.agent.host.HostCommands;
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.host.HostPaths;
 import io.confext.agent.state.AgentState;
 import io.confext.agent.state.BundleRecord;
@@ -76,6 +77,7 @@ public final class SystemdHostApplier implements HostApplier {
     private final VerifiedManifests verified;
     /** Set by {@link #stopping()}: a failure from now on is an abandonment, not a verdict. */
     private volatile boolean stopping;
+    private final AgentMetrics metrics;
 
     /** The agent's default settings with its state under {@code stateHostDir}. */
     public SystemdHostApplier(long hostPid, String stateHostDir) {
@@ -93,6 +95,13 @@ public final class SystemdHostApplier implements HostApplier {
 
     /** @param healthChecks runs the bundles' own health checks; told after each converge which bundles are proven */
     public SystemdHostApplier(long hostPid, ApplierSettings settings, StepObserver steps, HealthChecks healthChecks) {
+        this(hostPid, settings, steps, healthChecks, AgentMetrics.none());
+    }
+
+    /** @param metrics told of activations, verifications, drift repairs, failures and the versions kept (docs/metrics.md) */
+    public SystemdHostApplier(long hostPid, ApplierSettings settings, StepObserver steps, HealthChecks healthChecks,
+            AgentMetrics metrics) {
+        this.metrics = metrics;
         this.healthChecks = healthChecks;
         this.settings = settings;
         this.hostPid = hostPid;
@@ -134,6 +143,7 @@ public final class SystemdHostApplier implements HostApplier {
             Run run = new Run(sd, facts, progress);
             List<BundleState> states = run.converge(desired);
             healthChecks.track(desired, states);
+            metrics.converged(states, desired.stream().map(DesiredBundleContent::name).toList());
             return states;
         } catch (ConvergeAbandoned e) {
             throw e;
@@ -216,7 +226,18 @@ public final class SystemdHostApplier implements HostApplier {
             }
             desired.stream().sorted(Comparator.comparing(DesiredBundleContent::name))
                     .forEach(d -> out.add(safely(d.name(), d, () -> apply(d))));
+            desired.forEach(this::countVersions);
             return out;
+        }
+
+        /** The versions a bundle keeps here, for the gauges; a directory that cannot be read is left for the next pass. */
+        private void countVersions(DesiredBundleContent d) {
+            try {
+                metrics.versions(d.name(), versionsOf(d.name(), d.content().scope()).versions().size(),
+                        quarantine.held(d.name()).size());
+            } catch (RuntimeException e) {
+                LOG.debugf("Not counting the versions of bundle %s: %s", d.name(), e.getMessage());
+            }
         }
 
         /** One bundle's failure never stops the others, and never escapes as an exception. */
@@ -387,6 +408,7 @@ public final class SystemdHostApplier implements HostApplier {
             DriftRules.Drift drift = new DriftCheck(dropIns, layout.staging()).observe(d, journalled, a.version(), dir,
                     layout.serviceVersionsHostPath(d.name()), this::expectedDropIn);
             if (drift.found()) {
+                metrics.driftRepaired(d.name());
                 LOG.warnf("Bundle %s %s drifted: %s; repairing from the revision", d.name(), d.content().version(),
                         String.join(", ", drift.changes()));
             }
@@ -470,7 +492,7 @@ public final class SystemdHostApplier implements HostApplier {
             save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.FETCHING);
             report(d, BundlePhase.Fetching, Reason.Fetching, "downloading and verifying version " + c.version() + " from "
                     + c.source().image().url());
-            ImageStager.Result result = new ImageStager(settings.images()).stage(d.name(), c.version(), c.source().image(), policy,
+            ImageStager.Result result = new ImageStager(settings.images(), metrics).stage(d.name(), c.version(), c.source().image(), policy,
                     in.trusted(), layout.staging());
             if (result instanceof ImageStager.Result.Refused r) {
                 // an interrupted download is no refusal to remember
@@ -507,6 +529,7 @@ public final class SystemdHostApplier implements HostApplier {
         }
 
         private BundleState activate(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir, StagedVersion staged) {
+            long started = System.nanoTime();
             RevisionContent c = d.content();
             String name = d.name();
             // journalled ACTIVATING for this version: an earlier pass was stopped before its verdict (see UnitChange.UNPROVEN)
@@ -522,10 +545,12 @@ public final class SystemdHostApplier implements HostApplier {
                 plans.put(unit, a);
             }
 
-            if (staged instanceof ImageVersion image && image.staged() != null) {
+            boolean staging = staged instanceof ImageVersion image && image.staged() != null;
+            if (staging) {
                 reached(name, BundleStep.STAGED);
-                image.moveInto(dir.dir(), settings.images().kernelVerity()); // verified here either way; sidecars feed the kernel's check
+                ((ImageVersion) staged).moveInto(dir.dir(), settings.images().kernelVerity()); // verified here either way; sidecars feed the kernel's check
             } else if (!dir.versions().contains(c.version())) {
+                staging = true;
                 save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.STAGING);
                 Path tmp = layout.staging().resolve(staged.entryName() + "." + UUID.randomUUID());
                 staged.writeTo(tmp);
@@ -555,6 +580,12 @@ public final class SystemdHostApplier implements HostApplier {
             }
             reached(name, BundleStep.ACTIVATED);
             UnitOutcome bad = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);
+            // an activation is a pass that changed something for the version; a resync that found it in place is none
+            if (staging || hostChanged || outcomes.stream().anyMatch(o -> o.action() == Activation.Action.RELOAD
+                    || o.action() == Activation.Action.RESTART)) {
+                metrics.activated(name, bad == null && outcomes.stream().allMatch(o -> Reason.Proven.name().equals(o.reason())),
+                        java.time.Duration.ofNanos(System.nanoTime() - started));
+            }
             if (bad == null) {
                 return succeed(rec, dir, staged, outcomes);
             }

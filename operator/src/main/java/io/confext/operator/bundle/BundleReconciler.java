@@ -346,6 +346,7 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         return since;
     }
 
+    /** The pass's events and the counters of the same facts ({@link RolloutMetrics}). */
     private void recordEvents(ConfextBundle bundle, ConfextBundleStatus previous, RolloutPlan plan, RevisionTarget target,
                               BundleEvents events) {
         if (!plan.newlyAssigned().isEmpty()) {
@@ -359,14 +360,17 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
                 events.warning(bundle, Reason.NodeFailed, "node %s failed version %s: %s %s".formatted(
                         f.node(), target.version(), f.reason(), f.message() == null ? "" : f.message())));
         String prevProgress = reasonOf(previous, BundleConditions.PROGRESSING);
-        if (plan.state() == RolloutState.HALTED && !Reason.Halted.name().equals(prevProgress)) {
+        boolean newlyHalted = plan.state() == RolloutState.HALTED && !Reason.Halted.name().equals(prevProgress);
+        boolean wasComplete = previous != null && target.name().equals(previous.getCurrentRevision());
+        boolean newlyComplete = plan.complete() && !wasComplete;
+        metrics.planned(bundle.getMetadata().getName(), plan, newlyHalted, newlyComplete); // the same judgements as the events
+        if (newlyHalted) {
             events.warning(bundle, Reason.RolloutHalted, "rollout of %s halted after %d failure(s)".formatted(target.version(), plan.failed()));
         }
         if (plan.rollbackStarted()) {
             events.warning(bundle, Reason.RollbackStarted, "version %s failed; moving every node back".formatted(target.version()));
         }
-        boolean wasComplete = previous != null && target.name().equals(previous.getCurrentRevision());
-        if (plan.complete() && !wasComplete) {
+        if (newlyComplete) {
             events.normal(bundle, Reason.RolloutComplete, "version %s is on all %d targeted node(s)".formatted(target.version(), plan.targeted()));
         }
     }
