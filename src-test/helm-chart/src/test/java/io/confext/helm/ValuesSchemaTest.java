@@ -36,7 +36,11 @@ class ValuesSchemaTest {
                 Arguments.of("agent: {managedByOperator: \"yes\"}", "/agent/managedByOperator"),
                 Arguments.of("agent: {imagePolicy: \"root=verity signed\"}", "/agent/imagePolicy"),
                 Arguments.of("admissionPolicy: {enabled: maybe}", "/admissionPolicy/enabled"),
-                Arguments.of("operator: {logLevel: LOUD}", "/operator/logLevel"));
+                Arguments.of("operator: {logLevel: LOUD}", "/operator/logLevel"),
+                Arguments.of("metrics: {serviceMonitor: {enabled: true, interval: often}}", "/metrics/serviceMonitor/interval"),
+                Arguments.of("metrics: {grafanaDashboard: {enabled: \"yes\"}}", "/metrics/grafanaDashboard/enabled"),
+                Arguments.of("metrics: {serviceMonitor: {labels: {release: 1}}}", "/metrics/serviceMonitor/labels/release"),
+                Arguments.of("metrics: {scrape: true}", "scrape"));
     }
 
     @ParameterizedTest(name = "{0}")
