@@ -115,11 +115,18 @@ public final class AgentMetrics {
                 .forEach(registry::remove);
     }
 
+    /**
+     * The bundle's value in {@code gauges}, registered on first use. The gauge looks its value up when scraped: a
+     * registry keeps the meter first registered under an id, so it must not hold one value object (a bundle forgotten
+     * and wanted again would leave it reading the discarded one).
+     */
     private AtomicInteger gauge(Map<String, AtomicInteger> gauges, String name, String bundle, String description) {
         return gauges.computeIfAbsent(bundle, b -> {
-            AtomicInteger v = new AtomicInteger();
-            Gauge.builder(name, v, AtomicInteger::get).description(description).tag("bundle", b).register(registry);
-            return v;
+            Gauge.builder(name, () -> {
+                AtomicInteger v = gauges.get(b);
+                return v == null ? 0 : v.get();
+            }).description(description).tag("bundle", b).register(registry);
+            return new AtomicInteger();
         });
     }
 }

@@ -164,8 +164,12 @@ class AgentFootprintBenchmark {
      * built before the agent had metrics (the "before" run of a paired measurement) is not scraped, and says so.
      */
     private static void scrape(Subject subject, int port) throws Exception {
+        Path libMain = subject.appHome().resolve("lib/main");
+        if (!Files.isDirectory(libMain)) {
+            return; // the plain JVM agent: no Quarkus, no /q/metrics
+        }
         boolean withMetrics;
-        try (Stream<Path> jars = Files.list(subject.appHome().resolve("lib/main"))) {
+        try (Stream<Path> jars = Files.list(libMain)) {
             withMetrics = jars.anyMatch(j -> j.getFileName().toString().startsWith("io.micrometer."));
         }
         if (!withMetrics) {

@@ -84,5 +84,10 @@ class AgentMetricsTest {
         assertThat(p.value("confext_agent_versions_kept", "bundle", "chrony")).isEqualTo(3);
         assertThat(p.find("confext_agent_versions_kept", "bundle", "sshd")).as("sshd is no longer wanted here").isEmpty();
         assertThat(p.find("confext_agent_versions_quarantined", "bundle", "sshd")).isEmpty();
+
+        // wanted again: the gauge is back and reads the new value
+        metrics.versions("sshd", 2, 1);
+        assertThat(page().value("confext_agent_versions_kept", "bundle", "sshd")).isEqualTo(2);
+        assertThat(page().value("confext_agent_versions_quarantined", "bundle", "sshd")).isEqualTo(1);
     }
 }

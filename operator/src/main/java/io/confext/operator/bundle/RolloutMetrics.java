@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The operator's per-bundle meters (docs/metrics.md): nodes per reported phase, the rollout's progress (targeted,
@@ -52,20 +53,18 @@ public final class RolloutMetrics {
 
         BundleMeters(String bundle) {
             for (Phase p : Phase.values()) {
-                AtomicInteger v = new AtomicInteger();
-                Gauge.builder(NODES, v, AtomicInteger::get).description("nodes per phase of a bundle, as reported by the agents")
+                phases.put(p, new AtomicInteger());
+                Gauge.builder(NODES, () -> read(bundle, m -> m.phases.get(p))).description("nodes per phase of a bundle, as reported by the agents")
                         .tag("bundle", bundle).tag("phase", p.name()).register(registry);
-                phases.put(p, v);
             }
             for (RolloutState s : RolloutState.values()) {
-                AtomicInteger v = new AtomicInteger();
-                Gauge.builder(STATE, v, AtomicInteger::get).description("1 for the state the bundle's rollout is in, else 0")
+                states.put(s, new AtomicInteger());
+                Gauge.builder(STATE, () -> read(bundle, m -> m.states.get(s))).description("1 for the state the bundle's rollout is in, else 0")
                         .tag("bundle", bundle).tag("state", s.name()).register(registry);
-                states.put(s, v);
             }
-            gauge(TARGETED, targeted, bundle, "nodes the bundle's rollout targets");
-            gauge(UPDATED, updated, bundle, "targeted nodes that run the target revision");
-            gauge(READY, ready, bundle, "targeted nodes proven on the target revision for minReadySeconds");
+            gauge(TARGETED, bundle, m -> m.targeted, "nodes the bundle's rollout targets");
+            gauge(UPDATED, bundle, m -> m.updated, "targeted nodes that run the target revision");
+            gauge(READY, bundle, m -> m.ready, "targeted nodes proven on the target revision for minReadySeconds");
             waves = counter(WAVES, bundle, "waves started: passes that moved at least one node to the target");
             waveNodes = counter(WAVE_NODES, bundle, "nodes moved to the target by the waves");
             halts = counter(HALTS, bundle, "rollouts that halted on a failed node (onFailure Halt)");
@@ -73,13 +72,23 @@ public final class RolloutMetrics {
             completions = counter(COMPLETIONS, bundle, "rollouts that reached every targeted node");
         }
 
-        private void gauge(String name, AtomicInteger v, String bundle, String description) {
-            Gauge.builder(name, v, AtomicInteger::get).description(description).tag("bundle", bundle).register(registry);
+        private void gauge(String name, String bundle, Function<BundleMeters, AtomicInteger> value, String description) {
+            Gauge.builder(name, () -> read(bundle, value)).description(description).tag("bundle", bundle).register(registry);
         }
 
         private Counter counter(String name, String bundle, String description) {
             return Counter.builder(name).description(description).tag("bundle", bundle).register(registry);
         }
+    }
+
+    /**
+     * A gauge's value, looked up when it is scraped: a registry returns the meter first registered under an id, so a
+     * gauge must not hold the value object of one BundleMeters (a bundle forgotten and seen again, or a registration
+     * begun twice, would leave it reading a discarded one).
+     */
+    private int read(String bundle, Function<BundleMeters, AtomicInteger> value) {
+        BundleMeters m = bundles.get(bundle);
+        return m == null ? 0 : value.apply(m).get();
     }
 
     private BundleMeters of(String bundle) {

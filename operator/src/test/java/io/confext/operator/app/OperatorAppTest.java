@@ -59,11 +59,13 @@ class OperatorAppTest {
                 .build()).create();
         long end = System.currentTimeMillis() + 20_000;
         PrometheusText page = PrometheusText.parse(http("/q/metrics"));
-        while (System.currentTimeMillis() < end && page.find("confext_rollout_state", "bundle", "app-metrics").isEmpty()) {
+        // the gauges are registered on the bundle's first pass and set right after: wait for the state, not the name
+        while (System.currentTimeMillis() < end && page.sum("confext_rollout_state", "bundle", "app-metrics") != 1) {
             Thread.sleep(100);
             page = PrometheusText.parse(http("/q/metrics"));
         }
-        assertThat(page.sum("confext_rollout_state", "bundle", "app-metrics")).as("the bundle's rollout is in one state").isEqualTo(1);
+        assertThat(page.sum("confext_rollout_state", "bundle", "app-metrics"))
+                .as("the bundle's rollout is in one state: %s", page.find("confext_rollout_state")).isEqualTo(1);
         assertThat(page.find("confext_rollout_waves_started_total", "bundle", "app-metrics")).singleElement();
         assertThat(page.find("confext_rollout_targeted_nodes", "bundle", "app-metrics")).singleElement();
         assertThat(page.find("confext_bundle_nodes", "bundle", "app-metrics")).hasSize(RolloutMetrics.Phase.values().length);

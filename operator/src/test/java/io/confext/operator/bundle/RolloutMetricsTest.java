@@ -82,6 +82,9 @@ class RolloutMetricsTest {
         assertThat(p.value("confext_bundle_nodes", "bundle", "sshd", "phase", "PENDING")).isEqualTo(1);
         // a bundle created again under the name starts from nothing
         metrics.planned("chrony", plan(RolloutState.CANARY, List.of("n0"), 1, 1, 0, false), false, false);
-        assertThat(page().value("confext_rollout_waves_started_total", "bundle", "chrony")).isEqualTo(1);
+        PrometheusText again = page();
+        assertThat(again.value("confext_rollout_waves_started_total", "bundle", "chrony")).isEqualTo(1);
+        assertThat(again.value("confext_rollout_targeted_nodes", "bundle", "chrony")).as("the gauge reads the new values").isEqualTo(1);
+        assertThat(again.value("confext_rollout_state", "bundle", "chrony", "state", "CANARY")).isEqualTo(1);
     }
 }
