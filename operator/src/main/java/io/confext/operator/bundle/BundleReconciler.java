@@ -226,8 +226,9 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         for (NodeDecision d : plan.changes()) {
             writer.write(cxnByName.get(d.name()), name, d.desired(), policy.minReadySeconds());
         }
-        recordEvents(bundle, previous, plan, target.target(), events);
+        // the nodes' phases first: a scrape that sees the pass's rollout state (set last) sees the phases it came from
         metrics.record(name, phaseCounts(observed.values()));
+        recordEvents(bundle, previous, plan, target.target(), events);
 
         Set<String> inUse = new HashSet<>();
         inUse.add(target.target().name());

@@ -109,10 +109,7 @@ public final class RolloutMetrics {
      */
     public void planned(String bundle, RolloutPlan plan, boolean newlyHalted, boolean newlyComplete) {
         BundleMeters m = of(bundle);
-        m.targeted.set(plan.targeted());
-        m.updated.set(plan.updated());
-        m.ready.set(plan.ready());
-        m.states.forEach((s, v) -> v.set(s == plan.state() ? 1 : 0));
+        // counters before gauges: a scrape that sees a state sees what was counted on the way to it
         if (!plan.newlyAssigned().isEmpty()) {
             m.waves.increment();
             m.waveNodes.increment(plan.newlyAssigned().size());
@@ -126,6 +123,10 @@ public final class RolloutMetrics {
         if (newlyComplete) {
             m.completions.increment();
         }
+        m.targeted.set(plan.targeted());
+        m.updated.set(plan.updated());
+        m.ready.set(plan.ready());
+        m.states.forEach((s, v) -> v.set(s == plan.state() ? 1 : 0));
     }
 
     /** The bundle is gone: its meters leave the page. */

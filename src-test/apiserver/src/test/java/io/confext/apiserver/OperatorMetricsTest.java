@@ -97,7 +97,8 @@ class OperatorMetricsTest {
                 }).build()).create();
 
         PrometheusText done = await("version 1 complete", p -> p.sum("confext_rollout_completions_total", "bundle", BUNDLE) == 1
-                && p.sum("confext_rollout_state", "bundle", BUNDLE, "state", "COMPLETE") == 1);
+                && p.sum("confext_rollout_state", "bundle", BUNDLE, "state", "COMPLETE") == 1
+                && p.sum("confext_bundle_nodes", "bundle", BUNDLE, "phase", "ACTIVE") == 3);
         assertThat(done.value("confext_rollout_targeted_nodes", "bundle", BUNDLE)).isEqualTo(3);
         assertThat(done.value("confext_rollout_updated_nodes", "bundle", BUNDLE)).isEqualTo(3);
         assertThat(done.value("confext_rollout_ready_nodes", "bundle", BUNDLE)).isEqualTo(3);
