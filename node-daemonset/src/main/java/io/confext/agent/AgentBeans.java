@@ -1,5 +1,7 @@
 package io.confext.agent;
 
+import io.confext.agent.metrics.AgentMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -37,9 +39,16 @@ public class AgentBeans {
         return HealthChecks.onHost(config.hostPid(), Clock.systemUTC());
     }
 
+    /** The agent's meters in Quarkus' registry (the Prometheus one: /q/metrics). */
     @Produces
     @Singleton
-    HostApplier hostApplier(AgentConfig config, HealthChecks healthChecks,
+    AgentMetrics agentMetrics(MeterRegistry registry) {
+        return new AgentMetrics(registry);
+    }
+
+    @Produces
+    @Singleton
+    HostApplier hostApplier(AgentConfig config, HealthChecks healthChecks, AgentMetrics metrics,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String agentVersion,
             // largest image bundle downloaded (a bundle's sizeLimitBytes may only lower it)
             @ConfigProperty(name = "confext.images.max-bytes", defaultValue = "1073741824") long imageMaxBytes,
@@ -50,7 +59,7 @@ public class AgentBeans {
         // pull Secrets of OCI sources: by name, in the agent's own namespace only (the chart's Role narrows the names)
         ImageSettings images = new ImageSettings(FetchSettings.defaults(), imageMaxBytes, imagePolicy)
                 .withPullSecrets(new KubePullSecrets(client, client.getNamespace()));
-        return new SystemdHostApplier(config.hostPid(), applierSettings(config, agentVersion, images), StepObserver.NONE, healthChecks);
+        return new SystemdHostApplier(config.hostPid(), applierSettings(config, agentVersion, images), StepObserver.NONE, healthChecks, metrics);
     }
 
     /** The applier's settings: every value from the agent's configuration, none repeated here. */

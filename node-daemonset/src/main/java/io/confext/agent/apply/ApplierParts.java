@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.disk.DiskGuard;
 import io.confext.agent.healthcheck.HealthChecks;
 import io.confext.agent.host.HostFiles;
@@ -17,8 +18,10 @@ import io.confext.agent.state.StateStore;
  * @param steps         told of every step boundary (the crash tests stop the agent there)
  * @param disk          the free-space margin before writes and the cap on stored versions after each pass
  *                      (io.confext.agent.disk)
+ * @param metrics       told of activations, verifications, drift repairs, failures and the versions kept (docs/metrics.md)
  */
 record ApplierParts(long hostPid, HostFiles host, StateLayout layout, StateStore store, ApplierSettings settings,
                     StepObserver steps, RefusedImages refusedImages, Quarantine quarantine, NodeChecks nodeChecks,
-                    HealthChecks healthChecks, VerifiedManifests verified, StopGuard stop, DiskGuard disk) {
+                    HealthChecks healthChecks, VerifiedManifests verified, StopGuard stop, DiskGuard disk,
+                    AgentMetrics metrics) {
 }

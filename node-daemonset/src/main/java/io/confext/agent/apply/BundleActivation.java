@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.metrics.AgentMetrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,10 +38,12 @@ final class BundleActivation {
     private final BundleStatus status;
     private final StopGuard stop;
     private final ProgressListener progress;
+    private final AgentMetrics metrics;
 
     BundleActivation(StateLayout layout, ApplierSettings settings, PassJournal journal, Quarantine quarantine,
                      UnitAttacher attacher, UnitActivator units, SuccessRecorder success, RollBack rollBack,
-                     BundleStatus status, StopGuard stop, ProgressListener progress) {
+                     BundleStatus status, StopGuard stop, ProgressListener progress, AgentMetrics metrics) {
+        this.metrics = metrics;
         this.layout = layout;
         this.settings = settings;
         this.journal = journal;
@@ -55,6 +58,7 @@ final class BundleActivation {
     }
 
     BundleState activate(DesiredBundleContent d, BundleRecord rec, VersionsDirectory dir, StagedVersion staged) {
+        long started = System.nanoTime();
         RevisionContent c = d.content();
         String name = d.name();
         // journalled ACTIVATING for this version: an earlier pass was stopped before its verdict (see UnitChange.UNPROVEN)
@@ -71,10 +75,12 @@ final class BundleActivation {
             plans.put(unit, a);
         }
 
-        if (staged instanceof ImageVersion image && image.staged() != null) {
+        boolean staging = staged instanceof ImageVersion image && image.staged() != null;
+        if (staging) {
             journal.reached(name, BundleStep.STAGED);
-            image.moveInto(dir.dir(), settings.images().kernelVerity()); // verified here either way; sidecars feed the kernel's check
+            ((ImageVersion) staged).moveInto(dir.dir(), settings.images().kernelVerity()); // verified here either way; sidecars feed the kernel's check
         } else if (!dir.versions().contains(c.version())) {
+            staging = true;
             journal.save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.STAGING);
             Path tmp = layout.staging().resolve(staged.entryName() + "." + UUID.randomUUID());
             staged.writeTo(tmp);
@@ -109,6 +115,12 @@ final class BundleActivation {
         }
         journal.reached(name, BundleStep.ACTIVATED);
         UnitOutcome bad = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);
+        // an activation is a pass that changed something for the version; a resync that found it in place is none
+        if (staging || hostChanged || outcomes.stream().anyMatch(o -> o.action() == Activation.Action.RELOAD
+                || o.action() == Activation.Action.RESTART)) {
+            metrics.activated(name, bad == null && outcomes.stream().allMatch(o -> Reason.Proven.name().equals(o.reason())),
+                    java.time.Duration.ofNanos(System.nanoTime() - started));
+        }
         if (bad == null) {
             return success.succeed(rec, dir, staged, outcomes);
         }

@@ -57,14 +57,14 @@ final class ConvergePass {
         UnitAttacher attacher = new UnitAttacher(parts.host(), parts.hostPid(), parts.layout(), settings, facts, sd, dropIns,
                 journal, kept);
         this.images = new ImageIntake(parts.host(), facts, settings, parts.layout(), parts.nodeChecks(), nodePolicy,
-                parts.refusedImages(), parts.quarantine(), journal, parts.stop(), progress, parts.disk());
+                parts.refusedImages(), parts.quarantine(), journal, parts.stop(), progress, parts.disk(), parts.metrics());
         this.rollBack = new RollBack(journal, parts.quarantine(), kept, attacher, units, parts.stop());
         this.activation = new BundleActivation(parts.layout(), settings, journal, parts.quarantine(), attacher, units,
-                new SuccessRecorder(journal, parts.verified()), rollBack, status, parts.stop(), progress);
+                new SuccessRecorder(journal, parts.verified()), rollBack, status, parts.stop(), progress, parts.metrics());
         this.removal = new BundleRemoval(parts.layout(), journal, kept, attacher, units, parts.quarantine(), parts.verified(),
                 parts.refusedImages(), parts.stop());
         this.review = new UnitHealthReview(sd, parts.host(), parts.hostPid(), parts.layout(), journal, kept, dropIns, attacher,
-                units, parts.healthChecks(), rollBack, parts.stop());
+                units, parts.healthChecks(), rollBack, parts.stop(), parts.metrics());
     }
 
     List<BundleState> converge(List<DesiredBundleContent> desired) {
@@ -92,7 +92,18 @@ final class ConvergePass {
         desired.stream().sorted(Comparator.comparing(DesiredBundleContent::name))
                 .forEach(d -> out.add(safely(d.name(), d, () -> apply(d))));
         new DiskCap(parts.disk(), parts.settings().disk()).enforce(journal.state(), kept::versionsOf, out);
+        desired.forEach(this::countVersions);
         return out;
+    }
+
+    /** The versions a bundle keeps here, for the gauges; a directory that cannot be read is left for the next pass. */
+    private void countVersions(DesiredBundleContent d) {
+        try {
+            parts.metrics().versions(d.name(), kept.versionsOf(d.name(), d.content().scope()).versions().size(),
+                    parts.quarantine().held(d.name()).size());
+        } catch (RuntimeException e) {
+            LOG.debugf("Not counting the versions of bundle %s: %s", d.name(), e.getMessage());
+        }
     }
 
     /** One bundle's failure never stops the others, and never escapes as an exception. */

@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.disk.DiskGuard;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,11 +41,13 @@ final class ImageIntake {
     private final ProgressListener progress;
     /** Asked before a download writes its first byte (the free-space margin). */
     private final DiskGuard disk;
+    private final AgentMetrics metrics;
 
     ImageIntake(HostFiles host, HostFacts facts, ApplierSettings settings, StateLayout layout, NodeChecks nodeChecks,
                 LoadedNodePolicy nodePolicy, RefusedImages refusedImages, Quarantine quarantine, PassJournal journal,
-                StopGuard stop, ProgressListener progress, DiskGuard disk) {
+                StopGuard stop, ProgressListener progress, DiskGuard disk, AgentMetrics metrics) {
         this.disk = disk;
+        this.metrics = metrics;
         this.host = host;
         this.facts = facts;
         this.settings = settings;
@@ -103,7 +106,7 @@ final class ImageIntake {
         journal.save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.FETCHING);
         report(d, BundlePhase.Fetching, Reason.Fetching, "downloading and verifying version " + c.version() + " from "
                 + c.source().image().url());
-        ImageStager.Result result = new ImageStager(settings.images()).stage(d.name(), c.version(), c.source().image(), policy,
+        ImageStager.Result result = new ImageStager(settings.images(), metrics).stage(d.name(), c.version(), c.source().image(), policy,
                 in.trusted(), layout.staging(), disk.roomFor("the image of " + d.name() + " " + c.version()));
         if (result instanceof ImageStager.Result.Refused r) {
             // an interrupted download is no refusal to remember

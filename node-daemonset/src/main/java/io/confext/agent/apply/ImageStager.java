@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.metrics.AgentMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -40,10 +41,16 @@ final class ImageStager {
     private final ImageSettings settings;
     private final ImageFetcher fetcher;
     private final ImageVerifier verifier = new ImageVerifier();
+    private final AgentMetrics metrics;
 
     ImageStager(ImageSettings settings) {
+        this(settings, AgentMetrics.none());
+    }
+
+    ImageStager(ImageSettings settings, AgentMetrics metrics) {
         this.settings = settings;
         this.fetcher = new ImageFetcher(settings.fetch());
+        this.metrics = metrics;
     }
 
     sealed interface Result {
@@ -141,7 +148,9 @@ final class ImageStager {
     /** Every check of {@link ImageVerifier} on the fetched image (and the sidecars next to it). */
     private Result verified(String bundle, String version, ResolvedImage image, Policy policy, TrustedCertificates trusted, Path dir,
             Path raw) throws IOException {
+        long verifying = System.nanoTime();
         Verdict verdict = verifier.verify(raw, policy);
+        metrics.verified(bundle, verdict.accepted(), java.time.Duration.ofNanos(System.nanoTime() - verifying), Files.size(raw));
         if (!verdict.accepted()) {
             return new Result.Refused(reasonOf(verdict), "image " + image.url() + " refused: "
                     + verdict.reasons().stream().map(Reason::message).collect(Collectors.joining("; ")));

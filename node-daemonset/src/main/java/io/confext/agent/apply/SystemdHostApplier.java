@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import io.confext.agent.disk.DiskGuard;
 import io.confext.agent.healthcheck.HealthChecks;
+import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.host.HostPaths;
 import io.confext.agent.state.HostLock;
@@ -47,6 +48,12 @@ public final class SystemdHostApplier implements HostApplier {
 
     /** @param healthChecks runs the bundles' own health checks; told after each converge which bundles are proven */
     public SystemdHostApplier(long hostPid, ApplierSettings settings, StepObserver steps, HealthChecks healthChecks) {
+        this(hostPid, settings, steps, healthChecks, AgentMetrics.none());
+    }
+
+    /** @param metrics told of activations, verifications, drift repairs, failures and the versions kept (docs/metrics.md) */
+    public SystemdHostApplier(long hostPid, ApplierSettings settings, StepObserver steps, HealthChecks healthChecks,
+                              AgentMetrics metrics) {
         HostFiles host = new HostFiles(hostPid);
         StateLayout layout = new StateLayout(host, settings.stateHostDir());
         Quarantine quarantine = new Quarantine(layout::quarantine);
@@ -54,7 +61,7 @@ public final class SystemdHostApplier implements HostApplier {
                 new StateStore(layout::stateFile), // checked for planted links at every use
                 settings, steps, new RefusedImages(RefusedImages.DEFAULT_HOLD), quarantine,
                 new NodeChecks(host, settings.trust()), healthChecks, new VerifiedManifests(layout::verified), new StopGuard(),
-                new DiskGuard(settings.disk(), layout::staging, settings.stateHostDir() + "/staging", quarantine));
+                new DiskGuard(settings.disk(), layout::staging, settings.stateHostDir() + "/staging", quarantine), metrics);
         this.systemdFactory = () -> DbusSystemd.connect(hostPid);
     }
 
@@ -87,6 +94,7 @@ public final class SystemdHostApplier implements HostApplier {
             HostFacts facts = HostFactsReader.read(sd, parts.host(), settings.agentVersion());
             List<BundleState> states = new ConvergePass(parts, sd, facts, progress).converge(desired);
             parts.healthChecks().track(desired, states);
+            parts.metrics().converged(states, desired.stream().map(DesiredBundleContent::name).toList());
             return states;
         } catch (ConvergeAbandoned e) {
             throw e;

@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.metrics.AgentMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -41,10 +42,12 @@ final class UnitHealthReview {
     private final HealthChecks healthChecks;
     private final RollBack rollBack;
     private final StopGuard stop;
+    private final AgentMetrics metrics;
 
     UnitHealthReview(Systemd sd, HostFiles host, long hostPid, StateLayout layout, PassJournal journal, KeptVersions kept,
                      DropInStore dropIns, UnitAttacher attacher, UnitActivator units, HealthChecks healthChecks,
-                     RollBack rollBack, StopGuard stop) {
+                     RollBack rollBack, StopGuard stop, AgentMetrics metrics) {
+        this.metrics = metrics;
         this.sd = sd;
         this.host = host;
         this.hostPid = hostPid;
@@ -111,6 +114,7 @@ final class UnitHealthReview {
         DriftRules.Drift drift = new DriftCheck(dropIns, layout.staging()).observe(d, journalled, a.version(), dir,
                 layout.serviceVersionsHostPath(d.name()), attacher::expectedDropIn);
         if (drift.found()) {
+            metrics.driftRepaired(d.name());
             LOG.warnf("Bundle %s %s drifted: %s; repairing from the revision", d.name(), d.content().version(),
                     String.join(", ", drift.changes()));
         }

@@ -51,7 +51,9 @@ class PureRulesArchitectureTest {
                 .should().dependOnClassesThat(resideInAnyPackage(
                         "io.confext.agent.host..", "io.confext.agent.systemd..", "io.confext.agent.fetch..",
                         "io.fabric8.kubernetes.client..", "java.nio.file..", "java.net..", "java.io..",
-                        "com.sun.jna..", "org.freedesktop.dbus..")
+                        "com.sun.jna..", "org.freedesktop.dbus..",
+                        // metrics are recorded at the I/O edges that act on a decision, never inside it
+                        "io.micrometer..", "io.confext.agent.metrics..")
                         // the values systemd's properties are read into: data, not a connection
                         .and(not(belongToAnyOf(UnitProperties.class))))
                 .orShould().callMethod(ProcessBuilder.class, "start")

@@ -134,6 +134,7 @@ class AgentFootprintBenchmark {
                 assertThat(DemoService.mainPidSees(host, "demo.service", "demo/demo.conf")).contains("version=1\n");
                 assertThat(get(httpPort, "/q/health/live")).contains("\"status\": \"UP\"");
                 RunningAgent.await("ready", () -> get(httpPort, "/q/health/ready").contains("\"status\": \"UP\""));
+                scrape(subject, httpPort);
             }
             List<Long> rss = new ArrayList<>();
             long end = System.nanoTime() + STEADY.toNanos();
@@ -155,6 +156,35 @@ class AgentFootprintBenchmark {
             process.waitFor();
             System.out.println("BENCH " + subject.name() + " log:\n" + Files.readString(log));
         }
+    }
+
+    /**
+     * The packaged agent's /q/metrics after its first activation (docs/metrics.md): one proven activation of the demo
+     * bundle, its versions kept, and none of the JVM binders' meters (they are off for the agent's memory). An app home
+     * built before the agent had metrics (the "before" run of a paired measurement) is not scraped, and says so.
+     */
+    private static void scrape(Subject subject, int port) throws Exception {
+        Path libMain = subject.appHome().resolve("lib/main");
+        if (!Files.isDirectory(libMain)) {
+            return; // the plain JVM agent: no Quarkus, no /q/metrics
+        }
+        boolean withMetrics;
+        try (Stream<Path> jars = Files.list(libMain)) {
+            withMetrics = jars.anyMatch(j -> j.getFileName().toString().startsWith("io.micrometer."));
+        }
+        if (!withMetrics) {
+            System.out.println("BENCH " + subject.name() + ": built without metrics (no Micrometer in lib/main), not scraped");
+            return;
+        }
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET /q/metrics").isEqualTo(200);
+        io.confext.testsupport.metrics.PrometheusText page = io.confext.testsupport.metrics.PrometheusText.parse(r.body());
+        assertThat(page.value("confext_agent_activation_seconds_count", "bundle", "demo", "result", "proven")).isEqualTo(1);
+        assertThat(page.value("confext_agent_versions_kept", "bundle", "demo")).isEqualTo(1);
+        assertThat(page.hasAny("jvm_")).as("the JVM binder is off").isFalse();
+        assertThat(page.hasAny("http_server_")).as("the HTTP server binder is off").isFalse();
+        System.out.printf("BENCH %s: /q/metrics %d bytes, %d samples%n", subject.name(), r.body().length(), page.samples().size());
     }
 
     /** An app home whose {@code quarkus-run.jar} is only a manifest: {@code main} and a Class-Path of {@code jars}. */

@@ -248,6 +248,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         for (NodeView v : plannedRestarts.fresh(name, views, target.target())) {
             events.normal(bundle, Reason.RestartPlanned, "node %s: %s".formatted(v.name(), v.observed().message()));
         }
+        // the nodes' phases first: a scrape that sees the pass's rollout state (set with the status) sees the phases it
+        // came from
         metrics.record(name, phaseCounts(observed.values()));
 
         Set<String> inUse = new HashSet<>();
@@ -374,16 +376,23 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         return since;
     }
 
-    /** A wave's start is decided by the node writes of this reconcile: recorded with them. */
-    private static void recordWaveEvent(ConfextBundle bundle, RolloutPlan plan, RevisionTarget target, BundleEvents events) {
+    /**
+     * A wave's start is decided by the node writes of this reconcile: recorded with them, the Event and its counter
+     * ({@link RolloutMetrics#waveStarted}); the next reconcile does not assign those nodes again.
+     */
+    private void recordWaveEvent(ConfextBundle bundle, RolloutPlan plan, RevisionTarget target, BundleEvents events) {
         if (!plan.newlyAssigned().isEmpty()) {
             List<String> names = plan.newlyAssigned();
+            metrics.waveStarted(bundle.getMetadata().getName(), names.size());
             events.normal(bundle, Reason.WaveStarted, "version %s: %d node(s) started: %s%s".formatted(target.version(),
                     names.size(), String.join(", ", names.subList(0, Math.min(5, names.size()))), names.size() > 5 ? ", ..." : ""));
         }
     }
 
-    /** Events decided against the previous status: recorded only with the status write that records them. */
+    /**
+     * Events decided against the previous status, and the counters and gauges of the same judgements
+     * ({@link RolloutMetrics#planned}): recorded only with the status write that records them.
+     */
     private void recordStatusEvents(ConfextBundle bundle, ConfextBundleStatus previous, RolloutPlan plan, RevisionTarget target,
                                     BundleEvents events) {
         Set<String> known = previous == null || previous.getFailures() == null || !target.name().equals(previous.getTargetRevision())
@@ -392,14 +401,17 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
                 events.warning(bundle, Reason.NodeFailed, "node %s failed version %s: %s %s".formatted(
                         f.node(), target.version(), f.reason(), f.message() == null ? "" : f.message())));
         String prevProgress = reasonOf(previous, BundleConditions.PROGRESSING);
-        if (plan.state() == RolloutState.HALTED && !Reason.Halted.name().equals(prevProgress)) {
+        boolean newlyHalted = plan.state() == RolloutState.HALTED && !Reason.Halted.name().equals(prevProgress);
+        boolean wasComplete = previous != null && target.name().equals(previous.getCurrentRevision());
+        boolean newlyComplete = plan.complete() && !wasComplete;
+        metrics.planned(bundle.getMetadata().getName(), plan, newlyHalted, newlyComplete); // the same judgements as the events
+        if (newlyHalted) {
             events.warning(bundle, Reason.RolloutHalted, "rollout of %s halted after %d failure(s)".formatted(target.version(), plan.failed()));
         }
         if (plan.rollbackStarted()) {
             events.warning(bundle, Reason.RollbackStarted, "version %s failed; moving every node back".formatted(target.version()));
         }
-        boolean wasComplete = previous != null && target.name().equals(previous.getCurrentRevision());
-        if (plan.complete() && !wasComplete) {
+        if (newlyComplete) {
             events.normal(bundle, Reason.RolloutComplete, "version %s is on all %d targeted node(s)".formatted(target.version(), plan.targeted()));
         }
     }

@@ -3,6 +3,9 @@ package io.confext.operator.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.confext.api.v1alpha1.ConfextNode;
+import io.confext.operator.bundle.RolloutMetrics;
+import io.confext.testsupport.BundleBuilder;
+import io.confext.testsupport.metrics.PrometheusText;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -48,5 +51,23 @@ class OperatorAppTest {
         assertThat(metrics).contains("operator_sdk_reconciliations_started_total{").contains("kind=\"Node\"")
                 .as("JOSDK's meters are per controller and kind, not one set per resource (2,000 Nodes made 20,886 meters)")
                 .doesNotContain("worker-1");
+    }
+
+    @Test
+    void servesTheRolloutMetersOfEachBundleAtQMetrics() throws Exception {
+        client.resource(BundleBuilder.bundle("app-metrics", "1").units("chronyd.service").file("chrony/chrony.conf", "server a\n")
+                .build()).create();
+        long end = System.currentTimeMillis() + 20_000;
+        PrometheusText page = PrometheusText.parse(http("/q/metrics"));
+        // the gauges are registered on the bundle's first pass and set right after: wait for the state, not the name
+        while (System.currentTimeMillis() < end && page.sum("confext_rollout_state", "bundle", "app-metrics") != 1) {
+            Thread.sleep(100);
+            page = PrometheusText.parse(http("/q/metrics"));
+        }
+        assertThat(page.sum("confext_rollout_state", "bundle", "app-metrics"))
+                .as("the bundle's rollout is in one state: %s", page.find("confext_rollout_state")).isEqualTo(1);
+        assertThat(page.find("confext_rollout_waves_started_total", "bundle", "app-metrics")).singleElement();
+        assertThat(page.find("confext_rollout_targeted_nodes", "bundle", "app-metrics")).singleElement();
+        assertThat(page.find("confext_bundle_nodes", "bundle", "app-metrics")).hasSize(RolloutMetrics.Phase.values().length);
     }
 }

@@ -49,6 +49,7 @@ class ChartDefaultValuesTest {
                 "ClusterRole/confext-operator-agent", "ClusterRoleBinding/confext-operator-agent",
                 "Role/confext-operator-agent", "RoleBinding/confext-operator-agent",
                 "Deployment/confext-operator",
+                "Service/confext-operator-metrics", "Service/confext-operator-agent-metrics",
                 "ValidatingAdmissionPolicy/confext-operator-agent-own-node",
                 "ValidatingAdmissionPolicyBinding/confext-operator-agent-own-node",
                 "ValidatingAdmissionPolicy/confext-operator-bundles",

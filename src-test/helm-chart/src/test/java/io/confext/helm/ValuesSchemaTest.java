@@ -39,7 +39,11 @@ class ValuesSchemaTest {
                 Arguments.of("agent: {disk: {maxVersionsBytes: 4Gi}}", "/agent/disk/maxVersionsBytes"),
                 Arguments.of("agent: {disk: {maxBytes: 1}}", "maxBytes"),
                 Arguments.of("admissionPolicy: {enabled: maybe}", "/admissionPolicy/enabled"),
-                Arguments.of("operator: {logLevel: LOUD}", "/operator/logLevel"));
+                Arguments.of("operator: {logLevel: LOUD}", "/operator/logLevel"),
+                Arguments.of("metrics: {serviceMonitor: {enabled: true, interval: often}}", "/metrics/serviceMonitor/interval"),
+                Arguments.of("metrics: {grafanaDashboard: {enabled: \"yes\"}}", "/metrics/grafanaDashboard/enabled"),
+                Arguments.of("metrics: {serviceMonitor: {labels: {release: 1}}}", "/metrics/serviceMonitor/labels/release"),
+                Arguments.of("metrics: {scrape: true}", "scrape"));
     }
 
     @ParameterizedTest(name = "{0}")
