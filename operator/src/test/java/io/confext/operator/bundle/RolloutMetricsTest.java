@@ -83,6 +83,7 @@ class RolloutMetricsTest {
         assertThat(p.samples()).noneMatch(s -> "chrony".equals(s.labels().get("bundle")));
         assertThat(p.value("confext_bundle_nodes", "bundle", "sshd", "phase", "PENDING")).isEqualTo(1);
         // a bundle created again under the name starts from nothing
+        metrics.waveStarted("chrony", 1);
         metrics.planned("chrony", plan(RolloutState.CANARY, List.of("n0"), 1, 1, 0, false), false, false);
         PrometheusText again = page();
         assertThat(again.value("confext_rollout_waves_started_total", "bundle", "chrony")).isEqualTo(1);
