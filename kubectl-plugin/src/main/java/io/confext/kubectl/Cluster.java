@@ -43,9 +43,17 @@ final class Cluster {
     /** The bundle's revisions that can be read; one that cannot be decoded is left out (the agent refuses it too). */
     List<StoredRevision> revisions(ConfextBundle bundle, List<ConfextNode> nodes) {
         String name = bundle.getMetadata().getName();
-        String ns = RevisionNamespace.choose(namespaceOption, entryNamespaces(nodes, name), client.getConfiguration().getNamespace());
+        String ns = RevisionNamespace.choose(
+                namespaceOption,
+                entryNamespaces(nodes, name),
+                client.getConfiguration().getNamespace());
         List<StoredRevision> out = new ArrayList<>();
-        for (ControllerRevision cr : client.apps().controllerRevisions().inNamespace(ns).withLabel(BUNDLE_LABEL, name).list().getItems()) {
+        for (ControllerRevision cr : client.apps()
+                .controllerRevisions()
+                .inNamespace(ns)
+                .withLabel(BUNDLE_LABEL, name)
+                .list()
+                .getItems()) {
             if (!ownedBy(cr, bundle)) {
                 continue; // left from an earlier bundle of the same name, until the garbage collector takes it
             }
@@ -55,23 +63,32 @@ final class Cluster {
             } catch (IllegalArgumentException e) {
                 continue;
             }
-            out.add(new StoredRevision(cr.getMetadata().getName(), cr.getRevision() == null ? 0 : cr.getRevision(),
-                    content.version(), cr.getMetadata().getCreationTimestamp(), content));
+            out.add(new StoredRevision(
+                    cr.getMetadata().getName(),
+                    cr.getRevision() == null ? 0 : cr.getRevision(),
+                    content.version(),
+                    cr.getMetadata().getCreationTimestamp(),
+                    content));
         }
         return out;
     }
 
     private static boolean ownedBy(ControllerRevision cr, ConfextBundle bundle) {
         var owners = cr.getMetadata().getOwnerReferences();
-        return owners == null || owners.isEmpty()
-                || owners.stream().anyMatch(o -> Objects.equals(o.getUid(), bundle.getMetadata().getUid()));
+        return owners == null
+                || owners.isEmpty()
+                || owners.stream()
+                        .anyMatch(o ->
+                                Objects.equals(o.getUid(), bundle.getMetadata().getUid()));
     }
 
     private static List<String> entryNamespaces(List<ConfextNode> nodes, String bundle) {
-        return nodes.stream().filter(n -> n.getSpec() != null && n.getSpec().getBundles() != null)
+        return nodes.stream()
+                .filter(n -> n.getSpec() != null && n.getSpec().getBundles() != null)
                 .flatMap(n -> n.getSpec().getBundles().stream())
                 .filter(d -> bundle.equals(d.getName()) && d.getRevision() != null)
-                .map(d -> d.getRevision().getNamespace()).toList();
+                .map(d -> d.getRevision().getNamespace())
+                .toList();
     }
 
     /** A JSON merge patch of the bundle: only the fields in {@code json} change, nothing is overwritten wholesale. */

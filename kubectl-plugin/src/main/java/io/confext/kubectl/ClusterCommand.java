@@ -21,7 +21,8 @@ abstract class ClusterCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         try (KubernetesClient client = root.connect()) {
             try {
-                return run(new Cluster(client, root.namespace), spec.commandLine().getOut());
+                return run(
+                        new Cluster(client, root.namespace), spec.commandLine().getOut());
             } catch (KubernetesClientException e) {
                 if (e.getCode() <= 0) { // no HTTP answer at all: name the server, as kubectl does
                     throw new CommandFailure("cannot reach the API server at " + client.getMasterUrl() + ": "

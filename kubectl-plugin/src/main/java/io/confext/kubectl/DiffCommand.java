@@ -9,9 +9,13 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "diff", description = {"The difference in /etc between two revisions of a bundle, as a unified diff of the"
-        + " files each puts there (for an image source: which image digest changed).",
-        "FROM and TO are versions (the newest revision of each) or ControllerRevision names."})
+@Command(
+        name = "diff",
+        description = {
+            "The difference in /etc between two revisions of a bundle, as a unified diff of the"
+                    + " files each puts there (for an image source: which image digest changed).",
+            "FROM and TO are versions (the newest revision of each) or ControllerRevision names."
+        })
 final class DiffCommand extends ClusterCommand {
     @Parameters(index = "0", paramLabel = "BUNDLE")
     String name;
@@ -31,8 +35,9 @@ final class DiffCommand extends ClusterCommand {
     }
 
     private StoredRevision pick(String word, List<StoredRevision> revisions) {
-        return RevisionChoice.pick(word, revisions).orElseThrow(() -> new CommandFailure("confextbundle " + name
-                + " has no stored revision " + word + " (stored versions: " + RevisionChoice.known(revisions)
-                + "); see kubectl confext history " + name));
+        return RevisionChoice.pick(word, revisions)
+                .orElseThrow(() -> new CommandFailure("confextbundle " + name
+                        + " has no stored revision " + word + " (stored versions: " + RevisionChoice.known(revisions)
+                        + "); see kubectl confext history " + name));
     }
 }

@@ -17,23 +17,44 @@ import picocli.CommandLine.ScopeType;
  * {@code kubectl-confext} on the PATH for {@code kubectl confext ...}; the connection options are kubectl's own
  * ({@code --kubeconfig}, {@code --context}, {@code -n}), given before or after the command.
  */
-@Command(name = "kubectl confext", mixinStandardHelpOptions = true, versionProvider = PluginVersion.class,
+@Command(
+        name = "kubectl confext",
+        mixinStandardHelpOptions = true,
+        versionProvider = PluginVersion.class,
         description = "Rollouts of ConfextBundles (confext.io): status, history, diff, undo, pause, resume, nodes.",
-        subcommands = {StatusCommand.class, HistoryCommand.class, DiffCommand.class, UndoCommand.class, PauseCommand.class,
-                ResumeCommand.class, NodesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            StatusCommand.class,
+            HistoryCommand.class,
+            DiffCommand.class,
+            UndoCommand.class,
+            PauseCommand.class,
+            ResumeCommand.class,
+            NodesCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class KubectlConfext {
 
-    @Option(names = "--kubeconfig", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(
+            names = "--kubeconfig",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
             description = "Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
     Path kubeconfig;
 
-    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+    @Option(
+            names = "--context",
+            scope = ScopeType.INHERIT,
+            paramLabel = "NAME",
             description = "The kubeconfig context to use (default: its current-context).")
     String context;
 
-    @Option(names = {"-n", "--namespace"}, scope = ScopeType.INHERIT, paramLabel = "NAMESPACE",
-            description = "The operator's namespace, where the bundles' ControllerRevisions are (default: the one the nodes'"
-                    + " entries name, else the context's, else " + RevisionNamespace.INSTALL_DEFAULT + ").")
+    @Option(
+            names = {"-n", "--namespace"},
+            scope = ScopeType.INHERIT,
+            paramLabel = "NAMESPACE",
+            description =
+                    "The operator's namespace, where the bundles' ControllerRevisions are (default: the one the nodes'"
+                            + " entries name, else the context's, else " + RevisionNamespace.INSTALL_DEFAULT + ").")
     String namespace;
 
     public static void main(String[] args) {
@@ -66,7 +87,11 @@ public final class KubectlConfext {
         } else {
             config = Config.autoConfigure(context);
         }
-        if (context != null && !context.equals(config.getCurrentContext() == null ? null : config.getCurrentContext().getName())) {
+        if (context != null
+                && !context.equals(
+                        config.getCurrentContext() == null
+                                ? null
+                                : config.getCurrentContext().getName())) {
             throw new CommandFailure("--context " + context + ": no such context in the kubeconfig");
         }
         // No retries: fabric8's default (10, with exponential backoff) suits a controller; a person at a prompt wants
@@ -102,7 +127,8 @@ public final class KubectlConfext {
                 kind = "connection refused";
             } else if (c instanceof java.net.UnknownHostException) {
                 kind = "unknown host";
-            } else if (c instanceof java.net.http.HttpTimeoutException || c instanceof java.net.SocketTimeoutException) {
+            } else if (c instanceof java.net.http.HttpTimeoutException
+                    || c instanceof java.net.SocketTimeoutException) {
                 kind = "timed out";
             } else if (c instanceof javax.net.ssl.SSLException) {
                 kind = "TLS handshake failed";

@@ -12,14 +12,16 @@ import java.util.Objects;
 final class RevisionNamespace {
     static final String INSTALL_DEFAULT = "confext-system";
 
-    private RevisionNamespace() {
-    }
+    private RevisionNamespace() {}
 
     static String choose(String explicit, Collection<String> fromEntries, String contextNamespace) {
         if (explicit != null && !explicit.isBlank()) {
             return explicit;
         }
-        var named = fromEntries.stream().filter(Objects::nonNull).filter(s -> !s.isBlank()).findFirst();
+        var named = fromEntries.stream()
+                .filter(Objects::nonNull)
+                .filter(s -> !s.isBlank())
+                .findFirst();
         if (named.isPresent()) {
             return named.get();
         }

@@ -15,18 +15,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "status", description = {"A bundle's rollout: versions, node counts, the wave in progress, nodes by phase,"
-        + " conditions and failures with their reasons.",
-        "With --watch: prints it again whenever it changes and ends like kubectl rollout status: exit 0 once the rollout"
-                + " is complete, 1 when it ended otherwise (halted, rolled back, no eligible nodes, past its deadline)."})
+@Command(
+        name = "status",
+        description = {
+            "A bundle's rollout: versions, node counts, the wave in progress, nodes by phase,"
+                    + " conditions and failures with their reasons.",
+            "With --watch: prints it again whenever it changes and ends like kubectl rollout status: exit 0 once the rollout"
+                    + " is complete, 1 when it ended otherwise (halted, rolled back, no eligible nodes, past its deadline)."
+        })
 final class StatusCommand extends ClusterCommand {
     @Parameters(index = "0", paramLabel = "BUNDLE")
     String name;
 
-    @Option(names = {"-w", "--watch"}, description = "Follow the rollout until it ends.")
+    @Option(
+            names = {"-w", "--watch"},
+            description = "Follow the rollout until it ends.")
     boolean watch;
 
-    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
+    @Option(
+            names = "--interval",
+            paramLabel = "SECONDS",
+            defaultValue = "2",
             description = "With --watch: how often to look (default: ${DEFAULT-VALUE}).")
     int intervalSeconds;
 
@@ -51,8 +60,11 @@ final class StatusCommand extends ClusterCommand {
             Optional<RolloutEnd.Ended> end = RolloutEnd.of(bundle);
             if (end.isPresent()) {
                 out.println();
-                out.println(end.get().success() ? "rollout of " + bundle.getSpec().getVersion() + " complete"
-                        : "rollout ended without success: " + end.get().reason() + ": " + end.get().message());
+                out.println(
+                        end.get().success()
+                                ? "rollout of " + bundle.getSpec().getVersion() + " complete"
+                                : "rollout ended without success: " + end.get().reason() + ": "
+                                        + end.get().message());
                 out.flush();
                 return end.get().success() ? 0 : 1;
             }

@@ -13,23 +13,29 @@ import java.util.Optional;
 final class UndoCheck {
     static final String PREVIOUS = "previous";
 
-    private UndoCheck() {
-    }
+    private UndoCheck() {}
 
     /** The version the undo goes to, or why there is none. */
     static Result check(String request, List<VersionHistoryEntry> history, String specVersion) {
-        List<String> versions = history.stream().map(VersionHistoryEntry::getVersion).distinct().toList();
+        List<String> versions =
+                history.stream().map(VersionHistoryEntry::getVersion).distinct().toList();
         String known = versions.isEmpty() ? "empty" : String.join(", ", versions);
         if (request == null || request.equals(PREVIOUS)) {
-            return history.stream().map(VersionHistoryEntry::getVersion).filter(v -> v != null && !v.equals(specVersion)).findFirst()
+            return history.stream()
+                    .map(VersionHistoryEntry::getVersion)
+                    .filter(v -> v != null && !v.equals(specVersion))
+                    .findFirst()
                     .map(Result::to)
-                    .orElseGet(() -> Result.refused("no earlier version to go back to (status.history: " + known + ")"));
+                    .orElseGet(
+                            () -> Result.refused("no earlier version to go back to (status.history: " + known + ")"));
         }
         if (request.equals(specVersion)) {
             return Result.refused("spec.version is already " + request);
         }
-        return versions.contains(request) ? Result.to(request) : Result.refused("version " + request
-                + " is not in status.history (" + known + "); undo goes only to a version the bundle rolled out");
+        return versions.contains(request)
+                ? Result.to(request)
+                : Result.refused("version " + request + " is not in status.history (" + known
+                        + "); undo goes only to a version the bundle rolled out");
     }
 
     record Result(Optional<String> version, String refusal) {

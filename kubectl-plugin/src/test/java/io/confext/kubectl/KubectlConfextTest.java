@@ -20,8 +20,7 @@ class KubectlConfextTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -52,9 +51,13 @@ class KubectlConfextTest {
     @Test
     void aRefusedConnectionNamesTheServerInWordsWithoutAStackTrace() throws IOException {
         Path config = kubeconfig();
-        for (Run r : new Run[] {run("status", "b", "--kubeconfig", config.toString()), run("--kubeconfig", config.toString(), "status", "b")}) {
+        for (Run r : new Run[] {
+            run("status", "b", "--kubeconfig", config.toString()), run("--kubeconfig", config.toString(), "status", "b")
+        }) {
             assertThat(r.code).isEqualTo(1);
-            assertThat(r.err).matches("error: cannot reach the API server at https://127\\.0\\.0\\.1:\\d+/: connection refused\\n");
+            assertThat(r.err)
+                    .matches(
+                            "error: cannot reach the API server at https://127\\.0\\.0\\.1:\\d+/: connection refused\\n");
             assertThat(r.out).isEmpty();
         }
     }
@@ -66,7 +69,8 @@ class KubectlConfextTest {
                 .isEqualTo("error: --context prod: no such context in the kubeconfig\n");
         Run missing = run("history", "b", "--kubeconfig", dir.resolve("nothing").toString());
         assertThat(missing.code).isEqualTo(1);
-        assertThat(missing.err).isEqualTo("error: --kubeconfig " + dir.resolve("nothing") + ": no such file, or not readable\n");
+        assertThat(missing.err)
+                .isEqualTo("error: --kubeconfig " + dir.resolve("nothing") + ": no such file, or not readable\n");
     }
 
     @Test

@@ -12,16 +12,26 @@ import org.junit.jupiter.api.Test;
  * network or processes. The commands do the I/O.
  */
 class RenderArchitectureTest {
-    private static final JavaClasses PLUGIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+    private static final JavaClasses PLUGIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.confext.kubectl");
 
     @Test
     void renderAndDecisionsReachNoIo() {
-        noClasses().that().resideInAPackage("io.confext.kubectl.render..")
-                .or().haveSimpleName("UndoCheck").or().haveSimpleName("RevisionNamespace")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..", "picocli..", "java.io..",
-                        "java.nio.file..", "java.net..")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName(ProcessBuilder.class.getName())
+        noClasses()
+                .that()
+                .resideInAPackage("io.confext.kubectl.render..")
+                .or()
+                .haveSimpleName("UndoCheck")
+                .or()
+                .haveSimpleName("RevisionNamespace")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fabric8.kubernetes.client..", "picocli..", "java.io..", "java.nio.file..", "java.net..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(ProcessBuilder.class.getName())
                 .check(PLUGIN);
     }
 }

@@ -1,9 +1,8 @@
 package io.confext.agent;
 
-import java.time.Duration;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /**
  * The agent's settings ({@code confext.agent.*} in {@code application.properties}, overridable by

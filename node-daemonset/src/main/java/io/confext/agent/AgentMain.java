@@ -1,15 +1,5 @@
 package io.confext.agent;
 
-import java.time.Clock;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import io.confext.agent.apply.HostApplier;
 import io.confext.agent.health.AgentHealth;
 import io.confext.agent.healthcheck.HealthChecks;
@@ -23,6 +13,13 @@ import io.confext.agent.unithealth.UnitWatcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Wires the agent at start-up: the work loop over this node's ConfextNode, fed by a watch on that
@@ -36,14 +33,19 @@ public class AgentMain {
 
     @Inject
     AgentConfig config;
+
     @Inject
     KubernetesClient client;
+
     @Inject
     Instance<HostApplier> hosts;
+
     @Inject
     AgentHealth health;
+
     @Inject
     Instance<HealthChecks> healthChecks;
+
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String agentVersion;
 
@@ -60,22 +62,28 @@ public class AgentMain {
         }
         String node = config.nodeName();
         RevisionReader revisions = new RevisionReader(client);
-        NodePass nodePass = new NodePass(hosts.get(), revisions, new StatusBuilder(agentVersion),
-                new StatusWriter(client), health, Clock.systemUTC());
+        NodePass nodePass = new NodePass(
+                hosts.get(),
+                revisions,
+                new StatusBuilder(agentVersion),
+                new StatusWriter(client),
+                health,
+                Clock.systemUTC());
         loop = new WorkLoop(nodePass, client, node, health, config.retryInitialDelay());
         loop.start(config.resyncPeriod(), config.heartbeatInterval());
         watch = NodeWatch.start(client, node, loop);
         // a proven unit that fails, stops, restarts or loses the version is reported by a pass within seconds
-        unitWatcher = new UnitWatcher(config.hostPid(), config.stateDir(), loop::resync, config.unitWatchPeriod(),
-                Clock.systemUTC());
+        unitWatcher = new UnitWatcher(
+                config.hostPid(), config.stateDir(), loop::resync, config.unitWatchPeriod(), Clock.systemUTC());
         unitWatcher.start();
         // the bundles' own health checks ask for a pass when one starts or stops failing
         if (healthChecks.isResolvable()) {
             healthChecks.get().start(loop::resync);
         }
         health.apiConnection(watch::isWatching);
-        LOG.infof("confext agent %s watching ConfextNode %s (host pid %d, resync every %s)", agentVersion, node,
-                config.hostPid(), config.resyncPeriod());
+        LOG.infof(
+                "confext agent %s watching ConfextNode %s (host pid %d, resync every %s)",
+                agentVersion, node, config.hostPid(), config.resyncPeriod());
     }
 
     void stop(@Observes ShutdownEvent event) {

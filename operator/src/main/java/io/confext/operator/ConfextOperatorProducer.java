@@ -4,8 +4,8 @@ import io.confext.operator.daemonset.AgentReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkiverse.operatorsdk.runtime.QuarkusConfigurationService;
 import io.quarkus.arc.ClientProxy;
@@ -27,17 +27,23 @@ public class ConfextOperatorProducer {
 
     @Produces
     @ApplicationScoped
-    Operator operator(QuarkusConfigurationService qosdk, ConfextConfig config, MeterRegistry registry,
-                      @Any Instance<Reconciler<? extends HasMetadata>> beans) {
+    Operator operator(
+            QuarkusConfigurationService qosdk,
+            ConfextConfig config,
+            MeterRegistry registry,
+            @Any Instance<Reconciler<? extends HasMetadata>> beans) {
         OperatorRuntime runtime = OperatorRuntime.from(config);
         List<Reconciler<? extends HasMetadata>> reconcilers = beans.stream()
                 .<Reconciler<? extends HasMetadata>>map(ClientProxy::unwrap)
                 .filter(r -> config.agent().managed() || !(r instanceof AgentReconciler))
                 .toList();
-        LOG.infof("controllers %s; server-side apply %s; leader election %s",
+        LOG.infof(
+                "controllers %s; server-side apply %s; leader election %s",
                 reconcilers.stream().map(r -> r.getClass().getSimpleName()).toList(),
                 runtime.serverSideApply() ? "on" : "off",
-                runtime.leaderElection().map(l -> "on (Lease " + l.getLeaseNamespace().orElse("?") + "/" + l.getLeaseName() + ")").orElse("off"));
+                runtime.leaderElection()
+                        .map(l -> "on (Lease " + l.getLeaseNamespace().orElse("?") + "/" + l.getLeaseName() + ")")
+                        .orElse("off"));
         if (!config.agent().managed()) {
             LOG.info("confext.agent.managed=false: the agent DaemonSet is left to the chart");
         }

@@ -16,11 +16,13 @@ import java.util.Collection;
  * through {@link ConfigurableReconciler}.
  */
 public final class OperatorAssembly {
-    private OperatorAssembly() {
-    }
+    private OperatorAssembly() {}
 
-    public static Operator create(KubernetesClient client, Metrics metrics, OperatorRuntime runtime,
-                                  Collection<? extends Reconciler<? extends HasMetadata>> reconcilers) {
+    public static Operator create(
+            KubernetesClient client,
+            Metrics metrics,
+            OperatorRuntime runtime,
+            Collection<? extends Reconciler<? extends HasMetadata>> reconcilers) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withMetrics(metrics)
@@ -37,7 +39,10 @@ public final class OperatorAssembly {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static void register(Operator operator, Reconciler reconciler) {
         if (reconciler instanceof ConfigurableReconciler configurable) {
-            operator.register(reconciler, o -> configurable.updateConfigurationFrom((io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider) o));
+            operator.register(
+                    reconciler,
+                    o -> configurable.updateConfigurationFrom(
+                            (io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider) o));
         } else {
             operator.register(reconciler);
         }

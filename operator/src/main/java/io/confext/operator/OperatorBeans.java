@@ -11,7 +11,10 @@ public class OperatorBeans {
     @Produces
     @Singleton
     OperatorSettings settings(ConfextConfig config) {
-        return new OperatorSettings(config.operator().namespace(), config.operator().deletionTimeout(), config.operator().eventsNamespace());
+        return new OperatorSettings(
+                config.operator().namespace(),
+                config.operator().deletionTimeout(),
+                config.operator().eventsNamespace());
     }
 
     @Produces

@@ -22,9 +22,11 @@ public record OperatorRuntime(boolean serverSideApply, Optional<LeaderElectionCo
     public static OperatorRuntime from(ConfextConfig config) {
         var op = config.operator();
         Optional<LeaderElectionConfiguration> lease = op.leaderElection().enabled()
-                ? Optional.of(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(op.leaderElection().leaseName())
+                ? Optional.of(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                                op.leaderElection().leaseName())
                         .withLeaseNamespace(op.namespace())
-                        // the pod name, so a restarted pod is recognisably a new candidate (JOSDK falls back to HOSTNAME)
+                        // the pod name, so a restarted pod is recognisably a new candidate (JOSDK falls back to
+                        // HOSTNAME)
                         .withIdentity(op.podName().filter(n -> !n.isBlank()).orElse(null))
                         .build())
                 : Optional.empty();

@@ -14,16 +14,17 @@ public final class ArtifactLayout {
     public static final String IMAGE = "application/vnd.confext.image.raw.v1";
     /** The sidecars of a naked image, each at most once; a DDI has none. */
     public static final String VERITY = "application/vnd.confext.image.verity.v1";
+
     public static final String ROOT_HASH = "application/vnd.confext.image.roothash.v1";
     public static final String ROOT_HASH_SIGNATURE = "application/vnd.confext.image.roothash.p7s.v1";
     /** The manifest media type the agent asks for and accepts. */
     public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+
     public static final String TITLE = "org.opencontainers.image.title";
 
     /** Sidecar media type -> the suffix systemd looks for next to a naked image ({@code name.verity}, ...). */
-    public static final Map<String, String> SIDECAR_SUFFIXES = Map.of(VERITY, ".verity", ROOT_HASH, ".roothash",
-            ROOT_HASH_SIGNATURE, ".roothash.p7s");
+    public static final Map<String, String> SIDECAR_SUFFIXES =
+            Map.of(VERITY, ".verity", ROOT_HASH, ".roothash", ROOT_HASH_SIGNATURE, ".roothash.p7s");
 
-    private ArtifactLayout() {
-    }
+    private ArtifactLayout() {}
 }

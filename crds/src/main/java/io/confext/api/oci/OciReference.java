@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  */
 public record OciReference(String registry, String repository, String tag, String digest) {
     private static final String COMPONENT = "[a-z0-9]+(?:[._-][a-z0-9]+|__[a-z0-9]+)*";
-    static final Pattern GRAMMAR = Pattern.compile("^([a-zA-Z0-9.-]+(?::[0-9]{1,5})?)/(" + COMPONENT + "(?:/" + COMPONENT + ")*)"
-            + "(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[0-9a-f]{64}))?$");
+    static final Pattern GRAMMAR = Pattern.compile("^([a-zA-Z0-9.-]+(?::[0-9]{1,5})?)/(" + COMPONENT + "(?:/"
+            + COMPONENT + ")*)" + "(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[0-9a-f]{64}))?$");
     private static final Pattern DIGEST = Pattern.compile("^sha256:[0-9a-f]{64}$");
 
     public OciReference {
@@ -31,7 +31,8 @@ public record OciReference(String registry, String repository, String tag, Strin
     public static OciReference parse(String text) {
         Matcher m = GRAMMAR.matcher(text == null ? "" : text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not REGISTRY/REPOSITORY[:TAG][@sha256:<64 lowercase hex>]");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not REGISTRY/REPOSITORY[:TAG][@sha256:<64 lowercase hex>]");
         }
         if (m.group(3) == null && m.group(4) == null) {
             throw new IllegalArgumentException("'" + text + "' names neither a tag nor a digest");

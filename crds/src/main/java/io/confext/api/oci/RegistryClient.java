@@ -13,12 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -48,11 +48,13 @@ public final class RegistryClient {
     private final Duration timeout;
     private String authorization;
 
-    public RegistryClient(String registry, Optional<RegistryCredentials> credentials, Optional<SSLContext> tls, Duration timeout) {
+    public RegistryClient(
+            String registry, Optional<RegistryCredentials> credentials, Optional<SSLContext> tls, Duration timeout) {
         this.registry = registry;
         this.credentials = credentials;
         this.timeout = timeout;
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL);
+        HttpClient.Builder b =
+                HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL);
         tls.ifPresent(b::sslContext);
         this.http = b.build();
     }
@@ -68,7 +70,8 @@ public final class RegistryClient {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
             int i = 0;
-            for (Certificate c : cf.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+            for (Certificate c :
+                    cf.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
                 ks.setCertificateEntry("ca-" + i++, c);
             }
             if (i == 0) {
@@ -80,7 +83,8 @@ public final class RegistryClient {
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
-            throw new OciFailure(Reason.InvalidSpec, field + ": the PEM certificates cannot be read: " + e.getMessage());
+            throw new OciFailure(
+                    Reason.InvalidSpec, field + ": the PEM certificates cannot be read: " + e.getMessage());
         }
     }
 
@@ -102,27 +106,34 @@ public final class RegistryClient {
         String where = registry + "/" + repository + (OciReference.isDigest(tagOrDigest) ? "@" : ":") + tagOrDigest;
         HttpResponse<byte[]> r = send(uri, where, repository);
         if (r.statusCode() == 404) {
-            throw new OciFailure(Reason.ManifestNotFound, "the registry has no manifest " + where
-                    + "; check spec.source.oci.reference (the tag or digest may have been deleted)");
+            throw new OciFailure(
+                    Reason.ManifestNotFound,
+                    "the registry has no manifest " + where
+                            + "; check spec.source.oci.reference (the tag or digest may have been deleted)");
         }
         if (r.statusCode() != 200) {
-            throw new OciFailure(Reason.RegistryHttpError, "the registry answered HTTP " + r.statusCode() + " for the manifest " + where);
+            throw new OciFailure(
+                    Reason.RegistryHttpError,
+                    "the registry answered HTTP " + r.statusCode() + " for the manifest " + where);
         }
         byte[] body = r.body();
         if (body.length > MAX_MANIFEST) {
-            throw new OciFailure(Reason.ManifestInvalid, "the manifest " + where + " is " + body.length + " bytes, above " + MAX_MANIFEST);
+            throw new OciFailure(
+                    Reason.ManifestInvalid,
+                    "the manifest " + where + " is " + body.length + " bytes, above " + MAX_MANIFEST);
         }
         String digest = "sha256:" + sha256(body);
         if (OciReference.isDigest(tagOrDigest) && !digest.equals(tagOrDigest)) {
-            throw new OciFailure(Reason.OciDigestMismatch, "the registry sent a manifest for " + where + " whose digest is " + digest
-                    + ": the registry's content is corrupt or not what the reference pins");
+            throw new OciFailure(
+                    Reason.OciDigestMismatch,
+                    "the registry sent a manifest for " + where + " whose digest is " + digest
+                            + ": the registry's content is corrupt or not what the reference pins");
         }
         return new Manifest(digest, body);
     }
 
     /** @param digest {@code sha256:<hex>} computed over {@code bytes} */
-    public record Manifest(String digest, byte[] bytes) {
-    }
+    public record Manifest(String digest, byte[] bytes) {}
 
     private HttpResponse<byte[]> send(URI uri, String where, String repository) {
         HttpResponse<byte[]> r = get(uri, where);
@@ -131,14 +142,18 @@ public final class RegistryClient {
             authorization = answer(challenge.orElse(""), where, repository);
             r = get(uri, where);
             if (r.statusCode() == 401) {
-                throw new OciFailure(Reason.RegistryUnauthorized, "the registry " + registry + " refused the " + credentials.get()
-                        + " for " + where + " (HTTP 401); check the user name and password in the pull Secret");
+                throw new OciFailure(
+                        Reason.RegistryUnauthorized,
+                        "the registry " + registry + " refused the " + credentials.get() + " for " + where
+                                + " (HTTP 401); check the user name and password in the pull Secret");
             }
         }
         if (r.statusCode() == 403) {
-            throw new OciFailure(Reason.RegistryForbidden, "the registry " + registry + " forbids "
-                    + credentials.map(Object::toString).orElse("anonymous pulls") + " to read " + where
-                    + " (HTTP 403); grant pull access to the repository");
+            throw new OciFailure(
+                    Reason.RegistryForbidden,
+                    "the registry " + registry + " forbids "
+                            + credentials.map(Object::toString).orElse("anonymous pulls") + " to read " + where
+                            + " (HTTP 403); grant pull access to the repository");
         }
         return r;
     }
@@ -146,15 +161,19 @@ public final class RegistryClient {
     /** The Authorization value for a challenge, fetching a token for Bearer. */
     private String answer(String challenge, String where, String repository) {
         if (credentials.isEmpty() && !challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
-            throw new OciFailure(Reason.RegistryUnauthorized, "the registry " + registry + " asks for credentials to read " + where
-                    + " (HTTP 401); name a kubernetes.io/dockerconfigjson Secret in spec.source.oci.pullSecretName");
+            throw new OciFailure(
+                    Reason.RegistryUnauthorized,
+                    "the registry " + registry + " asks for credentials to read " + where
+                            + " (HTTP 401); name a kubernetes.io/dockerconfigjson Secret in spec.source.oci.pullSecretName");
         }
         if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
             return credentials.get().basic();
         }
         if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
-            throw new OciFailure(Reason.RegistryUnauthorized, "the registry " + registry + " asks for an unknown kind of "
-                    + "authentication ('" + challenge + "') to read " + where);
+            throw new OciFailure(
+                    Reason.RegistryUnauthorized,
+                    "the registry " + registry + " asks for an unknown kind of " + "authentication ('" + challenge
+                            + "') to read " + where);
         }
         Map<String, String> p = new LinkedHashMap<>();
         Matcher m = PARAM.matcher(challenge);
@@ -163,23 +182,35 @@ public final class RegistryClient {
         }
         String realm = p.get("realm");
         if (realm == null || !realm.startsWith("https://")) {
-            throw new OciFailure(Reason.RegistryUnauthorized, "the registry " + registry + " names no https:// token realm in its challenge");
+            throw new OciFailure(
+                    Reason.RegistryUnauthorized,
+                    "the registry " + registry + " names no https:// token realm in its challenge");
         }
         String scope = p.getOrDefault("scope", "repository:" + repository + ":pull");
         String q = "?scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8)
-                + (p.containsKey("service") ? "&service=" + URLEncoder.encode(p.get("service"), StandardCharsets.UTF_8) : "");
-        HttpRequest.Builder tokenRequest = HttpRequest.newBuilder(URI.create(realm + q)).timeout(timeout).GET();
+                + (p.containsKey("service")
+                        ? "&service=" + URLEncoder.encode(p.get("service"), StandardCharsets.UTF_8)
+                        : "");
+        HttpRequest.Builder tokenRequest =
+                HttpRequest.newBuilder(URI.create(realm + q)).timeout(timeout).GET();
         credentials.ifPresent(c -> tokenRequest.header("Authorization", c.basic()));
         HttpResponse<byte[]> t = exchange(tokenRequest.build(), "the token of " + where);
         if (t.statusCode() == 401 || t.statusCode() == 403) {
-            throw new OciFailure(Reason.RegistryUnauthorized, "the token service of " + registry + " refused "
-                    + credentials.map(Object::toString).orElse("an anonymous pull") + " of " + where + " (HTTP " + t.statusCode() + ")");
+            throw new OciFailure(
+                    Reason.RegistryUnauthorized,
+                    "the token service of " + registry + " refused "
+                            + credentials.map(Object::toString).orElse("an anonymous pull") + " of " + where + " (HTTP "
+                            + t.statusCode() + ")");
         }
         try {
             JsonNode tok = JSON.readTree(t.body());
-            String token = tok.hasNonNull("token") ? tok.get("token").asText() : tok.path("access_token").asText("");
+            String token = tok.hasNonNull("token")
+                    ? tok.get("token").asText()
+                    : tok.path("access_token").asText("");
             if (t.statusCode() != 200 || token.isEmpty()) {
-                throw new OciFailure(Reason.RegistryUnauthorized, "the token service of " + registry + " gave no token (HTTP " + t.statusCode() + ")");
+                throw new OciFailure(
+                        Reason.RegistryUnauthorized,
+                        "the token service of " + registry + " gave no token (HTTP " + t.statusCode() + ")");
             }
             return "Bearer " + token;
         } catch (IOException e) {
@@ -188,7 +219,8 @@ public final class RegistryClient {
     }
 
     private HttpResponse<byte[]> get(URI uri, String where) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET().header("Accept", ArtifactLayout.OCI_MANIFEST);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(uri).timeout(timeout).GET().header("Accept", ArtifactLayout.OCI_MANIFEST);
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
@@ -199,17 +231,25 @@ public final class RegistryClient {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (SSLException e) {
-            // the JDK's words name its exception classes ("...SunCertPathBuilderException..."): a status says what to do instead
-            throw new OciFailure(Reason.DownloadTlsFailure, "TLS with " + request.uri().getAuthority() + " failed for " + what
-                    + ": its certificate is not trusted (or not valid for that host name); give the registry's CA in "
-                    + "spec.source.oci.caBundle");
+            // the JDK's words name its exception classes ("...SunCertPathBuilderException..."): a status says what to
+            // do instead
+            throw new OciFailure(
+                    Reason.DownloadTlsFailure,
+                    "TLS with " + request.uri().getAuthority() + " failed for " + what
+                            + ": its certificate is not trusted (or not valid for that host name); give the registry's CA in "
+                            + "spec.source.oci.caBundle");
         } catch (ConnectException e) {
-            throw new OciFailure(Reason.DownloadConnectFailed, "cannot connect to " + request.uri().getAuthority() + " for " + what);
+            throw new OciFailure(
+                    Reason.DownloadConnectFailed,
+                    "cannot connect to " + request.uri().getAuthority() + " for " + what);
         } catch (HttpTimeoutException e) {
-            throw new OciFailure(Reason.DownloadStalled, "the registry did not answer for " + what + " within " + timeout.toSeconds() + " s");
+            throw new OciFailure(
+                    Reason.DownloadStalled,
+                    "the registry did not answer for " + what + " within " + timeout.toSeconds() + " s");
         } catch (IOException e) {
-            throw new OciFailure(Reason.DownloadConnectFailed, "talking to " + request.uri().getAuthority() + " for " + what
-                    + " failed: " + e.getMessage());
+            throw new OciFailure(
+                    Reason.DownloadConnectFailed,
+                    "talking to " + request.uri().getAuthority() + " for " + what + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OciFailure(Reason.DownloadConnectFailed, "interrupted while reading " + what);

@@ -28,19 +28,23 @@ public record RegistryCredentials(String username, String password, String sourc
 
     /** The {@code Authorization: Basic} value. */
     public String basic() {
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * @return the credentials for {@code registry}, or empty when the file has none for it
      * @throws OciFailure InvalidPullSecret when the file is not a docker config
      */
-    public static Optional<RegistryCredentials> fromDockerConfig(byte[] dockerConfigJson, String registry, String source) {
+    public static Optional<RegistryCredentials> fromDockerConfig(
+            byte[] dockerConfigJson, String registry, String source) {
         JsonNode auths;
         try {
             auths = JSON.readTree(dockerConfigJson).path("auths");
         } catch (IOException | RuntimeException e) {
-            throw new OciFailure(Reason.InvalidPullSecret, "pull Secret " + source + " has no valid .dockerconfigjson: it is not JSON");
+            throw new OciFailure(
+                    Reason.InvalidPullSecret,
+                    "pull Secret " + source + " has no valid .dockerconfigjson: it is not JSON");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -49,23 +53,31 @@ public record RegistryCredentials(String username, String password, String sourc
             }
             JsonNode a = e.getValue();
             if (a.hasNonNull("username") && a.hasNonNull("password")) {
-                return Optional.of(new RegistryCredentials(a.get("username").asText(), a.get("password").asText(), source));
+                return Optional.of(new RegistryCredentials(
+                        a.get("username").asText(), a.get("password").asText(), source));
             }
             if (a.hasNonNull("auth")) {
                 String pair;
                 try {
                     pair = new String(Base64.getDecoder().decode(a.get("auth").asText()), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException bad) {
-                    throw new OciFailure(Reason.InvalidPullSecret, "pull Secret " + source + ": the auth of " + e.getKey() + " is not base64");
+                    throw new OciFailure(
+                            Reason.InvalidPullSecret,
+                            "pull Secret " + source + ": the auth of " + e.getKey() + " is not base64");
                 }
                 int colon = pair.indexOf(':');
                 if (colon < 0) {
-                    throw new OciFailure(Reason.InvalidPullSecret, "pull Secret " + source + ": the auth of " + e.getKey() + " is not user:password");
+                    throw new OciFailure(
+                            Reason.InvalidPullSecret,
+                            "pull Secret " + source + ": the auth of " + e.getKey() + " is not user:password");
                 }
-                return Optional.of(new RegistryCredentials(pair.substring(0, colon), pair.substring(colon + 1), source));
+                return Optional.of(
+                        new RegistryCredentials(pair.substring(0, colon), pair.substring(colon + 1), source));
             }
-            throw new OciFailure(Reason.InvalidPullSecret, "pull Secret " + source + ": the entry of " + e.getKey()
-                    + " has neither auth nor username and password");
+            throw new OciFailure(
+                    Reason.InvalidPullSecret,
+                    "pull Secret " + source + ": the entry of " + e.getKey()
+                            + " has neither auth nor username and password");
         }
         return Optional.empty();
     }
@@ -79,7 +91,11 @@ public record RegistryCredentials(String username, String password, String sourc
     /** The docker config a Secret of type kubernetes.io/dockerconfigjson holds, for tests and tools. */
     public static String dockerConfigJson(String registry, String username, String password) {
         String auth = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return JSON.createObjectNode().set("auths", JSON.createObjectNode().set(registry, JSON.createObjectNode().put("auth", auth)))
+        return JSON.createObjectNode()
+                .set(
+                        "auths",
+                        JSON.createObjectNode()
+                                .set(registry, JSON.createObjectNode().put("auth", auth)))
                 .toString();
     }
 }

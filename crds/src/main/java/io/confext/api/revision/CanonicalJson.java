@@ -23,8 +23,7 @@ public final class CanonicalJson {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     /** The canonical JSON text of any Jackson-serializable value. */
     public static String write(Object value) {

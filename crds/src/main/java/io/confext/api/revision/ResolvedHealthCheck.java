@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param periodSeconds    time between two runs
  * @param failureThreshold failed runs in a row that fail the check
  */
-public record ResolvedHealthCheck(String name, Exec exec, HttpGet httpGet, int timeoutSeconds, int periodSeconds,
-        int failureThreshold) {
+public record ResolvedHealthCheck(
+        String name, Exec exec, HttpGet httpGet, int timeoutSeconds, int periodSeconds, int failureThreshold) {
 
     public static final int DEFAULT_TIMEOUT_SECONDS = 1;
     public static final int DEFAULT_PERIOD_SECONDS = 10;
@@ -39,13 +39,13 @@ public record ResolvedHealthCheck(String name, Exec exec, HttpGet httpGet, int t
     }
 
     /** A GET of {@code scheme://127.0.0.1:port path}. */
-    public record HttpGet(int port, String path, boolean https) {
-    }
+    public record HttpGet(int port, String path, boolean https) {}
 
     /** What the check does, in words: "exec [chronyc tracking] in chronyd.service", "GET http://127.0.0.1:9100/metrics". */
     public String describe() {
         if (exec != null) {
-            return "exec [" + String.join(" ", exec.command()) + "] " + (exec.inUnit() ? "in " + exec.unit() : "on the host");
+            return "exec [" + String.join(" ", exec.command()) + "] "
+                    + (exec.inUnit() ? "in " + exec.unit() : "on the host");
         }
         return "GET " + (httpGet.https() ? "https" : "http") + "://127.0.0.1:" + httpGet.port() + httpGet.path();
     }

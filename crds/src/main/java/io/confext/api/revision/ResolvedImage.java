@@ -15,7 +15,8 @@ import java.util.Objects;
  *            HTTPS image, so that the revisions of those keep their digest
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ResolvedImage(String url, String sha256, boolean allowInsecureHttp, Long sizeLimitBytes, ResolvedOci oci) {
+public record ResolvedImage(
+        String url, String sha256, boolean allowInsecureHttp, Long sizeLimitBytes, ResolvedOci oci) {
 
     public ResolvedImage {
         Objects.requireNonNull(url, "url");

@@ -16,7 +16,12 @@ import java.util.Objects;
  * @param caBundle PEM certificates the registry's TLS chains to, or null for the JDK's default trust
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ResolvedOci(String registry, String repository, String manifestDigest, String reference, String pullSecretName,
+public record ResolvedOci(
+        String registry,
+        String repository,
+        String manifestDigest,
+        String reference,
+        String pullSecretName,
         String caBundle) {
 
     public ResolvedOci {

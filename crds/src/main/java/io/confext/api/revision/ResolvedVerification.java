@@ -13,8 +13,8 @@ import java.util.List;
  *     null; the agent accepts only its release namespace. Null is left out of the canonical JSON, so revisions
  *     with node trust keep their digest.
  */
-public record ResolvedVerification(boolean requireSignature, TrustSource trust, List<String> trustedCertificatesPem,
-        String trustNamespace) {
+public record ResolvedVerification(
+        boolean requireSignature, TrustSource trust, List<String> trustedCertificatesPem, String trustNamespace) {
 
     public ResolvedVerification {
         trust = trust == null ? TrustSource.Node : trust;

@@ -10,10 +10,9 @@ import java.util.Map;
  */
 public final class RevisionCodec {
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-    private RevisionCodec() {
-    }
+    private RevisionCodec() {}
 
     /** The content as a JSON object (keys in canonical order), ready for {@code ControllerRevision.setData}. */
     public static Map<String, Object> toData(RevisionContent content) {
@@ -36,7 +35,8 @@ public final class RevisionCodec {
         try {
             return CanonicalJson.mapper().convertValue(data, RevisionContent.class);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the ControllerRevision data is not a confext revision: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "the ControllerRevision data is not a confext revision: " + e.getMessage(), e);
         }
     }
 }

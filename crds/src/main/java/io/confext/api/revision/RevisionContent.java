@@ -49,14 +49,27 @@ public record RevisionContent(
     }
 
     /** With the default first attachment (Restart). */
-    public RevisionContent(String version, Scope scope, List<String> units, ResolvedSource source,
-            ResolvedVerification verification, ReloadMode reload, int priority, List<ResolvedHealthCheck> healthChecks) {
+    public RevisionContent(
+            String version,
+            Scope scope,
+            List<String> units,
+            ResolvedSource source,
+            ResolvedVerification verification,
+            ReloadMode reload,
+            int priority,
+            List<ResolvedHealthCheck> healthChecks) {
         this(version, scope, units, source, verification, reload, priority, healthChecks, null);
     }
 
     /** Without health checks of the bundle's own. */
-    public RevisionContent(String version, Scope scope, List<String> units, ResolvedSource source,
-            ResolvedVerification verification, ReloadMode reload, int priority) {
+    public RevisionContent(
+            String version,
+            Scope scope,
+            List<String> units,
+            ResolvedSource source,
+            ResolvedVerification verification,
+            ReloadMode reload,
+            int priority) {
         this(version, scope, units, source, verification, reload, priority, null, null);
     }
 

@@ -15,8 +15,7 @@ public final class RevisionDigest {
 
     public static final String PREFIX = "sha256:";
 
-    private RevisionDigest() {
-    }
+    private RevisionDigest() {}
 
     public static String of(RevisionContent content) {
         return PREFIX + sha256Hex(CanonicalJson.write(content));

@@ -41,7 +41,8 @@ public final class Conditions {
     public Conditions put(String type, String status, Reason reason, String message) {
         String since = previous.stream()
                 .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
-                .map(Condition::getLastTransitionTime).findFirst()
+                .map(Condition::getLastTransitionTime)
+                .findFirst()
                 .orElse(now);
         next.add(of(type, status, reason, message, generation, since));
         return this;
@@ -52,10 +53,16 @@ public final class Conditions {
     }
 
     /** One condition as given, for a status that changes a single condition and leaves the others alone. */
-    public static Condition of(String type, String status, Reason reason, String message, Long generation,
-            String lastTransitionTime) {
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason.name())
-                .withMessage(message).withObservedGeneration(generation).withLastTransitionTime(lastTransitionTime).build();
+    public static Condition of(
+            String type, String status, Reason reason, String message, Long generation, String lastTransitionTime) {
+        return new ConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason.name())
+                .withMessage(message)
+                .withObservedGeneration(generation)
+                .withLastTransitionTime(lastTransitionTime)
+                .build();
     }
 
     /** {@code conditions} with the condition of {@code c}'s type replaced by {@code c} (appended when there was none). */
@@ -71,6 +78,9 @@ public final class Conditions {
         if (conditions == null) {
             return null;
         }
-        return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        return conditions.stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     }
 }

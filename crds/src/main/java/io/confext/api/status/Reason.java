@@ -17,7 +17,8 @@ public enum Reason {
     CanaryInProgress("Progressing: the canary nodes are getting the new version"),
     WavesInProgress("Progressing: waves of at most maxUnavailable nodes are getting the new version"),
     WaitingMinReady("Progressing: updated nodes must stay Active for minReadySeconds before the next wave"),
-    NodesWaitForUnitRestart("Progressing: every other node is done; the rest wait for someone else to restart their units (spec.firstAttach: WaitForUnitRestart)"),
+    NodesWaitForUnitRestart(
+            "Progressing: every other node is done; the rest wait for someone else to restart their units (spec.firstAttach: WaitForUnitRestart)"),
     ProgressDeadlineExceeded("Progressing/Degraded: no node became ready within progressDeadlineSeconds"),
     Halted("Progressing=False: a node failed and spec.rollout.onFailure is Halt; no new node is started"),
     RollingBack("Progressing/Degraded: the new version failed and every node is moved back to the stable one"),
@@ -26,7 +27,8 @@ public enum Reason {
     NotPaused("Paused=False: the rollout is not paused"),
     AsExpected("Degraded=False: no node failed"),
     NodeFailed("Degraded: at least one node failed the version (status.failures names them)"),
-    NodeDegraded("Degraded: a node proved the version, then a unit failed, stopped, restarted or lost it (phase Degraded)"),
+    NodeDegraded(
+            "Degraded: a node proved the version, then a unit failed, stopped, restarted or lost it (phase Degraded)"),
     Failed("status.failures: a node reported a failed phase without a reason"),
     WaitingForNodes("Terminating: a deleted bundle waits for its nodes to report it removed"),
 
@@ -35,7 +37,8 @@ public enum Reason {
     WaveStarted("event: a wave started; the message names the version and the nodes"),
     RolloutHalted("event: a node failed and spec.rollout.onFailure is Halt; no new node is started"),
     RollbackStarted("event: the version failed with onFailure Rollback; every node is moved back"),
-    RollbackPlanned("event: the new target is a marked way back (a version of status.history, or an allowed downgrade)"),
+    RollbackPlanned(
+            "event: the new target is a marked way back (a version of status.history, or an allowed downgrade)"),
     UndoApplied("event: the confext.io/undo annotation set the spec back to a stored revision"),
     UndoRefused("event: the confext.io/undo annotation named no version the bundle can go back to"),
     DeletionTimedOut("event: a deleted bundle was released before every node reported it removed"),
@@ -51,12 +54,15 @@ public enum Reason {
     VersionReused("Degraded: the content changed but spec.version did not"),
 
     // --- ConfextBundle: going back and which nodes can run it (operator, UndoPlanner and NodeEligibility) ---
-    RollbackToDeliveredVersion("rollout direction: spec.version went back to a version of status.history; a marked rollback"),
-    DowngradeAllowedBySpec("rollout direction: an older version never delivered, allowed by spec.rollout.allowDowngrade"),
+    RollbackToDeliveredVersion(
+            "rollout direction: spec.version went back to a version of status.history; a marked rollback"),
+    DowngradeAllowedBySpec(
+            "rollout direction: an older version never delivered, allowed by spec.rollout.allowDowngrade"),
     DowngradeNotAllowed("Degraded: spec.version is older than what the bundle delivered and was never delivered by it"),
     NoEligibleNodes("Progressing=False/Degraded: nodes match the selector, but none of them can run the bundle"),
     ConfextUnsupported("status.notEligibleNodes: the host's systemd is older than 254 (no configuration extensions)"),
-    ReloadRefreshUnsupported("status.notEligibleNodes: reload: Reload on a host whose systemd cannot refresh on reload (< 258)"),
+    ReloadRefreshUnsupported(
+            "status.notEligibleNodes: reload: Reload on a host whose systemd cannot refresh on reload (< 258)"),
 
     // --- ConfextNode Ready condition (agent, StatusBuilder) ---
     AgentReady("Ready: the agent reaches the host's systemd and converges the node"),
@@ -82,16 +88,21 @@ public enum Reason {
     UnitStopped("Degraded/RolledBack: a proven unit was stopped"),
     UnitRestarted("Degraded: a proven unit runs with another main process and has not run long enough to count again"),
     UnitNoLongerSees("Degraded/RolledBack: a proven unit's main process no longer sees the version"),
-    HealthCheckFailed("Degraded/RolledBack: a health check of the bundle's own (spec.healthChecks) failed failureThreshold times in a row (rolled back inside minReadySeconds)"),
+    HealthCheckFailed(
+            "Degraded/RolledBack: a health check of the bundle's own (spec.healthChecks) failed failureThreshold times in a row (rolled back inside minReadySeconds)"),
 
     // --- a node's bundle entry: the node's own checks (agent, trust and NodeChecks) ---
-    HostPathSymlink("Failed: a symbolic link sits where the agent writes on the host (state dir, .v/, drop-in dir): removed by hand"),
+    HostPathSymlink(
+            "Failed: a symbolic link sits where the agent writes on the host (state dir, .v/, drop-in dir): removed by hand"),
     HostPathLinkLoop("Failed: a host path the agent follows goes through more than 40 symbolic links"),
     HostPathNotNormal("Failed: a unit or bundle name made a host path with '.' or '..'"),
     NodePolicyDenied("Failed: the node's policy or its built-in floor refused a path or the scope of the bundle"),
-    NodePolicyInvalid("Failed: the node's /etc/confext-operator/policy.yaml cannot be read or is invalid (fail closed)"),
-    SignatureRequired("Failed: the cluster or the node requires signed images and this image is not signed by a trusted key"),
-    TrustProvenanceUnknown("Failed: the revision's trust Secret has no recorded namespace (frozen by an older operator)"),
+    NodePolicyInvalid(
+            "Failed: the node's /etc/confext-operator/policy.yaml cannot be read or is invalid (fail closed)"),
+    SignatureRequired(
+            "Failed: the cluster or the node requires signed images and this image is not signed by a trusted key"),
+    TrustProvenanceUnknown(
+            "Failed: the revision's trust Secret has no recorded namespace (frozen by an older operator)"),
     StoredImageRefused("Failed: an image kept in .v/ no longer passes the current revision's checks; quarantined"),
 
     // --- a node's bundle entry: progress and result (agent, SystemdHostApplier and UnitActivator) ---
@@ -105,10 +116,14 @@ public enum Reason {
     ReloadModeNone("spec.reload is None: the unit sees the change after someone else restarts it"),
     Reload("the agent's plan: reload the unit (a done action ends as Proven or a failure)"),
     Restart("the agent's plan: restart the unit (spec.reload: Restart, or to go back to the previous version)"),
-    NamespaceSetupAtStart("the agent's plan: restart the unit, as its first extension (or taking off its last) needs a start"),
-    ReloadWouldReorder("the agent's plan: restart the unit, as its bundles ship common paths and a reload would stack them in reverse priority"),
-    RestartPlanned("Pending, reported before the agent restarts a running unit for its first extension (spec.firstAttach: Restart)"),
-    WaitingForUnitRestart("Pending: spec.firstAttach is WaitForUnitRestart; the version is proven once someone else restarts the unit"),
+    NamespaceSetupAtStart(
+            "the agent's plan: restart the unit, as its first extension (or taking off its last) needs a start"),
+    ReloadWouldReorder(
+            "the agent's plan: restart the unit, as its bundles ship common paths and a reload would stack them in reverse priority"),
+    RestartPlanned(
+            "Pending, reported before the agent restarts a running unit for its first extension (spec.firstAttach: Restart)"),
+    WaitingForUnitRestart(
+            "Pending: spec.firstAttach is WaitForUnitRestart; the version is proven once someone else restarts the unit"),
     RestartInsteadOfReload("the agent's plan: restart, as systemd < 258 refreshes a unit's extensions only at start"),
     ReloadCannotRefresh("Failed: spec.reload is Reload but the host's systemd cannot refresh extensions on reload"),
     OneshotNeedsRestart("Failed: spec.reload is Reload on a Type=oneshot unit, which has nothing to reload"),
@@ -121,16 +136,22 @@ public enum Reason {
     RollbackFailed("Failed: the new version failed and putting the previous one back failed too"),
     RollbackInterrupted("RolledBack: the agent was stopped while rolling back and finished it after its restart"),
     TrustUnavailable("Failed: the trust certificates cannot be read, or there are none while a signature is required"),
-    Drifted("Active: content under .v/ or a unit's drop-in had changed since the version was proven; repaired from the verified revision (the message names the paths)"),
-    DiskSpaceLow("Failed: the download or the staged version would leave less free space than the agent's margin on the file system of its state directory; the node keeps its current version"),
-    VersionsEvictedByCap("Active: the node's cap on stored versions made retention delete quarantined or old kept versions (the message names them); the active version and the rollback target are never deleted"),
-    RestoredFromLocalState("Active: at the agent's start, before the API answered, it restored this proven version from its journal and verified content"),
+    Drifted(
+            "Active: content under .v/ or a unit's drop-in had changed since the version was proven; repaired from the verified revision (the message names the paths)"),
+    DiskSpaceLow(
+            "Failed: the download or the staged version would leave less free space than the agent's margin on the file system of its state directory; the node keeps its current version"),
+    VersionsEvictedByCap(
+            "Active: the node's cap on stored versions made retention delete quarantined or old kept versions (the message names them); the active version and the rollback target are never deleted"),
+    RestoredFromLocalState(
+            "Active: at the agent's start, before the API answered, it restored this proven version from its journal and verified content"),
 
     // --- a node's bundle entry: a failed file operation on the host (agent, host.HostIoFailure) ---
     DiskFull("Failed: a write on the host failed because its file system is full (ENOSPC, EDQUOT)"),
     ReadOnlyPath("Failed: a path the agent writes on the host is on a read-only file system (EROFS)"),
-    PermissionDenied("Failed: the host refused the agent a file operation (EACCES, EPERM: an immutable file, a security module)"),
-    HostIoFailed("Failed: a file operation on the host failed for another reason (the message has the path and the OS's words)"),
+    PermissionDenied(
+            "Failed: the host refused the agent a file operation (EACCES, EPERM: an immutable file, a security module)"),
+    HostIoFailed(
+            "Failed: a file operation on the host failed for another reason (the message has the path and the OS's words)"),
 
     // --- image downloads (agent, fetch.FetchFailure) ---
     DownloadBadUrl("Failed: source.image.url is not a URL"),
@@ -146,16 +167,21 @@ public enum Reason {
     DownloadStagingFailed("Failed: the agent cannot write the download into its staging directory"),
 
     // --- OCI artifact sources (operator when it freezes a version, agent when it pulls; api.oci) ---
-    RegistryUnauthorized("Degraded/Failed: the registry answered 401: no pull Secret, or the registry refused its credentials"),
+    RegistryUnauthorized(
+            "Degraded/Failed: the registry answered 401: no pull Secret, or the registry refused its credentials"),
     RegistryForbidden("Degraded/Failed: the registry answered 403: the credentials may not pull the repository"),
     RegistryHttpError("Degraded/Failed: the registry answered another HTTP error for a manifest"),
     ManifestNotFound("Degraded/Failed: the registry has no manifest for the reference's tag or digest"),
-    ManifestInvalid("Degraded/Failed: the manifest breaks the confext artifact layout (no or two image layers, a foreign layer)"),
-    WrongArtifactType("Degraded/Failed: the manifest is of another artifact type than application/vnd.confext.image.v1"),
+    ManifestInvalid(
+            "Degraded/Failed: the manifest breaks the confext artifact layout (no or two image layers, a foreign layer)"),
+    WrongArtifactType(
+            "Degraded/Failed: the manifest is of another artifact type than application/vnd.confext.image.v1"),
     OciDigestMismatch("Degraded/Failed: a manifest or blob the registry sent does not have the digest that pins it"),
     BlobNotFound("Failed: the registry lacks a blob (layer) that the pinned manifest names"),
-    PullSecretNotFound("Degraded/Failed: the Secret named in source.oci.pullSecretName does not exist in the operator's namespace"),
-    InvalidPullSecret("Degraded/Failed: the pull Secret is not of type kubernetes.io/dockerconfigjson, or its content is not one"),
+    PullSecretNotFound(
+            "Degraded/Failed: the Secret named in source.oci.pullSecretName does not exist in the operator's namespace"),
+    InvalidPullSecret(
+            "Degraded/Failed: the pull Secret is not of type kubernetes.io/dockerconfigjson, or its content is not one"),
 
     // --- image verification (agent, verify.ReasonCode) ---
     ImageUnreadable("Failed: the image file cannot be read"),

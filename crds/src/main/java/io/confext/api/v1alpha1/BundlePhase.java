@@ -5,5 +5,12 @@ package io.confext.api.v1alpha1;
  * has since failed, stopped, restarted or no longer sees it (the agent watches the units it proved); not ready.
  */
 public enum BundlePhase {
-    Pending, Fetching, Verified, Active, Degraded, Failed, RolledBack, Removed
+    Pending,
+    Fetching,
+    Verified,
+    Active,
+    Degraded,
+    Failed,
+    RolledBack,
+    Removed
 }

@@ -8,8 +8,10 @@ import java.util.List;
 
 /** Where the configuration comes from: exactly one of image, oci, files or configMapRef. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "(has(self.image) ? 1 : 0) + (has(self.oci) ? 1 : 0) + (has(self.files) ? 1 : 0) + (has(self.configMapRef) ? 1 : 0) == 1",
-            message = "spec.source: set exactly one of image, oci, files or configMapRef")
+@ValidationRule(
+        value =
+                "(has(self.image) ? 1 : 0) + (has(self.oci) ? 1 : 0) + (has(self.files) ? 1 : 0) + (has(self.configMapRef) ? 1 : 0) == 1",
+        message = "spec.source: set exactly one of image, oci, files or configMapRef")
 public class BundleSource {
 
     @JsonPropertyDescription("A confext image (DDI or naked erofs/squashfs) downloaded by the node agent and checked "
@@ -21,12 +23,16 @@ public class BundleSource {
     private OciSource oci;
 
     @Size(min = 1, max = 64)
-    @ValidationRule(value = "self.map(f, has(f.content) ? size(f.content) : 0).sum() <= 262144",
-            message = "spec.source.files: inline content must total at most 262144 characters (256 KiB); use an image source for more")
-    @ValidationRule(value = "self.all(f, self.exists_one(g, g.path == f.path))",
+    @ValidationRule(
+            value = "self.map(f, has(f.content) ? size(f.content) : 0).sum() <= 262144",
+            message =
+                    "spec.source.files: inline content must total at most 262144 characters (256 KiB); use an image source for more")
+    @ValidationRule(
+            value = "self.all(f, self.exists_one(g, g.path == f.path))",
             message = "spec.source.files: each path may appear only once")
     // a file cannot also be a directory of another file: the agent could not stage both
-    @ValidationRule(value = "self.all(f, !self.exists(g, g.path.startsWith(f.path + '/')))",
+    @ValidationRule(
+            value = "self.all(f, !self.exists(g, g.path.startsWith(f.path + '/')))",
             message = "spec.source.files: a path may not be both a file and the directory of another file")
     @JsonPropertyDescription("Small inline configuration files, placed under /etc by a directory extension. At most 64 "
             + "files and 256 KiB of content in total.")

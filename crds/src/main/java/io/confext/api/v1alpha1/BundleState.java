@@ -23,8 +23,9 @@ public class BundleState {
     @JsonPropertyDescription("Version the units' main processes really see.")
     private String activeVersion;
 
-    @JsonPropertyDescription("Pending, Fetching, Verified, Active, Degraded (proven, but a unit has since failed, stopped, restarted or"
-            + " no longer sees the version; not ready), Failed, RolledBack or Removed.")
+    @JsonPropertyDescription(
+            "Pending, Fetching, Verified, Active, Degraded (proven, but a unit has since failed, stopped, restarted or"
+                    + " no longer sees the version; not ready), Failed, RolledBack or Removed.")
     private BundlePhase phase;
 
     @JsonPropertyDescription("CamelCase machine-readable reason for the phase.")

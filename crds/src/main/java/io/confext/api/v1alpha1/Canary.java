@@ -2,8 +2,8 @@ package io.confext.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Min;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
 /** Canary step of a rollout. */
@@ -11,8 +11,9 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 public class Canary {
 
     @Min(0)
-    @JsonPropertyDescription("Number of canary nodes updated first. >= 0 (0: no canary step). With nodeSelector: at most"
-            + " this many of the matching nodes.")
+    @JsonPropertyDescription(
+            "Number of canary nodes updated first. >= 0 (0: no canary step). With nodeSelector: at most"
+                    + " this many of the matching nodes.")
     private Integer count;
 
     @JsonPropertyDescription("Choose the canary nodes by label (a metav1 LabelSelector: matchLabels, matchExpressions)"

@@ -26,16 +26,18 @@ public final class CanaryNodeSelectorSchema {
     @JsonPropertyDescription("Label requirements that must all hold, as in a LabelSelector.")
     public List<Requirement> matchExpressions;
 
-    private CanaryNodeSelectorSchema() {
-    }
+    private CanaryNodeSelectorSchema() {}
 
     /** One metav1 LabelSelectorRequirement. */
-    @ValidationRule(value = "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0)"
-            + " : (!has(self.values) || size(self.values) == 0)",
+    @ValidationRule(
+            value = "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0)"
+                    + " : (!has(self.values) || size(self.values) == 0)",
             message = "spec.rollout.canary.nodeSelector.matchExpressions[].values: must be non-empty for In and NotIn,"
                     + " and empty for Exists and DoesNotExist")
-    @ValidationRule(value = "size(self.key) > 0",
-            message = "spec.rollout.canary.nodeSelector.matchExpressions[].key: must be set", fieldPath = ".key")
+    @ValidationRule(
+            value = "size(self.key) > 0",
+            message = "spec.rollout.canary.nodeSelector.matchExpressions[].key: must be set",
+            fieldPath = ".key")
     public static final class Requirement {
         @Required
         @Size(max = 317) // a label key: a 253-character prefix, '/', a 63-character name
@@ -50,12 +52,14 @@ public final class CanaryNodeSelectorSchema {
         @JsonPropertyDescription("The values for In and NotIn; empty for Exists and DoesNotExist.")
         public List<@Size(max = 63) String> values;
 
-        private Requirement() {
-        }
+        private Requirement() {}
     }
 
     /** The operators of a LabelSelectorRequirement. */
     public enum Operator {
-        In, NotIn, Exists, DoesNotExist
+        In,
+        NotIn,
+        Exists,
+        DoesNotExist
     }
 }

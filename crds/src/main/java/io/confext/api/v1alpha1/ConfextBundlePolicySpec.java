@@ -14,21 +14,24 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ConfextBundlePolicySpec {
 
-    @JsonPropertyDescription("true: every image bundle must set verification.requireSignature: true (rule signed-images). "
-            + "The agents enforce the same on the node (CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES), so a bundle admitted "
-            + "before the policy changed is refused there too.")
+    @JsonPropertyDescription(
+            "true: every image bundle must set verification.requireSignature: true (rule signed-images). "
+                    + "The agents enforce the same on the node (CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES), so a bundle admitted "
+                    + "before the policy changed is refused there too.")
     private Boolean requireSignedImages;
 
     @Size(max = 63)
     @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$")
-    @JsonPropertyDescription("The only namespace a bundle's verification.secretRef may name (rule trust-namespace): the "
-            + "release namespace, where the operator may read trust Secrets. Empty: trust Secrets are refused; "
-            + "only trust: Node is possible.")
+    @JsonPropertyDescription(
+            "The only namespace a bundle's verification.secretRef may name (rule trust-namespace): the "
+                    + "release namespace, where the operator may read trust Secrets. Empty: trust Secrets are refused; "
+                    + "only trust: Node is possible.")
     private String trustNamespace;
 
     @Size(max = 64)
-    @JsonPropertyDescription("Namespaces whose ConfigMaps a bundle's source.configMapRef may name (rule source-namespace): "
-            + "the namespaces where the operator is granted ConfigMap reads.")
+    @JsonPropertyDescription(
+            "Namespaces whose ConfigMaps a bundle's source.configMapRef may name (rule source-namespace): "
+                    + "the namespaces where the operator is granted ConfigMap reads.")
     private List<@Size(min = 1, max = 63) @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$") String> sourceNamespaces;
 
     @Size(max = 16)
@@ -39,14 +42,16 @@ public class ConfextBundlePolicySpec {
     private List<@Size(min = 1, max = 16) Map<String, String>> workerNodeSelectors;
 
     @Size(max = 64)
-    @JsonPropertyDescription("Sensitive paths under /etc no bundle may write unless a grant lifts the entry (rule denied-path). "
-            + "An entry ending in '/' is a directory and all below it; one ending in '*' a prefix; else one exact path.")
+    @JsonPropertyDescription(
+            "Sensitive paths under /etc no bundle may write unless a grant lifts the entry (rule denied-path). "
+                    + "An entry ending in '/' is a directory and all below it; one ending in '*' a prefix; else one exact path.")
     private List<@Size(min = 1, max = 255) String> deniedPaths;
 
     @Size(max = 32)
-    @JsonPropertyDescription("Who may do what. A request is admitted when the grants naming its requester together allow "
-            + "every part of the bundle, and one of them allows all of it (rule one-grant). A requester no grant names "
-            + "may create no bundle at all (rule requester).")
+    @JsonPropertyDescription(
+            "Who may do what. A request is admitted when the grants naming its requester together allow "
+                    + "every part of the bundle, and one of them allows all of it (rule one-grant). A requester no grant names "
+                    + "may create no bundle at all (rule requester).")
     private List<PolicyGrant> grants;
 
     public Boolean getRequireSignedImages() {

@@ -27,7 +27,8 @@ public class ConfextBundleStatus {
     @JsonPropertyDescription("ControllerRevision of targetVersion.")
     private String targetRevision;
 
-    @JsonPropertyDescription("Nodes matching nodeSelector with a ready agent whose host can run the bundle (see notEligible).")
+    @JsonPropertyDescription(
+            "Nodes matching nodeSelector with a ready agent whose host can run the bundle (see notEligible).")
     private Integer targeted;
 
     @JsonPropertyDescription("Nodes on the target revision, in any phase.")
@@ -39,9 +40,10 @@ public class ConfextBundleStatus {
     @JsonPropertyDescription("Nodes that failed the target revision.")
     private Integer failed;
 
-    @JsonPropertyDescription("Nodes matching nodeSelector with a ready agent whose host cannot run the bundle (NotEligible:"
-            + " no configuration extensions, or no refresh on reload for reload: Reload). They are not targeted, never"
-            + " updated and never halt the rollout.")
+    @JsonPropertyDescription(
+            "Nodes matching nodeSelector with a ready agent whose host cannot run the bundle (NotEligible:"
+                    + " no configuration extensions, or no refresh on reload for reload: Reload). They are not targeted, never"
+                    + " updated and never halt the rollout.")
     private Integer notEligible;
 
     @JsonPropertyDescription("The first few (at most 10) NotEligible nodes with the reason.")

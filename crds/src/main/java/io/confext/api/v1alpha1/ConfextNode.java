@@ -2,13 +2,13 @@ package io.confext.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
-import io.fabric8.kubernetes.client.CustomResource;
 
 /**
  * One node's desired bundles (spec, written by the operator) and what the node really has
@@ -20,10 +20,22 @@ import io.fabric8.kubernetes.client.CustomResource;
 @Plural("confextnodes")
 @Singular("confextnode")
 @ShortNames("cxn")
-@AdditionalPrinterColumn(name = "ACTIVE", jsonPath = ".status.activeBundles", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "FAILED", jsonPath = ".status.failedBundles", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "SYSTEMD", jsonPath = ".status.host.systemdVersion", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "ACTIVE",
+        jsonPath = ".status.activeBundles",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "FAILED",
+        jsonPath = ".status.failedBundles",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "SYSTEMD",
+        jsonPath = ".status.host.systemdVersion",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "AGE",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class ConfextNode extends CustomResource<ConfextNodeSpec, ConfextNodeStatus> {
     // Overridden only to give spec and status a description for `kubectl explain`.
     @Override

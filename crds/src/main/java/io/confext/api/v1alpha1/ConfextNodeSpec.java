@@ -10,7 +10,8 @@ import java.util.List;
 public class ConfextNodeSpec {
 
     @Size(max = 256)
-    @JsonPropertyDescription("The bundles this node should have; a bundle that is absent here is removed from the host.")
+    @JsonPropertyDescription(
+            "The bundles this node should have; a bundle that is absent here is removed from the host.")
     private List<DesiredBundle> bundles;
 
     public List<DesiredBundle> getBundles() {

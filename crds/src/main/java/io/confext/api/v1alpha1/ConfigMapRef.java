@@ -28,10 +28,12 @@ public class ConfigMapRef {
     private String namespace;
 
     @Size(min = 1, max = 64)
-    @ValidationRule(value = "self.all(i, self.exists_one(j, j.path == i.path))",
+    @ValidationRule(
+            value = "self.all(i, self.exists_one(j, j.path == i.path))",
             message = "spec.source.configMapRef.items: each path may appear only once")
     // a file cannot also be a directory of another file: the agent could not stage both
-    @ValidationRule(value = "self.all(i, !self.exists(j, j.path.startsWith(i.path + '/')))",
+    @ValidationRule(
+            value = "self.all(i, !self.exists(j, j.path.startsWith(i.path + '/')))",
             message = "spec.source.configMapRef.items: a path may not be both a file and the directory of another file")
     @JsonPropertyDescription("Which keys become files, and where (as a ConfigMap volume's items): each key's value is "
             + "written to its path under /etc with its mode. Only the listed keys are used; a listed key missing from "

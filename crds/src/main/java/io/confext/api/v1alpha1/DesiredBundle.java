@@ -21,8 +21,9 @@ public class DesiredBundle {
     @JsonPropertyDescription("The ControllerRevision holding the frozen content.")
     private RevisionRef revision;
 
-    @JsonPropertyDescription("True when the operator moves this node back to an older version: the agent then allows the"
-            + " downgrade.")
+    @JsonPropertyDescription(
+            "True when the operator moves this node back to an older version: the agent then allows the"
+                    + " downgrade.")
     private Boolean rollback;
 
     @Min(0)

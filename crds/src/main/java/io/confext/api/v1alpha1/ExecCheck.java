@@ -10,14 +10,16 @@ import java.util.List;
 
 /** A health check's command, like a probe's exec: no shell, argv as given. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.unit) || !has(self.runIn) || self.runIn == 'Unit'",
-            message = "spec.healthChecks[].exec.unit: only a check run in a unit's namespaces (runIn: Unit) names a unit")
+@ValidationRule(
+        value = "!has(self.unit) || !has(self.runIn) || self.runIn == 'Unit'",
+        message = "spec.healthChecks[].exec.unit: only a check run in a unit's namespaces (runIn: Unit) names a unit")
 public class ExecCheck {
 
     @Required
     @Size(min = 1, max = 32)
-    @JsonPropertyDescription("The command and its arguments, run without a shell (use [\"sh\", \"-c\", \"...\"] for one)."
-            + " Exit status 0 passes.")
+    @JsonPropertyDescription(
+            "The command and its arguments, run without a shell (use [\"sh\", \"-c\", \"...\"] for one)."
+                    + " Exit status 0 passes.")
     private List<@Size(min = 1, max = 4096) String> command;
 
     @Default("Unit")

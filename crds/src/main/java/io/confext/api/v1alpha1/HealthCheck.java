@@ -14,22 +14,26 @@ import io.fabric8.generator.annotation.ValidationRule;
  * (inside the window) or make the node Degraded (after it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.exec) != has(self.httpGet)",
-            message = "spec.healthChecks: each check needs exactly one of exec or httpGet")
+@ValidationRule(
+        value = "has(self.exec) != has(self.httpGet)",
+        message = "spec.healthChecks: each check needs exactly one of exec or httpGet")
 public class HealthCheck {
 
     @Required
     @Size(min = 1, max = 63)
-    @ValidationRule(value = "self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",
+    @ValidationRule(
+            value = "self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",
             message = "spec.healthChecks[].name: use a DNS label (a-z, 0-9 and '-', 1 to 63 characters)")
-    @JsonPropertyDescription("Name of the check, shown in the node's status when it fails. A DNS label, unique in the bundle.")
+    @JsonPropertyDescription(
+            "Name of the check, shown in the node's status when it fails. A DNS label, unique in the bundle.")
     private String name;
 
     @JsonPropertyDescription("Run a command; exit status 0 passes.")
     private ExecCheck exec;
 
-    @JsonPropertyDescription("GET a URL on the node's loopback (the agent runs in the host's network namespace); a status"
-            + " from 200 to 399 passes.")
+    @JsonPropertyDescription(
+            "GET a URL on the node's loopback (the agent runs in the host's network namespace); a status"
+                    + " from 200 to 399 passes.")
     private HttpGetCheck httpGet;
 
     @Min(1)

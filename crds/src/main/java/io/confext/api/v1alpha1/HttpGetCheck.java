@@ -21,7 +21,8 @@ public class HttpGetCheck {
 
     @Default("/")
     @Size(min = 1, max = 2048)
-    @ValidationRule(value = "self.startsWith('/') && !self.matches('.*[\\\\s#].*')",
+    @ValidationRule(
+            value = "self.startsWith('/') && !self.matches('.*[\\\\s#].*')",
             message = "spec.healthChecks[].httpGet.path: must start with '/' and hold no blank or '#'")
     @JsonPropertyDescription("Path and query of the URL, starting with '/'. Default /.")
     private String path;

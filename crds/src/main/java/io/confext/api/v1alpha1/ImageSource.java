@@ -9,8 +9,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** A confext image downloaded by the node agent. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.url) || self.url.startsWith('https://') || (self.url.startsWith('http://') && has(self.allowInsecureHttp) && self.allowInsecureHttp)",
-            message = "spec.source.image.url: must start with https:// (plain http:// only with allowInsecureHttp: true)", fieldPath = ".url")
+@ValidationRule(
+        value =
+                "!has(self.url) || self.url.startsWith('https://') || (self.url.startsWith('http://') && has(self.allowInsecureHttp) && self.allowInsecureHttp)",
+        message = "spec.source.image.url: must start with https:// (plain http:// only with allowInsecureHttp: true)",
+        fieldPath = ".url")
 public class ImageSource {
 
     @Required
@@ -21,8 +24,10 @@ public class ImageSource {
 
     @Required
     @Size(max = 64)
-    @ValidationRule(value = "self.matches('^[0-9a-f]{64}$')",
-            message = "spec.source.image.sha256: must be exactly 64 lowercase hex digits (the SHA-256 of the image file)")
+    @ValidationRule(
+            value = "self.matches('^[0-9a-f]{64}$')",
+            message =
+                    "spec.source.image.sha256: must be exactly 64 lowercase hex digits (the SHA-256 of the image file)")
     @JsonPropertyDescription("SHA-256 of the image file: 64 lowercase hex digits. The agent refuses a download with "
             + "another digest.")
     private String sha256;

@@ -18,9 +18,13 @@ public class OciSource {
     @Required
     @Size(min = 3, max = 1024)
     // registry host[:port] / repository path, then :tag and/or @sha256:<64 hex>; the same grammar as OciReference
-    @ValidationRule(value = "self.matches('^[a-zA-Z0-9.-]+(:[0-9]{1,5})?/[a-z0-9]+([._-][a-z0-9]+|__[a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+|__[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$')",
-            message = "spec.source.oci.reference: must be REGISTRY/REPOSITORY[:TAG][@sha256:<64 lowercase hex>], e.g. registry.example.org/confext/chrony:4.5.2")
-    @ValidationRule(value = "self.contains('@') || self.matches(':[^/]*$')",
+    @ValidationRule(
+            value =
+                    "self.matches('^[a-zA-Z0-9.-]+(:[0-9]{1,5})?/[a-z0-9]+([._-][a-z0-9]+|__[a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+|__[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$')",
+            message =
+                    "spec.source.oci.reference: must be REGISTRY/REPOSITORY[:TAG][@sha256:<64 lowercase hex>], e.g. registry.example.org/confext/chrony:4.5.2")
+    @ValidationRule(
+            value = "self.contains('@') || self.matches(':[^/]*$')",
             message = "spec.source.oci.reference: name a tag or a digest (@sha256:...)")
     @JsonPropertyDescription("REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST] of a confext artifact. A tag alone is resolved "
             + "to its manifest digest once, when the version is frozen; the nodes pull only that digest.")
@@ -33,7 +37,8 @@ public class OciSource {
     private String pullSecretName;
 
     @Size(min = 1, max = 65536)
-    @ValidationRule(value = "self.contains('-----BEGIN CERTIFICATE-----')",
+    @ValidationRule(
+            value = "self.contains('-----BEGIN CERTIFICATE-----')",
             message = "spec.source.oci.caBundle: must hold PEM certificates (-----BEGIN CERTIFICATE-----)")
     @JsonPropertyDescription("PEM certificates of a private CA the registry's TLS certificate chains to. Absent: the "
             + "JDK's default trust.")

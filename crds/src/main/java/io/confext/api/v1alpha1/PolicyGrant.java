@@ -43,17 +43,19 @@ public class PolicyGrant {
     private List<@Size(min = 1, max = 255) String> units;
 
     @Size(max = 64)
-    @JsonPropertyDescription("Path prefixes (relative to /etc) inline files may have (rule path-prefix). Left out: any path "
-            + "not on the deny-list.")
+    @JsonPropertyDescription(
+            "Path prefixes (relative to /etc) inline files may have (rule path-prefix). Left out: any path "
+                    + "not on the deny-list.")
     private List<@Size(min = 1, max = 255) String> pathPrefixes;
 
     @Size(max = 64)
     @JsonPropertyDescription("Entries of deniedPaths lifted for these requesters (rule denied-path); '*' lifts all.")
     private List<@Size(min = 1, max = 255) String> liftDeniedPaths;
 
-    @JsonPropertyDescription("true: may use image and configMapRef sources, whose file paths admission cannot see (rule "
-            + "opaque-source); the node checks them against its own policy. Default false. Only a grant that may "
-            + "write every path (no pathPrefixes, liftDeniedPaths '*') should have it.")
+    @JsonPropertyDescription(
+            "true: may use image and configMapRef sources, whose file paths admission cannot see (rule "
+                    + "opaque-source); the node checks them against its own policy. Default false. Only a grant that may "
+                    + "write every path (no pathPrefixes, liftDeniedPaths '*') should have it.")
     private Boolean opaqueSources;
 
     @JsonPropertyDescription("true: may target control-plane nodes (rule control-plane). Default false.")

@@ -2,5 +2,8 @@ package io.confext.api.v1alpha1;
 
 /** What the agent does to a bundle's units after a new version is in place. */
 public enum ReloadMode {
-    Reload, Restart, ReloadOrRestart, None
+    Reload,
+    Restart,
+    ReloadOrRestart,
+    None
 }

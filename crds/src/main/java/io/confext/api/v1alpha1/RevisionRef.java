@@ -19,8 +19,9 @@ public class RevisionRef {
 
     @Required
     @Pattern("^sha256:[0-9a-f]{64}$")
-    @JsonPropertyDescription("sha256:<hex> over the canonical JSON of the revision data; the agent refuses content with "
-            + "another digest.")
+    @JsonPropertyDescription(
+            "sha256:<hex> over the canonical JSON of the revision data; the agent refuses content with "
+                    + "another digest.")
     private String digest;
 
     public String getName() {

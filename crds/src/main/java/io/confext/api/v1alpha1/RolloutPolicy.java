@@ -11,10 +11,12 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutPolicy {
 
-    @ValidationRule(value = "type(self) == int ? self >= 1 : self.matches('^([1-9][0-9]?|100)%$')",
+    @ValidationRule(
+            value = "type(self) == int ? self >= 1 : self.matches('^([1-9][0-9]?|100)%$')",
             message = "spec.rollout.maxUnavailable: must be an integer >= 1 or a percentage from 1% to 100%")
-    @JsonPropertyDescription("How many nodes may be updating at once: an integer >= 1 or a percentage from 1% to 100% of"
-            + " the targeted nodes (rounded down, at least 1, like a Deployment's maxUnavailable). Default 1.")
+    @JsonPropertyDescription(
+            "How many nodes may be updating at once: an integer >= 1 or a percentage from 1% to 100% of"
+                    + " the targeted nodes (rounded down, at least 1, like a Deployment's maxUnavailable). Default 1.")
     private IntOrString maxUnavailable;
 
     @JsonPropertyDescription("Update this many nodes first and wait minReadySeconds of proven health before the rest.")

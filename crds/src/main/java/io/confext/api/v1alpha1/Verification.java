@@ -7,10 +7,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** How an image is verified before activation. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.trust) || self.trust != 'Secret' || has(self.secretRef)",
-            message = "spec.verification.secretRef: required when trust is Secret", fieldPath = ".secretRef")
-@ValidationRule(value = "!has(self.secretRef) || (has(self.trust) && self.trust == 'Secret')",
-            message = "spec.verification.secretRef: only allowed with trust: Secret", fieldPath = ".secretRef")
+@ValidationRule(
+        value = "!has(self.trust) || self.trust != 'Secret' || has(self.secretRef)",
+        message = "spec.verification.secretRef: required when trust is Secret",
+        fieldPath = ".secretRef")
+@ValidationRule(
+        value = "!has(self.secretRef) || (has(self.trust) && self.trust == 'Secret')",
+        message = "spec.verification.secretRef: only allowed with trust: Secret",
+        fieldPath = ".secretRef")
 public class Verification {
 
     @JsonPropertyDescription("Images only: the image must carry a dm-verity root hash signature made by a trusted "

@@ -27,8 +27,7 @@ public final class UapiVersion {
     /** Orders versions oldest first. */
     public static final Comparator<String> ORDER = UapiVersion::compare;
 
-    private UapiVersion() {
-    }
+    private UapiVersion() {}
 
     /** True when {@code version} is 1..64 characters from {@code [A-Za-z0-9.~^_+-]}. */
     public static boolean isValid(String version) {
@@ -95,7 +94,7 @@ public final class UapiVersion {
         int compareTo(Cursor o) {
             Cursor a = this;
             Cursor b = o;
-            for (;;) {
+            for (; ; ) {
                 a.skipInvalid();
                 b.skipInvalid();
 
@@ -154,8 +153,8 @@ public final class UapiVersion {
                     aa = a.endOfRun(false);
                     bb = b.endOfRun(false);
                     int common = Math.min(aa - a.pos, bb - b.pos);
-                    int r = Integer.signum(a.s.substring(a.pos, a.pos + common)
-                            .compareTo(b.s.substring(b.pos, b.pos + common)));
+                    int r = Integer.signum(
+                            a.s.substring(a.pos, a.pos + common).compareTo(b.s.substring(b.pos, b.pos + common)));
                     if (r != 0) {
                         return r;
                     }

@@ -37,11 +37,13 @@ class CommittedCrdsTest {
                 Files.writeString(file, expected, StandardCharsets.UTF_8);
             }
             assertThat(file)
-                    .as("%s is missing or differs from the CRD generated from the Java types; refresh it with: %s",
+                    .as(
+                            "%s is missing or differs from the CRD generated from the Java types; refresh it with: %s",
                             file.toAbsolutePath().normalize(), GeneratedCrd.REFRESH_COMMAND)
                     .exists();
             assertThat(Files.readString(file, StandardCharsets.UTF_8))
-                    .as("%s differs from the CRD generated from the Java types; refresh it with: %s",
+                    .as(
+                            "%s differs from the CRD generated from the Java types; refresh it with: %s",
                             file.toAbsolutePath().normalize(), GeneratedCrd.REFRESH_COMMAND)
                     .isEqualTo(expected);
         }
@@ -50,9 +52,12 @@ class CommittedCrdsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void printerColumnsComeInTheDeclaredOrder(GeneratedCrd crd) {
-        var names = crd.generatedTree().at("/spec/versions/0/additionalPrinterColumns").findValuesAsText("name");
+        var names = crd.generatedTree()
+                .at("/spec/versions/0/additionalPrinterColumns")
+                .findValuesAsText("name");
         switch (crd.plural()) {
-            case "confextbundles" -> assertThat(names).containsExactly("VERSION", "UPDATED", "READY", "FAILED", "NOT-ELIGIBLE", "AGE");
+            case "confextbundles" ->
+                assertThat(names).containsExactly("VERSION", "UPDATED", "READY", "FAILED", "NOT-ELIGIBLE", "AGE");
             case "confextnodes" -> assertThat(names).containsExactly("ACTIVE", "FAILED", "SYSTEMD", "AGE");
             default -> assertThat(names).containsExactly("SIGNED", "AGE");
         }
@@ -79,7 +84,9 @@ class CommittedCrdsTest {
                 }
             }
         }
-        schema.path("properties").fields().forEachRemaining(p -> collectBrokenFieldPaths(p.getValue(), path + "." + p.getKey(), broken));
+        schema.path("properties")
+                .fields()
+                .forEachRemaining(p -> collectBrokenFieldPaths(p.getValue(), path + "." + p.getKey(), broken));
         if (schema.has("items")) {
             collectBrokenFieldPaths(schema.get("items"), path + "[]", broken);
         }
@@ -90,7 +97,8 @@ class CommittedCrdsTest {
     @MethodSource("kinds")
     void everyFieldHasADescription(GeneratedCrd crd) {
         List<String> undocumented = new ArrayList<>();
-        collectUndocumented(crd.generatedTree().at("/spec/versions/0/schema/openAPIV3Schema/properties"), "", undocumented);
+        collectUndocumented(
+                crd.generatedTree().at("/spec/versions/0/schema/openAPIV3Schema/properties"), "", undocumented);
         assertThat(undocumented).isEmpty();
     }
 

@@ -90,7 +90,9 @@ public record GeneratedCrd(Class<? extends HasMetadata> type, String plural) {
             columns.forEach(remaining::add);
             ArrayNode ordered = JsonNodeFactory.instance.arrayNode();
             for (AdditionalPrinterColumn column : declared) {
-                remaining.stream().filter(c -> c.path("name").asText().equals(column.name())).findFirst()
+                remaining.stream()
+                        .filter(c -> c.path("name").asText().equals(column.name()))
+                        .findFirst()
                         .ifPresent(c -> {
                             ordered.add(c);
                             remaining.remove(c);

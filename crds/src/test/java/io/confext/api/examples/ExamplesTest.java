@@ -38,11 +38,14 @@ class ExamplesTest {
     void roundTripsThroughTheJavaTypesWithoutLoss(Path file) throws Exception {
         for (JsonNode doc : Manifests.documents(file)) {
             Class<?> type = TYPES.get(doc.path("kind").asText());
-            assertThat(type).as("%s: unexpected kind %s", file, doc.path("kind")).isNotNull();
+            assertThat(type)
+                    .as("%s: unexpected kind %s", file, doc.path("kind"))
+                    .isNotNull();
             Object typed = SERIALIZATION.unmarshal(Manifests.YAML.writeValueAsString(doc), type);
             assertThat(typed).isInstanceOf(type);
             JsonNode back = Manifests.YAML.readTree(SERIALIZATION.asJson(typed));
-            assertThat(back).as("%s (%s) after a round trip through %s", file, doc.at("/metadata/name"), type.getSimpleName())
+            assertThat(back)
+                    .as("%s (%s) after a round trip through %s", file, doc.at("/metadata/name"), type.getSimpleName())
                     .isEqualTo(Manifests.YAML.readTree(Manifests.YAML.writeValueAsString(doc)));
         }
     }
@@ -52,10 +55,14 @@ class ExamplesTest {
     void passesTheCrdValidation(Path file) {
         for (JsonNode doc : Manifests.documents(file)) {
             GeneratedCrd crd = GeneratedCrd.ALL.stream()
-                    .filter(c -> c.type().getSimpleName().equals(doc.path("kind").asText()))
-                    .findFirst().orElse(null);
+                    .filter(c ->
+                            c.type().getSimpleName().equals(doc.path("kind").asText()))
+                    .findFirst()
+                    .orElse(null);
             if (crd != null) {
-                assertThat(new OfflineCrdValidator(crd.generatedTree()).validate(doc)).as("%s", file).isEmpty();
+                assertThat(new OfflineCrdValidator(crd.generatedTree()).validate(doc))
+                        .as("%s", file)
+                        .isEmpty();
             }
         }
     }
@@ -73,13 +80,21 @@ class ExamplesTest {
                     String scope = spec.path("scope").asText("Service");
                     seen.add(source + "+" + scope);
                     if (spec.path("verification").has("trust")) {
-                        seen.add(source + "+trust=" + spec.at("/verification/trust").asText());
+                        seen.add(source + "+trust="
+                                + spec.at("/verification/trust").asText());
                     }
                 }
             }
         }
-        assertThat(seen).contains("files+Service", "files+Host", "image+Service", "image+Host", "configMapRef+Service",
-                "image+trust=Secret", "image+trust=Node");
+        assertThat(seen)
+                .contains(
+                        "files+Service",
+                        "files+Host",
+                        "image+Service",
+                        "image+Host",
+                        "configMapRef+Service",
+                        "image+trust=Secret",
+                        "image+trust=Node");
         assertThat(kinds).contains("ConfextNode");
     }
 }

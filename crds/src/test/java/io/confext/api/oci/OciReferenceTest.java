@@ -21,13 +21,23 @@ class OciReferenceTest {
 
     @Test
     void pinningKeepsTheTagForPeople() {
-        assertThat(OciReference.parse("r.example/c:stable").pinned(DIGEST).toString()).isEqualTo("r.example/c:stable@" + DIGEST);
+        assertThat(OciReference.parse("r.example/c:stable").pinned(DIGEST).toString())
+                .isEqualTo("r.example/c:stable@" + DIGEST);
     }
 
     @Test
     void refusesWhatTheCrdRefuses() {
-        for (String bad : new String[] {"chrony:1", "r.example/chrony", "r.example/Chrony:1", "r.example/c@sha256:abc",
-                "r.example/c@sha512:" + "0".repeat(128), "r.example//c:1", "r.example/c:-tag", "", "r.example/c@" + DIGEST.toUpperCase()}) {
+        for (String bad : new String[] {
+            "chrony:1",
+            "r.example/chrony",
+            "r.example/Chrony:1",
+            "r.example/c@sha256:abc",
+            "r.example/c@sha512:" + "0".repeat(128),
+            "r.example//c:1",
+            "r.example/c:-tag",
+            "",
+            "r.example/c@" + DIGEST.toUpperCase()
+        }) {
             assertThatThrownBy(() -> OciReference.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }

@@ -21,33 +21,54 @@ class RevisionDigestTest {
     private static final String SHA = "a".repeat(64);
 
     private static RevisionContent files() {
-        return new RevisionContent("4.5.2", Scope.Service, List.of("chronyd.service"),
+        return new RevisionContent(
+                "4.5.2",
+                Scope.Service,
+                List.of("chronyd.service"),
                 ResolvedSource.ofFiles(List.of(
                         new ResolvedFile("chrony/chrony.conf", "server ntp1 iburst\n", "0644"),
                         new ResolvedFile("chrony/keys", "1 SHA1 HEX:00\n", "0600"))),
-                null, ReloadMode.Reload, 50);
+                null,
+                ReloadMode.Reload,
+                50);
     }
 
     private static RevisionContent image() {
-        return new RevisionContent("1.0", Scope.Host, List.of(),
+        return new RevisionContent(
+                "1.0",
+                Scope.Host,
+                List.of(),
                 ResolvedSource.ofImage(new ResolvedImage("https://example.org/x.raw", SHA, false, 1024L)),
-                new ResolvedVerification(true, TrustSource.Secret, List.of("-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n")),
-                ReloadMode.Restart, 0);
+                new ResolvedVerification(
+                        true,
+                        TrustSource.Secret,
+                        List.of("-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n")),
+                ReloadMode.Restart,
+                0);
     }
 
     /** The trust Secret's namespace is part of the content (the agent checks it) and survives the ControllerRevision. */
     @Test
     void trustNamespaceIsRecordedAndReadBack() {
         RevisionContent c = image();
-        RevisionContent withNs = new RevisionContent(c.version(), c.scope(), c.units(), c.source(),
-                new ResolvedVerification(true, TrustSource.Secret, c.verification().trustedCertificatesPem(), "confext-system"),
-                c.reload(), c.priority());
+        RevisionContent withNs = new RevisionContent(
+                c.version(),
+                c.scope(),
+                c.units(),
+                c.source(),
+                new ResolvedVerification(
+                        true, TrustSource.Secret, c.verification().trustedCertificatesPem(), "confext-system"),
+                c.reload(),
+                c.priority());
         assertThat(CanonicalJson.write(withNs)).contains("\"trustNamespace\":\"confext-system\"");
         assertThat(RevisionDigest.of(withNs)).isNotEqualTo(RevisionDigest.of(c));
         RevisionContent back = RevisionCodec.fromData(RevisionCodec.toData(withNs));
         assertThat(back).isEqualTo(withNs);
         assertThat(back.verification().trustNamespace()).isEqualTo("confext-system");
-        assertThat(RevisionCodec.fromData(RevisionCodec.toData(c)).verification().trustNamespace()).isNull();
+        assertThat(RevisionCodec.fromData(RevisionCodec.toData(c))
+                        .verification()
+                        .trustNamespace())
+                .isNull();
     }
 
     @Test
@@ -65,8 +86,8 @@ class RevisionDigestTest {
     /** Pinned value: a change of the canonical form (field names, order, nulls) must be deliberate. */
     @Test
     void canonicalFormIsPinned() {
-        assertThat(CanonicalJson.write(image())).isEqualTo(
-                "{\"priority\":0,\"reload\":\"Restart\",\"scope\":\"Host\",\"source\":{\"image\":{"
+        assertThat(CanonicalJson.write(image()))
+                .isEqualTo("{\"priority\":0,\"reload\":\"Restart\",\"scope\":\"Host\",\"source\":{\"image\":{"
                         + "\"allowInsecureHttp\":false,\"sha256\":\"" + SHA + "\",\"sizeLimitBytes\":1024,"
                         + "\"url\":\"https://example.org/x.raw\"}},\"units\":[],\"verification\":{"
                         + "\"requireSignature\":true,\"trust\":\"Secret\",\"trustedCertificatesPem\":["
@@ -75,44 +96,153 @@ class RevisionDigestTest {
 
     static Stream<Arguments> changes() {
         return Stream.of(
-                change("version", c -> new RevisionContent("4.5.3", c.scope(), c.units(), c.source(), c.verification(), c.reload(), c.priority())),
-                change("scope", c -> new RevisionContent(c.version(), Scope.Host, c.units(), c.source(), c.verification(), c.reload(), c.priority())),
-                change("units", c -> new RevisionContent(c.version(), c.scope(), List.of("chronyd.service", "ntp.service"), c.source(), c.verification(), c.reload(), c.priority())),
-                change("file content", c -> new RevisionContent(c.version(), c.scope(), c.units(),
-                        ResolvedSource.ofFiles(List.of(new ResolvedFile("chrony/chrony.conf", "server ntp2 iburst\n", "0644"), c.source().files().get(1))),
-                        c.verification(), c.reload(), c.priority())),
-                change("file mode", c -> new RevisionContent(c.version(), c.scope(), c.units(),
-                        ResolvedSource.ofFiles(List.of(c.source().files().get(0), new ResolvedFile("chrony/keys", "1 SHA1 HEX:00\n", "0640"))),
-                        c.verification(), c.reload(), c.priority())),
-                change("file path", c -> new RevisionContent(c.version(), c.scope(), c.units(),
-                        ResolvedSource.ofFiles(List.of(c.source().files().get(0), new ResolvedFile("chrony/key", "1 SHA1 HEX:00\n", "0600"))),
-                        c.verification(), c.reload(), c.priority())),
-                change("file order", c -> new RevisionContent(c.version(), c.scope(), c.units(),
-                        ResolvedSource.ofFiles(List.of(c.source().files().get(1), c.source().files().get(0))),
-                        c.verification(), c.reload(), c.priority())),
-                change("verification", c -> new RevisionContent(c.version(), c.scope(), c.units(), c.source(),
-                        new ResolvedVerification(false, TrustSource.Node, List.of()), c.reload(), c.priority())),
-                change("reload", c -> new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(), ReloadMode.None, c.priority())),
-                change("priority", c -> new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(), c.reload(), 51)),
-                change("health checks", c -> new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(),
-                        c.reload(), c.priority(), List.of(TRACKING))));
+                change(
+                        "version",
+                        c -> new RevisionContent(
+                                "4.5.3", c.scope(), c.units(), c.source(), c.verification(), c.reload(), c.priority())),
+                change(
+                        "scope",
+                        c -> new RevisionContent(
+                                c.version(),
+                                Scope.Host,
+                                c.units(),
+                                c.source(),
+                                c.verification(),
+                                c.reload(),
+                                c.priority())),
+                change(
+                        "units",
+                        c -> new RevisionContent(
+                                c.version(),
+                                c.scope(),
+                                List.of("chronyd.service", "ntp.service"),
+                                c.source(),
+                                c.verification(),
+                                c.reload(),
+                                c.priority())),
+                change(
+                        "file content",
+                        c -> new RevisionContent(
+                                c.version(),
+                                c.scope(),
+                                c.units(),
+                                ResolvedSource.ofFiles(List.of(
+                                        new ResolvedFile("chrony/chrony.conf", "server ntp2 iburst\n", "0644"),
+                                        c.source().files().get(1))),
+                                c.verification(),
+                                c.reload(),
+                                c.priority())),
+                change(
+                        "file mode",
+                        c -> new RevisionContent(
+                                c.version(),
+                                c.scope(),
+                                c.units(),
+                                ResolvedSource.ofFiles(List.of(
+                                        c.source().files().get(0),
+                                        new ResolvedFile("chrony/keys", "1 SHA1 HEX:00\n", "0640"))),
+                                c.verification(),
+                                c.reload(),
+                                c.priority())),
+                change(
+                        "file path",
+                        c -> new RevisionContent(
+                                c.version(),
+                                c.scope(),
+                                c.units(),
+                                ResolvedSource.ofFiles(List.of(
+                                        c.source().files().get(0),
+                                        new ResolvedFile("chrony/key", "1 SHA1 HEX:00\n", "0600"))),
+                                c.verification(),
+                                c.reload(),
+                                c.priority())),
+                change(
+                        "file order",
+                        c -> new RevisionContent(
+                                c.version(),
+                                c.scope(),
+                                c.units(),
+                                ResolvedSource.ofFiles(List.of(
+                                        c.source().files().get(1),
+                                        c.source().files().get(0))),
+                                c.verification(),
+                                c.reload(),
+                                c.priority())),
+                change(
+                        "verification",
+                        c -> new RevisionContent(
+                                c.version(),
+                                c.scope(),
+                                c.units(),
+                                c.source(),
+                                new ResolvedVerification(false, TrustSource.Node, List.of()),
+                                c.reload(),
+                                c.priority())),
+                change(
+                        "reload",
+                        c -> new RevisionContent(
+                                c.version(),
+                                c.scope(),
+                                c.units(),
+                                c.source(),
+                                c.verification(),
+                                ReloadMode.None,
+                                c.priority())),
+                change(
+                        "priority",
+                        c -> new RevisionContent(
+                                c.version(), c.scope(), c.units(), c.source(), c.verification(), c.reload(), 51)),
+                change(
+                        "health checks",
+                        c -> new RevisionContent(
+                                c.version(),
+                                c.scope(),
+                                c.units(),
+                                c.source(),
+                                c.verification(),
+                                c.reload(),
+                                c.priority(),
+                                List.of(TRACKING))));
     }
 
-    private static final ResolvedHealthCheck TRACKING = new ResolvedHealthCheck("tracking",
-            new ResolvedHealthCheck.Exec(List.of("chronyc", "tracking"), true, "chronyd.service"), null, 1, 10, 3);
+    private static final ResolvedHealthCheck TRACKING = new ResolvedHealthCheck(
+            "tracking",
+            new ResolvedHealthCheck.Exec(List.of("chronyc", "tracking"), true, "chronyd.service"),
+            null,
+            1,
+            10,
+            3);
 
     /** Health checks are frozen with the version and read back by the agent; none keeps the digest of before. */
     @Test
     void healthChecksAreRecordedAndReadBack() {
         RevisionContent c = files();
-        assertThat(new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(), c.reload(), c.priority(),
-                List.of())).isEqualTo(c);
-        RevisionContent withChecks = new RevisionContent(c.version(), c.scope(), c.units(), c.source(), c.verification(),
-                c.reload(), c.priority(), List.of(TRACKING, new ResolvedHealthCheck("metrics", null,
-                        new ResolvedHealthCheck.HttpGet(9100, "/metrics", false), 2, 5, 1)));
+        assertThat(new RevisionContent(
+                        c.version(),
+                        c.scope(),
+                        c.units(),
+                        c.source(),
+                        c.verification(),
+                        c.reload(),
+                        c.priority(),
+                        List.of()))
+                .isEqualTo(c);
+        RevisionContent withChecks = new RevisionContent(
+                c.version(),
+                c.scope(),
+                c.units(),
+                c.source(),
+                c.verification(),
+                c.reload(),
+                c.priority(),
+                List.of(
+                        TRACKING,
+                        new ResolvedHealthCheck(
+                                "metrics", null, new ResolvedHealthCheck.HttpGet(9100, "/metrics", false), 2, 5, 1)));
         RevisionContent back = RevisionCodec.fromData(RevisionCodec.toData(withChecks));
         assertThat(back).isEqualTo(withChecks);
-        assertThat(back.checks()).extracting(ResolvedHealthCheck::describe)
+        assertThat(back.checks())
+                .extracting(ResolvedHealthCheck::describe)
                 .containsExactly("exec [chronyc tracking] in chronyd.service", "GET http://127.0.0.1:9100/metrics");
         assertThat(c.checks()).isEmpty();
     }
@@ -132,11 +262,22 @@ class RevisionDigestTest {
     @Test
     void imageFieldsAreCovered() {
         RevisionContent base = image();
-        RevisionContent otherSha = new RevisionContent(base.version(), base.scope(), base.units(),
+        RevisionContent otherSha = new RevisionContent(
+                base.version(),
+                base.scope(),
+                base.units(),
                 ResolvedSource.ofImage(new ResolvedImage("https://example.org/x.raw", "b".repeat(64), false, 1024L)),
-                base.verification(), base.reload(), base.priority());
-        RevisionContent otherCert = new RevisionContent(base.version(), base.scope(), base.units(), base.source(),
-                new ResolvedVerification(true, TrustSource.Secret, List.of("other")), base.reload(), base.priority());
+                base.verification(),
+                base.reload(),
+                base.priority());
+        RevisionContent otherCert = new RevisionContent(
+                base.version(),
+                base.scope(),
+                base.units(),
+                base.source(),
+                new ResolvedVerification(true, TrustSource.Secret, List.of("other")),
+                base.reload(),
+                base.priority());
         assertThat(RevisionDigest.of(otherSha)).isNotEqualTo(RevisionDigest.of(base));
         assertThat(RevisionDigest.of(otherCert)).isNotEqualTo(RevisionDigest.of(base));
     }
@@ -164,8 +305,8 @@ class RevisionDigestTest {
 
     @Test
     void defaultsAreApplied() {
-        RevisionContent c = new RevisionContent("1", null, null,
-                ResolvedSource.ofFiles(List.of(new ResolvedFile("a.conf", "", null))), null, null, 0);
+        RevisionContent c = new RevisionContent(
+                "1", null, null, ResolvedSource.ofFiles(List.of(new ResolvedFile("a.conf", "", null))), null, null, 0);
         assertThat(c.scope()).isEqualTo(Scope.Service);
         assertThat(c.reload()).isEqualTo(ReloadMode.Reload);
         assertThat(c.units()).isEmpty();

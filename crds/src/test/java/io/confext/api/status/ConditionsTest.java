@@ -15,10 +15,12 @@ class ConditionsTest {
     void keepsTheTransitionTimeWhileTheStatusStays() {
         List<Condition> first = new Conditions(null, 1, T0)
                 .put("Available", Conditions.FALSE, Reason.NoVersionRolledOut, "not yet")
-                .put("Degraded", Conditions.FALSE, Reason.AsExpected, "no node failed").build();
+                .put("Degraded", Conditions.FALSE, Reason.AsExpected, "no node failed")
+                .build();
         List<Condition> next = new Conditions(first, 2, T1)
                 .put("Available", Conditions.TRUE, Reason.RolloutComplete, "version 2 is rolled out")
-                .put("Degraded", Conditions.FALSE, Reason.AsExpected, "no node failed").build();
+                .put("Degraded", Conditions.FALSE, Reason.AsExpected, "no node failed")
+                .build();
 
         Condition available = Conditions.find(next, "Available");
         assertThat(available.getReason()).isEqualTo("RolloutComplete");
@@ -33,9 +35,17 @@ class ConditionsTest {
     void replaceChangesOneConditionAndKeepsTheOthers() {
         List<Condition> before = new Conditions(null, 1, T0)
                 .put("Available", Conditions.TRUE, Reason.RolloutComplete, "done")
-                .put("Degraded", Conditions.FALSE, Reason.AsExpected, "no node failed").build();
-        List<Condition> after = Conditions.replace(before,
-                Conditions.of("Degraded", Conditions.TRUE, Reason.InvalidSpec, "spec.version is required", 3L, T1.toString()));
+                .put("Degraded", Conditions.FALSE, Reason.AsExpected, "no node failed")
+                .build();
+        List<Condition> after = Conditions.replace(
+                before,
+                Conditions.of(
+                        "Degraded",
+                        Conditions.TRUE,
+                        Reason.InvalidSpec,
+                        "spec.version is required",
+                        3L,
+                        T1.toString()));
 
         assertThat(after).extracting(Condition::getType).containsExactly("Available", "Degraded");
         Condition degraded = Conditions.find(after, "Degraded");
@@ -44,6 +54,7 @@ class ConditionsTest {
         assertThat(Conditions.replace(null, degraded)).containsExactly(degraded);
         // no generation: the field stays out (the Terminating condition of a deleted bundle)
         assertThat(Conditions.of("Terminating", Conditions.TRUE, Reason.WaitingForNodes, "m", null, T0.toString())
-                .getObservedGeneration()).isNull();
+                        .getObservedGeneration())
+                .isNull();
     }
 }

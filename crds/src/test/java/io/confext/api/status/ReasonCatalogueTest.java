@@ -17,9 +17,13 @@ class ReasonCatalogueTest {
     @Test
     void everyReasonIsDocumentedInTheTroubleshootingGuide() throws IOException {
         String guide = Files.readString(TROUBLESHOOTING);
-        List<String> missing = Arrays.stream(Reason.values()).map(Reason::name)
-                .filter(word -> !guide.contains("`" + word + "`")).toList();
-        assertThat(missing).as("reasons without a `Word` in %s", TROUBLESHOOTING).isEmpty();
+        List<String> missing = Arrays.stream(Reason.values())
+                .map(Reason::name)
+                .filter(word -> !guide.contains("`" + word + "`"))
+                .toList();
+        assertThat(missing)
+                .as("reasons without a `Word` in %s", TROUBLESHOOTING)
+                .isEmpty();
     }
 
     @Test
@@ -36,7 +40,8 @@ class ReasonCatalogueTest {
         assertThat(Reason.require("Proven")).isEqualTo("Proven");
         assertThat(Reason.of("reloadFailed")).isEmpty();
         assertThatThrownBy(() -> Reason.require("NullPointerException"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NullPointerException");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NullPointerException");
         assertThatThrownBy(() -> Reason.require(null)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -20,7 +20,10 @@ import java.util.List;
  */
 public record BadInputCase(Path file, String expectField, String expectMessage, Origin origin, JsonNode manifest) {
 
-    public enum Origin { rule, schema }
+    public enum Origin {
+        rule,
+        schema
+    }
 
     public String name() {
         return file.getFileName().toString();
@@ -40,9 +43,11 @@ public record BadInputCase(Path file, String expectField, String expectMessage, 
         }
         List<JsonNode> docs = Manifests.documents(file);
         if (docs.size() != 1) {
-            throw new IllegalArgumentException(file + ": holds " + docs.size() + " documents, expected exactly one manifest");
+            throw new IllegalArgumentException(
+                    file + ": holds " + docs.size() + " documents, expected exactly one manifest");
         }
-        return new BadInputCase(file,
+        return new BadInputCase(
+                file,
                 header(lines, "expect-field", file),
                 header(lines, "expect-message", file),
                 Origin.valueOf(headerOr(lines, "expect-origin", "rule")),
@@ -59,7 +64,10 @@ public record BadInputCase(Path file, String expectField, String expectMessage, 
 
     private static String headerOr(List<String> lines, String key, String fallback) {
         String prefix = "# " + key + ":";
-        return lines.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()).trim())
-                .findFirst().orElse(fallback);
+        return lines.stream()
+                .filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length()).trim())
+                .findFirst()
+                .orElse(fallback);
     }
 }

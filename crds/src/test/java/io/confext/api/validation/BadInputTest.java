@@ -20,15 +20,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputTest {
 
     /** The API server's wording for the OpenAPI constraints the CRD uses. */
-    private static final List<String> SCHEMA_PHRASES = List.of("Required value", "Unsupported value",
-            "should be greater than or equal to", "should be less than or equal to", "Too long",
-            "Too many", "should have at least", "should be at least", "should match", "must be of type");
+    private static final List<String> SCHEMA_PHRASES = List.of(
+            "Required value",
+            "Unsupported value",
+            "should be greater than or equal to",
+            "should be less than or equal to",
+            "Too long",
+            "Too many",
+            "should have at least",
+            "should be at least",
+            "should match",
+            "must be of type");
 
     private static final JsonNode BUNDLE_CRD = GeneratedCrd.ALL.get(0).generatedTree();
     private static final OfflineCrdValidator VALIDATOR = new OfflineCrdValidator(BUNDLE_CRD);
 
     static List<BadInputCase> cases() {
-        return Manifests.yamlFiles(Manifests.BAD_INPUT).stream().map(BadInputCase::read).toList();
+        return Manifests.yamlFiles(Manifests.BAD_INPUT).stream()
+                .map(BadInputCase::read)
+                .toList();
     }
 
     @Test
@@ -40,7 +50,9 @@ class BadInputTest {
                 uncovered.add(message);
             }
         }
-        assertThat(uncovered).as("CEL rule messages without a bad-input case in %s", Manifests.BAD_INPUT).isEmpty();
+        assertThat(uncovered)
+                .as("CEL rule messages without a bad-input case in %s", Manifests.BAD_INPUT)
+                .isEmpty();
         assertThat(cases()).hasSizeGreaterThanOrEqualTo(40);
     }
 
@@ -58,11 +70,13 @@ class BadInputTest {
     void expectedMessageExistsInTheCrd(BadInputCase c) {
         if (c.origin() == BadInputCase.Origin.rule) {
             assertThat(ruleMessages())
-                    .as("%s expects '%s', which no x-kubernetes-validations message of the generated CRD contains",
+                    .as(
+                            "%s expects '%s', which no x-kubernetes-validations message of the generated CRD contains",
                             c.name(), c.expectMessage())
                     .anyMatch(m -> m.contains(c.expectMessage()));
         } else {
-            assertThat(SCHEMA_PHRASES).as("%s: not an API server schema error phrase", c.name())
+            assertThat(SCHEMA_PHRASES)
+                    .as("%s: not an API server schema error phrase", c.name())
                     .anyMatch(p -> c.expectMessage().contains(p) || p.contains(c.expectMessage()));
         }
     }
@@ -75,7 +89,8 @@ class BadInputTest {
         assertThat(errors)
                 .as("%s: an error naming %s with '%s'", c.name(), c.expectField(), c.expectMessage())
                 .anyMatch(e -> namesField(e, c.expectField()) && e.detail().contains(c.expectMessage()));
-        assertThat(errors).as("%s: no rule may fail to evaluate", c.name())
+        assertThat(errors)
+                .as("%s: no rule may fail to evaluate", c.name())
                 .noneMatch(e -> e.detail().startsWith("Internal error"));
     }
 

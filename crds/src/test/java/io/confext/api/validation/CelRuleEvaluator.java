@@ -26,10 +26,10 @@ final class CelRuleEvaluator {
     private final Cel cel = CelFactory.standardCelBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("self", SimpleType.DYN)
-            .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration("sum",
+            .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration(
+                    "sum",
                     CelOverloadDecl.newMemberOverload("list_int_sum", SimpleType.INT, ListType.create(SimpleType.INT))))
-            .addFunctionBindings(
-                    CelFunctionBinding.from("list_int_sum", List.class, CelRuleEvaluator::sum))
+            .addFunctionBindings(CelFunctionBinding.from("list_int_sum", List.class, CelRuleEvaluator::sum))
             .build();
 
     /** Compiled rules by expression: each rule is compiled once per evaluator. */

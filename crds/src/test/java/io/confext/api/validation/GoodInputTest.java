@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Edge cases the CRD must accept (the rules are not stricter than documented). */
 class GoodInputTest {
 
-    private static final OfflineCrdValidator VALIDATOR = new OfflineCrdValidator(GeneratedCrd.ALL.get(0).generatedTree());
+    private static final OfflineCrdValidator VALIDATOR =
+            new OfflineCrdValidator(GeneratedCrd.ALL.get(0).generatedTree());
 
     static List<Path> cases() {
         return Manifests.yamlFiles(Manifests.GOOD_INPUT);

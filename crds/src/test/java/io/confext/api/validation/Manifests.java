@@ -19,11 +19,11 @@ public final class Manifests {
 
     /** Paths are relative to the crds module, where Surefire runs. */
     public static final Path EXAMPLES = Path.of("../examples");
+
     public static final Path BAD_INPUT = Path.of("../src-test/apiserver/src/test/resources/bad-input");
     public static final Path GOOD_INPUT = Path.of("../src-test/apiserver/src/test/resources/good-input");
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     /** Every document of a (multi-document) YAML file. */
     public static List<JsonNode> documents(Path file) {

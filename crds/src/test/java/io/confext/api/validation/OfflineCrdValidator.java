@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,8 @@ public final class OfflineCrdValidator {
         // Like kube-apiserver 1.36: any schema error blocks the CEL rules ("some validation rules
         // were not checked because the object was invalid").
         if (errors.isEmpty()) {
-            forEachTopLevelField(copy, errors, false, (schema, value, path) -> checkRulesDeep(schema, value, path, errors));
+            forEachTopLevelField(
+                    copy, errors, false, (schema, value, path) -> checkRulesDeep(schema, value, path, errors));
             checkRootRules(copy, errors);
         }
         return errors;
@@ -54,8 +54,8 @@ public final class OfflineCrdValidator {
         void visit(JsonNode schema, JsonNode value, String path);
     }
 
-    private void forEachTopLevelField(ObjectNode object, List<FieldError> errors, boolean reportUnknown,
-            FieldVisitor visitor) {
+    private void forEachTopLevelField(
+            ObjectNode object, List<FieldError> errors, boolean reportUnknown, FieldVisitor visitor) {
         object.fields().forEachRemaining(field -> {
             if (TOP_LEVEL_FIELDS.contains(field.getKey())) {
                 return;
@@ -94,7 +94,8 @@ public final class OfflineCrdValidator {
             JsonNode properties = schema.path("properties");
             JsonNode additional = schema.get("additionalProperties");
             value.fields().forEachRemaining(f -> {
-                JsonNode child = properties.has(f.getKey()) ? properties.get(f.getKey())
+                JsonNode child = properties.has(f.getKey())
+                        ? properties.get(f.getKey())
                         : additional != null && additional.isObject() ? additional : null;
                 if (child != null) {
                     checkRulesDeep(child, f.getValue(), path + "." + f.getKey(), errors);
@@ -133,12 +134,15 @@ public final class OfflineCrdValidator {
         String type = schema.path("type").asText("");
         if (intOrString) {
             if (!value.isIntegralNumber() && !value.isTextual()) {
-                errors.add(new FieldError(path, "Invalid value: " + value + ": " + path + " in body must be of type integer-or-string"));
+                errors.add(new FieldError(
+                        path, "Invalid value: " + value + ": " + path + " in body must be of type integer-or-string"));
                 return;
             }
         } else if (!type.isEmpty() && !hasType(value, type)) {
-            errors.add(new FieldError(path, "Invalid value: \"" + typeName(value) + "\": " + path
-                    + " in body must be of type " + type + ": \"" + typeName(value) + "\""));
+            errors.add(new FieldError(
+                    path,
+                    "Invalid value: \"" + typeName(value) + "\": " + path + " in body must be of type " + type + ": \""
+                            + typeName(value) + "\""));
             return;
         }
         checkScalar(schema, value, path, errors);
@@ -185,33 +189,49 @@ public final class OfflineCrdValidator {
             List<String> allowed = new ArrayList<>();
             schema.get("enum").forEach(e -> allowed.add(e.toString()));
             if (!allowed.contains(value.toString())) {
-                errors.add(new FieldError(path, "Unsupported value: " + value + ": supported values: "
-                        + String.join(", ", allowed)));
+                errors.add(new FieldError(
+                        path, "Unsupported value: " + value + ": supported values: " + String.join(", ", allowed)));
             }
         }
         if (value.isNumber()) {
-            if (schema.has("minimum") && value.asDouble() < schema.get("minimum").asDouble()) {
-                errors.add(new FieldError(path, "Invalid value: " + value + ": " + path
-                        + " in body should be greater than or equal to " + schema.get("minimum").asLong()));
+            if (schema.has("minimum")
+                    && value.asDouble() < schema.get("minimum").asDouble()) {
+                errors.add(new FieldError(
+                        path,
+                        "Invalid value: " + value + ": " + path + " in body should be greater than or equal to "
+                                + schema.get("minimum").asLong()));
             }
-            if (schema.has("maximum") && value.asDouble() > schema.get("maximum").asDouble()) {
-                errors.add(new FieldError(path, "Invalid value: " + value + ": " + path
-                        + " in body should be less than or equal to " + schema.get("maximum").asLong()));
+            if (schema.has("maximum")
+                    && value.asDouble() > schema.get("maximum").asDouble()) {
+                errors.add(new FieldError(
+                        path,
+                        "Invalid value: " + value + ": " + path + " in body should be less than or equal to "
+                                + schema.get("maximum").asLong()));
             }
         }
         if (value.isTextual()) {
             String s = value.asText();
             int length = s.codePointCount(0, s.length());
             if (schema.has("maxLength") && length > schema.get("maxLength").asInt()) {
-                errors.add(new FieldError(path, "Too long: may not be more than " + schema.get("maxLength").asInt() + " bytes"));
+                errors.add(new FieldError(
+                        path,
+                        "Too long: may not be more than "
+                                + schema.get("maxLength").asInt() + " bytes"));
             }
             if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
-                errors.add(new FieldError(path, "Invalid value: " + value + ": " + path + " in body should be at least "
-                        + schema.get("minLength").asInt() + " chars long"));
+                errors.add(new FieldError(
+                        path,
+                        "Invalid value: " + value + ": " + path + " in body should be at least "
+                                + schema.get("minLength").asInt() + " chars long"));
             }
-            if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(s).find()) {
-                errors.add(new FieldError(path, "Invalid value: " + value + ": " + path + " in body should match '"
-                        + schema.get("pattern").asText() + "'"));
+            if (schema.has("pattern")
+                    && !Pattern.compile(schema.get("pattern").asText())
+                            .matcher(s)
+                            .find()) {
+                errors.add(new FieldError(
+                        path,
+                        "Invalid value: " + value + ": " + path + " in body should match '"
+                                + schema.get("pattern").asText() + "'"));
             }
         }
     }
@@ -222,9 +242,12 @@ public final class OfflineCrdValidator {
                 errors.add(new FieldError(path + "." + required.asText(), "Required value"));
             }
         }
-        if (schema.has("maxProperties") && value.size() > schema.get("maxProperties").asInt()) {
-            errors.add(new FieldError(path, "Too many: " + value.size() + ": must have at most "
-                    + schema.get("maxProperties").asInt() + " items"));
+        if (schema.has("maxProperties")
+                && value.size() > schema.get("maxProperties").asInt()) {
+            errors.add(new FieldError(
+                    path,
+                    "Too many: " + value.size() + ": must have at most "
+                            + schema.get("maxProperties").asInt() + " items"));
         }
         JsonNode properties = schema.path("properties");
         JsonNode additional = schema.get("additionalProperties");
@@ -242,12 +265,16 @@ public final class OfflineCrdValidator {
 
     private void checkArray(JsonNode schema, ArrayNode value, String path, List<FieldError> errors) {
         if (schema.has("maxItems") && value.size() > schema.get("maxItems").asInt()) {
-            errors.add(new FieldError(path, "Too many: " + value.size() + ": must have at most "
-                    + schema.get("maxItems").asInt() + " items"));
+            errors.add(new FieldError(
+                    path,
+                    "Too many: " + value.size() + ": must have at most "
+                            + schema.get("maxItems").asInt() + " items"));
         }
         if (schema.has("minItems") && value.size() < schema.get("minItems").asInt()) {
-            errors.add(new FieldError(path, "Invalid value: " + value.size() + ": " + path
-                    + " in body should have at least " + schema.get("minItems").asInt() + " items"));
+            errors.add(new FieldError(
+                    path,
+                    "Invalid value: " + value.size() + ": " + path + " in body should have at least "
+                            + schema.get("minItems").asInt() + " items"));
         }
         if (schema.has("items")) {
             for (int i = 0; i < value.size(); i++) {
@@ -267,8 +294,12 @@ public final class OfflineCrdValidator {
                 continue;
             }
             if (!holds) {
-                errors.add(new FieldError(field, "Invalid value: \"" + typeName(value) + "\": "
-                        + rule.path("message").asText("failed rule: " + rule.get("rule").asText())));
+                errors.add(new FieldError(
+                        field,
+                        "Invalid value: \"" + typeName(value) + "\": "
+                                + rule.path("message")
+                                        .asText("failed rule: "
+                                                + rule.get("rule").asText())));
             }
         }
     }

@@ -19,9 +19,30 @@ class UapiVersionTest {
 
     /** Strictly increasing, from systemd's test: every pair must compare in list order. */
     private static final List<String> ASCENDING = List.of(
-            "~1", "", "ab", "abb", "abc", "0001", "002", "12", "122", "122.9", "123~rc1", "123",
-            "123-a", "123-a.1", "123-a1", "123-a1.1", "123-3", "123-3.1", "123^patch1", "123^1",
-            "123.a-1", "123.1-1", "123a-1", "124");
+            "~1",
+            "",
+            "ab",
+            "abb",
+            "abc",
+            "0001",
+            "002",
+            "12",
+            "122",
+            "122.9",
+            "123~rc1",
+            "123",
+            "123-a",
+            "123-a.1",
+            "123-a1",
+            "123-a1.1",
+            "123-3",
+            "123-3.1",
+            "123^patch1",
+            "123^1",
+            "123.a-1",
+            "123.1-1",
+            "123a-1",
+            "124");
 
     @Test
     void everyPairOfTheReferenceListComparesInOrder() {

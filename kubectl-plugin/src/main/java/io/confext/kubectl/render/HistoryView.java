@@ -13,8 +13,7 @@ import java.util.Objects;
  * can go to) and the stored revisions ({@code diff} takes their versions or names), marked current and target. Pure.
  */
 public final class HistoryView {
-    private HistoryView() {
-    }
+    private HistoryView() {}
 
     public static List<String> render(ConfextBundle bundle, List<StoredRevision> revisions) {
         ConfextBundleStatus s = bundle.getStatus() == null ? new ConfextBundleStatus() : bundle.getStatus();
@@ -27,7 +26,11 @@ public final class HistoryView {
         } else {
             Table t = new Table("VERSION", "REVISION", "COMPLETED", "ROLLBACK");
             for (VersionHistoryEntry h : s.getHistory()) {
-                t.row(h.getVersion(), h.getRevision(), h.getCompletedAt(), Boolean.TRUE.equals(h.getRollback()) ? "yes" : "no");
+                t.row(
+                        h.getVersion(),
+                        h.getRevision(),
+                        h.getCompletedAt(),
+                        Boolean.TRUE.equals(h.getRollback()) ? "yes" : "no");
             }
             out.addAll(t.lines("  "));
         }
@@ -38,8 +41,10 @@ public final class HistoryView {
             return out;
         }
         Table t = new Table("NUMBER", "REVISION", "VERSION", "CREATED", "SOURCE", "ROLE");
-        revisions.stream().sorted(Comparator.comparingLong(StoredRevision::number).reversed()).forEach(r -> t.row(
-                Long.toString(r.number()), r.name(), r.version(), r.created(), source(r), role(r, s)));
+        revisions.stream()
+                .sorted(Comparator.comparingLong(StoredRevision::number).reversed())
+                .forEach(r ->
+                        t.row(Long.toString(r.number()), r.name(), r.version(), r.created(), source(r), role(r, s)));
         out.addAll(t.lines("  "));
         return out;
     }

@@ -9,21 +9,26 @@ import java.util.Optional;
  * that version: units, priority or reload may change under one version, its files may not).
  */
 public final class RevisionChoice {
-    private RevisionChoice() {
-    }
+    private RevisionChoice() {}
 
     public static Optional<StoredRevision> pick(String word, List<StoredRevision> revisions) {
-        Optional<StoredRevision> byName = revisions.stream().filter(r -> r.name().equals(word)).findFirst();
+        Optional<StoredRevision> byName =
+                revisions.stream().filter(r -> r.name().equals(word)).findFirst();
         if (byName.isPresent()) {
             return byName;
         }
-        return revisions.stream().filter(r -> r.version().equals(word)).max(Comparator.comparingLong(StoredRevision::number));
+        return revisions.stream()
+                .filter(r -> r.version().equals(word))
+                .max(Comparator.comparingLong(StoredRevision::number));
     }
 
     /** The versions there are to choose from, oldest revision first, for the error message. */
     public static String known(List<StoredRevision> revisions) {
-        List<String> v = revisions.stream().sorted(Comparator.comparingLong(StoredRevision::number))
-                .map(StoredRevision::version).distinct().toList();
+        List<String> v = revisions.stream()
+                .sorted(Comparator.comparingLong(StoredRevision::number))
+                .map(StoredRevision::version)
+                .distinct()
+                .toList();
         return v.isEmpty() ? "none" : String.join(", ", v);
     }
 }

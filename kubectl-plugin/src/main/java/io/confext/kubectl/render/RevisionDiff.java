@@ -25,8 +25,7 @@ import java.util.stream.Collectors;
 public final class RevisionDiff {
     private static final int CONTEXT_LINES = 3;
 
-    private RevisionDiff() {
-    }
+    private RevisionDiff() {}
 
     public static List<String> render(String bundle, StoredRevision from, StoredRevision to) {
         List<String> out = new ArrayList<>();
@@ -101,8 +100,10 @@ public final class RevisionDiff {
 
     private static Map<String, ResolvedFile> byPath(RevisionContent c) {
         List<ResolvedFile> files = c.source().files();
-        return files == null ? Map.of()
-                : files.stream().collect(Collectors.toMap(ResolvedFile::path, Function.identity(), (p, q) -> q, TreeMap::new));
+        return files == null
+                ? Map.of()
+                : files.stream()
+                        .collect(Collectors.toMap(ResolvedFile::path, Function.identity(), (p, q) -> q, TreeMap::new));
     }
 
     /** The lines of a text, without the empty string after a final newline. */

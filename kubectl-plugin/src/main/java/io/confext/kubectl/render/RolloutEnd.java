@@ -11,22 +11,24 @@ import java.util.Optional;
  * rolled back, no eligible nodes, past the progress deadline). A paused rollout is still watched. Pure.
  */
 public final class RolloutEnd {
-    private RolloutEnd() {
-    }
+    private RolloutEnd() {}
 
     /** @param success whether the target version is on every targeted node */
-    public record Ended(boolean success, String reason, String message) {
-    }
+    public record Ended(boolean success, String reason, String message) {}
 
     public static Optional<Ended> of(ConfextBundle bundle) {
-        if (bundle.getStatus() == null || bundle.getMetadata().getGeneration() == null
-                || !bundle.getMetadata().getGeneration().equals(bundle.getStatus().getObservedGeneration())) {
+        if (bundle.getStatus() == null
+                || bundle.getMetadata().getGeneration() == null
+                || !bundle.getMetadata()
+                        .getGeneration()
+                        .equals(bundle.getStatus().getObservedGeneration())) {
             return Optional.empty();
         }
         Condition p = StatusView.condition(bundle.getStatus(), "Progressing");
         if (p == null || !"False".equals(p.getStatus())) {
             return Optional.empty();
         }
-        return Optional.of(new Ended(Reason.RolloutComplete.name().equals(p.getReason()), p.getReason(), p.getMessage()));
+        return Optional.of(
+                new Ended(Reason.RolloutComplete.name().equals(p.getReason()), p.getReason(), p.getMessage()));
     }
 }

@@ -19,26 +19,31 @@ import java.util.stream.Collectors;
  * conditions, the failures with their reasons and the nodes that cannot run it. Pure.
  */
 public final class StatusView {
-    private StatusView() {
-    }
+    private StatusView() {}
 
     public static List<String> render(ConfextBundle bundle, List<NodeReport> reports) {
         ConfextBundleStatus s = bundle.getStatus() == null ? new ConfextBundleStatus() : bundle.getStatus();
         List<String> out = new ArrayList<>();
         String name = bundle.getMetadata().getName();
         out.add("Name:        " + name);
-        out.add("Version:     " + bundle.getSpec().getVersion() + (paused(bundle) ? " (paused: spec.rollout.paused)" : ""));
+        out.add("Version:     " + bundle.getSpec().getVersion()
+                + (paused(bundle) ? " (paused: spec.rollout.paused)" : ""));
         out.add("Current:     " + version(s.getCurrentVersion(), s.getCurrentRevision()));
         out.add("Target:      " + version(s.getTargetVersion(), s.getTargetRevision()));
-        out.add("Nodes:       " + n(s.getTargeted()) + " targeted, " + n(s.getUpdated()) + " updated, " + n(s.getReady())
-                + " ready, " + n(s.getFailed()) + " failed, " + n(s.getNotEligible()) + " not eligible");
+        out.add("Nodes:       " + n(s.getTargeted()) + " targeted, " + n(s.getUpdated()) + " updated, "
+                + n(s.getReady()) + " ready, " + n(s.getFailed()) + " failed, " + n(s.getNotEligible())
+                + " not eligible");
         Condition progressing = condition(s, "Progressing");
-        out.add("Rollout:     " + (progressing == null ? "(not reported yet)"
-                : progressing.getReason() + ": " + Objects.toString(progressing.getMessage(), "")));
+        out.add("Rollout:     "
+                + (progressing == null
+                        ? "(not reported yet)"
+                        : progressing.getReason() + ": " + Objects.toString(progressing.getMessage(), "")));
         Long generation = bundle.getMetadata().getGeneration();
         if (generation != null && !generation.equals(s.getObservedGeneration())) {
-            out.add("Note:        the status describes generation " + (s.getObservedGeneration() == null ? "none" : s.getObservedGeneration())
-                    + ", the spec is generation " + generation + ": the operator has not acted on the latest change yet");
+            out.add("Note:        the status describes generation "
+                    + (s.getObservedGeneration() == null ? "none" : s.getObservedGeneration())
+                    + ", the spec is generation " + generation
+                    + ": the operator has not acted on the latest change yet");
         }
         out.add("");
         out.add("Nodes by version and phase:");
@@ -46,7 +51,8 @@ public final class StatusView {
             out.add("  (no node has an entry for " + name + ")");
         }
         for (Map.Entry<String, List<String>> group : byVersionAndPhase(reports).entrySet()) {
-            out.add("  " + group.getKey() + " (" + group.getValue().size() + "): " + String.join(", ", group.getValue()));
+            out.add("  " + group.getKey() + " (" + group.getValue().size() + "): "
+                    + String.join(", ", group.getValue()));
         }
         if (s.getConditions() != null && !s.getConditions().isEmpty()) {
             out.add("");
@@ -82,18 +88,26 @@ public final class StatusView {
 
     /** "wants 2.0, Active" -> node names, in version then phase order. */
     static Map<String, List<String>> byVersionAndPhase(List<NodeReport> reports) {
-        return reports.stream().sorted(Comparator.comparing(NodeReport::node)).collect(Collectors.groupingBy(
-                r -> (r.wants() == null ? "no entry" : "wants " + r.wants()) + ", " + r.phase(), TreeMap::new,
-                Collectors.mapping(NodeReport::node, Collectors.toList())));
+        return reports.stream()
+                .sorted(Comparator.comparing(NodeReport::node))
+                .collect(Collectors.groupingBy(
+                        r -> (r.wants() == null ? "no entry" : "wants " + r.wants()) + ", " + r.phase(),
+                        TreeMap::new,
+                        Collectors.mapping(NodeReport::node, Collectors.toList())));
     }
 
     static Condition condition(ConfextBundleStatus s, String type) {
-        return s.getConditions() == null ? null
-                : s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        return s.getConditions() == null
+                ? null
+                : s.getConditions().stream()
+                        .filter(c -> type.equals(c.getType()))
+                        .findFirst()
+                        .orElse(null);
     }
 
     static boolean paused(ConfextBundle b) {
-        return b.getSpec().getRollout() != null && Boolean.TRUE.equals(b.getSpec().getRollout().getPaused());
+        return b.getSpec().getRollout() != null
+                && Boolean.TRUE.equals(b.getSpec().getRollout().getPaused());
     }
 
     private static String version(String version, String revision) {

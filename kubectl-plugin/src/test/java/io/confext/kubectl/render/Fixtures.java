@@ -24,12 +24,14 @@ import java.util.List;
 
 /** The API objects the renderer tests start from, as the operator and agents write them. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static ConfextBundle bundle(String name, String version, long generation, ConfextBundleStatus status) {
         ConfextBundle b = new ConfextBundle();
-        b.setMetadata(new ObjectMetaBuilder().withName(name).withGeneration(generation).build());
+        b.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withGeneration(generation)
+                .build());
         ConfextBundleSpec spec = new ConfextBundleSpec();
         spec.setVersion(version);
         b.setSpec(spec);
@@ -38,16 +40,28 @@ final class Fixtures {
     }
 
     static Condition condition(String type, String status, String reason, String message) {
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message).build();
+        return new ConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage(message)
+                .build();
     }
 
     static RevisionContent files(String version, ResolvedFile... files) {
-        return new RevisionContent(version, null, List.of("chronyd.service"), ResolvedSource.ofFiles(List.of(files)), null, null, 0);
+        return new RevisionContent(
+                version, null, List.of("chronyd.service"), ResolvedSource.ofFiles(List.of(files)), null, null, 0);
     }
 
     static RevisionContent image(String version, String url, String sha) {
-        return new RevisionContent(version, null, List.of("chronyd.service"),
-                ResolvedSource.ofImage(new ResolvedImage(url, sha, false, null)), null, null, 0);
+        return new RevisionContent(
+                version,
+                null,
+                List.of("chronyd.service"),
+                ResolvedSource.ofImage(new ResolvedImage(url, sha, false, null)),
+                null,
+                null,
+                0);
     }
 
     static ResolvedFile file(String path, String content) {
@@ -59,7 +73,8 @@ final class Fixtures {
     }
 
     /** A node whose entry asks for {@code wants} at {@code revision} and whose agent reports {@code phase} for it. */
-    static ConfextNode node(String name, String bundle, String wants, String revision, BundlePhase phase, String reason) {
+    static ConfextNode node(
+            String name, String bundle, String wants, String revision, BundlePhase phase, String reason) {
         ConfextNode n = new ConfextNode();
         n.setMetadata(new ObjectMetaBuilder().withName(name).build());
         ConfextNodeSpec spec = new ConfextNodeSpec();

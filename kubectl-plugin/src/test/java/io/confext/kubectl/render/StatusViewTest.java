@@ -29,7 +29,8 @@ class StatusViewTest {
         s.setReady(1);
         s.setFailed(1);
         s.setNotEligible(0);
-        s.setConditions(List.of(condition("Available", "True", "StableVersionServing", "version 1.0 was fully rolled out"),
+        s.setConditions(List.of(
+                condition("Available", "True", "StableVersionServing", "version 1.0 was fully rolled out"),
                 condition("Progressing", "False", "Halted", "rollout halted: node-2 ReloadFailed")));
         NodeFailure f = new NodeFailure();
         f.setNode("node-2");
@@ -54,21 +55,24 @@ class StatusViewTest {
 
         List<String> out = StatusView.render(b, reports(nodes));
 
-        assertThat(out).startsWith(
-                "Name:        chrony",
-                "Version:     2.0",
-                "Current:     1.0 (chrony-1111111111)",
-                "Target:      2.0 (chrony-2222222222)",
-                "Nodes:       3 targeted, 2 updated, 1 ready, 1 failed, 0 not eligible",
-                "Rollout:     Halted: rollout halted: node-2 ReloadFailed",
-                "",
-                "Nodes by version and phase:",
-                "  wants 1.0, Active (1): node-1",
-                "  wants 2.0, Active (1): node-0",
-                "  wants 2.0, RolledBack (1): node-2");
-        assertThat(out).containsSubsequence("Failures:",
-                "  NODE     REASON         SINCE                  MESSAGE",
-                "  node-2   ReloadFailed   2026-12-03T10:00:00Z   reload of chronyd.service failed");
+        assertThat(out)
+                .startsWith(
+                        "Name:        chrony",
+                        "Version:     2.0",
+                        "Current:     1.0 (chrony-1111111111)",
+                        "Target:      2.0 (chrony-2222222222)",
+                        "Nodes:       3 targeted, 2 updated, 1 ready, 1 failed, 0 not eligible",
+                        "Rollout:     Halted: rollout halted: node-2 ReloadFailed",
+                        "",
+                        "Nodes by version and phase:",
+                        "  wants 1.0, Active (1): node-1",
+                        "  wants 2.0, Active (1): node-0",
+                        "  wants 2.0, RolledBack (1): node-2");
+        assertThat(out)
+                .containsSubsequence(
+                        "Failures:",
+                        "  NODE     REASON         SINCE                  MESSAGE",
+                        "  node-2   ReloadFailed   2026-12-03T10:00:00Z   reload of chronyd.service failed");
         assertThat(out).containsSubsequence("Conditions:", "  TYPE          STATUS   REASON                 MESSAGE");
         assertThat(out).noneMatch(l -> l.startsWith("Note:"));
     }
@@ -83,27 +87,35 @@ class StatusViewTest {
 
         List<String> out = StatusView.render(b, reports(List.of(moving)));
 
-        assertThat(out).contains("Version:     3.0 (paused: spec.rollout.paused)", "  wants 3.0, Pending (1): node-0",
-                "Note:        the status describes generation 4, the spec is generation 5: the operator has not acted on the"
-                        + " latest change yet");
+        assertThat(out)
+                .contains(
+                        "Version:     3.0 (paused: spec.rollout.paused)",
+                        "  wants 3.0, Pending (1): node-0",
+                        "Note:        the status describes generation 4, the spec is generation 5: the operator has not acted on the"
+                                + " latest change yet");
     }
 
     @Test
     void aBundleWithoutStatusOrNodesSaysSo() {
         List<String> out = StatusView.render(bundle("new", "1.0", 1, null), List.of());
 
-        assertThat(out).contains("Current:     (none)", "Rollout:     (not reported yet)", "  (no node has an entry for new)");
+        assertThat(out)
+                .contains("Current:     (none)", "Rollout:     (not reported yet)", "  (no node has an entry for new)");
     }
 
     @Test
     void theWatchEndsOnlyWhenTheStatusDescribesTheSpecAndProgressingIsFalse() {
         ConfextBundleStatus done = midRollout(2);
         done.setConditions(List.of(condition("Progressing", "False", "RolloutComplete", "3 of 3 nodes ready")));
-        assertThat(RolloutEnd.of(bundle("b", "2.0", 2, done))).get()
+        assertThat(RolloutEnd.of(bundle("b", "2.0", 2, done)))
+                .get()
                 .satisfies(e -> assertThat(e.success()).isTrue());
-        assertThat(RolloutEnd.of(bundle("b", "2.0", 3, done))).as("status of an older generation").isEmpty();
+        assertThat(RolloutEnd.of(bundle("b", "2.0", 3, done)))
+                .as("status of an older generation")
+                .isEmpty();
 
-        assertThat(RolloutEnd.of(bundle("b", "2.0", 4, midRollout(4)))).get()
+        assertThat(RolloutEnd.of(bundle("b", "2.0", 4, midRollout(4))))
+                .get()
                 .satisfies(e -> assertThat(e.success()).isFalse())
                 .satisfies(e -> assertThat(e.reason()).isEqualTo("Halted"));
 

@@ -9,10 +9,11 @@ class TableTest {
     @Test
     void columnsAreAsWideAsTheirWidestCellEmptyCellsAreADashAndTheLastColumnIsNotPadded() {
         Table t = new Table("A", "LONGER", "LAST").row("wide cell", "", "x").row("b", "c", "a long message");
-        assertThat(t.lines(">")).containsExactly(
-                ">A           LONGER   LAST",
-                ">wide cell   -        x",
-                ">b           c        a long message");
+        assertThat(t.lines(">"))
+                .containsExactly(
+                        ">A           LONGER   LAST",
+                        ">wide cell   -        x",
+                        ">b           c        a long message");
     }
 
     @Test

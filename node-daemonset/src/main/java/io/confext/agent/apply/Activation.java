@@ -9,7 +9,12 @@ import io.confext.api.status.Reason;
  * @param message for people: what happens, or what to set when nothing can
  */
 public record Activation(Action action, String reason, String message) {
-    public enum Action { NONE, RELOAD, RESTART, FAIL }
+    public enum Action {
+        NONE,
+        RELOAD,
+        RESTART,
+        FAIL
+    }
 
     public Activation {
         Reason.require(reason);

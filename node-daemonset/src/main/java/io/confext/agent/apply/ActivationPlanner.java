@@ -27,21 +27,42 @@ public final class ActivationPlanner {
      * @param stackOverlaps two of the unit's service-scope bundles (as they will be after this change) ship the same
      *                      path: a reload would re-stack them in the wrong order (see {@link #plan})
      */
-    public record Input(Scope scope, int systemdVersion, boolean unitActive, boolean unitRefreshesOnReload,
-                        UnitChange change, ReloadMode mode, FirstAttach firstAttach, boolean stackOverlaps, String unit) {
+    public record Input(
+            Scope scope,
+            int systemdVersion,
+            boolean unitActive,
+            boolean unitRefreshesOnReload,
+            UnitChange change,
+            ReloadMode mode,
+            FirstAttach firstAttach,
+            boolean stackOverlaps,
+            String unit) {
         public Input {
             firstAttach = firstAttach == null ? FirstAttach.Restart : firstAttach;
         }
 
         /** Without bundles that overlay each other's paths on the unit. */
-        public Input(Scope scope, int systemdVersion, boolean unitActive, boolean unitRefreshesOnReload,
-                     UnitChange change, ReloadMode mode, FirstAttach firstAttach, String unit) {
+        public Input(
+                Scope scope,
+                int systemdVersion,
+                boolean unitActive,
+                boolean unitRefreshesOnReload,
+                UnitChange change,
+                ReloadMode mode,
+                FirstAttach firstAttach,
+                String unit) {
             this(scope, systemdVersion, unitActive, unitRefreshesOnReload, change, mode, firstAttach, false, unit);
         }
 
         /** With the default first attachment (Restart). */
-        public Input(Scope scope, int systemdVersion, boolean unitActive, boolean unitRefreshesOnReload,
-                     UnitChange change, ReloadMode mode, String unit) {
+        public Input(
+                Scope scope,
+                int systemdVersion,
+                boolean unitActive,
+                boolean unitRefreshesOnReload,
+                UnitChange change,
+                ReloadMode mode,
+                String unit) {
             this(scope, systemdVersion, unitActive, unitRefreshesOnReload, change, mode, FirstAttach.Restart, unit);
         }
     }
@@ -63,8 +84,8 @@ public final class ActivationPlanner {
         return false;
     }
 
-    public static boolean runsWithOtherExtensions(java.util.Set<String> unitSees, java.util.Set<String> hostSees,
-                                                  String bundle) {
+    public static boolean runsWithOtherExtensions(
+            java.util.Set<String> unitSees, java.util.Set<String> hostSees, String bundle) {
         return unitSees.stream().anyMatch(n -> !n.equals(bundle) && !hostSees.contains(n));
     }
 
@@ -78,8 +99,8 @@ public final class ActivationPlanner {
      *                                {@code /etc/extension-release.d/} that PID 1's lacks): its namespace has a stack
      *                                that a reload can re-build
      */
-    public static UnitChange change(SeenVersion seen, String target, boolean detach, boolean verdictUnknown,
-                                    boolean runsWithOtherExtensions) {
+    public static UnitChange change(
+            SeenVersion seen, String target, boolean detach, boolean verdictUnknown, boolean runsWithOtherExtensions) {
         if (target == null) {
             if (seen.version() == null) {
                 return UnitChange.UNCHANGED;
@@ -92,7 +113,8 @@ public final class ActivationPlanner {
         if (seen.version() != null) {
             return UnitChange.NEW_VERSION;
         }
-        if (detach) { // going back to a version the unit never saw, while it sees none: nothing of the bundle to take off
+        if (detach) { // going back to a version the unit never saw, while it sees none: nothing of the bundle to take
+            // off
             return runsWithOtherExtensions ? UnitChange.PARTIAL_DETACH : UnitChange.DETACH;
         }
         return runsWithOtherExtensions ? UnitChange.FURTHER_ATTACH : UnitChange.FIRST_ATTACH;
@@ -103,11 +125,14 @@ public final class ActivationPlanner {
             return Activation.none(Reason.UpToDate, in.unit() + " already sees the wanted state");
         }
         if (!in.unitActive()) {
-            return Activation.none(Reason.UnitInactive, in.unit() + " is not running: it will see the change when it starts");
+            return Activation.none(
+                    Reason.UnitInactive, in.unit() + " is not running: it will see the change when it starts");
         }
         if (in.mode() == ReloadMode.None) {
-            return Activation.none(Reason.ReloadModeNone, "spec.reload is None: " + in.unit()
-                    + " sees the change only after its next restart, done by someone else");
+            return Activation.none(
+                    Reason.ReloadModeNone,
+                    "spec.reload is None: " + in.unit()
+                            + " sees the change only after its next restart, done by someone else");
         }
         if (in.scope() == Scope.Host) {
             return in.mode() == ReloadMode.Restart
@@ -117,32 +142,44 @@ public final class ActivationPlanner {
         if (in.change() == UnitChange.UNPROVEN) {
             // a restart's verdict is the unit's state, which the proof reads; a reload's verdict is only its job result
             return in.mode() == ReloadMode.Restart
-                    ? Activation.none(Reason.UpToDate, in.unit() + " was restarted with the wanted version before the agent"
-                            + " stopped; its state is the verdict")
-                    : Activation.reload("reload " + in.unit() + " again: the agent stopped before it learned whether the"
-                            + " reload of this version succeeded");
+                    ? Activation.none(
+                            Reason.UpToDate,
+                            in.unit() + " was restarted with the wanted version before the agent"
+                                    + " stopped; its state is the verdict")
+                    : Activation.reload(
+                            "reload " + in.unit() + " again: the agent stopped before it learned whether the"
+                                    + " reload of this version succeeded");
         }
         if (in.change() == UnitChange.FIRST_ATTACH && in.firstAttach() == FirstAttach.WaitForUnitRestart) {
-            return Activation.none(Reason.WaitingForUnitRestart, in.unit() + " runs without extensions, and its first one is"
-                    + " set up only when it starts; spec.firstAttach is WaitForUnitRestart: the agent leaves it running and"
-                    + " proves the version once someone else restarts it (systemctl restart " + in.unit() + ")");
+            return Activation.none(
+                    Reason.WaitingForUnitRestart,
+                    in.unit() + " runs without extensions, and its first one is"
+                            + " set up only when it starts; spec.firstAttach is WaitForUnitRestart: the agent leaves it running and"
+                            + " proves the version once someone else restarts it (systemctl restart " + in.unit()
+                            + ")");
         }
         if (in.change() == UnitChange.FIRST_ATTACH) {
-            return Activation.restart(Reason.NamespaceSetupAtStart, "restart " + in.unit() + ": it runs without extensions,"
-                    + " and a unit's first extension is set up only when it starts (spec.firstAttach: WaitForUnitRestart"
-                    + " leaves that restart to you)");
+            return Activation.restart(
+                    Reason.NamespaceSetupAtStart,
+                    "restart " + in.unit() + ": it runs without extensions,"
+                            + " and a unit's first extension is set up only when it starts (spec.firstAttach: WaitForUnitRestart"
+                            + " leaves that restart to you)");
         }
         if (in.change() == UnitChange.DETACH) {
-            return Activation.restart(Reason.NamespaceSetupAtStart, "restart " + in.unit() + ": this was its last extension,"
-                    + " and a unit's extension stack goes away only when it starts again");
+            return Activation.restart(
+                    Reason.NamespaceSetupAtStart,
+                    "restart " + in.unit() + ": this was its last extension,"
+                            + " and a unit's extension stack goes away only when it starts again");
         }
         boolean restacks = in.change() == UnitChange.FURTHER_ATTACH || in.change() == UnitChange.PARTIAL_DETACH;
         if (restacks && in.stackOverlaps() && in.mode() != ReloadMode.Restart) {
             // seen on systemd 262: the stack a reload re-builds lists the unit's extension directories the other way
             // round from the one built at start, so where two bundles ship one path the lower one would win
-            return Activation.restart(Reason.ReloadWouldReorder, "restart " + in.unit() + ": bundles on it ship the same"
-                    + " paths, and a reload would stack them in the wrong priority order (systemd re-stacks a unit's"
-                    + " extensions in reverse on reload)");
+            return Activation.restart(
+                    Reason.ReloadWouldReorder,
+                    "restart " + in.unit() + ": bundles on it ship the same"
+                            + " paths, and a reload would stack them in the wrong priority order (systemd re-stacks a unit's"
+                            + " extensions in reverse on reload)");
         }
         // FURTHER_ATTACH, PARTIAL_DETACH and NEW_VERSION: the unit runs with a stack that a reload can re-build
         if (in.mode() == ReloadMode.Restart) {
@@ -150,17 +187,20 @@ public final class ActivationPlanner {
         }
         boolean hostRefreshes = in.systemdVersion() >= REFRESH_ON_RELOAD_SINCE;
         if (hostRefreshes && in.unitRefreshesOnReload()) {
-            return Activation.reload("reload " + in.unit() + ": systemd " + in.systemdVersion()
-                    + " refreshes its extensions on reload");
+            return Activation.reload(
+                    "reload " + in.unit() + ": systemd " + in.systemdVersion() + " refreshes its extensions on reload");
         }
         String why = hostRefreshes
                 ? in.unit() + " does not refresh its extensions on reload (its RefreshOnReload= lacks 'extensions')"
-                : "the host has systemd " + in.systemdVersion() + ", which refreshes a unit's extensions only when it starts"
+                : "the host has systemd " + in.systemdVersion()
+                        + ", which refreshes a unit's extensions only when it starts"
                         + " (systemctl reload refreshes them since systemd " + REFRESH_ON_RELOAD_SINCE + ")";
         if (in.mode() == ReloadMode.ReloadOrRestart) {
             return Activation.restart(Reason.RestartInsteadOfReload, "restart " + in.unit() + ": " + why);
         }
-        return Activation.fail(Reason.ReloadCannotRefresh, why + "; set spec.reload: ReloadOrRestart (or Restart) to let the"
-                + " agent restart " + in.unit() + ", or upgrade the host to systemd >= " + REFRESH_ON_RELOAD_SINCE);
+        return Activation.fail(
+                Reason.ReloadCannotRefresh,
+                why + "; set spec.reload: ReloadOrRestart (or Restart) to let the" + " agent restart " + in.unit()
+                        + ", or upgrade the host to systemd >= " + REFRESH_ON_RELOAD_SINCE);
     }
 }

@@ -15,8 +15,10 @@ record AgentFailure(String reason, String message) {
     }
 
     static AgentFailure of(RuntimeException e) {
-        return HostIoFailure.of(e).map(f -> new AgentFailure(f.reason().name(), f.message()))
-                .orElseGet(() -> new AgentFailure(Reason.AgentError.name(), FailureText.of(e)
-                        + " (an unexpected error: the agent's log has the details)"));
+        return HostIoFailure.of(e)
+                .map(f -> new AgentFailure(f.reason().name(), f.message()))
+                .orElseGet(() -> new AgentFailure(
+                        Reason.AgentError.name(),
+                        FailureText.of(e) + " (an unexpected error: the agent's log has the details)"));
     }
 }

@@ -1,9 +1,9 @@
 package io.confext.agent.apply;
 
-import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.disk.DiskGuard;
 import io.confext.agent.healthcheck.HealthChecks;
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.state.StateLayout;
 import io.confext.agent.state.StateStore;
 
@@ -20,8 +20,18 @@ import io.confext.agent.state.StateStore;
  *                      (io.confext.agent.disk)
  * @param metrics       told of activations, verifications, drift repairs, failures and the versions kept (docs/metrics.md)
  */
-record ApplierParts(long hostPid, HostFiles host, StateLayout layout, StateStore store, ApplierSettings settings,
-                    StepObserver steps, RefusedImages refusedImages, Quarantine quarantine, NodeChecks nodeChecks,
-                    HealthChecks healthChecks, VerifiedManifests verified, StopGuard stop, DiskGuard disk,
-                    AgentMetrics metrics) {
-}
+record ApplierParts(
+        long hostPid,
+        HostFiles host,
+        StateLayout layout,
+        StateStore store,
+        ApplierSettings settings,
+        StepObserver steps,
+        RefusedImages refusedImages,
+        Quarantine quarantine,
+        NodeChecks nodeChecks,
+        HealthChecks healthChecks,
+        VerifiedManifests verified,
+        StopGuard stop,
+        DiskGuard disk,
+        AgentMetrics metrics) {}

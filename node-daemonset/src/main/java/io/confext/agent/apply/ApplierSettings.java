@@ -1,10 +1,9 @@
 package io.confext.agent.apply;
 
-import java.time.Duration;
-
 import io.confext.agent.disk.DiskSettings;
 import io.confext.agent.state.StateLayout;
 import io.confext.agent.trust.NodeTrustSettings;
+import java.time.Duration;
 
 /**
  * How {@link SystemdHostApplier} works on a host: built once from {@code AgentConfig} in {@code AgentBeans}; tests
@@ -19,8 +18,15 @@ import io.confext.agent.trust.NodeTrustSettings;
  * @param trust        the platform's signature requirement and the node policy file
  * @param disk         the free-space margin and the cap on stored versions
  */
-public record ApplierSettings(String stateHostDir, String agentVersion, Duration jobTimeout, Duration proofTimeout,
-                              Duration lockWait, ImageSettings images, NodeTrustSettings trust, DiskSettings disk) {
+public record ApplierSettings(
+        String stateHostDir,
+        String agentVersion,
+        Duration jobTimeout,
+        Duration proofTimeout,
+        Duration lockWait,
+        ImageSettings images,
+        NodeTrustSettings trust,
+        DiskSettings disk) {
     public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofSeconds(90);
     public static final Duration DEFAULT_PROOF_TIMEOUT = Duration.ofSeconds(15);
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(60);
@@ -45,8 +51,15 @@ public record ApplierSettings(String stateHostDir, String agentVersion, Duration
 
     /** The agent's own defaults, as {@code application.properties} sets them. */
     public static ApplierSettings defaults() {
-        return new ApplierSettings(StateLayout.DEFAULT_HOST_DIR, "0.1.0", DEFAULT_JOB_TIMEOUT, DEFAULT_PROOF_TIMEOUT,
-                DEFAULT_LOCK_WAIT, ImageSettings.defaults(), NodeTrustSettings.defaults(), DiskSettings.defaults());
+        return new ApplierSettings(
+                StateLayout.DEFAULT_HOST_DIR,
+                "0.1.0",
+                DEFAULT_JOB_TIMEOUT,
+                DEFAULT_PROOF_TIMEOUT,
+                DEFAULT_LOCK_WAIT,
+                ImageSettings.defaults(),
+                NodeTrustSettings.defaults(),
+                DiskSettings.defaults());
     }
 
     public ApplierSettings withStateHostDir(String dir) {

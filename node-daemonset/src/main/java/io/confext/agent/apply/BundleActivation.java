@@ -1,16 +1,7 @@
 package io.confext.agent.apply;
 
-import io.confext.agent.metrics.AgentMetrics;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import org.jboss.logging.Logger;
-
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.agent.state.StateLayout;
@@ -20,6 +11,13 @@ import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.Scope;
 import io.confext.api.version.UapiVersion;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * The way forward of a staged version: every unit planned before anything is touched, the version renamed into
@@ -40,9 +38,19 @@ final class BundleActivation {
     private final ProgressListener progress;
     private final AgentMetrics metrics;
 
-    BundleActivation(StateLayout layout, ApplierSettings settings, PassJournal journal, Quarantine quarantine,
-                     UnitAttacher attacher, UnitActivator units, SuccessRecorder success, RollBack rollBack,
-                     BundleStatus status, StopGuard stop, ProgressListener progress, AgentMetrics metrics) {
+    BundleActivation(
+            StateLayout layout,
+            ApplierSettings settings,
+            PassJournal journal,
+            Quarantine quarantine,
+            UnitAttacher attacher,
+            UnitActivator units,
+            SuccessRecorder success,
+            RollBack rollBack,
+            BundleStatus status,
+            StopGuard stop,
+            ProgressListener progress,
+            AgentMetrics metrics) {
         this.metrics = metrics;
         this.layout = layout;
         this.settings = settings;
@@ -61,13 +69,23 @@ final class BundleActivation {
         long started = System.nanoTime();
         RevisionContent c = d.content();
         String name = d.name();
-        // journalled ACTIVATING for this version: an earlier pass was stopped before its verdict (see UnitChange.UNPROVEN)
-        boolean verdictUnknown = rec.step() == BundleStep.ACTIVATING && c.version().equals(rec.pendingVersion());
+        // journalled ACTIVATING for this version: an earlier pass was stopped before its verdict (see
+        // UnitChange.UNPROVEN)
+        boolean verdictUnknown =
+                rec.step() == BundleStep.ACTIVATING && c.version().equals(rec.pendingVersion());
         // plan every unit before touching anything: a refusal leaves the host exactly as it was
         Map<String, Activation> plans = new LinkedHashMap<>();
         for (String unit : c.units()) {
-            Activation a = units.plan(c.scope(), unit, name, attacher.asSeenBy(unit, staged, c.priority()), c.reload(),
-                    c.firstAttachOrDefault(), attacher.stackOverlaps(unit, name, staged), false, UnitHistory.lastProven(rec, unit),
+            Activation a = units.plan(
+                    c.scope(),
+                    unit,
+                    name,
+                    attacher.asSeenBy(unit, staged, c.priority()),
+                    c.reload(),
+                    c.firstAttachOrDefault(),
+                    attacher.stackOverlaps(unit, name, staged),
+                    false,
+                    UnitHistory.lastProven(rec, unit),
                     verdictUnknown);
             if (a.action() == Activation.Action.FAIL) {
                 return status.fail(d, a.reason(), a.message());
@@ -78,7 +96,11 @@ final class BundleActivation {
         boolean staging = staged instanceof ImageVersion image && image.staged() != null;
         if (staging) {
             journal.reached(name, BundleStep.STAGED);
-            ((ImageVersion) staged).moveInto(dir.dir(), settings.images().kernelVerity()); // verified here either way; sidecars feed the kernel's check
+            ((ImageVersion) staged)
+                    .moveInto(
+                            dir.dir(),
+                            settings.images()
+                                    .kernelVerity()); // verified here either way; sidecars feed the kernel's check
         } else if (!dir.versions().contains(c.version())) {
             staging = true;
             journal.save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.STAGING);
@@ -100,9 +122,17 @@ final class BundleActivation {
         if (hostChanged && c.scope() == Scope.Service) {
             // the drop-in changed the unit's settings (RefreshOnReload follows its extensions)
             BundleRecord before = rec;
-            plans.replaceAll((unit, a) -> units.plan(c.scope(), unit, name, attacher.asSeenBy(unit, staged, c.priority()),
-                    c.reload(), c.firstAttachOrDefault(), attacher.stackOverlaps(unit, name, staged), false,
-                    UnitHistory.lastProven(before, unit), verdictUnknown));
+            plans.replaceAll((unit, a) -> units.plan(
+                    c.scope(),
+                    unit,
+                    name,
+                    attacher.asSeenBy(unit, staged, c.priority()),
+                    c.reload(),
+                    c.firstAttachOrDefault(),
+                    attacher.stackOverlaps(unit, name, staged),
+                    false,
+                    UnitHistory.lastProven(before, unit),
+                    verdictUnknown));
         }
 
         List<UnitOutcome> outcomes = new ArrayList<>();
@@ -116,16 +146,24 @@ final class BundleActivation {
         journal.reached(name, BundleStep.ACTIVATED);
         UnitOutcome bad = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);
         // an activation is a pass that changed something for the version; a resync that found it in place is none
-        if (staging || hostChanged || outcomes.stream().anyMatch(o -> o.action() == Activation.Action.RELOAD
-                || o.action() == Activation.Action.RESTART)) {
-            metrics.activated(name, bad == null && outcomes.stream().allMatch(o -> Reason.Proven.name().equals(o.reason())),
+        if (staging
+                || hostChanged
+                || outcomes.stream()
+                        .anyMatch(o ->
+                                o.action() == Activation.Action.RELOAD || o.action() == Activation.Action.RESTART)) {
+            metrics.activated(
+                    name,
+                    bad == null
+                            && outcomes.stream()
+                                    .allMatch(o -> Reason.Proven.name().equals(o.reason())),
                     java.time.Duration.ofNanos(System.nanoTime() - started));
         }
         if (bad == null) {
             return success.succeed(rec, dir, staged, outcomes);
         }
         // journalled ACTIVATING: the next start activates and proves this version again, as after a SIGKILL
-        stop.noVerdictWhileStopping(name + " " + staged.version(), "rolled back (" + bad.reason() + ": " + bad.message() + ")");
+        stop.noVerdictWhileStopping(
+                name + " " + staged.version(), "rolled back (" + bad.reason() + ": " + bad.message() + ")");
         return rollBack.rollBack(rec, d, dir, staged.version(), bad, outcomes);
     }
 

@@ -30,8 +30,8 @@ public sealed interface BundleDecision {
      * @param record      the journal record, with the desired fields of this pass
      * @param interrupted the outcome to report as the cause of the rollback
      */
-    record FinishRollback(BundleRecord record, String failedVersion, UnitOutcome interrupted) implements BundleDecision {
-    }
+    record FinishRollback(BundleRecord record, String failedVersion, UnitOutcome interrupted)
+            implements BundleDecision {}
 
     /**
      * The agent was stopped while it rolled {@code failedVersion} back, and other content is wanted now: quarantine
@@ -39,18 +39,14 @@ public sealed interface BundleDecision {
      *
      * @param failedDigest the digest the failed version was tried under
      */
-    record CloseRollback(BundleRecord record, String failedVersion, String failedDigest) implements BundleDecision {
-    }
+    record CloseRollback(BundleRecord record, String failedVersion, String failedDigest) implements BundleDecision {}
 
     /** The same content already failed here and was rolled back: report the recorded outcome, do not try it again. */
-    record KeepFailure(BundleRecord record) implements BundleDecision {
-    }
+    record KeepFailure(BundleRecord record) implements BundleDecision {}
 
     /** Apply an inline-files bundle: stage {@code version} (already validated), activate, prove, record. */
-    record ApplyDirectory(BundleRecord record, DirectoryVersion version) implements BundleDecision {
-    }
+    record ApplyDirectory(BundleRecord record, DirectoryVersion version) implements BundleDecision {}
 
     /** Apply an image bundle: fetch and verify (unless its version is in the .v/ directory already), then as above. */
-    record ApplyImage(BundleRecord record) implements BundleDecision {
-    }
+    record ApplyImage(BundleRecord record) implements BundleDecision {}
 }

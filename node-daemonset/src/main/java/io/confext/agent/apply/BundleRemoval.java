@@ -1,12 +1,5 @@
 package io.confext.agent.apply;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.UUID;
-
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
@@ -16,6 +9,12 @@ import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.FirstAttach;
 import io.confext.api.v1alpha1.Scope;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * A bundle no longer wanted on this node: its versions taken out of systemd's sight (one rename, journalled
@@ -32,8 +31,16 @@ final class BundleRemoval {
     private final RefusedImages refusedImages;
     private final StopGuard stop;
 
-    BundleRemoval(StateLayout layout, PassJournal journal, KeptVersions kept, UnitAttacher attacher, UnitActivator units,
-                  Quarantine quarantine, VerifiedManifests verified, RefusedImages refusedImages, StopGuard stop) {
+    BundleRemoval(
+            StateLayout layout,
+            PassJournal journal,
+            KeptVersions kept,
+            UnitAttacher attacher,
+            UnitActivator units,
+            Quarantine quarantine,
+            VerifiedManifests verified,
+            RefusedImages refusedImages,
+            StopGuard stop) {
         this.layout = layout;
         this.journal = journal;
         this.kept = kept;
@@ -63,21 +70,35 @@ final class BundleRemoval {
         }
         List<UnitOutcome> outs = new ArrayList<>();
         for (String unit : rec.units()) {
-            Activation a = units.plan(rec.scope(), unit, name, null, rec.reload(), FirstAttach.Restart,
-                    attacher.stackOverlaps(unit, name, null), true, UnitHistory.lastProven(rec, unit), false);
+            Activation a = units.plan(
+                    rec.scope(),
+                    unit,
+                    name,
+                    null,
+                    rec.reload(),
+                    FirstAttach.Restart,
+                    attacher.stackOverlaps(unit, name, null),
+                    true,
+                    UnitHistory.lastProven(rec, unit),
+                    false);
             outs.add(units.activate(unit, name, null, a));
         }
         boolean ok = outs.stream().allMatch(UnitOutcome::ok);
         if (!ok) {
-            stop.noVerdictWhileStopping(name, Reason.RemovalNotProven.name()); // journalled REMOVING: the next start removes it
+            stop.noVerdictWhileStopping(
+                    name, Reason.RemovalNotProven.name()); // journalled REMOVING: the next start removes it
         }
         HostFiles.deleteTree(gone);
         quarantine.forget(name);
         verified.retain(name, List.of());
         journal.removed(name);
-        BundleRecord.Outcome o = BundleStatus.outcome(null, ok ? BundlePhase.Removed : BundlePhase.Failed,
+        BundleRecord.Outcome o = BundleStatus.outcome(
+                null,
+                ok ? BundlePhase.Removed : BundlePhase.Failed,
                 ok ? Reason.Removed.name() : Reason.RemovalNotProven.name(),
-                String.join("; ", outs.stream().map(UnitOutcome::message).toList()), null, outs);
+                String.join("; ", outs.stream().map(UnitOutcome::message).toList()),
+                null,
+                outs);
         return BundleStatus.toState(rec, o);
     }
 }

@@ -1,15 +1,14 @@
 package io.confext.agent.apply;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.UnitState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /** A bundle's outcome as the journal records it and as the node's status reports it; and a refusal recorded as Failed. */
 final class BundleStatus {
@@ -26,8 +25,13 @@ final class BundleStatus {
         stop.noVerdictWhileStopping(d.name(), "Failed (" + reason + ": " + message + ")");
         BundleRecord rec = journal.record(d.name());
         List<UnitOutcome> seen = new ArrayList<>();
-        BundleRecord.Outcome o = outcome(rec == null ? null : rec.outcome(), BundlePhase.Failed, reason, message,
-                rec == null || rec.outcome() == null ? null : rec.outcome().activeVersion(), seen);
+        BundleRecord.Outcome o = outcome(
+                rec == null ? null : rec.outcome(),
+                BundlePhase.Failed,
+                reason,
+                message,
+                rec == null || rec.outcome() == null ? null : rec.outcome().activeVersion(),
+                seen);
         if (rec != null) {
             journal.save(rec.withOutcome(o), BundleStep.FAILED);
         }
@@ -35,12 +39,25 @@ final class BundleStatus {
     }
 
     /** The same phase for the same reason keeps its {@code since}: the status does not churn. */
-    static BundleRecord.Outcome outcome(BundleRecord.Outcome previous, BundlePhase phase, String reason, String message,
-                                        String active, List<UnitOutcome> outs) {
+    static BundleRecord.Outcome outcome(
+            BundleRecord.Outcome previous,
+            BundlePhase phase,
+            String reason,
+            String message,
+            String active,
+            List<UnitOutcome> outs) {
         String since = previous != null && previous.phase() == phase && Objects.equals(previous.reason(), reason)
-                ? previous.since() : Instant.now().toString();
-        return new BundleRecord.Outcome(phase, reason, message, since, active,
-                outs.stream().map(u -> new BundleRecord.UnitView(u.unit(), u.seesVersion(), u.mainPid())).toList());
+                ? previous.since()
+                : Instant.now().toString();
+        return new BundleRecord.Outcome(
+                phase,
+                reason,
+                message,
+                since,
+                active,
+                outs.stream()
+                        .map(u -> new BundleRecord.UnitView(u.unit(), u.seesVersion(), u.mainPid()))
+                        .toList());
     }
 
     static BundleState toState(BundleRecord rec, BundleRecord.Outcome o) {
@@ -54,18 +71,26 @@ final class BundleStatus {
         s.setReason(o.reason());
         s.setMessage(o.message());
         s.setSince(o.since());
-        s.setUnits(o.units().stream().map(u -> {
-            var us = new UnitState();
-            us.setUnit(u.unit());
-            us.setSeesVersion(u.seesVersion());
-            us.setMainPid(u.mainPid() > 0 ? u.mainPid() : null);
-            return us;
-        }).toList());
+        s.setUnits(o.units().stream()
+                .map(u -> {
+                    var us = new UnitState();
+                    us.setUnit(u.unit());
+                    us.setSeesVersion(u.seesVersion());
+                    us.setMainPid(u.mainPid() > 0 ? u.mainPid() : null);
+                    return us;
+                })
+                .toList());
         return s;
     }
 
-    static BundleState state(String name, DesiredBundleContent d, BundlePhase phase, String reason, String message,
-                             String active, List<UnitOutcome> outs) {
+    static BundleState state(
+            String name,
+            DesiredBundleContent d,
+            BundlePhase phase,
+            String reason,
+            String message,
+            String active,
+            List<UnitOutcome> outs) {
         BundleState s = new BundleState();
         s.setName(name);
         if (d != null) {

@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.api.revision.ResolvedFile;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import io.confext.api.revision.ResolvedFile;
 
 /**
  * What one version's entry in a {@code .v/} directory holds, as plain values: per path relative to the entry (a

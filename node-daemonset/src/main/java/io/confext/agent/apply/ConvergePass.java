@@ -1,15 +1,6 @@
 package io.confext.agent.apply;
 
 import io.confext.agent.disk.DiskRules;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Supplier;
-
-import org.jboss.logging.Logger;
-
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.host.HostPaths;
 import io.confext.agent.state.BundleRecord;
@@ -22,6 +13,13 @@ import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.HostFacts;
 import io.confext.api.v1alpha1.Scope;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * One converge call: holds the D-Bus connection and the journal being rewritten, removes the bundles no longer
@@ -52,19 +50,66 @@ final class ConvergePass {
         this.kept = new KeptVersions(parts.layout(), facts);
         this.status = new BundleStatus(journal, parts.stop());
         ApplierSettings settings = parts.settings();
-        UnitActivator units = new UnitActivator(sd, new ViewReader(parts.host()), facts.getSystemdVersion(), settings.jobTimeout(),
+        UnitActivator units = new UnitActivator(
+                sd,
+                new ViewReader(parts.host()),
+                facts.getSystemdVersion(),
+                settings.jobTimeout(),
                 settings.proofTimeout());
-        UnitAttacher attacher = new UnitAttacher(parts.host(), parts.hostPid(), parts.layout(), settings, facts, sd, dropIns,
-                journal, kept);
-        this.images = new ImageIntake(parts.host(), facts, settings, parts.layout(), parts.nodeChecks(), nodePolicy,
-                parts.refusedImages(), parts.quarantine(), journal, parts.stop(), progress, parts.disk(), parts.metrics());
+        UnitAttacher attacher = new UnitAttacher(
+                parts.host(), parts.hostPid(), parts.layout(), settings, facts, sd, dropIns, journal, kept);
+        this.images = new ImageIntake(
+                parts.host(),
+                facts,
+                settings,
+                parts.layout(),
+                parts.nodeChecks(),
+                nodePolicy,
+                parts.refusedImages(),
+                parts.quarantine(),
+                journal,
+                parts.stop(),
+                progress,
+                parts.disk(),
+                parts.metrics());
         this.rollBack = new RollBack(journal, parts.quarantine(), kept, attacher, units, parts.stop());
-        this.activation = new BundleActivation(parts.layout(), settings, journal, parts.quarantine(), attacher, units,
-                new SuccessRecorder(journal, parts.verified()), rollBack, status, parts.stop(), progress, parts.metrics());
-        this.removal = new BundleRemoval(parts.layout(), journal, kept, attacher, units, parts.quarantine(), parts.verified(),
-                parts.refusedImages(), parts.stop());
-        this.review = new UnitHealthReview(sd, parts.host(), parts.hostPid(), parts.layout(), journal, kept, dropIns, attacher,
-                units, parts.healthChecks(), rollBack, parts.stop(), parts.metrics());
+        this.activation = new BundleActivation(
+                parts.layout(),
+                settings,
+                journal,
+                parts.quarantine(),
+                attacher,
+                units,
+                new SuccessRecorder(journal, parts.verified()),
+                rollBack,
+                status,
+                parts.stop(),
+                progress,
+                parts.metrics());
+        this.removal = new BundleRemoval(
+                parts.layout(),
+                journal,
+                kept,
+                attacher,
+                units,
+                parts.quarantine(),
+                parts.verified(),
+                parts.refusedImages(),
+                parts.stop());
+        this.review = new UnitHealthReview(
+                sd,
+                parts.host(),
+                parts.hostPid(),
+                parts.layout(),
+                journal,
+                kept,
+                dropIns,
+                attacher,
+                units,
+                parts.healthChecks(),
+                rollBack,
+                parts.stop(),
+                parts.metrics());
     }
 
     List<BundleState> converge(List<DesiredBundleContent> desired) {
@@ -89,7 +134,8 @@ final class ConvergePass {
                 }));
             }
         }
-        desired.stream().sorted(Comparator.comparing(DesiredBundleContent::name))
+        desired.stream()
+                .sorted(Comparator.comparing(DesiredBundleContent::name))
                 .forEach(d -> out.add(safely(d.name(), d, () -> apply(d))));
         new DiskCap(parts.disk(), parts.settings().disk()).enforce(journal.state(), kept::versionsOf, out);
         desired.forEach(this::countVersions);
@@ -99,8 +145,13 @@ final class ConvergePass {
     /** The versions a bundle keeps here, for the gauges; a directory that cannot be read is left for the next pass. */
     private void countVersions(DesiredBundleContent d) {
         try {
-            parts.metrics().versions(d.name(), kept.versionsOf(d.name(), d.content().scope()).versions().size(),
-                    parts.quarantine().held(d.name()).size());
+            parts.metrics()
+                    .versions(
+                            d.name(),
+                            kept.versionsOf(d.name(), d.content().scope())
+                                    .versions()
+                                    .size(),
+                            parts.quarantine().held(d.name()).size());
         } catch (RuntimeException e) {
             LOG.debugf("Not counting the versions of bundle %s: %s", d.name(), e.getMessage());
         }
@@ -144,8 +195,13 @@ final class ConvergePass {
             return status.fail(d, r.reason(), r.message());
         }
         if (decision instanceof BundleDecision.FinishRollback f) {
-            return rollBack.rollBack(f.record(), d, kept.versionsOf(d.name(), f.record().scope()), f.failedVersion(),
-                    f.interrupted(), List.of());
+            return rollBack.rollBack(
+                    f.record(),
+                    d,
+                    kept.versionsOf(d.name(), f.record().scope()),
+                    f.failedVersion(),
+                    f.interrupted(),
+                    List.of());
         }
         if (decision instanceof BundleDecision.KeepFailure k) {
             journal.keep(k.record());
@@ -158,20 +214,27 @@ final class ConvergePass {
     }
 
     /** Drift repaired, or health reviewed; the node's file gate; drifted content re-staged; activated and proven. */
-    private BundleState applyDirectory(DesiredBundleContent d, BundleRecord journalled, BundleDecision.ApplyDirectory a) {
+    private BundleState applyDirectory(
+            DesiredBundleContent d, BundleRecord journalled, BundleDecision.ApplyDirectory a) {
         VersionsDirectory dir = kept.versionsOf(d.name(), d.content().scope());
         DriftRules.Drift drift = review.drift(d, journalled, a, dir);
         BundleState health = drift.found() ? null : review.unitHealth(d, journalled, a.record());
         if (health != null) {
             return health;
         }
-        if (NodeChecks.gateFiles(nodePolicy, d.name(), d.content().scope(), a.version()) instanceof NodeVerdict.Refused r) {
+        if (NodeChecks.gateFiles(nodePolicy, d.name(), d.content().scope(), a.version())
+                instanceof NodeVerdict.Refused r) {
             return status.fail(d, r.reason(), r.message());
         }
         BundleRecord rec = a.record();
-        if ((drift.contentDrifted() || !dir.versions().contains(a.version().version())) && parts.disk().admit("version "
-                + a.version().version() + " of " + d.name(), DiskRules.directoryBytes(a.version().expectedFiles(),
-                a.version().extensionRelease())) instanceof DiskRules.Admission.Refuse low) {
+        if ((drift.contentDrifted() || !dir.versions().contains(a.version().version()))
+                && parts.disk()
+                                .admit(
+                                        "version " + a.version().version() + " of " + d.name(),
+                                        DiskRules.directoryBytes(
+                                                a.version().expectedFiles(),
+                                                a.version().extensionRelease()))
+                        instanceof DiskRules.Admission.Refuse low) {
             return status.fail(d, low.reason().name(), low.message()); // nothing written: the current version stays
         }
         if (drift.contentDrifted()) { // journalled first: the units are activated and proven again, even after a crash
@@ -218,17 +281,25 @@ final class ConvergePass {
 
     /** A quarantine a crash interrupted is finished before anything looks at the versions. */
     private void finishInterruptedQuarantine(DesiredBundleContent d, BundleRecord journalled) {
-        Scope scope = journalled != null && journalled.scope() != null ? journalled.scope() : d.content().scope();
+        Scope scope = journalled != null && journalled.scope() != null
+                ? journalled.scope()
+                : d.content().scope();
         parts.quarantine().recover(kept.versionsOf(d.name(), scope));
     }
 
     /** The facts the planner needs, gathered here; the decision itself is pure (see {@link BundlePlanner}). */
     private BundleDecision decide(DesiredBundleContent d, BundleRecord journalled) {
         Scope desiredScope = d.content().scope();
-        boolean keptInRecordedScope = journalled != null && journalled.scope() != null
-                && journalled.scope() != desiredScope && !kept.versionsOf(d.name(), journalled.scope()).isEmpty();
-        return BundlePlanner.decide(new BundlePlanner.Input(d, journalled, keptInRecordedScope,
-                Boolean.TRUE.equals(facts.getConfext()), facts.getSystemdVersion()));
+        boolean keptInRecordedScope = journalled != null
+                && journalled.scope() != null
+                && journalled.scope() != desiredScope
+                && !kept.versionsOf(d.name(), journalled.scope()).isEmpty();
+        return BundlePlanner.decide(new BundlePlanner.Input(
+                d,
+                journalled,
+                keptInRecordedScope,
+                Boolean.TRUE.equals(facts.getConfext()),
+                facts.getSystemdVersion()));
     }
 
     /**
@@ -237,10 +308,18 @@ final class ConvergePass {
      */
     private BundleDecision closeInterruptedRollback(DesiredBundleContent d, BundleDecision.CloseRollback close) {
         BundleRecord rec = close.record();
-        parts.quarantine().put(kept.versionsOf(rec.name(), rec.scope()), close.failedVersion(), Reason.RollbackInterrupted.name());
-        journal.save(rec.withFailure(close.failedVersion(), close.failedDigest()).withStep(BundleStep.IDLE, null),
+        parts.quarantine()
+                .put(
+                        kept.versionsOf(rec.name(), rec.scope()),
+                        close.failedVersion(),
+                        Reason.RollbackInterrupted.name());
+        journal.save(
+                rec.withFailure(close.failedVersion(), close.failedDigest()).withStep(BundleStep.IDLE, null),
                 BundleStep.ROLLBACK_FINISHED);
-        return decide(d, close.record().withFailure(close.failedVersion(), close.failedDigest())
-                .withStep(BundleStep.IDLE, null));
+        return decide(
+                d,
+                close.record()
+                        .withFailure(close.failedVersion(), close.failedDigest())
+                        .withStep(BundleStep.IDLE, null));
     }
 }

@@ -9,10 +9,11 @@ import io.confext.api.revision.RevisionContent;
  *                        node's entry): a proven unit that fails, stops, restarts or loses the version within it fails
  *                        the version here (local fallback); after it, the bundle is reported Degraded
  */
-public record DesiredBundleContent(String name, String revision, String digest, boolean rollback, RevisionContent content,
-                                   int minReadySeconds) {
+public record DesiredBundleContent(
+        String name, String revision, String digest, boolean rollback, RevisionContent content, int minReadySeconds) {
     /** Without a health window (minReadySeconds 0). */
-    public DesiredBundleContent(String name, String revision, String digest, boolean rollback, RevisionContent content) {
+    public DesiredBundleContent(
+            String name, String revision, String digest, boolean rollback, RevisionContent content) {
         this(name, revision, digest, rollback, content, 0);
     }
 }

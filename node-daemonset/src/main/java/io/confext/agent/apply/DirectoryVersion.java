@@ -1,5 +1,7 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.HostFiles;
+import io.confext.api.revision.ResolvedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,9 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.confext.agent.host.HostFiles;
-import io.confext.api.revision.ResolvedFile;
 
 /** A directory confext made from inline files: {@code <bundle>_<version>/etc/...} plus its extension-release. */
 public record DirectoryVersion(String bundle, String version, List<ResolvedFile> files) implements StagedVersion {
@@ -67,9 +66,13 @@ public record DirectoryVersion(String bundle, String version, List<ResolvedFile>
 
     /** Paths are relative to /etc; the API validates them too, this is the last line before the host. */
     static void validatePath(String path) {
-        if (path.isEmpty() || path.startsWith("/") || path.contains("//") || path.endsWith("/")
+        if (path.isEmpty()
+                || path.startsWith("/")
+                || path.contains("//")
+                || path.endsWith("/")
                 || List.of(path.split("/")).stream().anyMatch(s -> s.equals("..") || s.equals("."))
-                || path.equals("os-release") || path.startsWith("extension-release.d/")) {
+                || path.equals("os-release")
+                || path.startsWith("extension-release.d/")) {
             throw new IllegalArgumentException("file path '" + path + "' is not a plain path relative to /etc"
                     + " (no leading '/', no '..', no '//', no os-release or extension-release.d)");
         }
@@ -81,10 +84,17 @@ public record DirectoryVersion(String bundle, String version, List<ResolvedFile>
         }
         int bits = Integer.parseInt(mode, 8);
         Set<PosixFilePermission> out = java.util.EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-            PosixFilePermission.OWNER_READ};
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ
+        };
         for (int i = 0; i < order.length; i++) {
             if ((bits & (1 << i)) != 0) {
                 out.add(order[i]);

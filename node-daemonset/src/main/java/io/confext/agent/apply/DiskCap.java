@@ -1,11 +1,5 @@
 package io.confext.agent.apply;
 
-import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
-
-import org.jboss.logging.Logger;
-
 import io.confext.agent.disk.DiskGuard;
 import io.confext.agent.disk.DiskRules;
 import io.confext.agent.disk.DiskSettings;
@@ -13,6 +7,10 @@ import io.confext.agent.disk.StoredVersion;
 import io.confext.agent.state.AgentState;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.Scope;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.jboss.logging.Logger;
 
 /**
  * The node's cap on stored versions, enforced after a pass: every bundle of the journal with its {@code .v/}
@@ -34,8 +32,10 @@ final class DiskCap {
             return;
         }
         try {
-            List<DiskGuard.Bundle> bundles = state.bundles().values().stream().filter(r -> r.scope() != null)
-                    .map(r -> new DiskGuard.Bundle(versionsOf.apply(r.name(), r.scope()),
+            List<DiskGuard.Bundle> bundles = state.bundles().values().stream()
+                    .filter(r -> r.scope() != null)
+                    .map(r -> new DiskGuard.Bundle(
+                            versionsOf.apply(r.name(), r.scope()),
                             r.outcome() == null ? null : r.outcome().activeVersion()))
                     .toList();
             Map<String, List<StoredVersion>> evicted = guard.enforceCap(bundles);
@@ -46,7 +46,9 @@ final class DiskCap {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warnf(e, "The node's cap on stored versions could not be enforced on this pass; trying again on the next");
+            LOG.warnf(
+                    e,
+                    "The node's cap on stored versions could not be enforced on this pass; trying again on the next");
         }
     }
 }

@@ -1,13 +1,11 @@
 package io.confext.agent.apply;
 
-import java.util.Optional;
-
 import io.confext.api.version.UapiVersion;
+import java.util.Optional;
 
 /** Version rollback protection: an older version than the newest applied one only when the operator rolls back. */
 public final class DowngradeGuard {
-    private DowngradeGuard() {
-    }
+    private DowngradeGuard() {}
 
     /** A refusal message, or empty when the version may be applied. */
     public static Optional<String> check(String bundle, String wanted, String newestApplied, boolean rollback) {

@@ -1,15 +1,14 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.state.BundleRecord;
+import io.confext.api.v1alpha1.Scope;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-
-import io.confext.agent.host.HostFiles;
-import io.confext.agent.state.BundleRecord;
-import io.confext.api.v1alpha1.Scope;
 
 /**
  * Before a pass activates a directory version that is already in {@code .v/}: gathers what {@link DriftRules} compares
@@ -30,12 +29,20 @@ final class DriftCheck {
      * @param expectedDropIn the drop-in the agent writes for a unit, as the journal stands
      * @param entryHostPath  the bundle's {@code .v/} as the host names it (ends with '/')
      */
-    DriftRules.Drift observe(DesiredBundleContent d, BundleRecord journalled, StagedVersion wanted, VersionsDirectory dir,
-                             String versionsHostPath, Function<String, String> expectedDropIn) {
+    DriftRules.Drift observe(
+            DesiredBundleContent d,
+            BundleRecord journalled,
+            StagedVersion wanted,
+            VersionsDirectory dir,
+            String versionsHostPath,
+            Function<String, String> expectedDropIn) {
         String version = d.content().version();
-        Optional<ContentManifest> expected = wanted instanceof DirectoryVersion dv && dir.versions().contains(version)
-                && !dir.isImage(version) ? Optional.of(ContentManifest.of(dv)) : Optional.empty();
-        ContentManifest observed = expected.isPresent() ? EntryScanner.scan(dir.entry(version)) : new ContentManifest(Map.of());
+        Optional<ContentManifest> expected =
+                wanted instanceof DirectoryVersion dv && dir.versions().contains(version) && !dir.isImage(version)
+                        ? Optional.of(ContentManifest.of(dv))
+                        : Optional.empty();
+        ContentManifest observed =
+                expected.isPresent() ? EntryScanner.scan(dir.entry(version)) : new ContentManifest(Map.of());
         Map<String, String> want = new LinkedHashMap<>();
         Map<String, Optional<String>> now = new LinkedHashMap<>();
         Map<String, String> where = new LinkedHashMap<>();
@@ -46,8 +53,16 @@ final class DriftCheck {
                 where.put(unit, dropIns.hostPath(unit));
             }
         }
-        return DriftRules.judge(new DriftRules.Input(journalled, d.digest(), version,
-                versionsHostPath + wanted.entryName() + "/", expected, observed, want, now, where));
+        return DriftRules.judge(new DriftRules.Input(
+                journalled,
+                d.digest(),
+                version,
+                versionsHostPath + wanted.entryName() + "/",
+                expected,
+                observed,
+                want,
+                now,
+                where));
     }
 
     /**

@@ -1,21 +1,19 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.state.BundleRecord;
+import io.confext.agent.state.BundleStep;
+import io.confext.api.v1alpha1.BundlePhase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.confext.agent.state.BundleRecord;
-import io.confext.agent.state.BundleStep;
-import io.confext.api.v1alpha1.BundlePhase;
 
 /**
  * Drift: what changed on the host since the agent proved a version, found by comparing what it expects (the verified
  * revision's manifest, the drop-ins it writes) with what it observes. Pure; {@link DriftCheck} gathers the facts.
  */
 public final class DriftRules {
-    private DriftRules() {
-    }
+    private DriftRules() {}
 
     /**
      * @param entryHostPath  the version's {@code .v/} entry as the host names it (for the report)
@@ -25,10 +23,16 @@ public final class DriftRules {
      * @param currentDropIns  each unit's drop-in as it is now (empty: none)
      * @param dropInHostPaths where each unit's drop-in is, by unit
      */
-    public record Input(BundleRecord journalled, String digest, String version, String entryHostPath,
-                        Optional<ContentManifest> expected, ContentManifest observed, Map<String, String> expectedDropIns,
-                        Map<String, Optional<String>> currentDropIns, Map<String, String> dropInHostPaths) {
-    }
+    public record Input(
+            BundleRecord journalled,
+            String digest,
+            String version,
+            String entryHostPath,
+            Optional<ContentManifest> expected,
+            ContentManifest observed,
+            Map<String, String> expectedDropIns,
+            Map<String, Optional<String>> currentDropIns,
+            Map<String, String> dropInHostPaths) {}
 
     /**
      * @param changes       one line per changed path, with the host path (empty: no drift)
@@ -69,7 +73,10 @@ public final class DriftRules {
     /** The same content, idle and Active or Degraded with this version: proven here, and the host should show it. */
     static boolean wasProven(Input in) {
         BundleRecord r = in.journalled();
-        return r != null && r.outcome() != null && r.step() == BundleStep.IDLE && in.digest().equals(r.digest())
+        return r != null
+                && r.outcome() != null
+                && r.step() == BundleStep.IDLE
+                && in.digest().equals(r.digest())
                 && (r.outcome().phase() == BundlePhase.Active || r.outcome().phase() == BundlePhase.Degraded)
                 && in.version().equals(r.outcome().activeVersion());
     }

@@ -22,8 +22,7 @@ public final class DropIn {
         }
     }
 
-    private DropIn() {
-    }
+    private DropIn() {}
 
     /** Empty string when nothing is attached: the caller then deletes the file. */
     public static String render(List<Attachment> attachments) {
@@ -38,14 +37,21 @@ public final class DropIn {
         List<Attachment> sorted = attachments.stream()
                 .sorted(Comparator.comparingInt(Attachment::priority).thenComparing(Attachment::bundle))
                 .toList();
-        List<String> images = sorted.stream().filter(Attachment::image).map(Attachment::versionsDir).toList();
-        List<String> dirs = sorted.stream().filter(a -> !a.image()).map(Attachment::versionsDir).toList();
+        List<String> images = sorted.stream()
+                .filter(Attachment::image)
+                .map(Attachment::versionsDir)
+                .toList();
+        List<String> dirs = sorted.stream()
+                .filter(a -> !a.image())
+                .map(Attachment::versionsDir)
+                .toList();
         StringBuilder sb = new StringBuilder();
         sb.append("# Written by the confext-operator node agent; changes are overwritten.\n");
         sb.append("[Service]\n");
         if (!images.isEmpty()) {
             sb.append("ExtensionImages=").append(String.join(" ", images)).append('\n');
-            imagePolicy.ifPresent(p -> sb.append("ExtensionImagePolicy=").append(p).append('\n'));
+            imagePolicy.ifPresent(
+                    p -> sb.append("ExtensionImagePolicy=").append(p).append('\n'));
         }
         if (!dirs.isEmpty()) {
             sb.append("ExtensionDirectories=").append(String.join(" ", dirs)).append('\n');
@@ -61,6 +67,7 @@ public final class DropIn {
         if (a.image() != b.image()) {
             return !a.image();
         }
-        return a.priority() > b.priority() || a.priority() == b.priority() && a.bundle().compareTo(b.bundle()) > 0;
+        return a.priority() > b.priority()
+                || a.priority() == b.priority() && a.bundle().compareTo(b.bundle()) > 0;
     }
 }

@@ -1,13 +1,12 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.HostPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import io.confext.agent.host.HostFiles;
-import io.confext.agent.host.HostPaths;
 
 /**
  * Writes a unit's drop-in atomically, and only when its content changes (the caller then runs one daemon-reload).

@@ -20,8 +20,7 @@ import java.util.TreeMap;
  * comparison). Links are recorded, never followed; an image entry is hashed as one file.
  */
 final class EntryScanner {
-    private EntryScanner() {
-    }
+    private EntryScanner() {}
 
     /** The entry's manifest; empty when the entry is not there. */
     static ContentManifest scan(Path entry) {
@@ -31,7 +30,9 @@ final class EntryScanner {
         }
         try {
             if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-                m.put(entry.getFileName().toString(), ContentManifest.fileOfDigest(sha256(entry), ContentManifest.NO_MODE));
+                m.put(
+                        entry.getFileName().toString(),
+                        ContentManifest.fileOfDigest(sha256(entry), ContentManifest.NO_MODE));
                 return new ContentManifest(m);
             }
             try (var walk = Files.walk(entry)) { // does not follow links
@@ -50,14 +51,15 @@ final class EntryScanner {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + entry + " to compare it with its verified content: "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read " + entry + " to compare it with its verified content: " + e.getMessage(), e);
         }
         return new ContentManifest(m);
     }
 
     private static String mode(Path p) throws IOException {
-        var perms = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).permissions();
+        var perms = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .permissions();
         int bits = 0;
         PosixFilePermission[] order = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
         for (int i = 0; i < order.length; i++) {
@@ -69,10 +71,11 @@ final class EntryScanner {
     }
 
     static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
-                MessageDigest.getInstance("SHA-256"))) {
+        try (InputStream in = new DigestInputStream(
+                Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -10,10 +10,10 @@ public final class ExtensionRelease {
     public static final String VERSION_KEY = "SYSEXT_VERSION_ID";
     /** Where a merged extension's release file shows, relative to the root. */
     public static final String DIRECTORY = "etc/extension-release.d";
+
     public static final String FILE_PREFIX = "extension-release.";
 
-    private ExtensionRelease() {
-    }
+    private ExtensionRelease() {}
 
     public static String render(String bundle, String version) {
         return "ID=_any\nSYSEXT_ID=" + bundle + "\n" + VERSION_KEY + "=" + version + "\n";

@@ -1,9 +1,8 @@
 package io.confext.agent.apply;
 
-import java.util.List;
-
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.HostFacts;
+import java.util.List;
 
 /** The node agent's host side: what the Kubernetes side calls. */
 public interface HostApplier {
@@ -28,8 +27,7 @@ public interface HostApplier {
      * in it (above all the interrupt the stop sends when its grace runs out) is an abandonment, thrown as
      * {@link ConvergeAbandoned}, never a Failed/RolledBack verdict or a quarantine. Safe from any thread.
      */
-    default void stopping() {
-    }
+    default void stopping() {}
 
     /**
      * At the agent's start, before any API call: puts back what the host's journal says was proven and what is still

@@ -13,12 +13,11 @@ import java.util.Optional;
  */
 final class HostConfextRefresh {
 
-    private HostConfextRefresh() {
-    }
+    private HostConfextRefresh() {}
 
     static void run(HostFiles host, long hostPid, int systemdVersion, Optional<String> imagePolicy, Duration timeout) {
-        HostMergePlan plan = HostMergePlan.of(systemdVersion, systemdVersion >= ActivationPlanner.REFRESH_ON_RELOAD_SINCE,
-                imagePolicy);
+        HostMergePlan plan = HostMergePlan.of(
+                systemdVersion, systemdVersion >= ActivationPlanner.REFRESH_ON_RELOAD_SINCE, imagePolicy);
         if (plan.writable()) {
             EtcWriteRouting.ensure(host);
         }

@@ -9,13 +9,13 @@ import io.confext.api.v1alpha1.HostFacts;
 public final class HostFactsReader {
     public static final int CONFEXT_SINCE = 254;
 
-    private HostFactsReader() {
-    }
+    private HostFactsReader() {}
 
     public static HostFacts read(Systemd systemd, HostFiles host, String agentVersion) {
         int version = parseVersion(systemd.version());
         OsRelease os = OsRelease.parse(host.readString("/etc/os-release")
-                .or(() -> host.readString("/usr/lib/os-release")).orElse(""));
+                .or(() -> host.readString("/usr/lib/os-release"))
+                .orElse(""));
         HostFacts f = new HostFacts();
         f.setSystemdVersion(version);
         f.setConfext(version >= CONFEXT_SINCE);

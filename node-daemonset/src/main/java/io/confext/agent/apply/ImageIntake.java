@@ -1,14 +1,8 @@
 package io.confext.agent.apply;
 
-import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.disk.DiskGuard;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Optional;
-
-import org.jboss.logging.Logger;
-
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.agent.state.StateLayout;
@@ -21,6 +15,10 @@ import io.confext.api.revision.RevisionContent;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.HostFacts;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * An image bundle's version ready for activation: the kept one checked again, or fetched, verified and staged now;
@@ -41,11 +39,23 @@ final class ImageIntake {
     private final ProgressListener progress;
     /** Asked before a download writes its first byte (the free-space margin). */
     private final DiskGuard disk;
+
     private final AgentMetrics metrics;
 
-    ImageIntake(HostFiles host, HostFacts facts, ApplierSettings settings, StateLayout layout, NodeChecks nodeChecks,
-                LoadedNodePolicy nodePolicy, RefusedImages refusedImages, Quarantine quarantine, PassJournal journal,
-                StopGuard stop, ProgressListener progress, DiskGuard disk, AgentMetrics metrics) {
+    ImageIntake(
+            HostFiles host,
+            HostFacts facts,
+            ApplierSettings settings,
+            StateLayout layout,
+            NodeChecks nodeChecks,
+            LoadedNodePolicy nodePolicy,
+            RefusedImages refusedImages,
+            Quarantine quarantine,
+            PassJournal journal,
+            StopGuard stop,
+            ProgressListener progress,
+            DiskGuard disk,
+            AgentMetrics metrics) {
         this.disk = disk;
         this.metrics = metrics;
         this.host = host;
@@ -71,7 +81,8 @@ final class ImageIntake {
         SignatureRequirement signature = nodeChecks.signature(c.verification(), nodePolicy);
         var unusable = NodeGate.unusable(nodePolicy);
         if (unusable.isPresent()) { // fail closed before any download
-            return new ImageStager.Result.Refused(unusable.get().reason(), unusable.get().message());
+            return new ImageStager.Result.Refused(
+                    unusable.get().reason(), unusable.get().message());
         }
         try {
             in = ImagePolicies.inputs(host, facts, c.verification(), signature);
@@ -86,44 +97,77 @@ final class ImageIntake {
             // requirement and trust, and the node policy, before it is used again
             Path kept = dir.entry(c.version());
             var stale = nodeChecks.recheckStored(kept, c.version(), policy, signature);
-            if (stale.isEmpty() && NodeChecks.gateImage(nodePolicy, d.name(), c.scope(), kept, in.architecture())
-                    instanceof NodeVerdict.Refused r) {
+            if (stale.isEmpty()
+                    && NodeChecks.gateImage(nodePolicy, d.name(), c.scope(), kept, in.architecture())
+                            instanceof NodeVerdict.Refused r) {
                 stale = Optional.of(new ImageStager.Result.Refused(r.reason(), r.message()));
             }
             if (stale.isPresent()) {
                 quarantine.put(dir, c.version(), stale.get().reason()); // bounded, crash-safe: see Quarantine
                 return stale.get();
             }
-            return new ImageStager.Result.Staged(ImageVersion.read(kept, d.name(), c.version(),
-                    in.architecture(), in.trusted(), null), null, null);
+            return new ImageStager.Result.Staged(
+                    ImageVersion.read(kept, d.name(), c.version(), in.architecture(), in.trusted(), null), null, null);
         }
-        RefusedImages.Key key = new RefusedImages.Key(d.name(), c.version(), d.digest(), c.source().image().url(),
-                c.source().image().sha256(), policy);
+        RefusedImages.Key key = new RefusedImages.Key(
+                d.name(),
+                c.version(),
+                d.digest(),
+                c.source().image().url(),
+                c.source().image().sha256(),
+                policy);
         var standing = refusedImages.recall(key, Instant.now());
         if (standing.isPresent()) {
             return standingRefusal(standing.get());
         }
         journal.save(rec.withStep(BundleStep.STAGING, c.version()), BundleStep.FETCHING);
-        report(d, BundlePhase.Fetching, Reason.Fetching, "downloading and verifying version " + c.version() + " from "
-                + c.source().image().url());
-        ImageStager.Result result = new ImageStager(settings.images(), metrics).stage(d.name(), c.version(), c.source().image(), policy,
-                in.trusted(), layout.staging(), disk.roomFor("the image of " + d.name() + " " + c.version()));
+        report(
+                d,
+                BundlePhase.Fetching,
+                Reason.Fetching,
+                "downloading and verifying version " + c.version() + " from "
+                        + c.source().image().url());
+        ImageStager.Result result = new ImageStager(settings.images(), metrics)
+                .stage(
+                        d.name(),
+                        c.version(),
+                        c.source().image(),
+                        policy,
+                        in.trusted(),
+                        layout.staging(),
+                        disk.roomFor("the image of " + d.name() + " " + c.version()));
         if (result instanceof ImageStager.Result.Refused r) {
             // an interrupted download is no refusal to remember
-            stop.noVerdictWhileStopping(d.name() + " " + c.version(), "refused (" + r.reason() + ": " + r.message() + ")");
+            stop.noVerdictWhileStopping(
+                    d.name() + " " + c.version(), "refused (" + r.reason() + ": " + r.message() + ")");
             ImageStager.Result.Refused refusal = NodeChecks.imposed(r, signature);
-            return refusedImages.remember(key, refusal, Instant.now()).<ImageStager.Result>map(this::standingRefusal).orElse(refusal);
+            return refusedImages
+                    .remember(key, refusal, Instant.now())
+                    .<ImageStager.Result>map(this::standingRefusal)
+                    .orElse(refusal);
         }
-        if (result instanceof ImageStager.Result.Staged st && NodeChecks.gateImage(nodePolicy, d.name(), c.scope(),
-                st.version().staged(), in.architecture()) instanceof NodeVerdict.Refused r) {
+        if (result instanceof ImageStager.Result.Staged st
+                && NodeChecks.gateImage(
+                                nodePolicy, d.name(), c.scope(), st.version().staged(), in.architecture())
+                        instanceof NodeVerdict.Refused r) {
             HostFiles.deleteTree(st.dir()); // never reaches the .v/ directory
             return new ImageStager.Result.Refused(r.reason(), r.message());
         }
         if (result instanceof ImageStager.Result.Staged st && st.verdict() != null) {
-            report(d, BundlePhase.Verified, Reason.Verified, "version " + c.version() + " verified: "
-                    + st.verdict().rootHashIfKnown().map(h -> "image root hash " + h).orElse("image sha256 " + c.source().image().sha256())
-                    + (st.verdict().signerFingerprint() == null ? ", unsigned"
-                    : ", signed by certificate sha256:" + st.verdict().signerFingerprint()) + "; activating");
+            report(
+                    d,
+                    BundlePhase.Verified,
+                    Reason.Verified,
+                    "version " + c.version() + " verified: "
+                            + st.verdict()
+                                    .rootHashIfKnown()
+                                    .map(h -> "image root hash " + h)
+                                    .orElse("image sha256 " + c.source().image().sha256())
+                            + (st.verdict().signerFingerprint() == null
+                                    ? ", unsigned"
+                                    : ", signed by certificate sha256:"
+                                            + st.verdict().signerFingerprint())
+                            + "; activating");
         }
         return result;
     }
@@ -138,7 +182,9 @@ final class ImageIntake {
 
     /** The same words on the pass that refused and on every pass the refusal stands, so the status does not churn. */
     private ImageStager.Result.Refused standingRefusal(RefusedImages.Remembered r) {
-        return new ImageStager.Result.Refused(r.refusal().reason(), r.refusal().message() + " (checked at " + r.refusedAt()
-                + "; not fetched again before " + r.retryAt() + " unless the revision, the trust or the host changes)");
+        return new ImageStager.Result.Refused(
+                r.refusal().reason(),
+                r.refusal().message() + " (checked at " + r.refusedAt() + "; not fetched again before " + r.retryAt()
+                        + " unless the revision, the trust or the host changes)");
     }
 }

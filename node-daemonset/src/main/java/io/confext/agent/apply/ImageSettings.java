@@ -1,10 +1,9 @@
 package io.confext.agent.apply;
 
-import java.util.List;
-import java.util.Optional;
-
 import io.confext.agent.fetch.FetchSettings;
 import io.confext.agent.oci.PullSecrets;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * How the agent downloads and mounts image bundles.
@@ -19,14 +18,16 @@ import io.confext.agent.oci.PullSecrets;
  *                     the only check, as it is the first one everywhere.
  * @param pullSecrets  the pull Secrets of OCI sources ({@code source.oci.pullSecretName}) the agent may read
  */
-public record ImageSettings(FetchSettings fetch, long maxImageBytes, Optional<String> imagePolicy, PullSecrets pullSecrets) {
+public record ImageSettings(
+        FetchSettings fetch, long maxImageBytes, Optional<String> imagePolicy, PullSecrets pullSecrets) {
     public static final long DEFAULT_MAX_IMAGE_BYTES = 1L << 30;
 
     public ImageSettings {
         imagePolicy = imagePolicy.map(String::strip).filter(s -> !s.isEmpty());
         if (imagePolicy.isPresent() && !imagePolicy.get().matches("[A-Za-z0-9=+:._-]+")) {
-            throw new IllegalArgumentException("image policy '" + imagePolicy.get() + "' is not a systemd image policy string"
-                    + " (man systemd.image-policy), e.g. root=verity+signed:usr=absent");
+            throw new IllegalArgumentException(
+                    "image policy '" + imagePolicy.get() + "' is not a systemd image policy string"
+                            + " (man systemd.image-policy), e.g. root=verity+signed:usr=absent");
         }
         pullSecrets = pullSecrets == null ? PullSecrets.NONE : pullSecrets;
         if (maxImageBytes <= 0) {

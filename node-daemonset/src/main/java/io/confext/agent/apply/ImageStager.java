@@ -1,6 +1,21 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.fetch.FetchFailure;
+import io.confext.agent.fetch.FetchRequest;
+import io.confext.agent.fetch.FetchResult;
+import io.confext.agent.fetch.ImageFetcher;
+import io.confext.agent.fetch.RoomCheck;
+import io.confext.agent.host.HostFiles;
 import io.confext.agent.metrics.AgentMetrics;
+import io.confext.agent.oci.OciPuller;
+import io.confext.agent.verify.GptReader;
+import io.confext.agent.verify.ImageFormatException;
+import io.confext.agent.verify.ImageVerifier;
+import io.confext.agent.verify.Policy;
+import io.confext.agent.verify.Reason;
+import io.confext.agent.verify.TrustedCertificates;
+import io.confext.agent.verify.Verdict;
+import io.confext.api.revision.ResolvedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,22 +27,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import io.confext.agent.fetch.FetchFailure;
-import io.confext.agent.fetch.FetchRequest;
-import io.confext.agent.fetch.FetchResult;
-import io.confext.agent.fetch.ImageFetcher;
-import io.confext.agent.fetch.RoomCheck;
-import io.confext.agent.host.HostFiles;
-import io.confext.agent.oci.OciPuller;
-import io.confext.agent.verify.GptReader;
-import io.confext.agent.verify.ImageFormatException;
-import io.confext.agent.verify.ImageVerifier;
-import io.confext.agent.verify.Policy;
-import io.confext.agent.verify.Reason;
-import io.confext.agent.verify.TrustedCertificates;
-import io.confext.agent.verify.Verdict;
-import io.confext.api.revision.ResolvedImage;
 
 /**
  * Download and verification of one image version under staging/: fetch (sha256-pinned), the sidecars of a naked
@@ -55,8 +54,7 @@ final class ImageStager {
 
     sealed interface Result {
         /** @param dir the staging directory holding the image (and its sidecars); the caller deletes it when done */
-        record Staged(ImageVersion version, Path dir, Verdict verdict) implements Result {
-        }
+        record Staged(ImageVersion version, Path dir, Verdict verdict) implements Result {}
 
         record Refused(String reason, String message) implements Result {
             public Refused {
@@ -70,8 +68,14 @@ final class ImageStager {
     }
 
     /** @param room asked before each download writes: is there room on the node's disk (see {@code disk.DiskGuard})? */
-    Result stage(String bundle, String version, ResolvedImage image, Policy policy, TrustedCertificates trusted, Path stagingRoot,
-                 RoomCheck room) {
+    Result stage(
+            String bundle,
+            String version,
+            ResolvedImage image,
+            Policy policy,
+            TrustedCertificates trusted,
+            Path stagingRoot,
+            RoomCheck room) {
         if (image.oci() != null) {
             return stageOci(bundle, version, image, policy, trusted, stagingRoot, room);
         }
@@ -79,7 +83,9 @@ final class ImageStager {
         try {
             url = new URI(image.url());
         } catch (URISyntaxException e) {
-            return new Result.Refused(FetchFailure.BAD_URL.reason(), "source.image.url '" + image.url() + "' is not a URL: " + e.getMessage());
+            return new Result.Refused(
+                    FetchFailure.BAD_URL.reason(),
+                    "source.image.url '" + image.url() + "' is not a URL: " + e.getMessage());
         }
         Path dir = stagingRoot.resolve(bundle + "_" + version + ".image-" + UUID.randomUUID());
         boolean keep = false;
@@ -87,7 +93,8 @@ final class ImageStager {
             Files.createDirectories(dir);
             Path raw = dir.resolve(ImageVersion.entryName(bundle, version));
             long limit = settings.limitFor(image.sizeLimitBytes());
-            FetchResult main = fetcher.fetch(new FetchRequest(url, image.sha256(), limit, image.allowInsecureHttp(), room), dir);
+            FetchResult main =
+                    fetcher.fetch(new FetchRequest(url, image.sha256(), limit, image.allowInsecureHttp(), room), dir);
             if (main instanceof FetchResult.Failed f) {
                 return downloadFailed(f, "the image");
             }
@@ -95,9 +102,14 @@ final class ImageStager {
             Files.move(fetched.file(), raw);
             if (!isDdi(raw)) {
                 for (Path sidecar : ImageVersion.sidecarsOf(raw)) {
-                    String suffix = sidecar.getFileName().toString().substring(raw.getFileName().toString().length() - 4);
+                    String suffix = sidecar.getFileName()
+                            .toString()
+                            .substring(raw.getFileName().toString().length() - 4);
                     long max = suffix.equals(".verity") ? limit : MAX_SMALL_SIDECAR;
-                    FetchResult r = fetcher.fetch(FetchRequest.unpinned(sidecarUrl(url, suffix), max, image.allowInsecureHttp()).withRoom(room), dir);
+                    FetchResult r = fetcher.fetch(
+                            FetchRequest.unpinned(sidecarUrl(url, suffix), max, image.allowInsecureHttp())
+                                    .withRoom(room),
+                            dir);
                     if (r instanceof FetchResult.Fetched got) {
                         Files.move(got.file(), sidecar);
                     } else if (r instanceof FetchResult.Failed f && f.reason() != FetchFailure.NOT_FOUND) {
@@ -109,7 +121,8 @@ final class ImageStager {
             keep = verified instanceof Result.Staged;
             return verified;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot stage the image of " + bundle + " " + version + " in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot stage the image of " + bundle + " " + version + " in " + dir + ": " + e.getMessage(), e);
         } finally {
             if (!keep) {
                 HostFiles.deleteTree(dir);
@@ -121,8 +134,14 @@ final class ImageStager {
      * An image pulled from a registry by its pinned manifest: every layer's digest checked while it streams, then the
      * same checks as an HTTPS image. A refusal deletes everything pulled for it.
      */
-    private Result stageOci(String bundle, String version, ResolvedImage image, Policy policy, TrustedCertificates trusted, Path stagingRoot,
-                            RoomCheck room) {
+    private Result stageOci(
+            String bundle,
+            String version,
+            ResolvedImage image,
+            Policy policy,
+            TrustedCertificates trusted,
+            Path stagingRoot,
+            RoomCheck room) {
         Path dir = stagingRoot.resolve(bundle + "_" + version + ".image-" + UUID.randomUUID());
         boolean keep = false;
         try {
@@ -131,13 +150,15 @@ final class ImageStager {
             OciPuller.Result pulled = new OciPuller(settings.fetch(), settings.pullSecrets())
                     .pull(image, settings.limitFor(image.sizeLimitBytes()), raw, room);
             if (pulled instanceof OciPuller.Result.Failed f) {
-                return new Result.Refused(f.reason(), "cannot pull " + image.oci().reference() + ": " + f.message());
+                return new Result.Refused(
+                        f.reason(), "cannot pull " + image.oci().reference() + ": " + f.message());
             }
             Result verified = verified(bundle, version, image, policy, trusted, dir, raw);
             keep = verified instanceof Result.Staged;
             return verified;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot stage the image of " + bundle + " " + version + " in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot stage the image of " + bundle + " " + version + " in " + dir + ": " + e.getMessage(), e);
         } finally {
             if (!keep) {
                 HostFiles.deleteTree(dir);
@@ -146,18 +167,34 @@ final class ImageStager {
     }
 
     /** Every check of {@link ImageVerifier} on the fetched image (and the sidecars next to it). */
-    private Result verified(String bundle, String version, ResolvedImage image, Policy policy, TrustedCertificates trusted, Path dir,
-            Path raw) throws IOException {
+    private Result verified(
+            String bundle,
+            String version,
+            ResolvedImage image,
+            Policy policy,
+            TrustedCertificates trusted,
+            Path dir,
+            Path raw)
+            throws IOException {
         long verifying = System.nanoTime();
         Verdict verdict = verifier.verify(raw, policy);
-        metrics.verified(bundle, verdict.accepted(), java.time.Duration.ofNanos(System.nanoTime() - verifying), Files.size(raw));
+        metrics.verified(
+                bundle, verdict.accepted(), java.time.Duration.ofNanos(System.nanoTime() - verifying), Files.size(raw));
         if (!verdict.accepted()) {
-            return new Result.Refused(reasonOf(verdict), "image " + image.url() + " refused: "
-                    + verdict.reasons().stream().map(Reason::message).collect(Collectors.joining("; ")));
+            return new Result.Refused(
+                    reasonOf(verdict),
+                    "image " + image.url() + " refused: "
+                            + verdict.reasons().stream().map(Reason::message).collect(Collectors.joining("; ")));
         }
         ImageVersion read = ImageVersion.read(raw, bundle, version, policy.architecture(), trusted, raw);
-        ImageVersion v = new ImageVersion(bundle, version, read.extensionRelease(), read.expectedFiles(),
-                verdict.rootHash(), verdict.signerFingerprint(), raw);
+        ImageVersion v = new ImageVersion(
+                bundle,
+                version,
+                read.extensionRelease(),
+                read.expectedFiles(),
+                verdict.rootHash(),
+                verdict.signerFingerprint(),
+                raw);
         return new Result.Staged(v, dir, verdict);
     }
 
@@ -169,7 +206,10 @@ final class ImageStager {
      * verifier reports it as before.
      */
     static Policy leftToVerify(Policy policy, FetchResult.Fetched fetched) {
-        boolean proven = policy.expectedSha256().map(String::strip).filter(pin -> pin.equalsIgnoreCase(fetched.sha256())).isPresent();
+        boolean proven = policy.expectedSha256()
+                .map(String::strip)
+                .filter(pin -> pin.equalsIgnoreCase(fetched.sha256()))
+                .isPresent();
         return proven ? policy.withSha256(null) : policy;
     }
 
@@ -202,7 +242,14 @@ final class ImageStager {
         String path = image.getPath() == null ? "" : image.getPath();
         String base = path.endsWith(".raw") ? path.substring(0, path.length() - 4) : path;
         try {
-            return new URI(image.getScheme(), image.getUserInfo(), image.getHost(), image.getPort(), base + suffix, image.getQuery(), null);
+            return new URI(
+                    image.getScheme(),
+                    image.getUserInfo(),
+                    image.getHost(),
+                    image.getPort(),
+                    base + suffix,
+                    image.getQuery(),
+                    null);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(e);
         }

@@ -1,5 +1,14 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.verify.Architecture;
+import io.confext.agent.verify.FileTree;
+import io.confext.agent.verify.ImageFormatException;
+import io.confext.agent.verify.ImageLayout;
+import io.confext.agent.verify.ImageLocator;
+import io.confext.agent.verify.RootHashSignatureVerifier;
+import io.confext.agent.verify.TreeEntry;
+import io.confext.agent.verify.TrustedCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -15,16 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.confext.agent.host.HostFiles;
-import io.confext.agent.verify.Architecture;
-import io.confext.agent.verify.FileTree;
-import io.confext.agent.verify.ImageFormatException;
-import io.confext.agent.verify.ImageLayout;
-import io.confext.agent.verify.ImageLocator;
-import io.confext.agent.verify.RootHashSignatureVerifier;
-import io.confext.agent.verify.TreeEntry;
-import io.confext.agent.verify.TrustedCertificates;
-
 /**
  * A verified image as it sits in a {@code .v/} directory: {@code <bundle>_<version>.raw} (a DDI, or a naked erofs
  * image with its {@code .verity}/{@code .roothash}/{@code .roothash.p7s} sidecars next to it, where systemd looks
@@ -35,14 +34,22 @@ import io.confext.agent.verify.TrustedCertificates;
  * @param rootHash      the dm-verity root hash the data was checked against
  * @param signer        lowercase hex SHA-256 of the trusted certificate that signed the root hash, or null
  */
-public record ImageVersion(String bundle, String version, String extensionRelease, Map<String, String> expectedFiles,
-                           String rootHash, String signer, Path staged) implements StagedVersion {
+public record ImageVersion(
+        String bundle,
+        String version,
+        String extensionRelease,
+        Map<String, String> expectedFiles,
+        String rootHash,
+        String signer,
+        Path staged)
+        implements StagedVersion {
     /** The sidecar suffixes of a naked image, as systemd derives them from {@code NAME.raw}. */
     public static final List<String> SIDECARS = List.of(".verity", ".roothash", ".roothash.p7s");
     /** The proof compares text files up to this size ... */
     static final int MAX_PROOF_FILE = 64 * 1024;
     /** ... and at most this much in all: enough to tell versions apart without holding a large tree in memory. */
     static final int MAX_PROOF_BYTES = 1024 * 1024;
+
     private static final int MAX_RELEASE = 64 * 1024;
     private static final int MAX_ENTRIES = 100_000;
 
@@ -92,7 +99,9 @@ public record ImageVersion(String bundle, String version, String extensionReleas
     /** "root hash ..., signed by sha256:..." for status messages. */
     public String provenance() {
         return "image root hash " + (rootHash == null ? "unknown" : rootHash)
-                + (signer == null ? ", root hash not signed by a trusted certificate" : ", signed by certificate sha256:" + signer);
+                + (signer == null
+                        ? ", root hash not signed by a trusted certificate"
+                        : ", signed by certificate sha256:" + signer);
     }
 
     /**
@@ -100,8 +109,8 @@ public record ImageVersion(String bundle, String version, String extensionReleas
      *
      * @param trusted certificates to name the signer by; none: the signer is not named
      */
-    public static ImageVersion read(Path raw, String bundle, String version, Architecture arch, TrustedCertificates trusted,
-                                    Path staged) {
+    public static ImageVersion read(
+            Path raw, String bundle, String version, Architecture arch, TrustedCertificates trusted, Path staged) {
         try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ)) {
             ImageLayout layout = new ImageLocator().locate(raw, ch, arch);
             FileTree reader = FileTree.open(ch, layout.dataOffset(), layout.dataAreaSize());
@@ -110,15 +119,18 @@ public record ImageVersion(String bundle, String version, String extensionReleas
             String release = null;
             Map<String, String> files = new LinkedHashMap<>();
             int budget = MAX_PROOF_BYTES;
-            List<TreeEntry> regular = new ArrayList<>(tree.stream().filter(TreeEntry::isRegular).toList());
+            List<TreeEntry> regular =
+                    new ArrayList<>(tree.stream().filter(TreeEntry::isRegular).toList());
             regular.sort(java.util.Comparator.comparing(TreeEntry::path));
             for (TreeEntry e : regular) {
                 if (e.path().equals(releasePath)) {
                     release = utf8(reader.readFile(e, MAX_RELEASE));
                     continue;
                 }
-                if (!e.path().startsWith("etc/") || e.path().startsWith("etc/extension-release.d/")
-                        || e.size() > MAX_PROOF_FILE || e.size() > budget) {
+                if (!e.path().startsWith("etc/")
+                        || e.path().startsWith("etc/extension-release.d/")
+                        || e.size() > MAX_PROOF_FILE
+                        || e.size() > budget) {
                     continue;
                 }
                 String text;
@@ -135,11 +147,19 @@ public record ImageVersion(String bundle, String version, String extensionReleas
             if (release == null) {
                 throw new IllegalStateException(raw + " has no /" + releasePath + " or it is not UTF-8 text");
             }
-            String rootHash = layout.signature().map(s -> s.rootHash()).or(layout::rootHashHint).orElse(null);
+            String rootHash = layout.signature()
+                    .map(s -> s.rootHash())
+                    .or(layout::rootHashHint)
+                    .orElse(null);
             String signer = null;
             if (layout.signature().isPresent() && !trusted.isEmpty()) {
-                signer = new RootHashSignatureVerifier().verify(layout.signature().get().rootHash(), layout.signature().get().signature(),
-                        trusted).signerFingerprint().orElse(null);
+                signer = new RootHashSignatureVerifier()
+                        .verify(
+                                layout.signature().get().rootHash(),
+                                layout.signature().get().signature(),
+                                trusted)
+                        .signerFingerprint()
+                        .orElse(null);
             }
             return new ImageVersion(bundle, version, release, files, rootHash, signer, staged);
         } catch (IOException e) {
@@ -152,8 +172,12 @@ public record ImageVersion(String bundle, String version, String extensionReleas
     /** Text the proof can compare, or null for bytes that are not UTF-8 (a binary file is not compared). */
     private static String utf8(byte[] b) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -17,7 +17,8 @@ final class KeptVersions {
     }
 
     VersionsDirectory versionsOf(String bundle, Scope scope) {
-        String hostPath = scope == Scope.Host ? layout.hostVersionsHostPath(bundle) : layout.serviceVersionsHostPath(bundle);
+        String hostPath =
+                scope == Scope.Host ? layout.hostVersionsHostPath(bundle) : layout.serviceVersionsHostPath(bundle);
         return new VersionsDirectory(layout.agentPath(hostPath), bundle);
     }
 

@@ -1,19 +1,5 @@
 package io.confext.agent.apply;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import org.jboss.logging.Logger;
-
-import io.confext.agent.host.HostCommands;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.state.AgentState;
 import io.confext.agent.state.BundleRecord;
@@ -26,6 +12,17 @@ import io.confext.agent.verify.TrustedCertificates;
 import io.confext.api.revision.ResolvedFile;
 import io.confext.api.v1alpha1.HostFacts;
 import io.confext.api.v1alpha1.Scope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * The I/O around {@link RestorePlanner}, run once at the agent's start before any API call: gathers the journal and
@@ -38,8 +35,7 @@ final class LocalRestore {
     private static final Logger LOG = Logger.getLogger(LocalRestore.class);
 
     /** What was restored, by bundle, in words for the status (see {@code RestoredFromLocalState}). */
-    record Report(Map<String, String> restored) {
-    }
+    record Report(Map<String, String> restored) {}
 
     private final HostFiles host;
     private final long hostPid;
@@ -51,8 +47,16 @@ final class LocalRestore {
     private final ApplierSettings settings;
     private final LoadedNodePolicy nodePolicy;
 
-    LocalRestore(HostFiles host, long hostPid, StateLayout layout, AgentState state, VerifiedManifests verified, Systemd sd,
-                 HostFacts facts, ApplierSettings settings, LoadedNodePolicy nodePolicy) {
+    LocalRestore(
+            HostFiles host,
+            long hostPid,
+            StateLayout layout,
+            AgentState state,
+            VerifiedManifests verified,
+            Systemd sd,
+            HostFacts facts,
+            ApplierSettings settings,
+            LoadedNodePolicy nodePolicy) {
         this.host = host;
         this.hostPid = hostPid;
         this.layout = layout;
@@ -78,26 +82,31 @@ final class LocalRestore {
                 r.units().forEach(u -> current.put(u, dropIns.current(u)));
             }
         }
-        RestorePlanner.Plan plan = RestorePlanner.plan(new RestorePlanner.Input(bundles, current, settings.images().imagePolicy()));
+        RestorePlanner.Plan plan = RestorePlanner.plan(
+                new RestorePlanner.Input(bundles, current, settings.images().imagePolicy()));
         plan.skipped().forEach(s -> LOG.infof("Not restoring bundle %s from local state: %s", s.bundle(), s.why()));
         Map<String, String> report = new LinkedHashMap<>();
         Map<String, List<String>> done = new LinkedHashMap<>();
         plan.dropIns().forEach((unit, content) -> {
             dropIns.put(unit, content);
-            plan.restored().stream().filter(r -> r.units().contains(unit)).forEach(r -> done.computeIfAbsent(r.bundle(),
-                    k -> new ArrayList<>()).add("drop-in of " + unit + " written again"));
+            plan.restored().stream()
+                    .filter(r -> r.units().contains(unit))
+                    .forEach(r -> done.computeIfAbsent(r.bundle(), k -> new ArrayList<>())
+                            .add("drop-in of " + unit + " written again"));
         });
         if (!plan.dropIns().isEmpty()) {
             sd.daemonReload();
         }
-        UnitActivator units = new UnitActivator(sd, new ViewReader(host), facts.getSystemdVersion(), settings.jobTimeout(),
-                settings.proofTimeout());
+        UnitActivator units = new UnitActivator(
+                sd, new ViewReader(host), facts.getSystemdVersion(), settings.jobTimeout(), settings.proofTimeout());
         boolean refreshed = false;
         for (RestorePlanner.Restored r : plan.restored()) {
             BundleRecord rec = state.bundles().get(r.bundle());
             VersionsDirectory dir = versionsOf(r.bundle(), r.scope());
             StagedVersion target = kept(dir, r.version());
-            if (r.scope() == Scope.Host && !refreshed && !new ViewReader(host).seen(1, r.bundle(), target).sees(r.version())) {
+            if (r.scope() == Scope.Host
+                    && !refreshed
+                    && !new ViewReader(host).seen(1, r.bundle(), target).sees(r.version())) {
                 refreshHostConfexts();
                 refreshed = true;
                 done.computeIfAbsent(r.bundle(), k -> new ArrayList<>()).add("host /etc merged again");
@@ -108,14 +117,16 @@ final class LocalRestore {
                     continue; // sees it already, nothing was written for it: nothing to report
                 }
                 UnitOutcome o = units.activate(unit, r.bundle(), target, a);
-                done.computeIfAbsent(r.bundle(), k -> new ArrayList<>()).add(unit + ": " + o.message()
-                        + (o.ok() ? "" : " (not proven; the pass with the API decides)"));
+                done.computeIfAbsent(r.bundle(), k -> new ArrayList<>())
+                        .add(unit + ": " + o.message()
+                                + (o.ok() ? "" : " (not proven; the pass with the API decides)"));
             }
         }
         done.forEach((bundle, what) -> {
             String version = state.bundles().get(bundle).outcome().activeVersion();
-            String message = "version " + version + " restored from the agent's journal and its verified content before the"
-                    + " API answered: " + String.join("; ", what);
+            String message =
+                    "version " + version + " restored from the agent's journal and its verified content before the"
+                            + " API answered: " + String.join("; ", what);
             LOG.info("Bundle " + bundle + ": " + message);
             report.put(bundle, message);
         });
@@ -127,13 +138,16 @@ final class LocalRestore {
         List<String> present = dir.versions();
         String active = r.outcome() == null ? null : r.outcome().activeVersion();
         Optional<ContentManifest> proven = active == null ? Optional.empty() : verified.load(r.name(), active);
-        ContentManifest observed = active == null || !present.contains(active) ? new ContentManifest(Map.of())
+        ContentManifest observed = active == null || !present.contains(active)
+                ? new ContentManifest(Map.of())
                 : EntryScanner.scan(dir.entry(active));
-        Optional<String> refusal = active == null || !present.contains(active) ? Optional.empty() : nodeRefusal(r, dir, active);
-        String versionsHostPath = r.scope() == Scope.Host ? layout.hostVersionsHostPath(r.name())
+        Optional<String> refusal =
+                active == null || !present.contains(active) ? Optional.empty() : nodeRefusal(r, dir, active);
+        String versionsHostPath = r.scope() == Scope.Host
+                ? layout.hostVersionsHostPath(r.name())
                 : layout.serviceVersionsHostPath(r.name());
-        DropIn.Attachment attachment = new DropIn.Attachment(r.name(), r.priority(), versionsHostPath,
-                !present.isEmpty() && dir.isImage(present.get(0)));
+        DropIn.Attachment attachment = new DropIn.Attachment(
+                r.name(), r.priority(), versionsHostPath, !present.isEmpty() && dir.isImage(present.get(0)));
         return new RestorePlanner.BundleFacts(r, present, proven, observed, refusal, attachment);
     }
 
@@ -143,20 +157,29 @@ final class LocalRestore {
         if (dir.isImage(version)) {
             v = NodeChecks.gateImage(nodePolicy, r.name(), r.scope(), dir.entry(version), architecture());
         } else {
-            v = NodeChecks.gateFiles(nodePolicy, r.name(), r.scope(), readDirectory(dir.entry(version), r.name(), version));
+            v = NodeChecks.gateFiles(
+                    nodePolicy, r.name(), r.scope(), readDirectory(dir.entry(version), r.name(), version));
         }
-        return v instanceof NodeVerdict.Refused refused ? Optional.of(refused.reason() + ": " + refused.message()) : Optional.empty();
+        return v instanceof NodeVerdict.Refused refused
+                ? Optional.of(refused.reason() + ": " + refused.message())
+                : Optional.empty();
     }
 
     private static DirectoryVersion readDirectory(Path entry, String bundle, String version) {
         Path etc = entry.resolve("etc");
         List<ResolvedFile> files = new ArrayList<>();
         try (var walk = Files.walk(etc)) {
-            for (Path p : walk.filter(q -> Files.isRegularFile(q, LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
+            for (Path p : walk.filter(q -> Files.isRegularFile(q, LinkOption.NOFOLLOW_LINKS))
+                    .sorted()
+                    .toList()) {
                 String rel = etc.relativize(p).toString();
                 if (!rel.startsWith("extension-release.d/")) {
-                    int mode = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class,
-                            LinkOption.NOFOLLOW_LINKS).permissions().stream().mapToInt(x -> 1 << (8 - x.ordinal())).sum();
+                    int mode = Files.readAttributes(
+                                    p, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .permissions()
+                            .stream()
+                            .mapToInt(x -> 1 << (8 - x.ordinal()))
+                            .sum();
                     files.add(new ResolvedFile(rel, Files.readString(p), String.format("%04o", mode)));
                 }
             }
@@ -168,7 +191,8 @@ final class LocalRestore {
 
     private StagedVersion kept(VersionsDirectory dir, String version) {
         if (dir.isImage(version)) {
-            return ImageVersion.read(dir.entry(version), dir.bundle(), version, architecture(), TrustedCertificates.none(), null);
+            return ImageVersion.read(
+                    dir.entry(version), dir.bundle(), version, architecture(), TrustedCertificates.none(), null);
         }
         return OnDiskVersion.load(dir.entry(version), dir.bundle(), version);
     }
@@ -178,12 +202,14 @@ final class LocalRestore {
     }
 
     private VersionsDirectory versionsOf(String bundle, Scope scope) {
-        String hostPath = scope == Scope.Host ? layout.hostVersionsHostPath(bundle) : layout.serviceVersionsHostPath(bundle);
+        String hostPath =
+                scope == Scope.Host ? layout.hostVersionsHostPath(bundle) : layout.serviceVersionsHostPath(bundle);
         return new VersionsDirectory(layout.agentPath(hostPath), bundle);
     }
 
     /** The applier's refresh of host-scope confexts, the same command (a restore never merges /etc read-only). */
     private void refreshHostConfexts() {
-        HostConfextRefresh.run(host, hostPid, facts.getSystemdVersion(), settings.images().imagePolicy(), settings.jobTimeout());
+        HostConfextRefresh.run(
+                host, hostPid, facts.getSystemdVersion(), settings.images().imagePolicy(), settings.jobTimeout());
     }
 }

@@ -1,18 +1,5 @@
 package io.confext.agent.apply;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.trust.LoadedNodePolicy;
 import io.confext.agent.trust.NodeGate;
@@ -34,6 +21,18 @@ import io.confext.agent.verify.TreeEntry;
 import io.confext.agent.verify.Verdict;
 import io.confext.api.revision.ResolvedVerification;
 import io.confext.api.v1alpha1.Scope;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The applier's side of node trust: gathers what the pure {@link NodeGate} and {@link SignatureRequirement} decide
@@ -43,10 +42,13 @@ import io.confext.api.v1alpha1.Scope;
 final class NodeChecks {
     /** Reason of a kept image that no longer passes the checks of the current revision. */
     static final String STORED_IMAGE_REFUSED = io.confext.api.status.Reason.StoredImageRefused.name();
-    private static final Set<ReasonCode> SIGNATURE_CODES = Set.of(ReasonCode.SIGNATURE_MISSING, ReasonCode.SIGNATURE_UNTRUSTED);
+
+    private static final Set<ReasonCode> SIGNATURE_CODES =
+            Set.of(ReasonCode.SIGNATURE_MISSING, ReasonCode.SIGNATURE_UNTRUSTED);
     /** The same codes as the stager's status reasons ({@link ImageStager#reasonOf}). */
-    private static final Set<String> SIGNATURE_REASONS = SIGNATURE_CODES.stream().map(c -> ImageStager.camel(c.name()))
-            .collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> SIGNATURE_REASONS =
+            SIGNATURE_CODES.stream().map(c -> ImageStager.camel(c.name())).collect(Collectors.toUnmodifiableSet());
+
     private static final int MAX_ENTRIES = 100_000;
     /** Kept images that passed, per file identity and policy: a resync does not hash every kept image again. */
     private static final int MAX_REMEMBERED = 64;
@@ -72,13 +74,17 @@ final class NodeChecks {
     }
 
     SignatureRequirement signature(ResolvedVerification v, LoadedNodePolicy policy) {
-        boolean node = policy instanceof LoadedNodePolicy.Present p && p.policy().requireSignedImages();
-        return new SignatureRequirement(v != null && v.requireSignature(), settings.requireSignedImages(), node,
-                settings.policyFile());
+        boolean node =
+                policy instanceof LoadedNodePolicy.Present p && p.policy().requireSignedImages();
+        return new SignatureRequirement(
+                v != null && v.requireSignature(), settings.requireSignedImages(), node, settings.policyFile());
     }
 
     static NodeVerdict gateFiles(LoadedNodePolicy policy, String bundle, Scope scope, DirectoryVersion version) {
-        return NodeGate.check(policy, new NodeGate.Subject(bundle, scope, new ArrayList<>(version.expectedFiles().keySet()), false));
+        return NodeGate.check(
+                policy,
+                new NodeGate.Subject(
+                        bundle, scope, new ArrayList<>(version.expectedFiles().keySet()), false));
     }
 
     /** The node gate over every entry under {@code etc/} of a verified image (directories and symlinks too). */
@@ -86,14 +92,17 @@ final class NodeChecks {
         List<String> paths = new ArrayList<>();
         try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ)) {
             ImageLayout layout = new ImageLocator().locate(raw, ch, arch);
-            for (TreeEntry e : FileTree.open(ch, layout.dataOffset(), layout.dataAreaSize()).walk(MAX_ENTRIES)) {
+            for (TreeEntry e : FileTree.open(ch, layout.dataOffset(), layout.dataAreaSize())
+                    .walk(MAX_ENTRIES)) {
                 if (e.path().startsWith("etc/")) {
                     paths.add(e.path().substring("etc/".length()));
                 }
             }
         } catch (IOException | ImageFormatException e) {
-            return new NodeVerdict.Refused(NodeGate.DENIED, "the files of image " + raw.getFileName()
-                    + " cannot be listed for the node policy, so it is not used: " + e.getMessage());
+            return new NodeVerdict.Refused(
+                    NodeGate.DENIED,
+                    "the files of image " + raw.getFileName()
+                            + " cannot be listed for the node policy, so it is not used: " + e.getMessage());
         }
         return NodeGate.check(policy, new NodeGate.Subject(bundle, scope, paths, true));
     }
@@ -103,7 +112,9 @@ final class NodeChecks {
         if (!SIGNATURE_REASONS.contains(r.reason())) {
             return r;
         }
-        return s.refusal(r.message()).map(n -> new ImageStager.Result.Refused(n.reason(), n.message())).orElse(r);
+        return s.refusal(r.message())
+                .map(n -> new ImageStager.Result.Refused(n.reason(), n.message()))
+                .orElse(r);
     }
 
     /**
@@ -114,14 +125,19 @@ final class NodeChecks {
      *
      * @return the refusal, empty when the image passes
      */
-    Optional<ImageStager.Result.Refused> recheckStored(Path raw, String version, Policy policy, SignatureRequirement sig) {
+    Optional<ImageStager.Result.Refused> recheckStored(
+            Path raw, String version, Policy policy, SignatureRequirement sig) {
         StoredKey key;
         try {
-            key = new StoredKey(raw.toString(), Files.size(raw), Files.getAttribute(raw, "unix:ctime").toString(),
-                    (Long) Files.getAttribute(raw, "unix:ino"), policy);
+            key = new StoredKey(
+                    raw.toString(),
+                    Files.size(raw),
+                    Files.getAttribute(raw, "unix:ctime").toString(),
+                    (Long) Files.getAttribute(raw, "unix:ino"),
+                    policy);
         } catch (IOException | RuntimeException e) {
-            return Optional.of(new ImageStager.Result.Refused(STORED_IMAGE_REFUSED, "kept version " + version
-                    + " cannot be checked again: " + e.getMessage()));
+            return Optional.of(new ImageStager.Result.Refused(
+                    STORED_IMAGE_REFUSED, "kept version " + version + " cannot be checked again: " + e.getMessage()));
         }
         synchronized (passed) {
             if (passed.containsKey(key)) {
@@ -132,7 +148,9 @@ final class NodeChecks {
         List<Reason> reasons = v.reasons();
         if (withoutSidecars(raw)) {
             // the verity data stays in staging on such hosts: only the digest can be compared
-            reasons = reasons.stream().filter(r -> r.code() == ReasonCode.SHA256_MISMATCH || r.code() == ReasonCode.IMAGE_UNREADABLE).toList();
+            reasons = reasons.stream()
+                    .filter(r -> r.code() == ReasonCode.SHA256_MISMATCH || r.code() == ReasonCode.IMAGE_UNREADABLE)
+                    .toList();
         }
         if (reasons.isEmpty()) {
             synchronized (passed) {
@@ -141,12 +159,16 @@ final class NodeChecks {
             return Optional.empty();
         }
         String why = reasons.stream().map(Reason::message).collect(Collectors.joining("; "));
-        ImageStager.Result.Refused r = new ImageStager.Result.Refused(STORED_IMAGE_REFUSED, "kept version " + version + " ("
-                + raw.getFileName() + ") no longer passes the checks of the current revision, so it is not used again"
-                + " and is quarantined; the next pass downloads it again: " + why);
+        ImageStager.Result.Refused r = new ImageStager.Result.Refused(
+                STORED_IMAGE_REFUSED,
+                "kept version " + version + " ("
+                        + raw.getFileName()
+                        + ") no longer passes the checks of the current revision, so it is not used again"
+                        + " and is quarantined; the next pass downloads it again: " + why);
         if (SIGNATURE_CODES.contains(reasons.get(0).code())) {
             return Optional.of(sig.refusal("kept version " + version + ": " + why)
-                    .map(n -> new ImageStager.Result.Refused(n.reason(), n.message() + "; quarantined")).orElse(r));
+                    .map(n -> new ImageStager.Result.Refused(n.reason(), n.message() + "; quarantined"))
+                    .orElse(r));
         }
         return Optional.of(r);
     }
@@ -162,6 +184,5 @@ final class NodeChecks {
         }
     }
 
-    private record StoredKey(String path, long size, String ctime, long inode, Policy policy) {
-    }
+    private record StoredKey(String path, long size, String ctime, long inode, Policy policy) {}
 }

@@ -1,10 +1,9 @@
 package io.confext.agent.apply;
 
-import java.time.Instant;
-
 import io.confext.agent.systemd.UnitProperties;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.ReloadMode;
+import java.time.Instant;
 
 /**
  * Pure decisions for {@code Type=oneshot} units. Such a unit (with {@code RemainAfterExit=yes} it stays
@@ -14,8 +13,7 @@ import io.confext.api.v1alpha1.ReloadMode;
  * status says the proof is from the last run.
  */
 public final class OneshotRules {
-    private OneshotRules() {
-    }
+    private OneshotRules() {}
 
     /**
      * What changes for the unit, judged by the version the agent last proved it ran with (there is no process to
@@ -43,25 +41,35 @@ public final class OneshotRules {
             return Activation.none(Reason.UpToDate, unit + " (Type=oneshot) last ran with the wanted state");
         }
         if (!active) {
-            return Activation.none(Reason.UnitInactive, unit + " (Type=oneshot) is not active: its next run will use the change");
+            return Activation.none(
+                    Reason.UnitInactive, unit + " (Type=oneshot) is not active: its next run will use the change");
         }
         if (mode == ReloadMode.None) {
-            return Activation.none(Reason.ReloadModeNone, "spec.reload is None: " + unit
-                    + " (Type=oneshot) uses the change only when someone else runs it again");
+            return Activation.none(
+                    Reason.ReloadModeNone,
+                    "spec.reload is None: " + unit
+                            + " (Type=oneshot) uses the change only when someone else runs it again");
         }
         if (mode == ReloadMode.Restart || mode == ReloadMode.ReloadOrRestart) {
-            return Activation.restart(Reason.RunAgain, "run " + unit + " again: it is Type=oneshot, a reload would not do"
-                    + " anything and it has no process left that could re-read its configuration");
+            return Activation.restart(
+                    Reason.RunAgain,
+                    "run " + unit + " again: it is Type=oneshot, a reload would not do"
+                            + " anything and it has no process left that could re-read its configuration");
         }
-        return Activation.fail(Reason.OneshotNeedsRestart, unit + " is Type=oneshot: it has no running process to reload, only"
-                + " running it again applies a new version, and spec.reload is " + mode
-                + "; set spec.reload: ReloadOrRestart (or Restart) to let the agent run it again");
+        return Activation.fail(
+                Reason.OneshotNeedsRestart,
+                unit + " is Type=oneshot: it has no running process to reload, only"
+                        + " running it again applies a new version, and spec.reload is " + mode
+                        + "; set spec.reload: ReloadOrRestart (or Restart) to let the agent run it again");
     }
 
-    public enum Verdict { PROVEN, WAIT, FAILED }
-
-    public record Proof(Verdict verdict, String message) {
+    public enum Verdict {
+        PROVEN,
+        WAIT,
+        FAILED
     }
+
+    public record Proof(Verdict verdict, String message) {}
 
     /**
      * Judges the unit's last run after it was run again.
@@ -78,11 +86,15 @@ public final class OneshotRules {
         }
         String when = Instant.ofEpochMilli(run.startedUsec() / 1000).toString();
         if (!"success".equals(run.result()) || run.status() != 0) {
-            return new Proof(Verdict.FAILED, unit + " (Type=oneshot): its run started at " + when + " failed (Result="
-                    + run.result() + ", exit status " + run.status() + ")");
+            return new Proof(
+                    Verdict.FAILED,
+                    unit + " (Type=oneshot): its run started at " + when + " failed (Result=" + run.result()
+                            + ", exit status " + run.status() + ")");
         }
-        return new Proof(Verdict.PROVEN, unit + " (Type=oneshot): proof from its last run, not a live process: the run"
-                + " started at " + when + (activationStartedUsec > 0 ? ", after the activation began," : "")
-                + " exited 0 (Result=success)");
+        return new Proof(
+                Verdict.PROVEN,
+                unit + " (Type=oneshot): proof from its last run, not a live process: the run"
+                        + " started at " + when + (activationStartedUsec > 0 ? ", after the activation began," : "")
+                        + " exited 0 (Result=success)");
     }
 }

@@ -1,12 +1,11 @@
 package io.confext.agent.apply;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 import io.confext.agent.state.AgentState;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.agent.state.StateStore;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The state one converge rewrites (state.json) and its step boundaries: every step is saved before the step observer
@@ -14,8 +13,9 @@ import io.confext.agent.state.StateStore;
  */
 final class PassJournal {
     /** Steps after which a bundle's outcome is recorded: nothing is left to abandon. */
-    private static final Set<BundleStep> FINAL_STEPS = EnumSet.of(BundleStep.PROVEN, BundleStep.ROLLED_BACK, BundleStep.FAILED,
-            BundleStep.REMOVED, BundleStep.DEGRADED);
+    private static final Set<BundleStep> FINAL_STEPS = EnumSet.of(
+            BundleStep.PROVEN, BundleStep.ROLLED_BACK, BundleStep.FAILED, BundleStep.REMOVED, BundleStep.DEGRADED);
+
     private final StateStore store;
     private final StepObserver steps;
     private final StopGuard stop;

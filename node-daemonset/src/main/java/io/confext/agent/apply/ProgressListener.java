@@ -10,8 +10,7 @@ import io.confext.api.v1alpha1.BundlePhase;
  */
 @FunctionalInterface
 public interface ProgressListener {
-    ProgressListener NONE = (bundle, phase, reason, message) -> {
-    };
+    ProgressListener NONE = (bundle, phase, reason, message) -> {};
 
     /**
      * @param bundle the desired bundle the step is about

@@ -1,5 +1,7 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.HostPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,9 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-
-import io.confext.agent.host.HostFiles;
-import io.confext.agent.host.HostPaths;
 
 /**
  * Where versions go that failed their proof or were superseded: {@code quarantine/<bundle>/<entry>.<why>.<millis>/},
@@ -29,10 +28,12 @@ import io.confext.agent.host.HostPaths;
 public final class Quarantine {
     /** Quarantined versions kept per bundle: enough to look at a flapping bundle's last failures. */
     public static final int KEEP = 3;
+
     static final String PARTIAL = ".partial";
 
     /** Looked up at every use: the agent's layout checks quarantine/ for planted links each time. */
     private final Supplier<Path> root;
+
     private final LongSupplier clock;
 
     public Quarantine(Path root) {
@@ -85,8 +86,11 @@ public final class Quarantine {
         }
         String millis = n.substring(lastDot + 1);
         String why = n.substring(whyDot + 1, lastDot);
-        if (millis.isEmpty() || !millis.chars().allMatch(Character::isDigit) || millis.length() > 18
-                || why.isEmpty() || !why.equals(why(why))) {
+        if (millis.isEmpty()
+                || !millis.chars().allMatch(Character::isDigit)
+                || millis.length() > 18
+                || why.isEmpty()
+                || !why.equals(why(why))) {
             return Optional.empty();
         }
         return Optional.of(new Held(n.substring(0, whyDot), why, Long.parseLong(millis), partial));
@@ -94,8 +98,11 @@ public final class Quarantine {
 
     /** Complete quarantined versions beyond the newest {@code keep} (newest: latest millis, then name): to delete. */
     static List<Held> beyond(List<Held> held, int keep) {
-        List<Held> complete = new ArrayList<>(held.stream().filter(h -> !h.partial()).toList());
-        complete.sort(Comparator.comparingLong(Held::millis).thenComparing(Held::dirName).reversed());
+        List<Held> complete =
+                new ArrayList<>(held.stream().filter(h -> !h.partial()).toList());
+        complete.sort(Comparator.comparingLong(Held::millis)
+                .thenComparing(Held::dirName)
+                .reversed());
         return complete.size() <= keep ? List.of() : List.copyOf(complete.subList(keep, complete.size()));
     }
 
@@ -124,7 +131,9 @@ public final class Quarantine {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
         }
-        out.sort(Comparator.comparingLong(Held::millis).thenComparing(Held::dirName).reversed());
+        out.sort(Comparator.comparingLong(Held::millis)
+                .thenComparing(Held::dirName)
+                .reversed());
         return out;
     }
 
@@ -145,7 +154,8 @@ public final class Quarantine {
         Held h;
         do {
             h = new Held(entry.getFileName().toString(), why(reason), millis++, true);
-        } while (Files.exists(bundleDir.resolve(h.dirName())) || Files.exists(bundleDir.resolve(h.complete().dirName())));
+        } while (Files.exists(bundleDir.resolve(h.dirName()))
+                || Files.exists(bundleDir.resolve(h.complete().dirName())));
         Path partial = bundleDir.resolve(h.dirName());
         try {
             Files.createDirectories(partial);
@@ -203,12 +213,16 @@ public final class Quarantine {
         try (var s = Files.list(dir.dir())) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (!n.startsWith(dir.bundle() + "_") || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!n.startsWith(dir.bundle() + "_")
+                        || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 // longest suffix first: ".roothash.p7s" before ".roothash"
-                ImageVersion.SIDECARS.stream().sorted(Comparator.comparingInt(String::length).reversed())
-                        .filter(n::endsWith).findFirst().ifPresent(suffix -> {
+                ImageVersion.SIDECARS.stream()
+                        .sorted(Comparator.comparingInt(String::length).reversed())
+                        .filter(n::endsWith)
+                        .findFirst()
+                        .ifPresent(suffix -> {
                             Path raw = p.resolveSibling(n.substring(0, n.length() - suffix.length()) + ".raw");
                             if (!Files.exists(raw, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                                 out.add(p);

@@ -1,5 +1,7 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.verify.Policy;
+import io.confext.api.status.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -7,9 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import io.confext.agent.verify.Policy;
-import io.confext.api.status.Reason;
 
 /**
  * Remembers images this agent refused, so that the periodic resync does not download the same refused image again
@@ -28,17 +27,22 @@ final class RefusedImages {
     /** Bundles x versions on one node are few; the bound only keeps a misbehaving fleet from growing the map. */
     private static final int MAX_ENTRIES = 64;
     /** Refusals that depend on something other than the key: a later attempt may well succeed. */
-    private static final Set<Reason> TRANSIENT = EnumSet.of(Reason.DownloadHttpError, Reason.DownloadTlsFailure,
-            Reason.DownloadConnectFailed, Reason.DownloadTruncated, Reason.DownloadStalled, Reason.DownloadNotFound,
-            Reason.DownloadStagingFailed, Reason.TrustUnavailable, Reason.DiskSpaceLow);
+    private static final Set<Reason> TRANSIENT = EnumSet.of(
+            Reason.DownloadHttpError,
+            Reason.DownloadTlsFailure,
+            Reason.DownloadConnectFailed,
+            Reason.DownloadTruncated,
+            Reason.DownloadStalled,
+            Reason.DownloadNotFound,
+            Reason.DownloadStagingFailed,
+            Reason.TrustUnavailable,
+            Reason.DiskSpaceLow);
 
     /** What the verdict depends on; the revision digest covers the source's limits and the bundle's trust. */
-    record Key(String bundle, String version, String revisionDigest, String url, String sha256, Policy policy) {
-    }
+    record Key(String bundle, String version, String revisionDigest, String url, String sha256, Policy policy) {}
 
     /** A refusal and when it stops counting. */
-    record Remembered(ImageStager.Result.Refused refusal, Instant refusedAt, Instant retryAt) {
-    }
+    record Remembered(ImageStager.Result.Refused refusal, Instant refusedAt, Instant retryAt) {}
 
     private final Duration hold;
     private final Map<Key, Remembered> refused = new LinkedHashMap<>(16, 0.75f, true) {

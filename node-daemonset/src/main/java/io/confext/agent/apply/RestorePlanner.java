@@ -1,5 +1,9 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.state.BundleRecord;
+import io.confext.agent.state.BundleStep;
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.Scope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -7,11 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import io.confext.agent.state.BundleRecord;
-import io.confext.agent.state.BundleStep;
-import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.Scope;
 
 /**
  * At the agent's start, before any API call: what of the host the agent can put back from its own journal and the
@@ -25,8 +24,7 @@ import io.confext.api.v1alpha1.Scope;
  * still passes the node's own checks. Everything else is left for the first pass with the API.
  */
 public final class RestorePlanner {
-    private RestorePlanner() {
-    }
+    private RestorePlanner() {}
 
     /**
      * One journalled bundle and what is on disk for it.
@@ -37,23 +35,24 @@ public final class RestorePlanner {
      * @param nodeRefusal   why the node's own checks refuse the entry now (empty: they pass)
      * @param attachment    how its units' drop-in names it (service scope)
      */
-    public record BundleFacts(BundleRecord record, List<String> versionsInDir, Optional<ContentManifest> proven,
-                              ContentManifest observed, Optional<String> nodeRefusal, DropIn.Attachment attachment) {
-    }
+    public record BundleFacts(
+            BundleRecord record,
+            List<String> versionsInDir,
+            Optional<ContentManifest> proven,
+            ContentManifest observed,
+            Optional<String> nodeRefusal,
+            DropIn.Attachment attachment) {}
 
     /** @param currentDropIns each unit's drop-in as it is now (empty: none) */
-    public record Input(List<BundleFacts> bundles, Map<String, Optional<String>> currentDropIns, Optional<String> imagePolicy) {
-    }
+    public record Input(
+            List<BundleFacts> bundles, Map<String, Optional<String>> currentDropIns, Optional<String> imagePolicy) {}
 
-    public record Restored(String bundle, String version, Scope scope, List<String> units) {
-    }
+    public record Restored(String bundle, String version, Scope scope, List<String> units) {}
 
-    public record Skipped(String bundle, String why) {
-    }
+    public record Skipped(String bundle, String why) {}
 
     /** @param dropIns the drop-ins to write, by unit (content as {@link DropIn#render} gives it) */
-    public record Plan(List<Restored> restored, List<Skipped> skipped, Map<String, String> dropIns) {
-    }
+    public record Plan(List<Restored> restored, List<Skipped> skipped, Map<String, String> dropIns) {}
 
     public static Plan plan(Input in) {
         List<Restored> restored = new ArrayList<>();
@@ -72,7 +71,9 @@ public final class RestorePlanner {
             }
             restored.add(new Restored(r.name(), r.outcome().activeVersion(), r.scope(), r.units()));
             if (r.scope() == Scope.Service) {
-                r.units().forEach(u -> byUnit.computeIfAbsent(u, k -> new ArrayList<>()).add(f.attachment()));
+                r.units()
+                        .forEach(u -> byUnit.computeIfAbsent(u, k -> new ArrayList<>())
+                                .add(f.attachment()));
             }
         }
         Map<String, String> dropIns = new LinkedHashMap<>();
@@ -102,8 +103,9 @@ public final class RestorePlanner {
             return Optional.of("version " + v + " is not among the versions proven here");
         }
         if (f.versionsInDir().isEmpty() || !f.versionsInDir().get(0).equals(v)) {
-            return Optional.of("the newest entry of its .v/ is " + (f.versionsInDir().isEmpty() ? "none" : f.versionsInDir().get(0))
-                    + ", not the proven " + v + ": restoring would move its units to another version");
+            return Optional.of("the newest entry of its .v/ is "
+                    + (f.versionsInDir().isEmpty() ? "none" : f.versionsInDir().get(0)) + ", not the proven " + v
+                    + ": restoring would move its units to another version");
         }
         if (f.proven().isEmpty()) {
             return Optional.of("no record of the verified content of version " + v);

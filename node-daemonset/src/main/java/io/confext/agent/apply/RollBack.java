@@ -1,8 +1,5 @@
 package io.confext.agent.apply;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.api.status.Reason;
@@ -10,6 +7,8 @@ import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.FirstAttach;
 import io.confext.api.v1alpha1.Scope;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The way back of a failed version: it is quarantined, the newest version left is attached, activated and proven.
@@ -23,8 +22,13 @@ final class RollBack {
     private final UnitActivator units;
     private final StopGuard stop;
 
-    RollBack(PassJournal journal, Quarantine quarantine, KeptVersions kept, UnitAttacher attacher, UnitActivator units,
-             StopGuard stop) {
+    RollBack(
+            PassJournal journal,
+            Quarantine quarantine,
+            KeptVersions kept,
+            UnitAttacher attacher,
+            UnitActivator units,
+            StopGuard stop) {
         this.journal = journal;
         this.quarantine = quarantine;
         this.kept = kept;
@@ -34,8 +38,13 @@ final class RollBack {
     }
 
     /** Takes the failed version out (quarantine), attaches the newest version left and proves it. */
-    BundleState rollBack(BundleRecord rec, DesiredBundleContent d, VersionsDirectory dir, String failedVersion,
-                         UnitOutcome bad, List<UnitOutcome> forward) {
+    BundleState rollBack(
+            BundleRecord rec,
+            DesiredBundleContent d,
+            VersionsDirectory dir,
+            String failedVersion,
+            UnitOutcome bad,
+            List<UnitOutcome> forward) {
         String name = rec.name();
         journal.save(rec.withStep(BundleStep.ROLLING_BACK, failedVersion), BundleStep.ROLLING_BACK);
         quarantine.put(dir, failedVersion, bad.reason()); // bounded, crash-safe: see Quarantine
@@ -45,27 +54,52 @@ final class RollBack {
         List<UnitOutcome> back = new ArrayList<>();
         for (String unit : rec.units()) {
             StagedVersion seenPrevious = attacher.asSeenBy(unit, previous, rec.priority());
-            Activation a = backAction(rec.scope(), unit, units.plan(rec.scope(), unit, name, seenPrevious, rec.reload(),
-                    FirstAttach.Restart, attacher.stackOverlaps(unit, name, previous), previous == null,
-                    UnitHistory.ranWith(rec, unit, forward), false), forward);
+            Activation a = backAction(
+                    rec.scope(),
+                    unit,
+                    units.plan(
+                            rec.scope(),
+                            unit,
+                            name,
+                            seenPrevious,
+                            rec.reload(),
+                            FirstAttach.Restart,
+                            attacher.stackOverlaps(unit, name, previous),
+                            previous == null,
+                            UnitHistory.ranWith(rec, unit, forward),
+                            false),
+                    forward);
             UnitOutcome o = units.activate(unit, name, seenPrevious, a);
             if (!o.ok() && a.action() == Activation.Action.RELOAD) {
-                o = units.activate(unit, name, seenPrevious, new Activation(Activation.Action.RESTART, Reason.Restart,
-                        "restart " + unit + " after the reload back failed"));
+                o = units.activate(
+                        unit,
+                        name,
+                        seenPrevious,
+                        new Activation(
+                                Activation.Action.RESTART,
+                                Reason.Restart,
+                                "restart " + unit + " after the reload back failed"));
             }
             back.add(o);
         }
         boolean backOk = back.stream().allMatch(UnitOutcome::ok);
         if (!backOk) {
-            stop.noVerdictWhileStopping(name, Reason.RollbackFailed.name()); // journalled ROLLING_BACK: the next start finishes it
+            stop.noVerdictWhileStopping(
+                    name, Reason.RollbackFailed.name()); // journalled ROLLING_BACK: the next start finishes it
         }
-        String where = previous == null ? "the bundle was taken off, units see the host's own /etc"
+        String where = previous == null
+                ? "the bundle was taken off, units see the host's own /etc"
                 : "rolled back to " + previous.version();
-        String message = bad.unit() + ": " + bad.message() + "; version " + failedVersion + " quarantined; "
-                + where + ": " + String.join("; ", back.stream().map(UnitOutcome::message).toList());
-        BundleRecord.Outcome o = BundleStatus.outcome(rec.outcome(), backOk ? BundlePhase.RolledBack : BundlePhase.Failed,
-                backOk ? bad.reason() : Reason.RollbackFailed.name(), message,
-                previous == null ? null : previous.version(), back);
+        String message = bad.unit() + ": " + bad.message() + "; version " + failedVersion + " quarantined; " + where
+                + ": "
+                + String.join("; ", back.stream().map(UnitOutcome::message).toList());
+        BundleRecord.Outcome o = BundleStatus.outcome(
+                rec.outcome(),
+                backOk ? BundlePhase.RolledBack : BundlePhase.Failed,
+                backOk ? bad.reason() : Reason.RollbackFailed.name(),
+                message,
+                previous == null ? null : previous.version(),
+                back);
         BundleRecord done = rec.withFailure(failedVersion, d.digest()).withOutcome(o);
         journal.save(done, BundleStep.ROLLED_BACK);
         return BundleStatus.toState(done, o);
@@ -76,8 +110,11 @@ final class RollBack {
      * and a host-scope unit that re-read the bad /etc re-reads the restored one.
      */
     private Activation backAction(Scope scope, String unit, Activation planned, List<UnitOutcome> forward) {
-        Activation.Action did = forward.stream().filter(f -> f.unit().equals(unit)).map(UnitOutcome::action)
-                .findFirst().orElse(Activation.Action.NONE);
+        Activation.Action did = forward.stream()
+                .filter(f -> f.unit().equals(unit))
+                .map(UnitOutcome::action)
+                .findFirst()
+                .orElse(Activation.Action.NONE);
         boolean acted = did == Activation.Action.RELOAD || did == Activation.Action.RESTART;
         if (planned.action() == Activation.Action.FAIL) {
             return new Activation(Activation.Action.RESTART, Reason.Restart, "restart " + unit + " to go back");
@@ -86,10 +123,14 @@ final class RollBack {
             return planned;
         }
         if (!units.isActive(unit)) {
-            return new Activation(Activation.Action.RESTART, Reason.Restart, "start " + unit + " again with the previous version");
+            return new Activation(
+                    Activation.Action.RESTART, Reason.Restart, "start " + unit + " again with the previous version");
         }
         if (scope == Scope.Host) {
-            return new Activation(did, did == Activation.Action.RELOAD ? Reason.Reload : Reason.Restart, did.name().toLowerCase() + " " + unit + " to re-read the restored /etc");
+            return new Activation(
+                    did,
+                    did == Activation.Action.RELOAD ? Reason.Reload : Reason.Restart,
+                    did.name().toLowerCase() + " " + unit + " to re-read the restored /etc");
         }
         return planned;
     }

@@ -1,15 +1,14 @@
 package io.confext.agent.apply;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Objects;
-
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * A way forward that failed no unit: the versions kept (older ones deleted), the proven version's content recorded
@@ -32,16 +31,23 @@ final class SuccessRecorder {
             }
         }
         boolean allProven = outcomes.stream().allMatch(o -> Reason.Proven.name().equals(o.reason()));
-        UnitOutcome notProven = outcomes.stream().filter(o -> !Reason.Proven.name().equals(o.reason())).findFirst().orElse(null);
+        UnitOutcome notProven = outcomes.stream()
+                .filter(o -> !Reason.Proven.name().equals(o.reason()))
+                .findFirst()
+                .orElse(null);
         // not proven but not failed: the unit is stopped, or spec.reload None leaves the restart to someone else
         BundlePhase phase = allProven ? BundlePhase.Active : BundlePhase.Pending;
         String reason = allProven ? Reason.Proven.name() : notProven.reason();
-        String message = String.join("; ", outcomes.stream().map(UnitOutcome::message).toList());
+        String message =
+                String.join("; ", outcomes.stream().map(UnitOutcome::message).toList());
         if (staged instanceof ImageVersion image) {
             message = image.provenance() + "; " + message;
         }
-        String active = outcomes.stream().map(UnitOutcome::seesVersion).filter(Objects::nonNull)
-                .findFirst().orElse(null);
+        String active = outcomes.stream()
+                .map(UnitOutcome::seesVersion)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
         BundleRecord.Outcome o = BundleStatus.outcome(rec.outcome(), phase, reason, message, active, outcomes);
         BundleRecord done = (allProven ? rec.withGoodVersions(kept) : rec).withOutcome(o);
         if (allProven) {
@@ -59,7 +65,8 @@ final class SuccessRecorder {
         StagedVersion v = staged instanceof ShadowedVersion sv ? sv.inner() : staged;
         if (v instanceof DirectoryVersion dv) {
             verified.record(bundle, v.version(), ContentManifest.of(dv));
-        } else if (v instanceof ImageVersion && verified.load(bundle, v.version()).isEmpty()) {
+        } else if (v instanceof ImageVersion
+                && verified.load(bundle, v.version()).isEmpty()) {
             verified.record(bundle, v.version(), EntryScanner.scan(dir.entry(v.version())));
         }
         verified.retain(bundle, kept);

@@ -1,14 +1,10 @@
 package io.confext.agent.apply;
 
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-
 import io.confext.agent.disk.DiskGuard;
 import io.confext.agent.healthcheck.HealthChecks;
-import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.host.HostPaths;
+import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.state.HostLock;
 import io.confext.agent.state.StateLayout;
 import io.confext.agent.state.StateStore;
@@ -16,6 +12,9 @@ import io.confext.agent.systemd.DbusSystemd;
 import io.confext.agent.systemd.Systemd;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.HostFacts;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The host side of the agent for one host PID (1 in production, a test host's leader PID in tests).
@@ -52,26 +51,51 @@ public final class SystemdHostApplier implements HostApplier {
     }
 
     /** @param metrics told of activations, verifications, drift repairs, failures and the versions kept (docs/metrics.md) */
-    public SystemdHostApplier(long hostPid, ApplierSettings settings, StepObserver steps, HealthChecks healthChecks,
-                              AgentMetrics metrics) {
+    public SystemdHostApplier(
+            long hostPid,
+            ApplierSettings settings,
+            StepObserver steps,
+            HealthChecks healthChecks,
+            AgentMetrics metrics) {
         HostFiles host = new HostFiles(hostPid);
         StateLayout layout = new StateLayout(host, settings.stateHostDir());
         Quarantine quarantine = new Quarantine(layout::quarantine);
-        this.parts = new ApplierParts(hostPid, host, layout,
+        this.parts = new ApplierParts(
+                hostPid,
+                host,
+                layout,
                 new StateStore(layout::stateFile), // checked for planted links at every use
-                settings, steps, new RefusedImages(RefusedImages.DEFAULT_HOLD), quarantine,
-                new NodeChecks(host, settings.trust()), healthChecks, new VerifiedManifests(layout::verified), new StopGuard(),
-                new DiskGuard(settings.disk(), layout::staging, settings.stateHostDir() + "/staging", quarantine), metrics);
+                settings,
+                steps,
+                new RefusedImages(RefusedImages.DEFAULT_HOLD),
+                quarantine,
+                new NodeChecks(host, settings.trust()),
+                healthChecks,
+                new VerifiedManifests(layout::verified),
+                new StopGuard(),
+                new DiskGuard(settings.disk(), layout::staging, settings.stateHostDir() + "/staging", quarantine),
+                metrics);
         this.systemdFactory = () -> DbusSystemd.connect(hostPid);
     }
 
     @Override
     public Map<String, String> restoreFromLocalState() {
         ApplierSettings settings = parts.settings();
-        try (HostLock lock = HostLock.acquire(parts.layout().lockFile(), settings.lockWait()); Systemd sd = systemdFactory.get()) {
+        try (HostLock lock = HostLock.acquire(parts.layout().lockFile(), settings.lockWait());
+                Systemd sd = systemdFactory.get()) {
             HostFacts facts = HostFactsReader.read(sd, parts.host(), settings.agentVersion());
-            return new LocalRestore(parts.host(), parts.hostPid(), parts.layout(), parts.store().load(), parts.verified(), sd,
-                    facts, settings, parts.nodeChecks().load()).run().restored();
+            return new LocalRestore(
+                            parts.host(),
+                            parts.hostPid(),
+                            parts.layout(),
+                            parts.store().load(),
+                            parts.verified(),
+                            sd,
+                            facts,
+                            settings,
+                            parts.nodeChecks().load())
+                    .run()
+                    .restored();
         }
     }
 
@@ -90,18 +114,25 @@ public final class SystemdHostApplier implements HostApplier {
     @Override
     public List<BundleState> converge(List<DesiredBundleContent> desired, ProgressListener progress) {
         ApplierSettings settings = parts.settings();
-        try (HostLock lock = HostLock.acquire(parts.layout().lockFile(), settings.lockWait()); Systemd sd = systemdFactory.get()) {
+        try (HostLock lock = HostLock.acquire(parts.layout().lockFile(), settings.lockWait());
+                Systemd sd = systemdFactory.get()) {
             HostFacts facts = HostFactsReader.read(sd, parts.host(), settings.agentVersion());
             List<BundleState> states = new ConvergePass(parts, sd, facts, progress).converge(desired);
             parts.healthChecks().track(desired, states);
-            parts.metrics().converged(states, desired.stream().map(DesiredBundleContent::name).toList());
+            parts.metrics()
+                    .converged(
+                            states,
+                            desired.stream().map(DesiredBundleContent::name).toList());
             return states;
         } catch (ConvergeAbandoned e) {
             throw e;
-        } catch (HostPaths.Refused e) { // a link planted in the state directory: nothing was written, every bundle says why
+        } catch (
+                HostPaths.Refused
+                        e) { // a link planted in the state directory: nothing was written, every bundle says why
             return RefusedHostPath.all(desired, e);
         } catch (RuntimeException e) {
-            throw parts.stop().abandonedIfStopping("the host could not be converged", e); // e.g. the lock wait interrupted
+            throw parts.stop()
+                    .abandonedIfStopping("the host could not be converged", e); // e.g. the lock wait interrupted
         }
     }
 

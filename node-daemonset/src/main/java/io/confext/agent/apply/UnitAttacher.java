@@ -1,5 +1,11 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.state.BundleRecord;
+import io.confext.agent.state.StateLayout;
+import io.confext.agent.systemd.Systemd;
+import io.confext.api.v1alpha1.HostFacts;
+import io.confext.api.v1alpha1.Scope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,13 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
-import io.confext.agent.host.HostFiles;
-import io.confext.agent.state.BundleRecord;
-import io.confext.agent.state.StateLayout;
-import io.confext.agent.systemd.Systemd;
-import io.confext.api.v1alpha1.HostFacts;
-import io.confext.api.v1alpha1.Scope;
 
 /**
  * Puts a bundle's version where its units see it: service scope rewrites the units' drop-ins (daemon-reload when one
@@ -36,8 +35,16 @@ final class UnitAttacher {
     private final PassJournal journal;
     private final KeptVersions kept;
 
-    UnitAttacher(HostFiles host, long hostPid, StateLayout layout, ApplierSettings settings, HostFacts facts, Systemd sd,
-                 DropInStore dropIns, PassJournal journal, KeptVersions kept) {
+    UnitAttacher(
+            HostFiles host,
+            long hostPid,
+            StateLayout layout,
+            ApplierSettings settings,
+            HostFacts facts,
+            Systemd sd,
+            DropInStore dropIns,
+            PassJournal journal,
+            KeptVersions kept) {
         this.host = host;
         this.hostPid = hostPid;
         this.layout = layout;
@@ -96,7 +103,8 @@ final class UnitAttacher {
     private void linkHostImage(String bundle, StagedVersion target) {
         Path link = layout.agentPath(StateLayout.HOST_CONFEXT_DIR + "/" + bundle + ".raw");
         try {
-            if (target instanceof ImageVersion || target instanceof ShadowedVersion sv && sv.inner() instanceof ImageVersion) {
+            if (target instanceof ImageVersion
+                    || target instanceof ShadowedVersion sv && sv.inner() instanceof ImageVersion) {
                 Path to = Path.of(bundle + ".v", target.entryName());
                 if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(to)) {
                     return;
@@ -110,8 +118,10 @@ final class UnitAttacher {
                 HostFiles.fsyncDirectory(link.getParent());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot point " + link + " at version " + (target == null ? "none"
-                    : target.version()) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot point " + link + " at version " + (target == null ? "none" : target.version()) + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -119,13 +129,16 @@ final class UnitAttacher {
     private Optional<DropIn.Attachment> attachment(BundleRecord r) {
         VersionsDirectory v = kept.versionsOf(r.name(), Scope.Service);
         List<String> present = v.versions();
-        return present.isEmpty() ? Optional.empty() : Optional.of(new DropIn.Attachment(r.name(), r.priority(),
-                layout.serviceVersionsHostPath(r.name()), v.isImage(present.get(0))));
+        return present.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new DropIn.Attachment(
+                        r.name(), r.priority(), layout.serviceVersionsHostPath(r.name()), v.isImage(present.get(0))));
     }
 
     /** systemd-confext refresh as {@link HostConfextRefresh} runs it. */
     private boolean refreshHostConfexts(String bundle) {
-        HostConfextRefresh.run(host, hostPid, facts.getSystemdVersion(), settings.images().imagePolicy(), settings.jobTimeout());
+        HostConfextRefresh.run(
+                host, hostPid, facts.getSystemdVersion(), settings.images().imagePolicy(), settings.jobTimeout());
         return true;
     }
 
@@ -140,13 +153,16 @@ final class UnitAttacher {
         Set<String> shadowed = new HashSet<>();
         DropIn.Attachment self = new DropIn.Attachment(v.bundle(), priority, "", v instanceof ImageVersion);
         for (BundleRecord r : journal.state().bundles().values()) {
-            if (r.name().equals(v.bundle()) || r.scope() != Scope.Service || !r.units().contains(unit)) {
+            if (r.name().equals(v.bundle())
+                    || r.scope() != Scope.Service
+                    || !r.units().contains(unit)) {
                 continue;
             }
             var other = attachment(r);
             if (other.isPresent() && DropIn.above(other.get(), self)) {
                 VersionsDirectory od = kept.versionsOf(r.name(), Scope.Service);
-                shadowed.addAll(kept.loadKept(od, od.versions().get(0)).expectedFiles().keySet());
+                shadowed.addAll(
+                        kept.loadKept(od, od.versions().get(0)).expectedFiles().keySet());
             }
         }
         return ShadowedVersion.of(v, shadowed);
@@ -159,15 +175,20 @@ final class UnitAttacher {
     boolean stackOverlaps(String unit, String bundle, StagedVersion v) {
         List<Set<String>> layers = new ArrayList<>();
         if (v != null) {
-            layers.add((v instanceof ShadowedVersion sv ? sv.inner() : v).expectedFiles().keySet());
+            layers.add((v instanceof ShadowedVersion sv ? sv.inner() : v)
+                    .expectedFiles()
+                    .keySet());
         }
         for (BundleRecord r : journal.state().bundles().values()) {
-            if (r.name().equals(bundle) || r.scope() != Scope.Service || !r.units().contains(unit)) {
+            if (r.name().equals(bundle)
+                    || r.scope() != Scope.Service
+                    || !r.units().contains(unit)) {
                 continue;
             }
             VersionsDirectory od = kept.versionsOf(r.name(), Scope.Service);
             if (!od.versions().isEmpty()) {
-                layers.add(kept.loadKept(od, od.versions().get(0)).expectedFiles().keySet());
+                layers.add(
+                        kept.loadKept(od, od.versions().get(0)).expectedFiles().keySet());
             }
         }
         return ActivationPlanner.overlap(layers);

@@ -1,18 +1,8 @@
 package io.confext.agent.apply;
 
-import io.confext.agent.metrics.AgentMetrics;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.function.Function;
-
-import org.jboss.logging.Logger;
-
 import io.confext.agent.healthcheck.HealthChecks;
 import io.confext.agent.host.HostFiles;
+import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.agent.state.StateLayout;
@@ -23,6 +13,14 @@ import io.confext.agent.unithealth.UnitHealthRules;
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Content proven here before, looked at again: are its units still healthy (and the bundle's own checks passing),
@@ -44,9 +42,20 @@ final class UnitHealthReview {
     private final StopGuard stop;
     private final AgentMetrics metrics;
 
-    UnitHealthReview(Systemd sd, HostFiles host, long hostPid, StateLayout layout, PassJournal journal, KeptVersions kept,
-                     DropInStore dropIns, UnitAttacher attacher, UnitActivator units, HealthChecks healthChecks,
-                     RollBack rollBack, StopGuard stop, AgentMetrics metrics) {
+    UnitHealthReview(
+            Systemd sd,
+            HostFiles host,
+            long hostPid,
+            StateLayout layout,
+            PassJournal journal,
+            KeptVersions kept,
+            DropInStore dropIns,
+            UnitAttacher attacher,
+            UnitActivator units,
+            HealthChecks healthChecks,
+            RollBack rollBack,
+            StopGuard stop,
+            AgentMetrics metrics) {
         this.metrics = metrics;
         this.sd = sd;
         this.host = host;
@@ -73,50 +82,79 @@ final class UnitHealthReview {
         }
         // PIDs this pass proved (a unit restarted for a bundle removed just before) or the journal records
         Function<String, Set<Long>> recorded = UnitHealthCheck.provenIn(journal.state());
-        HealthVerdict v = new UnitHealthCheck(sd, host, hostPid).judge(journalled, unit -> {
-                    Set<Long> pids = new HashSet<>(recorded.apply(unit));
-                    pids.addAll(units.provenPids(unit));
-                    return pids;
-                },
-                Duration.ofSeconds(d.minReadySeconds()), Instant.now());
+        HealthVerdict v = new UnitHealthCheck(sd, host, hostPid)
+                .judge(
+                        journalled,
+                        unit -> {
+                            Set<Long> pids = new HashSet<>(recorded.apply(unit));
+                            pids.addAll(units.provenPids(unit));
+                            return pids;
+                        },
+                        Duration.ofSeconds(d.minReadySeconds()),
+                        Instant.now());
         v = healthChecks.judge(v, d, journalled, Instant.now()); // a failing check of the bundle's own counts as a loss
         BundleRecord.Outcome was = journalled.outcome();
         if (v instanceof HealthVerdict.FailedInWindow f) {
             String failed = was.activeVersion();
-            stop.noVerdictWhileStopping(d.name() + " " + failed, "rolled back (" + f.reason() + ": " + f.message() + ")");
+            stop.noVerdictWhileStopping(
+                    d.name() + " " + failed, "rolled back (" + f.reason() + ": " + f.message() + ")");
             LOG.warnf("Bundle %s: %s; falling back", d.name(), f.message());
-            BundleRecord notGood = rec.withGoodVersions(rec.goodVersions().stream().filter(g -> !g.equals(failed)).toList());
+            BundleRecord notGood = rec.withGoodVersions(
+                    rec.goodVersions().stream().filter(g -> !g.equals(failed)).toList());
             // the way back acts as after a failed restart: a unit left stopped is started with the previous version
-            List<UnitOutcome> forward = rec.units().stream().map(u -> new UnitOutcome(u, false, f.reason(), f.message(),
-                    failed, 0, Activation.Action.RESTART)).toList();
-            return rollBack.rollBack(notGood, d, kept.versionsOf(d.name(), rec.scope()), failed,
-                    new UnitOutcome(f.unit(), false, f.reason(), f.message(), null, 0, Activation.Action.NONE), forward);
+            List<UnitOutcome> forward = rec.units().stream()
+                    .map(u -> new UnitOutcome(u, false, f.reason(), f.message(), failed, 0, Activation.Action.RESTART))
+                    .toList();
+            return rollBack.rollBack(
+                    notGood,
+                    d,
+                    kept.versionsOf(d.name(), rec.scope()),
+                    failed,
+                    new UnitOutcome(f.unit(), false, f.reason(), f.message(), null, 0, Activation.Action.NONE),
+                    forward);
         }
         if (v instanceof HealthVerdict.Degraded g) {
             LOG.warnf("Bundle %s degraded: %s", d.name(), g.message());
-            List<UnitOutcome> seen = was.units().stream().map(u -> new UnitOutcome(u.unit(), false, g.reason(), "",
-                    u.seesVersion(), g.mainPids().getOrDefault(u.unit(), 0L), Activation.Action.NONE)).toList();
-            BundleRecord.Outcome o = BundleStatus.outcome(was, BundlePhase.Degraded, g.reason(), g.message(), was.activeVersion(), seen);
+            List<UnitOutcome> seen = was.units().stream()
+                    .map(u -> new UnitOutcome(
+                            u.unit(),
+                            false,
+                            g.reason(),
+                            "",
+                            u.seesVersion(),
+                            g.mainPids().getOrDefault(u.unit(), 0L),
+                            Activation.Action.NONE))
+                    .toList();
+            BundleRecord.Outcome o =
+                    BundleStatus.outcome(was, BundlePhase.Degraded, g.reason(), g.message(), was.activeVersion(), seen);
             BundleRecord done = rec.withOutcome(o);
             journal.save(done, BundleStep.DEGRADED);
             return BundleStatus.toState(done, o);
         }
         if (v instanceof HealthVerdict.Unchanged && was.phase() == BundlePhase.Degraded) {
             journal.keep(rec);
-            return BundleStatus.toState(rec, was); // still Degraded for the same reason: nothing to touch, nothing new to say
+            return BundleStatus.toState(
+                    rec, was); // still Degraded for the same reason: nothing to touch, nothing new to say
         }
         return null;
     }
 
     /** A directory version already in .v/ compared with its revision, and its units' drop-ins with the journal's. */
-    DriftRules.Drift drift(DesiredBundleContent d, BundleRecord journalled, BundleDecision.ApplyDirectory a,
-                           VersionsDirectory dir) {
-        DriftRules.Drift drift = new DriftCheck(dropIns, layout.staging()).observe(d, journalled, a.version(), dir,
-                layout.serviceVersionsHostPath(d.name()), attacher::expectedDropIn);
+    DriftRules.Drift drift(
+            DesiredBundleContent d, BundleRecord journalled, BundleDecision.ApplyDirectory a, VersionsDirectory dir) {
+        DriftRules.Drift drift = new DriftCheck(dropIns, layout.staging())
+                .observe(
+                        d,
+                        journalled,
+                        a.version(),
+                        dir,
+                        layout.serviceVersionsHostPath(d.name()),
+                        attacher::expectedDropIn);
         if (drift.found()) {
             metrics.driftRepaired(d.name());
-            LOG.warnf("Bundle %s %s drifted: %s; repairing from the revision", d.name(), d.content().version(),
-                    String.join(", ", drift.changes()));
+            LOG.warnf(
+                    "Bundle %s %s drifted: %s; repairing from the revision",
+                    d.name(), d.content().version(), String.join(", ", drift.changes()));
         }
         return drift;
     }

@@ -9,14 +9,26 @@ import io.confext.api.status.Reason;
  *                and that is not an error: see {@code reason})
  * @param reason  a catalogue {@link Reason}: Proven, UnitInactive, ReloadModeNone, ReloadFailed, RestartFailed, ...
  */
-public record UnitOutcome(String unit, boolean ok, String reason, String message, String seesVersion, long mainPid,
-                          Activation.Action action) {
+public record UnitOutcome(
+        String unit,
+        boolean ok,
+        String reason,
+        String message,
+        String seesVersion,
+        long mainPid,
+        Activation.Action action) {
     public UnitOutcome {
         Reason.require(reason);
     }
 
-    public UnitOutcome(String unit, boolean ok, Reason reason, String message, String seesVersion, long mainPid,
-                       Activation.Action action) {
+    public UnitOutcome(
+            String unit,
+            boolean ok,
+            Reason reason,
+            String message,
+            String seesVersion,
+            long mainPid,
+            Activation.Action action) {
         this(unit, ok, reason.name(), message, seesVersion, mainPid, action);
     }
 }

@@ -1,5 +1,8 @@
 package io.confext.agent.apply;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.confext.agent.host.HostFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,11 +10,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.confext.agent.host.HostFiles;
 
 /**
  * The manifest of each version the agent proved, kept beside state.json ({@code verified/<bundle>_<version>.json}):
@@ -33,8 +31,8 @@ final class VerifiedManifests {
             return Optional.empty();
         }
         try {
-            return Optional.of(new ContentManifest(json.readValue(f.toFile(), new TypeReference<Map<String, String>>() {
-            })));
+            return Optional.of(
+                    new ContentManifest(json.readValue(f.toFile(), new TypeReference<Map<String, String>>() {})));
         } catch (IOException e) {
             return Optional.empty(); // unreadable: nothing proven to restore from, the API pass decides
         }
@@ -48,8 +46,8 @@ final class VerifiedManifests {
             Files.createDirectories(dir.get());
             HostFiles.writeAtomically(file(bundle, version), json.writeValueAsBytes(m.entries()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot record the verified content of " + bundle + " " + version + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot record the verified content of " + bundle + " " + version + ": " + e.getMessage(), e);
         }
     }
 
@@ -62,7 +60,8 @@ final class VerifiedManifests {
         try (var s = Files.list(d)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (n.startsWith(bundle + "_") && n.endsWith(".json")
+                if (n.startsWith(bundle + "_")
+                        && n.endsWith(".json")
                         && !keep.contains(n.substring(bundle.length() + 1, n.length() - 5))) {
                     Files.deleteIfExists(p);
                 }

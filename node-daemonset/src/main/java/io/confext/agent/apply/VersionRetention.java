@@ -1,16 +1,14 @@
 package io.confext.agent.apply;
 
+import io.confext.api.version.UapiVersion;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.confext.api.version.UapiVersion;
 
 /** Keeps the newest few proven versions of a bundle for instant local rollback; the rest may be deleted. */
 public final class VersionRetention {
     public static final int KEEP = 3;
 
-    private VersionRetention() {
-    }
+    private VersionRetention() {}
 
     /** Newest first, at most {@link #KEEP}, always including {@code current}. */
     public static List<String> keep(List<String> good, String current) {

@@ -1,14 +1,13 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.HostPaths;
+import io.confext.api.version.UapiVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.confext.agent.host.HostPaths;
-import io.confext.api.version.UapiVersion;
 
 /** A bundle's {@code <bundle>.v/} directory: the entries systemd picks the newest of. */
 public record VersionsDirectory(Path dir, String bundle) {

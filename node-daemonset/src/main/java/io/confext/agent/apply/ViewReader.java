@@ -1,11 +1,10 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.OsRelease;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-
-import io.confext.agent.host.HostFiles;
-import io.confext.agent.host.OsRelease;
 
 /**
  * Reads /etc as a given host process sees it: {@code /proc/<hostpid>/root/proc/<pid>/root/etc/...}, i.e. through
@@ -31,10 +30,13 @@ public final class ViewReader {
     public java.util.Set<String> extensionNames(long pid) {
         Path dir = rootOf(pid).resolve(ExtensionRelease.DIRECTORY);
         try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dir)) {
-            return entries.map(e -> e.getFileName().toString()).filter(n -> n.startsWith(ExtensionRelease.FILE_PREFIX))
-                    .map(n -> n.substring(ExtensionRelease.FILE_PREFIX.length())).collect(java.util.stream.Collectors.toSet());
+            return entries.map(e -> e.getFileName().toString())
+                    .filter(n -> n.startsWith(ExtensionRelease.FILE_PREFIX))
+                    .map(n -> n.substring(ExtensionRelease.FILE_PREFIX.length()))
+                    .collect(java.util.stream.Collectors.toSet());
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return java.util.Set.of(); // no such directory (no extension, no os extension-release.d), or the process is gone
+            return java.util.Set
+                    .of(); // no such directory (no extension, no os extension-release.d), or the process is gone
         }
     }
 
@@ -44,9 +46,13 @@ public final class ViewReader {
         if (release.isEmpty()) {
             return SeenVersion.absent();
         }
-        // an image built elsewhere need not name its version: its exact extension-release identifies it, the files prove it
-        String version = expected != null && release.get().equals(expected.extensionRelease()) ? expected.version()
-                : OsRelease.parse(release.get()).get(ExtensionRelease.VERSION_KEY).orElse("?");
+        // an image built elsewhere need not name its version: its exact extension-release identifies it, the files
+        // prove it
+        String version = expected != null && release.get().equals(expected.extensionRelease())
+                ? expected.version()
+                : OsRelease.parse(release.get())
+                        .get(ExtensionRelease.VERSION_KEY)
+                        .orElse("?");
         if (expected == null || !expected.version().equals(version)) {
             return new SeenVersion(version, true, "sees " + version);
         }
@@ -56,9 +62,13 @@ public final class ViewReader {
         for (Map.Entry<String, String> f : expected.expectedFiles().entrySet()) {
             Optional<String> content = HostFiles.readString(root.resolve("etc").resolve(f.getKey()));
             if (content.isEmpty() || !content.get().equals(f.getValue())) {
-                return new SeenVersion(version, false, "/etc/" + f.getKey() + (content.isEmpty() ? " is missing" : " differs"));
+                return new SeenVersion(
+                        version, false, "/etc/" + f.getKey() + (content.isEmpty() ? " is missing" : " differs"));
             }
         }
-        return new SeenVersion(version, true, "sees " + version + " with all " + expected.expectedFiles().size() + " files");
+        return new SeenVersion(
+                version,
+                true,
+                "sees " + version + " with all " + expected.expectedFiles().size() + " files");
     }
 }

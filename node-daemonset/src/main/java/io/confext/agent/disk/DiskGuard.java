@@ -1,5 +1,9 @@
 package io.confext.agent.disk;
 
+import io.confext.agent.apply.Quarantine;
+import io.confext.agent.apply.VersionsDirectory;
+import io.confext.agent.fetch.RoomCheck;
+import io.confext.agent.host.HostFiles;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,13 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-
 import org.jboss.logging.Logger;
-
-import io.confext.agent.apply.Quarantine;
-import io.confext.agent.apply.VersionsDirectory;
-import io.confext.agent.fetch.RoomCheck;
-import io.confext.agent.host.HostFiles;
 
 /**
  * The node's disk, guarded: before a download or a staged version is written, is there room for it beside the margin
@@ -35,6 +33,7 @@ public final class DiskGuard {
     private final Supplier<Path> staging;
     /** The same, as a host path, for the messages. */
     private final String stagingHostPath;
+
     private final Quarantine quarantine;
 
     public DiskGuard(DiskSettings settings, Supplier<Path> staging, String stagingHostPath, Quarantine quarantine) {
@@ -46,7 +45,8 @@ public final class DiskGuard {
 
     /** Whether {@code bytes} more may be written under staging/; {@code what} names it in a refusal. */
     public DiskRules.Admission admit(String what, long bytes) {
-        return DiskRules.admit(what, bytes, DiskSpace.usableBytes(staging.get()), settings.minFreeBytes(), stagingHostPath);
+        return DiskRules.admit(
+                what, bytes, DiskSpace.usableBytes(staging.get()), settings.minFreeBytes(), stagingHostPath);
     }
 
     /**
@@ -56,9 +56,13 @@ public final class DiskGuard {
     public RoomCheck roomFor(String what) {
         return bytes -> {
             try {
-                return admit(what, bytes) instanceof DiskRules.Admission.Refuse r ? Optional.of(r.message()) : Optional.empty();
+                return admit(what, bytes) instanceof DiskRules.Admission.Refuse r
+                        ? Optional.of(r.message())
+                        : Optional.empty();
             } catch (UncheckedIOException e) {
-                LOG.warnf("The free space for %s could not be read (%s); downloading without the check", what, e.getMessage());
+                LOG.warnf(
+                        "The free space for %s could not be read (%s); downloading without the check",
+                        what, e.getMessage());
                 return Optional.empty();
             }
         };
@@ -69,8 +73,7 @@ public final class DiskGuard {
      *
      * @param active the version the journal says the units run with (null: none); protected with the newest two
      */
-    public record Bundle(VersionsDirectory dir, String active) {
-    }
+    public record Bundle(VersionsDirectory dir, String active) {}
 
     /**
      * Deletes stored versions until every bundle's kept and quarantined ones use at most the cap; nothing without a
@@ -91,8 +94,15 @@ public final class DiskGuard {
             }
             for (String v : versions) {
                 List<Path> files = b.dir().entryFiles(v);
-                where.put(new StoredVersion(b.dir().bundle(), files.get(0).getFileName().toString(), StoredVersion.Kind.KEPT,
-                        kept.contains(v), VersionStorage.bytes(files), VersionStorage.age(files.get(0))), files);
+                where.put(
+                        new StoredVersion(
+                                b.dir().bundle(),
+                                files.get(0).getFileName().toString(),
+                                StoredVersion.Kind.KEPT,
+                                kept.contains(v),
+                                VersionStorage.bytes(files),
+                                VersionStorage.age(files.get(0))),
+                        files);
             }
         }
         for (String name : quarantine.names()) {
@@ -103,8 +113,15 @@ public final class DiskGuard {
             for (Quarantine.Held h : quarantine.held(name)) {
                 if (!h.partial()) { // a partial one is finished by the bundle's next pass (Quarantine.recover)
                     Path p = dir.resolve(h.dirName());
-                    where.put(new StoredVersion(name, h.dirName(), StoredVersion.Kind.QUARANTINED, false,
-                            VersionStorage.bytes(p), h.millis()), List.of(p));
+                    where.put(
+                            new StoredVersion(
+                                    name,
+                                    h.dirName(),
+                                    StoredVersion.Kind.QUARANTINED,
+                                    false,
+                                    VersionStorage.bytes(p),
+                                    h.millis()),
+                            List.of(p));
                 }
             }
         }
@@ -117,12 +134,16 @@ public final class DiskGuard {
             out.computeIfAbsent(s.bundle(), k -> new ArrayList<>()).add(s);
         }
         if (!e.evicted().isEmpty()) {
-            LOG.infof("The stored versions were above the node's cap of %d bytes: evicted %s", settings.maxVersionsBytes(),
+            LOG.infof(
+                    "The stored versions were above the node's cap of %d bytes: evicted %s",
+                    settings.maxVersionsBytes(),
                     e.evicted().stream().map(StoredVersion::name).toList());
         }
         if (!e.underCap()) {
-            LOG.warnf("The active versions and rollback targets alone use %d bytes, above the node's cap of %d bytes"
-                    + " (agent.disk.maxVersionsBytes); they are kept", e.bytesLeft(), settings.maxVersionsBytes());
+            LOG.warnf(
+                    "The active versions and rollback targets alone use %d bytes, above the node's cap of %d bytes"
+                            + " (agent.disk.maxVersionsBytes); they are kept",
+                    e.bytesLeft(), settings.maxVersionsBytes());
         }
         return out;
     }

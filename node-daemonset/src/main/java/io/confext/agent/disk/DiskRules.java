@@ -1,5 +1,8 @@
 package io.confext.agent.disk;
 
+import io.confext.api.status.Reason;
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.BundleState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,10 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import io.confext.api.status.Reason;
-import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.BundleState;
-
 /**
  * The disk decisions, pure: whether a download or a staged version fits beside the margin, and which stored versions
  * retention evicts to stay under the node's cap. {@link DiskGuard} gathers the sizes and acts on the decisions.
@@ -21,17 +20,14 @@ public final class DiskRules {
     /** A file takes at least one block; a directory one more: the estimate of a staged directory version. */
     static final long BLOCK = 4096;
 
-    private DiskRules() {
-    }
+    private DiskRules() {}
 
     /** Whether to go on writing {@code neededBytes} where {@code usableBytes} are free. */
     public sealed interface Admission {
-        record Proceed() implements Admission {
-        }
+        record Proceed() implements Admission {}
 
         /** @param reason always {@link Reason#DiskSpaceLow}; the message says what, how much, where and what to do */
-        record Refuse(Reason reason, String message) implements Admission {
-        }
+        record Refuse(Reason reason, String message) implements Admission {}
     }
 
     /**
@@ -40,16 +36,21 @@ public final class DiskRules {
      * @param what       what would be written, for the message ("the image of demo 2")
      * @param fileSystem the host path whose file system it is, for the message
      */
-    public static Admission admit(String what, long neededBytes, long usableBytes, long minFreeBytes, String fileSystem) {
+    public static Admission admit(
+            String what, long neededBytes, long usableBytes, long minFreeBytes, String fileSystem) {
         long need = Math.max(0, neededBytes);
         long beyondMargin = Math.max(0, usableBytes - minFreeBytes);
         if (need <= beyondMargin && usableBytes >= minFreeBytes) {
             return new Admission.Proceed();
         }
-        return new Admission.Refuse(Reason.DiskSpaceLow, what + " needs " + mib(need) + ", " + mib(beyondMargin)
-                + " free on the file system of " + fileSystem + " beyond the margin of " + mib(minFreeBytes) + " ("
-                + mib(Math.max(0, usableBytes)) + " free in all; chart value agent.disk.minFreeBytes): free space there, or lower"
-                + " agent.disk.maxVersionsBytes so that fewer old versions are kept; the node keeps its current version");
+        return new Admission.Refuse(
+                Reason.DiskSpaceLow,
+                what + " needs " + mib(need) + ", " + mib(beyondMargin)
+                        + " free on the file system of " + fileSystem + " beyond the margin of " + mib(minFreeBytes)
+                        + " ("
+                        + mib(Math.max(0, usableBytes))
+                        + " free in all; chart value agent.disk.minFreeBytes): free space there, or lower"
+                        + " agent.disk.maxVersionsBytes so that fewer old versions are kept; the node keeps its current version");
     }
 
     /**
@@ -59,9 +60,12 @@ public final class DiskRules {
      */
     public static Eviction evict(List<StoredVersion> stored, long capBytes) {
         long total = stored.stream().mapToLong(StoredVersion::bytes).sum();
-        List<StoredVersion> order = new ArrayList<>(stored.stream().filter(s -> !s.protectedVersion()).toList());
+        List<StoredVersion> order = new ArrayList<>(
+                stored.stream().filter(s -> !s.protectedVersion()).toList());
         order.sort(Comparator.comparing((StoredVersion s) -> s.kind() == StoredVersion.Kind.QUARANTINED ? 0 : 1)
-                .thenComparingLong(StoredVersion::age).thenComparing(StoredVersion::bundle).thenComparing(StoredVersion::name));
+                .thenComparingLong(StoredVersion::age)
+                .thenComparing(StoredVersion::bundle)
+                .thenComparing(StoredVersion::name));
         List<StoredVersion> out = new ArrayList<>();
         for (StoredVersion s : order) {
             if (total <= capBytes) {
@@ -78,8 +82,7 @@ public final class DiskRules {
      * @param bytesLeft what the stored versions use after it
      * @param underCap  false: the protected versions alone use more than the cap
      */
-    public record Eviction(List<StoredVersion> evicted, long bytesLeft, boolean underCap) {
-    }
+    public record Eviction(List<StoredVersion> evicted, long bytesLeft, boolean underCap) {}
 
     /** The disk estimate of a directory version: each file rounded up to a block, plus a block per directory. */
     public static long directoryBytes(List<Long> fileSizes, int directories) {
@@ -109,9 +112,12 @@ public final class DiskRules {
 
     /** The note on a bundle's status when the cap evicted some of its versions. */
     public static String evictionNote(List<StoredVersion> evictedOfBundle, long capBytes) {
-        List<String> parts = evictedOfBundle.stream().map(s -> (s.kind() == StoredVersion.Kind.QUARANTINED ? "quarantined " : "kept ")
-                + s.name() + " (" + mib(s.bytes()) + ")").toList();
-        return "the node's cap of " + mib(capBytes) + " on stored versions (agent.disk.maxVersionsBytes) evicted " + String.join(", ", parts);
+        List<String> parts = evictedOfBundle.stream()
+                .map(s -> (s.kind() == StoredVersion.Kind.QUARANTINED ? "quarantined " : "kept ") + s.name() + " ("
+                        + mib(s.bytes()) + ")")
+                .toList();
+        return "the node's cap of " + mib(capBytes) + " on stored versions (agent.disk.maxVersionsBytes) evicted "
+                + String.join(", ", parts);
     }
 
     /**

@@ -20,7 +20,8 @@ public record DiskSettings(long minFreeBytes, long maxVersionsBytes) {
             throw new IllegalArgumentException("agent.disk.minFreeBytes must be 0 or more bytes, got " + minFreeBytes);
         }
         if (maxVersionsBytes < 0) {
-            throw new IllegalArgumentException("agent.disk.maxVersionsBytes must be 0 (no cap) or more bytes, got " + maxVersionsBytes);
+            throw new IllegalArgumentException(
+                    "agent.disk.maxVersionsBytes must be 0 (no cap) or more bytes, got " + maxVersionsBytes);
         }
     }
 

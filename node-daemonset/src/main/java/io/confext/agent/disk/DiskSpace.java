@@ -13,8 +13,7 @@ import java.nio.file.Path;
  * namespace is not found.
  */
 public final class DiskSpace {
-    private DiskSpace() {
-    }
+    private DiskSpace() {}
 
     /** Usable bytes of the file system of {@code path}, or of its nearest existing parent (staging/ may not exist yet). */
     public static long usableBytes(Path path) {

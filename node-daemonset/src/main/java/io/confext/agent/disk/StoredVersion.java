@@ -12,7 +12,8 @@ package io.confext.agent.disk;
  */
 public record StoredVersion(String bundle, String name, Kind kind, boolean protectedVersion, long bytes, long age) {
     public enum Kind {
-        KEPT, QUARANTINED
+        KEPT,
+        QUARANTINED
     }
 
     public StoredVersion {

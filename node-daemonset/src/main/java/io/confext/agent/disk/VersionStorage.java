@@ -12,8 +12,7 @@ import java.util.List;
 
 /** What versions use on disk: the bytes of their files, read from the host. Links are counted, never followed. */
 public final class VersionStorage {
-    private VersionStorage() {
-    }
+    private VersionStorage() {}
 
     /** The bytes of every regular file under (or at) the given paths; a path that is gone counts 0. */
     public static long bytes(List<Path> paths) {

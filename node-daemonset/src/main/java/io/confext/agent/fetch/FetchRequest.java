@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param headers request headers sent with every attempt (a registry's {@code Authorization}); empty for plain URLs
  * @param room asked before the bytes are written whether the disk has room for them (see {@link RoomCheck})
  */
-public record FetchRequest(URI url, String sha256, long maxBytes, boolean allowPlainHttp, Map<String, String> headers,
-                           RoomCheck room) {
+public record FetchRequest(
+        URI url, String sha256, long maxBytes, boolean allowPlainHttp, Map<String, String> headers, RoomCheck room) {
     public FetchRequest {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(room, "room");

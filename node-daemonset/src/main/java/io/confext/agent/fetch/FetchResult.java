@@ -7,8 +7,7 @@ public sealed interface FetchResult {
     int attempts();
 
     /** @param file the staged file, in the staging directory given to the fetcher; the caller moves or deletes it */
-    record Fetched(Path file, String sha256, long size, int attempts) implements FetchResult {
-    }
+    record Fetched(Path file, String sha256, long size, int attempts) implements FetchResult {}
 
     record Failed(FetchFailure reason, String message, int attempts) implements FetchResult {
         @Override

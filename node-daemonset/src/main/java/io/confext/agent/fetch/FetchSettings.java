@@ -1,8 +1,8 @@
 package io.confext.agent.fetch;
 
-import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * How hard to try.
@@ -12,14 +12,26 @@ import java.util.Optional;
  * @param initialBackoff wait after the first failed attempt; doubled after each further one up to {@code maxBackoff}
  * @param sslContext a custom trust store (tests, private CAs); empty: the JDK's default trust
  */
-public record FetchSettings(Duration connectTimeout, Duration stallTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-                            Optional<SSLContext> sslContext) {
+public record FetchSettings(
+        Duration connectTimeout,
+        Duration stallTimeout,
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        Optional<SSLContext> sslContext) {
     public static FetchSettings defaults() {
-        return new FetchSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), 5, Duration.ofSeconds(1), Duration.ofSeconds(30), Optional.empty());
+        return new FetchSettings(
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                5,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                Optional.empty());
     }
 
     public FetchSettings withSslContext(SSLContext ctx) {
-        return new FetchSettings(connectTimeout, stallTimeout, maxAttempts, initialBackoff, maxBackoff, Optional.of(ctx));
+        return new FetchSettings(
+                connectTimeout, stallTimeout, maxAttempts, initialBackoff, maxBackoff, Optional.of(ctx));
     }
 
     /** The wait before attempt {@code attempt + 1} (attempts count from 1). */

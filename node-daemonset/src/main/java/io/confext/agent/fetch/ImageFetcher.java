@@ -1,8 +1,5 @@
 package io.confext.agent.fetch;
 
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +18,9 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Downloads an image into a staging directory: HTTPS (plain HTTP only on the caller's say-so),
@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 public final class ImageFetcher {
     /** At most 18 digits per number: any such number fits a long, so parsing cannot fail (19 digits could overflow). */
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
+
     private static final int BUFFER = 64 * 1024;
 
     /** Waits between attempts; replaceable so tests need not sleep. */
@@ -82,23 +83,32 @@ public final class ImageFetcher {
     }
 
     public FetchResult fetch(FetchRequest req, Path stagingDir) {
-        String scheme = req.url().getScheme() == null ? "" : req.url().getScheme().toLowerCase(Locale.ROOT);
+        String scheme =
+                req.url().getScheme() == null ? "" : req.url().getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            return new FetchResult.Failed(FetchFailure.BAD_URL, "image URL " + req.url() + " is not an https:// URL", 0);
+            return new FetchResult.Failed(
+                    FetchFailure.BAD_URL, "image URL " + req.url() + " is not an https:// URL", 0);
         }
         if (scheme.equals("http") && !req.allowPlainHttp()) {
-            return new FetchResult.Failed(FetchFailure.PLAIN_HTTP_REFUSED, "refusing plain http:// for " + req.url()
-                    + ": serve the image over https, or opt the bundle in to plain HTTP (the sha256 still protects the content)", 0);
+            return new FetchResult.Failed(
+                    FetchFailure.PLAIN_HTTP_REFUSED,
+                    "refusing plain http:// for " + req.url()
+                            + ": serve the image over https, or opt the bundle in to plain HTTP (the sha256 still protects the content)",
+                    0);
         }
         if (req.sha256() != null && !req.sha256().matches("[0-9a-f]{64}")) {
-            return new FetchResult.Failed(FetchFailure.BAD_URL, "the bundle's sha256 '" + req.sha256() + "' is not 64 hex digits", 0);
+            return new FetchResult.Failed(
+                    FetchFailure.BAD_URL, "the bundle's sha256 '" + req.sha256() + "' is not 64 hex digits", 0);
         }
         Path part;
         try {
             Files.createDirectories(stagingDir);
             part = Files.createTempFile(stagingDir, ".fetch-", ".part");
         } catch (IOException e) {
-            return new FetchResult.Failed(FetchFailure.STAGING_FAILED, "cannot create a file in staging " + stagingDir + ": " + e.getMessage(), 0);
+            return new FetchResult.Failed(
+                    FetchFailure.STAGING_FAILED,
+                    "cannot create a file in staging " + stagingDir + ": " + e.getMessage(),
+                    0);
         }
         FetchResult result = null;
         try {
@@ -125,8 +135,11 @@ public final class ImageFetcher {
                 attemptOnce(req, part, p);
                 String got = HexFormat.of().formatHex(p.sha.digest());
                 if (req.sha256() != null && !got.equals(req.sha256())) {
-                    return new FetchResult.Failed(FetchFailure.SHA256_MISMATCH, "sha256 mismatch: expected " + req.sha256() + ", got " + got
-                            + "; the image at " + req.url() + " changed or the bundle's sha256 is wrong", attempt);
+                    return new FetchResult.Failed(
+                            FetchFailure.SHA256_MISMATCH,
+                            "sha256 mismatch: expected " + req.sha256() + ", got " + got + "; the image at " + req.url()
+                                    + " changed or the bundle's sha256 is wrong",
+                            attempt);
                 }
                 return new FetchResult.Fetched(part, got, p.have, attempt);
             } catch (AttemptFailed e) {
@@ -160,8 +173,11 @@ public final class ImageFetcher {
             int code = c.getResponseCode();
             boolean resumed = false;
             if (code == 404 || code == 410) {
-                throw new AttemptFailed(FetchFailure.NOT_FOUND, "the image " + req.url() + " does not exist (HTTP " + code
-                        + "); check the bundle's source.image.url", false);
+                throw new AttemptFailed(
+                        FetchFailure.NOT_FOUND,
+                        "the image " + req.url() + " does not exist (HTTP " + code
+                                + "); check the bundle's source.image.url",
+                        false);
             }
             if (code == 206 && p.have > 0) {
                 java.util.OptionalLong total = resumedTotal(c.getHeaderField("Content-Range"), p.have);
@@ -172,30 +188,42 @@ public final class ImageFetcher {
                     }
                 } else {
                     p.restart();
-                    throw new AttemptFailed(FetchFailure.TRUNCATED, "the server answered the resume request for " + req.url()
-                            + " with an unexpected range '" + c.getHeaderField("Content-Range") + "'", true);
+                    throw new AttemptFailed(
+                            FetchFailure.TRUNCATED,
+                            "the server answered the resume request for " + req.url() + " with an unexpected range '"
+                                    + c.getHeaderField("Content-Range") + "'",
+                            true);
                 }
             } else if (code == 200) {
                 p.restart();
                 p.total = c.getContentLengthLong();
             } else if (code == 416) {
                 p.restart();
-                throw new AttemptFailed(FetchFailure.TRUNCATED, "the server refused to resume " + req.url() + " (HTTP 416)", true);
+                throw new AttemptFailed(
+                        FetchFailure.TRUNCATED, "the server refused to resume " + req.url() + " (HTTP 416)", true);
             } else {
                 boolean transientCode = code >= 500 || code == 408 || code == 429;
-                throw new AttemptFailed(FetchFailure.HTTP_ERROR, "the server answered HTTP " + code + " for " + req.url()
-                        + (transientCode ? "" : "; check the URL and the server's access rules"), transientCode);
+                throw new AttemptFailed(
+                        FetchFailure.HTTP_ERROR,
+                        "the server answered HTTP " + code + " for " + req.url()
+                                + (transientCode ? "" : "; check the URL and the server's access rules"),
+                        transientCode);
             }
             if (p.validator == null) {
                 String etag = c.getHeaderField("ETag");
                 p.validator = etag != null && !etag.startsWith("W/") ? etag : c.getHeaderField("Last-Modified");
             }
             if (p.total > req.maxBytes()) {
-                throw new AttemptFailed(FetchFailure.TOO_LARGE, "the image " + req.url() + " is " + p.total + " bytes, above the limit of "
-                        + req.maxBytes() + "; raise the agent's image size limit or make the image smaller", false);
+                throw new AttemptFailed(
+                        FetchFailure.TOO_LARGE,
+                        "the image " + req.url() + " is " + p.total + " bytes, above the limit of " + req.maxBytes()
+                                + "; raise the agent's image size limit or make the image smaller",
+                        false);
             }
             var noRoom = req.room().refuse(p.total >= 0 ? Math.max(0, p.total - p.have) : 0);
-            if (noRoom.isPresent()) { // before a byte is written: the disk's free space is not used up by a download that cannot fit
+            if (noRoom
+                    .isPresent()) { // before a byte is written: the disk's free space is not used up by a download that
+                // cannot fit
                 throw new AttemptFailed(FetchFailure.NO_ROOM, noRoom.get(), false);
             }
             stream(req, part, p, c, resumed);
@@ -203,23 +231,41 @@ public final class ImageFetcher {
             throw e;
         } catch (RuntimeException e) {
             // HttpURLConnection throws unchecked exceptions for some malformed answers (headers, redirects).
-            throw new AttemptFailed(FetchFailure.HTTP_ERROR, "the server's answer for " + req.url() + " is malformed: " + e, true);
+            throw new AttemptFailed(
+                    FetchFailure.HTTP_ERROR, "the server's answer for " + req.url() + " is malformed: " + e, true);
         } catch (SSLHandshakeException e) {
-            throw new AttemptFailed(FetchFailure.TLS_FAILURE, "TLS handshake with " + req.url().getHost() + " failed: " + e.getMessage()
-                    + "; the server's certificate is not trusted by the agent (or not valid for this host name)", false);
+            throw new AttemptFailed(
+                    FetchFailure.TLS_FAILURE,
+                    "TLS handshake with " + req.url().getHost() + " failed: " + e.getMessage()
+                            + "; the server's certificate is not trusted by the agent (or not valid for this host name)",
+                    false);
         } catch (SSLException e) {
-            throw new AttemptFailed(FetchFailure.TLS_FAILURE, "TLS failure talking to " + req.url().getHost() + ": " + e.getMessage(), true);
+            throw new AttemptFailed(
+                    FetchFailure.TLS_FAILURE,
+                    "TLS failure talking to " + req.url().getHost() + ": " + e.getMessage(),
+                    true);
         } catch (UnknownHostException e) {
-            throw new AttemptFailed(FetchFailure.CONNECT_FAILED, "cannot resolve " + req.url().getHost() + "; check the URL and the node's DNS", true);
+            throw new AttemptFailed(
+                    FetchFailure.CONNECT_FAILED,
+                    "cannot resolve " + req.url().getHost() + "; check the URL and the node's DNS",
+                    true);
         } catch (ConnectException e) {
-            throw new AttemptFailed(FetchFailure.CONNECT_FAILED, "cannot connect to " + req.url().getHost() + ":" + port(req.url()) + ": "
-                    + e.getMessage(), true);
+            throw new AttemptFailed(
+                    FetchFailure.CONNECT_FAILED,
+                    "cannot connect to " + req.url().getHost() + ":" + port(req.url()) + ": " + e.getMessage(),
+                    true);
         } catch (SocketTimeoutException e) {
-            throw new AttemptFailed(FetchFailure.STALLED, "the transfer of " + req.url() + " stalled: no data for "
-                    + settings.stallTimeout().toSeconds() + " s at byte " + p.have, true);
+            throw new AttemptFailed(
+                    FetchFailure.STALLED,
+                    "the transfer of " + req.url() + " stalled: no data for "
+                            + settings.stallTimeout().toSeconds() + " s at byte " + p.have,
+                    true);
         } catch (IOException e) {
-            throw new AttemptFailed(FetchFailure.TRUNCATED, "the transfer of " + req.url() + " broke at byte " + p.have
-                    + (p.total > 0 ? " of " + p.total : "") + ": " + e.getMessage(), true);
+            throw new AttemptFailed(
+                    FetchFailure.TRUNCATED,
+                    "the transfer of " + req.url() + " broke at byte " + p.have + (p.total > 0 ? " of " + p.total : "")
+                            + ": " + e.getMessage(),
+                    true);
         } finally {
             if (c != null) {
                 c.disconnect();
@@ -227,16 +273,22 @@ public final class ImageFetcher {
         }
     }
 
-    private void stream(FetchRequest req, Path part, Progress p, HttpURLConnection c, boolean append) throws IOException, AttemptFailed {
+    private void stream(FetchRequest req, Path part, Progress p, HttpURLConnection c, boolean append)
+            throws IOException, AttemptFailed {
         byte[] buf = new byte[BUFFER];
         try (InputStream in = c.getInputStream();
-             OutputStream out = Files.newOutputStream(part, StandardOpenOption.WRITE,
-                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = Files.newOutputStream(
+                        part,
+                        StandardOpenOption.WRITE,
+                        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 if (p.have + n > req.maxBytes()) {
-                    throw new AttemptFailed(FetchFailure.TOO_LARGE, "the image " + req.url() + " exceeds the limit of " + req.maxBytes()
-                            + " bytes; raise the agent's image size limit or make the image smaller", false);
+                    throw new AttemptFailed(
+                            FetchFailure.TOO_LARGE,
+                            "the image " + req.url() + " exceeds the limit of " + req.maxBytes()
+                                    + " bytes; raise the agent's image size limit or make the image smaller",
+                            false);
                 }
                 out.write(buf, 0, n);
                 p.sha.update(buf, 0, n);
@@ -244,7 +296,10 @@ public final class ImageFetcher {
             }
         }
         if (p.total >= 0 && p.have < p.total) {
-            throw new AttemptFailed(FetchFailure.TRUNCATED, "the transfer of " + req.url() + " ended at byte " + p.have + " of " + p.total, true);
+            throw new AttemptFailed(
+                    FetchFailure.TRUNCATED,
+                    "the transfer of " + req.url() + " ended at byte " + p.have + " of " + p.total,
+                    true);
         }
     }
 

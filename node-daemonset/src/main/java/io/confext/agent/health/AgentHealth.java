@@ -13,8 +13,7 @@ import java.util.function.BooleanSupplier;
 public final class AgentHealth {
 
     /** Result of the latest "does host systemd answer" check. */
-    public record HostCheck(boolean reachable, String detail, Instant at) {
-    }
+    public record HostCheck(boolean reachable, String detail, Instant at) {}
 
     private final Clock clock;
     private volatile Instant lastBeat;

@@ -1,13 +1,11 @@
 package io.confext.agent.health;
 
+import io.confext.agent.AgentConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
-
-import io.confext.agent.AgentConfig;
 
 /**
  * Live while the work loop's heartbeat is fresh. The loop beats on every pass and on an idle tick,

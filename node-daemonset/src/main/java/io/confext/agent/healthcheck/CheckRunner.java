@@ -1,5 +1,8 @@
 package io.confext.agent.healthcheck;
 
+import io.confext.agent.host.CommandResult;
+import io.confext.agent.host.HostCommands;
+import io.confext.api.revision.ResolvedHealthCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -12,15 +15,10 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-
-import io.confext.agent.host.CommandResult;
-import io.confext.agent.host.HostCommands;
-import io.confext.api.revision.ResolvedHealthCheck;
 
 /**
  * Runs one health check once. A command runs through the host's PID 1 ({@link HostCommands}); in a unit's namespaces
@@ -67,7 +65,8 @@ public final class CheckRunner {
             return CheckRun.pass("exit status 0");
         }
         if (r.exitCode() == 124 || r.exitCode() == 137 || r.exitCode() == -1) {
-            return CheckRun.fail("timed out after " + check.timeoutSeconds() + "s" + (output.isEmpty() ? "" : ": " + output));
+            return CheckRun.fail(
+                    "timed out after " + check.timeoutSeconds() + "s" + (output.isEmpty() ? "" : ": " + output));
         }
         return CheckRun.fail("exit status " + r.exitCode() + (output.isEmpty() ? "" : ": " + output));
     }
@@ -128,22 +127,27 @@ public final class CheckRunner {
     private static SSLContext trustAny() {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                    // not used: the agent is the client
-                }
+            ctx.init(
+                    null,
+                    new TrustManager[] {
+                        new X509TrustManager() {
+                            @Override
+                            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                                // not used: the agent is the client
+                            }
 
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                    // not verified, as for a kubelet's HTTPS probe
-                }
+                            @Override
+                            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                                // not verified, as for a kubelet's HTTPS probe
+                            }
 
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+                            @Override
+                            public X509Certificate[] getAcceptedIssuers() {
+                                return new X509Certificate[0];
+                            }
+                        }
+                    },
+                    null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS is not available in this Java runtime: " + e.getMessage(), e);

@@ -1,15 +1,14 @@
 package io.confext.agent.healthcheck;
 
+import io.confext.agent.unithealth.HealthVerdict;
+import io.confext.api.revision.ResolvedHealthCheck;
+import io.confext.api.status.Reason;
+import io.confext.api.v1alpha1.BundlePhase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.confext.agent.unithealth.HealthVerdict;
-import io.confext.api.revision.ResolvedHealthCheck;
-import io.confext.api.status.Reason;
-import io.confext.api.v1alpha1.BundlePhase;
 
 /**
  * Pure decisions on a bundle's own health checks ({@code spec.healthChecks}): when a check runs next, what its runs
@@ -24,12 +23,10 @@ public final class HealthCheckRules {
     /** How much of a run's output a status message carries. */
     static final int TAIL_CHARACTERS = 300;
 
-    private HealthCheckRules() {
-    }
+    private HealthCheckRules() {}
 
     /** A check that fails now, and what a person reads about it. */
-    public record Failure(String check, String unit, String message) {
-    }
+    public record Failure(String check, String unit, String message) {}
 
     /**
      * The bundle as the journal records it, for {@link #combine}.
@@ -39,8 +36,14 @@ public final class HealthCheckRules {
      * @param unitPids   each unit's main PID as recorded (a Degraded verdict keeps them, so no restart is seen)
      * @param firstUnit  the unit a failure is reported on when the check names none (null: the bundle has none)
      */
-    public record Bundle(BundlePhase phase, String reason, Instant since, Duration window, Instant now,
-                         Map<String, Long> unitPids, String firstUnit) {
+    public record Bundle(
+            BundlePhase phase,
+            String reason,
+            Instant since,
+            Duration window,
+            Instant now,
+            Map<String, Long> unitPids,
+            String firstUnit) {
         public Bundle {
             unitPids = Map.copyOf(unitPids);
         }
@@ -64,9 +67,12 @@ public final class HealthCheckRules {
             CheckTally t = tallies.getOrDefault(c.name(), CheckTally.NONE);
             if (failing(c, t)) {
                 String unit = c.exec() != null && c.exec().inUnit() ? c.exec().unit() : null;
-                return Optional.of(new Failure(c.name(), unit, "health check " + c.name() + " (" + c.describe() + ") failed "
-                        + t.failuresInARow() + (t.failuresInARow() == 1 ? " time" : " times in a row") + ": "
-                        + tail(t.lastDetail())));
+                return Optional.of(new Failure(
+                        c.name(),
+                        unit,
+                        "health check " + c.name() + " (" + c.describe() + ") failed "
+                                + t.failuresInARow() + (t.failuresInARow() == 1 ? " time" : " times in a row") + ": "
+                                + tail(t.lastDetail())));
             }
         }
         return Optional.empty();
@@ -81,7 +87,9 @@ public final class HealthCheckRules {
      */
     public static HealthVerdict combine(HealthVerdict units, Optional<Failure> failing, Bundle b) {
         boolean watched = b.phase() == BundlePhase.Active || b.phase() == BundlePhase.Degraded;
-        if (failing.isEmpty() || !watched || units instanceof HealthVerdict.FailedInWindow
+        if (failing.isEmpty()
+                || !watched
+                || units instanceof HealthVerdict.FailedInWindow
                 || units instanceof HealthVerdict.Degraded) {
             return units;
         }
@@ -90,9 +98,13 @@ public final class HealthCheckRules {
         if (b.phase() == BundlePhase.Active) {
             boolean inWindow = b.since() != null && b.now().isBefore(b.since().plus(b.window()));
             if (inWindow) {
-                return new HealthVerdict.FailedInWindow(unit, HEALTH_CHECK_FAILED, f.message() + ", "
-                        + Duration.between(b.since(), b.now()).toSeconds() + "s after the activation, within minReadySeconds ("
-                        + b.window().toSeconds() + "s)");
+                return new HealthVerdict.FailedInWindow(
+                        unit,
+                        HEALTH_CHECK_FAILED,
+                        f.message() + ", "
+                                + Duration.between(b.since(), b.now()).toSeconds()
+                                + "s after the activation, within minReadySeconds ("
+                                + b.window().toSeconds() + "s)");
             }
             return new HealthVerdict.Degraded(unit, HEALTH_CHECK_FAILED, f.message(), b.unitPids());
         }
@@ -112,6 +124,8 @@ public final class HealthCheckRules {
             return "no run yet";
         }
         String oneLine = detail.strip().replaceAll("\\s*\\R\\s*", " | ");
-        return oneLine.length() <= TAIL_CHARACTERS ? oneLine : "..." + oneLine.substring(oneLine.length() - TAIL_CHARACTERS);
+        return oneLine.length() <= TAIL_CHARACTERS
+                ? oneLine
+                : "..." + oneLine.substring(oneLine.length() - TAIL_CHARACTERS);
     }
 }

@@ -1,5 +1,12 @@
 package io.confext.agent.healthcheck;
 
+import io.confext.agent.apply.DesiredBundleContent;
+import io.confext.agent.state.BundleRecord;
+import io.confext.agent.state.BundleStep;
+import io.confext.agent.unithealth.HealthVerdict;
+import io.confext.api.revision.ResolvedHealthCheck;
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.BundleState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,16 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-
 import org.jboss.logging.Logger;
-
-import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.state.BundleRecord;
-import io.confext.agent.state.BundleStep;
-import io.confext.agent.unithealth.HealthVerdict;
-import io.confext.api.revision.ResolvedHealthCheck;
-import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.BundleState;
 
 /**
  * Runs the bundles' own health checks on the node, beside the agent's passes. After each pass the applier says which
@@ -41,11 +39,10 @@ public final class HealthChecks implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private volatile ScheduledThreadPoolExecutor executor;
-    private volatile Runnable pass = () -> { };
+    private volatile Runnable pass = () -> {};
 
     /** One bundle's proven revision and its checks' tallies (replaced, never changed in place, but for the tallies). */
-    private record Tracked(String digest, List<ResolvedHealthCheck> checks, Map<String, CheckTally> tallies) {
-    }
+    private record Tracked(String digest, List<ResolvedHealthCheck> checks, Map<String, CheckTally> tallies) {}
 
     /** @param runner runs one check once ({@link CheckRunner#run} on the agent) */
     public HealthChecks(Function<ResolvedHealthCheck, CheckRun> runner, Clock clock) {
@@ -89,15 +86,19 @@ public final class HealthChecks implements AutoCloseable {
         Map<String, DesiredBundleContent> wanted = new HashMap<>();
         for (DesiredBundleContent d : desired) {
             BundleState s = byName.get(d.name());
-            boolean proven = s != null && (s.getPhase() == BundlePhase.Active || s.getPhase() == BundlePhase.Degraded)
+            boolean proven = s != null
+                    && (s.getPhase() == BundlePhase.Active || s.getPhase() == BundlePhase.Degraded)
                     && d.content().version().equals(s.getActiveVersion());
             if (proven && !d.content().checks().isEmpty()) {
                 wanted.put(d.name(), d);
             }
         }
         tracked.keySet().removeIf(name -> !wanted.containsKey(name));
-        wanted.forEach((name, d) -> tracked.compute(name, (n, was) -> was != null && was.digest().equals(d.digest())
-                ? was : new Tracked(d.digest(), d.content().checks(), new ConcurrentHashMap<>())));
+        wanted.forEach((name, d) -> tracked.compute(
+                name,
+                (n, was) -> was != null && was.digest().equals(d.digest())
+                        ? was
+                        : new Tracked(d.digest(), d.content().checks(), new ConcurrentHashMap<>())));
     }
 
     /** The bundle's failing check now, if it is tracked at this revision and one fails. */
@@ -115,7 +116,9 @@ public final class HealthChecks implements AutoCloseable {
      */
     public HealthVerdict judge(HealthVerdict units, DesiredBundleContent d, BundleRecord journalled, Instant now) {
         BundleRecord.Outcome o = journalled == null ? null : journalled.outcome();
-        if (o == null || journalled.step() != BundleStep.IDLE || !java.util.Objects.equals(journalled.digest(), d.digest())) {
+        if (o == null
+                || journalled.step() != BundleStep.IDLE
+                || !java.util.Objects.equals(journalled.digest(), d.digest())) {
             return units;
         }
         Optional<HealthCheckRules.Failure> failing = failing(d.name(), d.digest());
@@ -125,8 +128,17 @@ public final class HealthChecks implements AutoCloseable {
         Map<String, Long> pids = new HashMap<>();
         o.units().forEach(u -> pids.put(u.unit(), u.mainPid()));
         List<String> unitNames = d.content().units();
-        return HealthCheckRules.combine(units, failing, new HealthCheckRules.Bundle(o.phase(), o.reason(), parse(o.since()),
-                Duration.ofSeconds(d.minReadySeconds()), now, pids, unitNames.isEmpty() ? null : unitNames.get(0)));
+        return HealthCheckRules.combine(
+                units,
+                failing,
+                new HealthCheckRules.Bundle(
+                        o.phase(),
+                        o.reason(),
+                        parse(o.since()),
+                        Duration.ofSeconds(d.minReadySeconds()),
+                        now,
+                        pids,
+                        unitNames.isEmpty() ? null : unitNames.get(0)));
     }
 
     /** Runs every check that is due; asks for a pass when a bundle's failing check changed. Never throws. */
@@ -134,7 +146,8 @@ public final class HealthChecks implements AutoCloseable {
         try {
             for (Map.Entry<String, Tracked> e : tracked.entrySet()) {
                 Tracked t = e.getValue();
-                Optional<String> before = HealthCheckRules.firstFailing(t.checks(), t.tallies()).map(HealthCheckRules.Failure::check);
+                Optional<String> before =
+                        HealthCheckRules.firstFailing(t.checks(), t.tallies()).map(HealthCheckRules.Failure::check);
                 for (ResolvedHealthCheck c : t.checks()) {
                     Instant now = clock.instant();
                     CheckTally was = t.tallies().getOrDefault(c.name(), CheckTally.NONE);
@@ -146,10 +159,13 @@ public final class HealthChecks implements AutoCloseable {
                         }
                     }
                 }
-                Optional<String> after = HealthCheckRules.firstFailing(t.checks(), t.tallies()).map(HealthCheckRules.Failure::check);
+                Optional<String> after =
+                        HealthCheckRules.firstFailing(t.checks(), t.tallies()).map(HealthCheckRules.Failure::check);
                 if (!before.equals(after)) {
-                    LOG.infof("Bundle %s: %s; asking for a pass", e.getKey(), after.map(n -> "health check " + n + " fails")
-                            .orElse("its health checks pass again"));
+                    LOG.infof(
+                            "Bundle %s: %s; asking for a pass",
+                            e.getKey(),
+                            after.map(n -> "health check " + n + " fails").orElse("its health checks pass again"));
                     pass.run();
                 }
             }

@@ -14,8 +14,7 @@ public final class FailureText {
     private static final Pattern CLASS_NAME = Pattern.compile(
             "\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error)\\b(?::\\s*)?|\\b[A-Z]\\w*(?:Exception|Error)\\b:\\s*");
 
-    private FailureText() {
-    }
+    private FailureText() {}
 
     /** The first message on the cause chain (the agent's words wrap the OS's), cleaned; a generic line when none. */
     public static String of(Throwable t) {
@@ -38,6 +37,9 @@ public final class FailureText {
         if (message == null) {
             return "";
         }
-        return CLASS_NAME.matcher(HOST_ROOT.matcher(message).replaceAll("")).replaceAll("").strip();
+        return CLASS_NAME
+                .matcher(HOST_ROOT.matcher(message).replaceAll(""))
+                .replaceAll("")
+                .strip();
     }
 }

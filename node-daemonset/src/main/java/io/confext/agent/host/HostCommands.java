@@ -32,7 +32,8 @@ public final class HostCommands {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 p.waitFor();
-                return new CommandResult(List.of(command), -1, out.join(), err.join() + "\n(timed out after " + timeout + ")");
+                return new CommandResult(
+                        List.of(command), -1, out.join(), err.join() + "\n(timed out after " + timeout + ")");
             }
             return new CommandResult(List.of(command), p.exitValue(), out.join(), err.join());
         } catch (IOException e) {

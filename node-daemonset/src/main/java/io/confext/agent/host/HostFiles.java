@@ -101,9 +101,11 @@ public final class HostFiles {
             fsyncDirectory(to.getParent());
             fsyncDirectory(from.getParent());
         } catch (AtomicMoveNotSupportedException e) {
-            throw new UncheckedIOException("cannot rename " + from + " to " + to
-                    + " atomically: they must be on the same file system (put the state directory on the file system of "
-                    + to.getParent() + ")", e);
+            throw new UncheckedIOException(
+                    "cannot rename " + from + " to " + to
+                            + " atomically: they must be on the same file system (put the state directory on the file system of "
+                            + to.getParent() + ")",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
         }

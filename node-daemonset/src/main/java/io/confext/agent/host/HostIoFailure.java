@@ -1,13 +1,12 @@
 package io.confext.agent.host;
 
+import io.confext.api.status.Reason;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.util.Locale;
 import java.util.Optional;
-
-import io.confext.api.status.Reason;
 
 /**
  * A failed file operation on the host, named by what a person can do about it: a full file system
@@ -65,10 +64,12 @@ public record HostIoFailure(Reason reason, String message) {
                 return Optional.of(named(Reason.PermissionDenied, t));
             }
             if (c instanceof FileSystemException fse) {
-                return Optional.of(named(Errno.in(fse.getReason()).map(e -> e.reason).orElse(Reason.HostIoFailed), t));
+                return Optional.of(
+                        named(Errno.in(fse.getReason()).map(e -> e.reason).orElse(Reason.HostIoFailed), t));
             }
             if (c instanceof IOException io && !(c.getCause() instanceof IOException)) {
-                return Optional.of(named(Errno.in(io.getMessage()).map(e -> e.reason).orElse(Reason.HostIoFailed), t));
+                return Optional.of(
+                        named(Errno.in(io.getMessage()).map(e -> e.reason).orElse(Reason.HostIoFailed), t));
             }
         }
         return Optional.empty();
@@ -80,14 +81,20 @@ public record HostIoFailure(Reason reason, String message) {
         if (!io.isEmpty() && !what.contains(io)) {
             what = what + " (" + io + ")";
         }
-        return new HostIoFailure(reason, switch (reason) {
-            case DiskFull -> "the host's file system is full: " + what + "; free space on it, the agent tries again on its next pass";
-            case ReadOnlyPath -> "the path is on a read-only file system on the host: " + what
-                    + "; the agent needs it writable (a read-only mount or a remount after errors?)";
-            case PermissionDenied -> "the host refused the agent: " + what
-                    + "; look for an immutable attribute (lsattr), a security module (SELinux, AppArmor) or a read-only bind mount";
-            default -> "a file operation on the host failed: " + what;
-        });
+        return new HostIoFailure(
+                reason,
+                switch (reason) {
+                    case DiskFull ->
+                        "the host's file system is full: " + what
+                                + "; free space on it, the agent tries again on its next pass";
+                    case ReadOnlyPath ->
+                        "the path is on a read-only file system on the host: " + what
+                                + "; the agent needs it writable (a read-only mount or a remount after errors?)";
+                    case PermissionDenied ->
+                        "the host refused the agent: " + what
+                                + "; look for an immutable attribute (lsattr), a security module (SELinux, AppArmor) or a read-only bind mount";
+                    default -> "a file operation on the host failed: " + what;
+                });
     }
 
     /** The path and the OS's words of the innermost {@link FileSystemException}, as the host sees the path. */
@@ -103,7 +110,9 @@ public record HostIoFailure(Reason reason, String message) {
         }
         String file = FailureText.clean(last.getFile());
         // the JDK gives EACCES its own type and no words: the OS's words for it
-        String osWords = last.getReason() != null ? last.getReason() : last instanceof AccessDeniedException ? "Permission denied" : null;
+        String osWords = last.getReason() != null
+                ? last.getReason()
+                : last instanceof AccessDeniedException ? "Permission denied" : null;
         return osWords == null ? file : file + ": " + osWords;
     }
 }

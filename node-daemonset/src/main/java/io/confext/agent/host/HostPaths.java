@@ -31,6 +31,7 @@ import java.util.Optional;
 public final class HostPaths {
     /** Links followed in one resolution before it is refused as a loop: the kernel's own limit (MAXSYMLINKS). */
     static final int MAX_LINKS = 40;
+
     public static final String SYMLINK = io.confext.api.status.Reason.HostPathSymlink.name();
     public static final String LINK_LOOP = io.confext.api.status.Reason.HostPathLinkLoop.name();
     public static final String NOT_NORMAL = io.confext.api.status.Reason.HostPathNotNormal.name();
@@ -107,27 +108,34 @@ public final class HostPaths {
         String full = hostOwned.endsWith("/") ? hostOwned + agentOwned : hostOwned + "/" + agentOwned;
         List<String> resolved = resolveInRoot(hostOwned, full);
         Path base = root.resolve(String.join("/", resolved));
-        StringBuilder shown = new StringBuilder(hostOwned.endsWith("/") ? hostOwned.substring(0, hostOwned.length() - 1) : hostOwned);
+        StringBuilder shown =
+                new StringBuilder(hostOwned.endsWith("/") ? hostOwned.substring(0, hostOwned.length() - 1) : hostOwned);
         for (String c : components(agentOwned)) {
             shown.append('/').append(c);
             if (c.equals(".") || c.equals("..")) {
-                throw new Refused(NOT_NORMAL, full + " is not a normal path ('" + c + "' in it); the agent only writes"
-                        + " below its own directories");
+                throw new Refused(
+                        NOT_NORMAL,
+                        full + " is not a normal path ('" + c + "' in it); the agent only writes"
+                                + " below its own directories");
             }
             resolved.add(c);
             Path p = root.resolve(String.join("/", resolved));
             Optional<String> target = links.target(p);
             if (target.isPresent()) {
-                throw new Refused(SYMLINK, shown + " on the host is a symbolic link to " + target.get()
-                        + "; the agent does not follow links it did not create: remove it (the agent creates a real"
-                        + " directory or file there on its next pass)");
+                throw new Refused(
+                        SYMLINK,
+                        shown + " on the host is a symbolic link to " + target.get()
+                                + "; the agent does not follow links it did not create: remove it (the agent creates a real"
+                                + " directory or file there on its next pass)");
             }
         }
         String rest = String.join("/", components(agentOwned));
         if (kernel.flatMap(k -> k.linkBeneath(base, rest)).orElse(false)) {
             // the walk found none, the kernel's single resolution did: one was swapped in meanwhile
-            throw new Refused(SYMLINK, full + " on the host has a symbolic link on it (it appeared while the agent"
-                    + " checked it); the agent does not follow links it did not create: find it and remove it");
+            throw new Refused(
+                    SYMLINK,
+                    full + " on the host has a symbolic link on it (it appeared while the agent"
+                            + " checked it); the agent does not follow links it did not create: find it and remove it");
         }
         return root.resolve(String.join("/", resolved));
     }
@@ -157,8 +165,10 @@ public final class HostPaths {
                 continue;
             }
             if (++followed > MAX_LINKS) {
-                throw new Refused(LINK_LOOP, shownAs + " on the host goes through more than " + MAX_LINKS
-                        + " symbolic links (a loop?): fix the links on its way");
+                throw new Refused(
+                        LINK_LOOP,
+                        shownAs + " on the host goes through more than " + MAX_LINKS
+                                + " symbolic links (a loop?): fix the links on its way");
             }
             done.remove(done.size() - 1);
             if (target.get().startsWith("/")) {
@@ -193,8 +203,10 @@ public final class HostPaths {
     static void refuseLink(Path agentPath, Links links) {
         Optional<String> target = links.target(agentPath);
         if (target.isPresent()) {
-            throw new Refused(SYMLINK, hostView(agentPath) + " on the host is a symbolic link to " + target.get()
-                    + "; the agent does not follow links it did not create: remove it");
+            throw new Refused(
+                    SYMLINK,
+                    hostView(agentPath) + " on the host is a symbolic link to " + target.get()
+                            + "; the agent does not follow links it did not create: remove it");
         }
     }
 

@@ -1,11 +1,10 @@
 package io.confext.agent.host;
 
-import java.nio.file.Path;
-import java.util.Optional;
-
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The kernel's own answer to "is there a symbolic link on this path below that directory": {@code openat2(2)} with

@@ -1,9 +1,8 @@
 package io.confext.agent.host;
 
+import io.confext.agent.verify.ReleaseFile;
 import java.util.Map;
 import java.util.Optional;
-
-import io.confext.agent.verify.ReleaseFile;
 
 /**
  * os-release / extension-release fields, parsed by the one parser the agent has ({@link ReleaseFile}: shell-like

@@ -1,10 +1,9 @@
 package io.confext.agent.kube;
 
-import java.util.List;
-import java.util.Map;
-
 import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.agent.kube.RevisionRead.Unresolved;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What one pass hands to the host.
@@ -13,8 +12,8 @@ import io.confext.agent.kube.RevisionRead.Unresolved;
  *        hold (leave the host alone) because that set cannot be known; then {@code holdReason} says why
  * @param unresolved desired bundles whose new revision could not be used, by bundle name
  */
-public record ConvergencePlan(List<DesiredBundleContent> converge, Map<String, Unresolved> unresolved,
-        String holdReason) {
+public record ConvergencePlan(
+        List<DesiredBundleContent> converge, Map<String, Unresolved> unresolved, String holdReason) {
 
     public boolean holds() {
         return converge == null;

@@ -1,15 +1,14 @@
 package io.confext.agent.kube;
 
+import io.confext.agent.apply.DesiredBundleContent;
+import io.confext.agent.kube.RevisionRead.Resolved;
+import io.confext.agent.kube.RevisionRead.Unresolved;
+import io.confext.api.v1alpha1.DesiredBundle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionRead.Resolved;
-import io.confext.agent.kube.RevisionRead.Unresolved;
-import io.confext.api.v1alpha1.DesiredBundle;
 
 /**
  * Decides the set handed to {@code HostApplier.converge} (pure: no I/O).
@@ -28,8 +27,11 @@ public final class ConvergencePlanner {
      * @param lastApplied the content last handed to the host in this process, by bundle name
      * @param onHost bundle names the node's status reports as present on the host
      */
-    public ConvergencePlan plan(List<DesiredBundle> desired, Map<String, RevisionRead> resolutions,
-            Map<String, DesiredBundleContent> lastApplied, Set<String> onHost) {
+    public ConvergencePlan plan(
+            List<DesiredBundle> desired,
+            Map<String, RevisionRead> resolutions,
+            Map<String, DesiredBundleContent> lastApplied,
+            Set<String> onHost) {
         List<DesiredBundleContent> set = new ArrayList<>();
         Map<String, Unresolved> unresolved = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
@@ -39,7 +41,8 @@ public final class ConvergencePlanner {
                 set.add(resolved.content());
                 continue;
             }
-            Unresolved why = resolution instanceof Unresolved u ? u
+            Unresolved why = resolution instanceof Unresolved u
+                    ? u
                     : Unresolved.missing("revision of bundle " + bundle.getName() + " was not resolved");
             unresolved.put(bundle.getName(), why);
             DesiredBundleContent previous = lastApplied.get(bundle.getName());
@@ -50,9 +53,12 @@ public final class ConvergencePlanner {
             }
         }
         if (!unknown.isEmpty()) {
-            return new ConvergencePlan(null, unresolved, "the host has bundle(s) " + String.join(", ", unknown)
-                    + " whose new revision cannot be used and whose current content this agent has not read"
-                    + " yet; leaving the host unchanged");
+            return new ConvergencePlan(
+                    null,
+                    unresolved,
+                    "the host has bundle(s) " + String.join(", ", unknown)
+                            + " whose new revision cannot be used and whose current content this agent has not read"
+                            + " yet; leaving the host unchanged");
         }
         return new ConvergencePlan(List.copyOf(set), unresolved, null);
     }

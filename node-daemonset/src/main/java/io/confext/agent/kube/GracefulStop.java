@@ -3,7 +3,6 @@ package io.confext.agent.kube;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.jboss.logging.Logger;
 
 /**
@@ -21,8 +20,7 @@ public final class GracefulStop {
     /** How long an interrupted worker may take to reach its next safe point and return. */
     public static final Duration AFTER_INTERRUPT = Duration.ofSeconds(5);
 
-    private GracefulStop() {
-    }
+    private GracefulStop() {}
 
     /**
      * Shuts {@code executor} down: what is running gets {@code grace} to finish, then it is interrupted and gets
@@ -41,14 +39,17 @@ public final class GracefulStop {
         } catch (InterruptedException e) {
             interruptedHere = true;
         }
-        LOG.warnf("The %s did not finish its work within %d s of the stop; interrupting it: the work is abandoned"
-                + " and resumed on the next start", what, grace.toSeconds());
+        LOG.warnf(
+                "The %s did not finish its work within %d s of the stop; interrupting it: the work is abandoned"
+                        + " and resumed on the next start",
+                what, grace.toSeconds());
         executor.shutdownNow();
         try {
             if (!executor.awaitTermination(afterInterrupt.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warnf("The %s still runs %d s after the interrupt; leaving it to the process exit (the host's"
-                        + " journal in state.json is resumed on the next start, as after a SIGKILL)", what,
-                        afterInterrupt.toSeconds());
+                LOG.warnf(
+                        "The %s still runs %d s after the interrupt; leaving it to the process exit (the host's"
+                                + " journal in state.json is resumed on the next start, as after a SIGKILL)",
+                        what, afterInterrupt.toSeconds());
             }
         } catch (InterruptedException e) {
             interruptedHere = true;

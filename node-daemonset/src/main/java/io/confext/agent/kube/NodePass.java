@@ -1,6 +1,16 @@
 package io.confext.agent.kube;
 
+import io.confext.agent.apply.ConvergeAbandoned;
+import io.confext.agent.apply.DesiredBundleContent;
+import io.confext.agent.apply.HostApplier;
+import io.confext.agent.apply.ProgressListener;
+import io.confext.agent.health.AgentHealth;
 import io.confext.api.status.Reason;
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.ConfextNode;
+import io.confext.api.v1alpha1.ConfextNodeStatus;
+import io.confext.api.v1alpha1.DesiredBundle;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,19 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.jboss.logging.Logger;
-
-import io.confext.agent.apply.ConvergeAbandoned;
-import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.apply.HostApplier;
-import io.confext.agent.apply.ProgressListener;
-import io.confext.agent.health.AgentHealth;
-import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.BundleState;
-import io.confext.api.v1alpha1.ConfextNode;
-import io.confext.api.v1alpha1.ConfextNodeStatus;
-import io.confext.api.v1alpha1.DesiredBundle;
 
 /**
  * One pass of the agent over its ConfextNode: resolve every desired revision, decide the set for the
@@ -36,12 +34,10 @@ public final class NodePass {
     private static final Logger LOG = Logger.getLogger(NodePass.class);
 
     /** What the loop needs to know after a pass. */
-    public record PassResult(boolean retrySoon, boolean converged, boolean statusWritten) {
-    }
+    public record PassResult(boolean retrySoon, boolean converged, boolean statusWritten) {}
 
     /** The identity of a set handed to the host (content is fixed by revision + digest). */
-    private record Entry(String name, String revision, String digest, boolean rollback) {
-    }
+    private record Entry(String name, String revision, String digest, boolean rollback) {}
 
     private final HostApplier host;
     private final RevisionReader revisions;
@@ -59,8 +55,13 @@ public final class NodePass {
     /** A periodic resync asked for a converge although the set did not change; cleared once one ran. */
     private boolean resyncDue;
 
-    public NodePass(HostApplier host, RevisionReader revisions, StatusBuilder statusBuilder,
-            StatusWriter statusWriter, AgentHealth health, Clock clock) {
+    public NodePass(
+            HostApplier host,
+            RevisionReader revisions,
+            StatusBuilder statusBuilder,
+            StatusWriter statusWriter,
+            AgentHealth health,
+            Clock clock) {
         this.host = host;
         this.revisions = revisions;
         this.statusBuilder = statusBuilder;
@@ -90,7 +91,9 @@ public final class NodePass {
         try {
             restored = Map.copyOf(host.restoreFromLocalState());
         } catch (RuntimeException e) {
-            LOG.warnf("Restoring from local state failed (%s); the first pass with the API converges the host", e.getMessage());
+            LOG.warnf(
+                    "Restoring from local state failed (%s); the first pass with the API converges the host",
+                    e.getMessage());
         }
     }
 
@@ -101,7 +104,9 @@ public final class NodePass {
         }
         for (BundleState s : states) {
             String what = restored.get(s.getName());
-            if (what != null && s.getPhase() == BundlePhase.Active && s.getActiveVersion() != null
+            if (what != null
+                    && s.getPhase() == BundlePhase.Active
+                    && s.getActiveVersion() != null
                     && what.startsWith("version " + s.getActiveVersion() + " ")) {
                 s.setReason(io.confext.api.status.Reason.RestoredFromLocalState.name());
                 s.setMessage(what + "; " + s.getMessage());
@@ -113,7 +118,8 @@ public final class NodePass {
 
     public PassResult pass(ConfextNode node) {
         HostView hostView = checkHost();
-        List<DesiredBundle> desired = node.getSpec() == null || node.getSpec().getBundles() == null ? List.of()
+        List<DesiredBundle> desired = node.getSpec() == null || node.getSpec().getBundles() == null
+                ? List.of()
                 : node.getSpec().getBundles();
         Map<String, RevisionRead> resolutions = new LinkedHashMap<>();
         for (DesiredBundle bundle : desired) {
@@ -128,7 +134,8 @@ public final class NodePass {
         boolean converged = false;
         if (!plan.holds() && hostView.isReachable()) {
             List<Entry> set = plan.converge().stream()
-                    .map(c -> new Entry(c.name(), c.revision(), c.digest(), c.rollback())).toList();
+                    .map(c -> new Entry(c.name(), c.revision(), c.digest(), c.rollback()))
+                    .toList();
             if (resyncDue || lastStates == null || !set.equals(lastSet)) {
                 try {
                     ProgressReport progress = new ProgressReport(node);
@@ -159,8 +166,14 @@ public final class NodePass {
             }
             hostStates = lastStates;
         }
-        ConfextNodeStatus status = statusBuilder.build(node.getMetadata().getGeneration(), hostView, desired,
-                hostStates, plan, node.getStatus(), clock.instant());
+        ConfextNodeStatus status = statusBuilder.build(
+                node.getMetadata().getGeneration(),
+                hostView,
+                desired,
+                hostStates,
+                plan,
+                node.getStatus(),
+                clock.instant());
         boolean written = statusWriter.write(node, status);
         return new PassResult(plan.wantsRetry() || plan.holds() || !hostView.isReachable(), converged, written);
     }
@@ -186,7 +199,9 @@ public final class NodePass {
             try {
                 current = statusWriter.writeAndGet(current, status.get());
             } catch (RuntimeException e) {
-                LOG.warnf("Could not report %s of bundle %s on node %s: %s", phase, bundle.name(), name(current), e.getMessage());
+                LOG.warnf(
+                        "Could not report %s of bundle %s on node %s: %s",
+                        phase, bundle.name(), name(current), e.getMessage());
             }
         }
     }
@@ -195,7 +210,11 @@ public final class NodePass {
     public HostView checkHost() {
         try {
             HostView view = HostView.reachable(host.facts());
-            health.hostChecked(true, view.facts() == null ? "reachable" : "systemd " + view.facts().getSystemdVersion());
+            health.hostChecked(
+                    true,
+                    view.facts() == null
+                            ? "reachable"
+                            : "systemd " + view.facts().getSystemdVersion());
             return view;
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -210,7 +229,9 @@ public final class NodePass {
         }
         return status.getBundles().stream()
                 .filter(b -> b.getActiveVersion() != null && b.getPhase() != BundlePhase.Removed)
-                .map(BundleState::getName).filter(Objects::nonNull).collect(Collectors.toSet());
+                .map(BundleState::getName)
+                .filter(Objects::nonNull)
+                .collect(Collectors.toSet());
     }
 
     private static String name(ConfextNode node) {

@@ -1,11 +1,10 @@
 package io.confext.agent.kube;
 
-import org.jboss.logging.Logger;
-
 import io.confext.api.v1alpha1.ConfextNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.jboss.logging.Logger;
 
 /**
  * Watches exactly one ConfextNode: an informer on {@code withName(node)}, which lists and watches with
@@ -26,8 +25,8 @@ public final class NodeWatch implements AutoCloseable {
     }
 
     public static NodeWatch start(KubernetesClient client, String nodeName, WorkLoop loop) {
-        SharedIndexInformer<ConfextNode> informer = client.resources(ConfextNode.class).withName(nodeName)
-                .runnableInformer(0);
+        SharedIndexInformer<ConfextNode> informer =
+                client.resources(ConfextNode.class).withName(nodeName).runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<ConfextNode>() {
             @Override
             public void onAdd(ConfextNode node) {

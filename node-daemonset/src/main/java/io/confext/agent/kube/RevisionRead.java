@@ -8,8 +8,7 @@ import io.confext.api.v1alpha1.BundlePhase;
 public sealed interface RevisionRead {
 
     /** The revision exists and its content has the digest the ConfextNode names. */
-    record Resolved(DesiredBundleContent content) implements RevisionRead {
-    }
+    record Resolved(DesiredBundleContent content) implements RevisionRead {}
 
     /**
      * The content cannot be used (yet): the bundle gets this phase/reason/message in the status and

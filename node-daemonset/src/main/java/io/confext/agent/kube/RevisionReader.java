@@ -1,8 +1,5 @@
 package io.confext.agent.kube;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.agent.kube.RevisionRead.Resolved;
 import io.confext.agent.kube.RevisionRead.Unresolved;
@@ -16,6 +13,8 @@ import io.confext.api.v1alpha1.RevisionRef;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the ControllerRevision a desired bundle references and checks its content against the
@@ -29,8 +28,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  */
 public final class RevisionReader {
 
-    private record Key(String namespace, String name, String digest) {
-    }
+    private record Key(String namespace, String name, String digest) {}
 
     private final KubernetesClient client;
     private final Map<Key, RevisionContent> verified = new ConcurrentHashMap<>();
@@ -42,8 +40,10 @@ public final class RevisionReader {
     public RevisionRead read(DesiredBundle bundle) {
         RevisionRef ref = bundle.getRevision();
         if (ref == null || blank(ref.getName()) || blank(ref.getNamespace()) || blank(ref.getDigest())) {
-            return Unresolved.refused(Reason.InvalidDesiredBundle, "spec.bundles[" + bundle.getName()
-                    + "].revision needs name, namespace and digest; the operator wrote an incomplete reference");
+            return Unresolved.refused(
+                    Reason.InvalidDesiredBundle,
+                    "spec.bundles[" + bundle.getName()
+                            + "].revision needs name, namespace and digest; the operator wrote an incomplete reference");
         }
         Key key = new Key(ref.getNamespace(), ref.getName(), ref.getDigest());
         RevisionContent cached = verified.get(key);
@@ -51,8 +51,11 @@ public final class RevisionReader {
             return resolved(bundle, cached);
         }
         String where = "ControllerRevision " + ref.getNamespace() + "/" + ref.getName();
-        ControllerRevision revision = client.apps().controllerRevisions()
-                .inNamespace(ref.getNamespace()).withName(ref.getName()).get();
+        ControllerRevision revision = client.apps()
+                .controllerRevisions()
+                .inNamespace(ref.getNamespace())
+                .withName(ref.getName())
+                .get();
         if (revision == null) {
             return Unresolved.missing(where + " does not exist (yet); retrying");
         }
@@ -64,12 +67,16 @@ public final class RevisionReader {
         }
         String actual = RevisionDigest.of(content);
         if (!actual.equals(ref.getDigest())) {
-            return Unresolved.refused(Reason.DigestMismatch, where + " content has digest " + actual
-                    + " but the ConfextNode expects " + ref.getDigest() + "; refusing it");
+            return Unresolved.refused(
+                    Reason.DigestMismatch,
+                    where + " content has digest " + actual + " but the ConfextNode expects " + ref.getDigest()
+                            + "; refusing it");
         }
         var untrusted = TrustProvenance.check(ref.getNamespace(), content.verification());
         if (untrusted.isPresent()) {
-            return Unresolved.refused(Reason.valueOf(untrusted.get().reason()), where + ": " + untrusted.get().message());
+            return Unresolved.refused(
+                    Reason.valueOf(untrusted.get().reason()),
+                    where + ": " + untrusted.get().message());
         }
         verified.put(key, content);
         return resolved(bundle, content);
@@ -77,13 +84,16 @@ public final class RevisionReader {
 
     private static Resolved resolved(DesiredBundle bundle, RevisionContent content) {
         RevisionRef ref = bundle.getRevision();
-        return new Resolved(new DesiredBundleContent(bundle.getName(), ref.getName(), ref.getDigest(),
-                Boolean.TRUE.equals(bundle.getRollback()), content,
+        return new Resolved(new DesiredBundleContent(
+                bundle.getName(),
+                ref.getName(),
+                ref.getDigest(),
+                Boolean.TRUE.equals(bundle.getRollback()),
+                content,
                 bundle.getMinReadySeconds() == null ? 0 : Math.max(0, bundle.getMinReadySeconds())));
     }
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
     }
-
 }

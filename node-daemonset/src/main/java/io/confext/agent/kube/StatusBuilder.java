@@ -1,5 +1,15 @@
 package io.confext.agent.kube;
 
+import io.confext.agent.apply.DesiredBundleContent;
+import io.confext.agent.kube.RevisionRead.Unresolved;
+import io.confext.api.status.Conditions;
+import io.confext.api.status.Reason;
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.ConfextNodeStatus;
+import io.confext.api.v1alpha1.DesiredBundle;
+import io.confext.api.v1alpha1.HostFacts;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,17 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.kube.RevisionRead.Unresolved;
-import io.confext.api.status.Conditions;
-import io.confext.api.status.Reason;
-import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.BundleState;
-import io.confext.api.v1alpha1.ConfextNodeStatus;
-import io.confext.api.v1alpha1.DesiredBundle;
-import io.confext.api.v1alpha1.HostFacts;
-import io.fabric8.kubernetes.api.model.Condition;
 
 /**
  * Builds the ConfextNode status one pass reports (pure: no I/O). Timestamps ({@code since},
@@ -43,13 +42,21 @@ public final class StatusBuilder {
      * @param hostStates what {@code converge} returned for the set the host has now, or {@code null}
      *        when the host was not converged to the current spec (held, host unreachable)
      */
-    public ConfextNodeStatus build(Long generation, HostView host, List<DesiredBundle> desired,
-            List<BundleState> hostStates, ConvergencePlan plan, ConfextNodeStatus previous, Instant now) {
+    public ConfextNodeStatus build(
+            Long generation,
+            HostView host,
+            List<DesiredBundle> desired,
+            List<BundleState> hostStates,
+            ConvergencePlan plan,
+            ConfextNodeStatus previous,
+            Instant now) {
         String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        Map<String, BundleState> before = previous == null || previous.getBundles() == null ? Map.of()
-                : previous.getBundles().stream().collect(Collectors.toMap(BundleState::getName, Function.identity(), (a, b) -> a));
-        Map<String, DesiredBundle> wanted = desired.stream()
-                .collect(Collectors.toMap(DesiredBundle::getName, Function.identity(), (a, b) -> a));
+        Map<String, BundleState> before = previous == null || previous.getBundles() == null
+                ? Map.of()
+                : previous.getBundles().stream()
+                        .collect(Collectors.toMap(BundleState::getName, Function.identity(), (a, b) -> a));
+        Map<String, DesiredBundle> wanted =
+                desired.stream().collect(Collectors.toMap(DesiredBundle::getName, Function.identity(), (a, b) -> a));
 
         List<BundleState> states = new ArrayList<>();
         Set<String> reported = new HashSet<>();
@@ -67,10 +74,12 @@ public final class StatusBuilder {
             }
         } else {
             // The host was not converged: whatever it had is still there, as last reported.
-            before.values().stream().filter(b -> !wanted.containsKey(b.getName())).forEach(b -> {
-                states.add(copy(b));
-                reported.add(b.getName());
-            });
+            before.values().stream()
+                    .filter(b -> !wanted.containsKey(b.getName()))
+                    .forEach(b -> {
+                        states.add(copy(b));
+                        reported.add(b.getName());
+                    });
         }
         for (DesiredBundle bundle : desired) {
             if (reported.contains(bundle.getName())) {
@@ -91,9 +100,14 @@ public final class StatusBuilder {
                 if (why != null) {
                     describeUnresolved(state, bundle, why);
                 } else {
-                    describeUnresolved(state, bundle, new Unresolved(BundlePhase.Pending,
-                            host.isReachable() ? Reason.Held : Reason.HostUnreachable,
-                            host.isReachable() ? plan.holdReason() : host.error(), true));
+                    describeUnresolved(
+                            state,
+                            bundle,
+                            new Unresolved(
+                                    BundlePhase.Pending,
+                                    host.isReachable() ? Reason.Held : Reason.HostUnreachable,
+                                    host.isReachable() ? plan.holdReason() : host.error(),
+                                    true));
                 }
             }
             states.add(state);
@@ -103,7 +117,8 @@ public final class StatusBuilder {
         for (BundleState state : states) {
             BundleState old = before.get(state.getName());
             if (state.getSince() == null) {
-                boolean samePhase = old != null && old.getPhase() == state.getPhase()
+                boolean samePhase = old != null
+                        && old.getPhase() == state.getPhase()
                         && Objects.equals(old.getReason(), state.getReason());
                 state.setSince(samePhase && old.getSince() != null ? old.getSince() : timestamp);
             }
@@ -113,7 +128,8 @@ public final class StatusBuilder {
         status.setObservedGeneration(generation);
         status.setHost(hostFacts(host, previous));
         setBundles(status, states);
-        status.setConditions(List.of(ready(generation, host, status.getActiveBundles(), desired.size(), previous, timestamp)));
+        status.setConditions(
+                List.of(ready(generation, host, status.getActiveBundles(), desired.size(), previous, timestamp)));
         return status;
     }
 
@@ -122,8 +138,13 @@ public final class StatusBuilder {
      * step it reached for the desired revision, the version the unit sees left as it was. Empty when there is no
      * previous status to amend (the agent reports a whole status first, with host facts and Ready).
      */
-    public Optional<ConfextNodeStatus> progress(ConfextNodeStatus previous, DesiredBundleContent bundle, BundlePhase phase,
-            Reason reason, String message, Instant now) {
+    public Optional<ConfextNodeStatus> progress(
+            ConfextNodeStatus previous,
+            DesiredBundleContent bundle,
+            BundlePhase phase,
+            Reason reason,
+            String message,
+            Instant now) {
         if (previous == null) {
             return Optional.empty();
         }
@@ -164,9 +185,11 @@ public final class StatusBuilder {
     /** The bundle entries and the counts derived from them. */
     private static void setBundles(ConfextNodeStatus status, List<BundleState> states) {
         status.setBundles(states);
-        status.setActiveBundles((int) states.stream().filter(s -> s.getPhase() == BundlePhase.Active).count());
+        status.setActiveBundles((int)
+                states.stream().filter(s -> s.getPhase() == BundlePhase.Active).count());
         status.setFailedBundles((int) states.stream()
-                .filter(s -> s.getPhase() == BundlePhase.Failed || s.getPhase() == BundlePhase.RolledBack).count());
+                .filter(s -> s.getPhase() == BundlePhase.Failed || s.getPhase() == BundlePhase.RolledBack)
+                .count());
     }
 
     private HostFacts hostFacts(HostView host, ConfextNodeStatus previous) {
@@ -182,15 +205,17 @@ public final class StatusBuilder {
         return facts;
     }
 
-    private static Condition ready(Long generation, HostView host, int active, int desired,
-            ConfextNodeStatus previous, String timestamp) {
+    private static Condition ready(
+            Long generation, HostView host, int active, int desired, ConfextNodeStatus previous, String timestamp) {
         String status = host.isReachable() ? Conditions.TRUE : Conditions.FALSE;
         Reason reason = host.isReachable() ? Reason.AgentReady : Reason.HostUnreachable;
         String message = host.isReachable()
                 ? "agent is converging this node; " + active + " of " + desired + " desired bundles active"
                 : "host systemd cannot be reached: " + host.error();
         return new Conditions(previous == null ? null : previous.getConditions(), generation, timestamp)
-                .put(READY, status, reason, message).build().get(0);
+                .put(READY, status, reason, message)
+                .build()
+                .get(0);
     }
 
     private static void describeUnresolved(BundleState state, DesiredBundle bundle, Unresolved why) {

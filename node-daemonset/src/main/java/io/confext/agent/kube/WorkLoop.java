@@ -1,20 +1,18 @@
 package io.confext.agent.kube;
 
-import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.jboss.logging.Logger;
-
 import io.confext.agent.apply.ConvergeAbandoned;
 import io.confext.agent.health.AgentHealth;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.ExponentialBackoffIntervalCalculator;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
 
 /**
  * The agent's single worker. Watch events only replace the latest desired object (the newest wins,
@@ -46,16 +44,21 @@ public final class WorkLoop implements AutoCloseable {
     private final AtomicBoolean forceNext = new AtomicBoolean();
     /** Touched only on the worker thread. */
     private int failedAttempts;
+
     private ScheduledFuture<?> retry;
 
-    public WorkLoop(NodePass nodePass, KubernetesClient client, String nodeName, AgentHealth health,
+    public WorkLoop(
+            NodePass nodePass,
+            KubernetesClient client,
+            String nodeName,
+            AgentHealth health,
             Duration retryInitialDelay) {
         this.nodePass = nodePass;
         this.client = client;
         this.nodeName = nodeName;
         this.health = health;
-        this.backoff = new ExponentialBackoffIntervalCalculator((int) retryInitialDelay.toMillis(),
-                ExponentialBackoffIntervalCalculator.UNLIMITED_RETRIES);
+        this.backoff = new ExponentialBackoffIntervalCalculator(
+                (int) retryInitialDelay.toMillis(), ExponentialBackoffIntervalCalculator.UNLIMITED_RETRIES);
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "confext-agent-loop");
             t.setDaemon(true);
@@ -69,8 +72,8 @@ public final class WorkLoop implements AutoCloseable {
     public void start(Duration resyncPeriod, Duration heartbeatInterval) {
         // first on the one worker thread, before any pass: needs no API, so a reboot with the API down loses nothing
         executor.execute(nodePass::restoreFromLocalState);
-        executor.scheduleWithFixedDelay(this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(),
-                TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(), TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::tick, 0, heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -157,7 +160,8 @@ public final class WorkLoop implements AutoCloseable {
     private void refreshAfterConflict() {
         ConfextNode seen = latest.get();
         try {
-            ConfextNode fresh = client.resources(ConfextNode.class).withName(nodeName).get();
+            ConfextNode fresh =
+                    client.resources(ConfextNode.class).withName(nodeName).get();
             if (fresh != null) {
                 // Only if no watch event replaced the object meanwhile (that one is at least as new).
                 latest.compareAndSet(seen, fresh);

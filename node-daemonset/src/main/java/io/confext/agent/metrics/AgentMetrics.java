@@ -33,11 +33,11 @@ public final class AgentMetrics {
     static final String VERSIONS_QUARANTINED = "confext.agent.versions.quarantined";
 
     /** The phases that are a verdict against the version (or its unit): each new one is a failure. */
-    private static final Set<BundlePhase> FAILED = EnumSet.of(BundlePhase.Failed, BundlePhase.RolledBack, BundlePhase.Degraded);
+    private static final Set<BundlePhase> FAILED =
+            EnumSet.of(BundlePhase.Failed, BundlePhase.RolledBack, BundlePhase.Degraded);
 
     /** What a bundle last reported as a failure: the same one on the next pass is not counted again. */
-    private record Verdict(BundlePhase phase, String reason, String digest) {
-    }
+    private record Verdict(BundlePhase phase, String reason, String digest) {}
 
     private final MeterRegistry registry;
     private final Map<String, Verdict> lastFailure = new ConcurrentHashMap<>();
@@ -55,28 +55,45 @@ public final class AgentMetrics {
 
     /** A version was staged, attached and its units acted on; {@code proven}: every unit was proven to see it. */
     public void activated(String bundle, boolean proven, Duration took) {
-        Timer.builder(ACTIVATION).description("activations of a version: staging, attaching, reload or restart, proof")
-                .tag("bundle", bundle).tag("result", proven ? "proven" : "failed").register(registry).record(took);
+        Timer.builder(ACTIVATION)
+                .description("activations of a version: staging, attaching, reload or restart, proof")
+                .tag("bundle", bundle)
+                .tag("result", proven ? "proven" : "failed")
+                .register(registry)
+                .record(took);
     }
 
     /** A downloaded image went through every check of the verifier; {@code bytes}: the image's size. */
     public void verified(String bundle, boolean accepted, Duration took, long bytes) {
-        Timer.builder(VERIFICATION).description("verifications of a downloaded image (sha256, dm-verity, signature, content)")
-                .tag("bundle", bundle).tag("result", accepted ? "accepted" : "refused").register(registry).record(took);
-        Counter.builder(VERIFIED_BYTES).baseUnit("bytes").description("bytes of images read by the verifier")
-                .tag("bundle", bundle).register(registry).increment(bytes);
+        Timer.builder(VERIFICATION)
+                .description("verifications of a downloaded image (sha256, dm-verity, signature, content)")
+                .tag("bundle", bundle)
+                .tag("result", accepted ? "accepted" : "refused")
+                .register(registry)
+                .record(took);
+        Counter.builder(VERIFIED_BYTES)
+                .baseUnit("bytes")
+                .description("bytes of images read by the verifier")
+                .tag("bundle", bundle)
+                .register(registry)
+                .increment(bytes);
     }
 
     /** A proven version's staged content or drop-in no longer matched the revision and was written again. */
     public void driftRepaired(String bundle) {
-        Counter.builder(DRIFT_REPAIRS).description("drift found and repaired from the revision")
-                .tag("bundle", bundle).register(registry).increment();
+        Counter.builder(DRIFT_REPAIRS)
+                .description("drift found and repaired from the revision")
+                .tag("bundle", bundle)
+                .register(registry)
+                .increment();
     }
 
     /** What the bundle keeps on this host now: versions in its .v/ directory and in its quarantine. */
     public void versions(String bundle, int keptVersions, int quarantinedVersions) {
-        gauge(kept, VERSIONS_KEPT, bundle, "versions of the bundle in its .v/ directory").set(keptVersions);
-        gauge(quarantined, VERSIONS_QUARANTINED, bundle, "failed versions of the bundle kept in quarantine").set(quarantinedVersions);
+        gauge(kept, VERSIONS_KEPT, bundle, "versions of the bundle in its .v/ directory")
+                .set(keptVersions);
+        gauge(quarantined, VERSIONS_QUARANTINED, bundle, "failed versions of the bundle kept in quarantine")
+                .set(quarantinedVersions);
     }
 
     /**
@@ -94,9 +111,12 @@ public final class AgentMetrics {
             }
             Verdict v = new Verdict(s.getPhase(), s.getReason(), s.getDigest());
             if (!v.equals(lastFailure.put(s.getName(), v))) {
-                Counter.builder(FAILURES).description("failures reported by the agent, by bundle and reason")
-                        .tag("bundle", s.getName()).tag("reason", Objects.requireNonNullElse(s.getReason(), "Unknown"))
-                        .register(registry).increment();
+                Counter.builder(FAILURES)
+                        .description("failures reported by the agent, by bundle and reason")
+                        .tag("bundle", s.getName())
+                        .tag("reason", Objects.requireNonNullElse(s.getReason(), "Unknown"))
+                        .register(registry)
+                        .increment();
             }
         }
         for (String gone : List.copyOf(kept.keySet())) {
@@ -110,8 +130,10 @@ public final class AgentMetrics {
         lastFailure.remove(bundle);
         kept.remove(bundle);
         quarantined.remove(bundle);
-        registry.getMeters().stream().filter(m -> (m.getId().getName().equals(VERSIONS_KEPT)
-                || m.getId().getName().equals(VERSIONS_QUARANTINED)) && bundle.equals(m.getId().getTag("bundle")))
+        registry.getMeters().stream()
+                .filter(m -> (m.getId().getName().equals(VERSIONS_KEPT)
+                                || m.getId().getName().equals(VERSIONS_QUARANTINED))
+                        && bundle.equals(m.getId().getTag("bundle")))
                 .forEach(registry::remove);
     }
 
@@ -123,9 +145,12 @@ public final class AgentMetrics {
     private AtomicInteger gauge(Map<String, AtomicInteger> gauges, String name, String bundle, String description) {
         return gauges.computeIfAbsent(bundle, b -> {
             Gauge.builder(name, () -> {
-                AtomicInteger v = gauges.get(b);
-                return v == null ? 0 : v.get();
-            }).description(description).tag("bundle", b).register(registry);
+                        AtomicInteger v = gauges.get(b);
+                        return v == null ? 0 : v.get();
+                    })
+                    .description(description)
+                    .tag("bundle", b)
+                    .register(registry);
             return new AtomicInteger();
         });
     }

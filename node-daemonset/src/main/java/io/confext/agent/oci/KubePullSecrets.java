@@ -28,8 +28,10 @@ public final class KubePullSecrets implements PullSecrets {
             s = client.secrets().inNamespace(namespace).withName(name).get();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 403) {
-                throw new OciFailure(Reason.PullSecretNotFound, "the agent may not read pull Secret " + namespace + "/" + name
-                        + ": list it in the chart value agent.pullSecrets");
+                throw new OciFailure(
+                        Reason.PullSecretNotFound,
+                        "the agent may not read pull Secret " + namespace + "/" + name
+                                + ": list it in the chart value agent.pullSecrets");
             }
             throw e;
         }
@@ -37,8 +39,10 @@ public final class KubePullSecrets implements PullSecrets {
             return Optional.empty();
         }
         if (!TYPE.equals(s.getType()) || s.getData() == null || !s.getData().containsKey(KEY)) {
-            throw new OciFailure(Reason.InvalidPullSecret, "pull Secret " + namespace + "/" + name + " is of type " + s.getType()
-                    + ", not " + TYPE + " with a " + KEY + " key");
+            throw new OciFailure(
+                    Reason.InvalidPullSecret,
+                    "pull Secret " + namespace + "/" + name + " is of type " + s.getType() + ", not " + TYPE
+                            + " with a " + KEY + " key");
         }
         return Optional.of(Base64.getDecoder().decode(s.getData().get(KEY)));
     }

@@ -45,11 +45,9 @@ public final class OciPuller {
 
     public sealed interface Result {
         /** @param image the image file at the path asked for; its sidecars (those the artifact has) next to it */
-        record Pulled(Path image, String manifestDigest) implements Result {
-        }
+        record Pulled(Path image, String manifestDigest) implements Result {}
 
-        record Failed(Reason reason, String message) implements Result {
-        }
+        record Failed(Reason reason, String message) implements Result {}
     }
 
     /**
@@ -65,24 +63,44 @@ public final class OciPuller {
         ResolvedOci oci = image.oci();
         String where = oci.pinnedReference();
         try {
-            Optional<SSLContext> tls = oci.caBundle() == null ? fetch.sslContext()
+            Optional<SSLContext> tls = oci.caBundle() == null
+                    ? fetch.sslContext()
                     : Optional.of(RegistryClient.trusting(oci.caBundle(), "the revision's caBundle of " + where));
-            RegistryClient registry = new RegistryClient(oci.registry(), credentials(oci), tls, fetch.connectTimeout().plus(fetch.stallTimeout()));
-            ConfextArtifact artifact = ConfextArtifact.of(registry.manifest(oci.repository(), oci.manifestDigest()).bytes(), where);
+            RegistryClient registry = new RegistryClient(
+                    oci.registry(),
+                    credentials(oci),
+                    tls,
+                    fetch.connectTimeout().plus(fetch.stallTimeout()));
+            ConfextArtifact artifact = ConfextArtifact.of(
+                    registry.manifest(oci.repository(), oci.manifestDigest()).bytes(), where);
             if (!artifact.image().sha256Hex().equals(image.sha256())) {
-                return new Result.Failed(Reason.OciDigestMismatch, where + " names image layer " + artifact.image().digest()
-                        + ", but the revision pins sha256:" + image.sha256());
+                return new Result.Failed(
+                        Reason.OciDigestMismatch,
+                        where + " names image layer " + artifact.image().digest() + ", but the revision pins sha256:"
+                                + image.sha256());
             }
-            ImageFetcher fetcher = new ImageFetcher(tls.map(fetch::withSslContext).orElse(fetch), sleeper);
-            Map<String, String> headers = registry.authorization().map(a -> Map.of("Authorization", a)).orElse(Map.of());
-            Optional<Result> failed = layer(fetcher, registry, oci, artifact.image(), maxBytes, headers, room, raw, "the image layer");
+            ImageFetcher fetcher =
+                    new ImageFetcher(tls.map(fetch::withSslContext).orElse(fetch), sleeper);
+            Map<String, String> headers = registry.authorization()
+                    .map(a -> Map.of("Authorization", a))
+                    .orElse(Map.of());
+            Optional<Result> failed =
+                    layer(fetcher, registry, oci, artifact.image(), maxBytes, headers, room, raw, "the image layer");
             if (failed.isPresent()) {
                 return failed.get();
             }
             String file = raw.getFileName().toString();
             String base = file.endsWith(".raw") ? file.substring(0, file.length() - 4) : file;
             for (Map.Entry<String, Descriptor> s : artifact.sidecars().entrySet()) {
-                failed = layer(fetcher, registry, oci, s.getValue(), maxBytes, headers, room, raw.resolveSibling(base + s.getKey()),
+                failed = layer(
+                        fetcher,
+                        registry,
+                        oci,
+                        s.getValue(),
+                        maxBytes,
+                        headers,
+                        room,
+                        raw.resolveSibling(base + s.getKey()),
                         "the " + s.getKey() + " layer");
                 if (failed.isPresent()) {
                     return failed.get();
@@ -98,36 +116,61 @@ public final class OciPuller {
         if (oci.pullSecretName() == null) {
             return Optional.empty();
         }
-        byte[] config = secrets.dockerConfigJson(oci.pullSecretName()).orElseThrow(() -> new OciFailure(Reason.PullSecretNotFound,
-                "pull Secret " + oci.pullSecretName() + " does not exist in the agent's namespace"));
+        byte[] config = secrets.dockerConfigJson(oci.pullSecretName())
+                .orElseThrow(() -> new OciFailure(
+                        Reason.PullSecretNotFound,
+                        "pull Secret " + oci.pullSecretName() + " does not exist in the agent's namespace"));
         return Optional.of(RegistryCredentials.fromDockerConfig(config, oci.registry(), oci.pullSecretName())
-                .orElseThrow(() -> new OciFailure(Reason.InvalidPullSecret, "pull Secret " + oci.pullSecretName()
-                        + " has no credentials for " + oci.registry() + " in its .dockerconfigjson")));
+                .orElseThrow(() -> new OciFailure(
+                        Reason.InvalidPullSecret,
+                        "pull Secret " + oci.pullSecretName() + " has no credentials for " + oci.registry()
+                                + " in its .dockerconfigjson")));
     }
 
-    private static Optional<Result> layer(ImageFetcher fetcher, RegistryClient registry, ResolvedOci oci, Descriptor d, long maxBytes,
-            Map<String, String> headers, RoomCheck room, Path target, String what) {
+    private static Optional<Result> layer(
+            ImageFetcher fetcher,
+            RegistryClient registry,
+            ResolvedOci oci,
+            Descriptor d,
+            long maxBytes,
+            Map<String, String> headers,
+            RoomCheck room,
+            Path target,
+            String what) {
         String where = oci.pinnedReference();
         if (d.size() > maxBytes) {
-            return Optional.of(new Result.Failed(Reason.DownloadTooLarge, what + " of " + where + " is " + d.size()
-                    + " bytes, above the limit of " + maxBytes));
+            return Optional.of(new Result.Failed(
+                    Reason.DownloadTooLarge,
+                    what + " of " + where + " is " + d.size() + " bytes, above the limit of " + maxBytes));
         }
-        FetchResult r = fetcher.fetch(new FetchRequest(registry.blobUri(oci.repository(), d.digest()), d.sha256Hex(), maxBytes, false,
-                headers, room), target.getParent());
+        FetchResult r = fetcher.fetch(
+                new FetchRequest(
+                        registry.blobUri(oci.repository(), d.digest()), d.sha256Hex(), maxBytes, false, headers, room),
+                target.getParent());
         if (r instanceof FetchResult.Failed f) {
-            return Optional.of(switch (f.reason()) {
-                case NOT_FOUND -> new Result.Failed(Reason.BlobNotFound, "the registry lacks " + what + " " + d.digest() + " of " + where
-                        + "; push the artifact again");
-                case SHA256_MISMATCH -> new Result.Failed(Reason.OciDigestMismatch, "the registry sent " + what + " of " + where
-                        + " with other bytes than its digest " + d.digest() + ": its storage is corrupt or a proxy rewrote it");
-                default -> new Result.Failed(f.reason().reason(), "cannot pull " + what + " of " + where + ": " + f.message());
-            });
+            return Optional.of(
+                    switch (f.reason()) {
+                        case NOT_FOUND ->
+                            new Result.Failed(
+                                    Reason.BlobNotFound,
+                                    "the registry lacks " + what + " " + d.digest() + " of " + where
+                                            + "; push the artifact again");
+                        case SHA256_MISMATCH ->
+                            new Result.Failed(
+                                    Reason.OciDigestMismatch,
+                                    "the registry sent " + what + " of " + where + " with other bytes than its digest "
+                                            + d.digest() + ": its storage is corrupt or a proxy rewrote it");
+                        default ->
+                            new Result.Failed(
+                                    f.reason().reason(), "cannot pull " + what + " of " + where + ": " + f.message());
+                    });
         }
         try {
             Files.move(((FetchResult.Fetched) r).file(), target);
         } catch (IOException e) {
-            return Optional.of(new Result.Failed(FetchFailure.STAGING_FAILED.reason(), "cannot move " + what + " into " + target + ": "
-                    + e.getMessage()));
+            return Optional.of(new Result.Failed(
+                    FetchFailure.STAGING_FAILED.reason(),
+                    "cannot move " + what + " into " + target + ": " + e.getMessage()));
         }
         return Optional.empty();
     }

@@ -1,10 +1,9 @@
 package io.confext.agent.state;
 
-import java.util.List;
-
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
+import java.util.List;
 
 /**
  * What the agent remembers of one bundle across restarts.
@@ -15,10 +14,21 @@ import io.confext.api.v1alpha1.Scope;
  * @param step         the journal entry: what was in flight when this record was written
  * @param pendingVersion the version the step is about
  */
-public record BundleRecord(String name, Scope scope, List<String> units, int priority, ReloadMode reload,
-                           String revision, String digest, String desiredVersion,
-                           List<String> goodVersions, String failedVersion, String failedDigest,
-                           BundleStep step, String pendingVersion, Outcome outcome) {
+public record BundleRecord(
+        String name,
+        Scope scope,
+        List<String> units,
+        int priority,
+        ReloadMode reload,
+        String revision,
+        String digest,
+        String desiredVersion,
+        List<String> goodVersions,
+        String failedVersion,
+        String failedDigest,
+        BundleStep step,
+        String pendingVersion,
+        Outcome outcome) {
     public BundleRecord {
         units = units == null ? List.of() : List.copyOf(units);
         goodVersions = goodVersions == null ? List.of() : List.copyOf(goodVersions);
@@ -29,39 +39,109 @@ public record BundleRecord(String name, Scope scope, List<String> units, int pri
     }
 
     /** The last reported result, kept so that an unchanged desired set reports the same thing. */
-    public record Outcome(BundlePhase phase, String reason, String message, String since, String activeVersion,
-                          List<UnitView> units) {
+    public record Outcome(
+            BundlePhase phase,
+            String reason,
+            String message,
+            String since,
+            String activeVersion,
+            List<UnitView> units) {
         public Outcome {
             units = units == null ? List.of() : List.copyOf(units);
         }
     }
 
-    public record UnitView(String unit, String seesVersion, long mainPid) {
-    }
+    public record UnitView(String unit, String seesVersion, long mainPid) {}
 
     public BundleRecord withStep(BundleStep newStep, String version) {
-        return new BundleRecord(name, scope, units, priority, reload, revision, digest, desiredVersion, goodVersions,
-                failedVersion, failedDigest, newStep, version, outcome);
+        return new BundleRecord(
+                name,
+                scope,
+                units,
+                priority,
+                reload,
+                revision,
+                digest,
+                desiredVersion,
+                goodVersions,
+                failedVersion,
+                failedDigest,
+                newStep,
+                version,
+                outcome);
     }
 
     public BundleRecord withOutcome(Outcome o) {
-        return new BundleRecord(name, scope, units, priority, reload, revision, digest, desiredVersion, goodVersions,
-                failedVersion, failedDigest, BundleStep.IDLE, null, o);
+        return new BundleRecord(
+                name,
+                scope,
+                units,
+                priority,
+                reload,
+                revision,
+                digest,
+                desiredVersion,
+                goodVersions,
+                failedVersion,
+                failedDigest,
+                BundleStep.IDLE,
+                null,
+                o);
     }
 
     public BundleRecord withGoodVersions(List<String> good) {
-        return new BundleRecord(name, scope, units, priority, reload, revision, digest, desiredVersion, good,
-                failedVersion, failedDigest, step, pendingVersion, outcome);
+        return new BundleRecord(
+                name,
+                scope,
+                units,
+                priority,
+                reload,
+                revision,
+                digest,
+                desiredVersion,
+                good,
+                failedVersion,
+                failedDigest,
+                step,
+                pendingVersion,
+                outcome);
     }
 
     public BundleRecord withFailure(String version, String failedDigestValue) {
-        return new BundleRecord(name, scope, units, priority, reload, revision, digest, desiredVersion, goodVersions,
-                version, failedDigestValue, step, pendingVersion, outcome);
+        return new BundleRecord(
+                name,
+                scope,
+                units,
+                priority,
+                reload,
+                revision,
+                digest,
+                desiredVersion,
+                goodVersions,
+                version,
+                failedDigestValue,
+                step,
+                pendingVersion,
+                outcome);
     }
 
-    public BundleRecord withDesired(Scope s, List<String> u, int p, ReloadMode r, String rev, String dig, String version) {
-        return new BundleRecord(name, s, u, p, r, rev, dig, version, goodVersions, failedVersion, failedDigest, step,
-                pendingVersion, outcome);
+    public BundleRecord withDesired(
+            Scope s, List<String> u, int p, ReloadMode r, String rev, String dig, String version) {
+        return new BundleRecord(
+                name,
+                s,
+                u,
+                p,
+                r,
+                rev,
+                dig,
+                version,
+                goodVersions,
+                failedVersion,
+                failedDigest,
+                step,
+                pendingVersion,
+                outcome);
     }
 
     public String newestGood() {

@@ -36,8 +36,8 @@ public final class HostLock implements AutoCloseable {
                 }
                 if (Instant.now().isAfter(deadline)) {
                     ch.close();
-                    throw new IllegalStateException("another agent process holds " + file + " (waited " + wait.toSeconds()
-                            + "s); only one agent may change a host at a time");
+                    throw new IllegalStateException("another agent process holds " + file + " (waited "
+                            + wait.toSeconds() + "s); only one agent may change a host at a time");
                 }
                 Thread.sleep(100);
             }

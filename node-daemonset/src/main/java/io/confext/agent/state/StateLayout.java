@@ -1,9 +1,8 @@
 package io.confext.agent.state;
 
-import java.nio.file.Path;
-
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.host.HostPaths;
+import java.nio.file.Path;
 
 /**
  * Where the agent keeps things on the host. {@code hostDir} is the path as the host sees it (it ends up in unit
@@ -38,7 +37,8 @@ public record StateLayout(HostFiles host, String hostDir) {
                 int cut = own.lastIndexOf('/');
                 String above = cut == 0 ? "/" : own.substring(0, cut);
                 String rest = hostPath.substring(cut + 1);
-                if (own.equals(HOST_CONFEXT_DIR)) { // /var/lib/confexts is systemd's directory: only our names in it are ours
+                if (own.equals(
+                        HOST_CONFEXT_DIR)) { // /var/lib/confexts is systemd's directory: only our names in it are ours
                     above = own;
                     rest = hostPath.length() > own.length() ? hostPath.substring(own.length() + 1) : "";
                     if (!rest.contains("/") && rest.endsWith(".raw")) {

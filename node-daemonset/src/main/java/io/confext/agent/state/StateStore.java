@@ -1,16 +1,14 @@
 package io.confext.agent.state;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.confext.agent.host.HostFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
-import io.confext.agent.host.HostFiles;
 
 /**
  * The state file ({@code state.json}), rewritten whole and atomically at every step boundary: after a SIGKILL
@@ -19,6 +17,7 @@ import io.confext.agent.host.HostFiles;
 public final class StateStore {
     /** Looked up at every load and save: the agent's layout checks it for planted links each time. */
     private final Supplier<Path> file;
+
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(SerializationFeature.INDENT_OUTPUT, true);
@@ -39,8 +38,10 @@ public final class StateStore {
         try {
             return json.readValue(file.toFile(), AgentState.class);
         } catch (IOException e) {
-            throw new UncheckedIOException("the agent state " + file + " cannot be read (" + e.getMessage()
-                    + "); move it away to let the agent start from the host's current state", e);
+            throw new UncheckedIOException(
+                    "the agent state " + file + " cannot be read (" + e.getMessage()
+                            + "); move it away to let the agent start from the host's current state",
+                    e);
         }
     }
 

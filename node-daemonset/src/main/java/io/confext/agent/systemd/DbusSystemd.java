@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
@@ -37,13 +36,16 @@ public final class DbusSystemd implements Systemd {
     private final Systemd1Manager manager;
     /** Finished jobs by object path; filled by the signal thread, consumed by the caller waiting for that job. */
     private final Map<String, CompletableFuture<Systemd1Manager.JobRemoved>> jobs = new ConcurrentHashMap<>();
+
     private final AutoCloseable subscription;
 
     private DbusSystemd(DBusConnection connection) throws DBusException {
         this.connection = connection;
         this.manager = connection.getRemoteObject(BUS_NAME, MANAGER_PATH, Systemd1Manager.class);
-        this.subscription = connection.addSigHandler(Systemd1Manager.JobRemoved.class,
-                sig -> jobs.computeIfAbsent(sig.jobPath(), k -> new CompletableFuture<>()).complete(sig));
+        this.subscription = connection.addSigHandler(
+                Systemd1Manager.JobRemoved.class,
+                sig -> jobs.computeIfAbsent(sig.jobPath(), k -> new CompletableFuture<>())
+                        .complete(sig));
         manager.Subscribe();
     }
 
@@ -51,10 +53,15 @@ public final class DbusSystemd implements Systemd {
     public static DbusSystemd connect(long hostPid) {
         String socket = "/proc/" + hostPid + "/root/run/dbus/system_bus_socket";
         try {
-            return new DbusSystemd(DBusConnectionBuilder.forAddress("unix:path=" + socket).withShared(false).build());
+            return new DbusSystemd(DBusConnectionBuilder.forAddress("unix:path=" + socket)
+                    .withShared(false)
+                    .build());
         } catch (DBusException | RuntimeException e) {
-            throw new SystemdException("cannot connect to the host's system bus at " + socket
-                    + " (is dbus running on the host and the agent privileged with hostPID?): " + e.getMessage(), e);
+            throw new SystemdException(
+                    "cannot connect to the host's system bus at " + socket
+                            + " (is dbus running on the host and the agent privileged with hostPID?): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -100,7 +107,8 @@ public final class DbusSystemd implements Systemd {
             }
             UnitProperties.LastRun lastRun = UnitProperties.LastRun.NONE;
             if (service) {
-                lastRun = new UnitProperties.LastRun(p.Get(SERVICE_IFACE, "Result"),
+                lastRun = new UnitProperties.LastRun(
+                        p.Get(SERVICE_IFACE, "Result"),
                         ((Number) p.Get(SERVICE_IFACE, "ExecMainStatus")).intValue(),
                         ((Number) p.Get(SERVICE_IFACE, "ExecMainStartTimestamp")).longValue());
             }
@@ -125,7 +133,8 @@ public final class DbusSystemd implements Systemd {
     /** ExtensionImages is a(sba(ss)): keep the image path of each entry. */
     private static List<String> structHeads(Object value) {
         List<String> out = new ArrayList<>();
-        Iterable<?> items = value instanceof Object[] arr ? List.of(arr) : value instanceof Collection<?> c ? c : List.of();
+        Iterable<?> items =
+                value instanceof Object[] arr ? List.of(arr) : value instanceof Collection<?> c ? c : List.of();
         for (Object item : items) {
             if (item instanceof org.freedesktop.dbus.Struct s) {
                 Object[] parts = s.getParameters();
@@ -149,14 +158,16 @@ public final class DbusSystemd implements Systemd {
         return awaitJob(name, "restart", timeout, () -> manager.RestartUnit(name, "replace"));
     }
 
-    private JobResult awaitJob(String unit, String kind, Duration timeout, java.util.function.Supplier<DBusPath> start) {
+    private JobResult awaitJob(
+            String unit, String kind, Duration timeout, java.util.function.Supplier<DBusPath> start) {
         DBusPath job;
         try {
             job = start.get();
         } catch (DBusExecutionException e) {
             throw new SystemdException(kind + " of " + unit + " was refused by systemd: " + e.getMessage(), e);
         }
-        CompletableFuture<Systemd1Manager.JobRemoved> done = jobs.computeIfAbsent(job.getPath(), k -> new CompletableFuture<>());
+        CompletableFuture<Systemd1Manager.JobRemoved> done =
+                jobs.computeIfAbsent(job.getPath(), k -> new CompletableFuture<>());
         try {
             Systemd1Manager.JobRemoved removed = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new JobResult(unit, kind, removed.result());

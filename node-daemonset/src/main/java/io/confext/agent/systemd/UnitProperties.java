@@ -12,9 +12,16 @@ import java.util.Optional;
  * @param lastRun         the service's last main process run ({@code Result}, {@code ExecMainStatus},
  *                        {@code ExecMainStartTimestamp}): the only proof left for a {@code Type=oneshot} unit after it ran
  */
-public record UnitProperties(String name, String activeState, String subState, long mainPid, String type,
-                             List<String> extensionDirectories, List<String> extensionImages,
-                             Optional<List<String>> refreshOnReload, LastRun lastRun) {
+public record UnitProperties(
+        String name,
+        String activeState,
+        String subState,
+        long mainPid,
+        String type,
+        List<String> extensionDirectories,
+        List<String> extensionImages,
+        Optional<List<String>> refreshOnReload,
+        LastRun lastRun) {
     /**
      * @param result          the service's {@code Result}: "success", "exit-code", "signal", ... ("" when not a service)
      * @param status          {@code ExecMainStatus}: the exit status (or signal) of the last main process

@@ -7,16 +7,13 @@ public sealed interface LoadedNodePolicy {
     String file();
 
     /** No policy file on this node: only the built-in {@link NodePolicy#FLOOR} applies. */
-    record Absent(String file) implements LoadedNodePolicy {
-    }
+    record Absent(String file) implements LoadedNodePolicy {}
 
-    record Present(String file, NodePolicy policy) implements LoadedNodePolicy {
-    }
+    record Present(String file, NodePolicy policy) implements LoadedNodePolicy {}
 
     /**
      * A policy file that cannot be read or is not valid. The agent applies no bundle then (fail closed): a typo in
      * the file must not silently allow what it was written to deny.
      */
-    record Broken(String file, String why) implements LoadedNodePolicy {
-    }
+    record Broken(String file, String why) implements LoadedNodePolicy {}
 }

@@ -1,11 +1,10 @@
 package io.confext.agent.trust;
 
+import io.confext.api.v1alpha1.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
-import io.confext.api.v1alpha1.Scope;
 
 /**
  * The node's check of a bundle after admission, pure: the loaded node policy and what the bundle would write in, a
@@ -16,12 +15,12 @@ import io.confext.api.v1alpha1.Scope;
 public final class NodeGate {
     /** Refusal reasons, as they appear in the bundle's status. */
     public static final String DENIED = io.confext.api.status.Reason.NodePolicyDenied.name();
+
     public static final String INVALID = io.confext.api.status.Reason.NodePolicyInvalid.name();
     /** A refusal names this many paths at most; the count says how many more. */
     static final int NAMED_PATHS = 5;
 
-    private NodeGate() {
-    }
+    private NodeGate() {}
 
     /**
      * @param bundle    the bundle's name, for the message
@@ -39,8 +38,10 @@ public final class NodeGate {
     /** The refusal of every bundle while the policy file is broken (fail closed); empty when it is usable. */
     public static Optional<NodeVerdict.Refused> unusable(LoadedNodePolicy loaded) {
         if (loaded instanceof LoadedNodePolicy.Broken b) {
-            return Optional.of(new NodeVerdict.Refused(INVALID, "node policy " + b.file() + " is not usable, so this node"
-                    + " applies no bundle until it is fixed or removed: " + b.why()));
+            return Optional.of(new NodeVerdict.Refused(
+                    INVALID,
+                    "node policy " + b.file() + " is not usable, so this node"
+                            + " applies no bundle until it is fixed or removed: " + b.why()));
         }
         return Optional.empty();
     }
@@ -51,26 +52,38 @@ public final class NodeGate {
             return broken.get();
         }
         NodePolicy policy = loaded instanceof LoadedNodePolicy.Present p ? p.policy() : NodePolicy.NONE;
-        String what = s.fromImage() ? "the image of bundle " + s.bundle() + " contains " : "bundle " + s.bundle() + " writes ";
-        Optional<NodeVerdict> floor = denied(NodePolicy.FLOOR, s.paths()).map(hit -> new NodeVerdict.Refused(DENIED,
-                "node policy floor: rule " + hit.entry() + ": " + what + named(hit.paths()) + " under /etc; no bundle may"
-                        + " write trust anchors (verity.d/) or the agent's own policy (confext-operator/) on any node,"
-                        + " whatever " + loaded.file() + " says"));
+        String what = s.fromImage()
+                ? "the image of bundle " + s.bundle() + " contains "
+                : "bundle " + s.bundle() + " writes ";
+        Optional<NodeVerdict> floor = denied(NodePolicy.FLOOR, s.paths())
+                .map(hit -> new NodeVerdict.Refused(
+                        DENIED,
+                        "node policy floor: rule " + hit.entry() + ": " + what + named(hit.paths())
+                                + " under /etc; no bundle may"
+                                + " write trust anchors (verity.d/) or the agent's own policy (confext-operator/) on any node,"
+                                + " whatever " + loaded.file() + " says"));
         if (floor.isPresent()) {
             return floor.get();
         }
         if (policy.allowedScopes().isPresent() && !policy.allowedScopes().get().contains(s.scope())) {
-            return new NodeVerdict.Refused(DENIED, "node policy " + loaded.file() + ": rule allowedScopes: bundle "
-                    + s.bundle() + " has scope " + s.scope() + ", this node allows only "
-                    + policy.allowedScopes().get().stream().map(Enum::name).sorted().collect(Collectors.joining(", ")));
+            return new NodeVerdict.Refused(
+                    DENIED,
+                    "node policy " + loaded.file() + ": rule allowedScopes: bundle "
+                            + s.bundle() + " has scope " + s.scope() + ", this node allows only "
+                            + policy.allowedScopes().get().stream()
+                                    .map(Enum::name)
+                                    .sorted()
+                                    .collect(Collectors.joining(", ")));
         }
-        return denied(policy.deniedPaths(), s.paths()).<NodeVerdict>map(hit -> new NodeVerdict.Refused(DENIED,
-                "node policy " + loaded.file() + ": rule deniedPaths " + hit.entry() + ": " + what + named(hit.paths())
-                        + " under /etc, which this node denies")).orElse(NodeVerdict.ALLOWED);
+        return denied(policy.deniedPaths(), s.paths())
+                .<NodeVerdict>map(hit -> new NodeVerdict.Refused(
+                        DENIED,
+                        "node policy " + loaded.file() + ": rule deniedPaths " + hit.entry() + ": " + what
+                                + named(hit.paths()) + " under /etc, which this node denies"))
+                .orElse(NodeVerdict.ALLOWED);
     }
 
-    private record Hit(String entry, List<String> paths) {
-    }
+    private record Hit(String entry, List<String> paths) {}
 
     /** The first deny-list entry that any path falls under, with every path it catches. */
     private static Optional<Hit> denied(List<String> entries, List<String> paths) {

@@ -1,10 +1,9 @@
 package io.confext.agent.trust;
 
+import io.confext.api.v1alpha1.Scope;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
-import io.confext.api.v1alpha1.Scope;
 
 /**
  * The node's own last line after admission, as the platform team writes it into the host's
@@ -37,7 +36,8 @@ public record NodePolicy(List<String> deniedPaths, Optional<Set<Scope>> allowedS
      * admission policy's {@code denied-path}, so a path denied there is denied here.
      */
     public static boolean matches(String entry, String path) {
-        return path.equals(entry) || (path + "/").equals(entry)
+        return path.equals(entry)
+                || (path + "/").equals(entry)
                 || (entry.endsWith("/") && path.startsWith(entry))
                 || (entry.endsWith("*") && path.startsWith(entry.substring(0, entry.length() - 1)));
     }

@@ -2,10 +2,10 @@ package io.confext.agent.trust;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -26,8 +26,7 @@ public final class NodePolicyFile {
     /** Links followed at most, as the kernel's own limit for one path. */
     static final int MAX_LINKS = 40;
 
-    private NodePolicyFile() {
-    }
+    private NodePolicyFile() {}
 
     /** Never throws: a file that cannot be read or parsed is {@link LoadedNodePolicy.Broken}. */
     public static LoadedNodePolicy read(Path hostRoot, String hostPath) {
@@ -53,8 +52,12 @@ public final class NodePolicyFile {
             return new LoadedNodePolicy.Broken(hostPath, "it is larger than " + NodePolicyParser.MAX_BYTES + " bytes");
         }
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
             return new LoadedNodePolicy.Present(hostPath, NodePolicyParser.parse(text));
         } catch (CharacterCodingException e) {
             return new LoadedNodePolicy.Broken(hostPath, "it is not UTF-8 text");

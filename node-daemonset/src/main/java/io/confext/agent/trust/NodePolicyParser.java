@@ -1,17 +1,15 @@
 package io.confext.agent.trust;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.confext.api.v1alpha1.Scope;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
-import io.confext.api.v1alpha1.Scope;
 
 /**
  * Reads the node policy file. The format (every key optional):
@@ -28,6 +26,7 @@ import io.confext.api.v1alpha1.Scope;
 public final class NodePolicyParser {
     /** The file is a few lines; anything this big is not a policy a person wrote. */
     public static final int MAX_BYTES = 64 * 1024;
+
     static final int MAX_ENTRIES = 1000;
     static final int MAX_ENTRY_LENGTH = 4096;
 
@@ -37,14 +36,13 @@ public final class NodePolicyParser {
             .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             .build();
 
-    private NodePolicyParser() {
-    }
+    private NodePolicyParser() {}
 
     /** The file as written; Jackson fills it, {@link #parse} checks it. */
-    record File(@JsonProperty("deniedPaths") List<String> deniedPaths,
-                @JsonProperty("allowedScopes") List<String> allowedScopes,
-                @JsonProperty("requireSignedImages") Boolean requireSignedImages) {
-    }
+    record File(
+            @JsonProperty("deniedPaths") List<String> deniedPaths,
+            @JsonProperty("allowedScopes") List<String> allowedScopes,
+            @JsonProperty("requireSignedImages") Boolean requireSignedImages) {}
 
     /** @throws IllegalArgumentException with a message naming what is wrong, for the NodePolicyInvalid status */
     public static NodePolicy parse(String yaml) {
@@ -69,8 +67,8 @@ public final class NodePolicyParser {
         if (f == null) {
             return NodePolicy.NONE;
         }
-        return new NodePolicy(deniedPaths(f.deniedPaths()), scopes(f.allowedScopes()),
-                Boolean.TRUE.equals(f.requireSignedImages()));
+        return new NodePolicy(
+                deniedPaths(f.deniedPaths()), scopes(f.allowedScopes()), Boolean.TRUE.equals(f.requireSignedImages()));
     }
 
     private static List<String> deniedPaths(List<String> in) {

@@ -11,7 +11,8 @@ package io.confext.agent.trust;
 public record NodeTrustSettings(boolean requireSignedImages, String policyFile) {
     public NodeTrustSettings {
         if (policyFile == null || !policyFile.startsWith("/")) {
-            throw new IllegalArgumentException("the node policy file must be an absolute host path, got '" + policyFile + "'");
+            throw new IllegalArgumentException(
+                    "the node policy file must be an absolute host path, got '" + policyFile + "'");
         }
     }
 

@@ -16,8 +16,8 @@ import java.util.Optional;
  * @param nodeRequires     the node policy's {@code requireSignedImages}
  * @param nodePolicyFile   the node policy's host path, for the message
  */
-public record SignatureRequirement(boolean bundleRequires, boolean platformRequires, boolean nodeRequires,
-                                   String nodePolicyFile) {
+public record SignatureRequirement(
+        boolean bundleRequires, boolean platformRequires, boolean nodeRequires, String nodePolicyFile) {
     /** The reason of an unsigned (or not trusted-signed) image refused by the platform or node requirement. */
     public static final String REQUIRED = io.confext.api.status.Reason.SignatureRequired.name();
 
@@ -32,7 +32,8 @@ public record SignatureRequirement(boolean bundleRequires, boolean platformRequi
         }
         List<String> who = new ArrayList<>();
         if (platformRequires) {
-            who.add("the cluster (agent setting confext.agent.require-signed-images, chart value policy.requireSignedImages)");
+            who.add(
+                    "the cluster (agent setting confext.agent.require-signed-images, chart value policy.requireSignedImages)");
         }
         if (nodeRequires) {
             who.add("this node (requireSignedImages in " + nodePolicyFile + ")");
@@ -45,8 +46,12 @@ public record SignatureRequirement(boolean bundleRequires, boolean platformRequi
      * ({@code verifierMessage} says what the image lacks); empty when the bundle's own reason stands.
      */
     public Optional<NodeVerdict.Refused> refusal(String verifierMessage) {
-        return imposedBy().map(who -> new NodeVerdict.Refused(REQUIRED, "image bundles must be signed by a trusted"
-                + " certificate, as required by " + who + "; set spec.verification.requireSignature: true and publish a"
-                + " signed image: " + verifierMessage));
+        return imposedBy()
+                .map(who -> new NodeVerdict.Refused(
+                        REQUIRED,
+                        "image bundles must be signed by a trusted"
+                                + " certificate, as required by " + who
+                                + "; set spec.verification.requireSignature: true and publish a"
+                                + " signed image: " + verifierMessage));
     }
 }

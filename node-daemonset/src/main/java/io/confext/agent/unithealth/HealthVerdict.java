@@ -6,19 +6,16 @@ import java.util.Map;
 public sealed interface HealthVerdict {
 
     /** Not a bundle whose units are watched (not Active or Degraded, a oneshot, another version on the way). */
-    record NotWatched() implements HealthVerdict {
-    }
+    record NotWatched() implements HealthVerdict {}
 
     /** What the status says still holds: Active and healthy, or Degraded for the same reason. */
-    record Unchanged() implements HealthVerdict {
-    }
+    record Unchanged() implements HealthVerdict {}
 
     /**
      * A unit lost its health inside the bundle's health window (minReadySeconds after the activation): the version
      * failed here, the agent falls back to the last good one.
      */
-    record FailedInWindow(String unit, String reason, String message) implements HealthVerdict {
-    }
+    record FailedInWindow(String unit, String reason, String message) implements HealthVerdict {}
 
     /**
      * A unit lost its health after the window (or changed again while Degraded): report Degraded, touch nothing.
@@ -32,6 +29,5 @@ public sealed interface HealthVerdict {
     }
 
     /** A Degraded bundle's units have been healthy long enough: prove them again and report Active. */
-    record Recovered() implements HealthVerdict {
-    }
+    record Recovered() implements HealthVerdict {}
 }

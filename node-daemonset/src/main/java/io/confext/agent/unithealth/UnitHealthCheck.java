@@ -1,14 +1,5 @@
 package io.confext.agent.unithealth;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-
 import io.confext.agent.apply.ViewReader;
 import io.confext.agent.host.HostCommands;
 import io.confext.agent.host.HostFiles;
@@ -18,6 +9,14 @@ import io.confext.agent.state.BundleStep;
 import io.confext.agent.systemd.Systemd;
 import io.confext.agent.systemd.SystemdException;
 import io.confext.api.v1alpha1.BundlePhase;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The health of one journalled bundle's units now: gathers the facts for {@link UnitHealthRules} from the bundle's
@@ -40,7 +39,8 @@ public final class UnitHealthCheck {
      * @param provenByAgent a unit's main PIDs the agent itself proved (see {@link #provenIn}): its own restart for
      *                      another bundle is no loss
      */
-    public HealthVerdict judge(BundleRecord rec, Function<String, Set<Long>> provenByAgent, Duration window, Instant now) {
+    public HealthVerdict judge(
+            BundleRecord rec, Function<String, Set<Long>> provenByAgent, Duration window, Instant now) {
         BundleRecord.Outcome o = rec.outcome();
         if (o == null || rec.step() != BundleStep.IDLE || o.activeVersion() == null) {
             return new HealthVerdict.NotWatched();
@@ -54,9 +54,10 @@ public final class UnitHealthCheck {
             return new HealthVerdict.Unchanged();
         }
         List<UnitHealthRules.Recorded> recorded = o.units().stream()
-                .map(u -> new UnitHealthRules.Recorded(u.unit(), u.mainPid(), provenByAgent.apply(u.unit()))).toList();
-        HealthVerdict v = UnitHealthRules.judge(new UnitHealthRules.Input(o.phase(), o.reason(), o.activeVersion(),
-                parse(o.since()), window, recorded, observed, now));
+                .map(u -> new UnitHealthRules.Recorded(u.unit(), u.mainPid(), provenByAgent.apply(u.unit())))
+                .toList();
+        HealthVerdict v = UnitHealthRules.judge(new UnitHealthRules.Input(
+                o.phase(), o.reason(), o.activeVersion(), parse(o.since()), window, recorded, observed, now));
         return withJournal(v);
     }
 
@@ -65,10 +66,13 @@ public final class UnitHealthCheck {
      * PIDs its way back proved); not Degraded ones, which are only what it saw.
      */
     public static Function<String, Set<Long>> provenIn(AgentState state) {
-        return unit -> state.bundles().values().stream().map(BundleRecord::outcome)
+        return unit -> state.bundles().values().stream()
+                .map(BundleRecord::outcome)
                 .filter(o -> o != null && (o.phase() == BundlePhase.Active || o.phase() == BundlePhase.RolledBack))
-                .flatMap(o -> o.units().stream()).filter(u -> u.unit().equals(unit) && u.mainPid() > 0)
-                .map(BundleRecord.UnitView::mainPid).collect(Collectors.toSet());
+                .flatMap(o -> o.units().stream())
+                .filter(u -> u.unit().equals(unit) && u.mainPid() > 0)
+                .map(BundleRecord.UnitView::mainPid)
+                .collect(Collectors.toSet());
     }
 
     private HealthVerdict withJournal(HealthVerdict v) {
@@ -76,7 +80,8 @@ public final class UnitHealthCheck {
             return new HealthVerdict.FailedInWindow(f.unit(), f.reason(), f.message() + observer.journalTail(f.unit()));
         }
         if (v instanceof HealthVerdict.Degraded d && !UnitHealthRules.UNIT_NO_LONGER_SEES.equals(d.reason())) {
-            return new HealthVerdict.Degraded(d.unit(), d.reason(), d.message() + observer.journalTail(d.unit()), d.mainPids());
+            return new HealthVerdict.Degraded(
+                    d.unit(), d.reason(), d.message() + observer.journalTail(d.unit()), d.mainPids());
         }
         return v;
     }

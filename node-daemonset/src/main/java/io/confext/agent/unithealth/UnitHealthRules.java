@@ -1,5 +1,6 @@
 package io.confext.agent.unithealth;
 
+import io.confext.api.v1alpha1.BundlePhase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -7,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-
-import io.confext.api.v1alpha1.BundlePhase;
 
 /**
  * Pure decision: does a bundle whose units were proven still have healthy units, and what does the status say then?
@@ -35,8 +34,7 @@ public final class UnitHealthRules {
      */
     public static final String UNNAMED_VERSION = "?";
 
-    private UnitHealthRules() {
-    }
+    private UnitHealthRules() {}
 
     /**
      * A unit as the status recorded it: the main PID it was proven (or, while Degraded, last seen) with; 0: none.
@@ -61,9 +59,15 @@ public final class UnitHealthRules {
      * @param exitStatus   {@code ExecMainStatus}: the exit status, or the signal number when killed by one
      * @param seesVersion  the bundle version in the extension-release its main process sees (null: none)
      */
-    public record Observed(String unit, String activeState, String subState, long mainPid, String result, int exitStatus,
-                           String seesVersion, boolean oneshot) {
-    }
+    public record Observed(
+            String unit,
+            String activeState,
+            String subState,
+            long mainPid,
+            String result,
+            int exitStatus,
+            String seesVersion,
+            boolean oneshot) {}
 
     /**
      * @param phase    the bundle's recorded phase
@@ -72,8 +76,15 @@ public final class UnitHealthRules {
      * @param since    when the recorded phase began (Active: the proof; Degraded: the last change)
      * @param window   the health window, the bundle's minReadySeconds
      */
-    public record Input(BundlePhase phase, String reason, String version, Instant since, Duration window,
-                        List<Recorded> recorded, List<Observed> observed, Instant now) {
+    public record Input(
+            BundlePhase phase,
+            String reason,
+            String version,
+            Instant since,
+            Duration window,
+            List<Recorded> recorded,
+            List<Observed> observed,
+            Instant now) {
         public Input {
             recorded = List.copyOf(recorded);
             observed = List.copyOf(observed);
@@ -81,8 +92,7 @@ public final class UnitHealthRules {
     }
 
     /** A unit that lost its health: the reason and what a person reads. */
-    record Problem(String unit, String reason, String message) {
-    }
+    record Problem(String unit, String reason, String message) {}
 
     public static Duration recoveryWait(Duration window) {
         return window.compareTo(RECOVERY_AT_LEAST) > 0 ? window : RECOVERY_AT_LEAST;
@@ -107,11 +117,14 @@ public final class UnitHealthRules {
             }
             long recordedPid = recordedPids.getOrDefault(o.unit(), 0L);
             // a main PID the agent proved itself (restarting the unit for another bundle) counts as the recorded one
-            long was = agentPids.getOrDefault(o.unit(), java.util.Set.of()).contains(o.mainPid()) ? o.mainPid() : recordedPid;
+            long was = agentPids.getOrDefault(o.unit(), java.util.Set.of()).contains(o.mainPid())
+                    ? o.mainPid()
+                    : recordedPid;
             nowPids.put(o.unit(), o.mainPid());
             pidsChanged |= o.mainPid() != was;
             if (problem == null) {
-                problem = problemOf(o, was, in.version(), in.phase() == BundlePhase.Active).orElse(null);
+                problem = problemOf(o, was, in.version(), in.phase() == BundlePhase.Active)
+                        .orElse(null);
             }
         }
         if (nowPids.isEmpty()) {
@@ -121,10 +134,14 @@ public final class UnitHealthRules {
             if (problem == null) {
                 return new HealthVerdict.Unchanged();
             }
-            boolean inWindow = in.since() != null && in.now().isBefore(in.since().plus(in.window()));
+            boolean inWindow =
+                    in.since() != null && in.now().isBefore(in.since().plus(in.window()));
             if (inWindow) {
-                return new HealthVerdict.FailedInWindow(problem.unit(), problem.reason(), problem.message()
-                        + ", " + ago(in) + " after the activation, within minReadySeconds (" + in.window().toSeconds() + "s)");
+                return new HealthVerdict.FailedInWindow(
+                        problem.unit(),
+                        problem.reason(),
+                        problem.message() + ", " + ago(in) + " after the activation, within minReadySeconds ("
+                                + in.window().toSeconds() + "s)");
             }
             return new HealthVerdict.Degraded(problem.unit(), problem.reason(), problem.message(), nowPids);
         }
@@ -136,11 +153,18 @@ public final class UnitHealthRules {
             return new HealthVerdict.Degraded(problem.unit(), problem.reason(), problem.message(), nowPids);
         }
         if (pidsChanged) {
-            String unit = in.observed().stream().filter(o -> !o.oneshot()
-                    && o.mainPid() != recordedPids.getOrDefault(o.unit(), 0L)).map(Observed::unit).findFirst().orElseThrow();
+            String unit = in.observed().stream()
+                    .filter(o -> !o.oneshot() && o.mainPid() != recordedPids.getOrDefault(o.unit(), 0L))
+                    .map(Observed::unit)
+                    .findFirst()
+                    .orElseThrow();
             long pid = nowPids.get(unit);
-            return new HealthVerdict.Degraded(unit, UNIT_RESTARTED, unit + " runs again as pid " + pid + " and sees "
-                    + in.version() + "; Active again once it has run so for " + recoveryWait(in.window()).toSeconds() + "s",
+            return new HealthVerdict.Degraded(
+                    unit,
+                    UNIT_RESTARTED,
+                    unit + " runs again as pid " + pid + " and sees " + in.version()
+                            + "; Active again once it has run so for "
+                            + recoveryWait(in.window()).toSeconds() + "s",
                     nowPids);
         }
         Duration wait = recoveryWait(in.window());
@@ -156,28 +180,39 @@ public final class UnitHealthRules {
      */
     static Optional<Problem> problemOf(Observed o, long wasPid, String version, boolean restartMatters) {
         String unit = o.unit();
-        boolean active = "active".equals(o.activeState()) || "reloading".equals(o.activeState())
+        boolean active = "active".equals(o.activeState())
+                || "reloading".equals(o.activeState())
                 || "refreshing".equals(o.activeState());
         if (!active) {
-            boolean failed = "failed".equals(o.activeState()) || "auto-restart".equals(o.subState())
+            boolean failed = "failed".equals(o.activeState())
+                    || "auto-restart".equals(o.subState())
                     || o.result() != null && !o.result().isEmpty() && !"success".equals(o.result());
-            return Optional.of(new Problem(unit, failed ? UNIT_FAILED : UNIT_STOPPED, unit + " is " + o.activeState()
-                    + "/" + o.subState() + (failed ? ": " + howItEnded(o) : " (stopped, not by the agent)")));
+            return Optional.of(new Problem(
+                    unit,
+                    failed ? UNIT_FAILED : UNIT_STOPPED,
+                    unit + " is " + o.activeState() + "/" + o.subState()
+                            + (failed ? ": " + howItEnded(o) : " (stopped, not by the agent)")));
         }
         if (o.mainPid() <= 0) {
             return Optional.empty(); // active without a main process to look into (yet): nothing to judge
         }
         if (restartMatters && wasPid > 0 && o.mainPid() != wasPid) {
-            return Optional.of(new Problem(unit, UNIT_RESTARTED, unit + " was restarted: it runs as pid " + o.mainPid()
-                    + ", not pid " + wasPid + " that was proven to see " + version + " (it sees "
-                    + (o.seesVersion() == null ? "no version" : o.seesVersion()) + ")"));
+            return Optional.of(new Problem(
+                    unit,
+                    UNIT_RESTARTED,
+                    unit + " was restarted: it runs as pid " + o.mainPid()
+                            + ", not pid " + wasPid + " that was proven to see " + version + " (it sees "
+                            + (o.seesVersion() == null ? "no version" : o.seesVersion()) + ")"));
         }
         if (UNNAMED_VERSION.equals(o.seesVersion())) {
             return Optional.empty();
         }
         if (!Objects.equals(o.seesVersion(), version)) {
-            return Optional.of(new Problem(unit, UNIT_NO_LONGER_SEES, unit + " (pid " + o.mainPid() + ") no longer sees "
-                    + version + ": it sees " + (o.seesVersion() == null ? "no version of the bundle" : o.seesVersion())));
+            return Optional.of(new Problem(
+                    unit,
+                    UNIT_NO_LONGER_SEES,
+                    unit + " (pid " + o.mainPid() + ") no longer sees " + version + ": it sees "
+                            + (o.seesVersion() == null ? "no version of the bundle" : o.seesVersion())));
         }
         return Optional.empty();
     }
@@ -186,8 +221,9 @@ public final class UnitHealthRules {
     static String howItEnded(Observed o) {
         String result = o.result() == null || o.result().isEmpty() ? "unknown" : o.result();
         return switch (result) {
-            case "signal", "core-dump" -> "its main process was killed by signal " + o.exitStatus() + signalName(o.exitStatus())
-                    + ("core-dump".equals(result) ? " and dumped core" : "");
+            case "signal", "core-dump" ->
+                "its main process was killed by signal " + o.exitStatus() + signalName(o.exitStatus())
+                        + ("core-dump".equals(result) ? " and dumped core" : "");
             case "exit-code" -> "its main process exited with status " + o.exitStatus();
             default -> "Result=" + result + ", last exit status " + o.exitStatus();
         };

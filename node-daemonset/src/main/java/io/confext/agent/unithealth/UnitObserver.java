@@ -1,13 +1,12 @@
 package io.confext.agent.unithealth;
 
-import java.time.Duration;
-import java.util.List;
-
 import io.confext.agent.apply.ViewReader;
 import io.confext.agent.host.CommandResult;
 import io.confext.agent.host.HostCommands;
 import io.confext.agent.systemd.Systemd;
 import io.confext.agent.systemd.UnitProperties;
+import java.time.Duration;
+import java.util.List;
 
 /** Looks at a unit the way {@link UnitHealthRules} needs it: systemd's view, what its main process sees, its journal. */
 final class UnitObserver {
@@ -28,8 +27,15 @@ final class UnitObserver {
         UnitProperties p = systemd.unit(unit);
         // the version in the extension-release the main process sees: a lost or replaced view shows there
         String sees = p.mainPid() > 0 ? views.seen(p.mainPid(), bundle, null).version() : null;
-        return new UnitHealthRules.Observed(unit, p.activeState(), p.subState(), p.mainPid(), p.lastRun().result(),
-                p.lastRun().status(), sees, p.oneshot());
+        return new UnitHealthRules.Observed(
+                unit,
+                p.activeState(),
+                p.subState(),
+                p.mainPid(),
+                p.lastRun().result(),
+                p.lastRun().status(),
+                sees,
+                p.oneshot());
     }
 
     /**
@@ -39,9 +45,22 @@ final class UnitObserver {
      */
     String journalTail(String unit) {
         try {
-            CommandResult r = commands.run(JOURNAL_TIMEOUT, "journalctl", "-u", unit, "-n", Integer.toString(JOURNAL_LINES),
-                    "--no-pager", "-q", "-o", "cat");
-            List<String> lines = r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            CommandResult r = commands.run(
+                    JOURNAL_TIMEOUT,
+                    "journalctl",
+                    "-u",
+                    unit,
+                    "-n",
+                    Integer.toString(JOURNAL_LINES),
+                    "--no-pager",
+                    "-q",
+                    "-o",
+                    "cat");
+            List<String> lines = r.stdout()
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .toList();
             if (r.exitCode() != 0 || lines.isEmpty()) {
                 return "";
             }

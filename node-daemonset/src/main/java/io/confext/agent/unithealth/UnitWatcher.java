@@ -1,5 +1,12 @@
 package io.confext.agent.unithealth;
 
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.state.AgentState;
+import io.confext.agent.state.BundleRecord;
+import io.confext.agent.state.StateLayout;
+import io.confext.agent.state.StateStore;
+import io.confext.agent.systemd.DbusSystemd;
+import io.confext.api.status.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-
 import org.jboss.logging.Logger;
-
-import io.confext.agent.host.HostFiles;
-import io.confext.agent.state.AgentState;
-import io.confext.agent.state.BundleRecord;
-import io.confext.agent.state.StateLayout;
-import io.confext.agent.state.StateStore;
-import io.confext.agent.systemd.DbusSystemd;
-import io.confext.api.status.Reason;
 
 /**
  * Watches the units of the bundles the agent proved (Active or Degraded in its journal, state.json) and asks for a pass
@@ -48,6 +46,7 @@ public final class UnitWatcher implements AutoCloseable {
     private final Path stateFile;
     /** When state.json was last read for {@link #watchedPaths}; touched by the signal thread only. */
     private FileTime stateModified;
+
     private final Supplier<DbusSystemd> connect;
     private final Runnable pass;
     private final Duration period;
@@ -56,6 +55,7 @@ public final class UnitWatcher implements AutoCloseable {
     private final AtomicBoolean lookQueued = new AtomicBoolean();
     /** Touched only on the executor's thread. */
     private DbusSystemd bus;
+
     private AutoCloseable signals;
     private volatile Set<String> watchedPaths = Set.of();
     private final Map<String, Instant> triggered = new HashMap<>();
@@ -92,10 +92,13 @@ public final class UnitWatcher implements AutoCloseable {
             return;
         }
         if (lookQueued.compareAndSet(false, true)) {
-            executor.schedule(() -> {
-                lookQueued.set(false);
-                look();
-            }, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+            executor.schedule(
+                    () -> {
+                        lookQueued.set(false);
+                        look();
+                    },
+                    SETTLE.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -117,8 +120,10 @@ public final class UnitWatcher implements AutoCloseable {
     }
 
     private static Set<String> pathsOf(AgentState state) {
-        return state.bundles().values().stream().flatMap(r -> r.units().stream())
-                .map(DbusSystemd::unitPath).collect(Collectors.toUnmodifiableSet());
+        return state.bundles().values().stream()
+                .flatMap(r -> r.units().stream())
+                .map(DbusSystemd::unitPath)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** One look at every watched unit; never throws (the next look tries again). */
@@ -140,7 +145,8 @@ public final class UnitWatcher implements AutoCloseable {
                 if (v instanceof HealthVerdict.NotWatched || v instanceof HealthVerdict.Unchanged) {
                     continue;
                 }
-                String finding = rec.name() + "/" + v.getClass().getSimpleName() + "/" + rec.outcome().since();
+                String finding = rec.name() + "/" + v.getClass().getSimpleName() + "/"
+                        + rec.outcome().since();
                 Instant last = triggered.get(finding);
                 if (last == null || !now.isBefore(last.plus(RETRIGGER_AFTER))) {
                     triggered.put(finding, now);
@@ -157,7 +163,8 @@ public final class UnitWatcher implements AutoCloseable {
 
     /** A bundle waiting for its unit's restart by someone else: restarted now, so a pass proves it (see {@link WaitingForRestartRules}). */
     private boolean waitedForRestartHappened(BundleRecord rec, Instant now) {
-        if (rec.outcome() == null || !Reason.WaitingForUnitRestart.name().equals(rec.outcome().reason())) {
+        if (rec.outcome() == null
+                || !Reason.WaitingForUnitRestart.name().equals(rec.outcome().reason())) {
             return false;
         }
         Map<String, Long> pids = new HashMap<>();
@@ -167,7 +174,9 @@ public final class UnitWatcher implements AutoCloseable {
         if (WaitingForRestartRules.restarted(rec.outcome(), pids)) {
             String finding = rec.name() + "/restarted/" + pids;
             if (triggered.putIfAbsent(finding, now) == null) {
-                LOG.infof("A unit of bundle %s, which waits for its restart, runs with a new main process: asking for a pass", rec.name());
+                LOG.infof(
+                        "A unit of bundle %s, which waits for its restart, runs with a new main process: asking for a pass",
+                        rec.name());
                 pass.run();
             }
         }

@@ -1,9 +1,8 @@
 package io.confext.agent.unithealth;
 
-import java.util.Map;
-
 import io.confext.agent.state.BundleRecord;
 import io.confext.api.status.Reason;
+import java.util.Map;
 
 /**
  * Pure decision for a bundle that waits for someone else to restart its units ({@code spec.firstAttach:
@@ -11,8 +10,7 @@ import io.confext.api.status.Reason;
  * process than the one recorded while waiting, the new process may see the bundle and a pass should prove it.
  */
 public final class WaitingForRestartRules {
-    private WaitingForRestartRules() {
-    }
+    private WaitingForRestartRules() {}
 
     /**
      * @param mainPids each unit's main PID now (0: none; a unit missing from the map was not looked at)

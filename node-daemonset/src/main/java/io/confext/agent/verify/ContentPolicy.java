@@ -25,12 +25,16 @@ public final class ContentPolicy {
                 c.add(ReasonCode.CONTENT_OUTSIDE_ETC, p + " is outside /etc; a confext may only carry /etc");
             }
             if ((e.mode() & (TreeEntry.S_ISUID | TreeEntry.S_ISGID)) != 0 && !e.isDirectory()) {
-                c.add(ReasonCode.CONTENT_SETUID, p + " has the " + ((e.mode() & TreeEntry.S_ISUID) != 0 ? "setuid" : "setgid") + " bit (mode "
-                        + Integer.toOctalString(e.mode() & 07777) + ")");
+                c.add(
+                        ReasonCode.CONTENT_SETUID,
+                        p + " has the " + ((e.mode() & TreeEntry.S_ISUID) != 0 ? "setuid" : "setgid") + " bit (mode "
+                                + Integer.toOctalString(e.mode() & 07777) + ")");
             }
             switch (e.type()) {
-                case TreeEntry.S_IFCHR, TreeEntry.S_IFBLK -> c.add(ReasonCode.CONTENT_DEVICE_NODE, p + " is a "
-                        + (e.type() == TreeEntry.S_IFCHR ? "character" : "block") + " device node");
+                case TreeEntry.S_IFCHR, TreeEntry.S_IFBLK ->
+                    c.add(
+                            ReasonCode.CONTENT_DEVICE_NODE,
+                            p + " is a " + (e.type() == TreeEntry.S_IFCHR ? "character" : "block") + " device node");
                 case TreeEntry.S_IFIFO -> c.add(ReasonCode.CONTENT_FIFO, p + " is a FIFO");
                 case TreeEntry.S_IFSOCK -> c.add(ReasonCode.CONTENT_SOCKET, p + " is a socket");
                 case TreeEntry.S_IFLNK -> {
@@ -38,17 +42,25 @@ public final class ContentPolicy {
                         c.add(ReasonCode.CONTENT_SYMLINK_ESCAPES, p + " -> " + e.symlinkTarget() + " leaves /etc");
                     }
                 }
-                // Saturating: an erofs inode may claim up to 2^63 - 1 bytes, and two such sizes wrapped to a negative total.
+                // Saturating: an erofs inode may claim up to 2^63 - 1 bytes, and two such sizes wrapped to a negative
+                // total.
                 case TreeEntry.S_IFREG -> total = e.size() > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + e.size();
-                case TreeEntry.S_IFDIR -> { }
-                default -> c.add(ReasonCode.CONTENT_DEVICE_NODE, p + " has unknown file type " + Integer.toOctalString(e.type()));
+                case TreeEntry.S_IFDIR -> {}
+                default ->
+                    c.add(
+                            ReasonCode.CONTENT_DEVICE_NODE,
+                            p + " has unknown file type " + Integer.toOctalString(e.type()));
             }
             if (e.name().equals("os-release")) {
-                c.add(ReasonCode.CONTENT_OS_RELEASE, p + " is an os-release file; extensions must not carry one (systemd refuses them)");
+                c.add(
+                        ReasonCode.CONTENT_OS_RELEASE,
+                        p + " is an os-release file; extensions must not carry one (systemd refuses them)");
             }
         }
         if (total > maxTotalBytes) {
-            c.add(ReasonCode.CONTENT_TOO_LARGE, "the files add up to " + total + " bytes, above the limit of " + maxTotalBytes);
+            c.add(
+                    ReasonCode.CONTENT_TOO_LARGE,
+                    "the files add up to " + total + " bytes, above the limit of " + maxTotalBytes);
         }
         return c.reasons();
     }

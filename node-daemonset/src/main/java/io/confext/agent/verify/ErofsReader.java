@@ -68,8 +68,7 @@ public final class ErofsReader implements FileTree {
     private final Limits limits;
 
     /** An inode as far as this reader needs it. */
-    record Inode(long nid, int layout, int mode, long size, long rawBlkaddr, long tailOffset) {
-    }
+    record Inode(long nid, int layout, int mode, long size, long rawBlkaddr, long tailOffset) {}
 
     public ErofsReader(FileChannel ch, long offset, long length) throws IOException, ImageFormatException {
         this(ch, offset, length, Limits.DEFAULT);
@@ -120,10 +119,14 @@ public final class ErofsReader implements FileTree {
             if (!seenDirs.add(dir.nid())) {
                 throw corrupt("EROFS directory loop at " + dir.path());
             }
-            int depth = dir.path().isEmpty() ? 0 : (int) dir.path().chars().filter(c -> c == '/').count() + 1;
+            int depth = dir.path().isEmpty()
+                    ? 0
+                    : (int) dir.path().chars().filter(c -> c == '/').count() + 1;
             if (depth >= limits.maxDepth()) {
-                throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "EROFS directory " + abbreviate(dir.path())
-                        + " is nested deeper than " + limits.maxDepth() + " levels");
+                throw new ImageFormatException(
+                        ReasonCode.CONTENT_TOO_LARGE,
+                        "EROFS directory " + abbreviate(dir.path()) + " is nested deeper than " + limits.maxDepth()
+                                + " levels");
             }
             // "." and ".." are listed too, hence + 2.
             int budget = (int) Math.min(Integer.MAX_VALUE, (long) maxEntries - out.size() + 2);
@@ -134,15 +137,19 @@ public final class ErofsReader implements FileTree {
                 if (d.name.isEmpty() || d.name.contains("/")) {
                     throw corrupt("EROFS directory " + dir.path() + " holds an invalid name '" + d.name + "'");
                 }
-                long pathLength = dir.path().isEmpty() ? d.name.length() : dir.path().length() + 1L + d.name.length();
+                long pathLength =
+                        dir.path().isEmpty() ? d.name.length() : dir.path().length() + 1L + d.name.length();
                 if (pathLength > limits.maxPathChars()) {
-                    throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "EROFS path " + abbreviate(dir.path() + "/" + d.name)
-                            + " is longer than " + limits.maxPathChars() + " characters");
+                    throw new ImageFormatException(
+                            ReasonCode.CONTENT_TOO_LARGE,
+                            "EROFS path " + abbreviate(dir.path() + "/" + d.name) + " is longer than "
+                                    + limits.maxPathChars() + " characters");
                 }
                 pathChars += pathLength;
                 if (pathChars > limits.maxTotalPathChars()) {
-                    throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "the image's paths add up to more than "
-                            + limits.maxTotalPathChars() + " characters");
+                    throw new ImageFormatException(
+                            ReasonCode.CONTENT_TOO_LARGE,
+                            "the image's paths add up to more than " + limits.maxTotalPathChars() + " characters");
                 }
                 Inode in = inode(d.nid);
                 String path = dir.path().isEmpty() ? d.name : dir.path() + "/" + d.name;
@@ -156,7 +163,8 @@ public final class ErofsReader implements FileTree {
                 TreeEntry e = new TreeEntry(path, in.mode, in.size, target, d.nid);
                 out.add(e);
                 if (out.size() > maxEntries) {
-                    throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
+                    throw new ImageFormatException(
+                            ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
                 }
                 if (e.isDirectory()) {
                     dirs.push(e);
@@ -173,26 +181,30 @@ public final class ErofsReader implements FileTree {
             throw corrupt(e.path() + " is not a regular file");
         }
         if (e.size() > max) {
-            throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, e.path() + " is " + e.size() + " bytes, above the " + max + "-byte limit");
+            throw new ImageFormatException(
+                    ReasonCode.CONTENT_TOO_LARGE,
+                    e.path() + " is " + e.size() + " bytes, above the " + max + "-byte limit");
         }
         return readData(inode(e.nid()), (int) e.size());
     }
 
-    private record Dirent(long nid, String name) {
-    }
+    private record Dirent(long nid, String name) {}
 
     /** At most {@code limit} entries (else CONTENT_TOO_LARGE, naming {@code maxEntries}). */
     private List<Dirent> readDir(Inode dir, int limit, int maxEntries) throws IOException, ImageFormatException {
         if (dir.size > limits.maxDirectoryBytes()) {
-            throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "EROFS directory inode " + dir.nid + " is " + dir.size
-                    + " bytes, above the " + limits.maxDirectoryBytes() + "-byte limit for one directory");
+            throw new ImageFormatException(
+                    ReasonCode.CONTENT_TOO_LARGE,
+                    "EROFS directory inode " + dir.nid + " is " + dir.size + " bytes, above the "
+                            + limits.maxDirectoryBytes() + "-byte limit for one directory");
         }
         byte[] data = readData(dir, (int) dir.size);
         List<Dirent> out = new ArrayList<>();
         for (int blockStart = 0; blockStart < data.length; blockStart += dirBlockSize) {
             int blockLen = Math.min(dirBlockSize, data.length - blockStart);
             if (blockLen < DIRENT_SIZE) {
-                throw corrupt("EROFS directory inode " + dir.nid + " ends in a " + blockLen + "-byte block, too short for an entry");
+                throw corrupt("EROFS directory inode " + dir.nid + " ends in a " + blockLen
+                        + "-byte block, too short for an entry");
             }
             ByteBuffer b = ByteBuffer.wrap(data, blockStart, blockLen).slice().order(ByteOrder.LITTLE_ENDIAN);
             int firstNameOff = b.getShort(8) & 0xffff;
@@ -201,14 +213,16 @@ public final class ErofsReader implements FileTree {
             }
             int count = firstNameOff / DIRENT_SIZE;
             if ((long) out.size() + count > limit) {
-                throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
+                throw new ImageFormatException(
+                        ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
             }
             for (int i = 0; i < count; i++) {
                 long nid = b.getLong(i * DIRENT_SIZE);
                 int nameOff = b.getShort(i * DIRENT_SIZE + 8) & 0xffff;
                 int nameEnd = i + 1 < count ? b.getShort((i + 1) * DIRENT_SIZE + 8) & 0xffff : blockLen;
                 if (nameOff > nameEnd || nameEnd > blockLen) {
-                    throw corrupt("EROFS directory inode " + dir.nid + " has a damaged entry " + i + " in block at " + blockStart);
+                    throw corrupt("EROFS directory inode " + dir.nid + " has a damaged entry " + i + " in block at "
+                            + blockStart);
                 }
                 int len = nameEnd - nameOff;
                 if (i + 1 == count) {
@@ -221,7 +235,8 @@ public final class ErofsReader implements FileTree {
                     }
                 }
                 if (len > MAX_NAME_BYTES) {
-                    throw corrupt("EROFS directory inode " + dir.nid + " has a " + len + "-byte name (the limit is " + MAX_NAME_BYTES + ")");
+                    throw corrupt("EROFS directory inode " + dir.nid + " has a " + len + "-byte name (the limit is "
+                            + MAX_NAME_BYTES + ")");
                 }
                 byte[] name = new byte[len];
                 b.get(nameOff, name);
@@ -264,8 +279,10 @@ public final class ErofsReader implements FileTree {
 
     private byte[] readData(Inode in, int size) throws IOException, ImageFormatException {
         if (in.layout != LAYOUT_FLAT_PLAIN && in.layout != LAYOUT_FLAT_INLINE) {
-            throw new ImageFormatException(ReasonCode.CONTENT_UNINSPECTABLE, "EROFS inode " + in.nid + " uses data layout " + in.layout
-                    + " (compressed or chunk-based), which this reader cannot read; build the image uncompressed (mkfs.erofs without -z)");
+            throw new ImageFormatException(
+                    ReasonCode.CONTENT_UNINSPECTABLE,
+                    "EROFS inode " + in.nid + " uses data layout " + in.layout
+                            + " (compressed or chunk-based), which this reader cannot read; build the image uncompressed (mkfs.erofs without -z)");
         }
         long blksz = 1L << blkszBits;
         long nblocks = (size + blksz - 1) / blksz;
@@ -287,7 +304,8 @@ public final class ErofsReader implements FileTree {
 
     private ByteBuffer read(long pos, int len) throws IOException, ImageFormatException {
         if (pos < 0 || len < 0 || pos > length - len) {
-            throw corrupt("EROFS structure at byte " + pos + " (+" + len + ") lies outside the " + length + "-byte verified range");
+            throw corrupt("EROFS structure at byte " + pos + " (+" + len + ") lies outside the " + length
+                    + "-byte verified range");
         }
         ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
         while (b.hasRemaining()) {

@@ -8,8 +8,7 @@ import java.nio.file.Path;
  * (so {@code chrony_4.5.2.raw} and the directory {@code chrony_4.5.2/} both need {@code extension-release.chrony}).
  */
 public final class ExtensionName {
-    private ExtensionName() {
-    }
+    private ExtensionName() {}
 
     public static String of(String fileName) {
         String n = fileName;

@@ -23,7 +23,9 @@ public final class ExtensionReleaseMatcher {
 
     /** The scope the image is used in: {@code system} for host merges, {@code portable} for per-service images. */
     public enum Scope {
-        SYSTEM("system"), PORTABLE("portable"), ANY(null);
+        SYSTEM("system"),
+        PORTABLE("portable"),
+        ANY(null);
 
         private final String word;
 
@@ -35,24 +37,30 @@ public final class ExtensionReleaseMatcher {
     public List<Reason> match(Map<String, String> ext, HostRelease host, Scope scope) {
         List<Reason> reasons = new ArrayList<>();
         if (ext.isEmpty()) {
-            reasons.add(new Reason(ReasonCode.EXTENSION_RELEASE_EMPTY, "the extension-release file is empty; it needs at least ID="));
+            reasons.add(new Reason(
+                    ReasonCode.EXTENSION_RELEASE_EMPTY, "the extension-release file is empty; it needs at least ID="));
             return reasons;
         }
         String builtFor = builtFor(ext);
         if (scope.word != null) {
             String scopes = ext.getOrDefault("CONFEXT_SCOPE", "system portable");
             if (!Arrays.asList(scopes.trim().split("\\s+")).contains(scope.word)) {
-                reasons.add(new Reason(ReasonCode.EXTENSION_SCOPE_MISMATCH, "CONFEXT_SCOPE=\"" + scopes + "\" does not include '" + scope.word
-                        + "', the scope this bundle is used in"));
+                reasons.add(new Reason(
+                        ReasonCode.EXTENSION_SCOPE_MISMATCH,
+                        "CONFEXT_SCOPE=\"" + scopes + "\" does not include '" + scope.word
+                                + "', the scope this bundle is used in"));
             }
         }
         String arch = ext.getOrDefault("ARCHITECTURE", "");
         if (!arch.isEmpty() && !arch.equals("_any") && !arch.equals(host.architecture())) {
-            reasons.add(new Reason(ReasonCode.EXTENSION_ARCHITECTURE_MISMATCH, "built for ARCHITECTURE=" + arch + ", host is " + host.architecture()));
+            reasons.add(new Reason(
+                    ReasonCode.EXTENSION_ARCHITECTURE_MISMATCH,
+                    "built for ARCHITECTURE=" + arch + ", host is " + host.architecture()));
         }
         String id = ext.getOrDefault("ID", "");
         if (id.isEmpty()) {
-            reasons.add(new Reason(ReasonCode.EXTENSION_ID_MISSING, "the extension-release has no ID= (use ID=_any for every host)"));
+            reasons.add(new Reason(
+                    ReasonCode.EXTENSION_ID_MISSING, "the extension-release has no ID= (use ID=_any for every host)"));
             return reasons;
         }
         if (id.equals("_any")) {
@@ -60,9 +68,14 @@ public final class ExtensionReleaseMatcher {
         }
         if (!id.equals(host.id()) && !inIdLike(id, host)) {
             String like = host.osRelease().getOrDefault("ID_LIKE", "");
-            String note = like.isEmpty() ? "" : host.systemdVersion() >= ID_LIKE_SINCE ? " (ID_LIKE=\"" + like + "\")"
-                    : " (host systemd " + host.systemdVersion() + " < " + ID_LIKE_SINCE + " does not match ID_LIKE=\"" + like + "\")";
-            reasons.add(new Reason(ReasonCode.EXTENSION_ID_MISMATCH, "built for " + builtFor + ", host is " + host.describe() + note));
+            String note = like.isEmpty()
+                    ? ""
+                    : host.systemdVersion() >= ID_LIKE_SINCE
+                            ? " (ID_LIKE=\"" + like + "\")"
+                            : " (host systemd " + host.systemdVersion() + " < " + ID_LIKE_SINCE
+                                    + " does not match ID_LIKE=\"" + like + "\")";
+            reasons.add(new Reason(
+                    ReasonCode.EXTENSION_ID_MISMATCH, "built for " + builtFor + ", host is " + host.describe() + note));
             return reasons;
         }
         String hostVersion = host.osRelease().getOrDefault("VERSION_ID", "");
@@ -73,13 +86,18 @@ public final class ExtensionReleaseMatcher {
         String extLevel = ext.getOrDefault("CONFEXT_LEVEL", "");
         if (!hostLevel.isEmpty() && !extLevel.isEmpty()) {
             if (!hostLevel.equals(extLevel)) {
-                reasons.add(new Reason(ReasonCode.EXTENSION_LEVEL_MISMATCH, "built for " + builtFor + ", host is " + host.describe()));
+                reasons.add(new Reason(
+                        ReasonCode.EXTENSION_LEVEL_MISMATCH, "built for " + builtFor + ", host is " + host.describe()));
             }
         } else if (!hostVersion.isEmpty()) {
             String extVersion = ext.getOrDefault("VERSION_ID", "");
             if (!hostVersion.equals(extVersion)) {
-                reasons.add(new Reason(ReasonCode.EXTENSION_VERSION_MISMATCH, "built for " + builtFor + ", host is " + host.describe()
-                        + (extVersion.isEmpty() ? "; set VERSION_ID=, CONFEXT_LEVEL= or ID=_any in the extension-release" : "")));
+                reasons.add(new Reason(
+                        ReasonCode.EXTENSION_VERSION_MISMATCH,
+                        "built for " + builtFor + ", host is " + host.describe()
+                                + (extVersion.isEmpty()
+                                        ? "; set VERSION_ID=, CONFEXT_LEVEL= or ID=_any in the extension-release"
+                                        : "")));
             }
         }
         return reasons;
@@ -89,7 +107,8 @@ public final class ExtensionReleaseMatcher {
         if (host.systemdVersion() < ID_LIKE_SINCE) {
             return false;
         }
-        return Arrays.asList(host.osRelease().getOrDefault("ID_LIKE", "").trim().split("\\s+")).contains(id);
+        return Arrays.asList(host.osRelease().getOrDefault("ID_LIKE", "").trim().split("\\s+"))
+                .contains(id);
     }
 
     private static String builtFor(Map<String, String> ext) {

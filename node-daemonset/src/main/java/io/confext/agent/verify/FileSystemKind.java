@@ -7,7 +7,10 @@ import java.nio.channels.FileChannel;
 
 /** File systems a confext image may hold, told apart by their superblock magic. */
 public enum FileSystemKind {
-    EROFS, SQUASHFS, EXT4, UNKNOWN;
+    EROFS,
+    SQUASHFS,
+    EXT4,
+    UNKNOWN;
 
     public static FileSystemKind detect(FileChannel ch, long offset, long length) throws IOException {
         if (length < 2048) {

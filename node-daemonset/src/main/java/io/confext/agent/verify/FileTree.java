@@ -24,9 +24,13 @@ public interface FileTree {
         return switch (fs) {
             case EROFS -> new ErofsReader(ch, offset, length);
             case SQUASHFS -> new SquashfsReader(ch, offset, length);
-            default -> throw new ImageFormatException(ReasonCode.CONTENT_UNINSPECTABLE, "the data holds "
-                    + fs.name().toLowerCase(Locale.ROOT) + ", whose tree this verifier cannot inspect (only erofs and"
-                    + " squashfs); build the confext as erofs (systemd-repart Format=erofs, mkfs.erofs) or squashfs (mksquashfs)");
+            default ->
+                throw new ImageFormatException(
+                        ReasonCode.CONTENT_UNINSPECTABLE,
+                        "the data holds "
+                                + fs.name().toLowerCase(Locale.ROOT)
+                                + ", whose tree this verifier cannot inspect (only erofs and"
+                                + " squashfs); build the confext as erofs (systemd-repart Format=erofs, mkfs.erofs) or squashfs (mksquashfs)");
         };
     }
 }

@@ -55,7 +55,8 @@ public final class GptReader {
         forCrc[16] = forCrc[17] = forCrc[18] = forCrc[19] = 0;
         int headerCrc = crc32(forCrc, 0, headerSize);
         if (headerCrc != storedHeaderCrc) {
-            throw corrupt(String.format("GPT header CRC32 mismatch: stored %08x, computed %08x (the partition table was altered or damaged)",
+            throw corrupt(String.format(
+                    "GPT header CRC32 mismatch: stored %08x, computed %08x (the partition table was altered or damaged)",
                     storedHeaderCrc, headerCrc));
         }
         UUID disk = Guids.read(header, 56);
@@ -64,19 +65,25 @@ public final class GptReader {
         long entrySize = h.getInt(84) & 0xffffffffL;
         int storedEntriesCrc = h.getInt(88);
         if (entrySize < 128 || entrySize > MAX_ENTRY_SIZE || entrySize % 8 != 0) {
-            throw corrupt("GPT entry size " + entrySize + " is invalid (must be a multiple of 8 in 128.." + MAX_ENTRY_SIZE + ")");
+            throw corrupt("GPT entry size " + entrySize + " is invalid (must be a multiple of 8 in 128.."
+                    + MAX_ENTRY_SIZE + ")");
         }
         // count < 2^32 and entrySize <= 4096: the product cannot overflow; the LBA can be anything.
         long arrayBytes = count * entrySize;
-        if (arrayBytes > MAX_ENTRY_ARRAY || entriesLba < 2 || entriesLba > fileSize / sector
+        if (arrayBytes > MAX_ENTRY_ARRAY
+                || entriesLba < 2
+                || entriesLba > fileSize / sector
                 || arrayBytes > fileSize - entriesLba * sector) {
-            throw corrupt("GPT entry array (" + count + " x " + entrySize + " bytes at LBA " + entriesLba + ") does not fit the image");
+            throw corrupt("GPT entry array (" + count + " x " + entrySize + " bytes at LBA " + entriesLba
+                    + ") does not fit the image");
         }
         long arrayOffset = entriesLba * sector;
         byte[] entries = readFully(ch, arrayOffset, (int) arrayBytes);
         int entriesCrc = crc32(entries, 0, entries.length);
         if (entriesCrc != storedEntriesCrc) {
-            throw corrupt(String.format("GPT partition entry array CRC32 mismatch: stored %08x, computed %08x", storedEntriesCrc, entriesCrc));
+            throw corrupt(String.format(
+                    "GPT partition entry array CRC32 mismatch: stored %08x, computed %08x",
+                    storedEntriesCrc, entriesCrc));
         }
         List<GptPartition> parts = new ArrayList<>();
         ByteBuffer e = ByteBuffer.wrap(entries).order(ByteOrder.LITTLE_ENDIAN);
@@ -98,7 +105,8 @@ public final class GptReader {
             // last < fileSize / sector keeps last + 1 and (last - first + 1) x sector from overflowing:
             // Long.MAX_VALUE as the last LBA once wrapped to a negative end and a size of -512.
             if (first < 0 || last < first || last >= fileSize / sector) {
-                throw corrupt("GPT partition " + (i + 1) + " spans LBA " + first + ".." + last + ", outside the " + fileSize + "-byte image");
+                throw corrupt("GPT partition " + (i + 1) + " spans LBA " + first + ".." + last + ", outside the "
+                        + fileSize + "-byte image");
             }
             parts.add(new GptPartition(i + 1, type, unique, first * sector, (last - first + 1) * sector, attrs, name));
         }
@@ -120,7 +128,8 @@ public final class GptReader {
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos + buf.position());
             if (n < 0) {
-                throw new java.io.EOFException("image ends at " + (pos + buf.position()) + ", expected " + len + " bytes at " + pos);
+                throw new java.io.EOFException(
+                        "image ends at " + (pos + buf.position()) + ", expected " + len + " bytes at " + pos);
             }
         }
         return buf.array();

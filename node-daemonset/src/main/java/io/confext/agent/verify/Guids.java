@@ -6,8 +6,7 @@ import java.util.UUID;
 
 /** GPT GUIDs on disk are mixed-endian: the first three fields little-endian, the last eight bytes as is. */
 final class Guids {
-    private Guids() {
-    }
+    private Guids() {}
 
     static UUID read(byte[] buf, int off) {
         ByteBuffer le = ByteBuffer.wrap(buf, off, 16).order(ByteOrder.LITTLE_ENDIAN);

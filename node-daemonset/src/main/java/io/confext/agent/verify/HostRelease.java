@@ -29,7 +29,7 @@ public record HostRelease(Map<String, String> osRelease, String architecture, in
     public String describe() {
         String v = osRelease.getOrDefault("VERSION_ID", "");
         String level = osRelease.getOrDefault("CONFEXT_LEVEL", "");
-        return (id().isEmpty() ? "(no ID)" : id()) + (v.isEmpty() ? "" : " " + v) + (level.isEmpty() ? "" : " CONFEXT_LEVEL=" + level)
-                + " (" + architecture + ")";
+        return (id().isEmpty() ? "(no ID)" : id()) + (v.isEmpty() ? "" : " " + v)
+                + (level.isEmpty() ? "" : " CONFEXT_LEVEL=" + level) + " (" + architecture + ")";
     }
 }

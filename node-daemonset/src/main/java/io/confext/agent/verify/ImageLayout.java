@@ -11,9 +11,20 @@ import java.util.Optional;
  * @param rootHashHint a root hash known without a signature: partition UUIDs of a DDI, the {@code .roothash} sidecar or xattr
  * @param signature the signed root hash, if the image carries one
  */
-public record ImageLayout(Kind kind, long dataOffset, long dataAreaSize, Optional<Path> hashFile, long hashOffset, long hashAreaSize,
-                          Optional<String> rootHashHint, Optional<RootHashSignature> signature, Optional<GptTable> gpt) {
-    public enum Kind { DDI, NAKED }
+public record ImageLayout(
+        Kind kind,
+        long dataOffset,
+        long dataAreaSize,
+        Optional<Path> hashFile,
+        long hashOffset,
+        long hashAreaSize,
+        Optional<String> rootHashHint,
+        Optional<RootHashSignature> signature,
+        Optional<GptTable> gpt) {
+    public enum Kind {
+        DDI,
+        NAKED
+    }
 
     public boolean hasVerity() {
         return hashFile.isPresent();

@@ -38,7 +38,8 @@ public final class ImageLocator {
         return locateNaked(image, ch);
     }
 
-    private ImageLayout locateDdi(Path image, FileChannel ch, GptTable gpt, Architecture arch) throws IOException, ImageFormatException {
+    private ImageLayout locateDdi(Path image, FileChannel ch, GptTable gpt, Architecture arch)
+            throws IOException, ImageFormatException {
         List<GptPartition> roots = gpt.ofType(arch.root());
         if (roots.isEmpty()) {
             String foreign = gpt.partitions().stream()
@@ -46,13 +47,18 @@ public final class ImageLocator {
                     .flatMap(Optional::stream)
                     .filter(t -> t.role() == Architecture.Role.ROOT)
                     .map(t -> t.architecture().systemdName())
-                    .distinct().collect(Collectors.joining(", "));
+                    .distinct()
+                    .collect(Collectors.joining(", "));
             if (!foreign.isEmpty()) {
-                throw new ImageFormatException(ReasonCode.FOREIGN_ARCHITECTURE, "the image has a root partition for " + foreign
-                        + " only; this host is " + arch.systemdName() + ": build the image for " + arch.systemdName());
+                throw new ImageFormatException(
+                        ReasonCode.FOREIGN_ARCHITECTURE,
+                        "the image has a root partition for " + foreign + " only; this host is " + arch.systemdName()
+                                + ": build the image for " + arch.systemdName());
             }
-            throw new ImageFormatException(ReasonCode.NO_ROOT_PARTITION, "the GPT has no root partition (type " + arch.root()
-                    + " for " + arch.systemdName() + "); a confext DDI carries its file system in the root partition");
+            throw new ImageFormatException(
+                    ReasonCode.NO_ROOT_PARTITION,
+                    "the GPT has no root partition (type " + arch.root() + " for " + arch.systemdName()
+                            + "); a confext DDI carries its file system in the root partition");
         }
         GptPartition root = roots.get(0);
         Optional<GptPartition> verity = gpt.ofType(arch.rootVerity()).stream().findFirst();
@@ -61,19 +67,29 @@ public final class ImageLocator {
         ImageFormatException sigError = null;
         if (sig.isPresent()) {
             if (sig.get().size() > RootHashSignature.MAX_PARTITION) {
-                sigError = new ImageFormatException(ReasonCode.SIGNATURE_MALFORMED, "the signature partition is " + sig.get().size()
-                        + " bytes, above the 4 MiB limit");
+                sigError = new ImageFormatException(
+                        ReasonCode.SIGNATURE_MALFORMED,
+                        "the signature partition is " + sig.get().size() + " bytes, above the 4 MiB limit");
             } else {
                 try {
-                    signature = Optional.of(RootHashSignature.fromPartition(GptReader.readFully(ch, sig.get().offset(), (int) sig.get().size())));
+                    signature = Optional.of(RootHashSignature.fromPartition(GptReader.readFully(
+                            ch, sig.get().offset(), (int) sig.get().size())));
                 } catch (ImageFormatException e) {
                     sigError = e;
                 }
             }
         }
         Optional<String> hint = verity.map(v -> hex(root.uuid()) + hex(v.uuid()));
-        ImageLayout layout = new ImageLayout(ImageLayout.Kind.DDI, root.offset(), root.size(), verity.map(v -> image),
-                verity.map(GptPartition::offset).orElse(0L), verity.map(GptPartition::size).orElse(0L), hint, signature, Optional.of(gpt));
+        ImageLayout layout = new ImageLayout(
+                ImageLayout.Kind.DDI,
+                root.offset(),
+                root.size(),
+                verity.map(v -> image),
+                verity.map(GptPartition::offset).orElse(0L),
+                verity.map(GptPartition::size).orElse(0L),
+                hint,
+                signature,
+                Optional.of(gpt));
         if (sigError != null) {
             throw new LayoutWithProblem(layout, sigError);
         }
@@ -83,8 +99,10 @@ public final class ImageLocator {
     private ImageLayout locateNaked(Path image, FileChannel ch) throws IOException, ImageFormatException {
         FileSystemKind fs = FileSystemKind.detect(ch, 0, ch.size());
         if (fs == FileSystemKind.UNKNOWN) {
-            throw new ImageFormatException(ReasonCode.UNKNOWN_IMAGE_FORMAT, "the image has neither a GPT nor an erofs, squashfs or ext4 "
-                    + "superblock; expected a DDI (systemd-repart --make-ddi=confext) or a naked file system image");
+            throw new ImageFormatException(
+                    ReasonCode.UNKNOWN_IMAGE_FORMAT,
+                    "the image has neither a GPT nor an erofs, squashfs or ext4 "
+                            + "superblock; expected a DDI (systemd-repart --make-ddi=confext) or a naked file system image");
         }
         String file = image.getFileName().toString();
         String base = file.endsWith(".raw") ? file.substring(0, file.length() - 4) : file;
@@ -96,11 +114,16 @@ public final class ImageLocator {
         if (Files.isRegularFile(rootHashFile)) {
             long size = Files.size(rootHashFile);
             if (size > MAX_ROOT_HASH_SIDECAR) {
-                throw new ImageFormatException(ReasonCode.ROOT_HASH_MISSING, rootHashFile.getFileName() + " is " + size
-                        + " bytes, above the " + MAX_ROOT_HASH_SIDECAR + "-byte limit: it does not hold a root hash (at most 128 hex digits)");
+                throw new ImageFormatException(
+                        ReasonCode.ROOT_HASH_MISSING,
+                        rootHashFile.getFileName() + " is " + size + " bytes, above the " + MAX_ROOT_HASH_SIDECAR
+                                + "-byte limit: it does not hold a root hash (at most 128 hex digits)");
             }
-            // new String (not readString): a non-ASCII byte becomes U+FFFD and fails the hex check later, not an IOException.
-            hint = Optional.of(new String(Files.readAllBytes(rootHashFile), StandardCharsets.US_ASCII).trim().toLowerCase(Locale.ROOT));
+            // new String (not readString): a non-ASCII byte becomes U+FFFD and fails the hex check later, not an
+            // IOException.
+            hint = Optional.of(new String(Files.readAllBytes(rootHashFile), StandardCharsets.US_ASCII)
+                    .trim()
+                    .toLowerCase(Locale.ROOT));
         } else {
             hint = xattrRootHash(image);
         }
@@ -109,11 +132,14 @@ public final class ImageLocator {
         if (Files.isRegularFile(p7s)) {
             long p7sSize = Files.size(p7s);
             if (hint.isEmpty()) {
-                sigError = new ImageFormatException(ReasonCode.ROOT_HASH_MISSING, p7s.getFileName() + " exists but there is no "
-                        + rootHashFile.getFileName() + " (nor a user.verity.roothash xattr) holding the root hash it signs");
+                sigError = new ImageFormatException(
+                        ReasonCode.ROOT_HASH_MISSING,
+                        p7s.getFileName() + " exists but there is no " + rootHashFile.getFileName()
+                                + " (nor a user.verity.roothash xattr) holding the root hash it signs");
             } else if (p7sSize > RootHashSignature.MAX_PARTITION) {
-                sigError = new ImageFormatException(ReasonCode.SIGNATURE_MALFORMED, p7s.getFileName() + " is " + p7sSize
-                        + " bytes, above the 4 MiB limit");
+                sigError = new ImageFormatException(
+                        ReasonCode.SIGNATURE_MALFORMED,
+                        p7s.getFileName() + " is " + p7sSize + " bytes, above the 4 MiB limit");
             } else {
                 try {
                     signature = Optional.of(RootHashSignature.of(hint.get(), Files.readAllBytes(p7s), null));
@@ -123,8 +149,16 @@ public final class ImageLocator {
             }
         }
         boolean hasVerity = Files.isRegularFile(verity);
-        ImageLayout layout = new ImageLayout(ImageLayout.Kind.NAKED, 0, ch.size(), hasVerity ? Optional.of(verity) : Optional.empty(), 0,
-                hasVerity ? Files.size(verity) : 0, hint, signature, Optional.empty());
+        ImageLayout layout = new ImageLayout(
+                ImageLayout.Kind.NAKED,
+                0,
+                ch.size(),
+                hasVerity ? Optional.of(verity) : Optional.empty(),
+                0,
+                hasVerity ? Files.size(verity) : 0,
+                hint,
+                signature,
+                Optional.empty());
         if (sigError != null) {
             throw new LayoutWithProblem(layout, sigError);
         }
@@ -143,15 +177,20 @@ public final class ImageLocator {
             }
             ByteBuffer b = ByteBuffer.allocate(size);
             view.read("verity.roothash", b);
-            return Optional.of(new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).trim().toLowerCase(Locale.ROOT));
+            return Optional.of(new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII)
+                    .trim()
+                    .toLowerCase(Locale.ROOT));
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.empty();
         }
     }
 
     private static String hex(UUID u) {
-        return HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
-                .putLong(u.getLeastSignificantBits()).array());
+        return HexFormat.of()
+                .formatHex(java.nio.ByteBuffer.allocate(16)
+                        .putLong(u.getMostSignificantBits())
+                        .putLong(u.getLeastSignificantBits())
+                        .array());
     }
 
     /** A layout that was found, with a problem in its signature part that must be reported but does not stop the other checks. */

@@ -58,18 +58,29 @@ public final class ImageVerifier {
             long contentLength = layout.dataAreaSize();
             boolean dataTrusted = false;
             if (layout.hasVerity()) {
-                String expected = layout.signature().map(RootHashSignature::rootHash).or(layout::rootHashHint).orElse(null);
+                String expected = layout.signature()
+                        .map(RootHashSignature::rootHash)
+                        .or(layout::rootHashHint)
+                        .orElse(null);
                 Path hashPath = layout.hashFile().get();
-                try (FileChannel sidecar = hashPath.equals(image) ? null : FileChannel.open(hashPath, StandardOpenOption.READ)) {
-                    VerityVerifier.Areas areas = new VerityVerifier.Areas(ch, layout.dataOffset(), layout.dataAreaSize(),
-                            sidecar == null ? ch : sidecar, layout.hashOffset(), layout.hashAreaSize());
+                try (FileChannel sidecar =
+                        hashPath.equals(image) ? null : FileChannel.open(hashPath, StandardOpenOption.READ)) {
+                    VerityVerifier.Areas areas = new VerityVerifier.Areas(
+                            ch,
+                            layout.dataOffset(),
+                            layout.dataAreaSize(),
+                            sidecar == null ? ch : sidecar,
+                            layout.hashOffset(),
+                            layout.hashAreaSize());
                     VerityVerifier.Result r = verity.verify(areas, expected == null ? "" : expected, sha);
                     digestFed = true;
                     contentLength = r.superblock().coveredBytes();
                     rootHash = expected == null ? r.rootHash() : expected;
                     if (expected == null) {
-                        reasons.add(new Reason(ReasonCode.ROOT_HASH_MISSING, "no root hash to check the data against (no signature, no "
-                                + ".roothash sidecar or xattr); the data hashes to " + r.rootHash()));
+                        reasons.add(new Reason(
+                                ReasonCode.ROOT_HASH_MISSING,
+                                "no root hash to check the data against (no signature, no "
+                                        + ".roothash sidecar or xattr); the data hashes to " + r.rootHash()));
                     } else {
                         r.problem().ifPresent(reasons::add);
                         dataTrusted = r.problem().isEmpty();
@@ -78,9 +89,13 @@ public final class ImageVerifier {
                     reasons.add(e.toReason());
                 }
             } else {
-                reasons.add(new Reason(ReasonCode.VERITY_MISSING, layout.kind() == ImageLayout.Kind.DDI
-                        ? "the DDI has no root-verity partition for " + policy.architecture().systemdName()
-                        : "the naked image has no .verity sidecar next to it; its integrity cannot be checked"));
+                reasons.add(
+                        new Reason(
+                                ReasonCode.VERITY_MISSING,
+                                layout.kind() == ImageLayout.Kind.DDI
+                                        ? "the DDI has no root-verity partition for "
+                                                + policy.architecture().systemdName()
+                                        : "the naked image has no .verity sidecar next to it; its integrity cannot be checked"));
             }
             if (sha != null) {
                 if (!digestFed) {
@@ -90,7 +105,8 @@ public final class ImageVerifier {
             }
             signer = checkSignature(layout, policy, reasons, notes);
             if (!dataTrusted) {
-                notes.add("the file tree was read from data that did not pass dm-verity: treat what it says as untrusted");
+                notes.add(
+                        "the file tree was read from data that did not pass dm-verity: treat what it says as untrusted");
             }
             inspectContent(ch, layout.dataOffset(), contentLength, name, policy, reasons, notes);
         } catch (IOException e) {
@@ -99,18 +115,25 @@ public final class ImageVerifier {
         return finish(rootHash, signer, name, reasons, notes);
     }
 
-    private static Verdict finish(String rootHash, String signer, String name, List<Reason> reasons, List<String> notes) {
+    private static Verdict finish(
+            String rootHash, String signer, String name, List<Reason> reasons, List<String> notes) {
         return new Verdict(rootHash, signer, name, reasons, notes);
     }
 
     private String checkSignature(ImageLayout layout, Policy policy, List<Reason> reasons, List<String> notes) {
         if (layout.signature().isEmpty()) {
-            boolean alreadyReported = reasons.stream().anyMatch(r -> r.code() == ReasonCode.SIGNATURE_MALFORMED
-                    || r.code() == ReasonCode.ROOT_HASH_MISSING);
+            boolean alreadyReported = reasons.stream()
+                    .anyMatch(r ->
+                            r.code() == ReasonCode.SIGNATURE_MALFORMED || r.code() == ReasonCode.ROOT_HASH_MISSING);
             if (policy.requireSignature() && !alreadyReported) {
-                reasons.add(new Reason(ReasonCode.SIGNATURE_MISSING, "a signed root hash is required but the image has "
-                        + (layout.kind() == ImageLayout.Kind.DDI ? "no root-verity-sig partition" : "no .roothash.p7s sidecar")
-                        + "; sign it (systemd-repart --private-key/--certificate, or openssl smime over the root hash)"));
+                reasons.add(
+                        new Reason(
+                                ReasonCode.SIGNATURE_MISSING,
+                                "a signed root hash is required but the image has "
+                                        + (layout.kind() == ImageLayout.Kind.DDI
+                                                ? "no root-verity-sig partition"
+                                                : "no .roothash.p7s sidecar")
+                                        + "; sign it (systemd-repart --private-key/--certificate, or openssl smime over the root hash)"));
             }
             return null;
         }
@@ -121,38 +144,57 @@ public final class ImageVerifier {
         }
         RootHashSignatureVerifier.Result r = signatures.verify(sig.rootHash(), sig.signature(), policy.trusted());
         r.problem().ifPresent(reasons::add);
-        if (r.signerFingerprint().isPresent() && sig.certificateFingerprint().isPresent()
-                && !sig.certificateFingerprint().get().equals(r.signerFingerprint().get())) {
-            notes.add("certificateFingerprint in the signature partition (" + sig.certificateFingerprint().get()
+        if (r.signerFingerprint().isPresent()
+                && sig.certificateFingerprint().isPresent()
+                && !sig.certificateFingerprint()
+                        .get()
+                        .equals(r.signerFingerprint().get())) {
+            notes.add("certificateFingerprint in the signature partition ("
+                    + sig.certificateFingerprint().get()
                     + ") is not the signer's; it is informational and was ignored");
         }
         return r.signerFingerprint().orElse(null);
     }
 
-    private void inspectContent(FileChannel ch, long offset, long length, String name, Policy policy, List<Reason> reasons,
-                                List<String> notes) throws IOException {
+    private void inspectContent(
+            FileChannel ch,
+            long offset,
+            long length,
+            String name,
+            Policy policy,
+            List<Reason> reasons,
+            List<String> notes)
+            throws IOException {
         try {
             FileTree reader = FileTree.open(ch, offset, length);
             List<TreeEntry> tree = reader.walk(policy.maxEntries());
             reasons.addAll(contentPolicy.check(tree, policy.maxTreeBytes()));
             String wanted = "etc/extension-release.d/extension-release." + name;
-            Optional<TreeEntry> release = tree.stream().filter(e -> e.path().equals(wanted)).findFirst();
+            Optional<TreeEntry> release =
+                    tree.stream().filter(e -> e.path().equals(wanted)).findFirst();
             if (release.isEmpty()) {
-                List<String> present = tree.stream().map(TreeEntry::path).filter(p -> p.startsWith("etc/extension-release.d/")).toList();
-                reasons.add(new Reason(ReasonCode.EXTENSION_RELEASE_MISSING, "the image has no /" + wanted + " (NAME '" + name
-                        + "' comes from the image file name)" + (present.isEmpty() ? "" : "; it has " + present)));
+                List<String> present = tree.stream()
+                        .map(TreeEntry::path)
+                        .filter(p -> p.startsWith("etc/extension-release.d/"))
+                        .toList();
+                reasons.add(new Reason(
+                        ReasonCode.EXTENSION_RELEASE_MISSING,
+                        "the image has no /" + wanted + " (NAME '" + name + "' comes from the image file name)"
+                                + (present.isEmpty() ? "" : "; it has " + present)));
                 return;
             }
             if (!release.get().isRegular()) {
                 reasons.add(new Reason(ReasonCode.EXTENSION_RELEASE_MISSING, "/" + wanted + " is not a regular file"));
                 return;
             }
-            Map<String, String> ext = ReleaseFile.parse(new String(reader.readFile(release.get(), MAX_EXTENSION_RELEASE), StandardCharsets.UTF_8));
+            Map<String, String> ext = ReleaseFile.parse(
+                    new String(reader.readFile(release.get(), MAX_EXTENSION_RELEASE), StandardCharsets.UTF_8));
             notes.add("extension-release." + name + ": " + ext);
             if (policy.host().isPresent()) {
                 reasons.addAll(releaseMatcher.match(ext, policy.host().get(), policy.scope()));
             } else if (ext.isEmpty()) {
-                reasons.add(new Reason(ReasonCode.EXTENSION_RELEASE_EMPTY, "/" + wanted + " is empty; it needs at least ID="));
+                reasons.add(new Reason(
+                        ReasonCode.EXTENSION_RELEASE_EMPTY, "/" + wanted + " is empty; it needs at least ID="));
             } else {
                 notes.add("no host os-release given: compatibility not checked");
             }
@@ -164,8 +206,10 @@ public final class ImageVerifier {
     private static void checkDigest(String expected, MessageDigest sha, Path image, List<Reason> reasons) {
         String got = HexFormat.of().formatHex(sha.digest());
         if (!got.equalsIgnoreCase(expected.trim())) {
-            reasons.add(new Reason(ReasonCode.SHA256_MISMATCH, "sha256 mismatch: expected " + expected.trim().toLowerCase(Locale.ROOT) + ", got "
-                    + got + "; the image at " + image.getFileName() + " changed or the bundle's sha256 is wrong"));
+            reasons.add(new Reason(
+                    ReasonCode.SHA256_MISMATCH,
+                    "sha256 mismatch: expected " + expected.trim().toLowerCase(Locale.ROOT) + ", got " + got
+                            + "; the image at " + image.getFileName() + " changed or the bundle's sha256 is wrong"));
         }
     }
 
@@ -190,11 +234,13 @@ public final class ImageVerifier {
 
     private static String describe(ImageLayout l) {
         if (l.kind() == ImageLayout.Kind.DDI) {
-            return "DDI (GPT, " + l.gpt().map(GptTable::sectorSize).orElse(0) + "-byte sectors), root partition at byte " + l.dataOffset()
+            return "DDI (GPT, " + l.gpt().map(GptTable::sectorSize).orElse(0)
+                    + "-byte sectors), root partition at byte " + l.dataOffset()
                     + " (" + l.dataAreaSize() + " bytes)" + (l.hasVerity() ? ", root-verity at " + l.hashOffset() : "")
                     + (l.signature().isPresent() ? ", root-verity-sig present" : "");
         }
-        return "naked file system" + l.hashFile().map(p -> ", hash tree in " + p.getFileName()).orElse("")
+        return "naked file system"
+                + l.hashFile().map(p -> ", hash tree in " + p.getFileName()).orElse("")
                 + (l.signature().isPresent() ? ", signature in .roothash.p7s" : "");
     }
 }

@@ -9,8 +9,7 @@ import java.util.Map;
  * blank lines and {@code #} comments ignored.
  */
 public final class ReleaseFile {
-    private ReleaseFile() {
-    }
+    private ReleaseFile() {}
 
     public static Map<String, String> parse(String text) {
         Map<String, String> out = new LinkedHashMap<>();

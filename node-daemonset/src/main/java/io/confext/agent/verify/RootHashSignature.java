@@ -2,7 +2,6 @@ package io.confext.agent.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -17,6 +16,7 @@ import java.util.regex.Pattern;
 public record RootHashSignature(String rootHash, byte[] signature, Optional<String> certificateFingerprint) {
     /** systemd refuses signature partitions larger than this. */
     public static final int MAX_PARTITION = 4 * 1024 * 1024;
+
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{32,128}");
 
     /**
@@ -37,8 +37,8 @@ public record RootHashSignature(String rootHash, byte[] signature, Optional<Stri
         }
         for (int i = end; i < raw.length; i++) {
             if (raw[i] != 0) {
-                throw malformed("the signature partition has non-NUL byte 0x" + Integer.toHexString(raw[i] & 0xff) + " at offset " + i
-                        + " after the JSON's terminating NUL (only NUL padding may follow)");
+                throw malformed("the signature partition has non-NUL byte 0x" + Integer.toHexString(raw[i] & 0xff)
+                        + " at offset " + i + " after the JSON's terminating NUL (only NUL padding may follow)");
             }
         }
         if (end == 0) {
@@ -49,7 +49,9 @@ public record RootHashSignature(String rootHash, byte[] signature, Optional<Stri
             node = Json.MAPPER.readTree(new String(raw, 0, end, StandardCharsets.UTF_8));
         } catch (Exception e) {
             // Jackson's own limits (nesting depth 1000, number and string lengths) end here too.
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            String why = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse("");
             throw malformed("the signature partition is not valid JSON: " + why);
         }
         if (node == null || !node.isObject()) {

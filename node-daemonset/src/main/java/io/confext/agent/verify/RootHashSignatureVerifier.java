@@ -1,5 +1,8 @@
 package io.confext.agent.verify;
 
+import java.nio.charset.StandardCharsets;
+import java.security.Provider;
+import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
@@ -8,10 +11,6 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-
-import java.nio.charset.StandardCharsets;
-import java.security.Provider;
-import java.util.Optional;
 
 /**
  * Checks a detached PKCS#7 (CMS) signature over the ASCII lowercase hex root hash against a set of
@@ -56,7 +55,9 @@ public final class RootHashSignatureVerifier {
         try {
             cms = new CMSSignedData(new CMSProcessableByteArray(rootHashHex.getBytes(StandardCharsets.US_ASCII)), der);
         } catch (CMSException | RuntimeException e) {
-            return Result.refused(ReasonCode.SIGNATURE_MALFORMED, "the root hash signature is not a DER PKCS#7 structure: " + e.getMessage());
+            return Result.refused(
+                    ReasonCode.SIGNATURE_MALFORMED,
+                    "the root hash signature is not a DER PKCS#7 structure: " + e.getMessage());
         }
         if (cms.getSignerInfos().size() == 0) {
             return Result.refused(ReasonCode.SIGNATURE_MALFORMED, "the PKCS#7 root hash signature has no signer");
@@ -73,26 +74,42 @@ public final class RootHashSignatureVerifier {
                     return Result.ok(TrustedCertificates.fingerprint(cert));
                 }
                 try {
-                    if (si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER).build(cert))) {
+                    if (si.verify(new JcaSimpleSignerInfoVerifierBuilder()
+                            .setProvider(BouncyCastle.PROVIDER)
+                            .build(cert))) {
                         return Result.ok(TrustedCertificates.fingerprint(cert));
                     }
-                    failure = "the signature by trusted certificate " + cert.getSubject() + " does not verify over root hash " + rootHashHex;
-                } catch (CMSException | OperatorCreationException | java.security.cert.CertificateException | RuntimeException e) {
-                    failure = "the signature by trusted certificate " + cert.getSubject() + " does not verify over root hash " + rootHashHex
-                            + ": " + e.getMessage();
+                    failure = "the signature by trusted certificate " + cert.getSubject()
+                            + " does not verify over root hash " + rootHashHex;
+                } catch (CMSException
+                        | OperatorCreationException
+                        | java.security.cert.CertificateException
+                        | RuntimeException e) {
+                    failure = "the signature by trusted certificate " + cert.getSubject()
+                            + " does not verify over root hash " + rootHashHex + ": " + e.getMessage();
                 }
             }
         }
         if (signerTrusted) {
-            return Result.refused(ReasonCode.SIGNATURE_INVALID, failure + "; the root hash or the signature was altered");
+            return Result.refused(
+                    ReasonCode.SIGNATURE_INVALID, failure + "; the root hash or the signature was altered");
         }
         SignerInformation first = cms.getSignerInfos().getSigners().iterator().next();
-        String who = first.getSID().getIssuer() != null ? "issuer " + first.getSID().getIssuer() + ", serial " + first.getSID().getSerialNumber()
+        String who = first.getSID().getIssuer() != null
+                ? "issuer " + first.getSID().getIssuer() + ", serial "
+                        + first.getSID().getSerialNumber()
                 : first.getSID().getSubjectKeyIdentifier() != null
-                ? "subject key id " + java.util.HexFormat.of().formatHex(first.getSID().getSubjectKeyIdentifier()) : "no signer identifier";
-        return Result.refused(ReasonCode.SIGNATURE_UNTRUSTED, "the root hash is signed by a certificate that is not trusted (" + who + "); "
-                + (trusted.isEmpty() ? "no trusted certificates are configured" : "trusted are " + trusted.certificates().size()
-                + " certificate(s): add the signer's certificate to the trust (verity.d or the bundle's trust Secret) or re-sign the image"));
+                        ? "subject key id "
+                                + java.util.HexFormat.of()
+                                        .formatHex(first.getSID().getSubjectKeyIdentifier())
+                        : "no signer identifier";
+        return Result.refused(
+                ReasonCode.SIGNATURE_UNTRUSTED,
+                "the root hash is signed by a certificate that is not trusted (" + who + "); "
+                        + (trusted.isEmpty()
+                                ? "no trusted certificates are configured"
+                                : "trusted are " + trusted.certificates().size()
+                                        + " certificate(s): add the signer's certificate to the trust (verity.d or the bundle's trust Secret) or re-sign the image"));
     }
 
     /**
@@ -103,7 +120,10 @@ public final class RootHashSignatureVerifier {
     private static boolean verifiesWithTheJdk(SignerInformation si, X509CertificateHolder cert) {
         try {
             return si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(cert));
-        } catch (CMSException | OperatorCreationException | java.security.cert.CertificateException | RuntimeException e) {
+        } catch (CMSException
+                | OperatorCreationException
+                | java.security.cert.CertificateException
+                | RuntimeException e) {
             return false;
         }
     }

@@ -50,7 +50,8 @@ enum SquashfsCompression {
     LZO(3, "lzo") {
         @Override
         byte[] inflate(byte[] in, int max) throws ImageFormatException {
-            return airlift(in, max, (src, dst) -> new LzoDecompressor().decompress(src, 0, src.length, dst, 0, dst.length));
+            return airlift(
+                    in, max, (src, dst) -> new LzoDecompressor().decompress(src, 0, src.length, dst, 0, dst.length));
         }
     },
     XZ(4, "xz") {
@@ -70,13 +71,15 @@ enum SquashfsCompression {
     LZ4(5, "lz4") {
         @Override
         byte[] inflate(byte[] in, int max) throws ImageFormatException {
-            return airlift(in, max, (src, dst) -> new Lz4Decompressor().decompress(src, 0, src.length, dst, 0, dst.length));
+            return airlift(
+                    in, max, (src, dst) -> new Lz4Decompressor().decompress(src, 0, src.length, dst, 0, dst.length));
         }
     },
     ZSTD(6, "zstd") {
         @Override
         byte[] inflate(byte[] in, int max) throws ImageFormatException {
-            return airlift(in, max, (src, dst) -> new ZstdDecompressor().decompress(src, 0, src.length, dst, 0, dst.length));
+            return airlift(
+                    in, max, (src, dst) -> new ZstdDecompressor().decompress(src, 0, src.length, dst, 0, dst.length));
         }
     };
 
@@ -103,8 +106,10 @@ enum SquashfsCompression {
     }
 
     byte[] inflate(byte[] in, int max) throws ImageFormatException {
-        throw new ImageFormatException(ReasonCode.CONTENT_UNINSPECTABLE, "the squashfs is compressed with " + label
-                + ", which this verifier cannot read; build it with mksquashfs -comp gzip (the default), xz, lzo, lz4 or zstd");
+        throw new ImageFormatException(
+                ReasonCode.CONTENT_UNINSPECTABLE,
+                "the squashfs is compressed with " + label
+                        + ", which this verifier cannot read; build it with mksquashfs -comp gzip (the default), xz, lzo, lz4 or zstd");
     }
 
     private interface Decoder {
@@ -118,7 +123,8 @@ enum SquashfsCompression {
         try {
             n = d.decode(in, out);
         } catch (MalformedInputException | IndexOutOfBoundsException | IllegalArgumentException e) {
-            throw SquashfsReader.corrupt("squashfs block is damaged or inflates past " + max + " bytes: " + e.getMessage());
+            throw SquashfsReader.corrupt(
+                    "squashfs block is damaged or inflates past " + max + " bytes: " + e.getMessage());
         }
         if (n > max) {
             throw expands(max);

@@ -33,6 +33,7 @@ public final class SquashfsReader implements FileTree {
     static final int MAX_NAME_BYTES = 256;
     /** mksquashfs writes at most 256 entries per directory header (SQUASHFS_DIR_COUNT). */
     private static final int MAX_HEADER_ENTRIES = 256;
+
     private static final long NO_FRAGMENT = 0xFFFFFFFFL;
     private static final int BLOCK_UNCOMPRESSED = 1 << 24;
     private static final int FRAGMENTS_PER_BLOCK = METADATA_BYTES / 16;
@@ -61,8 +62,18 @@ public final class SquashfsReader implements FileTree {
     private record Block(byte[] data, long next) {}
 
     /** An inode as far as this reader needs it; {@code ref} is the inode reference (block << 16 | offset). */
-    record Inode(long ref, int type, int mode, long size, long dirBlock, int dirOffset, long blocksStart,
-                 long fragment, long fragmentOffset, Cursor blockList, String symlinkTarget) {}
+    record Inode(
+            long ref,
+            int type,
+            int mode,
+            long size,
+            long dirBlock,
+            int dirOffset,
+            long blocksStart,
+            long fragment,
+            long fragmentOffset,
+            Cursor blockList,
+            String symlinkTarget) {}
 
     public SquashfsReader(FileChannel ch, long offset, long length) throws IOException, ImageFormatException {
         this(ch, offset, length, ErofsReader.Limits.DEFAULT);
@@ -85,8 +96,12 @@ public final class SquashfsReader implements FileTree {
         }
         blockSize = sb.getInt(12);
         int blockLog = sb.getShort(22) & 0xffff;
-        if (blockSize < 4096 || blockSize > (1 << 20) || Integer.bitCount(blockSize) != 1 || 1 << blockLog != blockSize) {
-            throw corrupt("squashfs block size " + blockSize + " (log " + blockLog + ") is not a power of two from 4 KiB to 1 MiB");
+        if (blockSize < 4096
+                || blockSize > (1 << 20)
+                || Integer.bitCount(blockSize) != 1
+                || 1 << blockLog != blockSize) {
+            throw corrupt("squashfs block size " + blockSize + " (log " + blockLog
+                    + ") is not a power of two from 4 KiB to 1 MiB");
         }
         compression = SquashfsCompression.of(sb.getShort(20) & 0xffff);
         fragmentCount = sb.getInt(16) & 0xffffffffL;
@@ -96,7 +111,8 @@ public final class SquashfsReader implements FileTree {
         fragmentTable = sb.getLong(80);
         for (long table : new long[] {inodeTable, directoryTable}) {
             if (table < SUPERBLOCK_BYTES || table >= length) {
-                throw corrupt("squashfs table at byte " + table + " lies outside the " + length + "-byte verified range");
+                throw corrupt(
+                        "squashfs table at byte " + table + " lies outside the " + length + "-byte verified range");
             }
         }
     }
@@ -126,31 +142,41 @@ public final class SquashfsReader implements FileTree {
             if (!seenDirs.add(dir.nid())) {
                 throw corrupt("squashfs directory loop at " + abbreviate(dir.path()));
             }
-            int depth = dir.path().isEmpty() ? 0 : (int) dir.path().chars().filter(c -> c == '/').count() + 1;
+            int depth = dir.path().isEmpty()
+                    ? 0
+                    : (int) dir.path().chars().filter(c -> c == '/').count() + 1;
             if (depth >= limits.maxDepth()) {
-                throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "squashfs directory " + abbreviate(dir.path())
-                        + " is nested deeper than " + limits.maxDepth() + " levels");
+                throw new ImageFormatException(
+                        ReasonCode.CONTENT_TOO_LARGE,
+                        "squashfs directory " + abbreviate(dir.path()) + " is nested deeper than " + limits.maxDepth()
+                                + " levels");
             }
             for (Dirent d : readDir(inode(dir.nid()), maxEntries - out.size(), maxEntries)) {
                 if (d.name.isEmpty() || d.name.contains("/") || d.name.equals(".") || d.name.equals("..")) {
-                    throw corrupt("squashfs directory " + abbreviate(dir.path()) + " holds an invalid name '" + abbreviate(d.name) + "'");
+                    throw corrupt("squashfs directory " + abbreviate(dir.path()) + " holds an invalid name '"
+                            + abbreviate(d.name) + "'");
                 }
-                long pathLength = dir.path().isEmpty() ? d.name.length() : dir.path().length() + 1L + d.name.length();
+                long pathLength =
+                        dir.path().isEmpty() ? d.name.length() : dir.path().length() + 1L + d.name.length();
                 if (pathLength > limits.maxPathChars()) {
-                    throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "squashfs path "
-                            + abbreviate(dir.path() + "/" + d.name) + " is longer than " + limits.maxPathChars() + " characters");
+                    throw new ImageFormatException(
+                            ReasonCode.CONTENT_TOO_LARGE,
+                            "squashfs path " + abbreviate(dir.path() + "/" + d.name) + " is longer than "
+                                    + limits.maxPathChars() + " characters");
                 }
                 pathChars += pathLength;
                 if (pathChars > limits.maxTotalPathChars()) {
-                    throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "the image's paths add up to more than "
-                            + limits.maxTotalPathChars() + " characters");
+                    throw new ImageFormatException(
+                            ReasonCode.CONTENT_TOO_LARGE,
+                            "the image's paths add up to more than " + limits.maxTotalPathChars() + " characters");
                 }
                 Inode in = inode(d.ref);
                 String path = dir.path().isEmpty() ? d.name : dir.path() + "/" + d.name;
                 TreeEntry e = new TreeEntry(path, in.mode, in.size, in.symlinkTarget, d.ref);
                 out.add(e);
                 if (out.size() > maxEntries) {
-                    throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
+                    throw new ImageFormatException(
+                            ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
                 }
                 if (e.isDirectory()) {
                     dirs.push(e);
@@ -166,7 +192,9 @@ public final class SquashfsReader implements FileTree {
             throw corrupt(e.path() + " is not a regular file");
         }
         if (e.size() > max) {
-            throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, e.path() + " is " + e.size() + " bytes, above the " + max + "-byte limit");
+            throw new ImageFormatException(
+                    ReasonCode.CONTENT_TOO_LARGE,
+                    e.path() + " is " + e.size() + " bytes, above the " + max + "-byte limit");
         }
         Inode in = inode(e.nid());
         int size = (int) in.size;
@@ -183,7 +211,8 @@ public final class SquashfsReader implements FileTree {
             if (onDisk != 0) { // 0: a sparse block, all zeros
                 byte[] data = dataBlock(pos, onDisk, (word & BLOCK_UNCOMPRESSED) == 0, e.path());
                 if (data.length < want) {
-                    throw corrupt("squashfs block " + i + " of " + abbreviate(e.path()) + " holds " + data.length + " bytes, not " + want);
+                    throw corrupt("squashfs block " + i + " of " + abbreviate(e.path()) + " holds " + data.length
+                            + " bytes, not " + want);
                 }
                 System.arraycopy(data, 0, out, done, want);
                 pos += onDisk;
@@ -211,8 +240,10 @@ public final class SquashfsReader implements FileTree {
             return List.of();
         }
         if (listing > limits.maxDirectoryBytes()) {
-            throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "squashfs directory is " + listing
-                    + " bytes, above the " + limits.maxDirectoryBytes() + "-byte limit for one directory");
+            throw new ImageFormatException(
+                    ReasonCode.CONTENT_TOO_LARGE,
+                    "squashfs directory is " + listing + " bytes, above the " + limits.maxDirectoryBytes()
+                            + "-byte limit for one directory");
         }
         Cursor c = cursor(directoryTable, dir.dirBlock, dir.dirOffset);
         List<Dirent> out = new ArrayList<>();
@@ -226,7 +257,8 @@ public final class SquashfsReader implements FileTree {
             c.u32(); // the header's inode number: the entries' deltas are not needed, references are absolute
             left -= 12;
             if (count > MAX_HEADER_ENTRIES) {
-                throw corrupt("squashfs directory header lists " + count + " entries (at most " + MAX_HEADER_ENTRIES + ")");
+                throw corrupt(
+                        "squashfs directory header lists " + count + " entries (at most " + MAX_HEADER_ENTRIES + ")");
             }
             for (long i = 0; i < count; i++) {
                 if (left < 8) {
@@ -238,7 +270,8 @@ public final class SquashfsReader implements FileTree {
                 int nameBytes = c.u16() + 1;
                 left -= 8;
                 if (nameBytes > MAX_NAME_BYTES) {
-                    throw corrupt("squashfs directory holds a " + nameBytes + "-byte name (the limit is " + MAX_NAME_BYTES + ")");
+                    throw corrupt("squashfs directory holds a " + nameBytes + "-byte name (the limit is "
+                            + MAX_NAME_BYTES + ")");
                 }
                 if (left < nameBytes) {
                     throw corrupt("squashfs directory listing ends inside a name");
@@ -246,7 +279,8 @@ public final class SquashfsReader implements FileTree {
                 String name = new String(c.bytes(nameBytes), StandardCharsets.UTF_8);
                 left -= nameBytes;
                 if (out.size() >= limit) {
-                    throw new ImageFormatException(ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
+                    throw new ImageFormatException(
+                            ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
                 }
                 out.add(new Dirent(start << 16 | offset, name));
             }
@@ -284,7 +318,8 @@ public final class SquashfsReader implements FileTree {
                 long fragment = c.u32() & 0xffffffffL;
                 long fragmentOffset = c.u32() & 0xffffffffL;
                 long size = c.u32() & 0xffffffffL;
-                yield new Inode(ref, type, TreeEntry.S_IFREG | perms, size, 0, 0, start, fragment, fragmentOffset, c, null);
+                yield new Inode(
+                        ref, type, TreeEntry.S_IFREG | perms, size, 0, 0, start, fragment, fragmentOffset, c, null);
             }
             case 9 -> { // extended file
                 long start = c.u64();
@@ -297,7 +332,8 @@ public final class SquashfsReader implements FileTree {
                 if (size < 0 || start < 0) {
                     throw corrupt("squashfs file inode has a negative size or start");
                 }
-                yield new Inode(ref, type, TreeEntry.S_IFREG | perms, size, 0, 0, start, fragment, fragmentOffset, c, null);
+                yield new Inode(
+                        ref, type, TreeEntry.S_IFREG | perms, size, 0, 0, start, fragment, fragmentOffset, c, null);
             }
             case 3, 10 -> { // symlink
                 c.u32(); // links
@@ -306,7 +342,8 @@ public final class SquashfsReader implements FileTree {
                     throw corrupt("squashfs symlink has a " + targetBytes + "-byte target");
                 }
                 String target = new String(c.bytes((int) targetBytes), StandardCharsets.UTF_8);
-                yield new Inode(ref, type, TreeEntry.S_IFLNK | perms, targetBytes, 0, 0, 0, NO_FRAGMENT, 0, null, target);
+                yield new Inode(
+                        ref, type, TreeEntry.S_IFLNK | perms, targetBytes, 0, 0, 0, NO_FRAGMENT, 0, null, target);
             }
             case 4, 11 -> special(ref, type, TreeEntry.S_IFBLK | perms);
             case 5, 12 -> special(ref, type, TreeEntry.S_IFCHR | perms);
@@ -346,9 +383,11 @@ public final class SquashfsReader implements FileTree {
         return dataBlock(start, onDisk, (word & BLOCK_UNCOMPRESSED) == 0, path);
     }
 
-    private byte[] dataBlock(long pos, int onDisk, boolean compressed, String path) throws IOException, ImageFormatException {
+    private byte[] dataBlock(long pos, int onDisk, boolean compressed, String path)
+            throws IOException, ImageFormatException {
         if (onDisk > blockSize) {
-            throw corrupt("squashfs block of " + abbreviate(path) + " is " + onDisk + " bytes on disk, above the block size " + blockSize);
+            throw corrupt("squashfs block of " + abbreviate(path) + " is " + onDisk
+                    + " bytes on disk, above the block size " + blockSize);
         }
         byte[] raw = bytesAt(pos, onDisk);
         return compressed ? compression.decompress(raw, blockSize) : raw;
@@ -428,7 +467,8 @@ public final class SquashfsReader implements FileTree {
 
     private ByteBuffer read(long pos, int len) throws IOException, ImageFormatException {
         if (pos < 0 || len < 0 || pos > length - len) {
-            throw corrupt("squashfs structure at byte " + pos + " (+" + len + ") lies outside the " + length + "-byte verified range");
+            throw corrupt("squashfs structure at byte " + pos + " (+" + len + ") lies outside the " + length
+                    + "-byte verified range");
         }
         ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
         while (b.hasRemaining()) {

@@ -1,8 +1,6 @@
 package io.confext.agent.verify;
 
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.openssl.PEMParser;
-
+import io.confext.agent.host.HostPaths;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -15,8 +13,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-
-import io.confext.agent.host.HostPaths;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.openssl.PEMParser;
 
 /**
  * The certificates a root hash may be signed by. Like systemd's user-space check, membership is
@@ -63,7 +61,8 @@ public record TrustedCertificates(List<X509CertificateHolder> certificates) {
     public static TrustedCertificates systemVerityD(Path root) throws IOException {
         HostPaths paths = new HostPaths(root);
         List<X509CertificateHolder> all = new ArrayList<>();
-        for (String hostDir : List.of("/etc/verity.d", "/run/verity.d", "/usr/local/lib/verity.d", "/usr/lib/verity.d")) {
+        for (String hostDir :
+                List.of("/etc/verity.d", "/run/verity.d", "/usr/local/lib/verity.d", "/usr/lib/verity.d")) {
             Path dir = paths.inRoot(hostDir);
             if (!Files.isDirectory(dir)) {
                 continue;

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param notes facts worth showing that are not refusals ("signature present but not checked")
  * @param extensionName the NAME of {@code extension-release.NAME} the image must carry
  */
-public record Verdict(String rootHash, String signerFingerprint, String extensionName, List<Reason> reasons, List<String> notes) {
+public record Verdict(
+        String rootHash, String signerFingerprint, String extensionName, List<Reason> reasons, List<String> notes) {
     public Verdict {
         reasons = List.copyOf(reasons);
         notes = List.copyOf(notes);

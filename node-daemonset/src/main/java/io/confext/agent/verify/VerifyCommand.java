@@ -40,10 +40,17 @@ public final class VerifyCommand {
             exit status: 0 accepted, 1 refused, 2 usage error""";
 
     /** Parsed command line. */
-    record Args(Path image, Optional<String> sha256, List<Path> trustDirs, Optional<Path> osRelease, Optional<String> arch,
-                Optional<String> name, ExtensionReleaseMatcher.Scope scope, int systemdVersion, Optional<Boolean> requireSignature,
-                long maxTreeBytes) {
-    }
+    record Args(
+            Path image,
+            Optional<String> sha256,
+            List<Path> trustDirs,
+            Optional<Path> osRelease,
+            Optional<String> arch,
+            Optional<String> name,
+            ExtensionReleaseMatcher.Scope scope,
+            int systemdVersion,
+            Optional<Boolean> requireSignature,
+            long maxTreeBytes) {}
 
     static final class UsageException extends Exception {
         UsageException(String m) {
@@ -75,7 +82,8 @@ public final class VerifyCommand {
         out.println("verdict: " + (v.accepted() ? "ACCEPTED" : "REFUSED"));
         out.println("image: " + image);
         out.println("root hash: " + Optional.ofNullable(v.rootHash()).orElse("-"));
-        out.println("signer sha256 fingerprint: " + Optional.ofNullable(v.signerFingerprint()).orElse("-"));
+        out.println("signer sha256 fingerprint: "
+                + Optional.ofNullable(v.signerFingerprint()).orElse("-"));
         out.println("extension name: " + v.extensionName());
         v.notes().forEach(n -> out.println("note: " + n));
         v.reasons().forEach(r -> out.println("reason: " + r.code() + ": " + r.message()));
@@ -135,14 +143,25 @@ public final class VerifyCommand {
         if (!Files.isRegularFile(image)) {
             throw new UsageException(image + " is not a file");
         }
-        return new Args(image, Optional.ofNullable(sha), trust, Optional.ofNullable(osRelease), Optional.ofNullable(arch),
-                Optional.ofNullable(name), scope, systemd, Optional.ofNullable(require), maxTree);
+        return new Args(
+                image,
+                Optional.ofNullable(sha),
+                trust,
+                Optional.ofNullable(osRelease),
+                Optional.ofNullable(arch),
+                Optional.ofNullable(name),
+                scope,
+                systemd,
+                Optional.ofNullable(require),
+                maxTree);
     }
 
     static Policy policy(Args a) throws UsageException {
-        Architecture arch = a.arch().isEmpty() ? Architecture.ofThisMachine()
-                : Architecture.parse(a.arch().get()).orElseThrow(() -> new UsageException("unknown architecture '" + a.arch().get()
-                        + "' (x86-64, arm64, x86, arm, ia64, loongarch64, riscv32, riscv64)"));
+        Architecture arch = a.arch().isEmpty()
+                ? Architecture.ofThisMachine()
+                : Architecture.parse(a.arch().get())
+                        .orElseThrow(() -> new UsageException("unknown architecture '"
+                                + a.arch().get() + "' (x86-64, arm64, x86, arm, ia64, loongarch64, riscv32, riscv64)"));
         TrustedCertificates trusted;
         try {
             for (Path d : a.trustDirs()) {
@@ -157,8 +176,11 @@ public final class VerifyCommand {
         if (!a.trustDirs().isEmpty() && trusted.isEmpty()) {
             throw new UsageException("no *.crt certificate in " + a.trustDirs());
         }
-        Policy p = Policy.signedBy(trusted).withArchitecture(arch).withRequireSignature(a.requireSignature().orElse(!a.trustDirs().isEmpty()))
-                .withMaxTreeBytes(a.maxTreeBytes()).withSha256(a.sha256().map(String::toLowerCase).orElse(null));
+        Policy p = Policy.signedBy(trusted)
+                .withArchitecture(arch)
+                .withRequireSignature(a.requireSignature().orElse(!a.trustDirs().isEmpty()))
+                .withMaxTreeBytes(a.maxTreeBytes())
+                .withSha256(a.sha256().map(String::toLowerCase).orElse(null));
         if (a.name().isPresent()) {
             p = p.withExtensionName(a.name().get());
         }
@@ -167,7 +189,8 @@ public final class VerifyCommand {
             try {
                 os = ReleaseFile.parse(Files.readString(a.osRelease().get()));
             } catch (IOException e) {
-                throw new UsageException("cannot read --os-release " + a.osRelease().get() + ": " + e.getMessage());
+                throw new UsageException(
+                        "cannot read --os-release " + a.osRelease().get() + ": " + e.getMessage());
             }
             p = p.withHost(new HostRelease(os, arch.systemdName(), a.systemdVersion()), a.scope());
         }

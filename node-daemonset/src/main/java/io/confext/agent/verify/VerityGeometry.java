@@ -5,11 +5,17 @@ package io.confext.agent.verify;
  * {@code lib/verity/verity_hash.c} does: digests in power-of-two slots, levels stored top level
  * first right after the superblock's hash block, level 0 (hashes of data blocks) last.
  */
-public record VerityGeometry(int levels, int hashesPerBlockBits, int digestSize, long[] levelBlocks, long[] levelOffsets,
-                             long hashAreaBytes) {
+public record VerityGeometry(
+        int levels,
+        int hashesPerBlockBits,
+        int digestSize,
+        long[] levelBlocks,
+        long[] levelOffsets,
+        long hashAreaBytes) {
 
     public static VerityGeometry of(VeritySuperblock sb, int digestSize) {
-        int slot = Integer.highestOneBit(digestSize) == digestSize ? digestSize : Integer.highestOneBit(digestSize) << 1;
+        int slot =
+                Integer.highestOneBit(digestSize) == digestSize ? digestSize : Integer.highestOneBit(digestSize) << 1;
         int bits = Integer.numberOfTrailingZeros(Integer.highestOneBit(sb.hashBlockSize() / slot));
         int levels = 0;
         while ((long) bits * levels < 64 && ((sb.dataBlocks() - 1) >>> (bits * levels)) != 0) {

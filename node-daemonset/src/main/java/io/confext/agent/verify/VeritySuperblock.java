@@ -11,8 +11,14 @@ import java.util.Locale;
  * The 512-byte dm-verity superblock at the start of a hash area, as {@code veritysetup format}
  * writes it (cryptsetup {@code lib/verity/verity.c}, all fields little-endian).
  */
-public record VeritySuperblock(int version, int hashType, String algorithm, int dataBlockSize, int hashBlockSize,
-                               long dataBlocks, byte[] salt) {
+public record VeritySuperblock(
+        int version,
+        int hashType,
+        String algorithm,
+        int dataBlockSize,
+        int hashBlockSize,
+        long dataBlocks,
+        byte[] salt) {
     public static final int SIZE = 512;
     private static final byte[] MAGIC = {'v', 'e', 'r', 'i', 't', 'y', 0, 0};
 
@@ -34,17 +40,20 @@ public record VeritySuperblock(int version, int hashType, String algorithm, int 
             throw invalid("dm-verity superblock version " + version + " is not supported (only 1)");
         }
         if (hashType != 1) {
-            throw invalid("dm-verity hash type " + hashType + " is not supported (only 1, the normal format; 0 is Chrome OS)");
+            throw invalid("dm-verity hash type " + hashType
+                    + " is not supported (only 1, the normal format; 0 is Chrome OS)");
         }
         if (!validBlockSize(dbs) || !validBlockSize(hbs)) {
-            throw invalid("dm-verity block sizes data=" + dbs + " hash=" + hbs + " are not powers of two in 512..1048576");
+            throw invalid(
+                    "dm-verity block sizes data=" + dbs + " hash=" + hbs + " are not powers of two in 512..1048576");
         }
         if (blocks <= 0) {
             throw invalid("dm-verity superblock covers " + blocks + " data blocks");
         }
         if (blocks > Long.MAX_VALUE / dbs) {
             // coveredBytes() would overflow into a negative size and slip past the data-area check.
-            throw invalid("dm-verity superblock covers " + blocks + " blocks of " + dbs + " bytes, more bytes than any image can hold");
+            throw invalid("dm-verity superblock covers " + blocks + " blocks of " + dbs
+                    + " bytes, more bytes than any image can hold");
         }
         if (saltSize > 256) {
             throw invalid("dm-verity salt size " + saltSize + " exceeds 256 bytes");
@@ -52,7 +61,8 @@ public record VeritySuperblock(int version, int hashType, String algorithm, int 
         if (javaDigestName(alg) == null) {
             throw invalid("dm-verity hash algorithm '" + alg + "' is not supported (sha256, sha512, sha1)");
         }
-        return new VeritySuperblock(version, hashType, alg, dbs, hbs, blocks, Arrays.copyOfRange(sb, 88, 88 + saltSize));
+        return new VeritySuperblock(
+                version, hashType, alg, dbs, hbs, blocks, Arrays.copyOfRange(sb, 88, 88 + saltSize));
     }
 
     static String javaDigestName(String alg) {
@@ -87,8 +97,13 @@ public record VeritySuperblock(int version, int hashType, String algorithm, int 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VeritySuperblock s && s.version == version && s.hashType == hashType && s.algorithm.equals(algorithm)
-                && s.dataBlockSize == dataBlockSize && s.hashBlockSize == hashBlockSize && s.dataBlocks == dataBlocks
+        return o instanceof VeritySuperblock s
+                && s.version == version
+                && s.hashType == hashType
+                && s.algorithm.equals(algorithm)
+                && s.dataBlockSize == dataBlockSize
+                && s.hashBlockSize == hashBlockSize
+                && s.dataBlocks == dataBlocks
                 && Arrays.equals(s.salt, salt);
     }
 
@@ -99,7 +114,7 @@ public record VeritySuperblock(int version, int hashType, String algorithm, int 
 
     @Override
     public String toString() {
-        return "VeritySuperblock[" + algorithm + ", data " + dataBlocks + " x " + dataBlockSize + ", hash blocks " + hashBlockSize
-                + ", salt " + saltHex() + "]";
+        return "VeritySuperblock[" + algorithm + ", data " + dataBlocks + " x " + dataBlockSize + ", hash blocks "
+                + hashBlockSize + ", salt " + saltHex() + "]";
     }
 }

@@ -16,11 +16,9 @@ import java.util.Arrays;
  */
 final class VerityTreeBuilder {
     /** The first stored hash block found to differ from the recomputed one. */
-    record Mismatch(int level, long index) {
-    }
+    record Mismatch(int level, long index) {}
 
-    record Outcome(byte[] rootHash, Mismatch firstMismatch, long mismatchedBlocks) {
-    }
+    record Outcome(byte[] rootHash, Mismatch firstMismatch, long mismatchedBlocks) {}
 
     private final VeritySuperblock sb;
     private final VerityGeometry geometry;
@@ -96,7 +94,8 @@ final class VerityTreeBuilder {
 
     Outcome finish() throws IOException {
         if (partialLen != 0 || dataBlocksSeen != sb.dataBlocks()) {
-            throw new IllegalStateException("fed " + dataBlocksSeen + " blocks + " + partialLen + " bytes, superblock says " + sb.dataBlocks());
+            throw new IllegalStateException(
+                    "fed " + dataBlocksSeen + " blocks + " + partialLen + " bytes, superblock says " + sb.dataBlocks());
         }
         for (int level = 0; level < geometry.levels(); level++) {
             if (filled[level] > 0) {

@@ -1,8 +1,7 @@
 package io.confext.agent.apply;
 
-import java.util.List;
-
 import io.confext.api.v1alpha1.ReloadMode;
+import java.util.List;
 
 /**
  * The agent's host side in a process of its own, for the crash test: {@code CrashDriver HOSTPID UNIT VERSION STEP [fail]}
@@ -12,8 +11,7 @@ import io.confext.api.v1alpha1.ReloadMode;
  * converge on SIGTERM the way the agent's work loop does (see {@link CrashRuns#converge}).
  */
 public final class CrashDriver {
-    private CrashDriver() {
-    }
+    private CrashDriver() {}
 
     public static void main(String[] args) throws Exception {
         long hostPid = Long.parseLong(args[0]);
@@ -22,8 +20,12 @@ public final class CrashDriver {
         String stopAt = args[3];
         boolean failReload = args.length > 4 && args[4].equals("fail");
         StepObserver observer = CrashRuns.pauseAt(stopAt);
-        SystemdHostApplier applier = new SystemdHostApplier(hostPid, ApplierSettings.defaults().withAgentVersion("test")
-                .withJobTimeout(java.time.Duration.ofSeconds(60)), observer);
-        CrashRuns.converge(applier, () -> applier.converge(List.of(Bundles.service(unit, version, ReloadMode.Reload, failReload))));
+        SystemdHostApplier applier = new SystemdHostApplier(
+                hostPid,
+                ApplierSettings.defaults().withAgentVersion("test").withJobTimeout(java.time.Duration.ofSeconds(60)),
+                observer);
+        CrashRuns.converge(
+                applier,
+                () -> applier.converge(List.of(Bundles.service(unit, version, ReloadMode.Reload, failReload))));
     }
 }

@@ -1,5 +1,7 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.kube.GracefulStop;
+import io.confext.api.v1alpha1.BundleState;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import io.confext.agent.kube.GracefulStop;
-import io.confext.api.v1alpha1.BundleState;
-
 /**
  * The two halves of the crash tests: a driver (the agent's host side in a child JVM) that stops at a step and
  * waits, and the test side that starts it and signals it there or after a delay: SIGKILL (the agent killed), or
@@ -24,8 +23,7 @@ import io.confext.api.v1alpha1.BundleState;
  * {@code WorkLoop.close()} does).
  */
 final class CrashRuns {
-    private CrashRuns() {
-    }
+    private CrashRuns() {}
 
     /** The signal the test side sends. */
     enum Signal {
@@ -37,6 +35,7 @@ final class CrashRuns {
 
     /** System properties of a TERM driver: how long it pauses at the step, and its stop's grace (ms). */
     private static final String PAUSE = "confext.crash.pause-millis";
+
     private static final String GRACE = "confext.crash.grace-millis";
 
     /**
@@ -93,7 +92,8 @@ final class CrashRuns {
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             applier.stopping();
-            boolean finished = GracefulStop.stop(worker, Duration.ofMillis(grace), GracefulStop.AFTER_INTERRUPT, "driver");
+            boolean finished =
+                    GracefulStop.stop(worker, Duration.ofMillis(grace), GracefulStop.AFTER_INTERRUPT, "driver");
             System.out.println("STOPPED " + (finished ? "finished" : "interrupted"));
             System.out.flush();
         }));
@@ -118,8 +118,14 @@ final class CrashRuns {
      * timed one) until it exited, joined by newlines, and "EXIT code after ms" last.
      * {@code pauseMillis} / {@code graceMillis}: SIGTERM only, see {@link #pauseAt} and {@link #converge}.
      */
-    static String run(Class<?> driver, Signal signal, long pauseMillis, long graceMillis, int signalAfterMillis,
-                      List<String> args) throws Exception {
+    static String run(
+            Class<?> driver,
+            Signal signal,
+            long pauseMillis,
+            long graceMillis,
+            int signalAfterMillis,
+            List<String> args)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> argv = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
         if (signal == Signal.TERM) {
@@ -130,7 +136,9 @@ final class CrashRuns {
         }
         argv.add(driver.getName());
         argv.addAll(args);
-        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(argv)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             if (signalAfterMillis > 0) {
                 if (!p.waitFor(signalAfterMillis, TimeUnit.MILLISECONDS)) {

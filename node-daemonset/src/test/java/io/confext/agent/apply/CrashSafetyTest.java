@@ -2,6 +2,10 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.OsRelease;
+import io.confext.agent.state.BundleStep;
+import io.confext.testsupport.tier.HostTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +15,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,23 +22,26 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import io.confext.agent.host.HostFiles;
-import io.confext.agent.host.OsRelease;
-import io.confext.agent.state.BundleStep;
-import io.confext.testsupport.tier.HostTest;
-
 /**
  * SIGKILL the agent (a child JVM) at every step boundary and at random moments, over many rounds, while a sampler
  * watches what the demo unit's main process sees; then restart the agent and check it converges. The unit must only
  * ever see a complete version: extension-release and config of the same version, config byte-exact.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // one host, one bundle: the rollback rounds use versions above the first test's
+@TestMethodOrder(
+        MethodOrderer.OrderAnnotation
+                .class) // one host, one bundle: the rollback rounds use versions above the first test's
 @HostTest
 class CrashSafetyTest {
     private static final String UNIT = Bundles.uniqueUnit();
     /** The step boundaries of a directory bundle's apply, in order. */
-    static final List<BundleStep> STEPS = List.of(BundleStep.STAGING, BundleStep.STAGED, BundleStep.RENAMED, BundleStep.ATTACHED,
-            BundleStep.ACTIVATED, BundleStep.PROVEN);
+    static final List<BundleStep> STEPS = List.of(
+            BundleStep.STAGING,
+            BundleStep.STAGED,
+            BundleStep.RENAMED,
+            BundleStep.ATTACHED,
+            BundleStep.ACTIVATED,
+            BundleStep.PROVEN);
+
     private static PlainRootHost host;
 
     @BeforeAll
@@ -79,8 +85,11 @@ class CrashSafetyTest {
             sampler.join();
         }
         assertThat(samples.get()).as("the sampler really watched").isGreaterThan(100);
-        assertThat(violations).as("moments where the unit saw a half or mixed version").isEmpty();
-        // The applier may remove the staging directory itself once nothing is staged: absent or empty both mean nothing was left behind.
+        assertThat(violations)
+                .as("moments where the unit saw a half or mixed version")
+                .isEmpty();
+        // The applier may remove the staging directory itself once nothing is staged: absent or empty both mean nothing
+        // was left behind.
         if (Files.exists(host.files().resolve("/var/lib/confext-operator/staging"))) {
             assertThat(host.ls("/var/lib/confext-operator/staging")).isEmpty();
         }
@@ -109,21 +118,32 @@ class CrashSafetyTest {
             for (int round = 1; round <= 8; round++) {
                 String bad = Integer.toString(500 + round);
                 if (round <= 2) {
-                    assertThat(run(bad, BundleStep.ROLLING_BACK.word(), 0, "fail")).as("round %d reached rolling-back", round).isEqualTo("AT rolling-back");
+                    assertThat(run(bad, BundleStep.ROLLING_BACK.word(), 0, "fail"))
+                            .as("round %d reached rolling-back", round)
+                            .isEqualTo("AT rolling-back");
                 } else if (round == 3) {
-                    // the reload failed but left the refreshed mounts: the unit sees the bad version, nothing is journalled
+                    // the reload failed but left the refreshed mounts: the unit sees the bad version, nothing is
+                    // journalled
                     // beyond ACTIVATING, and the restart must not take what the unit sees as the verdict
-                    assertThat(run(bad, BundleStep.ACTIVATED.word(), 0, "fail")).as("round %d reached activated", round).isEqualTo("AT activated");
+                    assertThat(run(bad, BundleStep.ACTIVATED.word(), 0, "fail"))
+                            .as("round %d reached activated", round)
+                            .isEqualTo("AT activated");
                 } else {
                     run(bad, "-", 300 + random.nextInt(2500), "fail");
                 }
                 String done = run(bad, "-", 0, "fail");
                 assertThat(done).as("round %d after restart", round).startsWith("DONE RolledBack " + good + " ");
-                assertThat(host.mainPidSees(UNIT, "demo/demo.conf")).as("round %d", round).contains(Bundles.demoConfig(good, false));
-                assertThat(host.ls("/var/lib/confext-operator/bundles/demo.v")).as("round %d", round)
-                        .contains("demo_" + good).doesNotContain("demo_" + bad);
+                assertThat(host.mainPidSees(UNIT, "demo/demo.conf"))
+                        .as("round %d", round)
+                        .contains(Bundles.demoConfig(good, false));
+                assertThat(host.ls("/var/lib/confext-operator/bundles/demo.v"))
+                        .as("round %d", round)
+                        .contains("demo_" + good)
+                        .doesNotContain("demo_" + bad);
                 List<String> held = host.ls("/var/lib/confext-operator/quarantine/demo");
-                assertThat(held).as("round %d: the quarantine", round).hasSizeLessThanOrEqualTo(3)
+                assertThat(held)
+                        .as("round %d: the quarantine", round)
+                        .hasSizeLessThanOrEqualTo(3)
                         .noneMatch(n -> n.endsWith(Quarantine.PARTIAL))
                         .anyMatch(n -> n.startsWith("demo_" + bad + "."));
             }
@@ -131,15 +151,20 @@ class CrashSafetyTest {
             // quarantined first, so it can never become the fallback of a later failure
             assertThat(run("520", BundleStep.ROLLING_BACK.word(), 0, "fail")).isEqualTo("AT rolling-back");
             assertThat(run("521", "-", 0)).startsWith("DONE Active 521 ");
-            assertThat(host.ls("/var/lib/confext-operator/bundles/demo.v")).contains("demo_521").doesNotContain("demo_520");
-            assertThat(host.ls("/var/lib/confext-operator/quarantine/demo")).anyMatch(n -> n.startsWith("demo_520.RollbackInterrupted."));
+            assertThat(host.ls("/var/lib/confext-operator/bundles/demo.v"))
+                    .contains("demo_521")
+                    .doesNotContain("demo_520");
+            assertThat(host.ls("/var/lib/confext-operator/quarantine/demo"))
+                    .anyMatch(n -> n.startsWith("demo_520.RollbackInterrupted."));
             assertThat(host.mainPidSees(UNIT, "demo/demo.conf")).contains(Bundles.demoConfig("521", false));
         } finally {
             stop.set(true);
             sampler.join();
         }
         assertThat(samples.get()).as("the sampler really watched").isGreaterThan(50);
-        assertThat(violations).as("moments where the unit saw a half or mixed version").isEmpty();
+        assertThat(violations)
+                .as("moments where the unit saw a half or mixed version")
+                .isEmpty();
     }
 
     private void runAndKillAt(String version, String step) throws Exception {
@@ -173,14 +198,19 @@ class CrashSafetyTest {
                 }
                 if (pid > 0) {
                     Path root = files.resolve("/proc/" + pid + "/root/etc");
-                    Optional<String> rel1 = HostFiles.readString(root.resolve("extension-release.d/extension-release.demo"));
+                    Optional<String> rel1 =
+                            HostFiles.readString(root.resolve("extension-release.d/extension-release.demo"));
                     Optional<String> conf = HostFiles.readString(root.resolve("demo/demo.conf"));
-                    Optional<String> rel2 = HostFiles.readString(root.resolve("extension-release.d/extension-release.demo"));
+                    Optional<String> rel2 =
+                            HostFiles.readString(root.resolve("extension-release.d/extension-release.demo"));
                     if (rel1.equals(rel2) && rel1.isPresent()) {
-                        String v = OsRelease.parse(rel1.get()).get("SYSEXT_VERSION_ID").orElse("?");
+                        String v = OsRelease.parse(rel1.get())
+                                .get("SYSEXT_VERSION_ID")
+                                .orElse("?");
                         samples.incrementAndGet();
-                        boolean complete = conf.isPresent() && (conf.get().equals(Bundles.demoConfig(v, false))
-                                || failingToo && conf.get().equals(Bundles.demoConfig(v, true)));
+                        boolean complete = conf.isPresent()
+                                && (conf.get().equals(Bundles.demoConfig(v, false))
+                                        || failingToo && conf.get().equals(Bundles.demoConfig(v, true)));
                         if (!complete) {
                             violations.add("pid " + pid + " sees release " + v + " with config " + conf);
                         }

@@ -2,12 +2,6 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
@@ -16,6 +10,10 @@ import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
 import io.confext.testbed.SystemdHostTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Drift on a real systemd 262 host: a file under the proven version's {@code .v/} entry edited, then deleted, the unit's
@@ -78,10 +76,16 @@ class DriftOnSystemd262Test {
         assertThat(s.getActiveVersion()).isEqualTo("1");
         assertThat(s.getReason()).as(s.getMessage()).isEqualTo("Drifted");
         assertThat(s.getMessage()).contains(change);
-        assertThat(host.readFile(CONF)).as("the entry written again from the revision").isEqualTo(good);
-        assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).as("what the unit's main process reads").contains(good);
+        assertThat(host.readFile(CONF))
+                .as("the entry written again from the revision")
+                .isEqualTo(good);
+        assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf"))
+                .as("what the unit's main process reads")
+                .contains(good);
         Path q = host.hostPath(QUARANTINE);
-        assertThat(!Files.exists(q) || isEmpty(q)).as("nothing quarantined for drift").isTrue();
+        assertThat(!Files.exists(q) || isEmpty(q))
+                .as("nothing quarantined for drift")
+                .isTrue();
     }
 
     private static boolean isEmpty(Path dir) throws Exception {

@@ -2,26 +2,7 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.sun.net.httpserver.HttpServer;
-
 import io.confext.agent.healthcheck.CheckRun;
 import io.confext.agent.healthcheck.CheckRunner;
 import io.confext.agent.healthcheck.HealthChecks;
@@ -34,6 +15,22 @@ import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 import io.confext.testsupport.tier.HostTest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The bundles' own health checks on a real systemd 262 host, run by the agent's {@link CheckRunner} as in production:
@@ -55,20 +52,23 @@ class HealthChecksOnSystemd262Test {
      * Every run, with its check: a check of an earlier test's bundle may still finish after {@link #nothingYet()}
      * (the runner is shared and works on its own thread), so the tests look only at their own check's runs.
      */
-    private static final List<Map.Entry<ResolvedHealthCheck, CheckRun>> ran = Collections.synchronizedList(new ArrayList<>());
+    private static final List<Map.Entry<ResolvedHealthCheck, CheckRun>> ran =
+            Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void boot() throws Exception {
         host = PlainRootHost.boot("forky");
         CheckRunner runner = new CheckRunner(host.leaderPid());
-        checks = new HealthChecks(c -> {
-            CheckRun r = runner.run(c);
-            ran.add(Map.entry(c, r));
-            return r;
-        }, Clock.systemUTC());
+        checks = new HealthChecks(
+                c -> {
+                    CheckRun r = runner.run(c);
+                    ran.add(Map.entry(c, r));
+                    return r;
+                },
+                Clock.systemUTC());
         checks.start(() -> passes.add("asked"));
-        applier = new SystemdHostApplier(host.leaderPid(), ApplierSettings.defaults().withStateHostDir(STATE),
-                StepObserver.NONE, checks);
+        applier = new SystemdHostApplier(
+                host.leaderPid(), ApplierSettings.defaults().withStateHostDir(STATE), StepObserver.NONE, checks);
     }
 
     @AfterAll
@@ -89,32 +89,58 @@ class HealthChecksOnSystemd262Test {
 
     private static List<CheckRun> runsOf(ResolvedHealthCheck check) {
         synchronized (ran) {
-            return ran.stream().filter(e -> e.getKey().equals(check)).map(Map.Entry::getValue).toList();
+            return ran.stream()
+                    .filter(e -> e.getKey().equals(check))
+                    .map(Map.Entry::getValue)
+                    .toList();
         }
     }
 
     private static ResolvedHealthCheck inUnit(String unit, String... command) {
-        return new ResolvedHealthCheck("healthy", new ResolvedHealthCheck.Exec(List.of(command), true, unit), null, 2, 1, 2);
+        return new ResolvedHealthCheck(
+                "healthy", new ResolvedHealthCheck.Exec(List.of(command), true, unit), null, 2, 1, 2);
     }
 
-    private static DesiredBundleContent bundle(String name, String unit, String version, boolean healthyFile,
-                                               int minReadySeconds, ResolvedHealthCheck check) {
-        List<ResolvedFile> files = new ArrayList<>(List.of(new ResolvedFile("demo/demo.conf", "version=" + version + "\n", "0644")));
+    private static DesiredBundleContent bundle(
+            String name,
+            String unit,
+            String version,
+            boolean healthyFile,
+            int minReadySeconds,
+            ResolvedHealthCheck check) {
+        List<ResolvedFile> files =
+                new ArrayList<>(List.of(new ResolvedFile("demo/demo.conf", "version=" + version + "\n", "0644")));
         if (healthyFile) {
             files.add(new ResolvedFile("demo/healthy", "yes\n", "0644"));
         }
-        RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit), ResolvedSource.ofFiles(files), null,
-                ReloadMode.Reload, 0, List.of(check));
-        return new DesiredBundleContent(name, name + "-" + version, "sha256:"
-                + Integer.toHexString((name + version + healthyFile + check).hashCode()), false, c, minReadySeconds);
+        RevisionContent c = new RevisionContent(
+                version,
+                Scope.Service,
+                List.of(unit),
+                ResolvedSource.ofFiles(files),
+                null,
+                ReloadMode.Reload,
+                0,
+                List.of(check));
+        return new DesiredBundleContent(
+                name,
+                name + "-" + version,
+                "sha256:" + Integer.toHexString((name + version + healthyFile + check).hashCode()),
+                false,
+                c,
+                minReadySeconds);
     }
 
     private static BundleState converge(DesiredBundleContent d) {
-        return applier.converge(List.of(d)).stream().filter(s -> s.getName().equals(d.name())).findFirst().orElseThrow();
+        return applier.converge(List.of(d)).stream()
+                .filter(s -> s.getName().equals(d.name()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static void awaitPassAsked(Duration timeout) throws InterruptedException {
-        assertThat(passes.poll(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("a pass was asked for within " + timeout)
+        assertThat(passes.poll(timeout.toMillis(), TimeUnit.MILLISECONDS))
+                .as("a pass was asked for within " + timeout)
                 .isNotNull();
     }
 
@@ -130,7 +156,9 @@ class HealthChecksOnSystemd262Test {
         BundleState s = converge(v);
         assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.Active);
         assertThat(s.getReason()).isEqualTo("Proven");
-        assertThat(runsOf(check)).as("the check ran, and passed each time").hasSizeGreaterThanOrEqualTo(3)
+        assertThat(runsOf(check))
+                .as("the check ran, and passed each time")
+                .hasSizeGreaterThanOrEqualTo(3)
                 .allMatch(CheckRun::passed);
         assertThat(passes).as("nothing to report").isEmpty();
     }
@@ -140,20 +168,28 @@ class HealthChecksOnSystemd262Test {
         String unit = Bundles.uniqueUnit();
         host.installDemo(unit);
         ResolvedHealthCheck check = inUnit(unit, "test", "-f", "/etc/demo/healthy");
-        assertThat(converge(bundle("window", unit, "1.0", true, 120, check)).getPhase()).isEqualTo(BundlePhase.Active);
+        assertThat(converge(bundle("window", unit, "1.0", true, 120, check)).getPhase())
+                .isEqualTo(BundlePhase.Active);
         DesiredBundleContent unhealthy = bundle("window", unit, "2.0", false, 120, check);
         BundleState proven = converge(unhealthy);
-        assertThat(proven.getPhase()).as("the reload is proven: the check comes after").isEqualTo(BundlePhase.Active);
+        assertThat(proven.getPhase())
+                .as("the reload is proven: the check comes after")
+                .isEqualTo(BundlePhase.Active);
         assertThat(host.mainPidSees(unit, "demo/demo.conf")).contains("version=2.0\n");
-        assertThat(host.files().readString("/etc/demo/healthy")).as("the host's own /etc has no such file").isEmpty();
+        assertThat(host.files().readString("/etc/demo/healthy"))
+                .as("the host's own /etc has no such file")
+                .isEmpty();
 
         awaitPassAsked(Duration.ofSeconds(15));
         BundleState s = converge(unhealthy);
         assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.RolledBack);
         assertThat(s.getReason()).isEqualTo("HealthCheckFailed");
-        assertThat(s.getMessage()).contains("health check healthy (exec [test -f /etc/demo/healthy] in " + unit + ")")
-                .contains("failed 2 times in a row: exit status 1").contains("within minReadySeconds (120s)")
-                .contains("rolled back to 1.0").doesNotContain("Exception");
+        assertThat(s.getMessage())
+                .contains("health check healthy (exec [test -f /etc/demo/healthy] in " + unit + ")")
+                .contains("failed 2 times in a row: exit status 1")
+                .contains("within minReadySeconds (120s)")
+                .contains("rolled back to 1.0")
+                .doesNotContain("Exception");
         assertThat(s.getActiveVersion()).isEqualTo("1.0");
         assertThat(host.mainPidSees(unit, "demo/demo.conf")).contains("version=1.0\n");
         assertThat(host.mainPidSees(unit, "demo/healthy")).contains("yes\n");
@@ -168,8 +204,16 @@ class HealthChecksOnSystemd262Test {
         String unit = Bundles.uniqueUnit();
         host.installDemo(unit);
         host.execOk("touch", "/run/" + unit + ".ok");
-        ResolvedHealthCheck onHost = new ResolvedHealthCheck("host-ok", new ResolvedHealthCheck.Exec(
-                List.of("sh", "-c", "test -f /run/" + unit + ".ok || { echo not ok >&2; exit 3; }"), false, null), null, 2, 1, 2);
+        ResolvedHealthCheck onHost = new ResolvedHealthCheck(
+                "host-ok",
+                new ResolvedHealthCheck.Exec(
+                        List.of("sh", "-c", "test -f /run/" + unit + ".ok || { echo not ok >&2; exit 3; }"),
+                        false,
+                        null),
+                null,
+                2,
+                1,
+                2);
         DesiredBundleContent v = bundle("late", unit, "1.0", true, 1, onHost);
         assertThat(converge(v).getPhase()).isEqualTo(BundlePhase.Active);
         Thread.sleep(1_500);
@@ -180,7 +224,10 @@ class HealthChecksOnSystemd262Test {
         BundleState s = converge(v);
         assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.Degraded);
         assertThat(s.getReason()).isEqualTo("HealthCheckFailed");
-        assertThat(s.getMessage()).contains("health check host-ok").contains("on the host").contains("exit status 3: not ok");
+        assertThat(s.getMessage())
+                .contains("health check host-ok")
+                .contains("on the host")
+                .contains("exit status 3: not ok");
         assertThat(s.getActiveVersion()).as("no fallback after the window").isEqualTo("1.0");
         assertThat(converge(v).getSince()).as("the same finding keeps its time").isEqualTo(s.getSince());
 
@@ -205,9 +252,15 @@ class HealthChecksOnSystemd262Test {
         try {
             String unit = Bundles.uniqueUnit();
             host.installDemo(unit);
-            ResolvedHealthCheck get = new ResolvedHealthCheck("metrics", null,
-                    new ResolvedHealthCheck.HttpGet(server.getAddress().getPort(), "/metrics", false), 1, 1, 2);
-            assertThat(converge(bundle("http", unit, "1.0", true, 120, get)).getPhase()).isEqualTo(BundlePhase.Active);
+            ResolvedHealthCheck get = new ResolvedHealthCheck(
+                    "metrics",
+                    null,
+                    new ResolvedHealthCheck.HttpGet(server.getAddress().getPort(), "/metrics", false),
+                    1,
+                    1,
+                    2);
+            assertThat(converge(bundle("http", unit, "1.0", true, 120, get)).getPhase())
+                    .isEqualTo(BundlePhase.Active);
             DesiredBundleContent v2 = bundle("http", unit, "2.0", true, 120, get);
             assertThat(converge(v2).getPhase()).isEqualTo(BundlePhase.Active);
             Thread.sleep(1_500);
@@ -219,7 +272,8 @@ class HealthChecksOnSystemd262Test {
             BundleState s = converge(v2);
             assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.RolledBack);
             assertThat(s.getReason()).isEqualTo("HealthCheckFailed");
-            assertThat(s.getMessage()).contains("GET http://127.0.0.1:" + server.getAddress().getPort() + "/metrics")
+            assertThat(s.getMessage())
+                    .contains("GET http://127.0.0.1:" + server.getAddress().getPort() + "/metrics")
                     .contains("HTTP 503: not ready");
             assertThat(host.mainPidSees(unit, "demo/demo.conf")).contains("version=1.0\n");
         } finally {

@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.testbed.SystemdHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.confext.testbed.SystemdHost;
-
 /**
  * Confext images made by third-party producers inside a booted systemd 262 test host: {@code systemd-repart
  * --make-ddi=confext} (signed DDIs, optionally for a foreign architecture) and {@code mkfs.erofs} plus
@@ -22,15 +21,28 @@ import io.confext.testbed.SystemdHost;
  * can be made too.
  */
 final class HostBuiltImages {
-    private HostBuiltImages() {
-    }
+    private HostBuiltImages() {}
 
     /** A signing key and self-signed certificate (PEM) in the host. */
     record Signer(String key, String cert) {
         static Signer create(SystemdHost host, String name) {
             Signer s = new Signer("/root/" + name + ".key", "/root/" + name + ".crt");
-            host.execOk("openssl", "req", "-new", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + name,
-                    "-keyout", s.key, "-out", s.cert);
+            host.execOk(
+                    "openssl",
+                    "req",
+                    "-new",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=" + name,
+                    "-keyout",
+                    s.key,
+                    "-out",
+                    s.cert);
             return s;
         }
 
@@ -47,10 +59,23 @@ final class HostBuiltImages {
     }
 
     /** A signed confext DDI written by the host's systemd-repart; {@code arch} null for the host's own. */
-    static Path ddi(SystemdHost host, String out, String name, String release, Map<String, String> etcFiles, Signer signer, String arch) {
+    static Path ddi(
+            SystemdHost host,
+            String out,
+            String name,
+            String release,
+            Map<String, String> etcFiles,
+            Signer signer,
+            String arch) {
         String src = tree(host, name, release, etcFiles);
-        List<String> argv = new java.util.ArrayList<>(List.of("systemd-repart", "--make-ddi=confext", "--copy-source=" + src,
-                "--private-key=" + signer.key(), "--certificate=" + signer.cert(), "--offline=yes", "--no-pager"));
+        List<String> argv = new java.util.ArrayList<>(List.of(
+                "systemd-repart",
+                "--make-ddi=confext",
+                "--copy-source=" + src,
+                "--private-key=" + signer.key(),
+                "--certificate=" + signer.cert(),
+                "--offline=yes",
+                "--no-pager"));
         if (arch != null) {
             argv.add("--architecture=" + arch);
         }
@@ -66,7 +91,8 @@ final class HostBuiltImages {
      * A naked erofs image {@code out} (ending in .raw) with {@code .verity} and {@code .roothash} sidecars, and a
      * {@code .roothash.p7s} when a signer is given. Returns the root hash.
      */
-    static String naked(SystemdHost host, String out, String name, String release, Map<String, String> etcFiles, Signer signer) {
+    static String naked(
+            SystemdHost host, String out, String name, String release, Map<String, String> etcFiles, Signer signer) {
         String src = tree(host, name, release, etcFiles);
         String base = out.substring(0, out.length() - ".raw".length());
         host.execOk("mkdir", "-p", Path.of(out).getParent().toString());
@@ -74,14 +100,36 @@ final class HostBuiltImages {
         host.execOk("mkfs.erofs", "-T0", "--all-root", out, src);
         host.execOk("rm", "-rf", src);
         // veritysetup is not in the host image; the outer machine's works on the same file without device-mapper
-        String report = run("veritysetup", "format", host.hostPath(out).toString(), host.hostPath(base + ".verity").toString());
-        String rootHash = report.lines().filter(l -> l.startsWith("Root hash:")).map(l -> l.substring(10).trim()).findFirst()
+        String report = run(
+                "veritysetup",
+                "format",
+                host.hostPath(out).toString(),
+                host.hostPath(base + ".verity").toString());
+        String rootHash = report.lines()
+                .filter(l -> l.startsWith("Root hash:"))
+                .map(l -> l.substring(10).trim())
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("veritysetup printed no root hash:\n" + report));
         host.writeFile(base + ".roothash", rootHash + "\n", "0644");
         if (signer != null) {
             host.writeFile(base + ".roothash.txt", rootHash, "0644");
-            host.execOk("openssl", "smime", "-sign", "-nocerts", "-noattr", "-binary", "-in", base + ".roothash.txt", "-inkey",
-                    signer.key(), "-signer", signer.cert(), "-outform", "der", "-out", base + ".roothash.p7s");
+            host.execOk(
+                    "openssl",
+                    "smime",
+                    "-sign",
+                    "-nocerts",
+                    "-noattr",
+                    "-binary",
+                    "-in",
+                    base + ".roothash.txt",
+                    "-inkey",
+                    signer.key(),
+                    "-signer",
+                    signer.cert(),
+                    "-outform",
+                    "der",
+                    "-out",
+                    base + ".roothash.p7s");
             host.execOk("rm", "-f", base + ".roothash.txt");
         }
         return rootHash;

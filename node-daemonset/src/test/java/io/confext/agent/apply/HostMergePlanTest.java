@@ -3,7 +3,6 @@ package io.confext.agent.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 
 class HostMergePlanTest {
@@ -17,8 +16,13 @@ class HostMergePlanTest {
     @Test
     void forcesTheRefreshAndPassesTheImagePolicyOn262() {
         HostMergePlan p = HostMergePlan.of(262, true, Optional.of("root=verity+signed"));
-        assertThat(p.refreshArgv()).containsExactly("systemd-confext", "refresh", "--mutable=auto", "--always-refresh=yes",
-                "--image-policy=root=verity+signed");
+        assertThat(p.refreshArgv())
+                .containsExactly(
+                        "systemd-confext",
+                        "refresh",
+                        "--mutable=auto",
+                        "--always-refresh=yes",
+                        "--image-policy=root=verity+signed");
     }
 
     @Test

@@ -2,20 +2,6 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.confext.agent.fetch.FetchSettings;
 import io.confext.agent.verify.TrustedCertificates;
 import io.confext.api.revision.ResolvedImage;
@@ -34,6 +20,18 @@ import io.confext.testbed.SystemdHost;
 import io.confext.testbed.SystemdHostTest;
 import io.confext.testsupport.ImageServer;
 import io.confext.testsupport.TestTls;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Image bundles through the agent's applier on a real systemd 262 host: images built inside the host by
@@ -78,7 +76,8 @@ class ImageBundlesOnSystemd262Test {
 
     @org.junit.jupiter.api.BeforeEach
     void stateDir(org.junit.jupiter.api.TestInfo info) {
-        state = STATE_ROOT + "-" + info.getTestMethod().orElseThrow().getName().substring(0, 12).toLowerCase(java.util.Locale.ROOT);
+        state = STATE_ROOT + "-"
+                + info.getTestMethod().orElseThrow().getName().substring(0, 12).toLowerCase(java.util.Locale.ROOT);
     }
 
     static String journal(String unit) {
@@ -86,26 +85,56 @@ class ImageBundlesOnSystemd262Test {
     }
 
     static SystemdHostApplier applier() {
-        FetchSettings fetch = new FetchSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 2, Duration.ofMillis(100),
-                Duration.ofMillis(200), Optional.of(tls.client()));
+        FetchSettings fetch = new FetchSettings(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                2,
+                Duration.ofMillis(100),
+                Duration.ofMillis(200),
+                Optional.of(tls.client()));
         long pid = host.leaderPid();
-        return new SystemdHostApplier(pid, ApplierSettings.defaults().withStateHostDir(state).withAgentVersion("test")
-                .withImages(ImageSettings.defaults().withFetch(fetch).withImagePolicy(NO_DEVICE_MAPPER_POLICY)));
+        return new SystemdHostApplier(
+                pid,
+                ApplierSettings.defaults()
+                        .withStateHostDir(state)
+                        .withAgentVersion("test")
+                        .withImages(
+                                ImageSettings.defaults().withFetch(fetch).withImagePolicy(NO_DEVICE_MAPPER_POLICY)));
     }
 
     /** Serves the file under a fresh name and returns the desired bundle pointing at it. */
-    static DesiredBundleContent bundle(String name, String version, Scope scope, Path image, ResolvedVerification trust, String... units) {
-        return bundle(name, version, scope, HostBuiltImages.bytes(image), image.getFileName().toString(), trust, units);
+    static DesiredBundleContent bundle(
+            String name, String version, Scope scope, Path image, ResolvedVerification trust, String... units) {
+        return bundle(
+                name,
+                version,
+                scope,
+                HostBuiltImages.bytes(image),
+                image.getFileName().toString(),
+                trust,
+                units);
     }
 
-    static DesiredBundleContent bundle(String name, String version, Scope scope, byte[] image, String fileName,
-                                       ResolvedVerification trust, String... units) {
+    static DesiredBundleContent bundle(
+            String name,
+            String version,
+            Scope scope,
+            byte[] image,
+            String fileName,
+            ResolvedVerification trust,
+            String... units) {
         String served = name + "-" + version + "-" + System.nanoTime() + "/" + fileName;
         server.put(served, image);
         String sha = HostBuiltImages.sha256(image);
-        RevisionContent c = new RevisionContent(version, scope, List.of(units),
-                ResolvedSource.ofImage(new ResolvedImage(server.uri("/ok/" + served).toString(), sha, false, null)), trust,
-                ReloadMode.Reload, 0);
+        RevisionContent c = new RevisionContent(
+                version,
+                scope,
+                List.of(units),
+                ResolvedSource.ofImage(
+                        new ResolvedImage(server.uri("/ok/" + served).toString(), sha, false, null)),
+                trust,
+                ReloadMode.Reload,
+                0);
         return new DesiredBundleContent(name, name + "-" + version, "sha256:" + sha, false, c);
     }
 
@@ -157,34 +186,71 @@ class ImageBundlesOnSystemd262Test {
         SystemdHostApplier applier = applier();
         String release = "ID=_any\n";
 
-        Path v1 = HostBuiltImages.ddi(host, "/var/tmp/images/imgdemo_1.raw", "imgdemo", release,
-                Map.of("demo/demo.conf", demo(1)), signer, null);
+        Path v1 = HostBuiltImages.ddi(
+                host,
+                "/var/tmp/images/imgdemo_1.raw",
+                "imgdemo",
+                release,
+                Map.of("demo/demo.conf", demo(1)),
+                signer,
+                null);
         BundleState s1 = converge(applier, bundle("imgdemo", "1", Scope.Service, v1, secretTrust(), unit));
         assertThat(s1.getPhase()).as(s1.getMessage() + "\n" + journal(unit)).isEqualTo(BundlePhase.Active);
         assertThat(s1.getActiveVersion()).isEqualTo("1");
-        String fingerprint = TrustedCertificates.fingerprint(TrustedCertificates.fromPem(List.of(signer.pem(host))).certificates().get(0));
-        assertThat(s1.getMessage()).contains("signed by certificate sha256:" + fingerprint).containsPattern("root hash [0-9a-f]{64}");
+        String fingerprint = TrustedCertificates.fingerprint(TrustedCertificates.fromPem(List.of(signer.pem(host)))
+                .certificates()
+                .get(0));
+        assertThat(s1.getMessage())
+                .contains("signed by certificate sha256:" + fingerprint)
+                .containsPattern("root hash [0-9a-f]{64}");
         assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains(demo(1));
         assertThat(host.readFile("/etc/systemd/system/" + unit + ".d/50-confext-operator.conf"))
-                .contains("ExtensionImages=" + vdir + "/").contains("ExtensionImagePolicy=" + NO_DEVICE_MAPPER_POLICY)
+                .contains("ExtensionImages=" + vdir + "/")
+                .contains("ExtensionImagePolicy=" + NO_DEVICE_MAPPER_POLICY)
                 .doesNotContain("ExtensionDirectories=");
         assertThat(entries(vdir)).containsExactly("imgdemo_1.raw");
         long pid1 = DemoService.mainPid(host, unit);
 
         // tampered and foreign copies of version 2: each refused with its own reason, nothing reaches .v/
-        Path good2 = HostBuiltImages.ddi(host, "/var/tmp/images/imgdemo_2.raw", "imgdemo", release,
-                Map.of("demo/demo.conf", demo(2)), signer, null);
+        Path good2 = HostBuiltImages.ddi(
+                host,
+                "/var/tmp/images/imgdemo_2.raw",
+                "imgdemo",
+                release,
+                Map.of("demo/demo.conf", demo(2)),
+                signer,
+                null);
         byte[] flipped = HostBuiltImages.bytes(good2);
         long dataByte = rootPartitionOffset(good2) + 100; // in the first data block: covered by the hash tree
         flipped[(int) dataByte] ^= 0x01;
-        Path untrusted = HostBuiltImages.ddi(host, "/var/tmp/images/untrusted/imgdemo_2.raw", "imgdemo", release,
-                Map.of("demo/demo.conf", demo(2)), stranger, null);
-        Path foreign = HostBuiltImages.ddi(host, "/var/tmp/images/arm/imgdemo_2.raw", "imgdemo", release,
-                Map.of("demo/demo.conf", demo(2)), signer, "arm64");
-        Path fedora = HostBuiltImages.ddi(host, "/var/tmp/images/fedora/imgdemo_2.raw", "imgdemo", "ID=fedora\nVERSION_ID=40\n",
-                Map.of("demo/demo.conf", demo(2)), signer, null);
+        Path untrusted = HostBuiltImages.ddi(
+                host,
+                "/var/tmp/images/untrusted/imgdemo_2.raw",
+                "imgdemo",
+                release,
+                Map.of("demo/demo.conf", demo(2)),
+                stranger,
+                null);
+        Path foreign = HostBuiltImages.ddi(
+                host,
+                "/var/tmp/images/arm/imgdemo_2.raw",
+                "imgdemo",
+                release,
+                Map.of("demo/demo.conf", demo(2)),
+                signer,
+                "arm64");
+        Path fedora = HostBuiltImages.ddi(
+                host,
+                "/var/tmp/images/fedora/imgdemo_2.raw",
+                "imgdemo",
+                "ID=fedora\nVERSION_ID=40\n",
+                Map.of("demo/demo.conf", demo(2)),
+                signer,
+                null);
         Map<String, DesiredBundleContent> tampered = new java.util.LinkedHashMap<>();
-        tampered.put("VerityRootHashMismatch", bundle("imgdemo", "2", Scope.Service, flipped, "imgdemo_2.raw", secretTrust(), unit));
+        tampered.put(
+                "VerityRootHashMismatch",
+                bundle("imgdemo", "2", Scope.Service, flipped, "imgdemo_2.raw", secretTrust(), unit));
         tampered.put("SignatureUntrusted", bundle("imgdemo", "2", Scope.Service, untrusted, secretTrust(), unit));
         tampered.put("ForeignArchitecture", bundle("imgdemo", "2", Scope.Service, foreign, secretTrust(), unit));
         tampered.put("ExtensionIdMismatch", bundle("imgdemo", "2", Scope.Service, fedora, secretTrust(), unit));
@@ -205,14 +271,29 @@ class ImageBundlesOnSystemd262Test {
         assertThat(fetched).isEqualTo(1);
         BundleState fedoraRefusal = converge(applier, fedoraBundle);
         assertThat(fedoraRefusal.getReason()).isEqualTo("ExtensionIdMismatch");
-        assertThat(fedoraRefusal.getMessage()).contains("ID=fedora").contains("debian").contains("not fetched again before");
-        assertThat(server.hits(fedoraUrl)).as("a refused image is not downloaded again on the next pass").isEqualTo(fetched);
+        assertThat(fedoraRefusal.getMessage())
+                .contains("ID=fedora")
+                .contains("debian")
+                .contains("not fetched again before");
+        assertThat(server.hits(fedoraUrl))
+                .as("a refused image is not downloaded again on the next pass")
+                .isEqualTo(fetched);
         assertNothingStaged();
         // the same URL with other trust is other inputs: fetched and checked afresh
         RevisionContent fc = fedoraBundle.content();
-        DesiredBundleContent otherTrust = new DesiredBundleContent("imgdemo", "imgdemo-2b", fedoraBundle.digest(), false,
-                new RevisionContent(fc.version(), fc.scope(), fc.units(), fc.source(),
-                        new ResolvedVerification(true, TrustSource.Secret, List.of(stranger.pem(host))), fc.reload(), fc.priority()));
+        DesiredBundleContent otherTrust = new DesiredBundleContent(
+                "imgdemo",
+                "imgdemo-2b",
+                fedoraBundle.digest(),
+                false,
+                new RevisionContent(
+                        fc.version(),
+                        fc.scope(),
+                        fc.units(),
+                        fc.source(),
+                        new ResolvedVerification(true, TrustSource.Secret, List.of(stranger.pem(host))),
+                        fc.reload(),
+                        fc.priority()));
         BundleState recheck = converge(applier, otherTrust);
         assertThat(recheck.getPhase()).as(recheck.getMessage()).isEqualTo(BundlePhase.Failed);
         assertThat(server.hits(fedoraUrl)).as("other trust: fetched again").isEqualTo(fetched + 1);
@@ -222,12 +303,17 @@ class ImageBundlesOnSystemd262Test {
         // unit still sees version 1 at both moments
         List<String> steps = new java.util.ArrayList<>();
         BundleState s2 = SystemdHostApplierTestSupport.only(applier.converge(
-                List.of(bundle("imgdemo", "2", Scope.Service, good2, secretTrust(), unit)), (b, phase, reason, message) ->
-                        steps.add(phase + " " + message + " | unit sees " + DemoService.mainPidSees(host, unit, "demo/demo.conf").orElse(""))));
+                List.of(bundle("imgdemo", "2", Scope.Service, good2, secretTrust(), unit)),
+                (b, phase, reason, message) -> steps.add(phase + " " + message + " | unit sees "
+                        + DemoService.mainPidSees(host, unit, "demo/demo.conf").orElse(""))));
         assertThat(steps).hasSize(2);
-        assertThat(steps.get(0)).startsWith("Fetching downloading and verifying version 2 from https://").contains("| unit sees " + demo(1));
-        assertThat(steps.get(1)).startsWith("Verified version 2 verified: image root hash ")
-                .contains("signed by certificate sha256:" + fingerprint).contains("| unit sees " + demo(1));
+        assertThat(steps.get(0))
+                .startsWith("Fetching downloading and verifying version 2 from https://")
+                .contains("| unit sees " + demo(1));
+        assertThat(steps.get(1))
+                .startsWith("Verified version 2 verified: image root hash ")
+                .contains("signed by certificate sha256:" + fingerprint)
+                .contains("| unit sees " + demo(1));
         assertThat(s2.getPhase()).as(s2.getMessage()).isEqualTo(BundlePhase.Active);
         assertThat(DemoService.mainPid(host, unit)).isEqualTo(pid1);
         assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains(demo(2));
@@ -241,8 +327,14 @@ class ImageBundlesOnSystemd262Test {
         assertThat(DemoService.mainPid(host, unit)).isEqualTo(pid1);
 
         // a verified version the service rejects (its reload fails): quarantined, version 2 back in place
-        Path bad3 = HostBuiltImages.ddi(host, "/var/tmp/images/imgdemo_3.raw", "imgdemo", release,
-                Map.of("demo/demo.conf", demo(3) + "fail_reload=yes\n"), signer, null);
+        Path bad3 = HostBuiltImages.ddi(
+                host,
+                "/var/tmp/images/imgdemo_3.raw",
+                "imgdemo",
+                release,
+                Map.of("demo/demo.conf", demo(3) + "fail_reload=yes\n"),
+                signer,
+                null);
         BundleState rolled = converge(applier, bundle("imgdemo", "3", Scope.Service, bad3, secretTrust(), unit));
         assertThat(rolled.getPhase()).as(rolled.getMessage()).isEqualTo(BundlePhase.RolledBack);
         assertThat(rolled.getReason()).isEqualTo("ReloadFailed");
@@ -258,7 +350,9 @@ class ImageBundlesOnSystemd262Test {
         assertThat(removed.getPhase()).as(removed.getMessage()).isEqualTo(BundlePhase.Removed);
         assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).isEmpty();
         assertThat(entries(vdir)).isEmpty();
-        assertThat(entries(state + "/quarantine")).as("a bundle no longer managed has no quarantine").isEmpty();
+        assertThat(entries(state + "/quarantine"))
+                .as("a bundle no longer managed has no quarantine")
+                .isEmpty();
     }
 
     @Test
@@ -272,23 +366,36 @@ class ImageBundlesOnSystemd262Test {
             ResolvedVerification nodeTrust = new ResolvedVerification(true, TrustSource.Node, List.of());
 
             // unsigned where a signature is required: refused, nothing staged
-            HostBuiltImages.naked(host, "/var/tmp/naked-unsigned/nakeddemo_1.raw", "nakeddemo", "ID=_any\n",
-                    Map.of("demo/demo.conf", demo(1)), null);
-            BundleState unsigned = converge(applier, serveNaked("/var/tmp/naked-unsigned/nakeddemo_1.raw", "1", nodeTrust, unit));
+            HostBuiltImages.naked(
+                    host,
+                    "/var/tmp/naked-unsigned/nakeddemo_1.raw",
+                    "nakeddemo",
+                    "ID=_any\n",
+                    Map.of("demo/demo.conf", demo(1)),
+                    null);
+            BundleState unsigned =
+                    converge(applier, serveNaked("/var/tmp/naked-unsigned/nakeddemo_1.raw", "1", nodeTrust, unit));
             assertThat(unsigned.getPhase()).as(unsigned.getMessage()).isEqualTo(BundlePhase.Failed);
             assertThat(unsigned.getReason()).as(unsigned.getMessage()).isEqualTo("SignatureMissing");
             assertThat(entries(vdir)).isEmpty();
             assertNothingStaged();
 
-            String rootHash = HostBuiltImages.naked(host, "/var/tmp/naked/nakeddemo_1.raw", "nakeddemo", "ID=_any\n",
-                    Map.of("demo/demo.conf", demo(1)), signer);
+            String rootHash = HostBuiltImages.naked(
+                    host,
+                    "/var/tmp/naked/nakeddemo_1.raw",
+                    "nakeddemo",
+                    "ID=_any\n",
+                    Map.of("demo/demo.conf", demo(1)),
+                    signer);
             BundleState s1 = converge(applier, serveNaked("/var/tmp/naked/nakeddemo_1.raw", "1", nodeTrust, unit));
             assertThat(s1.getPhase()).as(s1.getMessage() + "\n" + journal(unit)).isEqualTo(BundlePhase.Active);
             assertThat(s1.getMessage()).contains("root hash " + rootHash);
             assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains(demo(1));
             // the policy for this kernel (no device-mapper) rules out kernel verity: the sidecars, verified, stay out
             assertThat(entries(vdir)).containsExactly("nakeddemo_1.raw");
-            assertThat(SystemdHostApplierTestSupport.only(applier.converge(List.of())).getPhase()).isEqualTo(BundlePhase.Removed);
+            assertThat(SystemdHostApplierTestSupport.only(applier.converge(List.of()))
+                            .getPhase())
+                    .isEqualTo(BundlePhase.Removed);
         } finally {
             host.execOk("rm", "-f", "/etc/verity.d/signer.crt");
         }
@@ -299,8 +406,8 @@ class ImageBundlesOnSystemd262Test {
         return serve("nakeddemo", version, Scope.Service, image, trust, units);
     }
 
-    static DesiredBundleContent serve(String name, String version, Scope scope, String image, ResolvedVerification trust,
-                                      String... units) {
+    static DesiredBundleContent serve(
+            String name, String version, Scope scope, String image, ResolvedVerification trust, String... units) {
         String dir = "naked-" + System.nanoTime() + "/";
         String base = image.substring(0, image.length() - 4);
         String file = Path.of(image).getFileName().toString();
@@ -314,9 +421,15 @@ class ImageBundlesOnSystemd262Test {
         byte[] bytes = HostBuiltImages.bytes(host.hostPath(image));
         server.put(dir + file, bytes);
         String sha = HostBuiltImages.sha256(bytes);
-        RevisionContent c = new RevisionContent(version, scope, List.of(units),
-                ResolvedSource.ofImage(new ResolvedImage(server.uri("/ok/" + dir + file).toString(), sha, false, null)), trust,
-                ReloadMode.Reload, 0);
+        RevisionContent c = new RevisionContent(
+                version,
+                scope,
+                List.of(units),
+                ResolvedSource.ofImage(
+                        new ResolvedImage(server.uri("/ok/" + dir + file).toString(), sha, false, null)),
+                trust,
+                ReloadMode.Reload,
+                0);
         return new DesiredBundleContent(name, name + "-" + version, "sha256:" + sha, false, c);
     }
 
@@ -341,21 +454,26 @@ class ImageBundlesOnSystemd262Test {
                     .isEqualTo(Path.of("hostimg.v/hostimg_" + v + ".raw"));
         }
         assertThat(host.execOk("systemd-confext", "status").stdout()).contains("hostimg");
-        assertThat(entries("/var/lib/confexts/hostimg.v")).containsExactly("hostimg_1.raw", "hostimg_2.raw", "hostimg_3.raw");
+        assertThat(entries("/var/lib/confexts/hostimg.v"))
+                .containsExactly("hostimg_1.raw", "hostimg_2.raw", "hostimg_3.raw");
 
         // a refused version changes nothing in the host's /etc, its link or its versions
         String fedora = "/var/tmp/hostimg/4/hostimg_4.raw";
-        HostBuiltImages.naked(host, fedora, "hostimg", "ID=fedora\nVERSION_ID=40\n", Map.of("hostimg/demo.conf", demo(4)), signer);
+        HostBuiltImages.naked(
+                host, fedora, "hostimg", "ID=fedora\nVERSION_ID=40\n", Map.of("hostimg/demo.conf", demo(4)), signer);
         BundleState refused = converge(applier, serve("hostimg", "4", Scope.Host, fedora, signed, unit));
         assertThat(refused.getReason()).as(refused.getMessage()).isEqualTo("ExtensionIdMismatch");
         assertThat(host.readFile("/etc/hostimg/demo.conf")).isEqualTo(demo(3));
-        assertThat(entries("/var/lib/confexts/hostimg.v")).containsExactly("hostimg_1.raw", "hostimg_2.raw", "hostimg_3.raw");
+        assertThat(entries("/var/lib/confexts/hostimg.v"))
+                .containsExactly("hostimg_1.raw", "hostimg_2.raw", "hostimg_3.raw");
         assertNothingStaged();
 
         BundleState removed = SystemdHostApplierTestSupport.only(applier.converge(List.of()));
         assertThat(removed.getPhase()).as(removed.getMessage()).isEqualTo(BundlePhase.Removed);
         assertThat(host.hostPath("/etc/hostimg/demo.conf")).doesNotExist();
-        assertThat(Files.exists(host.hostPath("/var/lib/confexts/hostimg.raw"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(Files.exists(
+                        host.hostPath("/var/lib/confexts/hostimg.raw"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .isFalse();
     }
 
     /** DESIGN.md "Known obstacle": 21 image activations in a row through the agent, each proven, retention keeping 3. */
@@ -366,25 +484,42 @@ class ImageBundlesOnSystemd262Test {
         DemoService.install(host, unit);
         SystemdHostApplier applier = applier();
         for (int v = 1; v <= 21; v++) {
-            Path image = HostBuiltImages.ddi(host, "/var/tmp/loopimg/loopimg_" + v + ".raw", "loopimg", "ID=_any\n",
-                    Map.of("demo/demo.conf", demo(v)), signer, null);
-            BundleState s = converge(applier, bundle("loopimg", Integer.toString(v), Scope.Service, image, secretTrust(), unit));
+            Path image = HostBuiltImages.ddi(
+                    host,
+                    "/var/tmp/loopimg/loopimg_" + v + ".raw",
+                    "loopimg",
+                    "ID=_any\n",
+                    Map.of("demo/demo.conf", demo(v)),
+                    signer,
+                    null);
+            BundleState s = converge(
+                    applier, bundle("loopimg", Integer.toString(v), Scope.Service, image, secretTrust(), unit));
             assertThat(s.getPhase()).as("activation %d: %s", v, s.getMessage()).isEqualTo(BundlePhase.Active);
             assertThat(s.getActiveVersion()).isEqualTo(Integer.toString(v));
-            assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).as("activation %d", v).contains(demo(v));
-            assertThat(entries(vdir)).as("activation %d", v).hasSize(Math.min(v, VersionRetention.KEEP))
+            assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf"))
+                    .as("activation %d", v)
+                    .contains(demo(v));
+            assertThat(entries(vdir))
+                    .as("activation %d", v)
+                    .hasSize(Math.min(v, VersionRetention.KEEP))
                     .contains("loopimg_" + v + ".raw");
             host.execOk("rm", "-f", "/var/tmp/loopimg/loopimg_" + v + ".raw");
         }
         assertThat(entries(vdir)).containsExactly("loopimg_19.raw", "loopimg_20.raw", "loopimg_21.raw");
-        assertThat(SystemdHostApplierTestSupport.only(applier.converge(List.of())).getPhase()).isEqualTo(BundlePhase.Removed);
+        assertThat(SystemdHostApplierTestSupport.only(applier.converge(List.of()))
+                        .getPhase())
+                .isEqualTo(BundlePhase.Removed);
     }
 
     /** Byte offset of the root (data) partition of a DDI for x86-64. */
     static long rootPartitionOffset(Path ddi) throws IOException {
         try (var ch = java.nio.channels.FileChannel.open(ddi)) {
-            return new io.confext.agent.verify.GptReader().read(ch).orElseThrow()
-                    .ofType(io.confext.agent.verify.Architecture.X86_64.root()).get(0).offset();
+            return new io.confext.agent.verify.GptReader()
+                    .read(ch)
+                    .orElseThrow()
+                    .ofType(io.confext.agent.verify.Architecture.X86_64.root())
+                    .get(0)
+                    .offset();
         } catch (io.confext.agent.verify.ImageFormatException e) {
             throw new IllegalStateException(e);
         }

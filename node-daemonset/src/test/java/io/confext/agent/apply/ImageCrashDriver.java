@@ -1,10 +1,5 @@
 package io.confext.agent.apply;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-
 import io.confext.api.revision.ResolvedImage;
 import io.confext.api.revision.ResolvedSource;
 import io.confext.api.revision.ResolvedVerification;
@@ -12,6 +7,10 @@ import io.confext.api.revision.RevisionContent;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 import io.confext.api.v1alpha1.TrustSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * The agent's host side in a process of its own, for the image crash test:
@@ -23,8 +22,7 @@ import io.confext.api.v1alpha1.TrustSource;
 public final class ImageCrashDriver {
     static final String BUNDLE = "crashimg";
 
-    private ImageCrashDriver() {
-    }
+    private ImageCrashDriver() {}
 
     public static void main(String[] args) throws Exception {
         long hostPid = Long.parseLong(args[0]);
@@ -37,12 +35,25 @@ public final class ImageCrashDriver {
         String pem = Files.readString(Path.of(args[7]));
         String policy = args[8];
         StepObserver observer = CrashRuns.pauseAt(stopAt);
-        SystemdHostApplier applier = new SystemdHostApplier(hostPid, ApplierSettings.defaults().withStateHostDir(stateDir)
-                .withAgentVersion("test").withJobTimeout(Duration.ofSeconds(60))
-                .withImages(ImageSettings.defaults().withImagePolicy(policy)), observer);
-        RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit),
+        SystemdHostApplier applier = new SystemdHostApplier(
+                hostPid,
+                ApplierSettings.defaults()
+                        .withStateHostDir(stateDir)
+                        .withAgentVersion("test")
+                        .withJobTimeout(Duration.ofSeconds(60))
+                        .withImages(ImageSettings.defaults().withImagePolicy(policy)),
+                observer);
+        RevisionContent c = new RevisionContent(
+                version,
+                Scope.Service,
+                List.of(unit),
                 ResolvedSource.ofImage(new ResolvedImage(url, sha256, true, null)),
-                new ResolvedVerification(true, TrustSource.Secret, List.of(pem)), ReloadMode.Reload, 0);
-        CrashRuns.converge(applier, () -> applier.converge(List.of(new DesiredBundleContent(BUNDLE, BUNDLE + "-" + version, "sha256:" + sha256, false, c))));
+                new ResolvedVerification(true, TrustSource.Secret, List.of(pem)),
+                ReloadMode.Reload,
+                0);
+        CrashRuns.converge(
+                applier,
+                () -> applier.converge(List.of(
+                        new DesiredBundleContent(BUNDLE, BUNDLE + "-" + version, "sha256:" + sha256, false, c))));
     }
 }

@@ -2,6 +2,14 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.confext.agent.apply.CrashRuns.Signal;
+import io.confext.agent.state.BundleStep;
+import io.confext.testbed.DemoService;
+import io.confext.testbed.Host;
+import io.confext.testbed.HostImage;
+import io.confext.testbed.SystemdHost;
+import io.confext.testbed.SystemdHostTest;
+import io.confext.testsupport.ImageServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +26,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,15 +33,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.confext.agent.apply.CrashRuns.Signal;
-import io.confext.agent.state.BundleStep;
-import io.confext.testbed.DemoService;
-import io.confext.testbed.Host;
-import io.confext.testbed.HostImage;
-import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostTest;
-import io.confext.testsupport.ImageServer;
 
 /**
  * The image path of the agent under SIGKILL: the host side runs in a child JVM ({@link ImageCrashDriver}) that
@@ -48,10 +46,17 @@ import io.confext.testsupport.ImageServer;
  * asked for, proven on the unit's main process; staging is left empty; at most 3 versions are kept.
  */
 @SystemdHostTest
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // one host, one bundle: the SIGTERM rounds use versions above the SIGKILL ones
+@TestMethodOrder(
+        MethodOrderer.OrderAnnotation
+                .class) // one host, one bundle: the SIGTERM rounds use versions above the SIGKILL ones
 class ImageCrashSafetyOnSystemd262Test {
-    private static final List<BundleStep> STEPS = List.of(BundleStep.FETCHING, BundleStep.STAGED, BundleStep.RENAMED,
-            BundleStep.ATTACHED, BundleStep.ACTIVATED, BundleStep.PROVEN);
+    private static final List<BundleStep> STEPS = List.of(
+            BundleStep.FETCHING,
+            BundleStep.STAGED,
+            BundleStep.RENAMED,
+            BundleStep.ATTACHED,
+            BundleStep.ACTIVATED,
+            BundleStep.PROVEN);
     private static final String STATE = "/var/lib/confext-operator-imgcrash";
     private static final String VDIR = STATE + "/bundles/" + ImageCrashDriver.BUNDLE + ".v";
     private static final Pattern CONFIG = Pattern.compile("value=(\\d+)\n");
@@ -84,8 +89,14 @@ class ImageCrashSafetyOnSystemd262Test {
 
     /** Builds and serves version v; returns {url, sha256}. */
     private static String[] image(int v) {
-        Path ddi = HostBuiltImages.ddi(host, "/var/tmp/crashimg/" + ImageCrashDriver.BUNDLE + "_" + v + ".raw", ImageCrashDriver.BUNDLE,
-                "ID=_any\n", Map.of("demo/demo.conf", "value=" + v + "\n"), signer, null);
+        Path ddi = HostBuiltImages.ddi(
+                host,
+                "/var/tmp/crashimg/" + ImageCrashDriver.BUNDLE + "_" + v + ".raw",
+                ImageCrashDriver.BUNDLE,
+                "ID=_any\n",
+                Map.of("demo/demo.conf", "value=" + v + "\n"),
+                signer,
+                null);
         byte[] bytes = HostBuiltImages.bytes(ddi);
         String sha = HostBuiltImages.sha256(bytes);
         built.add(sha);
@@ -111,14 +122,18 @@ class ImageCrashSafetyOnSystemd262Test {
                 String[] img = image(round);
                 if (round <= STEPS.size()) {
                     String step = STEPS.get(round - 1).word();
-                    assertThat(run(version, step, 0, img)).as("round %d: the agent reached %s", round, step).isEqualTo("AT " + step);
+                    assertThat(run(version, step, 0, img))
+                            .as("round %d: the agent reached %s", round, step)
+                            .isEqualTo("AT " + step);
                 } else {
                     run(version, "-", 200 + random.nextInt(3000), img);
                 }
                 assertOnlyVerifiedImagesIn(VDIR, "round " + round + " after the kill");
                 String done = run(version, "-", 0, img);
                 assertThat(done).as("round %d after restart", round).startsWith("DONE Active " + version + " ");
-                assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).as("round %d", round).contains("value=" + version + "\n");
+                assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf"))
+                        .as("round %d", round)
+                        .contains("value=" + version + "\n");
                 assertOnlyVerifiedImagesIn(VDIR, "round " + round + " after converging");
             }
         } finally {
@@ -126,7 +141,9 @@ class ImageCrashSafetyOnSystemd262Test {
             sampler.join();
         }
         assertThat(samples.get()).as("the sampler really watched").isGreaterThan(50);
-        assertThat(violations).as("moments where the unit saw something that is no complete version").isEmpty();
+        assertThat(violations)
+                .as("moments where the unit saw something that is no complete version")
+                .isEmpty();
         assertThat(seenVersions).as("versions the sampler saw").hasSizeGreaterThan(3);
         Path staging = host.hostPath(STATE + "/staging");
         if (Files.exists(staging)) {
@@ -158,30 +175,45 @@ class ImageCrashSafetyOnSystemd262Test {
             if (round <= STEPS.size()) {
                 String step = STEPS.get(round - 1).word();
                 out = term(version, step, 1000, 0, img);
-                assertThat(out).as("round %d: stopped at %s", round, step).startsWith("AT " + step).contains("STOPPED interrupted");
+                assertThat(out)
+                        .as("round %d: stopped at %s", round, step)
+                        .startsWith("AT " + step)
+                        .contains("STOPPED interrupted");
                 if (!step.equals(BundleStep.PROVEN.word())) {
                     assertThat(out).as("round %d: stopped at %s", round, step).contains("ABANDONED");
                 }
             } else {
                 out = term(version, "-", 0, 200 + random.nextInt(3000), img);
             }
-            assertThat(out).as("round %d", round).doesNotContain("DONE Failed").doesNotContain("DONE RolledBack")
-                    .doesNotContain("ERROR").doesNotContain("KILLED after");
+            assertThat(out)
+                    .as("round %d", round)
+                    .doesNotContain("DONE Failed")
+                    .doesNotContain("DONE RolledBack")
+                    .doesNotContain("ERROR")
+                    .doesNotContain("KILLED after");
             Path quarantine = host.hostPath(STATE + "/quarantine/" + ImageCrashDriver.BUNDLE);
             if (Files.isDirectory(quarantine)) {
                 try (Stream<Path> s = Files.list(quarantine)) {
-                    assertThat(s.toList()).as("round %d: quarantined by a stop\n%s", round, out).isEmpty();
+                    assertThat(s.toList())
+                            .as("round %d: quarantined by a stop\n%s", round, out)
+                            .isEmpty();
                 }
             }
             assertOnlyVerifiedImagesIn(VDIR, "round " + round + " after the stop");
             String done = run(version, "-", 0, img);
-            assertThat(done).as("round %d after restart (stop output:\n%s)", round, out).startsWith("DONE Active " + version + " ");
-            assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).as("round %d", round).contains("value=" + version + "\n");
+            assertThat(done)
+                    .as("round %d after restart (stop output:\n%s)", round, out)
+                    .startsWith("DONE Active " + version + " ");
+            assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf"))
+                    .as("round %d", round)
+                    .contains("value=" + version + "\n");
         }
     }
 
-    private static String term(String version, String step, long graceMillis, int afterMillis, String[] img) throws Exception {
-        return CrashRuns.run(ImageCrashDriver.class, Signal.TERM, 0, graceMillis, afterMillis, args(version, step, img));
+    private static String term(String version, String step, long graceMillis, int afterMillis, String[] img)
+            throws Exception {
+        return CrashRuns.run(
+                ImageCrashDriver.class, Signal.TERM, 0, graceMillis, afterMillis, args(version, step, img));
     }
 
     private static void assertOnlyVerifiedImagesIn(String vdir, String when) throws IOException {
@@ -192,7 +224,8 @@ class ImageCrashSafetyOnSystemd262Test {
         try (Stream<Path> s = Files.list(d)) {
             for (Path p : s.toList()) {
                 assertThat(p.getFileName().toString()).as(when).matches(ImageCrashDriver.BUNDLE + "_\\d+\\.raw");
-                assertThat(built).as("%s: %s is one of the verified images", when, p.getFileName())
+                assertThat(built)
+                        .as("%s: %s is one of the verified images", when, p.getFileName())
                         .contains(HostBuiltImages.sha256(Files.readAllBytes(p)));
             }
         }
@@ -204,8 +237,16 @@ class ImageCrashSafetyOnSystemd262Test {
     }
 
     private static List<String> args(String version, String step, String[] img) {
-        return List.of(Long.toString(host.leaderPid()), STATE, UNIT, version, step, img[0], img[1],
-                tmp.resolve("signer.pem").toString(), ImageBundlesOnSystemd262Test.NO_DEVICE_MAPPER_POLICY);
+        return List.of(
+                Long.toString(host.leaderPid()),
+                STATE,
+                UNIT,
+                version,
+                step,
+                img[0],
+                img[1],
+                tmp.resolve("signer.pem").toString(),
+                ImageBundlesOnSystemd262Test.NO_DEVICE_MAPPER_POLICY);
     }
 
     /** Reads the unit's config as its main process sees it, continuously; absent is fine (no version yet, restarts). */

@@ -2,21 +2,6 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-
 import io.confext.agent.fetch.FetchSettings;
 import io.confext.agent.trust.NodeTrustSettings;
 import io.confext.api.revision.ResolvedFile;
@@ -36,6 +21,19 @@ import io.confext.testbed.SystemdHost;
 import io.confext.testbed.SystemdHostTest;
 import io.confext.testsupport.ImageServer;
 import io.confext.testsupport.TestTls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * The node's own last line on a real systemd 262 host: the built-in floor, the node policy file under the host's
@@ -54,6 +52,7 @@ class NodeTrustOnSystemd262Test {
 
     /** Each test has its own state directory and policy file on the shared host. */
     String state;
+
     String policyFile;
 
     @BeforeAll
@@ -73,27 +72,48 @@ class NodeTrustOnSystemd262Test {
 
     @BeforeEach
     void perTest(TestInfo info) {
-        String id = info.getTestMethod().orElseThrow().getName().substring(0, 12).toLowerCase(java.util.Locale.ROOT);
+        String id =
+                info.getTestMethod().orElseThrow().getName().substring(0, 12).toLowerCase(java.util.Locale.ROOT);
         state = "/var/lib/confext-operator-" + id;
         policyFile = "/etc/confext-operator/policy-" + id + ".yaml";
     }
 
     SystemdHostApplier applier(boolean requireSignedImages) {
-        FetchSettings fetch = new FetchSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 2, Duration.ofMillis(100),
-                Duration.ofMillis(200), Optional.of(tls.client()));
-        return new SystemdHostApplier(host.leaderPid(), ApplierSettings.defaults().withStateHostDir(state).withAgentVersion("test")
-                .withImages(ImageSettings.defaults().withFetch(fetch).withImagePolicy(NO_DEVICE_MAPPER_POLICY))
-                .withTrust(new NodeTrustSettings(requireSignedImages, policyFile)));
+        FetchSettings fetch = new FetchSettings(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                2,
+                Duration.ofMillis(100),
+                Duration.ofMillis(200),
+                Optional.of(tls.client()));
+        return new SystemdHostApplier(
+                host.leaderPid(),
+                ApplierSettings.defaults()
+                        .withStateHostDir(state)
+                        .withAgentVersion("test")
+                        .withImages(ImageSettings.defaults().withFetch(fetch).withImagePolicy(NO_DEVICE_MAPPER_POLICY))
+                        .withTrust(new NodeTrustSettings(requireSignedImages, policyFile)));
     }
 
-    static DesiredBundleContent files(String name, String version, Scope scope, Map<String, String> files, String... units) {
-        RevisionContent c = new RevisionContent(version, scope, List.of(units), ResolvedSource.ofFiles(files.entrySet().stream()
-                .map(e -> new ResolvedFile(e.getKey(), e.getValue(), "0644")).toList()), null, ReloadMode.Restart, 0);
-        return new DesiredBundleContent(name, name + "-" + version, "sha256:" + Integer.toHexString(c.hashCode()), false, c);
+    static DesiredBundleContent files(
+            String name, String version, Scope scope, Map<String, String> files, String... units) {
+        RevisionContent c = new RevisionContent(
+                version,
+                scope,
+                List.of(units),
+                ResolvedSource.ofFiles(files.entrySet().stream()
+                        .map(e -> new ResolvedFile(e.getKey(), e.getValue(), "0644"))
+                        .toList()),
+                null,
+                ReloadMode.Restart,
+                0);
+        return new DesiredBundleContent(
+                name, name + "-" + version, "sha256:" + Integer.toHexString(c.hashCode()), false, c);
     }
 
     /** Serves an image made in the host under a fresh URL (a naked image's sidecars next to it) as a bundle. */
-    static DesiredBundleContent image(String name, String version, String hostImage, ResolvedVerification trust, String unit) {
+    static DesiredBundleContent image(
+            String name, String version, String hostImage, ResolvedVerification trust, String unit) {
         String dir = "nodetrust-" + System.nanoTime() + "/";
         String file = Path.of(hostImage).getFileName().toString();
         for (Path sidecar : ImageVersion.sidecarsOf(host.hostPath(hostImage))) {
@@ -104,9 +124,15 @@ class NodeTrustOnSystemd262Test {
         byte[] bytes = HostBuiltImages.bytes(host.hostPath(hostImage));
         server.put(dir + file, bytes);
         String sha = HostBuiltImages.sha256(bytes);
-        RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit),
-                ResolvedSource.ofImage(new ResolvedImage(server.uri("/ok/" + dir + file).toString(), sha, false, null)), trust,
-                ReloadMode.Reload, 0);
+        RevisionContent c = new RevisionContent(
+                version,
+                Scope.Service,
+                List.of(unit),
+                ResolvedSource.ofImage(
+                        new ResolvedImage(server.uri("/ok/" + dir + file).toString(), sha, false, null)),
+                trust,
+                ReloadMode.Reload,
+                0);
         return new DesiredBundleContent(name, name + "-" + version, "sha256:" + sha, false, c);
     }
 
@@ -129,8 +155,11 @@ class NodeTrustOnSystemd262Test {
     }
 
     static BundleState named(List<BundleState> states, String name) {
-        return states.stream().filter(s -> s.getName().equals(name)).findFirst().orElseThrow(() -> new AssertionError(
-                "no state for " + name + " in " + states.stream().map(BundleState::getName).toList()));
+        return states.stream()
+                .filter(s -> s.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no state for " + name + " in "
+                        + states.stream().map(BundleState::getName).toList()));
     }
 
     @Test
@@ -141,20 +170,36 @@ class NodeTrustOnSystemd262Test {
         host.writeFile(policyFile, "deniedPaths: []\nallowedScopes: [Service, Host]\n", "0644");
         try {
             SystemdHostApplier applier = applier(false);
-            BundleState s = converge(applier, files("anchors", "1", Scope.Host,
-                    Map.of("verity.d/evil.crt", signer.pem(host), "demo/demo.conf", "value=1\n"), unit));
+            BundleState s = converge(
+                    applier,
+                    files(
+                            "anchors",
+                            "1",
+                            Scope.Host,
+                            Map.of("verity.d/evil.crt", signer.pem(host), "demo/demo.conf", "value=1\n"),
+                            unit));
             assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.Failed);
             assertThat(s.getReason()).isEqualTo("NodePolicyDenied");
-            assertThat(s.getMessage()).contains("node policy floor").contains("rule verity.d/").contains("verity.d/evil.crt");
+            assertThat(s.getMessage())
+                    .contains("node policy floor")
+                    .contains("rule verity.d/")
+                    .contains("verity.d/evil.crt");
             assertThat(entries("/var/lib/confexts/anchors.v")).isEmpty();
             assertThat(host.hostPath("/etc/verity.d/evil.crt")).doesNotExist();
             assertNothingStaged();
 
-            BundleState own = converge(applier, files("ownpolicy", "1", Scope.Service,
-                    Map.of("confext-operator/policy.yaml", "deniedPaths: []\n"), unit));
+            BundleState own = converge(
+                    applier,
+                    files(
+                            "ownpolicy",
+                            "1",
+                            Scope.Service,
+                            Map.of("confext-operator/policy.yaml", "deniedPaths: []\n"),
+                            unit));
             assertThat(own.getReason()).as(own.getMessage()).isEqualTo("NodePolicyDenied");
             assertThat(own.getMessage()).contains("rule confext-operator/");
-            assertThat(DemoService.mainPidSees(host, unit, "confext-operator/policy.yaml")).isEmpty();
+            assertThat(DemoService.mainPidSees(host, unit, "confext-operator/policy.yaml"))
+                    .isEmpty();
         } finally {
             host.execOk("rm", "-f", policyFile);
         }
@@ -167,16 +212,25 @@ class NodeTrustOnSystemd262Test {
         SystemdHostApplier applier = applier(false);
         host.writeFile(policyFile, "deniedPaths: [demo/private/]\nallowedScopes: [Service]\n", "0644");
         try {
-            BundleState denied = converge(applier, files("demo", "1", Scope.Service,
-                    Map.of("demo/demo.conf", "value=1\n", "demo/private/key", "k\n"), unit));
+            BundleState denied = converge(
+                    applier,
+                    files(
+                            "demo",
+                            "1",
+                            Scope.Service,
+                            Map.of("demo/demo.conf", "value=1\n", "demo/private/key", "k\n"),
+                            unit));
             assertThat(denied.getPhase()).as(denied.getMessage()).isEqualTo(BundlePhase.Failed);
             assertThat(denied.getReason()).isEqualTo("NodePolicyDenied");
-            assertThat(denied.getMessage()).contains(policyFile).contains("rule deniedPaths demo/private/")
+            assertThat(denied.getMessage())
+                    .contains(policyFile)
+                    .contains("rule deniedPaths demo/private/")
                     .contains("demo/private/key");
             assertThat(entries(state + "/bundles/demo.v")).isEmpty();
             assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).isEmpty();
 
-            BundleState host1 = converge(applier, files("hostdemo", "1", Scope.Host, Map.of("hostdemo/a.conf", "a\n"), unit));
+            BundleState host1 =
+                    converge(applier, files("hostdemo", "1", Scope.Host, Map.of("hostdemo/a.conf", "a\n"), unit));
             assertThat(host1.getReason()).as(host1.getMessage()).isEqualTo("NodePolicyDenied");
             assertThat(host1.getMessage()).contains("rule allowedScopes");
             assertThat(host.hostPath("/etc/hostdemo/a.conf")).doesNotExist();
@@ -188,12 +242,25 @@ class NodeTrustOnSystemd262Test {
             assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains("value=2\n");
 
             // an image's own files are checked too: admission never sees them
-            HostBuiltImages.naked(host, "/var/tmp/nodetrust/priv/imgpriv_1.raw", "imgpriv", "ID=_any\n",
-                    Map.of("demo/private/key", "k\n"), signer);
+            HostBuiltImages.naked(
+                    host,
+                    "/var/tmp/nodetrust/priv/imgpriv_1.raw",
+                    "imgpriv",
+                    "ID=_any\n",
+                    Map.of("demo/private/key", "k\n"),
+                    signer);
             host.writeFile("/etc/verity.d/nodetrust-signer.crt", signer.pem(host), "0644");
             try {
-                BundleState img = named(applier.converge(List.of(ok2, image("imgpriv", "1", "/var/tmp/nodetrust/priv/imgpriv_1.raw",
-                        new ResolvedVerification(true, TrustSource.Node, List.of()), unit))), "imgpriv");
+                BundleState img = named(
+                        applier.converge(List.of(
+                                ok2,
+                                image(
+                                        "imgpriv",
+                                        "1",
+                                        "/var/tmp/nodetrust/priv/imgpriv_1.raw",
+                                        new ResolvedVerification(true, TrustSource.Node, List.of()),
+                                        unit))),
+                        "imgpriv");
                 assertThat(img.getReason()).as(img.getMessage()).isEqualTo("NodePolicyDenied");
                 assertThat(img.getMessage()).contains("the image of bundle imgpriv contains demo/private");
                 assertThat(entries(state + "/bundles/imgpriv.v")).isEmpty();
@@ -205,8 +272,10 @@ class NodeTrustOnSystemd262Test {
             // a broken file: every bundle refused (fail closed), nothing changed on the unit
             long pid = DemoService.mainPid(host, unit);
             host.writeFile(policyFile, "deniedPath: [demo/private/]\n", "0644");
-            BundleState broken = named(applier.converge(List.of(files("demo", "3", Scope.Service,
-                    Map.of("demo/demo.conf", "value=3\n"), unit))), "demo");
+            BundleState broken = named(
+                    applier.converge(
+                            List.of(files("demo", "3", Scope.Service, Map.of("demo/demo.conf", "value=3\n"), unit))),
+                    "demo");
             assertThat(broken.getPhase()).as(broken.getMessage()).isEqualTo(BundlePhase.Failed);
             assertThat(broken.getReason()).isEqualTo("NodePolicyInvalid");
             assertThat(broken.getMessage()).contains(policyFile).contains("deniedPath");
@@ -216,7 +285,9 @@ class NodeTrustOnSystemd262Test {
         } finally {
             host.execOk("rm", "-f", policyFile);
         }
-        assertThat(SystemdHostApplierTestSupport.only(applier.converge(List.of())).getPhase()).isEqualTo(BundlePhase.Removed);
+        assertThat(SystemdHostApplierTestSupport.only(applier.converge(List.of()))
+                        .getPhase())
+                .isEqualTo(BundlePhase.Removed);
     }
 
     @Test
@@ -263,7 +334,9 @@ class NodeTrustOnSystemd262Test {
         } finally {
             host.execOk("rm", "-f", "/etc/verity.d/nodetrust-signer.crt", policyFile);
         }
-        assertThat(SystemdHostApplierTestSupport.only(applier(false).converge(List.of())).getPhase()).isEqualTo(BundlePhase.Removed);
+        assertThat(SystemdHostApplierTestSupport.only(applier(false).converge(List.of()))
+                        .getPhase())
+                .isEqualTo(BundlePhase.Removed);
     }
 
     @Test
@@ -273,8 +346,14 @@ class NodeTrustOnSystemd262Test {
         DemoService.install(host, unit);
         SystemdHostApplier applier = applier(false);
         ResolvedVerification trust = new ResolvedVerification(true, TrustSource.Secret, List.of(signer.pem(host)));
-        HostBuiltImages.ddi(host, "/var/tmp/nodetrust/kept/kept_1.raw", "kept", "ID=_any\n",
-                Map.of("demo/demo.conf", "value=1\n"), signer, null);
+        HostBuiltImages.ddi(
+                host,
+                "/var/tmp/nodetrust/kept/kept_1.raw",
+                "kept",
+                "ID=_any\n",
+                Map.of("demo/demo.conf", "value=1\n"),
+                signer,
+                null);
         DesiredBundleContent v1 = image("kept", "1", "/var/tmp/nodetrust/kept/kept_1.raw", trust, unit);
         BundleState s1 = converge(applier, v1);
         assertThat(s1.getPhase()).as(s1.getMessage()).isEqualTo(BundlePhase.Active);
@@ -289,16 +368,22 @@ class NodeTrustOnSystemd262Test {
         assertThat(tampered.getPhase()).as(tampered.getMessage()).isEqualTo(BundlePhase.Failed);
         assertThat(tampered.getReason()).isEqualTo("StoredImageRefused");
         assertThat(tampered.getMessage()).contains("kept version 1").contains("sha256 mismatch");
-        assertThat(server.hits(v1.content().source().image().url())).as("refused, not downloaded again in the same pass")
+        assertThat(server.hits(v1.content().source().image().url()))
+                .as("refused, not downloaded again in the same pass")
                 .isEqualTo(fetched);
         assertThat(entries(vdir)).as("out of systemd's sight").doesNotContain("kept_1.raw");
-        assertThat(entries(state + "/quarantine/kept")).singleElement().asString().startsWith("kept_1.raw.StoredImageRefused.");
+        assertThat(entries(state + "/quarantine/kept"))
+                .singleElement()
+                .asString()
+                .startsWith("kept_1.raw.StoredImageRefused.");
 
         // the next pass fetches the genuine image again and activates it
         BundleState healed = converge(applier, v1);
         assertThat(healed.getPhase()).as(healed.getMessage()).isEqualTo(BundlePhase.Active);
         assertThat(entries(vdir)).containsExactly("kept_1.raw");
         assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains("value=1\n");
-        assertThat(SystemdHostApplierTestSupport.only(applier.converge(List.of())).getPhase()).isEqualTo(BundlePhase.Removed);
+        assertThat(SystemdHostApplierTestSupport.only(applier.converge(List.of()))
+                        .getPhase())
+                .isEqualTo(BundlePhase.Removed);
     }
 }

@@ -2,11 +2,6 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
@@ -15,6 +10,9 @@ import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
 import io.confext.testbed.SystemdHostTest;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * A {@code Type=oneshot}, {@code RemainAfterExit=yes} unit on a real systemd 262 host: it is "active (exited)" with
@@ -66,7 +64,9 @@ class OneshotOnSystemd262Test {
         assertThat(s1.getPhase()).as(s1.getMessage()).isEqualTo(BundlePhase.Active);
         assertThat(s1.getReason()).isEqualTo("Proven");
         assertThat(s1.getActiveVersion()).isEqualTo("1");
-        assertThat(s1.getMessage()).contains("proof from its last run, not a live process").contains("Result=success");
+        assertThat(s1.getMessage())
+                .contains("proof from its last run, not a live process")
+                .contains("Result=success");
         assertThat(s1.getUnits().get(0).getMainPid()).isNull();
         assertThat(host.readFile(SEEN)).isEqualTo(Bundles.demoConfig("1", false));
         String ran1 = show(host, "ExecMainStartTimestampMonotonic");
@@ -91,7 +91,9 @@ class OneshotOnSystemd262Test {
 
         // removal: run again without the bundle
         BundleState removed = only(applier.converge(List.of()));
-        assertThat(removed.getPhase()).as(removed.getMessage() + "\n" + journal(host)).isEqualTo(BundlePhase.Removed);
+        assertThat(removed.getPhase())
+                .as(removed.getMessage() + "\n" + journal(host))
+                .isEqualTo(BundlePhase.Removed);
         assertThat(host.readFile(SEEN)).isEqualTo("absent\n");
         assertThat(Files.exists(host.hostPath(STATE + "/quarantine/oneshot"))).isFalse();
 
@@ -104,12 +106,18 @@ class OneshotOnSystemd262Test {
 
     private static String journal(SystemdHost host) {
         return host.exec("journalctl", "--no-pager", "-n", "30", "-u", UNIT).stdout()
-                + host.exec("sh", "-c", "ls -la /etc/systemd/system/" + UNIT + ".d/ 2>&1; cat /etc/systemd/system/" + UNIT
-                + ".d/* 2>&1").stdout();
+                + host.exec(
+                                "sh",
+                                "-c",
+                                "ls -la /etc/systemd/system/" + UNIT + ".d/ 2>&1; cat /etc/systemd/system/" + UNIT
+                                        + ".d/* 2>&1")
+                        .stdout();
     }
 
     private static String show(SystemdHost host, String property) {
-        return host.execOk("systemctl", "show", "-p", property, "--value", UNIT).stdout().strip();
+        return host.execOk("systemctl", "show", "-p", property, "--value", UNIT)
+                .stdout()
+                .strip();
     }
 
     private static BundleState only(List<BundleState> states) {

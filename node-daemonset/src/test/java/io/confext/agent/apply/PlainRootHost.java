@@ -1,5 +1,8 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.CommandResult;
+import io.confext.agent.host.HostCommands;
+import io.confext.agent.host.HostFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,10 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
-import io.confext.agent.host.CommandResult;
-import io.confext.agent.host.HostCommands;
-import io.confext.agent.host.HostFiles;
 
 /**
  * A systemd host booted with systemd-nspawn from a plain copy of the cached root file system, not an overlay.
@@ -44,17 +43,26 @@ public final class PlainRootHost implements AutoCloseable {
     public static PlainRootHost boot(String image) throws Exception {
         Path cache = cachedRootfs(image);
         if (!Files.isDirectory(cache.resolve("usr/lib/systemd"))) {
-            throw new IllegalStateException("no cached root file system at " + cache
-                    + ": run the test bed's prepare-test-hosts script first");
+            throw new IllegalStateException(
+                    "no cached root file system at " + cache + ": run the test bed's prepare-test-hosts script first");
         }
         Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "cx-plainroot-");
         Path root = dir.resolve("root");
         run("cp", "-a", "--reflink=auto", cache.toString(), root.toString());
         Files.writeString(root.resolve("etc/hostname"), "plainroot\n");
         Files.writeString(root.resolve("etc/machine-id"), "");
-        ProcessBuilder pb = new ProcessBuilder("systemd-nspawn", "--directory=" + root, "--machine=" + dir.getFileName(),
-                "--register=no", "--keep-unit", "--boot", "--console=pipe", "--capability=all", "--private-network")
-                .redirectInput(new File("/dev/null")).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(
+                        "systemd-nspawn",
+                        "--directory=" + root,
+                        "--machine=" + dir.getFileName(),
+                        "--register=no",
+                        "--keep-unit",
+                        "--boot",
+                        "--console=pipe",
+                        "--capability=all",
+                        "--private-network")
+                .redirectInput(new File("/dev/null"))
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("console.log").toFile());
         pb.environment().put("SYSTEMD_NSPAWN_UNIFIED_HIERARCHY", "1");
         Process p = pb.start();
@@ -62,8 +70,13 @@ public final class PlainRootHost implements AutoCloseable {
         long leader = 0;
         while (leader == 0 && Instant.now().isBefore(deadline)) {
             // the host's PID 1: a descendant of nspawn named exactly "systemd" in a PID namespace of its own
-            leader = p.descendants().filter(c -> comm(c.pid()).equals("systemd") && !pidNs(c.pid()).equals(pidNs(ProcessHandle.current().pid())))
-                    .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
+            leader = p.descendants()
+                    .filter(c -> comm(c.pid()).equals("systemd")
+                            && !pidNs(c.pid())
+                                    .equals(pidNs(ProcessHandle.current().pid())))
+                    .mapToLong(ProcessHandle::pid)
+                    .findFirst()
+                    .orElse(0);
             Thread.sleep(20);
         }
         PlainRootHost host = new PlainRootHost(dir, p, leader);
@@ -85,7 +98,8 @@ public final class PlainRootHost implements AutoCloseable {
 
     private static String pidNs(long pid) {
         try {
-            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns/pid")).toString();
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns/pid"))
+                    .toString();
         } catch (IOException e) {
             return "";
         }
@@ -93,7 +107,8 @@ public final class PlainRootHost implements AutoCloseable {
 
     private static String comm(long pid) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
+                    .strip();
         } catch (IOException e) {
             return "";
         }
@@ -120,7 +135,8 @@ public final class PlainRootHost implements AutoCloseable {
     }
 
     public long mainPid(String unit) {
-        return Long.parseLong(execOk("systemctl", "show", "-p", "MainPID", "--value", unit).strip());
+        return Long.parseLong(
+                execOk("systemctl", "show", "-p", "MainPID", "--value", unit).strip());
     }
 
     /** /etc/<rel> as the unit's main process sees it right now. */
@@ -132,7 +148,10 @@ public final class PlainRootHost implements AutoCloseable {
     public void installDemo(String unit) throws IOException {
         write("/usr/local/bin/confext-demo", resource("confext-demo"), "rwxr-xr-x");
         write("/usr/local/bin/confext-demo-reload", resource("confext-demo-reload"), "rwxr-xr-x");
-        write("/etc/systemd/system/" + unit, resource("unit.template").replace("@CONFIG@", "/etc/demo/demo.conf"), "rw-r--r--");
+        write(
+                "/etc/systemd/system/" + unit,
+                resource("unit.template").replace("@CONFIG@", "/etc/demo/demo.conf"),
+                "rw-r--r--");
         execOk("systemctl", "daemon-reload");
         execOk("systemctl", "start", unit);
     }
@@ -145,7 +164,8 @@ public final class PlainRootHost implements AutoCloseable {
     }
 
     private static String resource(String name) throws IOException {
-        try (InputStream in = io.confext.testbed.DemoService.class.getResourceAsStream("/io/confext/testbed/demo/" + name)) {
+        try (InputStream in =
+                io.confext.testbed.DemoService.class.getResourceAsStream("/io/confext/testbed/demo/" + name)) {
             if (in == null) {
                 throw new IOException("test bed resource " + name + " missing");
             }

@@ -2,12 +2,6 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.confext.agent.host.HostPaths;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
@@ -17,6 +11,10 @@ import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
 import io.confext.testbed.SystemdHostTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Symbolic links planted on a real systemd 262 host where the agent writes: a unit's drop-in directory, an entry of a
@@ -33,7 +31,8 @@ class PlantedLinksOnSystemd262Test {
     private static final String VICTIM = "/tmp/confext-victim-" + UNIT.substring(5, 13);
 
     @Test
-    void plantedLinksAreRefusedAndNothingIsWrittenThroughThem(@Host(HostImage.FORKY) SystemdHost host) throws Exception {
+    void plantedLinksAreRefusedAndNothingIsWrittenThroughThem(@Host(HostImage.FORKY) SystemdHost host)
+            throws Exception {
         DemoService.install(host, UNIT);
         host.execOk("mkdir", "-p", VICTIM);
         host.writeFile(VICTIM + "/keep", "untouched\n", "0644");
@@ -45,7 +44,9 @@ class PlantedLinksOnSystemd262Test {
         BundleState s = only(applier.converge(List.of(Bundles.service(UNIT, "1", ReloadMode.Restart, false))));
         assertRefused(s, dropInDir);
         assertVictimUntouched(host);
-        assertThat(Files.exists(host.hostPath(STATE + "/bundles/demo.v"))).as("nothing staged or moved in").isFalse();
+        assertThat(Files.exists(host.hostPath(STATE + "/bundles/demo.v")))
+                .as("nothing staged or moved in")
+                .isFalse();
         host.execOk("rm", dropInDir);
         s = only(applier.converge(List.of(Bundles.service(UNIT, "1", ReloadMode.Restart, false))));
         assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.Active);
@@ -58,9 +59,12 @@ class PlantedLinksOnSystemd262Test {
         s = only(applier.converge(List.of(Bundles.service(UNIT, "2", ReloadMode.Restart, false))));
         assertRefused(s, entry);
         assertVictimUntouched(host);
-        assertThat(DemoService.mainPid(host, UNIT)).as("the unit was not touched").isEqualTo(pid1);
+        assertThat(DemoService.mainPid(host, UNIT))
+                .as("the unit was not touched")
+                .isEqualTo(pid1);
         assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).contains(Bundles.demoConfig("1", false));
-        assertThat(Files.exists(host.hostPath(STATE + "/bundles/demo.v/demo_2"))).isFalse();
+        assertThat(Files.exists(host.hostPath(STATE + "/bundles/demo.v/demo_2")))
+                .isFalse();
         host.execOk("rm", entry);
 
         // 3. the bundle's .v/ directory itself is a link
@@ -71,7 +75,9 @@ class PlantedLinksOnSystemd262Test {
         s = only(applier.converge(List.of(Bundles.service(UNIT, "1", ReloadMode.Restart, false))));
         assertRefused(s, versions);
         assertVictimUntouched(host);
-        assertThat(Files.exists(host.hostPath(dropInDir + "/" + DropIn.FILE_NAME))).as("no drop-in written").isFalse();
+        assertThat(Files.exists(host.hostPath(dropInDir + "/" + DropIn.FILE_NAME)))
+                .as("no drop-in written")
+                .isFalse();
         host.execOk("rm", versions);
 
         // 4. state.json is a link: the converge stops before the lock and the state, every wanted bundle says why
@@ -86,7 +92,9 @@ class PlantedLinksOnSystemd262Test {
         host.execOk("mv", STATE + "/state.json.saved", stateFile);
 
         s = only(applier.converge(List.of(Bundles.service(UNIT, "1", ReloadMode.Restart, false))));
-        assertThat(s.getPhase()).as("applies once the links are gone: " + s.getMessage()).isEqualTo(BundlePhase.Active);
+        assertThat(s.getPhase())
+                .as("applies once the links are gone: " + s.getMessage())
+                .isEqualTo(BundlePhase.Active);
         assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).contains(Bundles.demoConfig("1", false));
         assertVictimUntouched(host);
     }
@@ -94,7 +102,8 @@ class PlantedLinksOnSystemd262Test {
     private static void assertRefused(BundleState s, String hostPath) {
         assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.Failed);
         assertThat(s.getReason()).as(s.getMessage()).isEqualTo(HostPaths.SYMLINK);
-        assertThat(s.getMessage()).startsWith(hostPath + " on the host is a symbolic link to " + VICTIM)
+        assertThat(s.getMessage())
+                .startsWith(hostPath + " on the host is a symbolic link to " + VICTIM)
                 .contains("the agent does not follow links it did not create: remove it");
     }
 

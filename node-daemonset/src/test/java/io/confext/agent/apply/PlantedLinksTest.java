@@ -3,18 +3,16 @@ package io.confext.agent.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.confext.agent.host.HostFiles;
+import io.confext.agent.host.HostPaths;
+import io.confext.agent.state.AgentState;
+import io.confext.agent.state.StateLayout;
+import io.confext.agent.state.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.confext.agent.host.HostFiles;
-import io.confext.agent.host.HostPaths;
-import io.confext.agent.state.StateLayout;
-import io.confext.agent.state.StateStore;
-import io.confext.agent.state.AgentState;
 
 /**
  * The agent's stores on a directory standing for a host root, with links planted where the agent writes: each refuses
@@ -23,6 +21,7 @@ import io.confext.agent.state.AgentState;
 class PlantedLinksTest {
     @TempDir
     Path dir;
+
     Path root;
     Path victim;
     HostFiles host;
@@ -45,8 +44,9 @@ class PlantedLinksTest {
     }
 
     private static void refusedAsSymlink(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String hostPath) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(HostPaths.Refused.class,
-                        r -> assertThat(r.reason()).isEqualTo(HostPaths.SYMLINK))
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.SYMLINK))
                 .hasMessageContaining(hostPath + " on the host is a symbolic link to ")
                 .hasMessageContaining("the agent does not follow links it did not create");
     }
@@ -75,14 +75,17 @@ class PlantedLinksTest {
     void aLinkedVersionsDirectoryOrVersionIsRefused() throws Exception {
         Files.createDirectories(root.resolve("var/lib/confext-operator/bundles"));
         Files.createSymbolicLink(root.resolve("var/lib/confext-operator/bundles/demo.v"), victim);
-        refusedAsSymlink(() -> layout.agentPath(layout.serviceVersionsHostPath("demo")),
+        refusedAsSymlink(
+                () -> layout.agentPath(layout.serviceVersionsHostPath("demo")),
                 "/var/lib/confext-operator/bundles/demo.v");
 
         Path other = Files.createDirectories(root.resolve("var/lib/confext-operator/bundles/other.v"));
         Files.createSymbolicLink(other.resolve("other_9"), victim);
         VersionsDirectory v = new VersionsDirectory(layout.agentPath(layout.serviceVersionsHostPath("other")), "other");
-        assertThatThrownBy(v::versions).isInstanceOfSatisfying(HostPaths.Refused.class,
-                r -> assertThat(r.reason()).isEqualTo(HostPaths.SYMLINK)).hasMessageContaining("other_9");
+        assertThatThrownBy(v::versions)
+                .isInstanceOfSatisfying(
+                        HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.SYMLINK))
+                .hasMessageContaining("other_9");
         assertVictimUntouched();
     }
 
@@ -100,7 +103,8 @@ class PlantedLinksTest {
     void theAgentsOwnImageLinkInTheConfextDirectoryIsAllowedItsParentsAreChecked() throws Exception {
         Path confexts = Files.createDirectories(root.resolve("var/lib/confexts"));
         Files.createSymbolicLink(confexts.resolve("demo.raw"), Path.of("demo.v/demo_1.raw"));
-        assertThat(layout.agentPath(StateLayout.HOST_CONFEXT_DIR + "/demo.raw")).isEqualTo(confexts.resolve("demo.raw"));
+        assertThat(layout.agentPath(StateLayout.HOST_CONFEXT_DIR + "/demo.raw"))
+                .isEqualTo(confexts.resolve("demo.raw"));
         Files.createSymbolicLink(confexts.resolve("demo.v"), victim);
         refusedAsSymlink(() -> layout.agentPath(layout.hostVersionsHostPath("demo")), "/var/lib/confexts/demo.v");
     }
@@ -120,8 +124,12 @@ class PlantedLinksTest {
         Files.createDirectories(nixHost.resolve("nix/store/abc/system"));
         Files.createDirectories(nixHost.resolve("etc/systemd"));
         Files.createSymbolicLink(nixHost.resolve("etc/systemd/system"), Path.of("/nix/store/abc/system"));
-        assertThat(new DropInStore(new HostFiles(nixHost)).put("demo.service", "[Service]\n")).isTrue();
-        assertThat(nixHost.resolve("nix/store/abc/system/demo.service.d/" + DropIn.FILE_NAME)).hasContent("[Service]\n");
-        assertThat(Files.exists(Path.of("/nix/store/abc/system/demo.service.d"))).as("not the agent's own /nix").isFalse();
+        assertThat(new DropInStore(new HostFiles(nixHost)).put("demo.service", "[Service]\n"))
+                .isTrue();
+        assertThat(nixHost.resolve("nix/store/abc/system/demo.service.d/" + DropIn.FILE_NAME))
+                .hasContent("[Service]\n");
+        assertThat(Files.exists(Path.of("/nix/store/abc/system/demo.service.d")))
+                .as("not the agent's own /nix")
+                .isFalse();
     }
 }

@@ -3,15 +3,13 @@ package io.confext.agent.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.confext.api.revision.ResolvedFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.confext.api.revision.ResolvedFile;
 
 class PureRulesTest {
     @Test
@@ -20,7 +18,9 @@ class PureRulesTest {
                 new DropIn.Attachment("zeta", 10, "/s/bundles/zeta.v/"),
                 new DropIn.Attachment("alpha", 50, "/s/bundles/alpha.v/"),
                 new DropIn.Attachment("beta", 10, "/s/bundles/beta.v/")));
-        assertThat(s).contains("[Service]\nExtensionDirectories=/s/bundles/beta.v/ /s/bundles/zeta.v/ /s/bundles/alpha.v/\n");
+        assertThat(s)
+                .contains(
+                        "[Service]\nExtensionDirectories=/s/bundles/beta.v/ /s/bundles/zeta.v/ /s/bundles/alpha.v/\n");
         assertThat(DropIn.render(List.of())).isEmpty();
     }
 
@@ -28,13 +28,17 @@ class PureRulesTest {
     void retentionKeepsTheThreeNewestGoodVersions() {
         List<String> kept = VersionRetention.keep(List.of("1.9", "1.10", "1.2", "1.1"), "2.0");
         assertThat(kept).containsExactly("2.0", "1.10", "1.9");
-        assertThat(VersionRetention.drop(List.of("2.0", "1.10", "1.9", "1.2"), kept)).containsExactly("1.2");
+        assertThat(VersionRetention.drop(List.of("2.0", "1.10", "1.9", "1.2"), kept))
+                .containsExactly("1.2");
     }
 
     @Test
     void downgradeOnlyWhenRollingBack() {
-        assertThat(DowngradeGuard.check("b", "1.2", "1.10", false)).get().asString()
-                .contains("older than 1.10").contains("rollback: true");
+        assertThat(DowngradeGuard.check("b", "1.2", "1.10", false))
+                .get()
+                .asString()
+                .contains("older than 1.10")
+                .contains("rollback: true");
         assertThat(DowngradeGuard.check("b", "1.2", "1.10", true)).isEmpty();
         assertThat(DowngradeGuard.check("b", "1.10", "1.2", false)).isEmpty();
         assertThat(DowngradeGuard.check("b", "1.0", null, false)).isEmpty();
@@ -45,13 +49,17 @@ class PureRulesTest {
 
     @Test
     void directoryVersionWritesFilesWithModesAndExtensionRelease(@TempDir Path tmp) throws Exception {
-        DirectoryVersion v = new DirectoryVersion("chrony", "4.5.2", List.of(
-                new ResolvedFile("chrony/chrony.conf", "server a\n", "0640"),
-                new ResolvedFile("chrony/run.sh", "#!/bin/sh\n", "0755")));
+        DirectoryVersion v = new DirectoryVersion(
+                "chrony",
+                "4.5.2",
+                List.of(
+                        new ResolvedFile("chrony/chrony.conf", "server a\n", "0640"),
+                        new ResolvedFile("chrony/run.sh", "#!/bin/sh\n", "0755")));
         Path target = tmp.resolve(v.entryName());
         v.writeTo(target);
         assertThat(Files.readString(target.resolve("etc/chrony/chrony.conf"))).isEqualTo("server a\n");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("etc/chrony/chrony.conf"))))
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(target.resolve("etc/chrony/chrony.conf"))))
                 .isEqualTo("rw-r-----");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("etc/chrony/run.sh"))))
                 .isEqualTo("rwxr-xr-x");
@@ -65,9 +73,11 @@ class PureRulesTest {
 
     @Test
     void badPathsAndModesAreRefusedWithAClearMessage() {
-        for (String bad : List.of("/etc/passwd", "../x", "a//b", "os-release", "extension-release.d/extension-release.x", "a/./b")) {
+        for (String bad : List.of(
+                "/etc/passwd", "../x", "a//b", "os-release", "extension-release.d/extension-release.x", "a/./b")) {
             assertThatThrownBy(() -> new DirectoryVersion("b", "1", List.of(new ResolvedFile(bad, "x", "0644"))))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad);
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(bad);
         }
         assertThatThrownBy(() -> new DirectoryVersion("b", "1", List.of(new ResolvedFile("a", "x", "4755"))))
                 .hasMessageContaining("octal");

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class QuarantineTest {
     @TempDir
     Path tmp;
+
     Path root;
     VersionsDirectory dir;
     AtomicLong clock = new AtomicLong(1_700_000_000_000L);
@@ -76,7 +76,9 @@ class QuarantineTest {
                 new Quarantine.Held("demo_4", "a", 5, true),
                 new Quarantine.Held("demo_5", "a", 40, false),
                 new Quarantine.Held("demo_6", "a", 20, false));
-        assertThat(Quarantine.beyond(held, 3)).extracting(Quarantine.Held::entry).containsExactly("demo_6", "demo_1");
+        assertThat(Quarantine.beyond(held, 3))
+                .extracting(Quarantine.Held::entry)
+                .containsExactly("demo_6", "demo_1");
         assertThat(Quarantine.beyond(held.subList(0, 3), 3)).isEmpty();
     }
 
@@ -89,7 +91,8 @@ class QuarantineTest {
         assertThat(at).isEqualTo(root.resolve("demo/demo_2.raw.ReloadFailed." + clock.get()));
         assertThat(ls(at)).containsExactly("demo_2.raw", "demo_2.roothash", "demo_2.roothash.p7s", "demo_2.verity");
         assertThat(Files.readString(at.resolve("demo_2.verity"))).isEqualTo(".verity of 2");
-        assertThat(ls(dir.dir())).containsExactly("demo_1.raw", "demo_1.roothash", "demo_1.roothash.p7s", "demo_1.verity");
+        assertThat(ls(dir.dir()))
+                .containsExactly("demo_1.raw", "demo_1.roothash", "demo_1.roothash.p7s", "demo_1.verity");
         assertThat(dir.versions()).containsExactly("1");
         assertThat(q.put(dir, "2", "again")).as("nothing left to move").isEmpty();
     }
@@ -109,8 +112,12 @@ class QuarantineTest {
             clock.addAndGet(1000);
             q.put(dir, String.valueOf(i), "ProofFailed");
         }
-        assertThat(ls(root.resolve("demo"))).hasSize(Quarantine.KEEP).allMatch(n -> n.matches("demo_[456]\\.raw\\.ProofFailed\\.\\d+"));
-        assertThat(q.held("demo")).extracting(Quarantine.Held::entry).containsExactly("demo_6.raw", "demo_5.raw", "demo_4.raw");
+        assertThat(ls(root.resolve("demo")))
+                .hasSize(Quarantine.KEEP)
+                .allMatch(n -> n.matches("demo_[456]\\.raw\\.ProofFailed\\.\\d+"));
+        assertThat(q.held("demo"))
+                .extracting(Quarantine.Held::entry)
+                .containsExactly("demo_6.raw", "demo_5.raw", "demo_4.raw");
         assertThat(ls(dir.dir())).isEmpty();
     }
 
@@ -133,14 +140,17 @@ class QuarantineTest {
         Path partial = Files.createDirectories(root.resolve("demo/demo_2.raw.ReloadFailed.5.partial"));
         Files.move(dir.dir().resolve("demo_2.raw"), partial.resolve("demo_2.raw"));
         Files.move(dir.dir().resolve("demo_2.verity"), partial.resolve("demo_2.verity"));
-        assertThat(dir.versions()).as("version 2 already out of systemd's sight").containsExactly("1");
+        assertThat(dir.versions())
+                .as("version 2 already out of systemd's sight")
+                .containsExactly("1");
 
         q.recover(dir);
 
         assertThat(ls(root.resolve("demo"))).containsExactly("demo_2.raw.ReloadFailed.5");
         assertThat(ls(root.resolve("demo/demo_2.raw.ReloadFailed.5")))
                 .containsExactly("demo_2.raw", "demo_2.roothash", "demo_2.roothash.p7s", "demo_2.verity");
-        assertThat(ls(dir.dir())).containsExactly("demo_1.raw", "demo_1.roothash", "demo_1.roothash.p7s", "demo_1.verity");
+        assertThat(ls(dir.dir()))
+                .containsExactly("demo_1.raw", "demo_1.roothash", "demo_1.roothash.p7s", "demo_1.verity");
     }
 
     @Test
@@ -160,7 +170,8 @@ class QuarantineTest {
         Files.delete(dir.dir().resolve("demo_2.raw")); // an interrupted move in: sidecars go first
         directory("3");
         q.recover(dir);
-        assertThat(ls(dir.dir())).containsExactly("demo_1.raw", "demo_1.roothash", "demo_1.roothash.p7s", "demo_1.verity", "demo_3");
+        assertThat(ls(dir.dir()))
+                .containsExactly("demo_1.raw", "demo_1.roothash", "demo_1.roothash.p7s", "demo_1.verity", "demo_3");
     }
 
     @Test
@@ -169,15 +180,16 @@ class QuarantineTest {
             Files.createDirectories(root.resolve("demo/demo_" + i + ".raw.ProofFailed." + i));
         }
         q.recover(dir);
-        assertThat(ls(root.resolve("demo"))).containsExactly("demo_3.raw.ProofFailed.3", "demo_4.raw.ProofFailed.4",
-                "demo_5.raw.ProofFailed.5");
+        assertThat(ls(root.resolve("demo")))
+                .containsExactly("demo_3.raw.ProofFailed.3", "demo_4.raw.ProofFailed.4", "demo_5.raw.ProofFailed.5");
     }
 
     @Test
     void forgettingABundleDeletesItsQuarantine() throws IOException {
         image("1", true);
         q.put(dir, "1", "ProofFailed");
-        Files.writeString(Files.createDirectories(root).resolve("old_1.raw.ReloadFailed.7"), "flat, from an older agent");
+        Files.writeString(
+                Files.createDirectories(root).resolve("old_1.raw.ReloadFailed.7"), "flat, from an older agent");
         assertThat(q.names()).containsExactly("demo", "old_1.raw.ReloadFailed.7");
         q.forget("demo");
         q.forget("old_1.raw.ReloadFailed.7");

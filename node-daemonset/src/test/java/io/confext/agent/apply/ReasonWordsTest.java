@@ -40,8 +40,10 @@ class ReasonWordsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Activation(Activation.Action.RESTART, "restart", "m"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new BundleDecision.Refuse("IOException", "m")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ImageStager.Result.Refused("Refused", "m")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BundleDecision.Refuse("IOException", "m"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ImageStager.Result.Refused("Refused", "m"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Unresolved(BundlePhase.Failed, "Nope", "m", false))
                 .isInstanceOf(IllegalArgumentException.class);
 

@@ -2,12 +2,6 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.util.List;
-import java.util.Optional;
-
-import org.junit.jupiter.api.Test;
-
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.HostFacts;
@@ -17,6 +11,10 @@ import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
 import io.confext.testbed.SystemdHostTest;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /**
  * Service scope on a real systemd 262 host from the test bed: first attachment, idempotence, downgrade protection,
@@ -49,7 +47,9 @@ class ServiceScopeOnSystemd262Test {
         assertThat(s1.getUnits().get(0).getMainPid()).isEqualTo(pid1);
         assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).contains(Bundles.demoConfig("1", false));
         assertThat(host.readFile(DROP_IN)).contains("ExtensionDirectories=/var/lib/confext-operator/bundles/demo.v/");
-        assertThat(host.readFile("/var/lib/confext-operator/bundles/demo.v/demo_1/etc/extension-release.d/extension-release.demo"))
+        assertThat(
+                        host.readFile(
+                                "/var/lib/confext-operator/bundles/demo.v/demo_1/etc/extension-release.d/extension-release.demo"))
                 .contains("SYSEXT_VERSION_ID=1");
 
         // idempotent: the same set changes nothing (same main process, drop-in untouched)
@@ -68,21 +68,27 @@ class ServiceScopeOnSystemd262Test {
         assertThat(down.getReason()).isEqualTo("DowngradeRefused");
         assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).contains(Bundles.demoConfig("2", false));
         // ... unless the operator rolls back: then the newer version leaves the .v/ directory and 1 is active again
-        DesiredBundleContent back = Bundles.demo("demo", "1", io.confext.api.v1alpha1.Scope.Service, ReloadMode.Restart,
-                false, true, UNIT);
+        DesiredBundleContent back =
+                Bundles.demo("demo", "1", io.confext.api.v1alpha1.Scope.Service, ReloadMode.Restart, false, true, UNIT);
         BundleState rolled = only(applier.converge(List.of(back)));
         assertThat(rolled.getPhase()).as(rolled.getMessage()).isEqualTo(BundlePhase.Active);
         assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).contains(Bundles.demoConfig("1", false));
-        assertThat(host.execOk("ls", "/var/lib/confext-operator/quarantine/demo").stdout().strip())
-                .as("the whole version in one directory of the bundle's quarantine").startsWith("demo_2.superseded.");
+        assertThat(host.execOk("ls", "/var/lib/confext-operator/quarantine/demo")
+                        .stdout()
+                        .strip())
+                .as("the whole version in one directory of the bundle's quarantine")
+                .startsWith("demo_2.superseded.");
 
         // removal: back to the host's own /etc (which has no demo.conf), reported once as Removed
         BundleState removed = only(applier.converge(List.of()));
         assertThat(removed.getPhase()).as(removed.getMessage()).isEqualTo(BundlePhase.Removed);
         assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).isEqualTo(Optional.empty());
         assertThat(Files.exists(host.hostPath(DROP_IN))).isFalse();
-        assertThat(Files.exists(host.hostPath("/var/lib/confext-operator/bundles/demo.v"))).isFalse();
-        assertThat(Files.exists(host.hostPath("/var/lib/confext-operator/quarantine/demo"))).as("no longer managed").isFalse();
+        assertThat(Files.exists(host.hostPath("/var/lib/confext-operator/bundles/demo.v")))
+                .isFalse();
+        assertThat(Files.exists(host.hostPath("/var/lib/confext-operator/quarantine/demo")))
+                .as("no longer managed")
+                .isFalse();
         assertThat(applier.converge(List.of())).isEmpty();
     }
 

@@ -2,22 +2,20 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.confext.agent.apply.CrashRuns.Signal;
+import io.confext.agent.state.BundleStep;
+import io.confext.testsupport.tier.HostTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import io.confext.agent.apply.CrashRuns.Signal;
-import io.confext.agent.state.BundleStep;
-import io.confext.testsupport.tier.HostTest;
 
 /**
  * SIGTERM the agent (a child JVM that stops its converge the way the work loop does on Quarkus' shutdown) at every
@@ -68,8 +66,11 @@ class SigtermSafetyTest {
             // the step in flight finishes within the grace: the apply completes before the agent exits
             v = next();
             out = term(v, step, 300, 10_000, 0, false);
-            assertThat(out).as("stopped at %s with time to finish", step)
-                    .contains("DONE Active " + v + " ").contains("STOPPED finished").doesNotContain("ABANDONED");
+            assertThat(out)
+                    .as("stopped at %s with time to finish", step)
+                    .contains("DONE Active " + v + " ")
+                    .contains("STOPPED finished")
+                    .doesNotContain("ABANDONED");
             assertStoppedCleanly(out, good, v);
             assertThat(host.mainPidSees(UNIT, "demo/demo.conf")).contains(Bundles.demoConfig(v, false));
             good = v;
@@ -103,8 +104,12 @@ class SigtermSafetyTest {
         assertThat(run(good)).startsWith("DONE Active " + good + " ");
         String bad = next();
         String out = term(bad, BundleStep.ROLLING_BACK.word(), FOREVER, 1000, 0, true);
-        assertThat(out).startsWith("AT rolling-back").contains("ABANDONED").contains("STOPPED interrupted")
-                .doesNotContain("DONE ").doesNotContain("ERROR");
+        assertThat(out)
+                .startsWith("AT rolling-back")
+                .contains("ABANDONED")
+                .contains("STOPPED interrupted")
+                .doesNotContain("DONE ")
+                .doesNotContain("ERROR");
         assertThat(CrashRuns.run(CrashDriver.class, 0, args(bad, "-", true)))
                 .startsWith("DONE RolledBack " + good + " ");
         assertThat(host.mainPidSees(UNIT, "demo/demo.conf")).contains(Bundles.demoConfig(good, false));
@@ -114,18 +119,29 @@ class SigtermSafetyTest {
 
     /** What a stop must never do, whether it interrupted the work or let it finish. */
     private static void assertStoppedCleanly(String out, String good, String v) throws Exception {
-        assertThat(out).as("driver output").doesNotContain("DONE Failed").doesNotContain("DONE RolledBack")
-                .doesNotContain("DONE Pending").doesNotContain("ERROR").doesNotContain("KILLED after");
+        assertThat(out)
+                .as("driver output")
+                .doesNotContain("DONE Failed")
+                .doesNotContain("DONE RolledBack")
+                .doesNotContain("DONE Pending")
+                .doesNotContain("ERROR")
+                .doesNotContain("KILLED after");
         Path quarantine = host.files().resolve(STATE + "/quarantine/demo");
         if (Files.exists(quarantine)) {
-            assertThat(host.ls(STATE + "/quarantine/demo")).as("quarantined by a stop\n" + out).isEmpty();
+            assertThat(host.ls(STATE + "/quarantine/demo"))
+                    .as("quarantined by a stop\n" + out)
+                    .isEmpty();
         }
         Path stateFile = host.files().resolve(STATE + "/state.json");
-        assertThat(Files.readString(stateFile)).as("state.json after\n" + out)
+        assertThat(Files.readString(stateFile))
+                .as("state.json after\n" + out)
                 .doesNotContainPattern("\"phase\"\\s*:\\s*\"(Failed|RolledBack)\"")
-                .doesNotContain("ROLLING_BACK").doesNotContain("\"failedVersion\" : \"");
-        assertThat(host.mainPidSees(UNIT, "demo/demo.conf")).as("what the unit sees after\n" + out)
-                .hasValueSatisfying(c -> assertThat(c).isIn(Bundles.demoConfig(good, false), Bundles.demoConfig(v, false)));
+                .doesNotContain("ROLLING_BACK")
+                .doesNotContain("\"failedVersion\" : \"");
+        assertThat(host.mainPidSees(UNIT, "demo/demo.conf"))
+                .as("what the unit sees after\n" + out)
+                .hasValueSatisfying(
+                        c -> assertThat(c).isIn(Bundles.demoConfig(good, false), Bundles.demoConfig(v, false)));
     }
 
     private static String next() {
@@ -138,7 +154,8 @@ class SigtermSafetyTest {
 
     private static String term(String v, String step, long pauseMillis, long graceMillis, int afterMillis, boolean fail)
             throws Exception {
-        return CrashRuns.run(CrashDriver.class, Signal.TERM, pauseMillis, graceMillis, afterMillis, args(v, step, fail));
+        return CrashRuns.run(
+                CrashDriver.class, Signal.TERM, pauseMillis, graceMillis, afterMillis, args(v, step, fail));
     }
 
     private static List<String> args(String v, String step, boolean fail) {

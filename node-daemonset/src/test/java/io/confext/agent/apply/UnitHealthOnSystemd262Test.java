@@ -2,18 +2,6 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.confext.agent.unithealth.UnitWatcher;
 import io.confext.api.revision.ResolvedFile;
 import io.confext.api.revision.ResolvedSource;
@@ -23,6 +11,16 @@ import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 import io.confext.testsupport.tier.HostTest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What becomes of a unit after its version was proven, on a real systemd 262 host: the {@link UnitWatcher} hears of a
@@ -44,8 +42,8 @@ class UnitHealthOnSystemd262Test {
     static void boot() throws Exception {
         host = PlainRootHost.boot("forky");
         applier = new SystemdHostApplier(host.leaderPid(), STATE);
-        watcher = new UnitWatcher(host.leaderPid(), STATE, () -> passes.add(Instant.now()), Duration.ofMinutes(1),
-                Clock.systemUTC());
+        watcher = new UnitWatcher(
+                host.leaderPid(), STATE, () -> passes.add(Instant.now()), Duration.ofMinutes(1), Clock.systemUTC());
         watcher.start();
     }
 
@@ -65,21 +63,36 @@ class UnitHealthOnSystemd262Test {
     }
 
     private static String config(String version, Integer exitAfterReload) {
-        return "version=" + version + "\n" + (exitAfterReload == null ? "" : "exit_after_reload=" + exitAfterReload + "\n");
+        return "version=" + version + "\n"
+                + (exitAfterReload == null ? "" : "exit_after_reload=" + exitAfterReload + "\n");
     }
 
-    private static DesiredBundleContent bundle(String name, String unit, String version, Integer exitAfterReload,
-                                               int minReadySeconds) {
-        RevisionContent c = new RevisionContent(version, Scope.Service, List.of(unit),
-                ResolvedSource.ofFiles(List.of(new ResolvedFile("demo/demo.conf", config(version, exitAfterReload), "0644"))),
-                null, ReloadMode.Reload, 0);
-        return new DesiredBundleContent(name, name + "-" + version, "sha256:"
-                + Integer.toHexString((name + version + exitAfterReload).hashCode()), false, c, minReadySeconds);
+    private static DesiredBundleContent bundle(
+            String name, String unit, String version, Integer exitAfterReload, int minReadySeconds) {
+        RevisionContent c = new RevisionContent(
+                version,
+                Scope.Service,
+                List.of(unit),
+                ResolvedSource.ofFiles(
+                        List.of(new ResolvedFile("demo/demo.conf", config(version, exitAfterReload), "0644"))),
+                null,
+                ReloadMode.Reload,
+                0);
+        return new DesiredBundleContent(
+                name,
+                name + "-" + version,
+                "sha256:" + Integer.toHexString((name + version + exitAfterReload).hashCode()),
+                false,
+                c,
+                minReadySeconds);
     }
 
     private static BundleState converge(DesiredBundleContent d) {
         List<BundleState> states = applier.converge(List.of(d));
-        return states.stream().filter(s -> s.getName().equals(d.name())).findFirst().orElseThrow();
+        return states.stream()
+                .filter(s -> s.getName().equals(d.name()))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Waits for the watcher to ask for a pass; returns how long it took from {@code from}. */
@@ -91,7 +104,9 @@ class UnitHealthOnSystemd262Test {
 
     private static void awaitFailed(String unit, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        while (!"failed".equals(host.execOk("systemctl", "show", "-p", "ActiveState", "--value", unit).strip())) {
+        while (!"failed"
+                .equals(host.execOk("systemctl", "show", "-p", "ActiveState", "--value", unit)
+                        .strip())) {
             assertThat(Instant.now()).as(unit + " failed in time").isBefore(deadline);
             Thread.sleep(100);
         }
@@ -117,8 +132,12 @@ class UnitHealthOnSystemd262Test {
         assertThat(s.getReason()).isEqualTo("UnitFailed");
         assertThat(s.getMessage()).contains("killed by signal 9 (KILL)");
         assertThat(s.getActiveVersion()).isEqualTo("2.0");
-        assertThat(took).as("asked for the pass by the signal, not the minute's look").isLessThan(WITHIN_SECONDS);
-        assertThat(host.execOk("systemctl", "is-failed", unit).strip()).as("the agent does not restart it").isEqualTo("failed");
+        assertThat(took)
+                .as("asked for the pass by the signal, not the minute's look")
+                .isLessThan(WITHIN_SECONDS);
+        assertThat(host.execOk("systemctl", "is-failed", unit).strip())
+                .as("the agent does not restart it")
+                .isEqualTo("failed");
 
         BundleState again = converge(v2);
         assertThat(again.getPhase()).isEqualTo(BundlePhase.Degraded);
@@ -133,7 +152,9 @@ class UnitHealthOnSystemd262Test {
         assertThat(converge(good).getPhase()).isEqualTo(BundlePhase.Active);
         DesiredBundleContent exits = bundle("window", unit, "2.0", 3, 120);
         BundleState proven = converge(exits);
-        assertThat(proven.getPhase()).as("the reload is proven: the exit comes later").isEqualTo(BundlePhase.Active);
+        assertThat(proven.getPhase())
+                .as("the reload is proven: the exit comes later")
+                .isEqualTo(BundlePhase.Active);
         assertThat(proven.getActiveVersion()).isEqualTo("2.0");
 
         Instant start = Instant.now();
@@ -142,10 +163,15 @@ class UnitHealthOnSystemd262Test {
         BundleState s = converge(exits);
         assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.RolledBack);
         assertThat(s.getReason()).isEqualTo("UnitFailed");
-        assertThat(s.getMessage()).contains("exited with status 3").contains("within minReadySeconds (120s)")
-                .contains("exiting on purpose").contains("rolled back to 1.0");
+        assertThat(s.getMessage())
+                .contains("exited with status 3")
+                .contains("within minReadySeconds (120s)")
+                .contains("exiting on purpose")
+                .contains("rolled back to 1.0");
         assertThat(s.getActiveVersion()).isEqualTo("1.0");
-        assertThat(host.execOk("systemctl", "is-active", unit).strip()).as("started again with 1.0").isEqualTo("active");
+        assertThat(host.execOk("systemctl", "is-active", unit).strip())
+                .as("started again with 1.0")
+                .isEqualTo("active");
         assertThat(host.mainPidSees(unit, "demo/demo.conf")).contains(config("1.0", null));
         assertThat(host.ls(STATE + "/quarantine/window")).anyMatch(n -> n.startsWith("window_2.0.UnitFailed."));
 
@@ -170,7 +196,9 @@ class UnitHealthOnSystemd262Test {
         assertThat(s.getReason()).isEqualTo("UnitFailed");
         assertThat(s.getMessage()).contains("exited with status 3").contains("exiting on purpose");
         assertThat(s.getActiveVersion()).isEqualTo("2.0");
-        assertThat(host.ls(STATE + "/bundles/late.v")).as("no fallback after the window").contains("late_2.0");
+        assertThat(host.ls(STATE + "/bundles/late.v"))
+                .as("no fallback after the window")
+                .contains("late_2.0");
         assertThat(host.execOk("systemctl", "is-failed", unit).strip()).isEqualTo("failed");
 
         // someone starts it again: a change while Degraded, then Active once it has run long enough

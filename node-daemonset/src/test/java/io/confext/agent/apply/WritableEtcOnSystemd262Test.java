@@ -2,12 +2,6 @@ package io.confext.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
@@ -18,6 +12,10 @@ import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
 import io.confext.testbed.SystemdHostTest;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * A host-scope merge leaves /etc writable for everything else (see {@link HostMergePlan}), on systemd 262 and on 257:
@@ -47,7 +45,8 @@ class WritableEtcOnSystemd262Test {
         String unit = Bundles.uniqueUnit();
         DemoService.install(host, unit);
         host.writeFile(BUNDLE_FILE, "the host's own\n", "0644");
-        BundleState s = SystemdHostApplierTestSupport.only(new SystemdHostApplier(host.leaderPid(), "/var/lib/confext-operator")
+        BundleState s = SystemdHostApplierTestSupport.only(new SystemdHostApplier(
+                        host.leaderPid(), "/var/lib/confext-operator")
                 .converge(List.of(Bundles.demo("hostdemo", "1", Scope.Host, ReloadMode.Reload, false, false, unit))));
         assertThat(s.getPhase()).as(s.getMessage()).isEqualTo(BundlePhase.RolledBack);
         assertThat(s.getMessage()).contains(BUNDLE_FILE + " differs");
@@ -64,7 +63,9 @@ class WritableEtcOnSystemd262Test {
         StringBuilder edits = new StringBuilder("original\n");
 
         converge(host, "1", unit, serviceUnit);
-        assertThat(host.execOk("findmnt", "-no", "FSTYPE,OPTIONS", "/etc").stdout()).as("merged /etc").startsWith("overlay rw");
+        assertThat(host.execOk("findmnt", "-no", "FSTYPE,OPTIONS", "/etc").stdout())
+                .as("merged /etc")
+                .startsWith("overlay rw");
         writeAsAnotherProgram(host, "merged", written, edits);
         assertIntact(host, written, edits, "1");
 
@@ -75,8 +76,11 @@ class WritableEtcOnSystemd262Test {
 
         host.reboot(); // nothing merges /etc at boot here (systemd-confext.service is disabled): the agent does
         assertThat(host.readFile(HOST_FILE)).isEqualTo(edits.toString());
-        written.forEach(f -> assertThat(host.hostPath(f)).as(f + " after the reboot").exists());
-        assertThat(host.hostPath(dropInOf(serviceUnit))).as("the drop-in survives the reboot").exists();
+        written.forEach(
+                f -> assertThat(host.hostPath(f)).as(f + " after the reboot").exists());
+        assertThat(host.hostPath(dropInOf(serviceUnit)))
+                .as("the drop-in survives the reboot")
+                .exists();
         writeAsAnotherProgram(host, "rebooted", written, edits);
         host.execOk("systemctl", "start", unit, serviceUnit); // the demo units are not enabled
 
@@ -96,14 +100,18 @@ class WritableEtcOnSystemd262Test {
         SystemdHostApplier applier = new SystemdHostApplier(host.leaderPid(), "/var/lib/confext-operator");
         List<BundleState> states = applier.converge(List.of(
                 Bundles.demo("hostdemo", version, Scope.Host, ReloadMode.Reload, false, false, unit),
-                Bundles.demo("svcdemo", version, Scope.Service, ReloadMode.ReloadOrRestart, false, false, serviceUnit)));
+                Bundles.demo(
+                        "svcdemo", version, Scope.Service, ReloadMode.ReloadOrRestart, false, false, serviceUnit)));
         for (BundleState s : states) {
             assertThat(s.getPhase()).as(s.getName() + ": " + s.getMessage()).isEqualTo(BundlePhase.Active);
             assertThat(s.getActiveVersion()).isEqualTo(version);
         }
         assertThat(host.execOk("systemd-confext", "status").stdout()).contains("hostdemo");
-        assertThat(host.hostPath(dropInOf(serviceUnit))).as("drop-in in /etc/systemd/system, not /run").exists();
-        assertThat(host.hostPath("/run/systemd/system/" + serviceUnit + ".d/" + DropIn.FILE_NAME)).doesNotExist();
+        assertThat(host.hostPath(dropInOf(serviceUnit)))
+                .as("drop-in in /etc/systemd/system, not /run")
+                .exists();
+        assertThat(host.hostPath("/run/systemd/system/" + serviceUnit + ".d/" + DropIn.FILE_NAME))
+                .doesNotExist();
     }
 
     private static String dropInOf(String unit) {
@@ -111,7 +119,8 @@ class WritableEtcOnSystemd262Test {
     }
 
     /** As kubelet, useradd or a package hook would: a process on the host writes through the merged /etc. */
-    private static void writeAsAnotherProgram(SystemdHost host, String stage, List<String> written, StringBuilder edits) {
+    private static void writeAsAnotherProgram(
+            SystemdHost host, String stage, List<String> written, StringBuilder edits) {
         String file = "/etc/written-" + stage + ".conf";
         host.execOk("sh", "-c", "echo " + stage + " > " + file + " && echo " + stage + " >> " + HOST_FILE);
         written.add(file);
@@ -125,10 +134,14 @@ class WritableEtcOnSystemd262Test {
             assertThat(host.onDisk(f)).as(f + " in the real /etc").hasContent(stage + "\n");
         }
         assertThat(host.readFile(HOST_FILE)).as("the edited host file at /etc").isEqualTo(edits.toString());
-        assertThat(host.onDisk(HOST_FILE)).as("the edited host file in the real /etc").hasContent(edits.toString());
+        assertThat(host.onDisk(HOST_FILE))
+                .as("the edited host file in the real /etc")
+                .hasContent(edits.toString());
         // the bundle's file is the bundle's: at /etc with its content, on disk only in its layer
         assertThat(host.readFile(BUNDLE_FILE)).isEqualTo(Bundles.demoConfig(version, false));
-        assertThat(Files.exists(host.onDisk(BUNDLE_FILE))).as("the bundle's file is not in the real /etc").isFalse();
+        assertThat(Files.exists(host.onDisk(BUNDLE_FILE)))
+                .as("the bundle's file is not in the real /etc")
+                .isFalse();
         assertThat(host.onDisk("/var/lib/confexts/hostdemo.v/hostdemo_" + version + BUNDLE_FILE))
                 .hasContent(Bundles.demoConfig(version, false));
     }

@@ -9,9 +9,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
-import org.junit.jupiter.api.Test;
-
 import io.confext.agent.systemd.UnitProperties;
+import org.junit.jupiter.api.Test;
 
 /**
  * The agent's decisions are pure: the planners and rules take plain values and return a decision, so each branch is
@@ -47,16 +46,27 @@ class PureRulesArchitectureTest {
 
     @Test
     void theDecisionClassesDoNoIo() {
-        ArchRule rule = noClasses().that().haveNameMatching(namesAndNested(PURE))
-                .should().dependOnClassesThat(resideInAnyPackage(
-                        "io.confext.agent.host..", "io.confext.agent.systemd..", "io.confext.agent.fetch..",
-                        "io.fabric8.kubernetes.client..", "java.nio.file..", "java.net..", "java.io..",
-                        "com.sun.jna..", "org.freedesktop.dbus..",
-                        // metrics are recorded at the I/O edges that act on a decision, never inside it
-                        "io.micrometer..", "io.confext.agent.metrics..")
+        ArchRule rule = noClasses()
+                .that()
+                .haveNameMatching(namesAndNested(PURE))
+                .should()
+                .dependOnClassesThat(resideInAnyPackage(
+                                "io.confext.agent.host..",
+                                "io.confext.agent.systemd..",
+                                "io.confext.agent.fetch..",
+                                "io.fabric8.kubernetes.client..",
+                                "java.nio.file..",
+                                "java.net..",
+                                "java.io..",
+                                "com.sun.jna..",
+                                "org.freedesktop.dbus..",
+                                // metrics are recorded at the I/O edges that act on a decision, never inside it
+                                "io.micrometer..",
+                                "io.confext.agent.metrics..")
                         // the values systemd's properties are read into: data, not a connection
                         .and(not(belongToAnyOf(UnitProperties.class))))
-                .orShould().callMethod(ProcessBuilder.class, "start")
+                .orShould()
+                .callMethod(ProcessBuilder.class, "start")
                 .because("planners and rules are pure: the applier gathers the facts and acts on the decision");
         rule.check(AGENT);
     }

@@ -1,14 +1,5 @@
 package io.confext.agent.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
 import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.agent.apply.PlainRootHost;
 import io.confext.agent.apply.SystemdHostApplier;
@@ -21,6 +12,13 @@ import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 import io.confext.testsupport.tier.HostTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Activation latency: desired version handed to converge -> the unit's main process sees it, against a shell
@@ -44,9 +42,13 @@ class ActivationLatencyBench {
 
             // the shell side: its own .v/ and drop-in, attached once (restart), like the agent's first step
             String shellV = "/var/lib/shellbench/shell.v";
-            host.execOk("sh", "-c", "mkdir -p " + shellV + " /etc/systemd/system/" + shellUnit + ".d && "
-                    + "printf '[Service]\\nExtensionDirectories=" + shellV + "/\\n' > /etc/systemd/system/" + shellUnit
-                    + ".d/50-bench.conf && systemctl daemon-reload");
+            host.execOk(
+                    "sh",
+                    "-c",
+                    "mkdir -p " + shellV + " /etc/systemd/system/" + shellUnit + ".d && "
+                            + "printf '[Service]\\nExtensionDirectories=" + shellV + "/\\n' > /etc/systemd/system/"
+                            + shellUnit
+                            + ".d/50-bench.conf && systemctl daemon-reload");
             shellVersion(host, shellV, "0");
             host.execOk("systemctl", "restart", shellUnit);
 
@@ -59,32 +61,50 @@ class ActivationLatencyBench {
                 awaitSees(host, agentUnit, config(v));
                 agent.add(System.nanoTime() - t0);
 
-                host.execOk("sh", "-c", "rm -rf /var/lib/shellbench/src && mkdir -p /var/lib/shellbench/src/etc/demo "
-                        + "/var/lib/shellbench/src/etc/extension-release.d && printf '" + config(v).replace("\n", "\\n")
-                        + "' > /var/lib/shellbench/src/etc/demo/demo.conf && printf 'ID=_any\\n' > "
-                        + "/var/lib/shellbench/src/etc/extension-release.d/extension-release.shell");
+                host.execOk(
+                        "sh",
+                        "-c",
+                        "rm -rf /var/lib/shellbench/src && mkdir -p /var/lib/shellbench/src/etc/demo "
+                                + "/var/lib/shellbench/src/etc/extension-release.d && printf '"
+                                + config(v).replace("\n", "\\n")
+                                + "' > /var/lib/shellbench/src/etc/demo/demo.conf && printf 'ID=_any\\n' > "
+                                + "/var/lib/shellbench/src/etc/extension-release.d/extension-release.shell");
                 long s0 = System.nanoTime();
-                host.execOk("sh", "-c", "cp -a /var/lib/shellbench/src " + shellV + "/.tmp && mv " + shellV + "/.tmp "
-                        + shellV + "/shell_" + v + " && systemctl reload " + shellUnit);
+                host.execOk(
+                        "sh",
+                        "-c",
+                        "cp -a /var/lib/shellbench/src " + shellV + "/.tmp && mv " + shellV + "/.tmp " + shellV
+                                + "/shell_" + v + " && systemctl reload " + shellUnit);
                 awaitSees(host, shellUnit, config(v));
                 shell.add(System.nanoTime() - s0);
             }
             long a = median(agent);
             long s = median(shell);
-            String line = String.format("agent median %.1f ms (min %.1f, max %.1f); shell median %.1f ms (min %.1f, max %.1f);"
+            String line = String.format(
+                    "agent median %.1f ms (min %.1f, max %.1f); shell median %.1f ms (min %.1f, max %.1f);"
                             + " ratio agent/shell %.2f over %d rounds",
-                    a / 1e6, min(agent) / 1e6, max(agent) / 1e6, s / 1e6, min(shell) / 1e6, max(shell) / 1e6,
-                    (double) a / s, ROUNDS);
+                    a / 1e6,
+                    min(agent) / 1e6,
+                    max(agent) / 1e6,
+                    s / 1e6,
+                    min(shell) / 1e6,
+                    max(shell) / 1e6,
+                    (double) a / s,
+                    ROUNDS);
             System.out.println("BENCH activation latency: " + line);
             Files.writeString(Path.of("target", "activation-latency.txt"), line + "\n");
         }
     }
 
     private static void shellVersion(PlainRootHost host, String dir, String v) {
-        host.execOk("sh", "-c", "mkdir -p " + dir + "/shell_" + v + "/etc/demo " + dir + "/shell_" + v
-                + "/etc/extension-release.d && printf '" + config(v).replace("\n", "\\n") + "' > " + dir + "/shell_" + v
-                + "/etc/demo/demo.conf && printf 'ID=_any\\n' > " + dir + "/shell_" + v
-                + "/etc/extension-release.d/extension-release.shell");
+        host.execOk(
+                "sh",
+                "-c",
+                "mkdir -p " + dir + "/shell_" + v + "/etc/demo " + dir + "/shell_" + v
+                        + "/etc/extension-release.d && printf '" + config(v).replace("\n", "\\n") + "' > " + dir
+                        + "/shell_" + v
+                        + "/etc/demo/demo.conf && printf 'ID=_any\\n' > " + dir + "/shell_" + v
+                        + "/etc/extension-release.d/extension-release.shell");
     }
 
     private static void awaitSees(PlainRootHost host, String unit, String content) throws InterruptedException {
@@ -104,8 +124,14 @@ class ActivationLatencyBench {
     }
 
     private static DesiredBundleContent bundle(String unit, String v) {
-        RevisionContent c = new RevisionContent(v, Scope.Service, List.of(unit),
-                ResolvedSource.ofFiles(List.of(new ResolvedFile("demo/demo.conf", config(v), "0644"))), null, ReloadMode.Reload, 0);
+        RevisionContent c = new RevisionContent(
+                v,
+                Scope.Service,
+                List.of(unit),
+                ResolvedSource.ofFiles(List.of(new ResolvedFile("demo/demo.conf", config(v), "0644"))),
+                null,
+                ReloadMode.Reload,
+                0);
         return new DesiredBundleContent("bench", "bench-" + v, "sha256:" + v, false, c);
     }
 

@@ -3,18 +3,6 @@ package io.confext.agent.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.confext.agent.apply.Quarantine;
 import io.confext.agent.apply.VersionsDirectory;
 import io.confext.agent.fetch.FetchFailure;
@@ -26,6 +14,16 @@ import io.confext.api.status.Reason;
 import io.confext.testsupport.ImageServer;
 import io.confext.testsupport.TestTls;
 import io.confext.testsupport.tier.HostTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The disk guard on a real, small file system (root: a size-limited tmpfs mounted as the agent's state directory,
@@ -41,13 +39,15 @@ class DiskGuardOnRealFileSystemsTest {
     Path dir;
     /** The tmpfs as the agent opens it: through /proc/<pid>/root. */
     Path state;
+
     Path mnt;
 
     @BeforeEach
     void mount() throws Exception {
         mnt = Files.createDirectories(dir.resolve("state"));
         exec("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mnt.toString());
-        state = Path.of("/proc/" + ProcessHandle.current().pid() + "/root").resolve(mnt.toString().substring(1));
+        state = Path.of("/proc/" + ProcessHandle.current().pid() + "/root")
+                .resolve(mnt.toString().substring(1));
     }
 
     @AfterEach
@@ -56,13 +56,17 @@ class DiskGuardOnRealFileSystemsTest {
     }
 
     private DiskGuard guard(long minFree, long cap) {
-        return new DiskGuard(new DiskSettings(minFree, cap), () -> state.resolve("staging"), mnt + "/staging",
+        return new DiskGuard(
+                new DiskSettings(minFree, cap),
+                () -> state.resolve("staging"),
+                mnt + "/staging",
                 new Quarantine(state.resolve("quarantine")));
     }
 
     /** A directory version of about {@code bytes} in {@code .v/}, put there {@code age} ms after the epoch. */
     private static Path version(VersionsDirectory v, String version, int bytes, long age) throws Exception {
-        Path e = Files.createDirectories(v.dir().resolve(v.bundle() + "_" + version).resolve("etc/demo"));
+        Path e = Files.createDirectories(
+                v.dir().resolve(v.bundle() + "_" + version).resolve("etc/demo"));
         Files.write(e.resolve("demo.conf"), new byte[bytes]);
         Path entry = v.dir().resolve(v.bundle() + "_" + version);
         Files.setLastModifiedTime(entry, FileTime.fromMillis(age));
@@ -83,22 +87,28 @@ class DiskGuardOnRealFileSystemsTest {
         version(v, "1", 64 * 1024, 1000);
         byte[] image = new byte[(int) (3 * MIB)];
         new java.util.Random(3).nextBytes(image);
-        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(image));
+        String sha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(image));
         TestTls tls = TestTls.create();
         try (ImageServer server = new ImageServer(tls.server(), 3000)) {
             server.put("demo_2.raw", image);
-            ImageFetcher fetcher = new ImageFetcher(FetchSettings.defaults().withSslContext(tls.client()), d -> { });
+            ImageFetcher fetcher = new ImageFetcher(FetchSettings.defaults().withSslContext(tls.client()), d -> {});
             Path staging = Files.createDirectories(state.resolve("staging"));
             FetchRequest req = new FetchRequest(server.uri("/ok/demo_2.raw"), sha, 16 * MIB, false);
 
             // 8 MiB, about 7.9 free: beyond a 6 MiB margin there is not room for 3 MiB
-            FetchResult refused = fetcher.fetch(req.withRoom(guard(6 * MIB, 0).roomFor("the image of demo 2")), staging);
+            FetchResult refused =
+                    fetcher.fetch(req.withRoom(guard(6 * MIB, 0).roomFor("the image of demo 2")), staging);
             assertThat(refused).isInstanceOf(FetchResult.Failed.class);
             FetchResult.Failed f = (FetchResult.Failed) refused;
             assertThat(f.reason()).isEqualTo(FetchFailure.NO_ROOM);
             assertThat(f.reason().reason()).isEqualTo(Reason.DiskSpaceLow);
-            assertThat(f.message()).startsWith("the image of demo 2 needs 3.0 MiB, ").contains(" free on the file system of " + mnt + "/staging")
-                    .contains("beyond the margin of 6.0 MiB").doesNotContain("/proc/").doesNotContain("Exception");
+            assertThat(f.message())
+                    .startsWith("the image of demo 2 needs 3.0 MiB, ")
+                    .contains(" free on the file system of " + mnt + "/staging")
+                    .contains("beyond the margin of 6.0 MiB")
+                    .doesNotContain("/proc/")
+                    .doesNotContain("Exception");
             try (var s = Files.list(staging)) {
                 assertThat(s.toList()).as("nothing written to staging").isEmpty();
             }
@@ -115,14 +125,21 @@ class DiskGuardOnRealFileSystemsTest {
     @Test
     void aStagedDirectoryVersionIsAdmittedOnlyWithTheMarginLeft() throws Exception {
         Files.write(state.resolve("filler"), new byte[(int) (6 * MIB)]);
-        DiskRules.Admission a = guard(MIB, 0).admit("version 2 of demo", DiskRules.directoryBytes(Map.of("demo/big.conf", "x".repeat((int) (2 * MIB))), "ID=_any\n"));
+        DiskRules.Admission a = guard(MIB, 0)
+                .admit(
+                        "version 2 of demo",
+                        DiskRules.directoryBytes(Map.of("demo/big.conf", "x".repeat((int) (2 * MIB))), "ID=_any\n"));
         assertThat(a).isInstanceOf(DiskRules.Admission.Refuse.class);
-        assertThat(((DiskRules.Admission.Refuse) a).message()).startsWith("version 2 of demo needs 2.0 MiB, 1.0 MiB free on the file system of " + mnt + "/staging beyond the margin of 1.0 MiB");
-        assertThat(guard(MIB, 0).admit("version 2 of demo", 512 * 1024)).isInstanceOf(DiskRules.Admission.Proceed.class);
+        assertThat(((DiskRules.Admission.Refuse) a).message())
+                .startsWith("version 2 of demo needs 2.0 MiB, 1.0 MiB free on the file system of " + mnt
+                        + "/staging beyond the margin of 1.0 MiB");
+        assertThat(guard(MIB, 0).admit("version 2 of demo", 512 * 1024))
+                .isInstanceOf(DiskRules.Admission.Proceed.class);
     }
 
     @Test
-    void theCapEvictsQuarantinedVersionsOldestFirstThenOldKeptOnesButNeverTheActiveOrTheRollbackTarget() throws Exception {
+    void theCapEvictsQuarantinedVersionsOldestFirstThenOldKeptOnesButNeverTheActiveOrTheRollbackTarget()
+            throws Exception {
         VersionsDirectory v = new VersionsDirectory(Files.createDirectories(state.resolve("bundles/demo.v")), "demo");
         version(v, "1", 512 * 1024, 1000);
         version(v, "2", 512 * 1024, 2000);
@@ -137,16 +154,21 @@ class DiskGuardOnRealFileSystemsTest {
 
         // 2.5 MiB stored; a cap of 2 MiB: one quarantined version goes, the older one
         Map<String, List<StoredVersion>> first = guard(0, 2 * MIB + 64 * 1024).enforceCap(List.of(demo));
-        assertThat(first.get("demo")).extracting(StoredVersion::name).containsExactly(q4.getFileName().toString());
+        assertThat(first.get("demo"))
+                .extracting(StoredVersion::name)
+                .containsExactly(q4.getFileName().toString());
         assertThat(q4).doesNotExist();
         assertThat(q5).exists();
         assertThat(v.versions()).containsExactly("3", "2", "1");
 
         // a cap of 1 MiB: the other quarantined one, then kept version 1; 3 (active) and 2 (rollback target) stay
         Map<String, List<StoredVersion>> second = guard(0, MIB + 64 * 1024).enforceCap(List.of(demo));
-        assertThat(second.get("demo")).extracting(StoredVersion::name, StoredVersion::kind).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(q5.getFileName().toString(), StoredVersion.Kind.QUARANTINED),
-                org.assertj.core.groups.Tuple.tuple("demo_1", StoredVersion.Kind.KEPT));
+        assertThat(second.get("demo"))
+                .extracting(StoredVersion::name, StoredVersion::kind)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                q5.getFileName().toString(), StoredVersion.Kind.QUARANTINED),
+                        org.assertj.core.groups.Tuple.tuple("demo_1", StoredVersion.Kind.KEPT));
         assertThat(q5).doesNotExist();
         assertThat(v.versions()).containsExactly("3", "2");
 

@@ -2,7 +2,6 @@ package io.confext.agent.fetch;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import java.util.OptionalLong;
 
 /**

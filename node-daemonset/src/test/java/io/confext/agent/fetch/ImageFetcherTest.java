@@ -1,12 +1,9 @@
 package io.confext.agent.fetch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.confext.testsupport.ImageServer;
 import io.confext.testsupport.TestTls;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -16,8 +13,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Downloads from a local HTTPS server that misbehaves in the ways real networks do. */
 class ImageFetcherTest {
@@ -45,7 +44,12 @@ class ImageFetcherTest {
     }
 
     private ImageFetcher fetcher() {
-        FetchSettings s = new FetchSettings(Duration.ofSeconds(2), Duration.ofMillis(700), 3, Duration.ofMillis(100), Duration.ofMillis(300),
+        FetchSettings s = new FetchSettings(
+                Duration.ofSeconds(2),
+                Duration.ofMillis(700),
+                3,
+                Duration.ofMillis(100),
+                Duration.ofMillis(300),
                 Optional.of(tls.client()));
         return new ImageFetcher(s, sleeps::add);
     }
@@ -106,10 +110,15 @@ class ImageFetcherTest {
 
     @Test
     void stalledTransferIsDetected() throws Exception {
-        FetchSettings s = new FetchSettings(Duration.ofSeconds(2), Duration.ofMillis(500), 1, Duration.ofMillis(1), Duration.ofMillis(1),
+        FetchSettings s = new FetchSettings(
+                Duration.ofSeconds(2),
+                Duration.ofMillis(500),
+                1,
+                Duration.ofMillis(1),
+                Duration.ofMillis(1),
                 Optional.of(tls.client()));
-        FetchResult.Failed f = failed(new ImageFetcher(s, sleeps::add).fetch(new FetchRequest(server.uri("/stall/demo.raw"), sha, 1 << 20, false),
-                staging));
+        FetchResult.Failed f = failed(new ImageFetcher(s, sleeps::add)
+                .fetch(new FetchRequest(server.uri("/stall/demo.raw"), sha, 1 << 20, false), staging));
         assertThat(f.reason()).isEqualTo(FetchFailure.STALLED);
         assertThat(f.message()).contains("stalled");
         assertNothingStaged();
@@ -118,17 +127,20 @@ class ImageFetcherTest {
     @Test
     void wrongBytesAreADigestMismatchNamingBothDigests() throws Exception {
         String wrong = "ab12" + "0".repeat(60);
-        FetchResult.Failed f = failed(fetcher().fetch(new FetchRequest(server.uri("/ok/demo.raw"), wrong, 1 << 20, false), staging));
+        FetchResult.Failed f =
+                failed(fetcher().fetch(new FetchRequest(server.uri("/ok/demo.raw"), wrong, 1 << 20, false), staging));
         assertThat(f.reason()).isEqualTo(FetchFailure.SHA256_MISMATCH);
-        assertThat(f.message()).isEqualTo("sha256 mismatch: expected " + wrong + ", got " + sha + "; the image at " + server.uri("/ok/demo.raw")
-                + " changed or the bundle's sha256 is wrong");
+        assertThat(f.message())
+                .isEqualTo("sha256 mismatch: expected " + wrong + ", got " + sha + "; the image at "
+                        + server.uri("/ok/demo.raw") + " changed or the bundle's sha256 is wrong");
         assertNothingStaged();
     }
 
     @Test
     void tooLargeByDeclaredLengthOrByBytesSent() throws Exception {
         assertThat(failed(fetch("/huge/demo.raw")).reason()).isEqualTo(FetchFailure.TOO_LARGE);
-        FetchResult.Failed f = failed(fetcher().fetch(new FetchRequest(server.uri("/ok/demo.raw"), sha, 1000, false), staging));
+        FetchResult.Failed f =
+                failed(fetcher().fetch(new FetchRequest(server.uri("/ok/demo.raw"), sha, 1000, false), staging));
         assertThat(f.reason()).isEqualTo(FetchFailure.TOO_LARGE);
         assertNothingStaged();
     }
@@ -140,7 +152,8 @@ class ImageFetcherTest {
             asked.add(bytes);
             return Optional.of("the image of demo 1 needs " + bytes + " bytes");
         };
-        FetchResult.Failed f = failed(fetcher().fetch(new FetchRequest(server.uri("/ok/demo.raw"), sha, 1 << 20, false, full), staging));
+        FetchResult.Failed f = failed(
+                fetcher().fetch(new FetchRequest(server.uri("/ok/demo.raw"), sha, 1 << 20, false, full), staging));
         assertThat(f.reason()).isEqualTo(FetchFailure.NO_ROOM);
         assertThat(f.reason().reason().name()).isEqualTo("DiskSpaceLow");
         assertThat(f.message()).isEqualTo("the image of demo 1 needs " + image.length + " bytes");
@@ -152,20 +165,28 @@ class ImageFetcherTest {
     @Test
     void roomForTheDeclaredLengthDownloadsAsBefore() {
         List<Long> asked = new ArrayList<>();
-        FetchResult r = fetcher().fetch(new FetchRequest(server.uri("/ok/demo.raw"), sha, 1 << 20, false).withRoom(bytes -> {
-            asked.add(bytes);
-            return Optional.empty();
-        }), staging);
+        FetchResult r = fetcher()
+                .fetch(
+                        new FetchRequest(server.uri("/ok/demo.raw"), sha, 1 << 20, false).withRoom(bytes -> {
+                            asked.add(bytes);
+                            return Optional.empty();
+                        }),
+                        staging);
         assertThat(r).isInstanceOf(FetchResult.Fetched.class);
         assertThat(asked).containsExactly((long) image.length);
     }
 
     @Test
     void untrustedServerCertificateIsATlsFailure() throws Exception {
-        FetchSettings s = new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(1), Duration.ofMillis(1),
+        FetchSettings s = new FetchSettings(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                3,
+                Duration.ofMillis(1),
+                Duration.ofMillis(1),
                 Optional.empty());
-        FetchResult.Failed f = failed(new ImageFetcher(s, sleeps::add).fetch(new FetchRequest(server.uri("/ok/demo.raw"), sha, 1 << 20, false),
-                staging));
+        FetchResult.Failed f = failed(new ImageFetcher(s, sleeps::add)
+                .fetch(new FetchRequest(server.uri("/ok/demo.raw"), sha, 1 << 20, false), staging));
         assertThat(f.reason()).isEqualTo(FetchFailure.TLS_FAILURE);
         assertThat(f.attempts()).isEqualTo(1);
         assertNothingStaged();
@@ -182,7 +203,8 @@ class ImageFetcherTest {
     void plainHttpOnlyWhenTheBundleOptedIn() throws Exception {
         try (ImageServer plain = new ImageServer(null, 0)) {
             plain.put("demo.raw", image);
-            FetchResult.Failed refused = failed(fetcher().fetch(new FetchRequest(plain.uri("/ok/demo.raw"), sha, 1 << 20, false), staging));
+            FetchResult.Failed refused =
+                    failed(fetcher().fetch(new FetchRequest(plain.uri("/ok/demo.raw"), sha, 1 << 20, false), staging));
             assertThat(refused.reason()).isEqualTo(FetchFailure.PLAIN_HTTP_REFUSED);
             assertThat(plain.ranges).as("no request was made").isEmpty();
             FetchResult ok = fetcher().fetch(new FetchRequest(plain.uri("/ok/demo.raw"), sha, 1 << 20, true), staging);

@@ -2,16 +2,14 @@ package io.confext.agent.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.confext.agent.AgentConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-
 import org.eclipse.microprofile.health.HealthCheckResponse.Status;
 import org.junit.jupiter.api.Test;
-
-import io.confext.agent.AgentConfig;
 
 class HealthChecksTest {
 
@@ -127,7 +125,8 @@ class HealthChecksTest {
         health.apiConnection(() -> true);
         health.hostChecked(false, "connection refused");
         assertThat(readiness.call().getStatus()).isEqualTo(Status.DOWN);
-        assertThat(readiness.call().getData()).get().satisfies(d -> assertThat(d.get("hostDetail"))
-                .isEqualTo("connection refused"));
+        assertThat(readiness.call().getData())
+                .get()
+                .satisfies(d -> assertThat(d.get("hostDetail")).isEqualTo("connection refused"));
     }
 }

@@ -2,15 +2,6 @@ package io.confext.agent.healthcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.junit.jupiter.api.Test;
-
 import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.api.revision.ResolvedFile;
 import io.confext.api.revision.ResolvedHealthCheck;
@@ -20,11 +11,23 @@ import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 
 /** Which bundles' checks run, and when a pass is asked for; the checks' runs are given, the thread is not started. */
 class HealthCheckTrackingTest {
-    private static final ResolvedHealthCheck CHECK = new ResolvedHealthCheck("healthy",
-            new ResolvedHealthCheck.Exec(List.of("test", "-f", "/etc/demo/healthy"), true, "demo.service"), null, 1, 1, 2);
+    private static final ResolvedHealthCheck CHECK = new ResolvedHealthCheck(
+            "healthy",
+            new ResolvedHealthCheck.Exec(List.of("test", "-f", "/etc/demo/healthy"), true, "demo.service"),
+            null,
+            1,
+            1,
+            2);
 
     private final List<CheckRun> results = new ArrayList<>();
     private final AtomicInteger runs = new AtomicInteger();
@@ -48,19 +51,27 @@ class HealthCheckTrackingTest {
                 return now;
             }
         };
-        HealthChecks hc = new HealthChecks(c -> {
-            runs.incrementAndGet();
-            return results.isEmpty() ? CheckRun.pass("exit status 0") : results.remove(0);
-        }, clock);
+        HealthChecks hc = new HealthChecks(
+                c -> {
+                    runs.incrementAndGet();
+                    return results.isEmpty() ? CheckRun.pass("exit status 0") : results.remove(0);
+                },
+                clock);
         hc.start(passesAsked::incrementAndGet);
         hc.close(); // the ticks are driven by the test
         return hc;
     }
 
     private static DesiredBundleContent desired(String digest, List<ResolvedHealthCheck> checks) {
-        RevisionContent c = new RevisionContent("2.0", Scope.Service, List.of("demo.service"),
-                ResolvedSource.ofFiles(List.of(new ResolvedFile("demo/demo.conf", "version=2.0\n", "0644"))), null,
-                ReloadMode.Reload, 0, checks);
+        RevisionContent c = new RevisionContent(
+                "2.0",
+                Scope.Service,
+                List.of("demo.service"),
+                ResolvedSource.ofFiles(List.of(new ResolvedFile("demo/demo.conf", "version=2.0\n", "0644"))),
+                null,
+                ReloadMode.Reload,
+                0,
+                checks);
         return new DesiredBundleContent("demo", "demo-2", digest, false, c, 60);
     }
 
@@ -83,7 +94,9 @@ class HealthCheckTrackingTest {
         assertThat(hc.failing("demo", "sha256:a")).isEmpty();
         now = now.plusSeconds(1);
         hc.runDue();
-        assertThat(hc.failing("demo", "sha256:a")).map(HealthCheckRules.Failure::check).contains("healthy");
+        assertThat(hc.failing("demo", "sha256:a"))
+                .map(HealthCheckRules.Failure::check)
+                .contains("healthy");
         assertThat(hc.failing("demo", "sha256:b")).as("another revision").isEmpty();
         assertThat(passesAsked).hasValue(1);
         now = now.plusSeconds(1);
@@ -114,7 +127,9 @@ class HealthCheckTrackingTest {
         hc.runDue();
         assertThat(hc.failing("demo", "sha256:a")).isPresent();
         hc.track(List.of(desired("sha256:a", List.of(CHECK))), List.of(state(BundlePhase.Degraded, "2.0")));
-        assertThat(hc.failing("demo", "sha256:a")).as("Degraded for it: still counted").isPresent();
+        assertThat(hc.failing("demo", "sha256:a"))
+                .as("Degraded for it: still counted")
+                .isPresent();
         hc.track(List.of(desired("sha256:b", List.of(CHECK))), List.of(state(BundlePhase.Active, "2.0")));
         assertThat(hc.failing("demo", "sha256:b")).isEmpty();
         hc.track(List.of(), List.of());

@@ -3,22 +3,20 @@ package io.confext.agent.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import io.confext.api.status.Reason;
+import io.confext.testsupport.tier.HostTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.confext.api.status.Reason;
-import io.confext.testsupport.tier.HostTest;
 
 /**
  * Real I/O failures, made by real file systems on this machine (root): a tiny tmpfs filled up (ENOSPC), a read-only
@@ -29,10 +27,12 @@ import io.confext.testsupport.tier.HostTest;
 @HostTest
 class HostIoFailureOnRealFileSystemsTest {
     /** A Java exception class name as it would appear in a message: {@code java.io.UncheckedIOException}, or simple. */
-    static final Pattern CLASS_NAME = Pattern.compile("[a-z]+\\.[a-z.]+[A-Z]\\w*(Exception|Error)|\\b[A-Z]\\w*(Exception|Error)\\b");
+    static final Pattern CLASS_NAME =
+            Pattern.compile("[a-z]+\\.[a-z.]+[A-Z]\\w*(Exception|Error)|\\b[A-Z]\\w*(Exception|Error)\\b");
 
     @TempDir
     Path dir;
+
     Path mnt;
     private final List<String> messages = new ArrayList<>();
 
@@ -46,7 +46,9 @@ class HostIoFailureOnRealFileSystemsTest {
         run("chattr", "-R", "-i", mnt.toString());
         run("umount", "-l", mnt.toString());
         for (String m : messages) {
-            assertThat(CLASS_NAME.matcher(m).find()).as("no class name in: " + m).isFalse();
+            assertThat(CLASS_NAME.matcher(m).find())
+                    .as("no class name in: " + m)
+                    .isFalse();
         }
     }
 
@@ -57,7 +59,9 @@ class HostIoFailureOnRealFileSystemsTest {
         RuntimeException e = thrown(() -> HostFiles.writeAtomically(mnt.resolve("state.json"), "x".repeat(16384)));
         HostIoFailure f = named(e);
         assertThat(f.reason()).isEqualTo(Reason.DiskFull);
-        assertThat(f.message()).contains(mnt.resolve("state.json").toString()).contains("No space left on device")
+        assertThat(f.message())
+                .contains(mnt.resolve("state.json").toString())
+                .contains("No space left on device")
                 .startsWith("the host's file system is full");
     }
 
@@ -69,7 +73,8 @@ class HostIoFailureOnRealFileSystemsTest {
         HostIoFailure f = named(thrown(() -> HostFiles.writeAtomically(mnt.resolve("bundles/x.conf"), "x")));
         assertThat(f.reason()).isEqualTo(Reason.ReadOnlyPath);
         assertThat(f.message()).contains(mnt.resolve("bundles").toString()).contains("Read-only file system");
-        HostIoFailure rename = named(thrown(() -> HostFiles.renameAtomically(mnt.resolve("bundles"), mnt.resolve("moved"))));
+        HostIoFailure rename =
+                named(thrown(() -> HostFiles.renameAtomically(mnt.resolve("bundles"), mnt.resolve("moved"))));
         assertThat(rename.reason()).isEqualTo(Reason.ReadOnlyPath);
         assertThat(rename.message()).contains(mnt.resolve("moved").toString());
     }
@@ -81,7 +86,10 @@ class HostIoFailureOnRealFileSystemsTest {
         exec("chattr", "+i", d.toString());
         HostIoFailure f = named(thrown(() -> HostFiles.writeAtomically(d.resolve("50-confext-operator.conf"), "x")));
         assertThat(f.reason()).isEqualTo(Reason.PermissionDenied);
-        assertThat(f.message()).contains(d.toString()).contains("Operation not permitted").contains("lsattr");
+        assertThat(f.message())
+                .contains(d.toString())
+                .contains("Operation not permitted")
+                .contains("lsattr");
     }
 
     @Test
@@ -91,10 +99,11 @@ class HostIoFailureOnRealFileSystemsTest {
         exec("chmod", "000", d.toString());
         exec("chown", "65534:65534", d.toString());
         RuntimeException[] e = new RuntimeException[1];
-        Thread t = new Thread(() -> { // capabilities are per thread: only this one loses the override
-            Caps.dropDacOverride();
-            e[0] = thrown(() -> HostFiles.writeAtomically(d.resolve("state.json"), "x"));
-        });
+        Thread t = new Thread(
+                () -> { // capabilities are per thread: only this one loses the override
+                    Caps.dropDacOverride();
+                    e[0] = thrown(() -> HostFiles.writeAtomically(d.resolve("state.json"), "x"));
+                });
         t.start();
         t.join();
         HostIoFailure f = named(e[0]);
@@ -116,11 +125,17 @@ class HostIoFailureOnRealFileSystemsTest {
     void hostPathsAreShownAsTheHostSeesThem() throws Exception {
         exec("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt.toString());
         exec("mount", "-o", "remount,ro", mnt.toString());
-        Path viaProc = Path.of("/proc/self/root").resolve(mnt.toString().substring(1)).resolve("x");
-        Path viaPid = Path.of("/proc/" + ProcessHandle.current().pid() + "/root").resolve(mnt.toString().substring(1)).resolve("x");
+        Path viaProc =
+                Path.of("/proc/self/root").resolve(mnt.toString().substring(1)).resolve("x");
+        Path viaPid = Path.of("/proc/" + ProcessHandle.current().pid() + "/root")
+                .resolve(mnt.toString().substring(1))
+                .resolve("x");
         HostIoFailure f = named(thrown(() -> HostFiles.writeAtomically(viaPid, "x")));
         assertThat(f.reason()).isEqualTo(Reason.ReadOnlyPath);
-        assertThat(f.message()).contains(mnt.resolve("x").toString()).doesNotContain("/proc/").doesNotContain(viaProc.toString());
+        assertThat(f.message())
+                .contains(mnt.resolve("x").toString())
+                .doesNotContain("/proc/")
+                .doesNotContain(viaProc.toString());
     }
 
     private HostIoFailure named(RuntimeException e) {

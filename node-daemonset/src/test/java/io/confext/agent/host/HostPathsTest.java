@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +16,8 @@ class HostPathsTest {
 
     /** A file system made only of the given links (path below the root -> target); everything else is no link. */
     private static HostPaths with(Map<String, String> links) {
-        return new HostPaths(ROOT, p -> Optional.ofNullable(links.get(ROOT.relativize(p).toString())));
+        return new HostPaths(
+                ROOT, p -> Optional.ofNullable(links.get(ROOT.relativize(p).toString())));
     }
 
     @Test
@@ -38,8 +38,10 @@ class HostPathsTest {
     void aLoopIsRefusedByName() {
         HostPaths paths = with(Map.of("etc/a", "b", "etc/b", "/etc/a"));
         assertThatThrownBy(() -> paths.inRoot("/etc/a/x"))
-                .isInstanceOfSatisfying(HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.LINK_LOOP))
-                .hasMessageContaining("/etc/a/x").hasMessageContaining("more than 40 symbolic links");
+                .isInstanceOfSatisfying(
+                        HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.LINK_LOOP))
+                .hasMessageContaining("/etc/a/x")
+                .hasMessageContaining("more than 40 symbolic links");
     }
 
     @Test
@@ -51,17 +53,20 @@ class HostPathsTest {
 
         HostPaths planted = with(Map.of("var/lib/confext-operator/bundles/demo.v", "/etc"));
         assertThatThrownBy(() -> planted.agentOwned("/var/lib", "confext-operator/bundles/demo.v/demo_1"))
-                .isInstanceOfSatisfying(HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.SYMLINK))
-                .hasMessage("/var/lib/confext-operator/bundles/demo.v on the host is a symbolic link to /etc; the agent does"
-                        + " not follow links it did not create: remove it (the agent creates a real directory or file"
-                        + " there on its next pass)");
+                .isInstanceOfSatisfying(
+                        HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.SYMLINK))
+                .hasMessage(
+                        "/var/lib/confext-operator/bundles/demo.v on the host is a symbolic link to /etc; the agent does"
+                                + " not follow links it did not create: remove it (the agent creates a real directory or file"
+                                + " there on its next pass)");
     }
 
     @Test
     void theLastComponentOfAnAgentPathIsCheckedToo() {
         HostPaths planted = with(Map.of("run/systemd/system/demo.service.d/50-confext-operator.conf", "/etc/shadow"));
         assertThatThrownBy(() -> planted.agentOwned("/run/systemd/system/", "demo.service.d/50-confext-operator.conf"))
-                .isInstanceOfSatisfying(HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.SYMLINK))
+                .isInstanceOfSatisfying(
+                        HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.SYMLINK))
                 .hasMessageStartingWith("/run/systemd/system/demo.service.d/50-confext-operator.conf on the host is a"
                         + " symbolic link to /etc/shadow");
     }
@@ -69,7 +74,8 @@ class HostPathsTest {
     @Test
     void dotAndDotDotAreNotAgentPaths() {
         assertThatThrownBy(() -> with(Map.of()).agentOwned("/var/lib", "confext-operator/../../etc"))
-                .isInstanceOfSatisfying(HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.NOT_NORMAL));
+                .isInstanceOfSatisfying(
+                        HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.NOT_NORMAL));
     }
 
     @Test
@@ -96,10 +102,13 @@ class HostPathsTest {
         HostPaths paths = new HostPaths(root);
 
         assertThatThrownBy(() -> paths.agentOwned("/var/lib", "confext-operator/quarantine/demo"))
-                .isInstanceOfSatisfying(HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.SYMLINK))
+                .isInstanceOfSatisfying(
+                        HostPaths.Refused.class, r -> assertThat(r.reason()).isEqualTo(HostPaths.SYMLINK))
                 .hasMessageContaining("is a symbolic link to " + victim);
         assertThatThrownBy(() -> HostPaths.refuseLink(root.resolve("var/lib/confext-operator/dangling")))
-                .as("a dangling link is a link too").isInstanceOf(HostPaths.Refused.class).hasMessageContaining("/nowhere");
+                .as("a dangling link is a link too")
+                .isInstanceOf(HostPaths.Refused.class)
+                .hasMessageContaining("/nowhere");
         HostPaths.refuseLink(root.resolve("var/lib/confext-operator")); // a real directory passes
         HostPaths.refuseLink(root.resolve("var/lib/confext-operator/missing"));
         try (var s = Files.list(victim)) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,10 +17,14 @@ class Openat2Test {
         assumeTrue(kernel.isPresent(), "no openat2 binding on this platform");
         Openat2 k = kernel.get();
         Files.createDirectories(dir.resolve("state/bundles/demo.v/demo_1"));
-        assumeTrue(k.linkBeneath(dir, "state/bundles/demo.v/demo_1").isPresent(), "openat2 refused here (kernel < 5.6 or seccomp)");
+        assumeTrue(
+                k.linkBeneath(dir, "state/bundles/demo.v/demo_1").isPresent(),
+                "openat2 refused here (kernel < 5.6 or seccomp)");
 
         assertThat(k.linkBeneath(dir, "state/bundles/demo.v/demo_1")).contains(false);
-        assertThat(k.linkBeneath(dir, "state/bundles/missing/below")).as("missing is no link").contains(false);
+        assertThat(k.linkBeneath(dir, "state/bundles/missing/below"))
+                .as("missing is no link")
+                .contains(false);
         assertThat(k.linkBeneath(dir, "")).contains(false);
 
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
@@ -29,9 +32,17 @@ class Openat2Test {
         Files.createSymbolicLink(dir.resolve("state/bundles/demo.v/demo_2"), Path.of("demo_1")); // relative, inside
         Files.createSymbolicLink(dir.resolve("state/bundles/demo.v/gone"), Path.of("/nowhere"));
         assertThat(k.linkBeneath(dir, "state/quarantine/demo")).contains(true);
-        assertThat(k.linkBeneath(dir, "state/quarantine")).as("the last component").contains(true);
-        assertThat(k.linkBeneath(dir, "state/bundles/demo.v/demo_2")).as("even a relative one").contains(true);
-        assertThat(k.linkBeneath(dir, "state/bundles/demo.v/gone")).as("even a dangling one").contains(true);
-        assertThat(k.linkBeneath(dir, "../" + dir.getFileName())).as("not beneath: the kernel will not say").isEmpty();
+        assertThat(k.linkBeneath(dir, "state/quarantine"))
+                .as("the last component")
+                .contains(true);
+        assertThat(k.linkBeneath(dir, "state/bundles/demo.v/demo_2"))
+                .as("even a relative one")
+                .contains(true);
+        assertThat(k.linkBeneath(dir, "state/bundles/demo.v/gone"))
+                .as("even a dangling one")
+                .contains(true);
+        assertThat(k.linkBeneath(dir, "../" + dir.getFileName()))
+                .as("not beneath: the kernel will not say")
+                .isEmpty();
     }
 }

@@ -3,6 +3,19 @@ package io.confext.agent.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.confext.api.revision.ResolvedFile;
+import io.confext.api.revision.ResolvedSource;
+import io.confext.api.revision.RevisionContent;
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.ConfextNode;
+import io.confext.api.v1alpha1.ReloadMode;
+import io.confext.api.v1alpha1.Scope;
+import io.confext.testbed.DemoService;
+import io.confext.testbed.Host;
+import io.confext.testbed.HostImage;
+import io.confext.testbed.SystemdHost;
+import io.confext.testbed.SystemdHostTest;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,23 +32,8 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.confext.api.revision.ResolvedFile;
-import io.confext.api.revision.ResolvedSource;
-import io.confext.api.revision.RevisionContent;
-import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.ConfextNode;
-import io.confext.api.v1alpha1.ReloadMode;
-import io.confext.api.v1alpha1.Scope;
-import io.confext.testbed.DemoService;
-import io.confext.testbed.Host;
-import io.confext.testbed.HostImage;
-import io.confext.testbed.SystemdHost;
-import io.confext.testbed.SystemdHostTest;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 
 /**
  * Benchmark, not a test (surefire does not pick up *Benchmark classes): starts the packaged agent
@@ -57,66 +55,95 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 @SystemdHostTest
 class AgentFootprintBenchmark {
 
-    private static final Path MODULE = Path.of(System.getProperty("confext.agent.module", ".")).toAbsolutePath();
-    private static final Path APP_HOME = Path.of(System.getProperty("confext.agent.app-home",
-            MODULE.resolve("target/quarkus-app").toString()));
+    private static final Path MODULE =
+            Path.of(System.getProperty("confext.agent.module", ".")).toAbsolutePath();
+    private static final Path APP_HOME = Path.of(System.getProperty(
+            "confext.agent.app-home", MODULE.resolve("target/quarkus-app").toString()));
     private static final Duration STEADY = Duration.ofSeconds(Long.getLong("confext.bench.steady-seconds", 60));
     /** The target for the agent's steady-state resident memory. */
     private static final double TARGET_MIB = 64;
 
     /** What the launcher starts: its app home, the log line that says it is up, whether it is an agent. */
-    private record Subject(String name, Path appHome, String startedMarker, boolean agent) {
-    }
+    private record Subject(String name, Path appHome, String startedMarker, boolean agent) {}
 
-    private record Footprint(Subject subject, double toListening, double toActive, double medianMib,
-            double maxMib, double hwmMib, long threads) {
-    }
+    private record Footprint(
+            Subject subject,
+            double toListening,
+            double toActive,
+            double medianMib,
+            double maxMib,
+            double hwmMib,
+            long threads) {}
 
     @Test
     void startUpAndSteadyStateMemory(@Host(HostImage.FORKY) SystemdHost host, @TempDir Path work) throws Exception {
         Path app = APP_HOME.resolve("quarkus-run.jar");
         assumeTrue(Files.exists(app), "package the agent first (" + app.toAbsolutePath() + " is missing)");
         DemoService.install(host, "demo.service");
-        RevisionContent v1 = new RevisionContent("1", Scope.Service, List.of("demo.service"),
-                ResolvedSource.ofFiles(List.of(new ResolvedFile("demo/demo.conf", "version=1\n", "0644"))), null,
-                ReloadMode.Reload, 0);
+        RevisionContent v1 = new RevisionContent(
+                "1",
+                Scope.Service,
+                List.of("demo.service"),
+                ResolvedSource.ofFiles(List.of(new ResolvedFile("demo/demo.conf", "version=1\n", "0644"))),
+                null,
+                ReloadMode.Reload,
+                0);
         // The production agent first, on the clean host (its start-up times are the ones reported);
         // the plain agent then finds the host converged, which changes its work, not its steady state.
         List<Subject> subjects = List.of(
                 new Subject("agent (Quarkus fast-jar, as shipped)", APP_HOME, "started in", true),
-                new Subject("plain JVM agent (no Quarkus/Vert.x/Netty, fabric8 JDK client)",
-                        manifestOnlyApp(work.resolve("plain"), PlainJvmAgent.class, agentClassPath()), PlainJvmAgent.STARTED,
+                new Subject(
+                        "plain JVM agent (no Quarkus/Vert.x/Netty, fabric8 JDK client)",
+                        manifestOnlyApp(work.resolve("plain"), PlainJvmAgent.class, agentClassPath()),
+                        PlainJvmAgent.STARTED,
                         true),
-                new Subject("idle JVM (main class only)",
-                        manifestOnlyApp(work.resolve("idle"), PlainJvmAgent.Idle.class,
-                                List.of(codeSource(PlainJvmAgent.class))), PlainJvmAgent.Idle.STARTED,
+                new Subject(
+                        "idle JVM (main class only)",
+                        manifestOnlyApp(
+                                work.resolve("idle"),
+                                PlainJvmAgent.Idle.class,
+                                List.of(codeSource(PlainJvmAgent.class))),
+                        PlainJvmAgent.Idle.STARTED,
                         false));
         List<Footprint> results = new ArrayList<>();
         try (MockApi api = new MockApi()) {
             api.admin.resource(Fixtures.revision("demo-1", v1)).create();
-            api.admin.resource(Fixtures.node("bench-node", Fixtures.desired("demo", "demo-1", v1))).create();
+            api.admin
+                    .resource(Fixtures.node("bench-node", Fixtures.desired("demo", "demo-1", v1)))
+                    .create();
             for (Subject subject : subjects) {
                 results.add(measure(subject, host, api));
             }
         }
         Footprint idle = results.get(results.size() - 1);
-        System.out.printf("BENCH steady VmRSS over %d s, each through src/main/sh/confext-agent (same JVM flags):%n",
+        System.out.printf(
+                "BENCH steady VmRSS over %d s, each through src/main/sh/confext-agent (same JVM flags):%n",
                 STEADY.toSeconds());
-        System.out.println("BENCH | subject | start -> listening | -> first Active | VmRSS median (max) | VmHWM | threads"
-                + " | / 64 MiB target | minus idle JVM |");
+        System.out.println(
+                "BENCH | subject | start -> listening | -> first Active | VmRSS median (max) | VmHWM | threads"
+                        + " | / 64 MiB target | minus idle JVM |");
         for (Footprint f : results) {
-            System.out.printf("BENCH | %s | %s | %s | %.1f MiB (%.1f) | %.1f MiB | %d | %.2f | %.1f MiB |%n",
-                    f.subject().name(), String.format("%.2f s", f.toListening()),
-                    f.subject().agent() ? String.format("%.2f s", f.toActive()) : "-", f.medianMib(), f.maxMib(),
-                    f.hwmMib(), f.threads(), f.medianMib() / TARGET_MIB, f.medianMib() - idle.medianMib());
+            System.out.printf(
+                    "BENCH | %s | %s | %s | %.1f MiB (%.1f) | %.1f MiB | %d | %.2f | %.1f MiB |%n",
+                    f.subject().name(),
+                    String.format("%.2f s", f.toListening()),
+                    f.subject().agent() ? String.format("%.2f s", f.toActive()) : "-",
+                    f.medianMib(),
+                    f.maxMib(),
+                    f.hwmMib(),
+                    f.threads(),
+                    f.medianMib() / TARGET_MIB,
+                    f.medianMib() - idle.medianMib());
         }
     }
 
     private Footprint measure(Subject subject, SystemdHost host, MockApi api) throws Exception {
         int httpPort = freePort();
         Path log = Files.createTempFile("confext-agent-bench", ".log");
-        ProcessBuilder pb = new ProcessBuilder("sh", MODULE.resolve("src/main/sh/confext-agent").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        "sh", MODULE.resolve("src/main/sh/confext-agent").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().put("CONFEXT_AGENT_HOME", subject.appHome().toString());
         pb.environment().put("NODE_NAME", "bench-node");
         pb.environment().put("CONFEXT_AGENT_HOST_PID", Long.toString(host.leaderPid()));
@@ -131,9 +158,11 @@ class AgentFootprintBenchmark {
             if (subject.agent()) {
                 RunningAgent.await("status Active", () -> active(api));
                 toActive = seconds(t0);
-                assertThat(DemoService.mainPidSees(host, "demo.service", "demo/demo.conf")).contains("version=1\n");
+                assertThat(DemoService.mainPidSees(host, "demo.service", "demo/demo.conf"))
+                        .contains("version=1\n");
                 assertThat(get(httpPort, "/q/health/live")).contains("\"status\": \"UP\"");
-                RunningAgent.await("ready", () -> get(httpPort, "/q/health/ready").contains("\"status\": \"UP\""));
+                RunningAgent.await(
+                        "ready", () -> get(httpPort, "/q/health/ready").contains("\"status\": \"UP\""));
                 scrape(subject, httpPort);
             }
             List<Long> rss = new ArrayList<>();
@@ -146,9 +175,14 @@ class AgentFootprintBenchmark {
                 rss.add(kib(process.pid(), "VmRSS"));
             }
             long median = rss.stream().sorted().toList().get(rss.size() / 2);
-            Footprint f = new Footprint(subject, toListening, toActive, median / 1024.0,
+            Footprint f = new Footprint(
+                    subject,
+                    toListening,
+                    toActive,
+                    median / 1024.0,
                     rss.stream().mapToLong(Long::longValue).max().orElse(0) / 1024.0,
-                    kib(process.pid(), "VmHWM") / 1024.0, kib(process.pid(), "Threads"));
+                    kib(process.pid(), "VmHWM") / 1024.0,
+                    kib(process.pid(), "Threads"));
             System.out.printf("BENCH %s: %s%n", subject.name(), started.strip());
             return f;
         } finally {
@@ -173,18 +207,28 @@ class AgentFootprintBenchmark {
             withMetrics = jars.anyMatch(j -> j.getFileName().toString().startsWith("io.micrometer."));
         }
         if (!withMetrics) {
-            System.out.println("BENCH " + subject.name() + ": built without metrics (no Micrometer in lib/main), not scraped");
+            System.out.println(
+                    "BENCH " + subject.name() + ": built without metrics (no Micrometer in lib/main), not scraped");
             return;
         }
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET /q/metrics").isEqualTo(200);
-        io.confext.testsupport.metrics.PrometheusText page = io.confext.testsupport.metrics.PrometheusText.parse(r.body());
-        assertThat(page.value("confext_agent_activation_seconds_count", "bundle", "demo", "result", "proven")).isEqualTo(1);
+        io.confext.testsupport.metrics.PrometheusText page =
+                io.confext.testsupport.metrics.PrometheusText.parse(r.body());
+        assertThat(page.value("confext_agent_activation_seconds_count", "bundle", "demo", "result", "proven"))
+                .isEqualTo(1);
         assertThat(page.value("confext_agent_versions_kept", "bundle", "demo")).isEqualTo(1);
         assertThat(page.hasAny("jvm_")).as("the JVM binder is off").isFalse();
-        assertThat(page.hasAny("http_server_")).as("the HTTP server binder is off").isFalse();
-        System.out.printf("BENCH %s: /q/metrics %d bytes, %d samples%n", subject.name(), r.body().length(), page.samples().size());
+        assertThat(page.hasAny("http_server_"))
+                .as("the HTTP server binder is off")
+                .isFalse();
+        System.out.printf(
+                "BENCH %s: /q/metrics %d bytes, %d samples%n",
+                subject.name(), r.body().length(), page.samples().size());
     }
 
     /** An app home whose {@code quarkus-run.jar} is only a manifest: {@code main} and a Class-Path of {@code jars}. */
@@ -200,7 +244,8 @@ class AgentFootprintBenchmark {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main.getName());
         manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(home.resolve("quarkus-run.jar")), manifest)) {
+        try (JarOutputStream out =
+                new JarOutputStream(Files.newOutputStream(home.resolve("quarkus-run.jar")), manifest)) {
             out.flush();
         }
         return home;
@@ -212,11 +257,14 @@ class AgentFootprintBenchmark {
      */
     private static List<Path> agentClassPath() throws IOException {
         List<Path> jars = new ArrayList<>();
-        try (Stream<Path> s = Stream.concat(Files.list(APP_HOME.resolve("app")), Files.list(APP_HOME.resolve("lib/main")))) {
-            s.filter(p -> !QUARKUS_STACK.matcher(p.getFileName().toString()).lookingAt()).forEach(jars::add);
+        try (Stream<Path> s =
+                Stream.concat(Files.list(APP_HOME.resolve("app")), Files.list(APP_HOME.resolve("lib/main")))) {
+            s.filter(p -> !QUARKUS_STACK.matcher(p.getFileName().toString()).lookingAt())
+                    .forEach(jars::add);
         }
         try (Stream<Path> s = Files.list(APP_HOME.resolve("lib/boot"))) {
-            s.filter(p -> p.getFileName().toString().startsWith("org.jboss.logging.jboss-logging-")).forEach(jars::add);
+            s.filter(p -> p.getFileName().toString().startsWith("org.jboss.logging.jboss-logging-"))
+                    .forEach(jars::add);
         }
         jars.add(codeSource(JdkHttpClientFactory.class));
         jars.add(codeSource(PlainJvmAgent.class));
@@ -229,7 +277,8 @@ class AgentFootprintBenchmark {
 
     private static Path codeSource(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -237,7 +286,9 @@ class AgentFootprintBenchmark {
 
     private static boolean active(MockApi api) {
         ConfextNode n = api.node("bench-node");
-        return n != null && n.getStatus() != null && n.getStatus().getBundles() != null
+        return n != null
+                && n.getStatus() != null
+                && n.getStatus().getBundles() != null
                 && n.getStatus().getBundles().stream().anyMatch(b -> b.getPhase() == BundlePhase.Active);
     }
 
@@ -259,8 +310,12 @@ class AgentFootprintBenchmark {
 
     private static String get(int port, String path) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException | InterruptedException e) {
             return e.toString();
         }
@@ -269,7 +324,8 @@ class AgentFootprintBenchmark {
     private static long kib(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
+                return Long.parseLong(
+                        line.substring(field.length() + 1).replace("kB", "").strip());
             }
         }
         throw new IllegalStateException(field + " not in /proc/" + pid + "/status");

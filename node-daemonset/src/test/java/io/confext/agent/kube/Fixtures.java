@@ -1,8 +1,5 @@
 package io.confext.agent.kube;
 
-import java.util.List;
-import java.util.Map;
-
 import io.confext.api.revision.ResolvedFile;
 import io.confext.api.revision.ResolvedSource;
 import io.confext.api.revision.RevisionCodec;
@@ -17,27 +14,38 @@ import io.confext.api.v1alpha1.Scope;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
+import java.util.List;
+import java.util.Map;
 
 /** Objects as the operator writes them (docs/api.md). */
 final class Fixtures {
 
     static final String NAMESPACE = "confext-system";
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** An inline-files bundle version for the demo service. */
     static RevisionContent content(String version) {
-        return new RevisionContent(version, Scope.Service, List.of("demo.service"),
+        return new RevisionContent(
+                version,
+                Scope.Service,
+                List.of("demo.service"),
                 ResolvedSource.ofFiles(List.of(new ResolvedFile("demo.conf", "value=" + version + "\n", "0644"))),
-                null, ReloadMode.Reload, 50);
+                null,
+                ReloadMode.Reload,
+                50);
     }
 
     static ControllerRevision revision(String name, RevisionContent content) {
         return new ControllerRevisionBuilder()
-                .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE)
-                        .withAnnotations(Map.of("confext.io/digest", RevisionDigest.of(content))).build())
-                .withData(RevisionCodec.toData(content)).withRevision(1L).build();
+                .withMetadata(new ObjectMetaBuilder()
+                        .withName(name)
+                        .withNamespace(NAMESPACE)
+                        .withAnnotations(Map.of("confext.io/digest", RevisionDigest.of(content)))
+                        .build())
+                .withData(RevisionCodec.toData(content))
+                .withRevision(1L)
+                .build();
     }
 
     static DesiredBundle desired(String bundle, String revisionName, RevisionContent content) {

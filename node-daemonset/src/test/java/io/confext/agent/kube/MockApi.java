@@ -1,11 +1,5 @@
 package io.confext.agent.kube;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import io.confext.api.v1alpha1.ConfextNode;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -17,6 +11,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * fabric8's mock API server in CRUD mode (ConfextNode with its status subresource), a client for the
@@ -35,16 +34,31 @@ final class MockApi implements AutoCloseable {
 
     MockApi() throws IOException {
         CustomResourceDefinitionContext nodes = new CustomResourceDefinitionContext.Builder()
-                .withGroup("confext.io").withVersion("v1alpha1").withKind("ConfextNode").withPlural("confextnodes")
-                .withScope("Cluster").withStatusSubresource(true).build();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesMixedDispatcher(new HashMap<>(), List.of(nodes)), false);
+                .withGroup("confext.io")
+                .withVersion("v1alpha1")
+                .withKind("ConfextNode")
+                .withPlural("confextnodes")
+                .withScope("Cluster")
+                .withStatusSubresource(true)
+                .build();
+        server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                new HashMap<>(),
+                new KubernetesMixedDispatcher(new HashMap<>(), List.of(nodes)),
+                false);
         server.init();
         admin = server.createClient();
         proxy = new ApiProxy(server.getPort());
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(proxy.url()).withTrustCerts(true)
-                .withRequestRetryBackoffLimit(0).withWatchReconnectInterval(200).withConnectionTimeout(2000)
-                .withRequestTimeout(5000).withUserAgent(AGENT_USER_AGENT).build();
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(proxy.url())
+                .withTrustCerts(true)
+                .withRequestRetryBackoffLimit(0)
+                .withWatchReconnectInterval(200)
+                .withConnectionTimeout(2000)
+                .withRequestTimeout(5000)
+                .withUserAgent(AGENT_USER_AGENT)
+                .build();
         agentClient = new KubernetesClientBuilder().withConfig(config).build();
     }
 
@@ -63,8 +77,10 @@ final class MockApi implements AutoCloseable {
 
     /** The requests the agent sent, as "METHOD path?query". */
     List<String> agentRequests() throws InterruptedException {
-        return requests().stream().filter(r -> AGENT_USER_AGENT.equals(r.getHeader("User-Agent")))
-                .map(r -> r.getMethod() + " " + r.getPath()).toList();
+        return requests().stream()
+                .filter(r -> AGENT_USER_AGENT.equals(r.getHeader("User-Agent")))
+                .map(r -> r.getMethod() + " " + r.getPath())
+                .toList();
     }
 
     @Override

@@ -7,18 +7,16 @@ import static io.confext.agent.kube.Fixtures.revision;
 import static io.confext.agent.kube.RunningAgent.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The agent's Kubernetes side against fabric8's mock API server (CRUD mode). The host is a
@@ -62,7 +60,10 @@ class NodeAgentLoopTest {
         if (n == null || n.getStatus() == null || n.getStatus().getBundles() == null) {
             return null;
         }
-        return n.getStatus().getBundles().stream().filter(b -> name.equals(b.getName())).findFirst().orElse(null);
+        return n.getStatus().getBundles().stream()
+                .filter(b -> name.equals(b.getName()))
+                .findFirst()
+                .orElse(null);
     }
 
     private boolean phaseIs(String node, String bundle, BundlePhase phase) {
@@ -82,13 +83,17 @@ class NodeAgentLoopTest {
         await("node-a reports demo Active", () -> phaseIs("node-a", "demo", BundlePhase.Active));
 
         ConfextNode a = api.node("node-a");
-        assertThat(a.getStatus().getObservedGeneration()).isEqualTo(a.getMetadata().getGeneration());
+        assertThat(a.getStatus().getObservedGeneration())
+                .isEqualTo(a.getMetadata().getGeneration());
         assertThat(a.getStatus().getHost().getSystemdVersion()).isEqualTo(262);
         assertThat(a.getStatus().getActiveBundles()).isEqualTo(1);
-        assertThat(a.getStatus().getConditions()).singleElement()
+        assertThat(a.getStatus().getConditions())
+                .singleElement()
                 .satisfies(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
-        assertThat(host.calls).singleElement().satisfies(set -> assertThat(set).extracting(DesiredBundleContent::name)
-                .containsExactly("demo"));
+        assertThat(host.calls)
+                .singleElement()
+                .satisfies(set ->
+                        assertThat(set).extracting(DesiredBundleContent::name).containsExactly("demo"));
 
         ConfextNode b = api.node("node-b");
         assertThat(b.getStatus()).isNull();
@@ -96,17 +101,23 @@ class NodeAgentLoopTest {
 
         List<String> requests = api.agentRequests();
         assertThat(requests).isNotEmpty();
-        assertThat(requests).filteredOn(r -> r.contains("/confextnodes"))
-                .allSatisfy(r -> assertThat(r).satisfiesAnyOf(
-                        s -> assertThat(s).contains("fieldSelector=metadata.name%3Dnode-a"),
-                        s -> assertThat(s).startsWith("PUT /apis/confext.io/v1alpha1/confextnodes/node-a/status")));
+        assertThat(requests)
+                .filteredOn(r -> r.contains("/confextnodes"))
+                .allSatisfy(r -> assertThat(r)
+                        .satisfiesAnyOf(
+                                s -> assertThat(s).contains("fieldSelector=metadata.name%3Dnode-a"),
+                                s -> assertThat(s)
+                                        .startsWith("PUT /apis/confext.io/v1alpha1/confextnodes/node-a/status")));
         assertThat(requests).noneMatch(r -> r.contains("node-b"));
-        assertThat(requests).filteredOn(r -> !r.startsWith("GET"))
+        assertThat(requests)
+                .filteredOn(r -> !r.startsWith("GET"))
                 .allSatisfy(r -> assertThat(r).isEqualTo("PUT /apis/confext.io/v1alpha1/confextnodes/node-a/status"));
     }
 
     private long statusWrites() throws InterruptedException {
-        return api.agentRequests().stream().filter(r -> r.startsWith("PUT") && r.endsWith("/status")).count();
+        return api.agentRequests().stream()
+                .filter(r -> r.startsWith("PUT") && r.endsWith("/status"))
+                .count();
     }
 
     @Test
@@ -152,21 +163,24 @@ class NodeAgentLoopTest {
         host.progressSteps.put("demo", List.of(BundlePhase.Fetching, BundlePhase.Verified));
         host.afterProgress = (name, phase) -> {
             BundleState b = bundle("node-a", name);
-            seenDuringConverge.add(b.getPhase() + " desired=" + b.getDesiredVersion() + " active=" + b.getActiveVersion()
-                    + " revision=" + b.getRevision());
+            seenDuringConverge.add(b.getPhase() + " desired=" + b.getDesiredVersion() + " active="
+                    + b.getActiveVersion() + " revision=" + b.getRevision());
         };
         api.admin.resources(ConfextNode.class).withName("node-a").edit(n -> {
             n.getSpec().setBundles(List.of(desired("demo", "demo-2", v2)));
             return n;
         });
-        await("demo 2 Active", () -> phaseIs("node-a", "demo", BundlePhase.Active)
-                && "2".equals(bundle("node-a", "demo").getActiveVersion()));
+        await(
+                "demo 2 Active",
+                () -> phaseIs("node-a", "demo", BundlePhase.Active)
+                        && "2".equals(bundle("node-a", "demo").getActiveVersion()));
 
-        assertThat(seenDuringConverge).containsExactly(
-                "Fetching desired=2 active=1 revision=demo-2",
-                "Verified desired=2 active=1 revision=demo-2");
+        assertThat(seenDuringConverge)
+                .containsExactly(
+                        "Fetching desired=2 active=1 revision=demo-2", "Verified desired=2 active=1 revision=demo-2");
         assertThat(host.calls).hasSize(2);
-        assertThat(api.agentRequests()).filteredOn(r -> !r.startsWith("GET"))
+        assertThat(api.agentRequests())
+                .filteredOn(r -> !r.startsWith("GET"))
                 .allSatisfy(r -> assertThat(r).isEqualTo("PUT /apis/confext.io/v1alpha1/confextnodes/node-a/status"));
     }
 
@@ -189,7 +203,14 @@ class NodeAgentLoopTest {
         api.admin.resource(labelled).update();
         Thread.sleep(1500);
 
-        assertThat(statusWrites()).as("the status bodies the agent PUT: %s", api.requests().stream().filter(r -> r.getMethod().equals("PUT")).map(r -> r.getUtf8Body()).toList()).isEqualTo(writes);
+        assertThat(statusWrites())
+                .as(
+                        "the status bodies the agent PUT: %s",
+                        api.requests().stream()
+                                .filter(r -> r.getMethod().equals("PUT"))
+                                .map(r -> r.getUtf8Body())
+                                .toList())
+                .isEqualTo(writes);
         assertThat(host.calls).hasSize(2);
     }
 
@@ -208,7 +229,9 @@ class NodeAgentLoopTest {
         create(revision("demo-1", good));
         create(revision("other-1", tampered));
         // The node expects the digest of different content than the revision holds.
-        create(node("node-a", desired("demo", "demo-1", good),
+        create(node(
+                "node-a",
+                desired("demo", "demo-1", good),
                 desired("other", "other-1", io.confext.api.revision.RevisionDigest.of(content("6")), "6")));
 
         start();
@@ -218,8 +241,10 @@ class NodeAgentLoopTest {
         assertThat(other.getReason()).isEqualTo("DigestMismatch");
         assertThat(other.getMessage()).contains("confext-system/other-1").contains("refusing");
         assertThat(other.getActiveVersion()).isNull();
-        assertThat(host.calls).isNotEmpty().allSatisfy(set -> assertThat(set).extracting(DesiredBundleContent::name)
-                .containsExactly("demo"));
+        assertThat(host.calls)
+                .isNotEmpty()
+                .allSatisfy(set ->
+                        assertThat(set).extracting(DesiredBundleContent::name).containsExactly("demo"));
         assertThat(api.node("node-a").getStatus().getFailedBundles()).isEqualTo(1);
     }
 
@@ -250,8 +275,9 @@ class NodeAgentLoopTest {
         create(revision("chrony-1", chrony));
         create(node("node-a", desired("demo", "demo-1", demo), desired("chrony", "chrony-1", chrony)));
         start();
-        await("both Active", () -> phaseIs("node-a", "demo", BundlePhase.Active)
-                && phaseIs("node-a", "chrony", BundlePhase.Active));
+        await(
+                "both Active",
+                () -> phaseIs("node-a", "demo", BundlePhase.Active) && phaseIs("node-a", "chrony", BundlePhase.Active));
         int before = host.calls.size();
 
         api.proxy.cut();
@@ -262,8 +288,10 @@ class NodeAgentLoopTest {
         // The status write then fails and is retried with backoff; the retries do not converge again.
         Thread.sleep(1500);
         assertThat(host.calls).hasSize(before + 1);
-        assertThat(host.calls.subList(before, host.calls.size())).allSatisfy(set ->
-                assertThat(set).extracting(DesiredBundleContent::name).containsExactlyInAnyOrder("demo", "chrony"));
+        assertThat(host.calls.subList(before, host.calls.size()))
+                .allSatisfy(set -> assertThat(set)
+                        .extracting(DesiredBundleContent::name)
+                        .containsExactlyInAnyOrder("demo", "chrony"));
 
         // Meanwhile the operator drops chrony (the agent cannot see it yet).
         ConfextNode changed = api.node("node-a");
@@ -276,7 +304,8 @@ class NodeAgentLoopTest {
         await("chrony removed after reconnect", () -> List.of("demo").equals(host.lastNames()));
         await("status shows chrony Removed", () -> phaseIs("node-a", "chrony", BundlePhase.Removed));
         ConfextNode a = api.node("node-a");
-        assertThat(a.getStatus().getObservedGeneration()).isEqualTo(a.getMetadata().getGeneration());
+        assertThat(a.getStatus().getObservedGeneration())
+                .isEqualTo(a.getMetadata().getGeneration());
         assertThat(host.calls).noneMatch(List::isEmpty);
     }
 
@@ -288,8 +317,9 @@ class NodeAgentLoopTest {
         create(revision("chrony-1", chrony));
         create(node("node-a", desired("demo", "demo-1", demo), desired("chrony", "chrony-1", chrony)));
         start();
-        await("both Active", () -> phaseIs("node-a", "demo", BundlePhase.Active)
-                && phaseIs("node-a", "chrony", BundlePhase.Active));
+        await(
+                "both Active",
+                () -> phaseIs("node-a", "demo", BundlePhase.Active) && phaseIs("node-a", "chrony", BundlePhase.Active));
 
         ConfextNode changed = api.node("node-a");
         changed.getSpec().setBundles(List.of(desired("chrony", "chrony-1", chrony)));

@@ -1,19 +1,17 @@
 package io.confext.agent.kube;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import io.confext.agent.apply.SystemdHostApplier;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Benchmark subject only, never shipped: the agent's own objects (the same {@link SystemdHostApplier},
@@ -28,21 +26,28 @@ public final class PlainJvmAgent {
 
     static final String STARTED = "plain JVM agent started";
 
-    private PlainJvmAgent() {
-    }
+    private PlainJvmAgent() {}
 
     public static void main(String[] args) throws IOException {
         String node = System.getenv("NODE_NAME");
         long pid = Long.parseLong(System.getenv("CONFEXT_AGENT_HOST_PID"));
         Config config = new ConfigBuilder(Config.autoConfigure(null))
-                .withMasterUrl(System.getenv("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL")).build();
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientFactory(new JdkHttpClientFactory()).build();
+                .withMasterUrl(System.getenv("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL"))
+                .build();
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .build();
         SystemdHostApplier host = new SystemdHostApplier(pid, "/var/lib/confext-operator"); // the agent's timeouts
         RunningAgent agent = new RunningAgent(client, node, host);
-        HttpServer http = HttpServer.create(new InetSocketAddress(Integer.parseInt(System.getenv("QUARKUS_HTTP_PORT"))), 4);
-        http.createContext("/q/health/live", ex -> answer(ex, agent.health.sinceLastBeat().toMinutes() < 10));
-        http.createContext("/q/health/ready", ex -> answer(ex, agent.health.apiConnected() && agent.health.host().reachable()));
+        HttpServer http =
+                HttpServer.create(new InetSocketAddress(Integer.parseInt(System.getenv("QUARKUS_HTTP_PORT"))), 4);
+        http.createContext(
+                "/q/health/live", ex -> answer(ex, agent.health.sinceLastBeat().toMinutes() < 10));
+        http.createContext(
+                "/q/health/ready",
+                ex -> answer(
+                        ex, agent.health.apiConnected() && agent.health.host().reachable()));
         http.start();
         System.out.println(STARTED);
     }
@@ -60,8 +65,7 @@ public final class PlainJvmAgent {
 
         static final String STARTED = "idle JVM started";
 
-        private Idle() {
-        }
+        private Idle() {}
 
         public static void main(String[] args) throws InterruptedException {
             System.out.println(STARTED);

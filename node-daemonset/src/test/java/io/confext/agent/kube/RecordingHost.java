@@ -1,6 +1,12 @@
 package io.confext.agent.kube;
 
+import io.confext.agent.apply.DesiredBundleContent;
+import io.confext.agent.apply.HostApplier;
+import io.confext.agent.apply.ProgressListener;
 import io.confext.api.status.Reason;
+import io.confext.api.v1alpha1.BundlePhase;
+import io.confext.api.v1alpha1.BundleState;
+import io.confext.api.v1alpha1.HostFacts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -9,13 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
-
-import io.confext.agent.apply.DesiredBundleContent;
-import io.confext.agent.apply.HostApplier;
-import io.confext.agent.apply.ProgressListener;
-import io.confext.api.v1alpha1.BundlePhase;
-import io.confext.api.v1alpha1.BundleState;
-import io.confext.api.v1alpha1.HostFacts;
 
 /**
  * Test double of the host side for the loop tests: records every converge call and answers like a
@@ -53,14 +52,17 @@ final class RecordingHost implements HostApplier {
     /** Steps to report through the progress listener for a bundle, before converge answers. */
     final Map<String, List<BundlePhase>> progressSteps = new java.util.concurrent.ConcurrentHashMap<>();
     /** Runs after each progress report (a test reads the API there); bundle name and phase. */
-    volatile java.util.function.BiConsumer<String, BundlePhase> afterProgress = (b, p) -> {
-    };
+    volatile java.util.function.BiConsumer<String, BundlePhase> afterProgress = (b, p) -> {};
 
     @Override
     public List<BundleState> converge(List<DesiredBundleContent> desired, ProgressListener progress) {
         for (DesiredBundleContent bundle : desired) {
             for (BundlePhase phase : progressSteps.getOrDefault(bundle.name(), List.of())) {
-                progress.reached(bundle, phase, Reason.valueOf(phase.name()), "step " + phase + " of " + bundle.content().version());
+                progress.reached(
+                        bundle,
+                        phase,
+                        Reason.valueOf(phase.name()),
+                        "step " + phase + " of " + bundle.content().version());
                 afterProgress.accept(bundle.name(), phase);
             }
         }
@@ -75,8 +77,14 @@ final class RecordingHost implements HostApplier {
         for (DesiredBundleContent bundle : desired) {
             wanted.add(bundle.name());
             var override = overrides.get(bundle.name());
-            states.add(override != null ? override.apply(bundle) : state(bundle, BundlePhase.Active, "Proven",
-                    bundle.content().version()));
+            states.add(
+                    override != null
+                            ? override.apply(bundle)
+                            : state(
+                                    bundle,
+                                    BundlePhase.Active,
+                                    "Proven",
+                                    bundle.content().version()));
         }
         for (String gone : present) {
             if (!wanted.contains(gone)) {
@@ -107,6 +115,10 @@ final class RecordingHost implements HostApplier {
     }
 
     List<String> lastNames() {
-        return calls.isEmpty() ? null : calls.get(calls.size() - 1).stream().map(DesiredBundleContent::name).toList();
+        return calls.isEmpty()
+                ? null
+                : calls.get(calls.size() - 1).stream()
+                        .map(DesiredBundleContent::name)
+                        .toList();
     }
 }

@@ -3,12 +3,6 @@ package io.confext.agent.kube;
 import static io.confext.agent.kube.RunningAgent.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.util.List;
-import java.util.Optional;
-
-import org.junit.jupiter.api.Test;
-
 import io.confext.agent.apply.SystemdHostApplier;
 import io.confext.agent.state.StateLayout;
 import io.confext.api.revision.ResolvedFile;
@@ -24,6 +18,10 @@ import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
 import io.confext.testbed.SystemdHostTest;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /**
  * A reboot with the API unreachable, on a real systemd 262 host: the agent proved version 1 on demo.service, its
@@ -40,9 +38,15 @@ class RestoreWithoutApiOnSystemd262Test {
     private static final String RUNTIME = "/run/systemd/system/" + UNIT + ".d/50-confext-operator.conf";
 
     private static RevisionContent demo(String version) {
-        return new RevisionContent(version, Scope.Service, List.of(UNIT),
-                ResolvedSource.ofFiles(List.of(new ResolvedFile("demo/demo.conf", "version=" + version + "\n", "0644"))),
-                null, ReloadMode.Restart, 0);
+        return new RevisionContent(
+                version,
+                Scope.Service,
+                List.of(UNIT),
+                ResolvedSource.ofFiles(
+                        List.of(new ResolvedFile("demo/demo.conf", "version=" + version + "\n", "0644"))),
+                null,
+                ReloadMode.Restart,
+                0);
     }
 
     @Test
@@ -53,10 +57,18 @@ class RestoreWithoutApiOnSystemd262Test {
         RevisionContent v1 = demo("1");
         try (MockApi api = new MockApi()) {
             api.admin.resource(Fixtures.revision("demo-1", v1)).create();
-            api.admin.resource(Fixtures.node("node-a", Fixtures.desired("demo", "demo-1", v1))).create();
-            try (RunningAgent agent = new RunningAgent(api.agentClient, "node-a",
+            api.admin
+                    .resource(Fixtures.node("node-a", Fixtures.desired("demo", "demo-1", v1)))
+                    .create();
+            try (RunningAgent agent = new RunningAgent(
+                    api.agentClient,
+                    "node-a",
                     new SystemdHostApplier(host.leaderPid(), StateLayout.DEFAULT_HOST_DIR))) {
-                await("demo 1 Active", () -> bundle(api).filter(b -> b.getPhase() == BundlePhase.Active).isPresent());
+                await(
+                        "demo 1 Active",
+                        () -> bundle(api)
+                                .filter(b -> b.getPhase() == BundlePhase.Active)
+                                .isPresent());
             }
             assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).contains("version=1\n");
             // the drop-in as the agent keeps it while /etc is read-only: under /run, gone after a reboot
@@ -67,24 +79,43 @@ class RestoreWithoutApiOnSystemd262Test {
 
             api.proxy.cut();
             host.reboot();
-            assertThat(Files.exists(host.hostPath(RUNTIME))).as("/run is empty after the reboot").isFalse();
-            assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf")).as("started without its drop-in").isEmpty();
+            assertThat(Files.exists(host.hostPath(RUNTIME)))
+                    .as("/run is empty after the reboot")
+                    .isFalse();
+            assertThat(DemoService.mainPidSees(host, UNIT, "demo/demo.conf"))
+                    .as("started without its drop-in")
+                    .isEmpty();
 
-            try (RunningAgent agent = new RunningAgent(api.agentClient, "node-a",
+            try (RunningAgent agent = new RunningAgent(
+                    api.agentClient,
+                    "node-a",
                     new SystemdHostApplier(host.leaderPid(), StateLayout.DEFAULT_HOST_DIR))) {
-                await("demo.service sees version 1 again without the API",
-                        () -> DemoService.mainPidSees(host, UNIT, "demo/demo.conf").equals(Optional.of("version=1\n")));
+                await(
+                        "demo.service sees version 1 again without the API",
+                        () -> DemoService.mainPidSees(host, UNIT, "demo/demo.conf")
+                                .equals(Optional.of("version=1\n")));
                 assertThat(host.readFile(PERSISTENT)).isEqualTo(dropIn);
-                assertThat(host.execOk("ls", StateLayout.DEFAULT_HOST_DIR + "/bundles/demo.v").stdout().strip())
-                        .as("no other version").isEqualTo("demo_1");
+                assertThat(host.execOk("ls", StateLayout.DEFAULT_HOST_DIR + "/bundles/demo.v")
+                                .stdout()
+                                .strip())
+                        .as("no other version")
+                        .isEqualTo("demo_1");
                 assertThat(Files.exists(host.hostPath(StateLayout.DEFAULT_HOST_DIR + "/quarantine/demo"))
-                        && Files.list(host.hostPath(StateLayout.DEFAULT_HOST_DIR + "/quarantine/demo")).findAny().isPresent())
-                        .as("nothing quarantined").isFalse();
-                assertThat(host.readFile(StateLayout.DEFAULT_HOST_DIR + "/state.json")).as("no verdict written").isEqualTo(journal);
-                assertThat(bundle(api).map(BundleState::getReason)).as("the API was unreachable").contains("Proven");
+                                && Files.list(host.hostPath(StateLayout.DEFAULT_HOST_DIR + "/quarantine/demo"))
+                                        .findAny()
+                                        .isPresent())
+                        .as("nothing quarantined")
+                        .isFalse();
+                assertThat(host.readFile(StateLayout.DEFAULT_HOST_DIR + "/state.json"))
+                        .as("no verdict written")
+                        .isEqualTo(journal);
+                assertThat(bundle(api).map(BundleState::getReason))
+                        .as("the API was unreachable")
+                        .contains("Proven");
 
                 // once the API answers again the node's entry should say RestoredFromLocalState with what was written
-                // again; that report is not reliable yet (the next pass's Proven overwrites it) and is not asserted here
+                // again; that report is not reliable yet (the next pass's Proven overwrites it) and is not asserted
+                // here
             }
         }
     }
@@ -94,6 +125,8 @@ class RestoreWithoutApiOnSystemd262Test {
         if (n == null || n.getStatus() == null || n.getStatus().getBundles() == null) {
             return Optional.empty();
         }
-        return n.getStatus().getBundles().stream().filter(b -> "demo".equals(b.getName())).findFirst();
+        return n.getStatus().getBundles().stream()
+                .filter(b -> "demo".equals(b.getName()))
+                .findFirst();
     }
 }

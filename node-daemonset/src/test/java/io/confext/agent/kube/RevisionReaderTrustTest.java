@@ -2,12 +2,6 @@ package io.confext.agent.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.confext.api.revision.ResolvedImage;
 import io.confext.api.revision.ResolvedSource;
 import io.confext.api.revision.ResolvedVerification;
@@ -15,6 +9,10 @@ import io.confext.api.revision.RevisionContent;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
 import io.confext.api.v1alpha1.TrustSource;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The resolver accepts trust only from the revision's (release) namespace or the node (fabric8's mock API server). */
 class RevisionReaderTrustTest {
@@ -31,9 +29,15 @@ class RevisionReaderTrustTest {
     }
 
     static RevisionContent image(ResolvedVerification v) {
-        return new RevisionContent("1", Scope.Service, List.of("demo.service"),
-                ResolvedSource.ofImage(new ResolvedImage("https://images.example/demo_1.raw", "a".repeat(64), false, null)),
-                v, ReloadMode.Reload, 0);
+        return new RevisionContent(
+                "1",
+                Scope.Service,
+                List.of("demo.service"),
+                ResolvedSource.ofImage(
+                        new ResolvedImage("https://images.example/demo_1.raw", "a".repeat(64), false, null)),
+                v,
+                ReloadMode.Reload,
+                0);
     }
 
     RevisionRead resolve(String name, RevisionContent c) {
@@ -45,19 +49,23 @@ class RevisionReaderTrustTest {
     void trustFromTheReleaseNamespaceOrTheNodeIsResolved() {
         assertThat(resolve("node-trust", image(new ResolvedVerification(true, TrustSource.Node, List.of()))))
                 .isInstanceOf(RevisionRead.Resolved.class);
-        assertThat(resolve("release-secret", image(new ResolvedVerification(true, TrustSource.Secret, List.of("pem"),
-                Fixtures.NAMESPACE)))).isInstanceOf(RevisionRead.Resolved.class);
+        assertThat(resolve(
+                        "release-secret",
+                        image(new ResolvedVerification(true, TrustSource.Secret, List.of("pem"), Fixtures.NAMESPACE))))
+                .isInstanceOf(RevisionRead.Resolved.class);
     }
 
     @Test
     void trustFromAnotherNamespaceOrOfUnknownOriginIsRefused() {
-        var other = (RevisionRead.Unresolved) resolve("team-secret",
-                image(new ResolvedVerification(true, TrustSource.Secret, List.of("pem"), "team-a")));
+        var other = (RevisionRead.Unresolved) resolve(
+                "team-secret", image(new ResolvedVerification(true, TrustSource.Secret, List.of("pem"), "team-a")));
         assertThat(other.reason()).isEqualTo("TrustNamespaceNotAllowed");
         assertThat(other.retry()).isFalse();
-        assertThat(other.message()).contains("ControllerRevision " + Fixtures.NAMESPACE + "/team-secret").contains("team-a");
-        var unknown = (RevisionRead.Unresolved) resolve("old-secret",
-                image(new ResolvedVerification(true, TrustSource.Secret, List.of("pem"))));
+        assertThat(other.message())
+                .contains("ControllerRevision " + Fixtures.NAMESPACE + "/team-secret")
+                .contains("team-a");
+        var unknown = (RevisionRead.Unresolved)
+                resolve("old-secret", image(new ResolvedVerification(true, TrustSource.Secret, List.of("pem"))));
         assertThat(unknown.reason()).isEqualTo("TrustProvenanceUnknown");
     }
 }

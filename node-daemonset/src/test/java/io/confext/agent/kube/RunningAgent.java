@@ -1,12 +1,11 @@
 package io.confext.agent.kube;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
-
 import io.confext.agent.apply.HostApplier;
 import io.confext.agent.health.AgentHealth;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /** The agent's Kubernetes side wired as AgentMain wires it, minus Quarkus. */
 final class RunningAgent implements AutoCloseable {
@@ -16,8 +15,13 @@ final class RunningAgent implements AutoCloseable {
     final NodeWatch watch;
 
     RunningAgent(KubernetesClient client, String nodeName, HostApplier host) {
-        NodePass reconciler = new NodePass(host, new RevisionReader(client),
-                new StatusBuilder("test"), new StatusWriter(client), health, Clock.systemUTC());
+        NodePass reconciler = new NodePass(
+                host,
+                new RevisionReader(client),
+                new StatusBuilder("test"),
+                new StatusWriter(client),
+                health,
+                Clock.systemUTC());
         loop = new WorkLoop(reconciler, client, nodeName, health, Duration.ofMillis(100));
         // Resync and heartbeat are driven by the tests (loop.resync()) so that they are deterministic.
         loop.start(Duration.ofHours(1), Duration.ofSeconds(1));

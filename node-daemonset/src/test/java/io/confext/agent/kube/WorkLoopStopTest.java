@@ -7,14 +7,6 @@ import static io.confext.agent.kube.Fixtures.revision;
 import static io.confext.agent.kube.RunningAgent.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.confext.agent.apply.ConvergeAbandoned;
 import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.agent.apply.HostApplier;
@@ -23,6 +15,12 @@ import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.HostFacts;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link WorkLoop#close} (the agent's SIGTERM) against the mock API with a host double whose converge takes as
@@ -56,11 +54,16 @@ class WorkLoopStopTest {
                     throw new ConvergeAbandoned("interrupted by the stop", e);
                 }
                 // what an interrupt used to become: a failed proof, and a rollback of a good version
-                return desired.stream().map(d -> RecordingHost.state(d, BundlePhase.RolledBack, "ProofFailed", null)).toList();
+                return desired.stream()
+                        .map(d -> RecordingHost.state(d, BundlePhase.RolledBack, "ProofFailed", null))
+                        .toList();
             } finally {
                 inConverge = false;
             }
-            return desired.stream().map(d -> RecordingHost.state(d, BundlePhase.Active, "Proven", d.content().version())).toList();
+            return desired.stream()
+                    .map(d -> RecordingHost.state(
+                            d, BundlePhase.Active, "Proven", d.content().version()))
+                    .toList();
         }
 
         @Override
@@ -96,7 +99,10 @@ class WorkLoopStopTest {
         if (n == null || n.getStatus() == null || n.getStatus().getBundles() == null) {
             return null;
         }
-        return n.getStatus().getBundles().stream().filter(b -> "demo".equals(b.getName())).findFirst().orElse(null);
+        return n.getStatus().getBundles().stream()
+                .filter(b -> "demo".equals(b.getName()))
+                .findFirst()
+                .orElse(null);
     }
 
     private void desire(RevisionContent v, String revision) {
@@ -134,8 +140,12 @@ class WorkLoopStopTest {
 
         assertThat(finished).isFalse();
         assertThat(tookMillis).as("the stop is bounded").isLessThan(5_000);
-        assertThat(host.stoppingWhenInterrupted).as("interrupted only after stopping()").isTrue();
-        assertThat(api.node("node-a").getMetadata().getResourceVersion()).as("no status written").isEqualTo(before);
+        assertThat(host.stoppingWhenInterrupted)
+                .as("interrupted only after stopping()")
+                .isTrue();
+        assertThat(api.node("node-a").getMetadata().getResourceVersion())
+                .as("no status written")
+                .isEqualTo(before);
         assertThat(demo().getPhase()).isEqualTo(BundlePhase.Active);
         assertThat(demo().getActiveVersion()).isEqualTo("1");
 

@@ -3,9 +3,8 @@ package io.confext.agent.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import io.confext.testsupport.metrics.PrometheusText;
+import org.junit.jupiter.api.Test;
 
 /** The test-support parser the metric tests read pages with (test-support has no tests of its own). */
 class PrometheusTextTest {
@@ -24,7 +23,8 @@ class PrometheusTextTest {
         PrometheusText p = PrometheusText.parse(PAGE);
         assertThat(p.samples()).hasSize(4);
         assertThat(p.value("confext_agent_failures_total", "bundle", "chrony")).isEqualTo(2.0);
-        assertThat(p.value("confext_agent_failures_total", "reason", "VerityRootHashMismatch")).isEqualTo(1.0);
+        assertThat(p.value("confext_agent_failures_total", "reason", "VerityRootHashMismatch"))
+                .isEqualTo(1.0);
         assertThat(p.sum("confext_agent_failures_total")).isEqualTo(3.0);
         assertThat(p.sum("confext_agent_failures_total", "bundle", "none")).isZero();
         assertThat(p.find("odd").get(0).labels()).containsEntry("path", "a \"quoted\" \\ value, with a comma");
@@ -37,12 +37,17 @@ class PrometheusTextTest {
     @Test
     void aMissingOrAmbiguousSampleAndABadLineAreErrorsThatSayWhich() {
         PrometheusText p = PrometheusText.parse(PAGE);
-        assertThatThrownBy(() -> p.value("confext_agent_failures_total")).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> p.value("confext_agent_failures_total"))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("found [");
-        assertThatThrownBy(() -> p.value("nothing")).isInstanceOf(AssertionError.class).hasMessageContaining("nothing");
-        assertThatThrownBy(() -> PrometheusText.parse("ok 1\nbroken{a=\"1\" 2\n")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> p.value("nothing"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("nothing");
+        assertThatThrownBy(() -> PrometheusText.parse("ok 1\nbroken{a=\"1\" 2\n"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("line 2");
-        assertThatThrownBy(() -> PrometheusText.parse("novalue\n")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PrometheusText.parse("novalue\n"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("line 1");
     }
 }

@@ -18,9 +18,17 @@ class KubePullSecretsTest {
     KubernetesClient client;
 
     private void secret(String namespace, String name, String type, String key, String value) {
-        client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-                .endMetadata().withType(type).addToData(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)))
-                .build()).create();
+        client.secrets()
+                .inNamespace(namespace)
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .endMetadata()
+                        .withType(type)
+                        .addToData(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)))
+                        .build())
+                .create();
     }
 
     @Test
@@ -29,9 +37,12 @@ class KubePullSecretsTest {
         secret("elsewhere", "theirs", KubePullSecrets.TYPE, KubePullSecrets.KEY, "{\"auths\":{}}");
         PullSecrets secrets = new KubePullSecrets(client, "confext-system");
 
-        assertThat(secrets.dockerConfigJson("pull")).hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8))
-                .isEqualTo("{\"auths\":{}}"));
-        assertThat(secrets.dockerConfigJson("theirs")).as("a Secret of another namespace is not found").isEmpty();
+        assertThat(secrets.dockerConfigJson("pull"))
+                .hasValueSatisfying(
+                        b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("{\"auths\":{}}"));
+        assertThat(secrets.dockerConfigJson("theirs"))
+                .as("a Secret of another namespace is not found")
+                .isEmpty();
         assertThat(secrets.dockerConfigJson("absent")).isEmpty();
     }
 
@@ -41,7 +52,9 @@ class KubePullSecretsTest {
         assertThatThrownBy(() -> new KubePullSecrets(client, "confext-system").dockerConfigJson("opaque"))
                 .isInstanceOfSatisfying(OciFailure.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.InvalidPullSecret);
-                    assertThat(e.getMessage()).contains("kubernetes.io/dockerconfigjson").doesNotContain("hunter2");
+                    assertThat(e.getMessage())
+                            .contains("kubernetes.io/dockerconfigjson")
+                            .doesNotContain("hunter2");
                 });
     }
 }

@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,12 +16,19 @@ class HostLockTest {
     void secondProcessIsKeptOutUntilTheHolderDies(@TempDir Path dir) throws Exception {
         Path lockFile = dir.resolve("agent.lock");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
-                lockFile.toString()).redirectErrorStream(true).start();
+        Process holder = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LockHolder.class.getName(),
+                        lockFile.toString())
+                .redirectErrorStream(true)
+                .start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream()))) {
             assertThat(r.readLine()).isEqualTo("LOCKED");
             assertThatThrownBy(() -> HostLock.acquire(lockFile, Duration.ofMillis(500)))
-                    .hasMessageContaining("another agent process holds").hasMessageContaining(lockFile.toString());
+                    .hasMessageContaining("another agent process holds")
+                    .hasMessageContaining(lockFile.toString());
             holder.destroyForcibly().waitFor();
             try (HostLock lock = HostLock.acquire(lockFile, Duration.ofSeconds(5))) {
                 assertThat(lock).isNotNull();

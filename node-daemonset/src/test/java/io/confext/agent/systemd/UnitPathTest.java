@@ -9,7 +9,8 @@ class UnitPathTest {
     @Test
     void unitNamesAreEscapedAsSystemdDoes() {
         assertThat(DbusSystemd.unitPath("demo.service")).isEqualTo("/org/freedesktop/systemd1/unit/demo_2eservice");
-        assertThat(DbusSystemd.unitPath("demo-1a2b.service")).isEqualTo("/org/freedesktop/systemd1/unit/demo_2d1a2b_2eservice");
+        assertThat(DbusSystemd.unitPath("demo-1a2b.service"))
+                .isEqualTo("/org/freedesktop/systemd1/unit/demo_2d1a2b_2eservice");
         assertThat(DbusSystemd.unitPath("1x@a.service")).isEqualTo("/org/freedesktop/systemd1/unit/_31x_40a_2eservice");
     }
 }

@@ -2,13 +2,11 @@ package io.confext.agent.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.confext.api.v1alpha1.Scope;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
-
-import io.confext.api.v1alpha1.Scope;
 
 class NodeGateTest {
     static final String FILE = "/etc/confext-operator/policy.yaml";
@@ -38,8 +36,11 @@ class NodeGateTest {
     @Test
     void theFileCannotLiftTheFloor() {
         LoadedNodePolicy permissive = policy(List.of(), Set.of(Scope.Service, Scope.Host));
-        NodeVerdict v = NodeGate.check(permissive, new NodeGate.Subject("img", Scope.Service, List.of("verity.d", "verity.d/evil.crt"), true));
-        assertThat(((NodeVerdict.Refused) v).message()).contains("rule verity.d/").contains("the image of bundle img contains")
+        NodeVerdict v = NodeGate.check(
+                permissive, new NodeGate.Subject("img", Scope.Service, List.of("verity.d", "verity.d/evil.crt"), true));
+        assertThat(((NodeVerdict.Refused) v).message())
+                .contains("rule verity.d/")
+                .contains("the image of bundle img contains")
                 .contains("verity.d/evil.crt");
     }
 
@@ -50,10 +51,13 @@ class NodeGateTest {
         assertThat(NodeGate.check(p, files(Scope.Service, "ssh"))).isInstanceOf(NodeVerdict.Refused.class);
         assertThat(NodeGate.check(p, files(Scope.Service, "cron.d/job"))).isInstanceOf(NodeVerdict.Refused.class);
         assertThat(NodeGate.check(p, files(Scope.Service, "shadow"))).isInstanceOf(NodeVerdict.Refused.class);
-        assertThat(NodeGate.check(p, files(Scope.Service, "shadow.d/x", "sshd/x", "chrony/chrony.conf"))).isEqualTo(NodeVerdict.ALLOWED);
-        NodeVerdict.Refused r = (NodeVerdict.Refused) NodeGate.check(p, files(Scope.Service, "a.conf", "cron.daily/x", "crontab"));
-        assertThat(r.message()).isEqualTo("node policy " + FILE + ": rule deniedPaths cron*: bundle demo writes cron.daily/x,"
-                + " crontab under /etc, which this node denies");
+        assertThat(NodeGate.check(p, files(Scope.Service, "shadow.d/x", "sshd/x", "chrony/chrony.conf")))
+                .isEqualTo(NodeVerdict.ALLOWED);
+        NodeVerdict.Refused r =
+                (NodeVerdict.Refused) NodeGate.check(p, files(Scope.Service, "a.conf", "cron.daily/x", "crontab"));
+        assertThat(r.message())
+                .isEqualTo("node policy " + FILE + ": rule deniedPaths cron*: bundle demo writes cron.daily/x,"
+                        + " crontab under /etc, which this node denies");
     }
 
     @Test
@@ -62,8 +66,12 @@ class NodeGateTest {
         assertThat(NodeGate.check(serviceOnly, files(Scope.Service, "a"))).isEqualTo(NodeVerdict.ALLOWED);
         NodeVerdict.Refused r = (NodeVerdict.Refused) NodeGate.check(serviceOnly, files(Scope.Host, "a"));
         assertThat(r.reason()).isEqualTo("NodePolicyDenied");
-        assertThat(r.message()).contains("rule allowedScopes").contains("scope Host").contains("only Service");
-        assertThat(NodeGate.check(policy(List.of(), Set.of()), files(Scope.Service, "a"))).isInstanceOf(NodeVerdict.Refused.class);
+        assertThat(r.message())
+                .contains("rule allowedScopes")
+                .contains("scope Host")
+                .contains("only Service");
+        assertThat(NodeGate.check(policy(List.of(), Set.of()), files(Scope.Service, "a")))
+                .isInstanceOf(NodeVerdict.Refused.class);
     }
 
     @Test
@@ -78,9 +86,15 @@ class NodeGateTest {
 
     @Test
     void manyHitsAreCountedNotAllListed() {
-        List<String> many = java.util.stream.IntStream.range(0, 8).mapToObj(i -> "ssh/f" + i).toList();
-        NodeVerdict.Refused r = (NodeVerdict.Refused) NodeGate.check(policy(List.of("ssh/"), null),
-                new NodeGate.Subject("demo", Scope.Service, many, false));
-        assertThat(r.message()).contains("ssh/f0").contains("ssh/f4").doesNotContain("ssh/f5").contains("and 3 more");
+        List<String> many = java.util.stream.IntStream.range(0, 8)
+                .mapToObj(i -> "ssh/f" + i)
+                .toList();
+        NodeVerdict.Refused r = (NodeVerdict.Refused)
+                NodeGate.check(policy(List.of("ssh/"), null), new NodeGate.Subject("demo", Scope.Service, many, false));
+        assertThat(r.message())
+                .contains("ssh/f0")
+                .contains("ssh/f4")
+                .doesNotContain("ssh/f5")
+                .contains("and 3 more");
     }
 }

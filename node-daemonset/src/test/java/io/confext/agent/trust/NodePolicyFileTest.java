@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +14,7 @@ class NodePolicyFileTest {
 
     @TempDir
     Path root;
+
     @TempDir
     Path elsewhere;
 
@@ -43,10 +43,12 @@ class NodePolicyFileTest {
         write(FILE, "deniedPaths: [ssh/\n");
         assertThat(NodePolicyFile.read(root, FILE)).isInstanceOf(LoadedNodePolicy.Broken.class);
         Files.write(root.resolve(FILE.substring(1)), new byte[] {(byte) 0xff, (byte) 0xfe, 'a'});
-        assertThat(((LoadedNodePolicy.Broken) NodePolicyFile.read(root, FILE)).why()).contains("UTF-8");
+        assertThat(((LoadedNodePolicy.Broken) NodePolicyFile.read(root, FILE)).why())
+                .contains("UTF-8");
         Files.delete(root.resolve(FILE.substring(1)));
         Files.createDirectories(root.resolve(FILE.substring(1)));
-        assertThat(((LoadedNodePolicy.Broken) NodePolicyFile.read(root, FILE)).why()).contains("not a regular file");
+        assertThat(((LoadedNodePolicy.Broken) NodePolicyFile.read(root, FILE)).why())
+                .contains("not a regular file");
     }
 
     @Test
@@ -60,7 +62,8 @@ class NodePolicyFileTest {
         Files.writeString(elsewhere.resolve("policy.yaml"), "allowedScopes: [Host]\n", StandardCharsets.UTF_8);
         Files.delete(root.resolve("etc/confext-operator"));
         Files.createDirectories(root.resolve("etc/confext-operator"));
-        Files.createSymbolicLink(root.resolve("etc/confext-operator/policy.yaml"),
+        Files.createSymbolicLink(
+                root.resolve("etc/confext-operator/policy.yaml"),
                 Path.of("../../../../../../../../.." + elsewhere + "/policy.yaml"));
         assertThat(NodePolicyFile.read(root, FILE)).isInstanceOf(LoadedNodePolicy.Absent.class);
     }
@@ -69,6 +72,7 @@ class NodePolicyFileTest {
     void aLinkLoopIsBroken() throws Exception {
         Files.createDirectories(root.resolve("etc/confext-operator"));
         Files.createSymbolicLink(root.resolve("etc/confext-operator/policy.yaml"), Path.of("policy.yaml"));
-        assertThat(((LoadedNodePolicy.Broken) NodePolicyFile.read(root, FILE)).why()).contains("symbolic links");
+        assertThat(((LoadedNodePolicy.Broken) NodePolicyFile.read(root, FILE)).why())
+                .contains("symbolic links");
     }
 }

@@ -3,12 +3,10 @@ package io.confext.agent.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.confext.api.v1alpha1.Scope;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
-
-import io.confext.api.v1alpha1.Scope;
 
 class NodePolicyParserTest {
 
@@ -33,18 +31,30 @@ class NodePolicyParserTest {
         NodePolicy p = NodePolicyParser.parse("deniedPaths: [pam.d/]\n");
         assertThat(p.allowedScopes()).isEmpty();
         assertThat(p.requireSignedImages()).isFalse();
-        assertThat(NodePolicyParser.parse("allowedScopes: []\n").allowedScopes()).contains(Set.of());
+        assertThat(NodePolicyParser.parse("allowedScopes: []\n").allowedScopes())
+                .contains(Set.of());
     }
 
     @Test
     void mistakesAreErrorsNotSilentlyIgnored() {
-        for (String bad : List.of("deniedPath: [ssh/]\n", "deniedPaths: ssh/\n", "allowedScopes: [Hosts]\n",
-                "deniedPaths: [/etc/ssh/]\n", "deniedPaths: ['*']\n", "deniedPaths: ['']\n", "requireSignedImages: maybe\n",
-                "[a, b]\n", "deniedPaths: [ssh/\n", "deniedPaths: [~]\n")) {
-            assertThatThrownBy(() -> NodePolicyParser.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+        for (String bad : List.of(
+                "deniedPath: [ssh/]\n",
+                "deniedPaths: ssh/\n",
+                "allowedScopes: [Hosts]\n",
+                "deniedPaths: [/etc/ssh/]\n",
+                "deniedPaths: ['*']\n",
+                "deniedPaths: ['']\n",
+                "requireSignedImages: maybe\n",
+                "[a, b]\n",
+                "deniedPaths: [ssh/\n",
+                "deniedPaths: [~]\n")) {
+            assertThatThrownBy(() -> NodePolicyParser.parse(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageNotContaining("Exception");
         }
-        assertThatThrownBy(() -> NodePolicyParser.parse("allowedScopes: [Hosts]\n")).hasMessageContaining("'Hosts'");
+        assertThatThrownBy(() -> NodePolicyParser.parse("allowedScopes: [Hosts]\n"))
+                .hasMessageContaining("'Hosts'");
         assertThatThrownBy(() -> NodePolicyParser.parse("deniedPath: [ssh/]\n")).hasMessageContaining("deniedPath");
     }
 

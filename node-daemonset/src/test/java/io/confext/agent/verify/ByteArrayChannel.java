@@ -29,6 +29,5 @@ final class ByteArrayChannel extends PositionalReadChannel {
     }
 
     @Override
-    protected void implCloseChannel() {
-    }
+    protected void implCloseChannel() {}
 }

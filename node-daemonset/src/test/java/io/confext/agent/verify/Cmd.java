@@ -9,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the third-party tools the tests use as producers and oracles (mkfs.erofs, veritysetup, openssl, systemd-repart). */
 final class Cmd {
-    private Cmd() {
-    }
+    private Cmd() {}
 
     static String run(String... argv) {
         return run(null, argv);

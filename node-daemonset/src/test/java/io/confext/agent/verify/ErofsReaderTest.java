@@ -1,8 +1,6 @@
 package io.confext.agent.verify;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The user-space EROFS reader against trees written by mkfs.erofs. */
 class ErofsReaderTest {
@@ -29,13 +28,15 @@ class ErofsReaderTest {
 
     private Map<String, TreeEntry> walk(Path image) throws Exception {
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            return new ErofsReader(ch, 0, ch.size()).walk(1000).stream().collect(Collectors.toMap(TreeEntry::path, Function.identity()));
+            return new ErofsReader(ch, 0, ch.size())
+                    .walk(1000).stream().collect(Collectors.toMap(TreeEntry::path, Function.identity()));
         }
     }
 
     @Test
     void listsTypesModesSizesAndLinkTargetsAsMkfsWroteThem() throws Exception {
-        Path tree = TestImages.tree(dir, "demo", "ID=_any\n", "etc/demo.conf", "value=1\n", "etc/sub/deeper/x.conf", "x");
+        Path tree =
+                TestImages.tree(dir, "demo", "ID=_any\n", "etc/demo.conf", "value=1\n", "etc/sub/deeper/x.conf", "x");
         String big = "0123456789abcdef".repeat(1000);
         Files.writeString(tree.resolve("etc/big.conf"), big);
         Files.createSymbolicLink(tree.resolve("etc/link"), Path.of("sub/deeper/x.conf"));
@@ -48,19 +49,31 @@ class ErofsReaderTest {
 
         Map<String, TreeEntry> entries = walk(image);
 
-        assertThat(entries).containsKeys("etc", "etc/demo.conf", "etc/sub/deeper/x.conf", "etc/big.conf", "etc/link",
-                "etc/extension-release.d/extension-release.demo", "etc/sub/many-299.conf");
+        assertThat(entries)
+                .containsKeys(
+                        "etc",
+                        "etc/demo.conf",
+                        "etc/sub/deeper/x.conf",
+                        "etc/big.conf",
+                        "etc/link",
+                        "etc/extension-release.d/extension-release.demo",
+                        "etc/sub/many-299.conf");
         try (var source = Files.walk(tree)) {
-            assertThat(entries.keySet()).as("same paths as the source tree").containsExactlyInAnyOrderElementsOf(
-                    source.filter(p -> !p.equals(tree)).map(p -> tree.relativize(p).toString()).toList());
+            assertThat(entries.keySet())
+                    .as("same paths as the source tree")
+                    .containsExactlyInAnyOrderElementsOf(source.filter(p -> !p.equals(tree))
+                            .map(p -> tree.relativize(p).toString())
+                            .toList());
         }
         assertThat(entries.get("etc/demo.conf").mode()).isEqualTo(TreeEntry.S_IFREG | 0640);
         assertThat(entries.get("etc/big.conf").size()).isEqualTo(big.length());
         assertThat(entries.get("etc/link").symlinkTarget()).isEqualTo("sub/deeper/x.conf");
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             ErofsReader r = new ErofsReader(ch, 0, ch.size());
-            assertThat(new String(r.readFile(entries.get("etc/big.conf"), 1 << 20), StandardCharsets.UTF_8)).isEqualTo(big);
-            assertThat(new String(r.readFile(entries.get("etc/sub/many-7.conf"), 100), StandardCharsets.UTF_8)).isEqualTo("n=7");
+            assertThat(new String(r.readFile(entries.get("etc/big.conf"), 1 << 20), StandardCharsets.UTF_8))
+                    .isEqualTo(big);
+            assertThat(new String(r.readFile(entries.get("etc/sub/many-7.conf"), 100), StandardCharsets.UTF_8))
+                    .isEqualTo("n=7");
         }
     }
 
@@ -73,7 +86,8 @@ class ErofsReaderTest {
         Map<String, TreeEntry> entries = walk(image);
 
         assertThat(entries.get("etc/a.conf").size()).isEqualTo(1);
-        assertThat(entries.get("etc/extension-release.d/extension-release.ext").isRegular()).isTrue();
+        assertThat(entries.get("etc/extension-release.d/extension-release.ext").isRegular())
+                .isTrue();
     }
 
     @Test
@@ -100,15 +114,19 @@ class ErofsReaderTest {
         TestImages.mkfsErofs(tree, image);
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ErofsReader(ch, 0, 1024).walk(10))
-                    .isInstanceOf(ImageFormatException.class).hasMessageContaining("outside");
-            List<TreeEntry> all = new ErofsReader(new ReadLimitChannel(FileChannel.open(image), ch.size()), 0, ch.size()).walk(10);
+                    .isInstanceOf(ImageFormatException.class)
+                    .hasMessageContaining("outside");
+            List<TreeEntry> all =
+                    new ErofsReader(new ReadLimitChannel(FileChannel.open(image), ch.size()), 0, ch.size()).walk(10);
             assertThat(all).isNotEmpty();
         }
     }
+
     private ImageFormatException refusal(Path image, ErofsReader.Limits limits, int maxEntries) throws Exception {
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             ErofsReader r = new ErofsReader(ch, 0, ch.size(), limits);
-            return org.assertj.core.api.Assertions.catchThrowableOfType(ImageFormatException.class, () -> r.walk(maxEntries));
+            return org.assertj.core.api.Assertions.catchThrowableOfType(
+                    ImageFormatException.class, () -> r.walk(maxEntries));
         }
     }
 
@@ -138,19 +156,23 @@ class ErofsReaderTest {
         ErofsReader.Limits d = ErofsReader.Limits.DEFAULT;
         assertThat(walk(image)).as("within the default caps").containsKey("etc/wide/entry-299.conf");
 
-        ImageFormatException depth = refusal(image, new ErofsReader.Limits(d.maxPathChars(), 5, d.maxDirectoryBytes(), d.maxTotalPathChars()), 1000);
+        ImageFormatException depth = refusal(
+                image, new ErofsReader.Limits(d.maxPathChars(), 5, d.maxDirectoryBytes(), d.maxTotalPathChars()), 1000);
         assertThat(depth.code()).isEqualTo(ReasonCode.CONTENT_TOO_LARGE);
         assertThat(depth).hasMessageContaining("nested deeper than 5 levels");
 
-        ImageFormatException path = refusal(image, new ErofsReader.Limits(200, d.maxDepth(), d.maxDirectoryBytes(), d.maxTotalPathChars()), 1000);
+        ImageFormatException path = refusal(
+                image, new ErofsReader.Limits(200, d.maxDepth(), d.maxDirectoryBytes(), d.maxTotalPathChars()), 1000);
         assertThat(path.code()).isEqualTo(ReasonCode.CONTENT_TOO_LARGE);
         assertThat(path).hasMessageContaining("longer than 200 characters");
 
-        ImageFormatException dirBytes = refusal(image, new ErofsReader.Limits(d.maxPathChars(), d.maxDepth(), 2048, d.maxTotalPathChars()), 1000);
+        ImageFormatException dirBytes = refusal(
+                image, new ErofsReader.Limits(d.maxPathChars(), d.maxDepth(), 2048, d.maxTotalPathChars()), 1000);
         assertThat(dirBytes.code()).isEqualTo(ReasonCode.CONTENT_TOO_LARGE);
         assertThat(dirBytes).hasMessageContaining("above the 2048-byte limit for one directory");
 
-        ImageFormatException total = refusal(image, new ErofsReader.Limits(d.maxPathChars(), d.maxDepth(), d.maxDirectoryBytes(), 3000), 1000);
+        ImageFormatException total = refusal(
+                image, new ErofsReader.Limits(d.maxPathChars(), d.maxDepth(), d.maxDirectoryBytes(), 3000), 1000);
         assertThat(total.code()).isEqualTo(ReasonCode.CONTENT_TOO_LARGE);
         assertThat(total).hasMessageContaining("paths add up to more than 3000 characters");
 

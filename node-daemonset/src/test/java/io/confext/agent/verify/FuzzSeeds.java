@@ -1,15 +1,14 @@
 package io.confext.agent.verify;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writes the kept seed corpus of {@link ParserFuzzTest}: valid minimal images built by the same
@@ -23,6 +22,7 @@ import java.util.UUID;
 class FuzzSeeds {
     /** The root hash the PKCS#7 seed signs and the verity target expects. */
     static final String ROOT_HASH = "5b1e2e6f0c0ffee0d15ea5e5deadbeef00112233445566778899aabbccddeeff";
+
     private static final Path RESOURCES = Path.of("src/test/resources/io/confext/agent/verify");
     private static final Path INPUTS = RESOURCES.resolve("ParserFuzzTestInputs");
 
@@ -46,7 +46,8 @@ class FuzzSeeds {
         TestImages.assumeTools("mkfs.erofs", "mksquashfs", "veritysetup", "openssl");
         TestImages.Pki pki = TestImages.Pki.create(dir, "fuzz-signer");
         Files.createDirectories(RESOURCES);
-        Files.copy(pki.cert(), RESOURCES.resolve("fuzz-trusted.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                pki.cert(), RESOURCES.resolve("fuzz-trusted.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         Path tree = TestImages.tree(dir, "demo", "ID=_any\n", "etc/demo.conf", "value=1\n", "etc/sub/x.conf", "x");
         Files.createSymbolicLink(tree.resolve("etc/link"), Path.of("sub/x.conf"));
@@ -72,18 +73,38 @@ class FuzzSeeds {
 
         Path small = Files.write(dir.resolve("small"), new byte[1024]);
         Path gpt512 = dir.resolve("gpt512.raw");
-        GptWriter.write(gpt512, 512, List.of(new GptWriter.Part(Architecture.X86_64.root(), UUID.randomUUID(), small, "root"),
-                new GptWriter.Part(Architecture.X86_64.rootVerity(), UUID.randomUUID(), small, "verity")), 4096, 4);
+        GptWriter.write(
+                gpt512,
+                512,
+                List.of(
+                        new GptWriter.Part(Architecture.X86_64.root(), UUID.randomUUID(), small, "root"),
+                        new GptWriter.Part(Architecture.X86_64.rootVerity(), UUID.randomUUID(), small, "verity")),
+                4096,
+                4);
         seed("gpt", "two-partitions-512", Files.readAllBytes(gpt512));
         Path gpt4k = dir.resolve("gpt4k.raw");
-        GptWriter.write(gpt4k, 4096, List.of(new GptWriter.Part(Architecture.ARM64.root(), UUID.randomUUID(), small, "root")), 4096, 32);
+        GptWriter.write(
+                gpt4k,
+                4096,
+                List.of(new GptWriter.Part(Architecture.ARM64.root(), UUID.randomUUID(), small, "root")),
+                4096,
+                32);
         seed("gpt", "one-partition-4096", Files.readAllBytes(gpt4k));
 
-        Path sig = Files.write(dir.resolve("sig"), TestImages.signatureJson(root, pki.sign(root, dir), pki.fingerprint()));
+        Path sig =
+                Files.write(dir.resolve("sig"), TestImages.signatureJson(root, pki.sign(root, dir), pki.fingerprint()));
         Path ddi = dir.resolve("ddi.raw");
-        GptWriter.write(ddi, 512, List.of(new GptWriter.Part(Architecture.X86_64.root(), UUID.randomUUID(), erofs, "root-x86-64"),
-                new GptWriter.Part(Architecture.X86_64.rootVerity(), UUID.randomUUID(), hash, "root-x86-64-verity"),
-                new GptWriter.Part(Architecture.X86_64.rootVeritySig(), UUID.randomUUID(), sig, "root-x86-64-verity-sig")), 4096, 4);
+        GptWriter.write(
+                ddi,
+                512,
+                List.of(
+                        new GptWriter.Part(Architecture.X86_64.root(), UUID.randomUUID(), erofs, "root-x86-64"),
+                        new GptWriter.Part(
+                                Architecture.X86_64.rootVerity(), UUID.randomUUID(), hash, "root-x86-64-verity"),
+                        new GptWriter.Part(
+                                Architecture.X86_64.rootVeritySig(), UUID.randomUUID(), sig, "root-x86-64-verity-sig")),
+                4096,
+                4);
         seed("imageVerifier", "signed-ddi", Files.readAllBytes(ddi));
     }
 

@@ -1,7 +1,7 @@
 package io.confext.agent.verify;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,9 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GptReaderTest {
     @TempDir
@@ -44,7 +43,8 @@ class GptReaderTest {
             GptPartition verity = t.ofType(Architecture.X86_64.rootVerity()).get(0);
             assertThat(rootPart.uuid().toString().replace("-", "")).isEqualTo(root.substring(0, 32));
             assertThat(verity.uuid().toString().replace("-", "")).isEqualTo(root.substring(32));
-            assertThat(ErofsReader.isErofs(ch, rootPart.offset(), rootPart.size())).isTrue();
+            assertThat(ErofsReader.isErofs(ch, rootPart.offset(), rootPart.size()))
+                    .isTrue();
             assertThat(new String(GptReader.readFully(ch, verity.offset(), 6))).isEqualTo("verity");
         }
     }
@@ -78,8 +78,11 @@ class GptReaderTest {
         TestImages.flipByte(entries, 1024 + 33);
         for (Path p : List.of(header, entries)) {
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-                assertThatThrownBy(() -> reader.read(ch)).isInstanceOf(ImageFormatException.class).hasMessageContaining("CRC32 mismatch")
-                        .extracting(e -> ((ImageFormatException) e).code()).isEqualTo(ReasonCode.GPT_CORRUPT);
+                assertThatThrownBy(() -> reader.read(ch))
+                        .isInstanceOf(ImageFormatException.class)
+                        .hasMessageContaining("CRC32 mismatch")
+                        .extracting(e -> ((ImageFormatException) e).code())
+                        .isEqualTo(ReasonCode.GPT_CORRUPT);
             }
         }
     }
@@ -91,7 +94,8 @@ class GptReaderTest {
         GptWriter.write(image, 512, List.of(new GptWriter.Part(Architecture.X86_64.root(), UUID.randomUUID(), a, "r")));
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer h = ByteBuffer.wrap(GptReader.readFully(ch, 512, 512)).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer e = ByteBuffer.wrap(GptReader.readFully(ch, 1024, 128 * 128)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer e =
+                    ByteBuffer.wrap(GptReader.readFully(ch, 1024, 128 * 128)).order(ByteOrder.LITTLE_ENDIAN);
             edit.accept(h, e);
             long arrayBytes = (h.getInt(80) & 0xffffffffL) * (h.getInt(84) & 0xffffffffL);
             // The CRC the old reader computed: over the (int) cast of the product it read.
@@ -107,8 +111,11 @@ class GptReaderTest {
 
     private void assertCorrupt(Path image, String message) throws Exception {
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            assertThatThrownBy(() -> reader.read(ch)).isInstanceOf(ImageFormatException.class).hasMessageContaining(message)
-                    .extracting(e -> ((ImageFormatException) e).code()).isEqualTo(ReasonCode.GPT_CORRUPT);
+            assertThatThrownBy(() -> reader.read(ch))
+                    .isInstanceOf(ImageFormatException.class)
+                    .hasMessageContaining(message)
+                    .extracting(e -> ((ImageFormatException) e).code())
+                    .isEqualTo(ReasonCode.GPT_CORRUPT);
         }
     }
 
@@ -122,10 +129,12 @@ class GptReaderTest {
         });
         assertCorrupt(image, "entry size");
         // The largest entry size still allowed, with a count whose array exceeds the cap.
-        assertCorrupt(patched("big", (h, e) -> {
-            h.putInt(80, 0xffffffff);
-            h.putInt(84, (int) GptReader.MAX_ENTRY_SIZE);
-        }), "does not fit the image");
+        assertCorrupt(
+                patched("big", (h, e) -> {
+                    h.putInt(80, 0xffffffff);
+                    h.putInt(84, (int) GptReader.MAX_ENTRY_SIZE);
+                }),
+                "does not fit the image");
         // An entry array LBA whose byte offset overflows.
         assertCorrupt(patched("lba", (h, e) -> h.putLong(72, Long.MAX_VALUE / 256)), "does not fit the image");
     }
@@ -133,14 +142,18 @@ class GptReaderTest {
     @Test
     void lastLbaOfLongMaxIsRefusedNotANegativeSize() throws Exception {
         // last + 1 wrapped to Long.MIN_VALUE, passing the "inside the image" check; the size came out negative.
-        assertCorrupt(patched("maxlba", (h, e) -> {
-            e.putLong(32, 1);
-            e.putLong(40, Long.MAX_VALUE);
-        }), "outside the");
-        assertCorrupt(patched("hugelba", (h, e) -> {
-            e.putLong(32, Long.MAX_VALUE / 512);
-            e.putLong(40, Long.MAX_VALUE / 512 + 1);
-        }), "outside the");
+        assertCorrupt(
+                patched("maxlba", (h, e) -> {
+                    e.putLong(32, 1);
+                    e.putLong(40, Long.MAX_VALUE);
+                }),
+                "outside the");
+        assertCorrupt(
+                patched("hugelba", (h, e) -> {
+                    e.putLong(32, Long.MAX_VALUE / 512);
+                    e.putLong(40, Long.MAX_VALUE / 512 + 1);
+                }),
+                "outside the");
     }
 
     @Test

@@ -16,11 +16,9 @@ import java.util.UUID;
  * machine cannot produce (4096). Test-only; the 512-byte case is produced by systemd-repart.
  */
 final class GptWriter {
-    record Part(UUID type, UUID uuid, Path content, String name) {
-    }
+    record Part(UUID type, UUID uuid, Path content, String name) {}
 
-    private GptWriter() {
-    }
+    private GptWriter() {}
 
     static void write(Path out, int sector, List<Part> parts) throws IOException {
         write(out, sector, parts, 1 << 20, 128);
@@ -33,7 +31,8 @@ final class GptWriter {
         lba = ((lba + align - 1) / align) * align;
         byte[] entries = new byte[entryCount * 128];
         ByteBuffer e = ByteBuffer.wrap(entries).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             for (int i = 0; i < parts.size(); i++) {
                 Part p = parts.get(i);
                 long size = Files.size(p.content());

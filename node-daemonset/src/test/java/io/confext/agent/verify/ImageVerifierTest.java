@@ -1,9 +1,6 @@
 package io.confext.agent.verify;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,15 +8,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole verification over images made by third-party tools (mkfs.erofs, veritysetup, openssl,
@@ -31,7 +29,8 @@ class ImageVerifierTest {
 
     private final ImageVerifier verifier = new ImageVerifier();
     private TestImages.Pki trusted;
-    private static final HostRelease DEBIAN_13 = new HostRelease(Map.of("ID", "debian", "VERSION_ID", "13"), "x86-64", 262);
+    private static final HostRelease DEBIAN_13 =
+            new HostRelease(Map.of("ID", "debian", "VERSION_ID", "13"), "x86-64", 262);
 
     @BeforeAll
     static void tools() {
@@ -45,7 +44,8 @@ class ImageVerifierTest {
 
     private Policy policy() throws IOException {
         return Policy.signedBy(TrustedCertificates.fromDirectories(List.of(dir.resolve("verity.d"))))
-                .withArchitecture(Architecture.X86_64).withHost(DEBIAN_13, ExtensionReleaseMatcher.Scope.SYSTEM);
+                .withArchitecture(Architecture.X86_64)
+                .withHost(DEBIAN_13, ExtensionReleaseMatcher.Scope.SYSTEM);
     }
 
     private void trust(TestImages.Pki pki) throws IOException {
@@ -73,8 +73,11 @@ class ImageVerifierTest {
     void signedDdiIsAcceptedWithTheRootHashVeritysetupReportsAndTheSignersFingerprint() throws Exception {
         trust(trusted);
         Path image = dir.resolve("chrony_4.5.raw");
-        String root = TestImages.ddi(TestImages.tree(dir, "chrony", "ID=debian\nVERSION_ID=13\n", "etc/chrony/chrony.conf", "pool x\n"),
-                image, trusted, "x86-64");
+        String root = TestImages.ddi(
+                TestImages.tree(dir, "chrony", "ID=debian\nVERSION_ID=13\n", "etc/chrony/chrony.conf", "pool x\n"),
+                image,
+                trusted,
+                "x86-64");
 
         Verdict v = verifier.verify(image, policy().withSha256(sha256(image)));
 
@@ -89,7 +92,8 @@ class ImageVerifierTest {
     void signedNakedImageWithSidecarsIsAccepted() throws Exception {
         trust(trusted);
         Path image = dir.resolve("sshd_2.raw");
-        String root = TestImages.naked(TestImages.tree(dir, "sshd", "ID=_any\n", "etc/ssh/sshd_config.d/x.conf", "Port 22\n"), image, trusted);
+        String root = TestImages.naked(
+                TestImages.tree(dir, "sshd", "ID=_any\n", "etc/ssh/sshd_config.d/x.conf", "Port 22\n"), image, trusted);
 
         Verdict v = verifier.verify(image, policy());
 
@@ -102,8 +106,8 @@ class ImageVerifierTest {
     void signedNakedSquashfsImageIsAcceptedAndItsContentIsInspected() throws Exception {
         trust(trusted);
         Path image = dir.resolve("sshd_3.raw");
-        String root = TestImages.nakedSquashfs(TestImages.tree(dir, "sshd", "ID=_any\n", "etc/ssh/sshd_config.d/x.conf", "Port 22\n"),
-                image, trusted);
+        String root = TestImages.nakedSquashfs(
+                TestImages.tree(dir, "sshd", "ID=_any\n", "etc/ssh/sshd_config.d/x.conf", "Port 22\n"), image, trusted);
 
         Verdict v = verifier.verify(image, policy());
 
@@ -116,7 +120,9 @@ class ImageVerifierTest {
         Cmd.run("chmod", "4755", tree.resolve("etc/bad.sh").toString());
         Path setuid = dir.resolve("bad_1.raw");
         TestImages.nakedSquashfs(tree, setuid, trusted);
-        assertThat(verifier.verify(setuid, policy()).reasons()).extracting(Reason::code).containsExactly(ReasonCode.CONTENT_SETUID);
+        assertThat(verifier.verify(setuid, policy()).reasons())
+                .extracting(Reason::code)
+                .containsExactly(ReasonCode.CONTENT_SETUID);
     }
 
     @Test
@@ -140,8 +146,14 @@ class ImageVerifierTest {
         assertThat(v.rootHash()).isEqualTo(root);
         GptPartition data = part(image, Architecture.X86_64.root());
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            VeritySuperblock sb = new VerityVerifier().readSuperblock(new VerityVerifier.Areas(ch, data.offset(), data.size(), ch,
-                    part(image, Architecture.X86_64.rootVerity()).offset(), part(image, Architecture.X86_64.rootVerity()).size()));
+            VeritySuperblock sb = new VerityVerifier()
+                    .readSuperblock(new VerityVerifier.Areas(
+                            ch,
+                            data.offset(),
+                            data.size(),
+                            ch,
+                            part(image, Architecture.X86_64.rootVerity()).offset(),
+                            part(image, Architecture.X86_64.rootVerity()).size()));
             assertThat(VerityGeometry.of(sb, 32).levels()).isEqualTo(3);
         }
     }
@@ -156,9 +168,13 @@ class ImageVerifierTest {
         String root = TestImages.verityFormat(fs, hash);
         Path sig = Files.write(dir.resolve("sig"), TestImages.signatureJson(root, trusted.sign(root, dir), null));
         Path image = dir.resolve("fourk.raw");
-        GptWriter.write(image, 4096, List.of(new GptWriter.Part(Architecture.X86_64.root(), UUID.randomUUID(), fs, "root"),
-                new GptWriter.Part(Architecture.X86_64.rootVerity(), UUID.randomUUID(), hash, "verity"),
-                new GptWriter.Part(Architecture.X86_64.rootVeritySig(), UUID.randomUUID(), sig, "sig")));
+        GptWriter.write(
+                image,
+                4096,
+                List.of(
+                        new GptWriter.Part(Architecture.X86_64.root(), UUID.randomUUID(), fs, "root"),
+                        new GptWriter.Part(Architecture.X86_64.rootVerity(), UUID.randomUUID(), hash, "verity"),
+                        new GptWriter.Part(Architecture.X86_64.rootVeritySig(), UUID.randomUUID(), sig, "sig")));
 
         Verdict v = verifier.verify(image, policy());
 
@@ -173,7 +189,8 @@ class ImageVerifierTest {
         GptPartition root = part(image, Architecture.X86_64.root());
         TestImages.flipByte(image, root.offset() + 3 * 4096 + 10);
 
-        assertThat(codes(verifier.verify(image, policy()))).contains(ReasonCode.VERITY_ROOT_HASH_MISMATCH)
+        assertThat(codes(verifier.verify(image, policy())))
+                .contains(ReasonCode.VERITY_ROOT_HASH_MISMATCH)
                 .doesNotContain(ReasonCode.VERITY_HASH_TREE_CORRUPT, ReasonCode.SIGNATURE_INVALID);
     }
 
@@ -208,7 +225,8 @@ class ImageVerifierTest {
     void garbageInTheSignaturePartitionIsMalformed() throws Exception {
         trust(trusted);
         Path image = signedDdi("sig2", "ID=_any\n");
-        TestImages.flipByte(image, part(image, Architecture.X86_64.rootVeritySig()).offset() + 1);
+        TestImages.flipByte(
+                image, part(image, Architecture.X86_64.rootVeritySig()).offset() + 1);
 
         assertThat(codes(verifier.verify(image, policy()))).contains(ReasonCode.SIGNATURE_MALFORMED);
     }
@@ -231,8 +249,11 @@ class ImageVerifierTest {
 
         Verdict v = verifier.verify(image, policy());
         assertThat(codes(v)).containsExactly(ReasonCode.SIGNATURE_MISSING);
-        assertThat(v.rootHash()).as("root hash from the partition UUIDs still checked").isEqualTo(root);
-        assertThat(verifier.verify(image, policy().withRequireSignature(false)).accepted()).isTrue();
+        assertThat(v.rootHash())
+                .as("root hash from the partition UUIDs still checked")
+                .isEqualTo(root);
+        assertThat(verifier.verify(image, policy().withRequireSignature(false)).accepted())
+                .isTrue();
     }
 
     @Test
@@ -244,7 +265,9 @@ class ImageVerifierTest {
         Verdict v = verifier.verify(image, policy());
         assertThat(codes(v)).containsExactly(ReasonCode.FOREIGN_ARCHITECTURE);
         assertThat(v.reasons().get(0).message()).contains("arm64").contains("x86-64");
-        assertThat(verifier.verify(image, policy().withArchitecture(Architecture.ARM64)).accepted()).isTrue();
+        assertThat(verifier.verify(image, policy().withArchitecture(Architecture.ARM64))
+                        .accepted())
+                .isTrue();
     }
 
     @Test
@@ -279,8 +302,13 @@ class ImageVerifierTest {
 
         Verdict v = verifier.verify(image, policy());
 
-        assertThat(codes(v)).containsExactlyInAnyOrder(ReasonCode.CONTENT_SETUID, ReasonCode.CONTENT_DEVICE_NODE, ReasonCode.CONTENT_FIFO,
-                ReasonCode.CONTENT_SYMLINK_ESCAPES, ReasonCode.CONTENT_OS_RELEASE);
+        assertThat(codes(v))
+                .containsExactlyInAnyOrder(
+                        ReasonCode.CONTENT_SETUID,
+                        ReasonCode.CONTENT_DEVICE_NODE,
+                        ReasonCode.CONTENT_FIFO,
+                        ReasonCode.CONTENT_SYMLINK_ESCAPES,
+                        ReasonCode.CONTENT_OS_RELEASE);
         assertThat(v.rootHash()).as("verity and signature were fine").isNotNull();
         assertThat(v.signerFingerprint()).isEqualTo(trusted.fingerprint());
     }
@@ -290,7 +318,8 @@ class ImageVerifierTest {
         trust(trusted);
         Path image = signedDdi("fat", "ID=_any\n", "etc/blob", "y".repeat(50_000));
 
-        assertThat(codes(verifier.verify(image, policy().withMaxTreeBytes(10_000)))).containsExactly(ReasonCode.CONTENT_TOO_LARGE);
+        assertThat(codes(verifier.verify(image, policy().withMaxTreeBytes(10_000))))
+                .containsExactly(ReasonCode.CONTENT_TOO_LARGE);
     }
 
     @Test
@@ -319,7 +348,6 @@ class ImageVerifierTest {
         Files.delete(dir.resolve("n.roothash.p7s"));
         assertThat(codes(verifier.verify(image, policy()))).containsExactly(ReasonCode.SIGNATURE_MISSING);
     }
-
 
     @Test
     void notAnImageAtAll() throws Exception {

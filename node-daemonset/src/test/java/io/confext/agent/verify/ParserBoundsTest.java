@@ -1,7 +1,8 @@
 package io.confext.agent.verify;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,10 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bounds of the verity superblock and the naked image's sidecars: refusals, never an overflow or a whole-file read. */
 class ParserBoundsTest {
@@ -33,8 +32,10 @@ class ParserBoundsTest {
     void verityDataBlocksWhoseByteCountOverflowsAreRefused() throws Exception {
         // dataBlocks x dataBlockSize wrapped negative and slipped past "covers more than the data area".
         assertThatThrownBy(() -> VeritySuperblock.parse(superblock(4096, Long.MAX_VALUE / 4096 + 1)))
-                .isInstanceOf(ImageFormatException.class).hasMessageContaining("more bytes than any image can hold")
-                .extracting(e -> ((ImageFormatException) e).code()).isEqualTo(ReasonCode.VERITY_SUPERBLOCK_INVALID);
+                .isInstanceOf(ImageFormatException.class)
+                .hasMessageContaining("more bytes than any image can hold")
+                .extracting(e -> ((ImageFormatException) e).code())
+                .isEqualTo(ReasonCode.VERITY_SUPERBLOCK_INVALID);
         VeritySuperblock largest = VeritySuperblock.parse(superblock(4096, Long.MAX_VALUE / 4096));
         assertThat(largest.coveredBytes()).isPositive();
         assertThat(VerityGeometry.of(largest, 32).hashAreaBytes()).isPositive();
@@ -49,14 +50,16 @@ class ParserBoundsTest {
 
     private ImageFormatException locate(Path image) throws Exception {
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            return catchThrowableOfType(ImageFormatException.class, () -> new ImageLocator().locate(image, ch, Architecture.X86_64));
+            return catchThrowableOfType(
+                    ImageFormatException.class, () -> new ImageLocator().locate(image, ch, Architecture.X86_64));
         }
     }
 
     @Test
     void anOversizedRootHashSidecarIsRefusedUnread() throws Exception {
         Path image = naked();
-        try (FileChannel f = FileChannel.open(dir.resolve("demo.roothash"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel f = FileChannel.open(
+                dir.resolve("demo.roothash"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             f.write(ByteBuffer.wrap(new byte[1]), 1L << 30); // sparse 1 GiB: reading it whole would exhaust the heap
         }
         ImageFormatException e = locate(image);
@@ -68,7 +71,8 @@ class ParserBoundsTest {
     void anOversizedSignatureSidecarIsRefusedUnread() throws Exception {
         Path image = naked();
         Files.writeString(dir.resolve("demo.roothash"), "ab".repeat(32) + "\n");
-        try (FileChannel f = FileChannel.open(dir.resolve("demo.roothash.p7s"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel f = FileChannel.open(
+                dir.resolve("demo.roothash.p7s"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             f.write(ByteBuffer.wrap(new byte[1]), 1L << 30);
         }
         ImageFormatException e = locate(image);

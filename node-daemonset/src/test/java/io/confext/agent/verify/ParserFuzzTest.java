@@ -2,7 +2,6 @@ package io.confext.agent.verify;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,6 +33,7 @@ class ParserFuzzTest {
     private static final String MAX_DURATION = "3m";
     /** The root hash the kept PKCS#7 seed signs (FuzzSeeds.ROOT_HASH). */
     private static final String ROOT_HASH = FuzzSeeds.ROOT_HASH;
+
     private static final TrustedCertificates TRUSTED = trusted();
 
     /**
@@ -56,8 +56,10 @@ class ParserFuzzTest {
             return;
         }
         table.ifPresent(t -> t.partitions().forEach(p -> {
-            check(p.offset() >= 0 && p.size() > 0 && p.offset() <= image.length - p.size(),
-                    "partition " + p.index() + " at " + p.offset() + " (" + p.size() + " bytes) outside the " + image.length + "-byte image");
+            check(
+                    p.offset() >= 0 && p.size() > 0 && p.offset() <= image.length - p.size(),
+                    "partition " + p.index() + " at " + p.offset() + " (" + p.size() + " bytes) outside the "
+                            + image.length + "-byte image");
         }));
     }
 
@@ -69,11 +71,15 @@ class ParserFuzzTest {
             List<TreeEntry> tree = reader.walk(Policy.DEFAULT_MAX_ENTRIES);
             for (TreeEntry e : tree) {
                 check(e.size() >= 0, e.path() + " has a negative size " + e.size());
-                check(!e.path().isEmpty() && e.path().length() <= ErofsReader.MAX_PATH_CHARS, "path '" + e.path() + "'");
+                check(
+                        !e.path().isEmpty() && e.path().length() <= ErofsReader.MAX_PATH_CHARS,
+                        "path '" + e.path() + "'");
                 if (e.isRegular()) {
                     try {
                         byte[] content = reader.readFile(e, 64 * 1024);
-                        check(content.length == e.size(), e.path() + " read " + content.length + " of " + e.size() + " bytes");
+                        check(
+                                content.length == e.size(),
+                                e.path() + " read " + content.length + " of " + e.size() + " bytes");
                     } catch (ImageFormatException refused) {
                         refusal(refused);
                     }
@@ -91,11 +97,15 @@ class ParserFuzzTest {
             SquashfsReader reader = new SquashfsReader(new ByteArrayChannel(image), 0, image.length);
             for (TreeEntry e : reader.walk(Policy.DEFAULT_MAX_ENTRIES)) {
                 check(e.size() >= 0, e.path() + " has a negative size " + e.size());
-                check(!e.path().isEmpty() && e.path().length() <= ErofsReader.MAX_PATH_CHARS, "path '" + e.path() + "'");
+                check(
+                        !e.path().isEmpty() && e.path().length() <= ErofsReader.MAX_PATH_CHARS,
+                        "path '" + e.path() + "'");
                 if (e.isRegular()) {
                     try {
                         byte[] content = reader.readFile(e, 64 * 1024);
-                        check(content.length == e.size(), e.path() + " read " + content.length + " of " + e.size() + " bytes");
+                        check(
+                                content.length == e.size(),
+                                e.path() + " read " + content.length + " of " + e.size() + " bytes");
                     } catch (ImageFormatException refused) {
                         refusal(refused);
                     }
@@ -117,7 +127,8 @@ class ParserFuzzTest {
                 : new VerityVerifier.Areas(ch, 0, split, ch, split, image.length - split);
         try {
             VerityVerifier.Result r = new VerityVerifier().verify(areas, ROOT_HASH, null);
-            check(r.superblock().coveredBytes() > 0 && r.superblock().coveredBytes() <= areas.dataAreaSize(),
+            check(
+                    r.superblock().coveredBytes() > 0 && r.superblock().coveredBytes() <= areas.dataAreaSize(),
                     "covered bytes " + r.superblock().coveredBytes());
             r.problem().ifPresent(p -> check(p.code() != null, "a problem without a code"));
         } catch (ImageFormatException e) {
@@ -132,7 +143,8 @@ class ParserFuzzTest {
             RootHashSignature sig = RootHashSignature.fromPartition(raw);
             check(sig.rootHash() != null && sig.signature() != null, "accepted without a root hash or signature");
             // What the agent does next with an accepted partition: never an exception either.
-            RootHashSignatureVerifier.Result r = new RootHashSignatureVerifier().verify(sig.rootHash(), sig.signature(), TRUSTED);
+            RootHashSignatureVerifier.Result r =
+                    new RootHashSignatureVerifier().verify(sig.rootHash(), sig.signature(), TRUSTED);
             check(r.signerFingerprint().isPresent() != r.problem().isPresent(), "result " + r);
         } catch (ImageFormatException e) {
             refusal(e);
@@ -176,15 +188,25 @@ class ParserFuzzTest {
     void keptSeedsReachTheAcceptPaths(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path ddi = Files.write(dir.resolve("demo.raw"), seed("imageVerifier/signed-ddi"));
         Verdict v = new ImageVerifier().verify(ddi, Policy.signedBy(TRUSTED).withArchitecture(Architecture.X86_64));
-        org.assertj.core.api.Assertions.assertThat(v.reasons()).as(v.notes().toString()).isEmpty();
-        org.assertj.core.api.Assertions.assertThat(new RootHashSignatureVerifier().verify(ROOT_HASH, seed("pkcs7/signed-by-trusted"), TRUSTED)
-                .problem()).isEmpty();
-        org.assertj.core.api.Assertions.assertThat(new GptReader().read(new ByteArrayChannel(seed("gpt/two-partitions-512"))).orElseThrow()
-                .partitions()).hasSize(2);
+        org.assertj.core.api.Assertions.assertThat(v.reasons())
+                .as(v.notes().toString())
+                .isEmpty();
+        org.assertj.core.api.Assertions.assertThat(new RootHashSignatureVerifier()
+                        .verify(ROOT_HASH, seed("pkcs7/signed-by-trusted"), TRUSTED)
+                        .problem())
+                .isEmpty();
+        org.assertj.core.api.Assertions.assertThat(new GptReader()
+                        .read(new ByteArrayChannel(seed("gpt/two-partitions-512")))
+                        .orElseThrow()
+                        .partitions())
+                .hasSize(2);
         byte[] erofs = seed("erofs/minimal");
-        org.assertj.core.api.Assertions.assertThat(new ErofsReader(new ByteArrayChannel(erofs), 0, erofs.length).walk(100))
-                .extracting(TreeEntry::path).contains("etc/link", "etc/sub/x.conf");
-        org.assertj.core.api.Assertions.assertThat(RootHashSignature.fromPartition(seed("signatureJson/repart-style")).rootHash())
+        org.assertj.core.api.Assertions.assertThat(
+                        new ErofsReader(new ByteArrayChannel(erofs), 0, erofs.length).walk(100))
+                .extracting(TreeEntry::path)
+                .contains("etc/link", "etc/sub/x.conf");
+        org.assertj.core.api.Assertions.assertThat(RootHashSignature.fromPartition(seed("signatureJson/repart-style"))
+                        .rootHash())
                 .isEqualTo(ROOT_HASH);
     }
 
@@ -197,10 +219,12 @@ class ParserFuzzTest {
     /** Makes the entry-array and header CRC32s of a GPT (if the input has one) match its bytes, as a writer would. */
     static void fixGptCrcs(byte[] image) {
         for (int sector : new int[] {512, 4096}) {
-            if (image.length < 2 * sector || !new String(image, sector, 8, StandardCharsets.US_ASCII).equals("EFI PART")) {
+            if (image.length < 2 * sector
+                    || !new String(image, sector, 8, StandardCharsets.US_ASCII).equals("EFI PART")) {
                 continue;
             }
-            java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(image, sector, sector).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.nio.ByteBuffer h =
+                    java.nio.ByteBuffer.wrap(image, sector, sector).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             int headerSize = h.getInt(12);
             if (headerSize < 92 || headerSize > sector) {
                 return;
@@ -220,7 +244,9 @@ class ParserFuzzTest {
     }
 
     private static void refusal(ImageFormatException e) {
-        check(e.code() != null && e.getMessage() != null && !e.getMessage().isBlank(), "a refusal without a code or message: " + e);
+        check(
+                e.code() != null && e.getMessage() != null && !e.getMessage().isBlank(),
+                "a refusal without a code or message: " + e);
     }
 
     private static void check(boolean ok, String what) {

@@ -49,8 +49,7 @@ abstract class PositionalReadChannel extends FileChannel {
     }
 
     @Override
-    public void force(boolean metaData) {
-    }
+    public void force(boolean metaData) {}
 
     @Override
     public long transferTo(long position, long count, WritableByteChannel target) {

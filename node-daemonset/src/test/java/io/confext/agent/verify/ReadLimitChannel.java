@@ -17,7 +17,8 @@ final class ReadLimitChannel extends PositionalReadChannel {
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
         if (position + dst.remaining() > limit) {
-            throw new AssertionError("read of " + dst.remaining() + " bytes at " + position + " reaches past the limit " + limit);
+            throw new AssertionError(
+                    "read of " + dst.remaining() + " bytes at " + position + " reaches past the limit " + limit);
         }
         return inner.read(dst, position);
     }

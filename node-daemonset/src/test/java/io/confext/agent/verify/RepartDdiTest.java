@@ -1,5 +1,7 @@
 package io.confext.agent.verify;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confext.testbed.ExecResult;
@@ -7,10 +9,6 @@ import io.confext.testbed.Host;
 import io.confext.testbed.HostImage;
 import io.confext.testbed.SystemdHost;
 import io.confext.testbed.SystemdHostTest;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DDIs nobody here wrote: built by {@code systemd-repart --make-ddi=confext} inside a booted
@@ -44,14 +43,35 @@ class RepartDdiTest {
     @BeforeAll
     static void buildWithRepart(@Host(value = HostImage.FORKY, name = "repart") SystemdHost host) throws Exception {
         TestImages.assumeTools("veritysetup");
-        host.execOk("mkdir", "-p", "/tmp/ddi/small/etc/extension-release.d", "/tmp/ddi/big/etc/extension-release.d", "/tmp/ddi/out");
-        host.writeFile("/tmp/ddi/small/etc/extension-release.d/extension-release.chrony", "ID=debian\nVERSION_ID=14\n", "0644");
+        host.execOk(
+                "mkdir",
+                "-p",
+                "/tmp/ddi/small/etc/extension-release.d",
+                "/tmp/ddi/big/etc/extension-release.d",
+                "/tmp/ddi/out");
+        host.writeFile(
+                "/tmp/ddi/small/etc/extension-release.d/extension-release.chrony",
+                "ID=debian\nVERSION_ID=14\n",
+                "0644");
         host.writeFile("/tmp/ddi/small/etc/chrony.conf", "pool 2.debian.pool.ntp.org iburst\n", "0644");
         host.writeFile("/tmp/ddi/big/etc/extension-release.d/extension-release.big", "ID=_any\n", "0644");
         // 66 MiB of incompressible data: more than 128 x 128 blocks, so a 3-level hash tree.
         host.execOk(Duration.ofMinutes(3), "sh", "-c", "head -c 69206016 /dev/urandom > /tmp/ddi/big/etc/big.bin");
-        host.execOk("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "/tmp/ddi/k.pem", "-out", "/tmp/ddi/signer.crt",
-                "-days", "30", "-subj", "/CN=repart-test");
+        host.execOk(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "/tmp/ddi/k.pem",
+                "-out",
+                "/tmp/ddi/signer.crt",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=repart-test");
         smallRootHash = repart(host, "small", "chrony_1.raw", true);
         bigRootHash = repart(host, "big", "big_1.raw", true);
         repart(host, "small", "unsigned_1.raw", false);
@@ -64,18 +84,26 @@ class RepartDdiTest {
 
     /** Runs repart in the host; returns the root hash it reports. */
     private static String repart(SystemdHost host, String src, String name, boolean sign) throws Exception {
-        List<String> argv = new java.util.ArrayList<>(List.of("systemd-repart", "--copy-source=/tmp/ddi/" + src,
-                "--offline=yes", "--json=short", "--no-pager"));
+        List<String> argv = new java.util.ArrayList<>(List.of(
+                "systemd-repart", "--copy-source=/tmp/ddi/" + src, "--offline=yes", "--json=short", "--no-pager"));
         if (sign) {
-            argv.addAll(List.of("--make-ddi=confext", "--private-key=/tmp/ddi/k.pem", "--certificate=/tmp/ddi/signer.crt"));
+            argv.addAll(
+                    List.of("--make-ddi=confext", "--private-key=/tmp/ddi/k.pem", "--certificate=/tmp/ddi/signer.crt"));
         } else {
-            // --make-ddi=confext insists on signing: the same layout without the signature partition, from explicit definitions.
+            // --make-ddi=confext insists on signing: the same layout without the signature partition, from explicit
+            // definitions.
             host.execOk("mkdir", "-p", "/tmp/ddi/unsigned.repart.d");
-            host.writeFile("/tmp/ddi/unsigned.repart.d/10-root.conf", "[Partition]\nType=root\nFormat=erofs\nCopyFiles=/etc/\n"
-                    + "Verity=data\nVerityMatchKey=root\nMinimize=best\n", "0644");
-            host.writeFile("/tmp/ddi/unsigned.repart.d/20-verity.conf", "[Partition]\nType=root-verity\nVerity=hash\nVerityMatchKey=root\n"
-                    + "Minimize=best\n", "0644");
-            argv.addAll(List.of("--definitions=/tmp/ddi/unsigned.repart.d", "--empty=create", "--size=auto", "--dry-run=no"));
+            host.writeFile(
+                    "/tmp/ddi/unsigned.repart.d/10-root.conf",
+                    "[Partition]\nType=root\nFormat=erofs\nCopyFiles=/etc/\n"
+                            + "Verity=data\nVerityMatchKey=root\nMinimize=best\n",
+                    "0644");
+            host.writeFile(
+                    "/tmp/ddi/unsigned.repart.d/20-verity.conf",
+                    "[Partition]\nType=root-verity\nVerity=hash\nVerityMatchKey=root\n" + "Minimize=best\n",
+                    "0644");
+            argv.addAll(List.of(
+                    "--definitions=/tmp/ddi/unsigned.repart.d", "--empty=create", "--size=auto", "--dry-run=no"));
         }
         argv.add("/tmp/ddi/out/" + name);
         ExecResult r = host.execOk(Duration.ofMinutes(5), argv.toArray(String[]::new));
@@ -89,8 +117,10 @@ class RepartDdiTest {
     }
 
     private Policy policy() throws Exception {
-        return Policy.signedBy(TrustedCertificates.fromDirectories(List.of(out.resolve("verity.d")))).withArchitecture(Architecture.X86_64)
-                .withHost(FORKY, ExtensionReleaseMatcher.Scope.SYSTEM).withMaxTreeBytes(256L << 20);
+        return Policy.signedBy(TrustedCertificates.fromDirectories(List.of(out.resolve("verity.d"))))
+                .withArchitecture(Architecture.X86_64)
+                .withHost(FORKY, ExtensionReleaseMatcher.Scope.SYSTEM)
+                .withMaxTreeBytes(256L << 20);
     }
 
     private static GptPartition part(Path image, java.util.UUID type) throws Exception {
@@ -100,7 +130,8 @@ class RepartDdiTest {
     }
 
     private static Path extract(Path image, GptPartition p, Path to) throws Exception {
-        try (FileChannel in = FileChannel.open(image); FileChannel o = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel in = FileChannel.open(image);
+                FileChannel o = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             in.transferTo(p.offset(), p.size(), o);
         }
         return to;
@@ -118,14 +149,19 @@ class RepartDdiTest {
             assertThat(v.reasons()).as(image.getFileName().toString()).isEmpty();
             assertThat(v.rootHash()).isEqualTo(expected);
             assertThat(v.signerFingerprint()).isNotNull();
-            Path data = extract(image, part(image, Architecture.X86_64.root()), out.resolve(image.getFileName() + ".data"));
-            Path hash = extract(image, part(image, Architecture.X86_64.rootVerity()), out.resolve(image.getFileName() + ".hash"));
-            assertThat(TestImages.veritysetupVerifies(data, hash, expected)).as("veritysetup verify agrees").isTrue();
+            Path data =
+                    extract(image, part(image, Architecture.X86_64.root()), out.resolve(image.getFileName() + ".data"));
+            Path hash = extract(
+                    image, part(image, Architecture.X86_64.rootVerity()), out.resolve(image.getFileName() + ".hash"));
+            assertThat(TestImages.veritysetupVerifies(data, hash, expected))
+                    .as("veritysetup verify agrees")
+                    .isTrue();
         }
         try (FileChannel ch = FileChannel.open(big)) {
             GptPartition d = part(big, Architecture.X86_64.root());
             GptPartition h = part(big, Architecture.X86_64.rootVerity());
-            VeritySuperblock sb = new VerityVerifier().readSuperblock(new VerityVerifier.Areas(ch, d.offset(), d.size(), ch, h.offset(), h.size()));
+            VeritySuperblock sb = new VerityVerifier()
+                    .readSuperblock(new VerityVerifier.Areas(ch, d.offset(), d.size(), ch, h.offset(), h.size()));
             assertThat(VerityGeometry.of(sb, 32).levels()).isEqualTo(3);
         }
     }
@@ -135,11 +171,13 @@ class RepartDdiTest {
         Path data = TestImages.copy(small, out.resolve("t-data.raw"));
         GptPartition root = part(data, Architecture.X86_64.root());
         TestImages.flipByte(data, root.offset() + 100);
-        assertThat(codes(verifier.verify(data, policy().withExtensionName("chrony")))).contains(ReasonCode.VERITY_ROOT_HASH_MISMATCH);
+        assertThat(codes(verifier.verify(data, policy().withExtensionName("chrony"))))
+                .contains(ReasonCode.VERITY_ROOT_HASH_MISMATCH);
 
         Path tree = TestImages.copy(big, out.resolve("t-tree.raw"));
         TestImages.flipByte(tree, part(tree, Architecture.X86_64.rootVerity()).offset() + 4096 + 9);
-        assertThat(codes(verifier.verify(tree, policy().withExtensionName("big")))).containsExactly(ReasonCode.VERITY_HASH_TREE_CORRUPT);
+        assertThat(codes(verifier.verify(tree, policy().withExtensionName("big"))))
+                .containsExactly(ReasonCode.VERITY_HASH_TREE_CORRUPT);
 
         Path sig = TestImages.copy(small, out.resolve("t-sig.raw"));
         GptPartition sigPart = part(sig, Architecture.X86_64.rootVeritySig());
@@ -153,17 +191,21 @@ class RepartDdiTest {
         Files.createDirectories(untrusted);
         TestImages.Pki other = TestImages.Pki.create(out, "other");
         Files.copy(other.cert(), untrusted.resolve("other.crt"));
-        Policy otherTrust = Policy.signedBy(TrustedCertificates.fromDirectories(List.of(untrusted))).withArchitecture(Architecture.X86_64)
+        Policy otherTrust = Policy.signedBy(TrustedCertificates.fromDirectories(List.of(untrusted)))
+                .withArchitecture(Architecture.X86_64)
                 .withHost(FORKY, ExtensionReleaseMatcher.Scope.SYSTEM);
         assertThat(codes(verifier.verify(small, otherTrust))).containsExactly(ReasonCode.SIGNATURE_UNTRUSTED);
 
         assertThat(codes(verifier.verify(unsigned, policy()))).containsExactly(ReasonCode.SIGNATURE_MISSING);
 
-        assertThat(codes(verifier.verify(small, policy().withArchitecture(Architecture.ARM64)))).containsExactly(ReasonCode.FOREIGN_ARCHITECTURE);
+        assertThat(codes(verifier.verify(small, policy().withArchitecture(Architecture.ARM64))))
+                .containsExactly(ReasonCode.FOREIGN_ARCHITECTURE);
 
         HostRelease debian13 = new HostRelease(Map.of("ID", "debian", "VERSION_ID", "13"), "x86-64", 262);
-        Verdict incompatible = verifier.verify(small, policy().withHost(debian13, ExtensionReleaseMatcher.Scope.SYSTEM));
+        Verdict incompatible =
+                verifier.verify(small, policy().withHost(debian13, ExtensionReleaseMatcher.Scope.SYSTEM));
         assertThat(codes(incompatible)).containsExactly(ReasonCode.EXTENSION_VERSION_MISMATCH);
-        assertThat(incompatible.reasons().get(0).message()).contains("built for ID=debian VERSION_ID=14, host is debian 13");
+        assertThat(incompatible.reasons().get(0).message())
+                .contains("built for ID=debian VERSION_ID=14, host is debian 13");
     }
 }

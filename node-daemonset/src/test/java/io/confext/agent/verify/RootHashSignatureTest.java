@@ -1,15 +1,13 @@
 package io.confext.agent.verify;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RootHashSignatureTest {
     @TempDir
@@ -33,8 +31,10 @@ class RootHashSignatureTest {
 
     @Test
     void parsesJsonWithNulPadding() throws Exception {
-        RootHashSignature s = RootHashSignature.fromPartition(padded("{\"rootHash\":\"" + ROOT + "\",\"signature\":\"AAEC\","
-                + "\"certificateFingerprint\":\"" + "CD".repeat(32) + "\"}", 4096));
+        RootHashSignature s = RootHashSignature.fromPartition(padded(
+                "{\"rootHash\":\"" + ROOT + "\",\"signature\":\"AAEC\"," + "\"certificateFingerprint\":\""
+                        + "CD".repeat(32) + "\"}",
+                4096));
         assertThat(s.rootHash()).isEqualTo(ROOT);
         assertThat(s.signature()).containsExactly(0, 1, 2);
         assertThat(s.certificateFingerprint()).contains("cd".repeat(32));
@@ -46,10 +46,14 @@ class RootHashSignatureTest {
         trailing[4000] = 'x';
         assertThat(code(trailing)).as("bytes after the NUL padding started").isEqualTo(ReasonCode.SIGNATURE_MALFORMED);
         assertThat(code(new byte[4096])).as("all NUL").isEqualTo(ReasonCode.SIGNATURE_MALFORMED);
-        assertThat(code(padded("{\"rootHash\":\"" + ROOT + "\"}", 4096))).as("no signature").isEqualTo(ReasonCode.SIGNATURE_MALFORMED);
-        assertThat(code(padded("{\"rootHash\":\"" + ROOT.toUpperCase() + "\",\"signature\":\"AAEC\"}", 4096))).as("not lowercase")
+        assertThat(code(padded("{\"rootHash\":\"" + ROOT + "\"}", 4096)))
+                .as("no signature")
                 .isEqualTo(ReasonCode.SIGNATURE_MALFORMED);
-        assertThat(code(padded("{\"rootHash\":\"" + ROOT + "\",\"signature\":\"%%%\"}", 4096))).as("bad base64")
+        assertThat(code(padded("{\"rootHash\":\"" + ROOT.toUpperCase() + "\",\"signature\":\"AAEC\"}", 4096)))
+                .as("not lowercase")
+                .isEqualTo(ReasonCode.SIGNATURE_MALFORMED);
+        assertThat(code(padded("{\"rootHash\":\"" + ROOT + "\",\"signature\":\"%%%\"}", 4096)))
+                .as("bad base64")
                 .isEqualTo(ReasonCode.SIGNATURE_MALFORMED);
         assertThat(code(padded("[1,2]", 4096))).isEqualTo(ReasonCode.SIGNATURE_MALFORMED);
     }
@@ -63,10 +67,17 @@ class RootHashSignatureTest {
         RootHashSignatureVerifier v = new RootHashSignatureVerifier();
 
         assertThat(v.verify(ROOT, der, trusted).signerFingerprint()).contains(pki.fingerprint());
-        assertThat(v.verify("cd".repeat(32), der, trusted).problem()).get().extracting(Reason::code).isEqualTo(ReasonCode.SIGNATURE_INVALID);
-        assertThat(v.verify(ROOT, der, TrustedCertificates.none()).problem()).get().extracting(Reason::code)
+        assertThat(v.verify("cd".repeat(32), der, trusted).problem())
+                .get()
+                .extracting(Reason::code)
+                .isEqualTo(ReasonCode.SIGNATURE_INVALID);
+        assertThat(v.verify(ROOT, der, TrustedCertificates.none()).problem())
+                .get()
+                .extracting(Reason::code)
                 .isEqualTo(ReasonCode.SIGNATURE_UNTRUSTED);
-        assertThat(v.verify(ROOT, new byte[] {1, 2, 3}, trusted).problem()).get().extracting(Reason::code)
+        assertThat(v.verify(ROOT, new byte[] {1, 2, 3}, trusted).problem())
+                .get()
+                .extracting(Reason::code)
                 .isEqualTo(ReasonCode.SIGNATURE_MALFORMED);
     }
 
@@ -102,7 +113,9 @@ class RootHashSignatureTest {
         Files.createSymbolicLink(root.resolve("run/verity.d/b.crt"), Path.of("/nix/store/abc-verity/a.crt"));
         Files.createSymbolicLink(root.resolve("run/verity.d/gone.crt"), Path.of("/nix/store/none.crt"));
 
-        assertThat(TrustedCertificates.systemVerityD(root).certificates()).as("a.crt twice, the dangling link skipped")
-                .hasSize(2).allSatisfy(c -> assertThat(TrustedCertificates.fingerprint(c)).isEqualTo(a.fingerprint()));
+        assertThat(TrustedCertificates.systemVerityD(root).certificates())
+                .as("a.crt twice, the dangling link skipped")
+                .hasSize(2)
+                .allSatisfy(c -> assertThat(TrustedCertificates.fingerprint(c)).isEqualTo(a.fingerprint()));
     }
 }

@@ -32,14 +32,15 @@ class SquashfsReaderTest {
 
     private Map<String, TreeEntry> walk(Path image) throws Exception {
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            return new SquashfsReader(ch, 0, ch.size()).walk(1000).stream()
-                    .collect(Collectors.toMap(TreeEntry::path, Function.identity()));
+            return new SquashfsReader(ch, 0, ch.size())
+                    .walk(1000).stream().collect(Collectors.toMap(TreeEntry::path, Function.identity()));
         }
     }
 
     /** A tree with small files (fragments), a file of several blocks, a hard link, a symlink, a wide directory. */
     private Path richTree(String big) throws Exception {
-        Path tree = TestImages.tree(dir, "demo", "ID=_any\n", "etc/demo.conf", "value=1\n", "etc/sub/deeper/x.conf", "x");
+        Path tree =
+                TestImages.tree(dir, "demo", "ID=_any\n", "etc/demo.conf", "value=1\n", "etc/sub/deeper/x.conf", "x");
         Files.writeString(tree.resolve("etc/big.conf"), big);
         Files.createLink(tree.resolve("etc/big-again.conf"), tree.resolve("etc/big.conf"));
         Files.createSymbolicLink(tree.resolve("etc/link"), Path.of("sub/deeper/x.conf"));
@@ -66,8 +67,11 @@ class SquashfsReaderTest {
         Map<String, TreeEntry> entries = walk(image);
 
         try (var source = Files.walk(tree)) {
-            assertThat(entries.keySet()).as("same paths as the source tree").containsExactlyInAnyOrderElementsOf(
-                    source.filter(p -> !p.equals(tree)).map(p -> tree.relativize(p).toString()).toList());
+            assertThat(entries.keySet())
+                    .as("same paths as the source tree")
+                    .containsExactlyInAnyOrderElementsOf(source.filter(p -> !p.equals(tree))
+                            .map(p -> tree.relativize(p).toString())
+                            .toList());
         }
         assertThat(entries.get("etc/demo.conf").mode()).isEqualTo(TreeEntry.S_IFREG | 0640);
         assertThat(entries.get("etc/sub").isDirectory()).isTrue();
@@ -76,12 +80,18 @@ class SquashfsReaderTest {
         assertThat(entries.get("etc/link").symlinkTarget()).isEqualTo("sub/deeper/x.conf");
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             SquashfsReader r = new SquashfsReader(ch, 0, ch.size());
-            assertThat(text(r, entries.get("etc/big.conf"))).as("blocks and a fragment tail").isEqualTo(big);
-            assertThat(text(r, entries.get("etc/big-again.conf"))).as("a hard link: an extended file inode").isEqualTo(big);
-            assertThat(text(r, entries.get("etc/sub/many-7-" + "n".repeat(30) + ".conf"))).isEqualTo("n=7");
+            assertThat(text(r, entries.get("etc/big.conf")))
+                    .as("blocks and a fragment tail")
+                    .isEqualTo(big);
+            assertThat(text(r, entries.get("etc/big-again.conf")))
+                    .as("a hard link: an extended file inode")
+                    .isEqualTo(big);
+            assertThat(text(r, entries.get("etc/sub/many-7-" + "n".repeat(30) + ".conf")))
+                    .isEqualTo("n=7");
             assertThat(text(r, entries.get("etc/demo.conf"))).isEqualTo("value=1\n");
             assertThat(r.readFile(entries.get("etc/sparse.bin"), 1 << 16)).isEqualTo(new byte[3 * 4096]);
-            assertThat(text(r, entries.get("etc/extension-release.d/extension-release.demo"))).isEqualTo("ID=_any\n");
+            assertThat(text(r, entries.get("etc/extension-release.d/extension-release.demo")))
+                    .isEqualTo("ID=_any\n");
         }
     }
 
@@ -109,7 +119,8 @@ class SquashfsReaderTest {
         assertThat(entries.get("etc/fifo").type()).isEqualTo(TreeEntry.S_IFIFO);
         // and the content policy, which saw nothing of a squashfs before, refuses each of them
         List<Reason> refusals = new ContentPolicy().check(List.copyOf(entries.values()), Policy.DEFAULT_MAX_TREE_BYTES);
-        assertThat(refusals).extracting(Reason::code)
+        assertThat(refusals)
+                .extracting(Reason::code)
                 .contains(ReasonCode.CONTENT_SETUID, ReasonCode.CONTENT_DEVICE_NODE, ReasonCode.CONTENT_FIFO);
     }
 
@@ -119,8 +130,8 @@ class SquashfsReaderTest {
         Path image = dir.resolve("r.raw");
         TestImages.mksquashfs(tree, image);
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            ImageFormatException e = catchThrowableOfType(ImageFormatException.class,
-                    () -> new SquashfsReader(ch, 0, 200).walk(10));
+            ImageFormatException e =
+                    catchThrowableOfType(ImageFormatException.class, () -> new SquashfsReader(ch, 0, 200).walk(10));
             assertThat(e.code()).isEqualTo(ReasonCode.FILE_SYSTEM_CORRUPT);
             assertThat(e).hasMessageContaining("outside");
         }
@@ -135,8 +146,8 @@ class SquashfsReaderTest {
         b[20] = 2; // compression id: lzma
         Files.write(image, b);
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            ImageFormatException e = catchThrowableOfType(ImageFormatException.class,
-                    () -> new SquashfsReader(ch, 0, ch.size()).walk(10));
+            ImageFormatException e = catchThrowableOfType(
+                    ImageFormatException.class, () -> new SquashfsReader(ch, 0, ch.size()).walk(10));
             assertThat(e.code()).isEqualTo(ReasonCode.CONTENT_UNINSPECTABLE);
             assertThat(e).hasMessageContaining("lzma").hasMessageContaining("-comp gzip");
         }
@@ -158,13 +169,25 @@ class SquashfsReaderTest {
         ErofsReader.Limits d = ErofsReader.Limits.DEFAULT;
         assertThat(walk(image)).as("within the default caps").containsKey("etc/wide/entry-299.conf");
 
-        assertThat(refusal(image, new ErofsReader.Limits(d.maxPathChars(), 5, d.maxDirectoryBytes(), d.maxTotalPathChars()), 1000))
+        assertThat(refusal(
+                        image,
+                        new ErofsReader.Limits(d.maxPathChars(), 5, d.maxDirectoryBytes(), d.maxTotalPathChars()),
+                        1000))
                 .hasMessageContaining("nested deeper than 5 levels");
-        assertThat(refusal(image, new ErofsReader.Limits(200, d.maxDepth(), d.maxDirectoryBytes(), d.maxTotalPathChars()), 1000))
+        assertThat(refusal(
+                        image,
+                        new ErofsReader.Limits(200, d.maxDepth(), d.maxDirectoryBytes(), d.maxTotalPathChars()),
+                        1000))
                 .hasMessageContaining("longer than 200 characters");
-        assertThat(refusal(image, new ErofsReader.Limits(d.maxPathChars(), d.maxDepth(), 2048, d.maxTotalPathChars()), 1000))
+        assertThat(refusal(
+                        image,
+                        new ErofsReader.Limits(d.maxPathChars(), d.maxDepth(), 2048, d.maxTotalPathChars()),
+                        1000))
                 .hasMessageContaining("above the 2048-byte limit for one directory");
-        assertThat(refusal(image, new ErofsReader.Limits(d.maxPathChars(), d.maxDepth(), d.maxDirectoryBytes(), 3000), 1000))
+        assertThat(refusal(
+                        image,
+                        new ErofsReader.Limits(d.maxPathChars(), d.maxDepth(), d.maxDirectoryBytes(), 3000),
+                        1000))
                 .hasMessageContaining("paths add up to more than 3000 characters");
         assertThat(refusal(image, d, 100)).hasMessageContaining("more than 100 entries");
     }

@@ -1,19 +1,19 @@
 package io.confext.agent.verify;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Builds confext images at test time with third-party producers: mkfs.erofs for the file system,
@@ -23,12 +23,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 public final class TestImages {
     private static final Pattern ROOT_HASH = Pattern.compile("Root hash:\\s+([0-9a-f]+)");
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     public static void assumeTools(String... tools) {
         for (String t : tools) {
-            assumeTrue(Cmd.available(t), t + " is not installed (apt-get install erofs-utils cryptsetup-bin openssl systemd-repart)");
+            assumeTrue(
+                    Cmd.available(t),
+                    t + " is not installed (apt-get install erofs-utils cryptsetup-bin openssl systemd-repart)");
         }
     }
 
@@ -37,8 +38,21 @@ public final class TestImages {
         public static Pki create(Path dir, String cn) {
             Path key = dir.resolve(cn + ".key");
             Path cert = dir.resolve(cn + ".crt");
-            Cmd.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
-                    "-days", "30", "-subj", "/CN=" + cn);
+            Cmd.run(
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-keyout",
+                    key.toString(),
+                    "-out",
+                    cert.toString(),
+                    "-days",
+                    "30",
+                    "-subj",
+                    "/CN=" + cn);
             return new Pki(key, cert);
         }
 
@@ -46,8 +60,23 @@ public final class TestImages {
             Path in = Files.createTempFile(workDir, "roothash", ".txt");
             Path out = Files.createTempFile(workDir, "sig", ".p7s");
             Files.writeString(in, rootHashHex, StandardCharsets.US_ASCII);
-            Cmd.run("openssl", "smime", "-sign", "-nocerts", "-noattr", "-binary", "-in", in.toString(), "-inkey", key.toString(),
-                    "-signer", cert.toString(), "-outform", "der", "-out", out.toString());
+            Cmd.run(
+                    "openssl",
+                    "smime",
+                    "-sign",
+                    "-nocerts",
+                    "-noattr",
+                    "-binary",
+                    "-in",
+                    in.toString(),
+                    "-inkey",
+                    key.toString(),
+                    "-signer",
+                    cert.toString(),
+                    "-outform",
+                    "der",
+                    "-out",
+                    out.toString());
             return Files.readAllBytes(out);
         }
 
@@ -58,7 +87,8 @@ public final class TestImages {
     }
 
     /** Writes a confext tree: etc/extension-release.d/extension-release.NAME plus the given files. */
-    public static Path tree(Path dir, String name, String extensionRelease, String... filesAndContents) throws IOException {
+    public static Path tree(Path dir, String name, String extensionRelease, String... filesAndContents)
+            throws IOException {
         Path root = dir.resolve("tree-" + name + "-" + System.nanoTime());
         Files.createDirectories(root.resolve("etc/extension-release.d"));
         Files.writeString(root.resolve("etc/extension-release.d/extension-release." + name), extensionRelease);
@@ -72,8 +102,8 @@ public final class TestImages {
 
     /** A squashfs of {@code tree}, with extra mksquashfs options such as {@code -comp xz}; 4 KiB blocks unless given. */
     static void mksquashfs(Path tree, Path out, String... options) {
-        List<String> cmd = new ArrayList<>(List.of("mksquashfs", tree.toString(), out.toString(), "-quiet", "-noappend",
-                "-all-root", "-no-progress"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "mksquashfs", tree.toString(), out.toString(), "-quiet", "-noappend", "-all-root", "-no-progress"));
         if (!List.of(options).contains("-b")) {
             cmd.addAll(List.of("-b", "4096"));
         }
@@ -126,7 +156,8 @@ public final class TestImages {
 
     /** The root-verity-sig partition content systemd-repart writes: JSON, NUL-padded to 4096. */
     static byte[] signatureJson(String rootHash, byte[] der, String fingerprint) {
-        String json = "{\"rootHash\":\"" + rootHash + "\",\"signature\":\"" + Base64.getEncoder().encodeToString(der) + "\""
+        String json = "{\"rootHash\":\"" + rootHash + "\",\"signature\":\""
+                + Base64.getEncoder().encodeToString(der) + "\""
                 + (fingerprint == null ? "" : ",\"certificateFingerprint\":\"" + fingerprint + "\"") + "}\n";
         byte[] b = json.getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[((b.length + 4095) / 4096) * 4096];
@@ -147,24 +178,37 @@ public final class TestImages {
         String root = verityFormat(fs, hash);
         String suffix = arch.equals("x86-64") ? "" : "-" + arch;
         Path defs = Files.createDirectories(work.resolve("defs"));
-        Files.writeString(defs.resolve("10-root.conf"), "[Partition]\nType=root" + suffix + "\nUUID=" + uuid(root.substring(0, 32))
-                + "\nCopyBlocks=" + fs + "\n");
-        Files.writeString(defs.resolve("20-verity.conf"), "[Partition]\nType=root" + suffix + "-verity\nUUID=" + uuid(root.substring(32))
-                + "\nCopyBlocks=" + hash + "\n");
+        Files.writeString(
+                defs.resolve("10-root.conf"),
+                "[Partition]\nType=root" + suffix + "\nUUID=" + uuid(root.substring(0, 32)) + "\nCopyBlocks=" + fs
+                        + "\n");
+        Files.writeString(
+                defs.resolve("20-verity.conf"),
+                "[Partition]\nType=root" + suffix + "-verity\nUUID=" + uuid(root.substring(32)) + "\nCopyBlocks=" + hash
+                        + "\n");
         if (pki != null) {
             Path sig = work.resolve("root.sig");
             Files.write(sig, signatureJson(root, pki.sign(root, work), pki.fingerprint()));
-            Files.writeString(defs.resolve("30-sig.conf"), "[Partition]\nType=root" + suffix
-                    + "-verity-sig\nSizeMinBytes=16K\nSizeMaxBytes=16K\nCopyBlocks=" + sig + "\n");
+            Files.writeString(
+                    defs.resolve("30-sig.conf"),
+                    "[Partition]\nType=root" + suffix + "-verity-sig\nSizeMinBytes=16K\nSizeMaxBytes=16K\nCopyBlocks="
+                            + sig + "\n");
         }
         Files.deleteIfExists(out);
-        Cmd.run("systemd-repart", "--definitions=" + defs, "--empty=create", "--size=auto", "--dry-run=no", "--no-pager", out.toString());
+        Cmd.run(
+                "systemd-repart",
+                "--definitions=" + defs,
+                "--empty=create",
+                "--size=auto",
+                "--dry-run=no",
+                "--no-pager",
+                out.toString());
         return root;
     }
 
     private static String uuid(String hex32) {
-        return hex32.substring(0, 8) + "-" + hex32.substring(8, 12) + "-" + hex32.substring(12, 16) + "-" + hex32.substring(16, 20) + "-"
-                + hex32.substring(20);
+        return hex32.substring(0, 8) + "-" + hex32.substring(8, 12) + "-" + hex32.substring(12, 16) + "-"
+                + hex32.substring(16, 20) + "-" + hex32.substring(20);
     }
 
     static void flipByte(Path file, long offset) throws IOException {

@@ -1,8 +1,6 @@
 package io.confext.agent.verify;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,8 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The offline command, in-process and as a real process through the launcher script. */
 class VerifyCommandTest {
@@ -25,13 +24,15 @@ class VerifyCommandTest {
         TestImages.assumeTools("mkfs.erofs", "veritysetup", "openssl");
     }
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private static Run inProcess(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = VerifyCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int rc = VerifyCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -45,15 +46,29 @@ class VerifyCommandTest {
     void acceptedImagePrintsRootHashAndSignerAndExitsZero() throws Exception {
         TestImages.Pki pki = TestImages.Pki.create(dir, "ci");
         Path image = dir.resolve("chrony_1.raw");
-        String root = TestImages.naked(TestImages.tree(dir, "chrony", "ID=debian\nVERSION_ID=13\n", "etc/chrony.conf", "pool a\n"), image, pki);
+        String root = TestImages.naked(
+                TestImages.tree(dir, "chrony", "ID=debian\nVERSION_ID=13\n", "etc/chrony.conf", "pool a\n"),
+                image,
+                pki);
         Path os = Files.writeString(dir.resolve("os-release"), "ID=debian\nVERSION_ID=\"13\"\n");
 
-        Run r = inProcess(image.toString(), "--trust", trustDir(pki).toString(), "--os-release", os.toString(), "--arch", "x86-64",
-                "--sha256", ImageVerifierTest.sha256(image));
+        Run r = inProcess(
+                image.toString(),
+                "--trust",
+                trustDir(pki).toString(),
+                "--os-release",
+                os.toString(),
+                "--arch",
+                "x86-64",
+                "--sha256",
+                ImageVerifierTest.sha256(image));
 
         assertThat(r.exit()).as(r.out()).isEqualTo(VerifyCommand.ACCEPTED);
-        assertThat(r.out()).contains("verdict: ACCEPTED").contains("root hash: " + root)
-                .contains("signer sha256 fingerprint: " + pki.fingerprint()).doesNotContain("reason:");
+        assertThat(r.out())
+                .contains("verdict: ACCEPTED")
+                .contains("root hash: " + root)
+                .contains("signer sha256 fingerprint: " + pki.fingerprint())
+                .doesNotContain("reason:");
     }
 
     @Test
@@ -65,10 +80,18 @@ class VerifyCommandTest {
         TestImages.naked(tree, image, signer);
         Path os = Files.writeString(dir.resolve("os-release"), "ID=debian\nVERSION_ID=13\n");
 
-        Run r = inProcess(image.toString(), "--trust", trustDir(other).toString(), "--os-release", os.toString(), "--arch", "x86-64");
+        Run r = inProcess(
+                image.toString(),
+                "--trust",
+                trustDir(other).toString(),
+                "--os-release",
+                os.toString(),
+                "--arch",
+                "x86-64");
 
         assertThat(r.exit()).isEqualTo(VerifyCommand.REFUSED);
-        assertThat(r.out()).contains("verdict: REFUSED")
+        assertThat(r.out())
+                .contains("verdict: REFUSED")
                 .contains("reason: SIGNATURE_UNTRUSTED")
                 .contains("reason: CONTENT_OS_RELEASE")
                 .contains("reason: EXTENSION_ID_MISMATCH: built for ID=fedora VERSION_ID=40, host is debian 13");

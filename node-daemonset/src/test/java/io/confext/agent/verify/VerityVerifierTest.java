@@ -1,8 +1,6 @@
 package io.confext.agent.verify;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,8 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The user-space dm-verity check against veritysetup format/verify as the oracle. */
 class VerityVerifierTest {
@@ -40,7 +39,8 @@ class VerityVerifierTest {
     }
 
     private VerityVerifier.Result verify(Path data, Path hash, String root) throws Exception {
-        try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ); FileChannel h = FileChannel.open(hash, StandardOpenOption.READ)) {
+        try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
+                FileChannel h = FileChannel.open(hash, StandardOpenOption.READ)) {
             return verifier.verify(new VerityVerifier.Areas(d, 0, d.size(), h, 0, h.size()), root, null);
         }
     }
@@ -83,7 +83,9 @@ class VerityVerifierTest {
 
         VerityVerifier.Result r = verify(data, hash, root);
 
-        assertThat(TestImages.veritysetupVerifies(data, hash, root)).as("oracle agrees the data is bad").isFalse();
+        assertThat(TestImages.veritysetupVerifies(data, hash, root))
+                .as("oracle agrees the data is bad")
+                .isFalse();
         assertThat(r.problem()).get().extracting(Reason::code).isEqualTo(ReasonCode.VERITY_ROOT_HASH_MISMATCH);
         assertThat(r.problem().get().message()).contains("data blocks 128..255");
     }
@@ -97,7 +99,9 @@ class VerityVerifierTest {
 
         VerityVerifier.Result r = verify(data, hash, root);
 
-        assertThat(TestImages.veritysetupVerifies(data, hash, root)).as("oracle agrees the tree is bad").isFalse();
+        assertThat(TestImages.veritysetupVerifies(data, hash, root))
+                .as("oracle agrees the tree is bad")
+                .isFalse();
         assertThat(r.rootHash()).isEqualTo(root);
         assertThat(r.problem()).get().extracting(Reason::code).isEqualTo(ReasonCode.VERITY_HASH_TREE_CORRUPT);
     }
@@ -115,7 +119,8 @@ class VerityVerifierTest {
         try (FileChannel h = FileChannel.open(hash, StandardOpenOption.READ)) {
             FileChannel d = new ReadLimitChannel(FileChannel.open(data, StandardOpenOption.READ), 40 * 4096);
             try (d) {
-                VerityVerifier.Result r = verifier.verify(new VerityVerifier.Areas(d, 0, Files.size(data), h, 0, h.size()), root, null);
+                VerityVerifier.Result r =
+                        verifier.verify(new VerityVerifier.Areas(d, 0, Files.size(data), h, 0, h.size()), root, null);
                 assertThat(r.problem()).isEmpty();
                 assertThat(r.rootHash()).isEqualTo(root);
             }
@@ -131,6 +136,7 @@ class VerityVerifierTest {
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> verify(data, hash, root))
                 .isInstanceOf(ImageFormatException.class)
-                .extracting(e -> ((ImageFormatException) e).code()).isEqualTo(ReasonCode.VERITY_SUPERBLOCK_INVALID);
+                .extracting(e -> ((ImageFormatException) e).code())
+                .isEqualTo(ReasonCode.VERITY_SUPERBLOCK_INVALID);
     }
 }

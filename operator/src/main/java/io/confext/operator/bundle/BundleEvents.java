@@ -40,18 +40,33 @@ public final class BundleEvents {
     private void record(ConfextBundle b, String type, String reason, String message) {
         String now = clock.instant().toString();
         Event e = new EventBuilder()
-                .withNewMetadata().withNamespace(namespace)
-                .withName(b.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13)).endMetadata()
-                .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(b.getApiVersion()).withKind(b.getKind())
-                        .withName(b.getMetadata().getName()).withUid(b.getMetadata().getUid()).build())
-                .withType(type).withReason(reason).withMessage(message)
-                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                .withNewSource().withComponent("confext-operator").endSource()
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(b.getMetadata().getName() + "."
+                        + UUID.randomUUID().toString().substring(0, 13))
+                .endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder()
+                        .withApiVersion(b.getApiVersion())
+                        .withKind(b.getKind())
+                        .withName(b.getMetadata().getName())
+                        .withUid(b.getMetadata().getUid())
+                        .build())
+                .withType(type)
+                .withReason(reason)
+                .withMessage(message)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(1)
+                .withNewSource()
+                .withComponent("confext-operator")
+                .endSource()
                 .build();
         try {
             client.v1().events().inNamespace(namespace).resource(e).create();
         } catch (KubernetesClientException ex) {
-            LOG.warnf("could not record event %s on bundle %s: %s", reason, b.getMetadata().getName(), ex.getMessage());
+            LOG.warnf(
+                    "could not record event %s on bundle %s: %s",
+                    reason, b.getMetadata().getName(), ex.getMessage());
         }
     }
 }

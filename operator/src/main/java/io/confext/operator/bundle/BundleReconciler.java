@@ -12,7 +12,6 @@ import io.confext.operator.OperatorSettings;
 import io.confext.operator.cache.CacheTrim;
 import io.confext.operator.cache.TrimmingItemStore;
 import io.confext.operator.node.NodeEntryWriter;
-import io.confext.operator.status.DegradedNode;
 import io.confext.operator.node.NodeViews;
 import io.confext.operator.revision.RevisionFreezer;
 import io.confext.operator.revision.RevisionStore;
@@ -31,6 +30,7 @@ import io.confext.operator.rollout.RolloutRules;
 import io.confext.operator.rollout.RolloutState;
 import io.confext.operator.rollout.UndoPlanner;
 import io.confext.operator.status.BundleConditions;
+import io.confext.operator.status.DegradedNode;
 import io.confext.operator.status.StatusAggregator;
 import io.confext.operator.status.StatusInput;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -79,12 +79,14 @@ import org.jboss.logging.Logger;
  */
 @ControllerConfiguration(name = BundleReconciler.NAME)
 @RateLimited(maxReconciliations = 1, within = 50, unit = TimeUnit.MILLISECONDS)
-public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<ConfextBundle>, ConfigurableReconciler<ConfextBundle> {
+public class BundleReconciler
+        implements Reconciler<ConfextBundle>, Cleaner<ConfextBundle>, ConfigurableReconciler<ConfextBundle> {
     public static final String NAME = "confextbundle";
     /** {@code previous} or a version of status.history: the operator sets the spec back to it and removes the annotation. */
     public static final String UNDO_ANNOTATION = "confext.io/undo";
     /** Objects per page of an informer's list of all nodes. */
     public static final long LIST_PAGE = 500;
+
     private static final Logger LOG = Logger.getLogger(BundleReconciler.class);
 
     private final OperatorSettings settings;
@@ -115,7 +117,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
      */
     @Override
     public void updateConfigurationFrom(ControllerConfigurationOverrider<ConfextBundle> configuration) {
-        configuration.withItemStore(new TrimmingItemStore<>(CacheTrim::managedFields))
+        configuration
+                .withItemStore(new TrimmingItemStore<>(CacheTrim::managedFields))
                 .withGenerationAware(false)
                 .withOnUpdateFilter(BundleUpdates::relevant);
     }
@@ -127,13 +130,18 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         // limit coalesces the events.
         SecondaryToPrimaryMapper<Node> nodeToBundles = r -> allBundles(context);
         confextNodes = ConfextNodeEventSource.create(context, LIST_PAGE);
-        nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ConfextBundle.class)
-                .withName("nodes").withSecondaryToPrimaryMapper(nodeToBundles)
-                .withPrimaryToSecondaryMapper((ConfextBundle b) -> Set.<ResourceID>of())
-                .withItemStore(new TrimmingItemStore<>(CacheTrim::node)).withInformerListLimit(LIST_PAGE)
-                // a Node's status changes every few seconds (heartbeats); only label changes matter here
-                .withOnUpdateFilter((n, old) -> !Objects.equals(n.getMetadata().getLabels(), old.getMetadata().getLabels()))
-                .build(), context);
+        nodes = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Node.class, ConfextBundle.class)
+                        .withName("nodes")
+                        .withSecondaryToPrimaryMapper(nodeToBundles)
+                        .withPrimaryToSecondaryMapper((ConfextBundle b) -> Set.<ResourceID>of())
+                        .withItemStore(new TrimmingItemStore<>(CacheTrim::node))
+                        .withInformerListLimit(LIST_PAGE)
+                        // a Node's status changes every few seconds (heartbeats); only label changes matter here
+                        .withOnUpdateFilter((n, old) -> !Objects.equals(
+                                n.getMetadata().getLabels(), old.getMetadata().getLabels()))
+                        .build(),
+                context);
         return List.of(confextNodes, nodes);
     }
 
@@ -151,15 +159,20 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         String name = bundle.getMetadata().getName();
         var pace = spacing.waitBefore(name, clock.instant());
         if (pace.isPresent()) {
-            return UpdateControl.<ConfextBundle>noUpdate().rescheduleAfter(Math.max(1, pace.get().toMillis()));
+            return UpdateControl.<ConfextBundle>noUpdate()
+                    .rescheduleAfter(Math.max(1, pace.get().toMillis()));
         }
-        long generation = bundle.getMetadata().getGeneration() == null ? 0 : bundle.getMetadata().getGeneration();
+        long generation = bundle.getMetadata().getGeneration() == null
+                ? 0
+                : bundle.getMetadata().getGeneration();
         ConfextBundleStatus previous = bundle.getStatus();
         Instant now = clock.instant();
         BundleEvents events = new BundleEvents(client, settings.eventsNamespace(), clock);
         RevisionStore store = new RevisionStore(client, settings.namespace());
 
-        String undo = bundle.getMetadata().getAnnotations() == null ? null : bundle.getMetadata().getAnnotations().get(UNDO_ANNOTATION);
+        String undo = bundle.getMetadata().getAnnotations() == null
+                ? null
+                : bundle.getMetadata().getAnnotations().get(UNDO_ANNOTATION);
         if (undo != null) {
             consumeUndo(bundle, undo, client, store, events);
             // the spec change (a new generation) or the annotation's removal brings the next reconcile
@@ -176,7 +189,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         for (ConfextNode cxn : confextNodes.byIndex(ConfextNodeEventSource.BY_BUNDLE, name)) {
             String node = cxn.getMetadata().getName();
             cxnByName.put(node, cxn);
-            NodeView v = NodeViews.of(name, spec.getNodeSelector(), spec.getScope(), spec.getReload(), canarySelector, cxn, node(node));
+            NodeView v = NodeViews.of(
+                    name, spec.getNodeSelector(), spec.getScope(), spec.getReload(), canarySelector, cxn, node(node));
             if (v.matches() || v.desired() != null) {
                 views.add(v);
             }
@@ -191,9 +205,11 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
                 return;
             }
             Node n = node(node);
-            if (n != null && NodeViews.matches(spec.getNodeSelector(), n.getMetadata().getLabels())) {
+            if (n != null
+                    && NodeViews.matches(spec.getNodeSelector(), n.getMetadata().getLabels())) {
                 cxnByName.put(node, cxn);
-                views.add(NodeViews.of(name, spec.getNodeSelector(), spec.getScope(), spec.getReload(), canarySelector, cxn, n));
+                views.add(NodeViews.of(
+                        name, spec.getNodeSelector(), spec.getScope(), spec.getReload(), canarySelector, cxn, n));
             }
         });
 
@@ -206,13 +222,19 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             Reason reason = e instanceof UnresolvableBundleException u ? u.catalogued() : Reason.InvalidSpec;
             return invalid(bundle, events, reason, e.getMessage(), generation, now);
         }
-        StoredRevision stable = previous == null ? null : store.find(previous.getCurrentRevision()).orElse(null);
+        StoredRevision stable = previous == null
+                ? null
+                : store.find(previous.getCurrentRevision()).orElse(null);
         RevisionTarget stableTarget = stable == null ? null : stable.target();
 
         // Older than what the bundle delivered: a marked rollback, or refused (then the running rollout goes on).
         List<DeliveredVersion> delivered = delivered(previous);
-        List<String> onNodes = views.stream().filter(v -> v.desired() != null).map(v -> v.desired().revision().version()).toList();
-        boolean allowDowngrade = bundle.getSpec().getRollout() != null && Boolean.TRUE.equals(bundle.getSpec().getRollout().getAllowDowngrade());
+        List<String> onNodes = views.stream()
+                .filter(v -> v.desired() != null)
+                .map(v -> v.desired().revision().version())
+                .toList();
+        boolean allowDowngrade = bundle.getSpec().getRollout() != null
+                && Boolean.TRUE.equals(bundle.getSpec().getRollout().getAllowDowngrade());
         Direction direction = undoPlanner.decide(requested.target(), delivered, onNodes, allowDowngrade);
         StoredRevision target = requested;
         Direction targetDirection = direction;
@@ -225,19 +247,30 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
             if (!StatusAggregator.recordsRefusedDowngrade(previous)) {
                 events.warning(bundle, refused.reason(), refused.message());
             }
-        } else if (direction instanceof Direction.Rollback rb && previous != null
+        } else if (direction instanceof Direction.Rollback rb
+                && previous != null
                 && !requested.target().name().equals(previous.getTargetRevision())) {
             events.normal(bundle, Reason.RollbackPlanned, rb.message());
         }
         boolean rollingBack = StatusAggregator.recordsRollbackFrom(previous, target.target());
 
         // minReadySeconds and the deadline run on the operator's clock: when it first saw each report
-        RevisionTarget completed = previous != null && target.target().name().equals(previous.getCurrentRevision()) ? target.target() : null;
+        RevisionTarget completed = previous != null && target.target().name().equals(previous.getCurrentRevision())
+                ? target.target()
+                : null;
         spacing.ran(name, now, views.size());
         List<NodeView> timed = reportClock.stampAll(name, recentWrites.overlay(name, views, now), now, completed);
 
-        RolloutPlan plan = planner.plan(new RolloutInput(name, policy, target.target(), stableTarget, rollingBack,
-                progressSince(target, previous), timed, now, targetDirection.marksRollback()));
+        RolloutPlan plan = planner.plan(new RolloutInput(
+                name,
+                policy,
+                target.target(),
+                stableTarget,
+                rollingBack,
+                progressSince(target, previous),
+                timed,
+                now,
+                targetDirection.marksRollback()));
 
         NodeEntryWriter writer = new NodeEntryWriter(client, settings.namespace());
         for (NodeDecision d : plan.changes()) {
@@ -246,7 +279,10 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         }
         recordWaveEvent(bundle, plan, target.target(), events);
         for (NodeView v : plannedRestarts.fresh(name, views, target.target())) {
-            events.normal(bundle, Reason.RestartPlanned, "node %s: %s".formatted(v.name(), v.observed().message()));
+            events.normal(
+                    bundle,
+                    Reason.RestartPlanned,
+                    "node %s: %s".formatted(v.name(), v.observed().message()));
         }
         // the nodes' phases first: a scrape that sees the pass's rollout state (set with the status) sees the phases it
         // came from
@@ -270,33 +306,52 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         });
         store.prune(name, inUse);
 
-        ConfextBundleStatus status = aggregator.aggregate(new StatusInput(generation, target.target(), stableTarget, plan,
-                policy.paused(), previous, now, direction instanceof Direction.Refused ? direction : targetDirection,
+        ConfextBundleStatus status = aggregator.aggregate(new StatusInput(
+                generation,
+                target.target(),
+                stableTarget,
+                plan,
+                policy.paused(),
+                previous,
+                now,
+                direction instanceof Direction.Refused ? direction : targetDirection,
                 DegradedNode.on(target.target(), observed)));
         if (sameStatus(previous, status)) {
             UpdateControl<ConfextBundle> control = UpdateControl.noUpdate();
-            plan.recheckAt().ifPresent(at -> control.rescheduleAfter(Math.max(1000, Duration.between(now, at).toMillis())));
+            plan.recheckAt()
+                    .ifPresent(at -> control.rescheduleAfter(
+                            Math.max(1000, Duration.between(now, at).toMillis())));
             return control;
         }
         // The nodes' entries went out at once; the status waits for its pace, and with it the Events that are decided
         // against the previous status (they would be recorded twice if the status they are based on were not written).
         var statusPace = statusPacer.waitBefore(name, clock.instant());
         if (statusPace.isPresent()) {
-            return UpdateControl.<ConfextBundle>noUpdate().rescheduleAfter(Math.max(1, statusPace.get().toMillis()));
+            return UpdateControl.<ConfextBundle>noUpdate()
+                    .rescheduleAfter(Math.max(1, statusPace.get().toMillis()));
         }
         recordStatusEvents(bundle, previous, plan, target.target(), events);
         statusPacer.wrote(name, clock.instant());
         UpdateControl<ConfextBundle> control = patchStatus(bundle, status);
-        plan.recheckAt().ifPresent(at -> control.rescheduleAfter(Math.max(1000, Duration.between(now, at).toMillis())));
+        plan.recheckAt()
+                .ifPresent(at -> control.rescheduleAfter(
+                        Math.max(1000, Duration.between(now, at).toMillis())));
         return control;
     }
 
     /** The revision to roll out: frozen once per generation, so ConfigMap/Secret edits alone never change a running wave. */
-    private StoredRevision currentTarget(ConfextBundle bundle, ConfextBundleStatus previous, long generation,
-                                         KubernetesClient client, RevisionStore store) {
+    private StoredRevision currentTarget(
+            ConfextBundle bundle,
+            ConfextBundleStatus previous,
+            long generation,
+            KubernetesClient client,
+            RevisionStore store) {
         // A refused downgrade keeps the running target in the status: the requested one is frozen (found) anew.
-        if (previous != null && previous.getTargetRevision() != null && previous.getObservedGeneration() != null
-                && previous.getObservedGeneration() == generation && !StatusAggregator.recordsRefusedDowngrade(previous)) {
+        if (previous != null
+                && previous.getTargetRevision() != null
+                && previous.getObservedGeneration() != null
+                && previous.getObservedGeneration() == generation
+                && !StatusAggregator.recordsRefusedDowngrade(previous)) {
             var known = store.find(previous.getTargetRevision());
             if (known.isPresent()) {
                 return known.get();
@@ -310,15 +365,18 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
      * of the history (then an ordinary reconcile rolls the fleet back to it, marked) and removes the
      * annotation in the same write; a request that names nothing is removed with a Warning event.
      */
-    private void consumeUndo(ConfextBundle bundle, String request, KubernetesClient client, RevisionStore store, BundleEvents events) {
+    private void consumeUndo(
+            ConfextBundle bundle, String request, KubernetesClient client, RevisionStore store, BundleEvents events) {
         String name = bundle.getMetadata().getName();
-        var target = undoPlanner.undoTarget(request, delivered(bundle.getStatus()), bundle.getSpec().getVersion());
+        var target = undoPlanner.undoTarget(
+                request, delivered(bundle.getStatus()), bundle.getSpec().getVersion());
         RevisionContent content = null;
         String problem = null;
         if (target instanceof UndoPlanner.UndoTarget.Found found) {
             content = store.content(found.to().revision()).orElse(null);
             if (content == null) {
-                problem = "revision " + found.to().revision() + " of version " + found.to().version() + " no longer exists";
+                problem = "revision " + found.to().revision() + " of version "
+                        + found.to().version() + " no longer exists";
             }
         } else {
             problem = ((UndoPlanner.UndoTarget.NotFound) target).message();
@@ -336,8 +394,11 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         if (problem != null) {
             events.warning(bundle, Reason.UndoRefused, "undo \"" + request + "\" not done: " + problem);
         } else {
-            events.normal(bundle, Reason.UndoApplied, "undo \"" + request + "\": spec set back from version "
-                    + bundle.getSpec().getVersion() + " to " + restore.version());
+            events.normal(
+                    bundle,
+                    Reason.UndoApplied,
+                    "undo \"" + request + "\": spec set back from version "
+                            + bundle.getSpec().getVersion() + " to " + restore.version());
         }
     }
 
@@ -346,8 +407,10 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         if (previous == null || previous.getHistory() == null) {
             return List.of();
         }
-        return previous.getHistory().stream().filter(h -> h.getVersion() != null)
-                .map(h -> new DeliveredVersion(h.getVersion(), h.getRevision())).toList();
+        return previous.getHistory().stream()
+                .filter(h -> h.getVersion() != null)
+                .map(h -> new DeliveredVersion(h.getVersion(), h.getRevision()))
+                .toList();
     }
 
     /** While a downgrade is refused, the rollout that was running goes on: the previous target, else the stable one. */
@@ -355,7 +418,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         if (previous == null) {
             return null;
         }
-        if (previous.getTargetRevision() != null && !previous.getTargetRevision().equals(requested.target().name())) {
+        if (previous.getTargetRevision() != null
+                && !previous.getTargetRevision().equals(requested.target().name())) {
             var t = store.find(previous.getTargetRevision());
             if (t.isPresent()) {
                 return t.get();
@@ -367,8 +431,12 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
     /** Progress is measured from the target's creation or from the moment the rollout was last resumed. */
     private static Instant progressSince(StoredRevision target, ConfextBundleStatus previous) {
         Instant since = target.createdAt();
-        Condition paused = previous == null || previous.getConditions() == null ? null : previous.getConditions().stream()
-                .filter(c -> BundleConditions.PAUSED.equals(c.getType()) && "False".equals(c.getStatus())).findFirst().orElse(null);
+        Condition paused = previous == null || previous.getConditions() == null
+                ? null
+                : previous.getConditions().stream()
+                        .filter(c -> BundleConditions.PAUSED.equals(c.getType()) && "False".equals(c.getStatus()))
+                        .findFirst()
+                        .orElse(null);
         if (paused != null && paused.getLastTransitionTime() != null) {
             Instant resumed = Instant.parse(paused.getLastTransitionTime());
             since = resumed.isAfter(since) ? resumed : since;
@@ -384,8 +452,15 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         if (!plan.newlyAssigned().isEmpty()) {
             List<String> names = plan.newlyAssigned();
             metrics.waveStarted(bundle.getMetadata().getName(), names.size());
-            events.normal(bundle, Reason.WaveStarted, "version %s: %d node(s) started: %s%s".formatted(target.version(),
-                    names.size(), String.join(", ", names.subList(0, Math.min(5, names.size()))), names.size() > 5 ? ", ..." : ""));
+            events.normal(
+                    bundle,
+                    Reason.WaveStarted,
+                    "version %s: %d node(s) started: %s%s"
+                            .formatted(
+                                    target.version(),
+                                    names.size(),
+                                    String.join(", ", names.subList(0, Math.min(5, names.size()))),
+                                    names.size() > 5 ? ", ..." : ""));
         }
     }
 
@@ -393,26 +468,53 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
      * Events decided against the previous status, and the counters and gauges of the same judgements
      * ({@link RolloutMetrics#planned}): recorded only with the status write that records them.
      */
-    private void recordStatusEvents(ConfextBundle bundle, ConfextBundleStatus previous, RolloutPlan plan, RevisionTarget target,
-                                    BundleEvents events) {
-        Set<String> known = previous == null || previous.getFailures() == null || !target.name().equals(previous.getTargetRevision())
-                ? Set.of() : previous.getFailures().stream().map(f -> f.getNode()).collect(Collectors.toSet());
-        plan.failures().stream().limit(StatusAggregator.MAX_FAILURES).filter(f -> !known.contains(f.node())).forEach(f ->
-                events.warning(bundle, Reason.NodeFailed, "node %s failed version %s: %s %s".formatted(
-                        f.node(), target.version(), f.reason(), f.message() == null ? "" : f.message())));
+    private void recordStatusEvents(
+            ConfextBundle bundle,
+            ConfextBundleStatus previous,
+            RolloutPlan plan,
+            RevisionTarget target,
+            BundleEvents events) {
+        Set<String> known = previous == null
+                        || previous.getFailures() == null
+                        || !target.name().equals(previous.getTargetRevision())
+                ? Set.of()
+                : previous.getFailures().stream().map(f -> f.getNode()).collect(Collectors.toSet());
+        plan.failures().stream()
+                .limit(StatusAggregator.MAX_FAILURES)
+                .filter(f -> !known.contains(f.node()))
+                .forEach(f -> events.warning(
+                        bundle,
+                        Reason.NodeFailed,
+                        "node %s failed version %s: %s %s"
+                                .formatted(
+                                        f.node(),
+                                        target.version(),
+                                        f.reason(),
+                                        f.message() == null ? "" : f.message())));
         String prevProgress = reasonOf(previous, BundleConditions.PROGRESSING);
-        boolean newlyHalted = plan.state() == RolloutState.HALTED && !Reason.Halted.name().equals(prevProgress);
+        boolean newlyHalted =
+                plan.state() == RolloutState.HALTED && !Reason.Halted.name().equals(prevProgress);
         boolean wasComplete = previous != null && target.name().equals(previous.getCurrentRevision());
         boolean newlyComplete = plan.complete() && !wasComplete;
-        metrics.planned(bundle.getMetadata().getName(), plan, newlyHalted, newlyComplete); // the same judgements as the events
+        metrics.planned(
+                bundle.getMetadata().getName(), plan, newlyHalted, newlyComplete); // the same judgements as the events
         if (newlyHalted) {
-            events.warning(bundle, Reason.RolloutHalted, "rollout of %s halted after %d failure(s)".formatted(target.version(), plan.failed()));
+            events.warning(
+                    bundle,
+                    Reason.RolloutHalted,
+                    "rollout of %s halted after %d failure(s)".formatted(target.version(), plan.failed()));
         }
         if (plan.rollbackStarted()) {
-            events.warning(bundle, Reason.RollbackStarted, "version %s failed; moving every node back".formatted(target.version()));
+            events.warning(
+                    bundle,
+                    Reason.RollbackStarted,
+                    "version %s failed; moving every node back".formatted(target.version()));
         }
         if (newlyComplete) {
-            events.normal(bundle, Reason.RolloutComplete, "version %s is on all %d targeted node(s)".formatted(target.version(), plan.targeted()));
+            events.normal(
+                    bundle,
+                    Reason.RolloutComplete,
+                    "version %s is on all %d targeted node(s)".formatted(target.version(), plan.targeted()));
         }
     }
 
@@ -420,42 +522,51 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         if (s == null || s.getConditions() == null) {
             return null;
         }
-        return s.getConditions().stream().filter(c -> type.equals(c.getType())).map(Condition::getReason).findFirst().orElse(null);
+        return s.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .map(Condition::getReason)
+                .findFirst()
+                .orElse(null);
     }
 
     private static Map<RolloutMetrics.Phase, Integer> phaseCounts(Iterable<BundleState> states) {
         Map<RolloutMetrics.Phase, Integer> counts = new EnumMap<>(RolloutMetrics.Phase.class);
         for (BundleState s : states) {
-            RolloutMetrics.Phase p = s.getPhase() == null ? RolloutMetrics.Phase.NONE : switch (s.getPhase()) {
-                case Pending -> RolloutMetrics.Phase.PENDING;
-                case Fetching -> RolloutMetrics.Phase.FETCHING;
-                case Verified -> RolloutMetrics.Phase.VERIFIED;
-                case Active -> RolloutMetrics.Phase.ACTIVE;
-                case Degraded -> RolloutMetrics.Phase.DEGRADED;
-                case Failed -> RolloutMetrics.Phase.FAILED;
-                case RolledBack -> RolloutMetrics.Phase.ROLLED_BACK;
-                case Removed -> RolloutMetrics.Phase.REMOVED;
-            };
+            RolloutMetrics.Phase p = s.getPhase() == null
+                    ? RolloutMetrics.Phase.NONE
+                    : switch (s.getPhase()) {
+                        case Pending -> RolloutMetrics.Phase.PENDING;
+                        case Fetching -> RolloutMetrics.Phase.FETCHING;
+                        case Verified -> RolloutMetrics.Phase.VERIFIED;
+                        case Active -> RolloutMetrics.Phase.ACTIVE;
+                        case Degraded -> RolloutMetrics.Phase.DEGRADED;
+                        case Failed -> RolloutMetrics.Phase.FAILED;
+                        case RolledBack -> RolloutMetrics.Phase.ROLLED_BACK;
+                        case Removed -> RolloutMetrics.Phase.REMOVED;
+                    };
             counts.merge(p, 1, Integer::sum);
         }
         return counts;
     }
 
-    private UpdateControl<ConfextBundle> invalid(ConfextBundle bundle, BundleEvents events, Reason reason, String message,
-                                                 long generation, Instant now) {
+    private UpdateControl<ConfextBundle> invalid(
+            ConfextBundle bundle, BundleEvents events, Reason reason, String message, long generation, Instant now) {
         ConfextBundleStatus prev = bundle.getStatus();
         ConfextBundleStatus s = prev == null ? new ConfextBundleStatus() : Serialization.clone(prev);
-        boolean already = prev != null && Objects.equals(prev.getObservedGeneration(), generation) && reason.name().equals(reasonOf(prev, BundleConditions.DEGRADED));
+        boolean already = prev != null
+                && Objects.equals(prev.getObservedGeneration(), generation)
+                && reason.name().equals(reasonOf(prev, BundleConditions.DEGRADED));
         s.setObservedGeneration(generation);
-        s.setConditions(Conditions.replace(s.getConditions(), Conditions.of(BundleConditions.DEGRADED, Conditions.TRUE, reason,
-                message, generation, now.toString())));
+        s.setConditions(Conditions.replace(
+                s.getConditions(),
+                Conditions.of(
+                        BundleConditions.DEGRADED, Conditions.TRUE, reason, message, generation, now.toString())));
         if (already) {
             return UpdateControl.noUpdate();
         }
         events.warning(bundle, reason, message);
         return patchStatus(bundle, s);
     }
-
 
     private static boolean sameStatus(ConfextBundleStatus a, ConfextBundleStatus b) {
         return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
@@ -470,7 +581,8 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
      */
     private static UpdateControl<ConfextBundle> patchStatus(ConfextBundle bundle, ConfextBundleStatus status) {
         ConfextBundle copy = new ConfextBundle();
-        copy.setMetadata(new ObjectMetaBuilder().withName(bundle.getMetadata().getName()).build());
+        copy.setMetadata(
+                new ObjectMetaBuilder().withName(bundle.getMetadata().getName()).build());
         copy.setStatus(status);
         return UpdateControl.patchStatus(copy);
     }
@@ -509,27 +621,42 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         Instant now = clock.instant();
         BundleEvents events = new BundleEvents(context.getClient(), settings.eventsNamespace(), clock);
         if (!now.isBefore(deletedAt.plus(settings.deletionTimeout()))) {
-            events.warning(bundle, Reason.DeletionTimedOut, "released after %ss; %d node(s) did not report removal: %s"
-                    .formatted(settings.deletionTimeout().toSeconds(), waiting.size(), names));
+            events.warning(
+                    bundle,
+                    Reason.DeletionTimedOut,
+                    "released after %ss; %d node(s) did not report removal: %s"
+                            .formatted(settings.deletionTimeout().toSeconds(), waiting.size(), names));
             metrics.forget(name);
             statusPacer.forget(name);
             return DeleteControl.defaultDelete();
         }
         String message = "waiting for %d node(s) to report removal: %s".formatted(waiting.size(), names);
         if (!message.equals(messageOf(bundle.getStatus(), BundleConditions.TERMINATING))) {
-            ConfextBundleStatus s = bundle.getStatus() == null ? new ConfextBundleStatus() : Serialization.clone(bundle.getStatus());
-            s.setConditions(Conditions.replace(s.getConditions(), Conditions.of(BundleConditions.TERMINATING, Conditions.TRUE,
-                    Reason.WaitingForNodes, message, null, now.toString())));
+            ConfextBundleStatus s =
+                    bundle.getStatus() == null ? new ConfextBundleStatus() : Serialization.clone(bundle.getStatus());
+            s.setConditions(Conditions.replace(
+                    s.getConditions(),
+                    Conditions.of(
+                            BundleConditions.TERMINATING,
+                            Conditions.TRUE,
+                            Reason.WaitingForNodes,
+                            message,
+                            null,
+                            now.toString())));
             try {
-                context.getClient().resources(ConfextBundle.class).withName(name).editStatus(b -> {
-                    b.setStatus(s);
-                    return b;
-                });
+                context.getClient()
+                        .resources(ConfextBundle.class)
+                        .withName(name)
+                        .editStatus(b -> {
+                            b.setStatus(s);
+                            return b;
+                        });
             } catch (RuntimeException e) {
                 LOG.debugf("could not write the terminating condition of %s: %s", name, e.getMessage());
             }
         }
-        long left = Duration.between(now, deletedAt.plus(settings.deletionTimeout())).toMillis();
+        long left = Duration.between(now, deletedAt.plus(settings.deletionTimeout()))
+                .toMillis();
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.max(1000, Math.min(left + 1, 5000)));
     }
 
@@ -537,6 +664,10 @@ public class BundleReconciler implements Reconciler<ConfextBundle>, Cleaner<Conf
         if (s == null || s.getConditions() == null) {
             return null;
         }
-        return s.getConditions().stream().filter(c -> type.equals(c.getType())).map(Condition::getMessage).findFirst().orElse(null);
+        return s.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .map(Condition::getMessage)
+                .findFirst()
+                .orElse(null);
     }
 }

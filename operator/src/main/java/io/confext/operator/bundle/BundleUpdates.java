@@ -10,8 +10,7 @@ import java.util.Objects;
  * annotation, which changes no generation. Status writes (the operator's own) still start none.
  */
 final class BundleUpdates {
-    private BundleUpdates() {
-    }
+    private BundleUpdates() {}
 
     static boolean relevant(ConfextBundle now, ConfextBundle before) {
         if (before == null || now.getMetadata() == null || before.getMetadata() == null) {

@@ -31,8 +31,10 @@ final class ConfextNodeEventSource extends InformerEventSource<ConfextNode, Conf
 
     private final ChangeMapper mapper;
 
-    private ConfextNodeEventSource(InformerEventSourceConfiguration<ConfextNode> configuration, ChangeMapper mapper,
-                                   EventSourceContext<ConfextBundle> context) {
+    private ConfextNodeEventSource(
+            InformerEventSourceConfiguration<ConfextNode> configuration,
+            ChangeMapper mapper,
+            EventSourceContext<ConfextBundle> context) {
         super(configuration, context);
         this.mapper = mapper;
         addIndexers(Map.of(BY_BUNDLE, ConfextNodeEventSource::bundlesOf));
@@ -45,9 +47,11 @@ final class ConfextNodeEventSource extends InformerEventSource<ConfextNode, Conf
         // primary-to-secondary mapper is given): the reconciler reads the cache and this index, and JOSDK's would
         // hold every node for every bundle and call the mapper a second time on every event.
         var configuration = InformerEventSourceConfiguration.from(ConfextNode.class, ConfextBundle.class)
-                .withName("confextnodes").withSecondaryToPrimaryMapper(mapper)
+                .withName("confextnodes")
+                .withSecondaryToPrimaryMapper(mapper)
                 .withPrimaryToSecondaryMapper((ConfextBundle b) -> Set.<ResourceID>of())
-                .withItemStore(new TrimmingItemStore<>(CacheTrim::confextNode)).withInformerListLimit(listPage)
+                .withItemStore(new TrimmingItemStore<>(CacheTrim::confextNode))
+                .withInformerListLimit(listPage)
                 .build();
         return new ConfextNodeEventSource(configuration, mapper, context);
     }
@@ -94,10 +98,15 @@ final class ConfextNodeEventSource extends InformerEventSource<ConfextNode, Conf
         public Set<ResourceID> toPrimaryResourceIDs(ConfextNode cxn) {
             ConfextNodeChange.Concerned concerned = update;
             if (concerned == null || concerned.everyBundle()) {
-                return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+                return context.getPrimaryCache()
+                        .list()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet());
             }
-            return concerned.bundles().stream().map(ResourceID::new)
-                    .filter(id -> context.getPrimaryCache().get(id).isPresent()).collect(Collectors.toSet());
+            return concerned.bundles().stream()
+                    .map(ResourceID::new)
+                    .filter(id -> context.getPrimaryCache().get(id).isPresent())
+                    .collect(Collectors.toSet());
         }
     }
 }

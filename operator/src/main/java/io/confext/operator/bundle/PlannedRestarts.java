@@ -31,7 +31,8 @@ final class PlannedRestarts {
         }
         Map<String, String> before = standing.getOrDefault(bundle, Map.of());
         standing.put(bundle, now);
-        return views.stream().filter(v -> now.containsKey(v.name()) && !Objects.equals(before.get(v.name()), now.get(v.name())))
+        return views.stream()
+                .filter(v -> now.containsKey(v.name()) && !Objects.equals(before.get(v.name()), now.get(v.name())))
                 .toList();
     }
 

@@ -9,8 +9,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 
 /** Maps {@code spec.rollout} onto the planner's policy, applying the API defaults. */
 final class PolicyMapper {
-    private PolicyMapper() {
-    }
+    private PolicyMapper() {}
 
     static RolloutRules of(ConfextBundleSpec spec) {
         var r = spec.getRollout();
@@ -21,11 +20,15 @@ final class PolicyMapper {
         Object raw = max == null ? null : max.getIntVal() != null ? (Object) max.getIntVal() : max.getStrVal();
         boolean bySelector = r.getCanary() != null && r.getCanary().getNodeSelector() != null;
         int canaryCount = r.getCanary() == null || r.getCanary().getCount() == null
-                ? (bySelector ? RolloutRules.CANARY_UP_TO_BUDGET : 0) : r.getCanary().getCount();
-        return new RolloutRules(MaxUnavailable.parse(raw), canaryCount,
+                ? (bySelector ? RolloutRules.CANARY_UP_TO_BUDGET : 0)
+                : r.getCanary().getCount();
+        return new RolloutRules(
+                MaxUnavailable.parse(raw),
+                canaryCount,
                 r.getMinReadySeconds() == null ? 0 : r.getMinReadySeconds(),
                 r.getProgressDeadlineSeconds() == null ? 600 : r.getProgressDeadlineSeconds(),
                 Boolean.TRUE.equals(r.getPaused()),
-                r.getOnFailure() == FailurePolicy.Rollback ? OnFailure.ROLLBACK : OnFailure.HALT, bySelector);
+                r.getOnFailure() == FailurePolicy.Rollback ? OnFailure.ROLLBACK : OnFailure.HALT,
+                bySelector);
     }
 }

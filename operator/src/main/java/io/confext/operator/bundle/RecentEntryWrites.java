@@ -21,8 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RecentEntryWrites {
     static final Duration HOLD = Duration.ofSeconds(30);
 
-    private record Written(Assignment desired, Instant at) {
-    }
+    private record Written(Assignment desired, Instant at) {}
 
     private final Map<String, Map<String, Written>> byBundle = new ConcurrentHashMap<>();
 
@@ -49,7 +48,13 @@ final class RecentEntryWrites {
                 written.remove(v.name());
                 out.add(v);
             } else {
-                out.add(new NodeView(v.name(), v.matches(), v.agentReady(), w.desired(), v.eligibility(), v.observed(),
+                out.add(new NodeView(
+                        v.name(),
+                        v.matches(),
+                        v.agentReady(),
+                        w.desired(),
+                        v.eligibility(),
+                        v.observed(),
                         v.canaryCandidate()));
             }
         }

@@ -20,8 +20,7 @@ final class ReconcileSpacing {
     static final Duration MAX = Duration.ofSeconds(1);
     static final Duration PER_NODE = Duration.ofMillis(5);
 
-    private record Last(Instant at, Duration spacing) {
-    }
+    private record Last(Instant at, Duration spacing) {}
 
     private final Map<String, Last> last = new ConcurrentHashMap<>();
 

@@ -18,7 +18,17 @@ import java.util.function.Function;
  * {@link BundleReconciler} after it wrote a pass's node entries, from the same facts as its events.
  */
 public final class RolloutMetrics {
-    public enum Phase { NONE, PENDING, FETCHING, VERIFIED, ACTIVE, DEGRADED, FAILED, ROLLED_BACK, REMOVED }
+    public enum Phase {
+        NONE,
+        PENDING,
+        FETCHING,
+        VERIFIED,
+        ACTIVE,
+        DEGRADED,
+        FAILED,
+        ROLLED_BACK,
+        REMOVED
+    }
 
     static final String NODES = "confext.bundle.nodes";
     static final String TARGETED = "confext.rollout.targeted.nodes";
@@ -54,13 +64,19 @@ public final class RolloutMetrics {
         BundleMeters(String bundle) {
             for (Phase p : Phase.values()) {
                 phases.put(p, new AtomicInteger());
-                Gauge.builder(NODES, () -> read(bundle, m -> m.phases.get(p))).description("nodes per phase of a bundle, as reported by the agents")
-                        .tag("bundle", bundle).tag("phase", p.name()).register(registry);
+                Gauge.builder(NODES, () -> read(bundle, m -> m.phases.get(p)))
+                        .description("nodes per phase of a bundle, as reported by the agents")
+                        .tag("bundle", bundle)
+                        .tag("phase", p.name())
+                        .register(registry);
             }
             for (RolloutState s : RolloutState.values()) {
                 states.put(s, new AtomicInteger());
-                Gauge.builder(STATE, () -> read(bundle, m -> m.states.get(s))).description("1 for the state the bundle's rollout is in, else 0")
-                        .tag("bundle", bundle).tag("state", s.name()).register(registry);
+                Gauge.builder(STATE, () -> read(bundle, m -> m.states.get(s)))
+                        .description("1 for the state the bundle's rollout is in, else 0")
+                        .tag("bundle", bundle)
+                        .tag("state", s.name())
+                        .register(registry);
             }
             gauge(TARGETED, bundle, m -> m.targeted, "nodes the bundle's rollout targets");
             gauge(UPDATED, bundle, m -> m.updated, "targeted nodes that run the target revision");
@@ -72,12 +88,19 @@ public final class RolloutMetrics {
             completions = counter(COMPLETIONS, bundle, "rollouts that reached every targeted node");
         }
 
-        private void gauge(String name, String bundle, Function<BundleMeters, AtomicInteger> value, String description) {
-            Gauge.builder(name, () -> read(bundle, value)).description(description).tag("bundle", bundle).register(registry);
+        private void gauge(
+                String name, String bundle, Function<BundleMeters, AtomicInteger> value, String description) {
+            Gauge.builder(name, () -> read(bundle, value))
+                    .description(description)
+                    .tag("bundle", bundle)
+                    .register(registry);
         }
 
         private Counter counter(String name, String bundle, String description) {
-            return Counter.builder(name).description(description).tag("bundle", bundle).register(registry);
+            return Counter.builder(name)
+                    .description(description)
+                    .tag("bundle", bundle)
+                    .register(registry);
         }
     }
 
@@ -136,7 +159,8 @@ public final class RolloutMetrics {
     public void forget(String bundle) {
         if (bundles.remove(bundle) != null) {
             registry.getMeters().stream()
-                    .filter(m -> m.getId().getName().startsWith("confext.") && bundle.equals(m.getId().getTag("bundle")))
+                    .filter(m -> m.getId().getName().startsWith("confext.")
+                            && bundle.equals(m.getId().getTag("bundle")))
                     .forEach(registry::remove);
         }
     }

@@ -6,14 +6,14 @@ import io.confext.api.revision.ResolvedImage;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.CheckNamespace;
+import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ExecCheck;
 import io.confext.api.v1alpha1.HealthCheck;
 import io.confext.api.v1alpha1.HttpGetCheck;
 import io.confext.api.v1alpha1.HttpScheme;
-import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ImageSource;
-import io.confext.api.v1alpha1.OciSource;
 import io.confext.api.v1alpha1.InlineFile;
+import io.confext.api.v1alpha1.OciSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,8 +25,7 @@ import java.util.List;
  * have changed since, and the undo must restore what the nodes had. Pure.
  */
 final class SpecRestore {
-    private SpecRestore() {
-    }
+    private SpecRestore() {}
 
     static void restore(ConfextBundleSpec spec, RevisionContent content) {
         spec.setVersion(content.version());
@@ -65,7 +64,10 @@ final class SpecRestore {
             source.setFiles(files);
         }
         spec.setSource(source);
-        spec.setHealthChecks(content.checks().isEmpty() ? null : content.checks().stream().map(SpecRestore::check).toList());
+        spec.setHealthChecks(
+                content.checks().isEmpty()
+                        ? null
+                        : content.checks().stream().map(SpecRestore::check).toList());
     }
 
     /** A frozen check with its defaults written out, so that it freezes to itself again. */

@@ -28,8 +28,7 @@ import java.util.Map;
 public final class CacheTrim {
     private static final String JOSDK_ANNOTATIONS = "javaoperatorsdk.io/";
 
-    private CacheTrim() {
-    }
+    private CacheTrim() {}
 
     /**
      * Any kind: drops {@code metadata.managedFields}. Left an empty list, not null, as a deserialised

@@ -43,47 +43,84 @@ public final class AgentDaemonSet {
     /** The agent's confext.agent.require-signed-images. */
     public static final String REQUIRE_SIGNED_IMAGES_ENV = "CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES";
 
-    private AgentDaemonSet() {
-    }
+    private AgentDaemonSet() {}
 
     public static DaemonSet desired(AgentSettings s) {
-        PodTemplateSpec template = s.podTemplateJson().map(j -> parse("confext.agent.pod-template", j, PodTemplateSpec.class))
+        PodTemplateSpec template = s.podTemplateJson()
+                .map(j -> parse("confext.agent.pod-template", j, PodTemplateSpec.class))
                 .orElseGet(AgentDaemonSet::builtInTemplate);
-        Map<String, String> selector = Map.of("app.kubernetes.io/name", "confext-agent", "app.kubernetes.io/instance", s.name());
-        Map<String, String> labels = new LinkedHashMap<>(template.getMetadata() == null || template.getMetadata().getLabels() == null
-                ? Map.of() : template.getMetadata().getLabels());
+        Map<String, String> selector =
+                Map.of("app.kubernetes.io/name", "confext-agent", "app.kubernetes.io/instance", s.name());
+        Map<String, String> labels = new LinkedHashMap<>(
+                template.getMetadata() == null || template.getMetadata().getLabels() == null
+                        ? Map.of()
+                        : template.getMetadata().getLabels());
         labels.putAll(selector);
-        List<Toleration> tolerations = parse("confext.agent.tolerations", s.tolerationsJson(), new TypeReference<List<Toleration>>() { });
-        Map<String, String> nodeSelector = parse("confext.agent.node-selector", s.nodeSelectorJson(), new TypeReference<Map<String, String>>() { });
-        ResourceRequirements resources = parse("confext.agent.resources", s.resourcesJson(), ResourceRequirements.class);
+        List<Toleration> tolerations =
+                parse("confext.agent.tolerations", s.tolerationsJson(), new TypeReference<List<Toleration>>() {});
+        Map<String, String> nodeSelector =
+                parse("confext.agent.node-selector", s.nodeSelectorJson(), new TypeReference<Map<String, String>>() {});
+        ResourceRequirements resources =
+                parse("confext.agent.resources", s.resourcesJson(), ResourceRequirements.class);
 
-        PodTemplateSpecBuilder tb = new PodTemplateSpecBuilder(template).editOrNewMetadata().withLabels(labels).endMetadata();
-        var spec = tb.editOrNewSpec().withServiceAccountName(s.serviceAccount()).withTolerations(tolerations).withNodeSelector(nodeSelector);
+        PodTemplateSpecBuilder tb = new PodTemplateSpecBuilder(template)
+                .editOrNewMetadata()
+                .withLabels(labels)
+                .endMetadata();
+        var spec = tb.editOrNewSpec()
+                .withServiceAccountName(s.serviceAccount())
+                .withTolerations(tolerations)
+                .withNodeSelector(nodeSelector);
         s.priorityClassName().filter(p -> !p.isBlank()).ifPresent(spec::withPriorityClassName);
-        List<Container> containers = template.getSpec() == null || template.getSpec().getContainers() == null
-                ? List.of() : template.getSpec().getContainers();
+        List<Container> containers =
+                template.getSpec() == null || template.getSpec().getContainers() == null
+                        ? List.of()
+                        : template.getSpec().getContainers();
         if (containers.isEmpty()) {
-            throw new IllegalArgumentException("confext.agent.pod-template has no container; it needs one named \"" + CONTAINER + "\"");
+            throw new IllegalArgumentException(
+                    "confext.agent.pod-template has no container; it needs one named \"" + CONTAINER + "\"");
         }
-        Container agent = containers.stream().filter(c -> CONTAINER.equals(c.getName())).findFirst().orElse(containers.get(0));
+        Container agent = containers.stream()
+                .filter(c -> CONTAINER.equals(c.getName()))
+                .findFirst()
+                .orElse(containers.get(0));
         // The signature requirement is set here, not only in the chart's template, so an agent the
         // operator builds from its built-in template enforces it too; it replaces any value the template has.
         List<EnvVar> env = new ArrayList<>(agent.getEnv() == null ? List.of() : agent.getEnv());
         env.removeIf(e -> REQUIRE_SIGNED_IMAGES_ENV.equals(e.getName()));
         env.add(new EnvVar(REQUIRE_SIGNED_IMAGES_ENV, Boolean.toString(s.requireSignedImages()), null));
-        Container updated = new ContainerBuilder(agent).withImage(s.image()).withImagePullPolicy(s.imagePullPolicy()).withResources(resources)
-                .withEnv(env).build();
-        spec.withContainers(containers.stream().map(c -> c == agent ? updated : c).toList());
+        Container updated = new ContainerBuilder(agent)
+                .withImage(s.image())
+                .withImagePullPolicy(s.imagePullPolicy())
+                .withResources(resources)
+                .withEnv(env)
+                .build();
+        spec.withContainers(
+                containers.stream().map(c -> c == agent ? updated : c).toList());
         PodTemplateSpec finalTemplate = spec.endSpec().build();
 
         DaemonSet ds = new DaemonSetBuilder()
-                .withNewMetadata().withName(s.name()).withNamespace(s.namespace())
-                .addToLabels(selector).addToLabels(MANAGED_BY, "confext-operator").endMetadata()
-                .withNewSpec().withNewSelector().withMatchLabels(selector).endSelector()
+                .withNewMetadata()
+                .withName(s.name())
+                .withNamespace(s.namespace())
+                .addToLabels(selector)
+                .addToLabels(MANAGED_BY, "confext-operator")
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .withMatchLabels(selector)
+                .endSelector()
                 .withTemplate(finalTemplate)
-                // One node at a time (issue 6, and the chart's own DaemonSet): an agent restart never leaves several nodes unmanaged.
-                .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withNewMaxUnavailable(1).endRollingUpdate().endUpdateStrategy()
-                .endSpec().build();
+                // One node at a time (issue 6, and the chart's own DaemonSet): an agent restart never leaves several
+                // nodes unmanaged.
+                .withNewUpdateStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withNewMaxUnavailable(1)
+                .endRollingUpdate()
+                .endUpdateStrategy()
+                .endSpec()
+                .build();
         ds.getMetadata().getAnnotations().put(SPEC_HASH, hash(Serialization.asJson(ds.getSpec())));
         return ds;
     }
@@ -98,10 +135,12 @@ public final class AgentDaemonSet {
         if (ann == null) {
             return false;
         }
-        boolean settingsSame = Objects.equals(desired.getMetadata().getAnnotations().get(SPEC_HASH), ann.get(SPEC_HASH));
+        boolean settingsSame =
+                Objects.equals(desired.getMetadata().getAnnotations().get(SPEC_HASH), ann.get(SPEC_HASH));
         boolean storedUntouched = specHash(actual).equals(ann.get(STORED_SPEC_HASH));
         boolean owned = actual.getMetadata().getOwnerReferences() != null
-                && actual.getMetadata().getOwnerReferences().stream().anyMatch(o -> Objects.equals(ownerUid, o.getUid()));
+                && actual.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> Objects.equals(ownerUid, o.getUid()));
         return settingsSame && storedUntouched && owned;
     }
 
@@ -110,19 +149,36 @@ public final class AgentDaemonSet {
     }
 
     static PodTemplateSpec builtInTemplate() {
-        return new PodTemplateSpecBuilder().withNewSpec().withHostPID(true).withTerminationGracePeriodSeconds(30L)
-                .addNewContainer().withName(CONTAINER)
-                .withNewSecurityContext().withPrivileged(true).withRunAsUser(0L).withReadOnlyRootFilesystem(true).endSecurityContext()
-                .withEnv(new EnvVarBuilder().withName("NODE_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName")
-                        .endFieldRef().endValueFrom().build())
-                .endContainer().endSpec().build();
+        return new PodTemplateSpecBuilder()
+                .withNewSpec()
+                .withHostPID(true)
+                .withTerminationGracePeriodSeconds(30L)
+                .addNewContainer()
+                .withName(CONTAINER)
+                .withNewSecurityContext()
+                .withPrivileged(true)
+                .withRunAsUser(0L)
+                .withReadOnlyRootFilesystem(true)
+                .endSecurityContext()
+                .withEnv(new EnvVarBuilder()
+                        .withName("NODE_NAME")
+                        .withNewValueFrom()
+                        .withNewFieldRef()
+                        .withFieldPath("spec.nodeName")
+                        .endFieldRef()
+                        .endValueFrom()
+                        .build())
+                .endContainer()
+                .endSpec()
+                .build();
     }
 
     private static <T> T parse(String key, String json, Class<T> type) {
         try {
             return Serialization.unmarshal(json, type);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(key + " is not valid JSON for " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    key + " is not valid JSON for " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -136,7 +192,9 @@ public final class AgentDaemonSet {
 
     static String hash(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -47,12 +47,18 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
     @Override
     public Set<ResourceID> toPrimaryResourceIDs(DaemonSet ds) {
         return desired.getMetadata().getName().equals(ds.getMetadata().getName())
-                && Objects.equals(desired.getMetadata().getNamespace(), ds.getMetadata().getNamespace()) ? Set.of(owner) : Set.of();
+                        && Objects.equals(
+                                desired.getMetadata().getNamespace(),
+                                ds.getMetadata().getNamespace())
+                ? Set.of(owner)
+                : Set.of();
     }
 
     @Override
-    public Result<DaemonSet> match(DaemonSet actual, DaemonSet desired, Deployment primary, Context<Deployment> context) {
-        return Result.computed(AgentDaemonSet.upToDate(actual, desired, primary.getMetadata().getUid()), desired);
+    public Result<DaemonSet> match(
+            DaemonSet actual, DaemonSet desired, Deployment primary, Context<Deployment> context) {
+        return Result.computed(
+                AgentDaemonSet.upToDate(actual, desired, primary.getMetadata().getUid()), desired);
     }
 
     @Override
@@ -69,8 +75,10 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
 
     private static DaemonSet withOwner(DaemonSet actual, Deployment primary) {
         DaemonSet copy = Serialization.clone(actual);
-        boolean owned = copy.getMetadata().getOwnerReferences() != null && copy.getMetadata().getOwnerReferences().stream()
-                .map(OwnerReference::getUid).anyMatch(primary.getMetadata().getUid()::equals);
+        boolean owned = copy.getMetadata().getOwnerReferences() != null
+                && copy.getMetadata().getOwnerReferences().stream()
+                        .map(OwnerReference::getUid)
+                        .anyMatch(primary.getMetadata().getUid()::equals);
         if (!owned) {
             copy.addOwnerReference(primary);
         }
@@ -79,11 +87,16 @@ public class AgentDaemonSetDependent extends CRUDKubernetesDependentResource<Dae
 
     /** A metadata-only merge patch (no server-side apply needed): it does not change the spec, so it rolls no pod. */
     private static DaemonSet recordStoredSpec(DaemonSet written, Context<Deployment> context) {
-        String patch = Serialization.asJson(Map.of("metadata", Map.of("annotations",
-                Map.of(AgentDaemonSet.STORED_SPEC_HASH, AgentDaemonSet.specHash(written)))));
+        String patch = Serialization.asJson(Map.of(
+                "metadata",
+                Map.of("annotations", Map.of(AgentDaemonSet.STORED_SPEC_HASH, AgentDaemonSet.specHash(written)))));
         try {
-            return context.getClient().apps().daemonSets().inNamespace(written.getMetadata().getNamespace())
-                    .withName(written.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            return context.getClient()
+                    .apps()
+                    .daemonSets()
+                    .inNamespace(written.getMetadata().getNamespace())
+                    .withName(written.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return written; // deleted meanwhile: its delete event brings the next reconcile, which creates it again

@@ -43,7 +43,8 @@ public class AgentReconciler implements Reconciler<Deployment>, ConfigurableReco
     /** Watch Deployments in the operator's namespace only, and react to the operator's own; cache them without managedFields. */
     @Override
     public void updateConfigurationFrom(ControllerConfigurationOverrider<Deployment> configuration) {
-        configuration.settingNamespace(settings.namespace())
+        configuration
+                .settingNamespace(settings.namespace())
                 .withItemStore(new TrimmingItemStore<>(CacheTrim::managedFields))
                 .withGenericFilter(d -> ownerDeployment.equals(d.getMetadata().getName()));
     }

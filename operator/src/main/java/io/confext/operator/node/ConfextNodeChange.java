@@ -22,8 +22,7 @@ import java.util.function.Function;
  * start it. Pure: compares two cached objects.
  */
 public final class ConfextNodeChange {
-    private ConfextNodeChange() {
-    }
+    private ConfextNodeChange() {}
 
     /** The bundles an update concerns: every bundle, or the named ones (possibly none). */
     public record Concerned(boolean everyBundle, Set<String> bundles) {
@@ -35,10 +34,13 @@ public final class ConfextNodeChange {
     }
 
     public static Concerned between(ConfextNode old, ConfextNode now) {
-        if (old == null || now == null
+        if (old == null
+                || now == null
                 || NodeViews.agentReady(old) != NodeViews.agentReady(now)
                 || !Objects.equals(NodeViews.host(old), NodeViews.host(now))
-                || !Objects.equals(old.getMetadata().getDeletionTimestamp(), now.getMetadata().getDeletionTimestamp())) {
+                || !Objects.equals(
+                        old.getMetadata().getDeletionTimestamp(),
+                        now.getMetadata().getDeletionTimestamp())) {
             return Concerned.EVERY;
         }
         Set<String> changed = new TreeSet<>();
@@ -47,8 +49,8 @@ public final class ConfextNodeChange {
         return new Concerned(false, changed);
     }
 
-    private static <T> void changed(List<T> before, List<T> after, Function<T, String> name, BiPredicate<T, T> same,
-                                    Set<String> into) {
+    private static <T> void changed(
+            List<T> before, List<T> after, Function<T, String> name, BiPredicate<T, T> same, Set<String> into) {
         Map<String, T> was = new HashMap<>();
         before.forEach(t -> was.put(name.apply(t), t));
         for (T t : after) {
@@ -62,11 +64,15 @@ public final class ConfextNodeChange {
     }
 
     private static List<DesiredBundle> desired(ConfextNode n) {
-        return n.getSpec() == null || n.getSpec().getBundles() == null ? List.of() : n.getSpec().getBundles();
+        return n.getSpec() == null || n.getSpec().getBundles() == null
+                ? List.of()
+                : n.getSpec().getBundles();
     }
 
     private static List<BundleState> states(ConfextNode n) {
-        return n.getStatus() == null || n.getStatus().getBundles() == null ? List.of() : n.getStatus().getBundles();
+        return n.getStatus() == null || n.getStatus().getBundles() == null
+                ? List.of()
+                : n.getStatus().getBundles();
     }
 
     private static boolean sameDesired(DesiredBundle a, DesiredBundle b) {
@@ -80,7 +86,8 @@ public final class ConfextNodeChange {
         if (a == null || b == null) {
             return a == b;
         }
-        return Objects.equals(a.getName(), b.getName()) && Objects.equals(a.getDigest(), b.getDigest())
+        return Objects.equals(a.getName(), b.getName())
+                && Objects.equals(a.getDigest(), b.getDigest())
                 && Objects.equals(a.getNamespace(), b.getNamespace());
     }
 

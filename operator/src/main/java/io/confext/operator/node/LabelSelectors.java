@@ -11,13 +11,13 @@ import java.util.Map;
  * Pure. An unknown operator matches nothing (the CRD refuses it at admission).
  */
 public final class LabelSelectors {
-    private LabelSelectors() {
-    }
+    private LabelSelectors() {}
 
     public static boolean matches(LabelSelector selector, Map<String, String> labels) {
         Map<String, String> l = labels == null ? Map.of() : labels;
         if (selector.getMatchLabels() != null
-                && !selector.getMatchLabels().entrySet().stream().allMatch(e -> e.getValue().equals(l.get(e.getKey())))) {
+                && !selector.getMatchLabels().entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(l.get(e.getKey())))) {
             return false;
         }
         if (selector.getMatchExpressions() != null) {

@@ -7,13 +7,13 @@ import io.confext.api.v1alpha1.RevisionRef;
 import io.confext.operator.rollout.Assignment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * Writes one bundle's entry in a ConfextNode's {@code spec.bundles}, leaving the other bundles'
@@ -51,7 +51,8 @@ public final class NodeEntryWriter {
             if (current == null) {
                 return false;
             }
-            List<DesiredBundle> bundles = current.getSpec() == null ? null : current.getSpec().getBundles();
+            List<DesiredBundle> bundles =
+                    current.getSpec() == null ? null : current.getSpec().getBundles();
             int index = -1;
             for (int i = 0; bundles != null && i < bundles.size(); i++) {
                 if (bundle.equals(bundles.get(i).getName())) {
@@ -67,7 +68,8 @@ public final class NodeEntryWriter {
                 if (bundles == null) {
                     lockedUpdate(current, bundle, want);
                 } else {
-                    client.resources(ConfextNode.class).withName(node)
+                    client.resources(ConfextNode.class)
+                            .withName(node)
                             .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(patch(index, bundle, want)));
                 }
                 return true;
@@ -82,8 +84,8 @@ public final class NodeEntryWriter {
                 current = client.resources(ConfextNode.class).withName(node).get();
             }
         }
-        throw new IllegalStateException("ConfextNode " + node + " kept changing; gave up writing bundle "
-                + bundle + " after " + ATTEMPTS + " attempts (will retry on the next reconcile)");
+        throw new IllegalStateException("ConfextNode " + node + " kept changing; gave up writing bundle " + bundle
+                + " after " + ATTEMPTS + " attempts (will retry on the next reconcile)");
     }
 
     private static List<Map<String, Object>> patch(int index, String bundle, DesiredBundle want) {
@@ -92,7 +94,8 @@ public final class NodeEntryWriter {
         }
         String path = "/spec/bundles/" + index;
         Map<String, Object> test = Map.of("op", "test", "path", path + "/name", "value", bundle);
-        return want == null ? List.of(test, Map.of("op", "remove", "path", path))
+        return want == null
+                ? List.of(test, Map.of("op", "remove", "path", path))
                 : List.of(test, Map.of("op", "replace", "path", path, "value", want));
     }
 
@@ -135,9 +138,11 @@ public final class NodeEntryWriter {
         return Objects.equals(a.getVersion(), b.getVersion())
                 && Objects.equals(Boolean.TRUE.equals(a.getRollback()), Boolean.TRUE.equals(b.getRollback()))
                 && Objects.equals(a.getMinReadySeconds(), b.getMinReadySeconds())
-                && a.getRevision() != null && b.getRevision() != null
+                && a.getRevision() != null
+                && b.getRevision() != null
                 && Objects.equals(a.getRevision().getName(), b.getRevision().getName())
                 && Objects.equals(a.getRevision().getDigest(), b.getRevision().getDigest())
-                && Objects.equals(a.getRevision().getNamespace(), b.getRevision().getNamespace());
+                && Objects.equals(
+                        a.getRevision().getNamespace(), b.getRevision().getNamespace());
     }
 }

@@ -11,14 +11,14 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,27 +45,37 @@ public class NodeReconciler implements Reconciler<Node>, ConfigurableReconciler<
      */
     @Override
     public void updateConfigurationFrom(ControllerConfigurationOverrider<Node> configuration) {
-        configuration.withItemStore(new TrimmingItemStore<>(CacheTrim::node)).withInformerListLimit(BundleReconciler.LIST_PAGE)
+        configuration
+                .withItemStore(new TrimmingItemStore<>(CacheTrim::node))
+                .withInformerListLimit(BundleReconciler.LIST_PAGE)
                 .withOnUpdateFilter((updated, old) -> false);
     }
 
     /** ConfextNodes by name, reduced to their identity; only their creation and deletion matter here. */
     @Override
     public List<EventSource<?, Node>> prepareEventSources(EventSourceContext<Node> context) {
-        return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfextNode.class, Node.class)
-                .withName(CONFEXT_NODES)
-                .withSecondaryToPrimaryMapper(cxn -> Set.of(new ResourceID(cxn.getMetadata().getName())))
-                .withPrimaryToSecondaryMapper(node -> Set.of(new ResourceID(node.getMetadata().getName())))
-                .withItemStore(new TrimmingItemStore<>(CacheTrim::identity)).withInformerListLimit(BundleReconciler.LIST_PAGE)
-                .withOnUpdateFilter((updated, old) -> false)
-                .build(), context));
+        return List.of(new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ConfextNode.class, Node.class)
+                        .withName(CONFEXT_NODES)
+                        .withSecondaryToPrimaryMapper(
+                                cxn -> Set.of(new ResourceID(cxn.getMetadata().getName())))
+                        .withPrimaryToSecondaryMapper(
+                                node -> Set.of(new ResourceID(node.getMetadata().getName())))
+                        .withItemStore(new TrimmingItemStore<>(CacheTrim::identity))
+                        .withInformerListLimit(BundleReconciler.LIST_PAGE)
+                        .withOnUpdateFilter((updated, old) -> false)
+                        .build(),
+                context));
     }
 
     @Override
     public UpdateControl<Node> reconcile(Node node, Context<Node> context) {
         if (context.getSecondaryResource(ConfextNode.class, CONFEXT_NODES).isEmpty() && stillExists(node, context)) {
             try {
-                context.getClient().resources(ConfextNode.class).resource(forNode(node)).create();
+                context.getClient()
+                        .resources(ConfextNode.class)
+                        .resource(forNode(node))
+                        .create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) { // made meanwhile (a reconcile before the cache saw our own create)
                     throw e;
@@ -81,17 +91,26 @@ public class NodeReconciler implements Reconciler<Node>, ConfigurableReconciler<
      * ConfextNode is missing) rather than make one for a Node that is gone.
      */
     private static boolean stillExists(Node node, Context<Node> context) {
-        Node current = context.getClient().nodes().withName(node.getMetadata().getName()).get();
-        return current != null && current.getMetadata().getDeletionTimestamp() == null
+        Node current = context.getClient()
+                .nodes()
+                .withName(node.getMetadata().getName())
+                .get();
+        return current != null
+                && current.getMetadata().getDeletionTimestamp() == null
                 && current.getMetadata().getUid().equals(node.getMetadata().getUid());
     }
 
     static ConfextNode forNode(Node node) {
         ConfextNode cxn = new ConfextNode();
-        cxn.setMetadata(new ObjectMetaBuilder().withName(node.getMetadata().getName())
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Node")
-                        .withName(node.getMetadata().getName()).withUid(node.getMetadata().getUid())
-                        .withBlockOwnerDeletion(false).build())
+        cxn.setMetadata(new ObjectMetaBuilder()
+                .withName(node.getMetadata().getName())
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion("v1")
+                        .withKind("Node")
+                        .withName(node.getMetadata().getName())
+                        .withUid(node.getMetadata().getUid())
+                        .withBlockOwnerDeletion(false)
+                        .build())
                 .build());
         ConfextNodeSpec spec = new ConfextNodeSpec();
         spec.setBundles(new ArrayList<>());

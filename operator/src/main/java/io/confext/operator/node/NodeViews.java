@@ -22,25 +22,40 @@ import java.util.Map;
 
 /** Maps the API objects of one node onto the planner's {@link NodeView} for one bundle. */
 public final class NodeViews {
-    private NodeViews() {
-    }
+    private NodeViews() {}
 
     public static NodeView of(String bundle, Map<String, String> selector, ConfextNode cxn, Node node) {
         return of(bundle, selector, null, null, cxn, node);
     }
 
     /** With the bundle's scope and reload mode, for what the host can run ({@link NodeEligibility}). */
-    public static NodeView of(String bundle, Map<String, String> selector, Scope scope, ReloadMode reload, ConfextNode cxn, Node node) {
+    public static NodeView of(
+            String bundle, Map<String, String> selector, Scope scope, ReloadMode reload, ConfextNode cxn, Node node) {
         return of(bundle, selector, scope, reload, null, cxn, node);
     }
 
     /** @param canarySelector the bundle's {@code rollout.canary.nodeSelector}, or null */
-    public static NodeView of(String bundle, Map<String, String> selector, Scope scope, ReloadMode reload,
-                              LabelSelector canarySelector, ConfextNode cxn, Node node) {
+    public static NodeView of(
+            String bundle,
+            Map<String, String> selector,
+            Scope scope,
+            ReloadMode reload,
+            LabelSelector canarySelector,
+            ConfextNode cxn,
+            Node node) {
         boolean matches = node != null && matches(selector, node.getMetadata().getLabels());
-        boolean canary = node != null && canarySelector != null && LabelSelectors.matches(canarySelector, node.getMetadata().getLabels());
-        return new NodeView(cxn.getMetadata().getName(), matches, agentReady(cxn), desired(cxn, bundle),
-                NodeEligibility.of(host(cxn), scope, reload), observed(cxn, bundle), canary, hostKind(cxn));
+        boolean canary = node != null
+                && canarySelector != null
+                && LabelSelectors.matches(canarySelector, node.getMetadata().getLabels());
+        return new NodeView(
+                cxn.getMetadata().getName(),
+                matches,
+                agentReady(cxn),
+                desired(cxn, bundle),
+                NodeEligibility.of(host(cxn), scope, reload),
+                observed(cxn, bundle),
+                canary,
+                hostKind(cxn));
     }
 
     static HostKind hostKind(ConfextNode cxn) {
@@ -56,7 +71,9 @@ public final class NodeViews {
 
     static NodeEligibility.Host host(ConfextNode cxn) {
         HostFacts h = cxn.getStatus() == null ? null : cxn.getStatus().getHost();
-        return h == null ? null : new NodeEligibility.Host(h.getConfext(), h.getRefreshOnReload(), h.getSystemdVersion());
+        return h == null
+                ? null
+                : new NodeEligibility.Host(h.getConfext(), h.getRefreshOnReload(), h.getSystemdVersion());
     }
 
     public static boolean matches(Map<String, String> selector, Map<String, String> labels) {
@@ -71,31 +88,46 @@ public final class NodeViews {
 
     public static boolean agentReady(ConfextNode cxn) {
         var st = cxn.getStatus();
-        return st != null && st.getConditions() != null && st.getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return st != null
+                && st.getConditions() != null
+                && st.getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     public static DesiredBundle desiredEntry(ConfextNode cxn, String bundle) {
         if (cxn.getSpec() == null || cxn.getSpec().getBundles() == null) {
             return null;
         }
-        return cxn.getSpec().getBundles().stream().filter(b -> bundle.equals(b.getName())).findFirst().orElse(null);
+        return cxn.getSpec().getBundles().stream()
+                .filter(b -> bundle.equals(b.getName()))
+                .findFirst()
+                .orElse(null);
     }
 
     public static BundleState statusEntry(ConfextNode cxn, String bundle) {
         if (cxn.getStatus() == null || cxn.getStatus().getBundles() == null) {
             return null;
         }
-        return cxn.getStatus().getBundles().stream().filter(b -> bundle.equals(b.getName())).findFirst().orElse(null);
+        return cxn.getStatus().getBundles().stream()
+                .filter(b -> bundle.equals(b.getName()))
+                .findFirst()
+                .orElse(null);
     }
 
     static Assignment desired(ConfextNode cxn, String bundle) {
         DesiredBundle d = desiredEntry(cxn, bundle);
-        if (d == null || d.getRevision() == null || d.getRevision().getName() == null || d.getRevision().getDigest() == null) {
+        if (d == null
+                || d.getRevision() == null
+                || d.getRevision().getName() == null
+                || d.getRevision().getDigest() == null) {
             return null;
         }
-        return new Assignment(new RevisionTarget(d.getRevision().getName(), d.getRevision().getDigest(),
-                d.getVersion() == null ? "" : d.getVersion()), Boolean.TRUE.equals(d.getRollback()));
+        return new Assignment(
+                new RevisionTarget(
+                        d.getRevision().getName(),
+                        d.getRevision().getDigest(),
+                        d.getVersion() == null ? "" : d.getVersion()),
+                Boolean.TRUE.equals(d.getRollback()));
     }
 
     static Observation observed(ConfextNode cxn, String bundle) {
@@ -113,7 +145,8 @@ public final class NodeViews {
             case RolledBack -> NodePhase.ROLLED_BACK;
             case Removed -> NodePhase.REMOVED;
         };
-        return new Observation(phase, s.getRevision(), s.getDigest(), parse(s.getSince()), s.getReason(), s.getMessage());
+        return new Observation(
+                phase, s.getRevision(), s.getDigest(), parse(s.getSince()), s.getReason(), s.getMessage());
     }
 
     private static Instant parse(String ts) {

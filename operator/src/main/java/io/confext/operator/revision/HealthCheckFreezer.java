@@ -16,8 +16,7 @@ import java.util.List;
  */
 final class HealthCheckFreezer {
 
-    private HealthCheckFreezer() {
-    }
+    private HealthCheckFreezer() {}
 
     static List<ResolvedHealthCheck> freeze(ConfextBundleSpec spec) {
         if (spec.getHealthChecks() == null) {
@@ -26,7 +25,8 @@ final class HealthCheckFreezer {
         List<ResolvedHealthCheck> out = new ArrayList<>();
         for (HealthCheck c : spec.getHealthChecks()) {
             if (c.getName() == null || (c.getExec() == null) == (c.getHttpGet() == null)) {
-                throw new UnresolvableBundleException(Reason.InvalidSpec,
+                throw new UnresolvableBundleException(
+                        Reason.InvalidSpec,
                         "spec.healthChecks: each check needs a name and exactly one of exec or httpGet");
             }
             ResolvedHealthCheck.Exec exec = null;
@@ -36,26 +36,32 @@ final class HealthCheckFreezer {
                 String unit = c.getExec().getUnit();
                 if (inUnit && unit == null) {
                     if (spec.getUnits() == null || spec.getUnits().isEmpty()) {
-                        throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.healthChecks[" + c.getName()
-                                + "].exec: runIn: Unit needs a unit, and the bundle lists none; use runIn: Host");
+                        throw new UnresolvableBundleException(
+                                Reason.InvalidSpec,
+                                "spec.healthChecks[" + c.getName()
+                                        + "].exec: runIn: Unit needs a unit, and the bundle lists none; use runIn: Host");
                     }
                     unit = spec.getUnits().get(0);
                 }
                 if (c.getExec().getCommand() == null || c.getExec().getCommand().isEmpty()) {
-                    throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.healthChecks[" + c.getName()
-                            + "].exec.command is empty");
+                    throw new UnresolvableBundleException(
+                            Reason.InvalidSpec, "spec.healthChecks[" + c.getName() + "].exec.command is empty");
                 }
                 exec = new ResolvedHealthCheck.Exec(c.getExec().getCommand(), inUnit, inUnit ? unit : null);
             } else {
                 if (c.getHttpGet().getPort() == null) {
-                    throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.healthChecks[" + c.getName()
-                            + "].httpGet.port is required");
+                    throw new UnresolvableBundleException(
+                            Reason.InvalidSpec, "spec.healthChecks[" + c.getName() + "].httpGet.port is required");
                 }
-                String path = c.getHttpGet().getPath() == null ? "/" : c.getHttpGet().getPath();
-                get = new ResolvedHealthCheck.HttpGet(c.getHttpGet().getPort(), path,
-                        c.getHttpGet().getScheme() == HttpScheme.HTTPS);
+                String path =
+                        c.getHttpGet().getPath() == null ? "/" : c.getHttpGet().getPath();
+                get = new ResolvedHealthCheck.HttpGet(
+                        c.getHttpGet().getPort(), path, c.getHttpGet().getScheme() == HttpScheme.HTTPS);
             }
-            out.add(new ResolvedHealthCheck(c.getName(), exec, get,
+            out.add(new ResolvedHealthCheck(
+                    c.getName(),
+                    exec,
+                    get,
                     orDefault(c.getTimeoutSeconds(), ResolvedHealthCheck.DEFAULT_TIMEOUT_SECONDS),
                     orDefault(c.getPeriodSeconds(), ResolvedHealthCheck.DEFAULT_PERIOD_SECONDS),
                     orDefault(c.getFailureThreshold(), ResolvedHealthCheck.DEFAULT_FAILURE_THRESHOLD)));

@@ -44,14 +44,22 @@ public final class OciResolver {
             throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source.oci.reference: " + e.getMessage());
         }
         try {
-            Optional<SSLContext> tls = s.getCaBundle() == null ? defaultTls : Optional.of(RegistryClient.trusting(s.getCaBundle(),
-                    "spec.source.oci.caBundle"));
-            RegistryClient registry = new RegistryClient(ref.registry(), credentials(s.getPullSecretName(), ref.registry()), tls, TIMEOUT);
+            Optional<SSLContext> tls = s.getCaBundle() == null
+                    ? defaultTls
+                    : Optional.of(RegistryClient.trusting(s.getCaBundle(), "spec.source.oci.caBundle"));
+            RegistryClient registry = new RegistryClient(
+                    ref.registry(), credentials(s.getPullSecretName(), ref.registry()), tls, TIMEOUT);
             RegistryClient.Manifest m = registry.manifest(ref.repository(), ref.manifestKey());
             ConfextArtifact artifact = ConfextArtifact.of(m.bytes(), ref.toString());
-            // the reference is kept with its digest, so an undo that writes it back into the spec freezes the same content
-            ResolvedOci oci = new ResolvedOci(ref.registry(), ref.repository(), m.digest(), ref.pinned(m.digest()).toString(),
-                    s.getPullSecretName(), s.getCaBundle());
+            // the reference is kept with its digest, so an undo that writes it back into the spec freezes the same
+            // content
+            ResolvedOci oci = new ResolvedOci(
+                    ref.registry(),
+                    ref.repository(),
+                    m.digest(),
+                    ref.pinned(m.digest()).toString(),
+                    s.getPullSecretName(),
+                    s.getCaBundle());
             return ResolvedImage.ofOci(oci, artifact.image().sha256Hex(), s.getSizeLimitBytes());
         } catch (OciFailure e) {
             throw new UnresolvableBundleException(e.reason(), e.getMessage());
@@ -62,9 +70,17 @@ public final class OciResolver {
         if (secret == null) {
             return Optional.empty();
         }
-        byte[] config = pullSecrets.apply(secret).orElseThrow(() -> new OciFailure(Reason.PullSecretNotFound, "pull Secret " + secret
-                + " (spec.source.oci.pullSecretName) does not exist in the operator's namespace, the only one pull Secrets are read from"));
-        return Optional.of(RegistryCredentials.fromDockerConfig(config, registry, secret).orElseThrow(() -> new OciFailure(
-                Reason.InvalidPullSecret, "pull Secret " + secret + " has no credentials for " + registry + " in its .dockerconfigjson")));
+        byte[] config = pullSecrets
+                .apply(secret)
+                .orElseThrow(
+                        () -> new OciFailure(
+                                Reason.PullSecretNotFound,
+                                "pull Secret " + secret
+                                        + " (spec.source.oci.pullSecretName) does not exist in the operator's namespace, the only one pull Secrets are read from"));
+        return Optional.of(RegistryCredentials.fromDockerConfig(config, registry, secret)
+                .orElseThrow(() -> new OciFailure(
+                        Reason.InvalidPullSecret,
+                        "pull Secret " + secret + " has no credentials for " + registry
+                                + " in its .dockerconfigjson")));
     }
 }

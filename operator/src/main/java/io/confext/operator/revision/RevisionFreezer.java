@@ -57,9 +57,13 @@ public final class RevisionFreezer {
         if (s == null) {
             return java.util.Optional.empty();
         }
-        if (!DOCKER_CONFIG_TYPE.equals(s.getType()) || s.getData() == null || !s.getData().containsKey(DOCKER_CONFIG_KEY)) {
-            throw new io.confext.api.oci.OciFailure(Reason.InvalidPullSecret, "pull Secret " + namespace + "/" + name + " is of type "
-                    + s.getType() + ", not " + DOCKER_CONFIG_TYPE + " with a " + DOCKER_CONFIG_KEY + " key");
+        if (!DOCKER_CONFIG_TYPE.equals(s.getType())
+                || s.getData() == null
+                || !s.getData().containsKey(DOCKER_CONFIG_KEY)) {
+            throw new io.confext.api.oci.OciFailure(
+                    Reason.InvalidPullSecret,
+                    "pull Secret " + namespace + "/" + name + " is of type " + s.getType() + ", not "
+                            + DOCKER_CONFIG_TYPE + " with a " + DOCKER_CONFIG_KEY + " key");
         }
         return java.util.Optional.of(Base64.getDecoder().decode(s.getData().get(DOCKER_CONFIG_KEY)));
     }
@@ -71,54 +75,77 @@ public final class RevisionFreezer {
         }
         ResolvedSource source = source(spec.getSource());
         ResolvedVerification verification = source.image() == null ? null : verification(spec.getVerification());
-        return new RevisionContent(spec.getVersion(), spec.getScope(), spec.getUnits(), source, verification,
-                spec.getReload(), spec.getPriority() == null ? 0 : spec.getPriority(), HealthCheckFreezer.freeze(spec),
+        return new RevisionContent(
+                spec.getVersion(),
+                spec.getScope(),
+                spec.getUnits(),
+                source,
+                verification,
+                spec.getReload(),
+                spec.getPriority() == null ? 0 : spec.getPriority(),
+                HealthCheckFreezer.freeze(spec),
                 spec.getFirstAttach());
     }
 
     private ResolvedSource source(BundleSource s) {
         if (s == null) {
-            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source is required: one of image, oci, files, configMapRef");
+            throw new UnresolvableBundleException(
+                    Reason.InvalidSpec, "spec.source is required: one of image, oci, files, configMapRef");
         }
-        int given = (s.getImage() != null ? 1 : 0) + (s.getOci() != null ? 1 : 0) + (s.getFiles() != null ? 1 : 0)
+        int given = (s.getImage() != null ? 1 : 0)
+                + (s.getOci() != null ? 1 : 0)
+                + (s.getFiles() != null ? 1 : 0)
                 + (s.getConfigMapRef() != null ? 1 : 0);
         if (given != 1) {
-            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source needs exactly one of image, oci, files, configMapRef (found "
-                    + given + ")");
+            throw new UnresolvableBundleException(
+                    Reason.InvalidSpec,
+                    "spec.source needs exactly one of image, oci, files, configMapRef (found " + given + ")");
         }
         if (s.getOci() != null) {
             return ResolvedSource.ofImage(oci.resolve(s.getOci()));
         }
         if (s.getImage() != null) {
             ImageSource i = s.getImage();
-            return ResolvedSource.ofImage(new ResolvedImage(i.getUrl(), i.getSha256(),
-                    Boolean.TRUE.equals(i.getAllowInsecureHttp()), i.getSizeLimitBytes()));
+            return ResolvedSource.ofImage(new ResolvedImage(
+                    i.getUrl(), i.getSha256(), Boolean.TRUE.equals(i.getAllowInsecureHttp()), i.getSizeLimitBytes()));
         }
         if (s.getFiles() != null) {
             List<ResolvedFile> files = new ArrayList<>();
-            s.getFiles().forEach(f -> files.add(new ResolvedFile(f.getPath(), f.getContent() == null ? "" : f.getContent(), f.getMode())));
+            s.getFiles()
+                    .forEach(f -> files.add(
+                            new ResolvedFile(f.getPath(), f.getContent() == null ? "" : f.getContent(), f.getMode())));
             return ResolvedSource.ofFiles(files);
         }
         String ns = s.getConfigMapRef().getNamespace();
         String name = s.getConfigMapRef().getName();
         if (ns == null || name == null) {
-            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source.configMapRef needs name and namespace");
+            throw new UnresolvableBundleException(
+                    Reason.InvalidSpec, "spec.source.configMapRef needs name and namespace");
         }
-        ConfigMap cm = readable(() -> client.configMaps().inNamespace(ns).withName(name).get(), Reason.SourceNamespaceNotAllowed,
-                "the operator may not read ConfigMaps in namespace " + ns + " (spec.source.configMapRef): only the namespaces "
+        ConfigMap cm = readable(
+                () -> client.configMaps().inNamespace(ns).withName(name).get(),
+                Reason.SourceNamespaceNotAllowed,
+                "the operator may not read ConfigMaps in namespace " + ns
+                        + " (spec.source.configMapRef): only the namespaces "
                         + "of the chart value operator.sourceNamespaces and its own; move the ConfigMap or add the namespace there");
         if (cm == null) {
-            throw new UnresolvableBundleException(Reason.ConfigMapNotFound, "ConfigMap " + ns + "/" + name + " named in spec.source.configMapRef does not exist");
+            throw new UnresolvableBundleException(
+                    Reason.ConfigMapNotFound,
+                    "ConfigMap " + ns + "/" + name + " named in spec.source.configMapRef does not exist");
         }
         if (cm.getBinaryData() != null && !cm.getBinaryData().isEmpty()) {
-            throw new UnresolvableBundleException(Reason.InvalidConfigMap, "ConfigMap " + ns + "/" + name
-                    + " has binaryData; only text keys become files (use an image source for binary content)");
+            throw new UnresolvableBundleException(
+                    Reason.InvalidConfigMap,
+                    "ConfigMap " + ns + "/" + name
+                            + " has binaryData; only text keys become files (use an image source for binary content)");
         }
         Map<String, String> data = cm.getData() == null ? Map.of() : cm.getData();
         List<ConfigMapItem> items = s.getConfigMapRef().getItems();
-        List<ResolvedFile> files = items == null || items.isEmpty() ? everyKey(data) : projected(ns + "/" + name, data, items);
+        List<ResolvedFile> files =
+                items == null || items.isEmpty() ? everyKey(data) : projected(ns + "/" + name, data, items);
         if (files.isEmpty()) {
-            throw new UnresolvableBundleException(Reason.InvalidConfigMap, "ConfigMap " + ns + "/" + name + " has no data keys");
+            throw new UnresolvableBundleException(
+                    Reason.InvalidConfigMap, "ConfigMap " + ns + "/" + name + " has no data keys");
         }
         return ResolvedSource.ofFiles(files);
     }
@@ -141,8 +168,11 @@ public final class RevisionFreezer {
             ConfigMapItem item = items.get(i);
             String value = data.get(item.getKey());
             if (value == null) {
-                throw new UnresolvableBundleException(Reason.InvalidConfigMap, "ConfigMap " + configMap + " has no key \""
-                        + item.getKey() + "\" named in spec.source.configMapRef.items[" + i + "]; keys: " + new TreeMap<>(data).keySet());
+                throw new UnresolvableBundleException(
+                        Reason.InvalidConfigMap,
+                        "ConfigMap " + configMap + " has no key \"" + item.getKey()
+                                + "\" named in spec.source.configMapRef.items[" + i + "]; keys: "
+                                + new TreeMap<>(data).keySet());
             }
             files.add(new ResolvedFile(item.getPath(), value, item.getMode()));
         }
@@ -174,29 +204,40 @@ public final class RevisionFreezer {
         if (trust != TrustSource.Secret) {
             return new ResolvedVerification(require, trust, List.of());
         }
-        if (v.getSecretRef() == null || v.getSecretRef().getName() == null || v.getSecretRef().getNamespace() == null) {
-            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.verification.trust Secret needs secretRef with name and namespace");
+        if (v.getSecretRef() == null
+                || v.getSecretRef().getName() == null
+                || v.getSecretRef().getNamespace() == null) {
+            throw new UnresolvableBundleException(
+                    Reason.InvalidSpec, "spec.verification.trust Secret needs secretRef with name and namespace");
         }
         String ns = v.getSecretRef().getNamespace();
         String name = v.getSecretRef().getName();
-        Secret secret = readable(() -> client.secrets().inNamespace(ns).withName(name).get(), Reason.TrustNamespaceNotAllowed,
-                "the operator may not read Secret " + ns + "/" + name + " (spec.verification.secretRef): trust Secrets are read "
+        Secret secret = readable(
+                () -> client.secrets().inNamespace(ns).withName(name).get(),
+                Reason.TrustNamespaceNotAllowed,
+                "the operator may not read Secret " + ns + "/" + name
+                        + " (spec.verification.secretRef): trust Secrets are read "
                         + "only from the operator's own namespace; create the Secret there or use trust: Node");
         if (secret == null) {
-            throw new UnresolvableBundleException(Reason.SecretNotFound, "trust Secret " + ns + "/" + name + " does not exist");
+            throw new UnresolvableBundleException(
+                    Reason.SecretNotFound, "trust Secret " + ns + "/" + name + " does not exist");
         }
         List<String> pems = new ArrayList<>();
         new TreeMap<>(secret.getData() == null ? Map.<String, String>of() : secret.getData()).forEach((k, b64) -> {
             if (k.endsWith(".crt")) {
                 String pem = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
                 if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
-                    throw new UnresolvableBundleException(Reason.InvalidTrustSecret, "key " + k + " of Secret " + ns + "/" + name + " is not a PEM certificate");
+                    throw new UnresolvableBundleException(
+                            Reason.InvalidTrustSecret,
+                            "key " + k + " of Secret " + ns + "/" + name + " is not a PEM certificate");
                 }
                 pems.add(pem);
             }
         });
         if (pems.isEmpty()) {
-            throw new UnresolvableBundleException(Reason.InvalidTrustSecret, "Secret " + ns + "/" + name + " has no *.crt key with a PEM certificate");
+            throw new UnresolvableBundleException(
+                    Reason.InvalidTrustSecret,
+                    "Secret " + ns + "/" + name + " has no *.crt key with a PEM certificate");
         }
         // the namespace is recorded so the agent can refuse certificates from anywhere but the release namespace
         return new ResolvedVerification(require, trust, pems, ns);

@@ -42,7 +42,8 @@ public final class RevisionStore {
     }
 
     public static String nameFor(String bundle, String digest) {
-        String hex = digest.startsWith(RevisionDigest.PREFIX) ? digest.substring(RevisionDigest.PREFIX.length()) : digest;
+        String hex =
+                digest.startsWith(RevisionDigest.PREFIX) ? digest.substring(RevisionDigest.PREFIX.length()) : digest;
         return bundle + "-" + hex.substring(0, 10);
     }
 
@@ -50,30 +51,53 @@ public final class RevisionStore {
     public StoredRevision ensure(ConfextBundle bundle, RevisionContent content) {
         String digest = RevisionDigest.of(content);
         String name = nameFor(bundle.getMetadata().getName(), digest);
-        ControllerRevision existing = client.apps().controllerRevisions().inNamespace(namespace).withName(name).get();
+        ControllerRevision existing = client.apps()
+                .controllerRevisions()
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
         if (existing != null) {
             return stored(existing);
         }
         List<ControllerRevision> earlier = list(bundle.getMetadata().getName());
         refuseReusedVersion(bundle.getMetadata().getName(), content, earlier);
-        long next = earlier.stream().mapToLong(ControllerRevision::getRevision).max().orElse(0) + 1;
+        long next = earlier.stream()
+                        .mapToLong(ControllerRevision::getRevision)
+                        .max()
+                        .orElse(0)
+                + 1;
         ControllerRevision cr = new ControllerRevisionBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace)
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
                 .addToLabels(BUNDLE_LABEL, bundle.getMetadata().getName())
                 .addToAnnotations(DIGEST_ANNOTATION, digest)
                 .addToAnnotations(VERSION_ANNOTATION, content.version())
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(bundle.getApiVersion()).withKind(bundle.getKind())
-                        .withName(bundle.getMetadata().getName()).withUid(bundle.getMetadata().getUid())
-                        .withController(true).withBlockOwnerDeletion(false).build())
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion(bundle.getApiVersion())
+                        .withKind(bundle.getKind())
+                        .withName(bundle.getMetadata().getName())
+                        .withUid(bundle.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(false)
+                        .build())
                 .endMetadata()
                 .withRevision(next)
                 .withData(RevisionCodec.toData(content))
                 .build();
         try {
-            return stored(client.apps().controllerRevisions().inNamespace(namespace).resource(cr).create());
+            return stored(client.apps()
+                    .controllerRevisions()
+                    .inNamespace(namespace)
+                    .resource(cr)
+                    .create());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) { // another reconcile (or a restarted operator) created it first
-                return stored(client.apps().controllerRevisions().inNamespace(namespace).withName(name).get());
+                return stored(client.apps()
+                        .controllerRevisions()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get());
             }
             throw e;
         }
@@ -94,9 +118,12 @@ public final class RevisionStore {
             }
             RevisionContent was = RevisionCodec.fromData(cr.getData());
             if (was.version().equals(content.version()) && !was.source().equals(content.source())) {
-                throw new UnresolvableBundleException(Reason.VersionReused, "version " + content.version() + " of bundle " + bundle
-                        + " was frozen as revision " + cr.getMetadata().getName() + " with other content (files, ConfigMap data or"
-                        + " image); a version names one content: raise spec.version to roll out the change, or restore the content");
+                throw new UnresolvableBundleException(
+                        Reason.VersionReused,
+                        "version " + content.version() + " of bundle " + bundle
+                                + " was frozen as revision " + cr.getMetadata().getName()
+                                + " with other content (files, ConfigMap data or"
+                                + " image); a version names one content: raise spec.version to roll out the change, or restore the content");
             }
         }
     }
@@ -105,7 +132,12 @@ public final class RevisionStore {
         if (name == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(client.apps().controllerRevisions().inNamespace(namespace).withName(name).get()).map(RevisionStore::stored);
+        return Optional.ofNullable(client.apps()
+                        .controllerRevisions()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get())
+                .map(RevisionStore::stored);
     }
 
     /** The frozen content of a revision, when it still exists. */
@@ -113,22 +145,37 @@ public final class RevisionStore {
         if (name == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(client.apps().controllerRevisions().inNamespace(namespace).withName(name).get())
+        return Optional.ofNullable(client.apps()
+                        .controllerRevisions()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get())
                 .map(cr -> RevisionCodec.fromData(cr.getData()));
     }
 
     public List<ControllerRevision> list(String bundle) {
-        return client.apps().controllerRevisions().inNamespace(namespace).withLabel(BUNDLE_LABEL, bundle).list().getItems();
+        return client.apps()
+                .controllerRevisions()
+                .inNamespace(namespace)
+                .withLabel(BUNDLE_LABEL, bundle)
+                .list()
+                .getItems();
     }
 
     /** Deletes all but the newest {@value #KEEP} revisions of a bundle, never one still in use. */
     public int prune(String bundle, Set<String> inUse) {
         List<ControllerRevision> all = list(bundle).stream()
-                .sorted(Comparator.comparingLong(ControllerRevision::getRevision).reversed()).toList();
+                .sorted(Comparator.comparingLong(ControllerRevision::getRevision)
+                        .reversed())
+                .toList();
         int deleted = 0;
         for (ControllerRevision cr : all.subList(Math.min(KEEP, all.size()), all.size())) {
             if (!inUse.contains(cr.getMetadata().getName())) {
-                client.apps().controllerRevisions().inNamespace(namespace).withName(cr.getMetadata().getName()).delete();
+                client.apps()
+                        .controllerRevisions()
+                        .inNamespace(namespace)
+                        .withName(cr.getMetadata().getName())
+                        .delete();
                 deleted++;
             }
         }
@@ -145,7 +192,9 @@ public final class RevisionStore {
             version = version == null ? c.version() : version;
         }
         String ts = cr.getMetadata().getCreationTimestamp();
-        return new StoredRevision(new RevisionTarget(cr.getMetadata().getName(), digest, version),
-                cr.getRevision() == null ? 0 : cr.getRevision(), ts == null ? Instant.EPOCH : Instant.parse(ts));
+        return new StoredRevision(
+                new RevisionTarget(cr.getMetadata().getName(), digest, version),
+                cr.getRevision() == null ? 0 : cr.getRevision(),
+                ts == null ? Instant.EPOCH : Instant.parse(ts));
     }
 }

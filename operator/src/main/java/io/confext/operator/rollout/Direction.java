@@ -15,14 +15,11 @@ public sealed interface Direction {
     }
 
     /** The target is not older than anything the bundle delivered: an ordinary rollout. */
-    record Forward() implements Direction {
-    }
+    record Forward() implements Direction {}
 
     /** The target is older, and allowed: it was delivered before, or the bundle opted in. */
-    record Rollback(Reason reason, String message) implements Direction {
-    }
+    record Rollback(Reason reason, String message) implements Direction {}
 
     /** The target is older and was never delivered through this bundle: nothing moves. */
-    record Refused(Reason reason, String message) implements Direction {
-    }
+    record Refused(Reason reason, String message) implements Direction {}
 }

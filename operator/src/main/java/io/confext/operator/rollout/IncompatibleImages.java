@@ -21,12 +21,14 @@ import java.util.Set;
  */
 public final class IncompatibleImages {
     /** Refusals that depend only on the host's kind, never on the image being damaged or untrusted. */
-    static final Set<String> HOST_KIND_REASONS = Set.of(Reason.ForeignArchitecture.name(),
-            Reason.ExtensionArchitectureMismatch.name(), Reason.ExtensionIdMismatch.name(),
-            Reason.ExtensionVersionMismatch.name(), Reason.ExtensionLevelMismatch.name());
+    static final Set<String> HOST_KIND_REASONS = Set.of(
+            Reason.ForeignArchitecture.name(),
+            Reason.ExtensionArchitectureMismatch.name(),
+            Reason.ExtensionIdMismatch.name(),
+            Reason.ExtensionVersionMismatch.name(),
+            Reason.ExtensionLevelMismatch.name());
 
-    private IncompatibleImages() {
-    }
+    private IncompatibleImages() {}
 
     /** The nodes with the eligibility that what agents learned of {@code target}'s image gives them. */
     public static List<NodeView> apply(List<NodeView> nodes, RevisionTarget target) {
@@ -49,21 +51,29 @@ public final class IncompatibleImages {
     private static NodeView judged(NodeView n, RevisionTarget target, Map<HostKind, NodeView> learnedFrom) {
         if (refusedForItsKind(n, target)) {
             Observation o = n.observed();
-            return n.withEligibility(Eligibility.notEligible(Reason.valueOf(o.reason()), "the agent refused image "
-                    + target.version() + " for this host: " + o.message()));
+            return n.withEligibility(Eligibility.notEligible(
+                    Reason.valueOf(o.reason()),
+                    "the agent refused image " + target.version() + " for this host: " + o.message()));
         }
         NodeView teacher = n.hostKind() == null ? null : learnedFrom.get(n.hostKind());
         if (teacher != null) {
             Observation o = teacher.observed();
-            return n.withEligibility(Eligibility.notEligible(Reason.valueOf(o.reason()), "node " + teacher.name()
-                    + ", a host of the same kind (" + n.hostKind() + "), refused image " + target.version() + ": "
-                    + o.message()));
+            return n.withEligibility(Eligibility.notEligible(
+                    Reason.valueOf(o.reason()),
+                    "node " + teacher.name()
+                            + ", a host of the same kind (" + n.hostKind() + "), refused image " + target.version()
+                            + ": "
+                            + o.message()));
         }
         return n;
     }
 
     private static boolean refusedForItsKind(NodeView n, RevisionTarget target) {
         Observation o = n.observed();
-        return o != null && o.failed() && o.isFor(target) && o.reason() != null && HOST_KIND_REASONS.contains(o.reason());
+        return o != null
+                && o.failed()
+                && o.isFor(target)
+                && o.reason() != null
+                && HOST_KIND_REASONS.contains(o.reason());
     }
 }

@@ -36,7 +36,8 @@ public record MaxUnavailable(int value, boolean percent) {
             }
             return count(Integer.parseInt(s));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("maxUnavailable must be an integer >= 1 or a percentage like \"10%\", got \"" + s + "\"");
+            throw new IllegalArgumentException(
+                    "maxUnavailable must be an integer >= 1 or a percentage like \"10%\", got \"" + s + "\"");
         }
     }
 

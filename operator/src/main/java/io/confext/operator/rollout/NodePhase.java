@@ -5,4 +5,13 @@ package io.confext.operator.rollout;
  * stopped, restarted or lost the version after its health window) is neither ready nor failed: the node is not counted
  * ready, and the bundle's Degraded condition names it.
  */
-public enum NodePhase { PENDING, FETCHING, VERIFIED, ACTIVE, DEGRADED, FAILED, ROLLED_BACK, REMOVED }
+public enum NodePhase {
+    PENDING,
+    FETCHING,
+    VERIFIED,
+    ACTIVE,
+    DEGRADED,
+    FAILED,
+    ROLLED_BACK,
+    REMOVED
+}

@@ -14,22 +14,40 @@ import java.util.Objects;
  * @param hostKind    the host's architecture and os-release as its agent reports them (null: not reported), for what
  *                    other agents learn of an image ({@link IncompatibleImages})
  */
-public record NodeView(String name, boolean matches, boolean agentReady, Assignment desired, Eligibility eligibility,
-                       Observation observed, boolean canaryCandidate, HostKind hostKind) {
+public record NodeView(
+        String name,
+        boolean matches,
+        boolean agentReady,
+        Assignment desired,
+        Eligibility eligibility,
+        Observation observed,
+        boolean canaryCandidate,
+        HostKind hostKind) {
     public NodeView {
         Objects.requireNonNull(name, "name");
         eligibility = eligibility == null ? Eligibility.ELIGIBLE : eligibility;
     }
 
     /** Without host kind. */
-    public NodeView(String name, boolean matches, boolean agentReady, Assignment desired, Eligibility eligibility,
-                    Observation observed, boolean canaryCandidate) {
+    public NodeView(
+            String name,
+            boolean matches,
+            boolean agentReady,
+            Assignment desired,
+            Eligibility eligibility,
+            Observation observed,
+            boolean canaryCandidate) {
         this(name, matches, agentReady, desired, eligibility, observed, canaryCandidate, null);
     }
 
     /** Without a canary node selector. */
-    public NodeView(String name, boolean matches, boolean agentReady, Assignment desired, Eligibility eligibility,
-                    Observation observed) {
+    public NodeView(
+            String name,
+            boolean matches,
+            boolean agentReady,
+            Assignment desired,
+            Eligibility eligibility,
+            Observation observed) {
         this(name, matches, agentReady, desired, eligibility, observed, false);
     }
 

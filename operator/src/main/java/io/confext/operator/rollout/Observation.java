@@ -7,7 +7,8 @@ import java.util.Objects;
  * What a node's agent reports for the bundle: phase, for which revision/digest, since when, and why.
  * For planning, {@code since} is the operator's time of first seeing this report ({@link ReportClock}).
  */
-public record Observation(NodePhase phase, String revision, String digest, Instant since, String reason, String message) {
+public record Observation(
+        NodePhase phase, String revision, String digest, Instant since, String reason, String message) {
     public Observation {
         Objects.requireNonNull(phase, "phase");
     }

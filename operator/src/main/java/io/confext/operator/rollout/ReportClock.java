@@ -21,8 +21,7 @@ import java.util.stream.Collectors;
  * waiting for minReadySeconds. Later first sightings (a node that joined) are timed as usual.
  */
 public final class ReportClock {
-    private record Seen(String key, Instant at) {
-    }
+    private record Seen(String key, Instant at) {}
 
     private final Map<String, Map<String, Seen>> byBundle = new ConcurrentHashMap<>();
 
@@ -33,7 +32,8 @@ public final class ReportClock {
      */
     public List<NodeView> stampAll(String bundle, List<NodeView> views, Instant now, RevisionTarget completedTarget) {
         RevisionTarget counted = byBundle.containsKey(bundle) ? null : completedTarget;
-        List<NodeView> out = views.stream().map(v -> stamp(bundle, v, now, counted)).toList();
+        List<NodeView> out =
+                views.stream().map(v -> stamp(bundle, v, now, counted)).toList();
         retain(bundle, out.stream().map(NodeView::name).collect(Collectors.toSet()));
         return out;
     }
@@ -54,7 +54,10 @@ public final class ReportClock {
         String key = o.phase() + "\u0000" + o.revision() + "\u0000" + o.digest();
         Seen seen = nodes.get(view.name());
         if (seen == null || !seen.key().equals(key)) {
-            boolean counted = seen == null && completedTarget != null && o.phase() == NodePhase.ACTIVE && o.isFor(completedTarget);
+            boolean counted = seen == null
+                    && completedTarget != null
+                    && o.phase() == NodePhase.ACTIVE
+                    && o.isFor(completedTarget);
             seen = new Seen(key, counted ? Instant.EPOCH : now);
             nodes.put(view.name(), seen);
         }

@@ -14,9 +14,16 @@ import java.util.Objects;
  * @param markRollback  the target is older than what the bundle delivered and allowed ({@link UndoPlanner}):
  *                      its node entries carry the downgrade permit
  */
-public record RolloutInput(String bundle, RolloutRules policy, RevisionTarget target, RevisionTarget stable,
-                           boolean rollingBack, Instant progressSince, List<NodeView> nodes, Instant now,
-                           boolean markRollback) {
+public record RolloutInput(
+        String bundle,
+        RolloutRules policy,
+        RevisionTarget target,
+        RevisionTarget stable,
+        boolean rollingBack,
+        Instant progressSince,
+        List<NodeView> nodes,
+        Instant now,
+        boolean markRollback) {
     public RolloutInput {
         Objects.requireNonNull(bundle, "bundle");
         Objects.requireNonNull(policy, "policy");
@@ -27,8 +34,15 @@ public record RolloutInput(String bundle, RolloutRules policy, RevisionTarget ta
     }
 
     /** A forward rollout: the target's entries carry no downgrade permit. */
-    public RolloutInput(String bundle, RolloutRules policy, RevisionTarget target, RevisionTarget stable,
-                        boolean rollingBack, Instant progressSince, List<NodeView> nodes, Instant now) {
+    public RolloutInput(
+            String bundle,
+            RolloutRules policy,
+            RevisionTarget target,
+            RevisionTarget stable,
+            boolean rollingBack,
+            Instant progressSince,
+            List<NodeView> nodes,
+            Instant now) {
         this(bundle, policy, target, stable, rollingBack, progressSince, nodes, now, false);
     }
 }

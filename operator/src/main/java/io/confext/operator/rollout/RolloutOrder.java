@@ -11,8 +11,7 @@ import java.util.Comparator;
  * different bundles start on different nodes (one bad node is not every bundle's canary).
  */
 public final class RolloutOrder {
-    private RolloutOrder() {
-    }
+    private RolloutOrder() {}
 
     public static long key(String bundle, String node) {
         try {

@@ -15,11 +15,23 @@ import java.util.Optional;
  * @param recheckAt      when time alone changes the plan (minReadySeconds elapse, deadline), if ever
  * @param notEligible    nodes matching the selector with a ready agent whose host cannot run the bundle, by name
  */
-public record RolloutPlan(RolloutState state, List<NodeDecision> decisions, List<String> newlyAssigned,
-                          List<FailureFact> failures, int targeted, int updated, int ready, int available,
-                          int failed, int unavailable, int budget, boolean rollbackStarted,
-                          boolean deadlineExceeded, Instant lastProgress, Optional<Instant> recheckAt,
-                          List<NotEligibleNode> notEligible) {
+public record RolloutPlan(
+        RolloutState state,
+        List<NodeDecision> decisions,
+        List<String> newlyAssigned,
+        List<FailureFact> failures,
+        int targeted,
+        int updated,
+        int ready,
+        int available,
+        int failed,
+        int unavailable,
+        int budget,
+        boolean rollbackStarted,
+        boolean deadlineExceeded,
+        Instant lastProgress,
+        Optional<Instant> recheckAt,
+        List<NotEligibleNode> notEligible) {
     public RolloutPlan {
         decisions = List.copyOf(decisions);
         newlyAssigned = List.copyOf(newlyAssigned);
@@ -28,8 +40,7 @@ public record RolloutPlan(RolloutState state, List<NodeDecision> decisions, List
     }
 
     /** A node the bundle leaves alone because its host cannot run it. */
-    public record NotEligibleNode(String node, String reason, String message) {
-    }
+    public record NotEligibleNode(String node, String reason, String message) {}
 
     public List<NodeDecision> changes() {
         return decisions.stream().filter(NodeDecision::changed).toList();

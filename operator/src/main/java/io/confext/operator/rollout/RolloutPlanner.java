@@ -92,7 +92,10 @@ public final class RolloutPlanner {
             state = RolloutState.NO_ELIGIBLE_NODES;
         } else if (pending == 0 && assigned.isEmpty() && f.unavailable == 0 && f.available >= f.targeted) {
             state = RolloutState.COMPLETE;
-        } else if (pending == 0 && assigned.isEmpty() && f.unavailable == 0 && f.waitingForUnitRestart > 0
+        } else if (pending == 0
+                && assigned.isEmpty()
+                && f.unavailable == 0
+                && f.waitingForUnitRestart > 0
                 && f.available + f.waitingForUnitRestart >= f.targeted) {
             state = RolloutState.WAITING_FOR_UNIT_RESTARTS;
         } else if (halted) {
@@ -109,16 +112,30 @@ public final class RolloutPlanner {
 
         Instant lastProgress = assigned.isEmpty() ? f.lastProgress : in.now();
         Instant deadline = lastProgress.plusSeconds(p.progressDeadlineSeconds());
-        boolean deadlineApplies = state == RolloutState.CANARY || state == RolloutState.PROGRESSING
-                || state == RolloutState.WAITING;
+        boolean deadlineApplies =
+                state == RolloutState.CANARY || state == RolloutState.PROGRESSING || state == RolloutState.WAITING;
         boolean exceeded = deadlineApplies && in.now().isAfter(deadline);
         Optional<Instant> recheck = f.nextAvailableAt;
         if (deadlineApplies && !exceeded) {
             recheck = earliest(recheck, Optional.of(deadline.plusMillis(1)));
         }
-        return new RolloutPlan(state, decisions, assigned, f.failures, f.targeted, f.updated + assigned.size(),
-                f.ready, f.available, f.failed, f.unavailable + assigned.size(), f.budget, false, exceeded,
-                lastProgress, recheck, f.notEligible);
+        return new RolloutPlan(
+                state,
+                decisions,
+                assigned,
+                f.failures,
+                f.targeted,
+                f.updated + assigned.size(),
+                f.ready,
+                f.available,
+                f.failed,
+                f.unavailable + assigned.size(),
+                f.budget,
+                false,
+                exceeded,
+                lastProgress,
+                recheck,
+                f.notEligible);
     }
 
     private RolloutPlan rollback(RolloutInput in, List<NodeView> ordered, Facts f, boolean started) {
@@ -144,8 +161,23 @@ public final class RolloutPlanner {
             }
         }
         RolloutState state = settled ? RolloutState.ROLLED_BACK : RolloutState.ROLLING_BACK;
-        return new RolloutPlan(state, decisions, List.of(), f.failures, f.targeted, f.updated, f.ready, f.available,
-                f.failed, f.unavailable, f.budget, started, false, f.lastProgress, Optional.empty(), f.notEligible);
+        return new RolloutPlan(
+                state,
+                decisions,
+                List.of(),
+                f.failures,
+                f.targeted,
+                f.updated,
+                f.ready,
+                f.available,
+                f.failed,
+                f.unavailable,
+                f.budget,
+                started,
+                false,
+                f.lastProgress,
+                Optional.empty(),
+                f.notEligible);
     }
 
     /** Whether a node's agent reports it is back on the stable revision (or has nothing, when there is none). */
@@ -165,7 +197,8 @@ public final class RolloutPlanner {
         List<RolloutPlan.NotEligibleNode> notEligible = new ArrayList<>();
         for (NodeView n : ordered) {
             if (n.notEligible()) {
-                notEligible.add(new RolloutPlan.NotEligibleNode(n.name(), n.eligibility().reason(), n.eligibility().message()));
+                notEligible.add(new RolloutPlan.NotEligibleNode(
+                        n.name(), n.eligibility().reason(), n.eligibility().message()));
             }
             if (!n.eligibleMatch()) {
                 continue;
@@ -243,9 +276,11 @@ public final class RolloutPlanner {
         int inFlight;
         /** Nodes on the target that wait for someone else's restart of their units: neither available nor unavailable. */
         int waitingForUnitRestart;
+
         int provenNotAvailable;
         /** The same counts for the nodes that match canary.nodeSelector. */
         int canaryTargeted;
+
         int canaryAssigned;
         int canaryAvailable;
         int budget;

@@ -11,14 +11,25 @@ import java.util.Objects;
  * @param canaryBySelector the canary nodes are those matching {@code canary.nodeSelector}
  *                         ({@link NodeView#canaryCandidate}), not the first by {@link RolloutOrder}
  */
-public record RolloutRules(MaxUnavailable maxUnavailable, int canaryCount, int minReadySeconds,
-                            int progressDeadlineSeconds, boolean paused, OnFailure onFailure, boolean canaryBySelector) {
+public record RolloutRules(
+        MaxUnavailable maxUnavailable,
+        int canaryCount,
+        int minReadySeconds,
+        int progressDeadlineSeconds,
+        boolean paused,
+        OnFailure onFailure,
+        boolean canaryBySelector) {
     /** A canary chosen by selector without a count: at most maxUnavailable of the matching nodes, one wave. */
     public static final int CANARY_UP_TO_BUDGET = Integer.MAX_VALUE;
 
     /** The canary, if any, is the first canaryCount nodes by the rollout order. */
-    public RolloutRules(MaxUnavailable maxUnavailable, int canaryCount, int minReadySeconds, int progressDeadlineSeconds,
-                        boolean paused, OnFailure onFailure) {
+    public RolloutRules(
+            MaxUnavailable maxUnavailable,
+            int canaryCount,
+            int minReadySeconds,
+            int progressDeadlineSeconds,
+            boolean paused,
+            OnFailure onFailure) {
         this(maxUnavailable, canaryCount, minReadySeconds, progressDeadlineSeconds, paused, onFailure, false);
     }
 
@@ -26,7 +37,8 @@ public record RolloutRules(MaxUnavailable maxUnavailable, int canaryCount, int m
         Objects.requireNonNull(maxUnavailable, "maxUnavailable");
         Objects.requireNonNull(onFailure, "onFailure");
         if (canaryCount < 0 || minReadySeconds < 0 || progressDeadlineSeconds < 1) {
-            throw new IllegalArgumentException("canary.count and minReadySeconds must be >= 0, progressDeadlineSeconds >= 1");
+            throw new IllegalArgumentException(
+                    "canary.count and minReadySeconds must be >= 0, progressDeadlineSeconds >= 1");
         }
     }
 
@@ -35,7 +47,7 @@ public record RolloutRules(MaxUnavailable maxUnavailable, int canaryCount, int m
     }
 
     public RolloutRules withPaused(boolean p) {
-        return new RolloutRules(maxUnavailable, canaryCount, minReadySeconds, progressDeadlineSeconds, p, onFailure,
-                canaryBySelector);
+        return new RolloutRules(
+                maxUnavailable, canaryCount, minReadySeconds, progressDeadlineSeconds, p, onFailure, canaryBySelector);
     }
 }

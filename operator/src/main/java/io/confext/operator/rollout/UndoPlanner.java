@@ -1,7 +1,7 @@
 package io.confext.operator.rollout;
 
-import io.confext.api.version.UapiVersion;
 import io.confext.api.status.Reason;
+import io.confext.api.version.UapiVersion;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -24,8 +24,11 @@ public final class UndoPlanner {
      * @param versionsOnNodes the versions of this bundle's entries on the nodes now
      * @param allowDowngrade {@code spec.rollout.allowDowngrade}
      */
-    public Direction decide(RevisionTarget target, List<DeliveredVersion> delivered, Collection<String> versionsOnNodes,
-                            boolean allowDowngrade) {
+    public Direction decide(
+            RevisionTarget target,
+            List<DeliveredVersion> delivered,
+            Collection<String> versionsOnNodes,
+            boolean allowDowngrade) {
         Objects.requireNonNull(target, "target");
         String newest = null;
         for (DeliveredVersion d : delivered) {
@@ -38,20 +41,33 @@ public final class UndoPlanner {
             return new Direction.Forward();
         }
         boolean deliveredBefore = delivered.stream()
-                .anyMatch(d -> d.version().equals(target.version()) || target.name().equals(d.revision()));
+                .anyMatch(d ->
+                        d.version().equals(target.version()) || target.name().equals(d.revision()));
         if (deliveredBefore) {
-            return new Direction.Rollback(Reason.RollbackToDeliveredVersion, "rolling back from " + newest + " to " + target.version()
-                    + ", which this bundle delivered before");
+            return new Direction.Rollback(
+                    Reason.RollbackToDeliveredVersion,
+                    "rolling back from " + newest + " to " + target.version() + ", which this bundle delivered before");
         }
         if (allowDowngrade) {
-            return new Direction.Rollback(Reason.DowngradeAllowedBySpec, "downgrading from " + newest + " to " + target.version()
-                    + " (never delivered through this bundle) because spec.rollout.allowDowngrade is true");
+            return new Direction.Rollback(
+                    Reason.DowngradeAllowedBySpec,
+                    "downgrading from " + newest + " to " + target.version()
+                            + " (never delivered through this bundle) because spec.rollout.allowDowngrade is true");
         }
-        List<String> known = delivered.stream().map(DeliveredVersion::version).distinct().limit(5).toList();
-        return new Direction.Refused(Reason.DowngradeNotAllowed, "spec.version " + target.version() + " is older than "
-                + newest + ", which this bundle delivered, and was never delivered through it; the nodes stay where they are."
-                + " Set spec.version to a version it delivered (status.history: " + (known.isEmpty() ? "empty" : String.join(", ", known))
-                + ") or to " + newest + " or newer, or set spec.rollout.allowDowngrade: true to roll the older version out");
+        List<String> known = delivered.stream()
+                .map(DeliveredVersion::version)
+                .distinct()
+                .limit(5)
+                .toList();
+        return new Direction.Refused(
+                Reason.DowngradeNotAllowed,
+                "spec.version " + target.version() + " is older than "
+                        + newest
+                        + ", which this bundle delivered, and was never delivered through it; the nodes stay where they are."
+                        + " Set spec.version to a version it delivered (status.history: "
+                        + (known.isEmpty() ? "empty" : String.join(", ", known))
+                        + ") or to " + newest
+                        + " or newer, or set spec.rollout.allowDowngrade: true to roll the older version out");
     }
 
     private static String newer(String a, String b) {
@@ -63,11 +79,9 @@ public final class UndoPlanner {
 
     /** What {@code confext.io/undo} names: a version of the history, or why it names none. */
     public sealed interface UndoTarget {
-        record Found(DeliveredVersion to) implements UndoTarget {
-        }
+        record Found(DeliveredVersion to) implements UndoTarget {}
 
-        record NotFound(String message) implements UndoTarget {
-        }
+        record NotFound(String message) implements UndoTarget {}
     }
 
     /**
@@ -78,22 +92,27 @@ public final class UndoPlanner {
     public UndoTarget undoTarget(String request, List<DeliveredVersion> history, String specVersion) {
         String want = request == null ? "" : request.trim();
         if (want.isEmpty() || want.equals("previous")) {
-            return history.stream().filter(d -> !d.version().equals(specVersion)).findFirst()
+            return history.stream()
+                    .filter(d -> !d.version().equals(specVersion))
+                    .findFirst()
                     .<UndoTarget>map(UndoTarget.Found::new)
-                    .orElseGet(() -> new UndoTarget.NotFound("no earlier version to go back to: status.history holds "
-                            + versions(history)));
+                    .orElseGet(() -> new UndoTarget.NotFound(
+                            "no earlier version to go back to: status.history holds " + versions(history)));
         }
         if (want.equals(specVersion)) {
             return new UndoTarget.NotFound("spec.version is already " + want);
         }
-        return history.stream().filter(d -> d.version().equals(want)).findFirst()
+        return history.stream()
+                .filter(d -> d.version().equals(want))
+                .findFirst()
                 .<UndoTarget>map(UndoTarget.Found::new)
                 .orElseGet(() -> new UndoTarget.NotFound("version " + want + " is not in status.history ("
                         + versions(history) + "); undo goes only to a version this bundle delivered"));
     }
 
     private static String versions(List<DeliveredVersion> history) {
-        List<String> v = history.stream().map(DeliveredVersion::version).distinct().toList();
+        List<String> v =
+                history.stream().map(DeliveredVersion::version).distinct().toList();
         return v.isEmpty() ? "no version" : String.join(", ", v);
     }
 }

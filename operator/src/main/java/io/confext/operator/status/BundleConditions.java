@@ -12,6 +12,5 @@ public final class BundleConditions {
     /** Set only while a deleted bundle waits for its nodes to remove it. */
     public static final String TERMINATING = "Terminating";
 
-    private BundleConditions() {
-    }
+    private BundleConditions() {}
 }

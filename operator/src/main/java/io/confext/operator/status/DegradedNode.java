@@ -14,8 +14,10 @@ public record DegradedNode(String node, String reason, String message) {
     public static List<DegradedNode> on(RevisionTarget target, Map<String, BundleState> observedByNode) {
         return observedByNode.entrySet().stream()
                 .filter(e -> e.getValue().getPhase() == BundlePhase.Degraded
-                        && target.sameAs(e.getValue().getRevision(), e.getValue().getDigest()))
-                .map(e -> new DegradedNode(e.getKey(), e.getValue().getReason(), e.getValue().getMessage()))
+                        && target.sameAs(
+                                e.getValue().getRevision(), e.getValue().getDigest()))
+                .map(e -> new DegradedNode(
+                        e.getKey(), e.getValue().getReason(), e.getValue().getMessage()))
                 .sorted(Comparator.comparing(DegradedNode::node))
                 .toList();
     }

@@ -37,15 +37,16 @@ public final class StatusAggregator {
         s.setReady(plan.ready());
         s.setFailed(plan.failed());
         s.setFailures(failures(plan.failures()));
-        s.setNotEligible(plan.notEligible().isEmpty() ? null : plan.notEligible().size());
+        s.setNotEligible(
+                plan.notEligible().isEmpty() ? null : plan.notEligible().size());
         s.setNotEligibleNodes(notEligible(plan));
 
         RevisionTarget current = plan.complete() ? target : in.stable();
         s.setCurrentVersion(current == null ? null : current.version());
         s.setCurrentRevision(current == null ? null : current.name());
         // A completion of a marked target, and the end of an onFailure rollback, are rollbacks in the history.
-        RevisionTarget completed = plan.complete() ? target
-                : plan.state() == RolloutState.ROLLED_BACK ? in.stable() : null;
+        RevisionTarget completed =
+                plan.complete() ? target : plan.state() == RolloutState.ROLLED_BACK ? in.stable() : null;
         boolean rollback = plan.complete() ? in.direction().marksRollback() : completed != null;
         s.setHistory(history(prev.getHistory(), completed, rollback, in));
         s.setConditions(conditions(in, current).build());
@@ -67,7 +68,8 @@ public final class StatusAggregator {
 
     private static List<NotEligibleNode> notEligible(RolloutPlan plan) {
         List<NotEligibleNode> out = new ArrayList<>();
-        for (var n : plan.notEligible().subList(0, Math.min(MAX_FAILURES, plan.notEligible().size()))) {
+        for (var n : plan.notEligible()
+                .subList(0, Math.min(MAX_FAILURES, plan.notEligible().size()))) {
             NotEligibleNode e = new NotEligibleNode();
             e.setNode(n.node());
             e.setReason(n.reason());
@@ -77,10 +79,12 @@ public final class StatusAggregator {
         return out.isEmpty() ? null : out;
     }
 
-    private static List<VersionHistoryEntry> history(List<VersionHistoryEntry> previous, RevisionTarget completed,
-                                                     boolean rollback, StatusInput in) {
+    private static List<VersionHistoryEntry> history(
+            List<VersionHistoryEntry> previous, RevisionTarget completed, boolean rollback, StatusInput in) {
         List<VersionHistoryEntry> out = new ArrayList<>();
-        boolean alreadyNewest = previous != null && !previous.isEmpty() && completed != null
+        boolean alreadyNewest = previous != null
+                && !previous.isEmpty()
+                && completed != null
                 && completed.name().equals(previous.get(0).getRevision())
                 && rollback == Boolean.TRUE.equals(previous.get(0).getRollback());
         if (completed != null && !alreadyNewest) {
@@ -99,40 +103,79 @@ public final class StatusAggregator {
 
     private static Conditions conditions(StatusInput in, RevisionTarget current) {
         RolloutPlan plan = in.plan();
-        Conditions c = new Conditions(in.previous() == null ? null : in.previous().getConditions(), in.generation(), in.now());
-        String progress = "%d of %d targeted nodes ready on %s, %d updated, %d failed".formatted(
-                plan.ready(), plan.targeted(), in.target().version(), plan.updated(), plan.failed());
+        Conditions c =
+                new Conditions(in.previous() == null ? null : in.previous().getConditions(), in.generation(), in.now());
+        String progress = "%d of %d targeted nodes ready on %s, %d updated, %d failed"
+                .formatted(plan.ready(), plan.targeted(), in.target().version(), plan.updated(), plan.failed());
 
         if (plan.complete()) {
-            c.put(BundleConditions.AVAILABLE, "True", Reason.RolloutComplete, "version " + in.target().version() + " is rolled out");
+            c.put(
+                    BundleConditions.AVAILABLE,
+                    "True",
+                    Reason.RolloutComplete,
+                    "version " + in.target().version() + " is rolled out");
         } else if (current != null) {
-            c.put(BundleConditions.AVAILABLE, "True", Reason.StableVersionServing, "version " + current.version() + " was fully rolled out");
+            c.put(
+                    BundleConditions.AVAILABLE,
+                    "True",
+                    Reason.StableVersionServing,
+                    "version " + current.version() + " was fully rolled out");
         } else {
-            c.put(BundleConditions.AVAILABLE, "False", Reason.NoVersionRolledOut, "no version was fully rolled out yet; " + progress);
+            c.put(
+                    BundleConditions.AVAILABLE,
+                    "False",
+                    Reason.NoVersionRolledOut,
+                    "no version was fully rolled out yet; " + progress);
         }
 
-        String firstFailure = plan.failures().isEmpty() ? "" : "; first failure: " + plan.failures().get(0).node()
-                + " (" + plan.failures().get(0).reason() + ")";
+        String firstFailure = plan.failures().isEmpty()
+                ? ""
+                : "; first failure: " + plan.failures().get(0).node() + " ("
+                        + plan.failures().get(0).reason() + ")";
         RolloutState st = plan.state();
         switch (st) {
             case COMPLETE -> c.put(BundleConditions.PROGRESSING, "False", Reason.RolloutComplete, progress);
-            case HALTED -> c.put(BundleConditions.PROGRESSING, "False", Reason.Halted, clip("rollout halted" + firstFailure));
-            case ROLLED_BACK -> c.put(BundleConditions.PROGRESSING, "False", Reason.RolledBack,
-                    "every node is back on " + (in.stable() == null ? "no version" : in.stable().version()));
-            case ROLLING_BACK -> c.put(BundleConditions.PROGRESSING, "True", Reason.RollingBack,
-                    "moving every node back to " + (in.stable() == null ? "no version" : in.stable().version()));
-            case PAUSED -> c.put(BundleConditions.PROGRESSING, "Unknown", Reason.PausedBySpec, "rollout paused; " + progress);
-            case WAITING_FOR_UNIT_RESTARTS -> c.put(BundleConditions.PROGRESSING, "True", Reason.NodesWaitForUnitRestart,
-                    clip("the other nodes are done; the rest wait for their units' restart by someone else"
-                            + " (spec.firstAttach: WaitForUnitRestart); " + progress));
-            case NO_ELIGIBLE_NODES -> c.put(BundleConditions.PROGRESSING, "False", Reason.NoEligibleNodes,
-                    clip(noEligible(plan)));
+            case HALTED ->
+                c.put(BundleConditions.PROGRESSING, "False", Reason.Halted, clip("rollout halted" + firstFailure));
+            case ROLLED_BACK ->
+                c.put(
+                        BundleConditions.PROGRESSING,
+                        "False",
+                        Reason.RolledBack,
+                        "every node is back on "
+                                + (in.stable() == null
+                                        ? "no version"
+                                        : in.stable().version()));
+            case ROLLING_BACK ->
+                c.put(
+                        BundleConditions.PROGRESSING,
+                        "True",
+                        Reason.RollingBack,
+                        "moving every node back to "
+                                + (in.stable() == null
+                                        ? "no version"
+                                        : in.stable().version()));
+            case PAUSED ->
+                c.put(BundleConditions.PROGRESSING, "Unknown", Reason.PausedBySpec, "rollout paused; " + progress);
+            case WAITING_FOR_UNIT_RESTARTS ->
+                c.put(
+                        BundleConditions.PROGRESSING,
+                        "True",
+                        Reason.NodesWaitForUnitRestart,
+                        clip("the other nodes are done; the rest wait for their units' restart by someone else"
+                                + " (spec.firstAttach: WaitForUnitRestart); " + progress));
+            case NO_ELIGIBLE_NODES ->
+                c.put(BundleConditions.PROGRESSING, "False", Reason.NoEligibleNodes, clip(noEligible(plan)));
             default -> {
                 if (plan.deadlineExceeded()) {
-                    c.put(BundleConditions.PROGRESSING, "False", Reason.ProgressDeadlineExceeded,
+                    c.put(
+                            BundleConditions.PROGRESSING,
+                            "False",
+                            Reason.ProgressDeadlineExceeded,
                             "no progress since " + plan.lastProgress() + "; " + progress);
                 } else {
-                    Reason reason = st == RolloutState.CANARY ? Reason.CanaryInProgress
+                    Reason reason = st == RolloutState.CANARY
+                            ? Reason.CanaryInProgress
                             : st == RolloutState.WAITING ? Reason.WaitingMinReady : Reason.WavesInProgress;
                     c.put(BundleConditions.PROGRESSING, "True", reason, progress);
                 }
@@ -144,23 +187,41 @@ public final class StatusAggregator {
         if (in.direction() instanceof Direction.Refused refused && !rollingBack) {
             c.put(BundleConditions.DEGRADED, "True", refused.reason(), clip(refused.message()));
         } else if (rollingBack) {
-            c.put(BundleConditions.DEGRADED, "True", st == RolloutState.ROLLED_BACK ? Reason.RolledBack : Reason.RollingBack,
+            c.put(
+                    BundleConditions.DEGRADED,
+                    "True",
+                    st == RolloutState.ROLLED_BACK ? Reason.RolledBack : Reason.RollingBack,
                     clip("version " + in.target().version() + " failed" + firstFailure));
         } else if (st == RolloutState.NO_ELIGIBLE_NODES) {
             c.put(BundleConditions.DEGRADED, "True", Reason.NoEligibleNodes, clip(noEligible(plan)));
         } else if (plan.failed() > 0) {
-            c.put(BundleConditions.DEGRADED, "True", Reason.NodeFailed, clip(plan.failed() + " node(s) failed" + firstFailure));
+            c.put(
+                    BundleConditions.DEGRADED,
+                    "True",
+                    Reason.NodeFailed,
+                    clip(plan.failed() + " node(s) failed" + firstFailure));
         } else if (!in.degraded().isEmpty()) {
             DegradedNode first = in.degraded().get(0);
-            c.put(BundleConditions.DEGRADED, "True", Reason.NodeDegraded, clip(in.degraded().size()
-                    + " node(s) degraded on " + in.target().version() + " after it was proven; first: " + first.node()
-                    + " (" + first.reason() + ": " + first.message() + ")"));
+            c.put(
+                    BundleConditions.DEGRADED,
+                    "True",
+                    Reason.NodeDegraded,
+                    clip(in.degraded().size()
+                            + " node(s) degraded on " + in.target().version() + " after it was proven; first: "
+                            + first.node()
+                            + " (" + first.reason() + ": " + first.message() + ")"));
         } else if (plan.deadlineExceeded()) {
-            c.put(BundleConditions.DEGRADED, "True", Reason.ProgressDeadlineExceeded, "no progress since " + plan.lastProgress());
+            c.put(
+                    BundleConditions.DEGRADED,
+                    "True",
+                    Reason.ProgressDeadlineExceeded,
+                    "no progress since " + plan.lastProgress());
         } else {
             c.put(BundleConditions.DEGRADED, "False", Reason.AsExpected, "no node failed");
         }
-        c.put(BundleConditions.PAUSED, in.paused() ? "True" : "False",
+        c.put(
+                BundleConditions.PAUSED,
+                in.paused() ? "True" : "False",
                 in.paused() ? Reason.PausedBySpec : Reason.NotPaused,
                 in.paused() ? "spec.rollout.paused is true: no new nodes are started" : "rollout not paused");
         return c;
@@ -178,9 +239,10 @@ public final class StatusAggregator {
             return false;
         }
         var degraded = Conditions.find(status.getConditions(), BundleConditions.DEGRADED);
-        return degraded != null && "True".equals(degraded.getStatus())
+        return degraded != null
+                && "True".equals(degraded.getStatus())
                 && (Reason.RollingBack.name().equals(degraded.getReason())
-                || Reason.RolledBack.name().equals(degraded.getReason()));
+                        || Reason.RolledBack.name().equals(degraded.getReason()));
     }
 
     /** Whether a previous status says spec.version was refused as a downgrade (then the target is frozen anew). */
@@ -189,7 +251,8 @@ public final class StatusAggregator {
             return false;
         }
         var degraded = Conditions.find(status.getConditions(), BundleConditions.DEGRADED);
-        return degraded != null && "True".equals(degraded.getStatus())
+        return degraded != null
+                && "True".equals(degraded.getStatus())
                 && Reason.DowngradeNotAllowed.name().equals(degraded.getReason());
     }
 

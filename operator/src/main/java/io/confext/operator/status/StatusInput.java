@@ -18,9 +18,16 @@ import java.util.Objects;
  *                  that keeps running (the refused version is never planned)
  * @param degraded  the nodes whose agent reports the target Degraded (a proven unit lost its health), by node name
  */
-public record StatusInput(long generation, RevisionTarget target, RevisionTarget stable, RolloutPlan plan,
-                          boolean paused, ConfextBundleStatus previous, Instant now, Direction direction,
-                          List<DegradedNode> degraded) {
+public record StatusInput(
+        long generation,
+        RevisionTarget target,
+        RevisionTarget stable,
+        RolloutPlan plan,
+        boolean paused,
+        ConfextBundleStatus previous,
+        Instant now,
+        Direction direction,
+        List<DegradedNode> degraded) {
     public StatusInput {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(plan, "plan");
@@ -30,14 +37,27 @@ public record StatusInput(long generation, RevisionTarget target, RevisionTarget
     }
 
     /** No node degraded. */
-    public StatusInput(long generation, RevisionTarget target, RevisionTarget stable, RolloutPlan plan,
-                       boolean paused, ConfextBundleStatus previous, Instant now, Direction direction) {
+    public StatusInput(
+            long generation,
+            RevisionTarget target,
+            RevisionTarget stable,
+            RolloutPlan plan,
+            boolean paused,
+            ConfextBundleStatus previous,
+            Instant now,
+            Direction direction) {
         this(generation, target, stable, plan, paused, previous, now, direction, List.of());
     }
 
     /** A forward rollout. */
-    public StatusInput(long generation, RevisionTarget target, RevisionTarget stable, RolloutPlan plan,
-                       boolean paused, ConfextBundleStatus previous, Instant now) {
+    public StatusInput(
+            long generation,
+            RevisionTarget target,
+            RevisionTarget stable,
+            RolloutPlan plan,
+            boolean paused,
+            ConfextBundleStatus previous,
+            Instant now) {
         this(generation, target, stable, plan, paused, previous, now, new Direction.Forward());
     }
 }

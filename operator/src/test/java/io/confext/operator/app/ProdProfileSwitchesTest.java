@@ -33,10 +33,15 @@ class ProdProfileSwitchesTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("confext.operator.leader-election.enabled", "false",
-                    "confext.operator.server-side-apply", "false",
-                    "confext.agent.managed", "false",
-                    "quarkus.http.test-port", "0");
+            return Map.of(
+                    "confext.operator.leader-election.enabled",
+                    "false",
+                    "confext.operator.server-side-apply",
+                    "false",
+                    "confext.agent.managed",
+                    "false",
+                    "quarkus.http.test-port",
+                    "0");
         }
     }
 
@@ -49,18 +54,34 @@ class ProdProfileSwitchesTest {
     @Test
     void noLeaseNoServerSideApplyAndTheControllersRun() throws Exception {
         var config = operator.getConfigurationService();
-        assertThat(config.getLeaderElectionConfiguration()).as("no leader election").isEmpty();
+        assertThat(config.getLeaderElectionConfiguration())
+                .as("no leader election")
+                .isEmpty();
         assertThat(config.useSSAToPatchPrimaryResource()).isFalse();
         assertThat(config.ssaBasedCreateUpdateMatchForDependentResources()).isFalse();
-        assertThat(operator.getRegisteredControllers()).extracting(c -> c.getConfiguration().getName())
-                .as("agent.managed=false: no agent controller").containsExactlyInAnyOrder("confextbundle", "node");
+        assertThat(operator.getRegisteredControllers())
+                .extracting(c -> c.getConfiguration().getName())
+                .as("agent.managed=false: no agent controller")
+                .containsExactlyInAnyOrder("confextbundle", "node");
 
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("prod-worker").withUid("p1").endMetadata().build()).create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName("prod-worker")
+                        .withUid("p1")
+                        .endMetadata()
+                        .build())
+                .create();
         long end = System.currentTimeMillis() + 20_000;
-        while (System.currentTimeMillis() < end && client.resources(ConfextNode.class).withName("prod-worker").get() == null) {
+        while (System.currentTimeMillis() < end
+                && client.resources(ConfextNode.class).withName("prod-worker").get() == null) {
             Thread.sleep(100);
         }
-        assertThat(client.resources(ConfextNode.class).withName("prod-worker").get()).as("reconciled without a Lease").isNotNull();
-        assertThat(client.leases().inAnyNamespace().list().getItems()).as("no Lease taken").isEmpty();
+        assertThat(client.resources(ConfextNode.class).withName("prod-worker").get())
+                .as("reconciled without a Lease")
+                .isNotNull();
+        assertThat(client.leases().inAnyNamespace().list().getItems())
+                .as("no Lease taken")
+                .isEmpty();
     }
 }

@@ -19,20 +19,37 @@ class RolloutArchitectureTest {
 
     @Test
     void theRolloutModelDoesNoIo() {
-        noClasses().that().resideInAPackage("io.confext.operator.rollout..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "io.fabric8.kubernetes.client..", "io.javaoperatorsdk..", "io.quarkus..",
-                        "io.confext.operator.bundle..", "io.confext.operator.node..", "io.confext.operator.revision..",
-                        "java.nio.file..", "java.net..", "io.micrometer..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.confext.operator.rollout..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fabric8.kubernetes.client..",
+                        "io.javaoperatorsdk..",
+                        "io.quarkus..",
+                        "io.confext.operator.bundle..",
+                        "io.confext.operator.node..",
+                        "io.confext.operator.revision..",
+                        "java.nio.file..",
+                        "java.net..",
+                        "io.micrometer..")
                 .because("the rollout planner decides over plain values; the reconcilers do the I/O")
                 .check(OPERATOR);
     }
 
     @Test
     void theStatusAggregatorDoesNoIo() {
-        noClasses().that().resideInAPackage("io.confext.operator.status..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "io.fabric8.kubernetes.client..", "io.javaoperatorsdk..", "java.nio.file..", "java.net..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.confext.operator.status..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fabric8.kubernetes.client..",
+                        "io.javaoperatorsdk..",
+                        "java.nio.file..",
+                        "java.net..",
                         "io.micrometer..")
                 .because("every condition passes through the aggregator, which only computes them")
                 .check(OPERATOR);

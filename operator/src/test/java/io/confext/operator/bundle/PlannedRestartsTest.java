@@ -16,8 +16,19 @@ class PlannedRestartsTest {
     private static final RevisionTarget V0 = new RevisionTarget("demo-0000", "sha256:00", "0");
 
     private static NodeView node(String name, RevisionTarget r, String reason, String since) {
-        return new NodeView(name, true, true, null, Eligibility.ELIGIBLE,
-                new Observation(NodePhase.PENDING, r.name(), r.digest(), Instant.parse(since), reason, "restart demo.service: ..."),
+        return new NodeView(
+                name,
+                true,
+                true,
+                null,
+                Eligibility.ELIGIBLE,
+                new Observation(
+                        NodePhase.PENDING,
+                        r.name(),
+                        r.digest(),
+                        Instant.parse(since),
+                        reason,
+                        "restart demo.service: ..."),
                 false);
     }
 
@@ -26,17 +37,25 @@ class PlannedRestartsTest {
         PlannedRestarts p = new PlannedRestarts();
         NodeView a = node("a", V1, "RestartPlanned", "2026-12-03T10:00:00Z");
         NodeView b = node("b", V1, "Fetching", "2026-12-03T10:00:00Z");
-        assertThat(p.fresh("demo", List.of(a, b), V1)).extracting(NodeView::name).containsExactly("a");
-        assertThat(p.fresh("demo", List.of(a, b), V1)).as("the same report again").isEmpty();
+        assertThat(p.fresh("demo", List.of(a, b), V1))
+                .extracting(NodeView::name)
+                .containsExactly("a");
+        assertThat(p.fresh("demo", List.of(a, b), V1))
+                .as("the same report again")
+                .isEmpty();
         NodeView later = node("a", V1, "RestartPlanned", "2026-12-03T11:00:00Z");
-        assertThat(p.fresh("demo", List.of(later), V1)).as("a new report of the same node").extracting(NodeView::name)
+        assertThat(p.fresh("demo", List.of(later), V1))
+                .as("a new report of the same node")
+                .extracting(NodeView::name)
                 .containsExactly("a");
     }
 
     @Test
     void onlyReportsForTheTargetCount() {
         PlannedRestarts p = new PlannedRestarts();
-        assertThat(p.fresh("demo", List.of(node("a", V0, "RestartPlanned", "2026-12-03T10:00:00Z")), V1)).isEmpty();
-        assertThat(p.fresh("other", List.of(node("a", V1, "RestartPlanned", "2026-12-03T10:00:00Z")), V1)).hasSize(1);
+        assertThat(p.fresh("demo", List.of(node("a", V0, "RestartPlanned", "2026-12-03T10:00:00Z")), V1))
+                .isEmpty();
+        assertThat(p.fresh("other", List.of(node("a", V1, "RestartPlanned", "2026-12-03T10:00:00Z")), V1))
+                .hasSize(1);
     }
 }

@@ -11,14 +11,21 @@ import org.junit.jupiter.api.Test;
 class PolicyMapperTest {
 
     private static RolloutRules rules(Integer count, boolean selector) {
-        return PolicyMapper.of(BundleBuilder.bundle("chrony", "1.0").units("chronyd.service").file("a", "b").rollout(r -> {
-            Canary c = new Canary();
-            c.setCount(count);
-            if (selector) {
-                c.setNodeSelector(new LabelSelectorBuilder().addToMatchLabels("confext.io/canary", "true").build());
-            }
-            r.setCanary(c);
-        }).build().getSpec());
+        return PolicyMapper.of(BundleBuilder.bundle("chrony", "1.0")
+                .units("chronyd.service")
+                .file("a", "b")
+                .rollout(r -> {
+                    Canary c = new Canary();
+                    c.setCount(count);
+                    if (selector) {
+                        c.setNodeSelector(new LabelSelectorBuilder()
+                                .addToMatchLabels("confext.io/canary", "true")
+                                .build());
+                    }
+                    r.setCanary(c);
+                })
+                .build()
+                .getSpec());
     }
 
     @Test

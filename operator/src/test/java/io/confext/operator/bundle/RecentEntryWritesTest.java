@@ -24,7 +24,9 @@ class RecentEntryWritesTest {
 
         assertThat(planned.get(0).desired()).isEqualTo(V2);
         assertThat(planned.get(1)).isEqualTo(stale.get(1));
-        assertThat(recent.overlay("other", stale, T0.plusMillis(100))).as("per bundle").isEqualTo(stale);
+        assertThat(recent.overlay("other", stale, T0.plusMillis(100)))
+                .as("per bundle")
+                .isEqualTo(stale);
     }
 
     @Test
@@ -36,7 +38,10 @@ class RecentEntryWritesTest {
         List<NodeView> caughtUp = List.of(view("n1", V2), view("n2", V1));
         recent.overlay("b", caughtUp, T0.plusMillis(100));
         // n1 caught up and is no longer held: a later change of its entry by someone else shows
-        assertThat(recent.overlay("b", List.of(view("n1", null)), T0.plusMillis(200)).get(0).desired()).isNull();
+        assertThat(recent.overlay("b", List.of(view("n1", null)), T0.plusMillis(200))
+                        .get(0)
+                        .desired())
+                .isNull();
 
         recent.wrote("b", "n2", V2, T0);
         List<NodeView> later = recent.overlay("b", List.of(view("n2", V1)), T0.plus(RecentEntryWrites.HOLD));

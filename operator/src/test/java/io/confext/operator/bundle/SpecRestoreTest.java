@@ -24,12 +24,20 @@ class SpecRestoreTest {
 
     @Test
     void aRestoredSpecFreezesToTheSameRevision() {
-        ConfextBundleSpec v1 = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service")
-                .file("chrony/chrony.conf", "server a iburst\n").file("chrony/keys", "k", "0600").build().getSpec();
+        ConfextBundleSpec v1 = BundleBuilder.bundle("chrony", "1.0")
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "server a iburst\n")
+                .file("chrony/keys", "k", "0600")
+                .build()
+                .getSpec();
         RevisionContent frozen = freezer.freeze(v1);
 
-        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0").units("chronyd.service", "sshd.service")
-                .file("chrony/chrony.conf", "server b iburst\n").reload(ReloadMode.Restart).build().getSpec();
+        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0")
+                .units("chronyd.service", "sshd.service")
+                .file("chrony/chrony.conf", "server b iburst\n")
+                .reload(ReloadMode.Restart)
+                .build()
+                .getSpec();
         now.setPriority(7);
         SpecRestore.restore(now, frozen);
 
@@ -40,32 +48,48 @@ class SpecRestoreTest {
 
     @Test
     void firstAttachIsFrozenAndComesBackWithTheUndoWhileTheDefaultKeepsTheDigest() {
-        ConfextBundleSpec waits = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service")
-                .file("chrony/chrony.conf", "server a iburst\n").build().getSpec();
+        ConfextBundleSpec waits = BundleBuilder.bundle("chrony", "1.0")
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "server a iburst\n")
+                .build()
+                .getSpec();
         waits.setFirstAttach(io.confext.api.v1alpha1.FirstAttach.WaitForUnitRestart);
         RevisionContent frozen = freezer.freeze(waits);
         assertThat(frozen.firstAttachOrDefault()).isEqualTo(io.confext.api.v1alpha1.FirstAttach.WaitForUnitRestart);
 
-        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0").units("chronyd.service")
-                .file("chrony/chrony.conf", "server b iburst\n").build().getSpec();
+        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0")
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "server b iburst\n")
+                .build()
+                .getSpec();
         SpecRestore.restore(now, frozen);
         assertThat(now.getFirstAttach()).isEqualTo(io.confext.api.v1alpha1.FirstAttach.WaitForUnitRestart);
         assertThat(RevisionDigest.of(freezer.freeze(now))).isEqualTo(RevisionDigest.of(frozen));
 
-        ConfextBundleSpec unset = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service")
-                .file("chrony/chrony.conf", "server a iburst\n").build().getSpec();
-        ConfextBundleSpec defaulted = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service")
-                .file("chrony/chrony.conf", "server a iburst\n").build().getSpec();
+        ConfextBundleSpec unset = BundleBuilder.bundle("chrony", "1.0")
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "server a iburst\n")
+                .build()
+                .getSpec();
+        ConfextBundleSpec defaulted = BundleBuilder.bundle("chrony", "1.0")
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "server a iburst\n")
+                .build()
+                .getSpec();
         defaulted.setFirstAttach(io.confext.api.v1alpha1.FirstAttach.Restart); // what the API server's default writes
-        assertThat(RevisionDigest.of(freezer.freeze(defaulted))).as("revisions frozen before the field keep their digest")
+        assertThat(RevisionDigest.of(freezer.freeze(defaulted)))
+                .as("revisions frozen before the field keep their digest")
                 .isEqualTo(RevisionDigest.of(freezer.freeze(unset)));
         assertThat(RevisionDigest.of(frozen)).isNotEqualTo(RevisionDigest.of(freezer.freeze(unset)));
     }
 
     @Test
     void healthChecksAreFrozenWithDefaultsAndComeBackWithTheUndo() {
-        ConfextBundleSpec v1 = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service", "sshd.service")
-                .file("chrony/chrony.conf", "server a iburst\n").build().getSpec();
+        ConfextBundleSpec v1 = BundleBuilder.bundle("chrony", "1.0")
+                .units("chronyd.service", "sshd.service")
+                .file("chrony/chrony.conf", "server a iburst\n")
+                .build()
+                .getSpec();
         HealthCheck tracking = new HealthCheck();
         tracking.setName("tracking");
         ExecCheck exec = new ExecCheck();
@@ -79,13 +103,23 @@ class SpecRestoreTest {
         metrics.setFailureThreshold(1);
         v1.setHealthChecks(List.of(tracking, metrics));
         RevisionContent frozen = freezer.freeze(v1);
-        assertThat(frozen.checks()).containsExactly(
-                new ResolvedHealthCheck("tracking", new ResolvedHealthCheck.Exec(List.of("chronyc", "tracking"), true,
-                        "chronyd.service"), null, 1, 10, 3),
-                new ResolvedHealthCheck("metrics", null, new ResolvedHealthCheck.HttpGet(9100, "/", false), 1, 10, 1));
+        assertThat(frozen.checks())
+                .containsExactly(
+                        new ResolvedHealthCheck(
+                                "tracking",
+                                new ResolvedHealthCheck.Exec(List.of("chronyc", "tracking"), true, "chronyd.service"),
+                                null,
+                                1,
+                                10,
+                                3),
+                        new ResolvedHealthCheck(
+                                "metrics", null, new ResolvedHealthCheck.HttpGet(9100, "/", false), 1, 10, 1));
 
-        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0").units("sshd.service", "chronyd.service")
-                .file("chrony/chrony.conf", "server b iburst\n").build().getSpec();
+        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0")
+                .units("sshd.service", "chronyd.service")
+                .file("chrony/chrony.conf", "server b iburst\n")
+                .build()
+                .getSpec();
         SpecRestore.restore(now, frozen);
         assertThat(now.getHealthChecks()).extracting(HealthCheck::getName).containsExactly("tracking", "metrics");
         assertThat(RevisionDigest.of(freezer.freeze(now))).isEqualTo(RevisionDigest.of(frozen));
@@ -94,11 +128,17 @@ class SpecRestoreTest {
     @Test
     void anImageComesBackWithItsDigest() {
         String sha = "a".repeat(64);
-        ConfextBundleSpec v1 = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service")
-                .image("https://images.example/chrony_1.0.raw", sha).build().getSpec();
+        ConfextBundleSpec v1 = BundleBuilder.bundle("chrony", "1.0")
+                .units("chronyd.service")
+                .image("https://images.example/chrony_1.0.raw", sha)
+                .build()
+                .getSpec();
         RevisionContent frozen = freezer.freeze(v1);
-        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0").units("chronyd.service")
-                .file("chrony/chrony.conf", "x").build().getSpec();
+        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0")
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "x")
+                .build()
+                .getSpec();
         SpecRestore.restore(now, frozen);
         assertThat(now.getSource().getFiles()).isNull();
         assertThat(now.getSource().getImage().getSha256()).isEqualTo(sha);
@@ -107,22 +147,36 @@ class SpecRestoreTest {
 
     @Test
     void theUndoAnnotationStartsAReconcileButStatusWritesDoNot() {
-        ConfextBundle before = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service").file("a", "b").build();
+        ConfextBundle before = BundleBuilder.bundle("chrony", "1.0")
+                .units("chronyd.service")
+                .file("a", "b")
+                .build();
         before.getMetadata().setGeneration(3L);
-        ConfextBundle statusOnly = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service").file("a", "b").build();
+        ConfextBundle statusOnly = BundleBuilder.bundle("chrony", "1.0")
+                .units("chronyd.service")
+                .file("a", "b")
+                .build();
         statusOnly.getMetadata().setGeneration(3L);
         statusOnly.getMetadata().setResourceVersion("99");
         assertThat(BundleUpdates.relevant(statusOnly, before)).isFalse();
 
-        ConfextBundle annotated = BundleBuilder.bundle("chrony", "1.0").units("chronyd.service").file("a", "b").build();
+        ConfextBundle annotated = BundleBuilder.bundle("chrony", "1.0")
+                .units("chronyd.service")
+                .file("a", "b")
+                .build();
         annotated.getMetadata().setGeneration(3L);
         Map<String, String> a = new HashMap<>();
         a.put(BundleReconciler.UNDO_ANNOTATION, "previous");
         annotated.getMetadata().setAnnotations(a);
         assertThat(BundleUpdates.relevant(annotated, before)).isTrue();
-        assertThat(BundleUpdates.relevant(before, annotated)).as("its removal too").isTrue();
+        assertThat(BundleUpdates.relevant(before, annotated))
+                .as("its removal too")
+                .isTrue();
 
-        ConfextBundle newSpec = BundleBuilder.bundle("chrony", "2.0").units("chronyd.service").file("a", "b").build();
+        ConfextBundle newSpec = BundleBuilder.bundle("chrony", "2.0")
+                .units("chronyd.service")
+                .file("a", "b")
+                .build();
         newSpec.getMetadata().setGeneration(4L);
         assertThat(BundleUpdates.relevant(newSpec, before)).isTrue();
     }

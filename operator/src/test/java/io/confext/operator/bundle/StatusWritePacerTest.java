@@ -18,9 +18,13 @@ class StatusWritePacerTest {
         assertThat(pacer.waitBefore("a", T0.plusMillis(300))).contains(Duration.ofMillis(800));
         assertThat(pacer.waitBefore("a", T0.plusMillis(1099))).contains(Duration.ofMillis(1));
         assertThat(pacer.waitBefore("a", T0.plusMillis(1100))).isEmpty();
-        assertThat(pacer.waitBefore("b", T0.plusMillis(300))).as("paced per bundle").isEmpty();
+        assertThat(pacer.waitBefore("b", T0.plusMillis(300)))
+                .as("paced per bundle")
+                .isEmpty();
 
         pacer.forget("a");
-        assertThat(pacer.waitBefore("a", T0.plusMillis(300))).as("a deleted bundle's name is free again").isEmpty();
+        assertThat(pacer.waitBefore("a", T0.plusMillis(300)))
+                .as("a deleted bundle's name is free again")
+                .isEmpty();
     }
 }

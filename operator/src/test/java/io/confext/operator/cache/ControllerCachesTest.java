@@ -39,8 +39,10 @@ class ControllerCachesTest {
 
     @Test
     void bundleControllerCachesBundlesWithoutManagedFields() {
-        var config = resolved(new BundleReconciler(new OperatorSettings("confext-system", Duration.ofMinutes(5), "default"),
-                Clock.systemUTC(), new SimpleMeterRegistry()));
+        var config = resolved(new BundleReconciler(
+                new OperatorSettings("confext-system", Duration.ofMinutes(5), "default"),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry()));
         assertThat(config.getInformerConfig().getItemStore()).isInstanceOf(TrimmingItemStore.class);
         assertThat(config.getName()).isEqualTo(BundleReconciler.NAME);
     }

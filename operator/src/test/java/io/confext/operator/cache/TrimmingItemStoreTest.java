@@ -15,7 +15,8 @@ class TrimmingItemStoreTest {
 
     /** A ConfextNode as the API server sends it after the operator (JSON patch) and an agent (status patch) wrote it. */
     static ConfextNode confextNode(String name) {
-        return Serialization.unmarshal("""
+        return Serialization.unmarshal(
+                """
                 {"apiVersion": "confext.io/v1alpha1", "kind": "ConfextNode",
                  "metadata": {"name": "%s", "uid": "u-%s", "resourceVersion": "42", "generation": 3,
                    "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": "%s", "uid": "n-%s"}],
@@ -41,7 +42,9 @@ class TrimmingItemStoreTest {
         TrimmingItemStore<ConfextNode> store = new TrimmingItemStore<>(CacheTrim::confextNode);
         ConfextNode a = confextNode("worker-1");
         String key = store.getKey(a);
-        assertThat(key).as("the informer's own key, so JOSDK finds objects by ResourceID").isEqualTo(Cache.metaNamespaceKeyFunc(a));
+        assertThat(key)
+                .as("the informer's own key, so JOSDK finds objects by ResourceID")
+                .isEqualTo(Cache.metaNamespaceKeyFunc(a));
         store.put(key, a);
         ConfextNode kept = store.get(key);
 
@@ -57,10 +60,13 @@ class TrimmingItemStoreTest {
             assertThat(h.getOsId()).isNull();
             assertThat(h.getAgentVersion()).isNull();
         });
-        assertThat(kept.getStatus().getBundles()).singleElement().satisfies(s -> assertThat(s.getUnits()).isNullOrEmpty());
+        assertThat(kept.getStatus().getBundles())
+                .singleElement()
+                .satisfies(s -> assertThat(s.getUnits()).isNullOrEmpty());
         // everything NodeViews reads is intact
         assertThat(NodeViews.agentReady(kept)).isTrue();
-        assertThat(NodeViews.desiredEntry(kept, "chrony").getRevision().getDigest()).isEqualTo("sha256:" + "ab".repeat(32));
+        assertThat(NodeViews.desiredEntry(kept, "chrony").getRevision().getDigest())
+                .isEqualTo("sha256:" + "ab".repeat(32));
         var st = NodeViews.statusEntry(kept, "chrony");
         assertThat(st.getPhase()).hasToString("Active");
         assertThat(st.getRevision()).isEqualTo("chrony-5d8f");
@@ -79,14 +85,19 @@ class TrimmingItemStoreTest {
         TrimmingItemStore<ConfextNode> store = new TrimmingItemStore<>(CacheTrim::confextNode);
         ConfextNode a = confextNode("worker-1");
         ConfextNode b = confextNode("worker-2");
-        assertThat(a.getStatus().getBundles().get(0).getDigest()).as("two parses: two copies").isNotSameAs(b.getStatus().getBundles().get(0).getDigest());
+        assertThat(a.getStatus().getBundles().get(0).getDigest())
+                .as("two parses: two copies")
+                .isNotSameAs(b.getStatus().getBundles().get(0).getDigest());
         store.put(store.getKey(a), a);
         store.put(store.getKey(b), b);
         ConfextNode x = store.get("worker-1");
         ConfextNode y = store.get("worker-2");
-        assertThat(x.getStatus().getBundles().get(0).getDigest()).isSameAs(y.getStatus().getBundles().get(0).getDigest());
-        assertThat(x.getSpec().getBundles().get(0).getRevision().getDigest()).isSameAs(y.getStatus().getBundles().get(0).getDigest());
-        assertThat(x.getSpec().getBundles().get(0).getRevision().getName()).isSameAs(y.getSpec().getBundles().get(0).getRevision().getName());
+        assertThat(x.getStatus().getBundles().get(0).getDigest())
+                .isSameAs(y.getStatus().getBundles().get(0).getDigest());
+        assertThat(x.getSpec().getBundles().get(0).getRevision().getDigest())
+                .isSameAs(y.getStatus().getBundles().get(0).getDigest());
+        assertThat(x.getSpec().getBundles().get(0).getRevision().getName())
+                .isSameAs(y.getSpec().getBundles().get(0).getRevision().getName());
         assertThat(x.getStatus().getBundles().get(0).getMessage()).isEqualTo("merged on worker-1");
         assertThat(store.size()).isEqualTo(2);
         assertThat(store.keySet()).containsExactlyInAnyOrder("worker-1", "worker-2");
@@ -124,9 +135,13 @@ class TrimmingItemStoreTest {
         assertThat(kept.getMetadata().getUid()).isEqualTo("n1");
         assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("7");
         assertThat(kept.getMetadata().getLabels()).isEqualTo(Map.of("kubernetes.io/os", "linux", "pool", "edge"));
-        assertThat(NodeViews.matches(Map.of("pool", "edge"), kept.getMetadata().getLabels())).isTrue();
+        assertThat(NodeViews.matches(Map.of("pool", "edge"), kept.getMetadata().getLabels()))
+                .isTrue();
         assertThat(kept.getMetadata().getManagedFields()).isNotNull().isEmpty();
-        assertThat(kept.getMetadata().getAnnotations()).as("an empty map, not null: JOSDK's event sources read it").isNotNull().isEmpty();
+        assertThat(kept.getMetadata().getAnnotations())
+                .as("an empty map, not null: JOSDK's event sources read it")
+                .isNotNull()
+                .isEmpty();
         assertThat(kept.getSpec()).isNull();
         assertThat(kept.getStatus()).isNull();
     }

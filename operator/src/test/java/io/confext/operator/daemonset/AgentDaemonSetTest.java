@@ -4,18 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AgentDaemonSetTest {
     static AgentSettings settings(String image, Optional<String> template) {
-        return new AgentSettings("confext-system", "confext-agent", image, "IfNotPresent", "confext-agent", Optional.of("system-node-critical"),
-                "[{\"operator\":\"Exists\"}]", "{\"kubernetes.io/os\":\"linux\"}",
-                "{\"requests\":{\"cpu\":\"20m\",\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"320Mi\"}}", template, false);
+        return new AgentSettings(
+                "confext-system",
+                "confext-agent",
+                image,
+                "IfNotPresent",
+                "confext-agent",
+                Optional.of("system-node-critical"),
+                "[{\"operator\":\"Exists\"}]",
+                "{\"kubernetes.io/os\":\"linux\"}",
+                "{\"requests\":{\"cpu\":\"20m\",\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"320Mi\"}}",
+                template,
+                false);
     }
 
     @Test
@@ -26,12 +35,15 @@ class AgentDaemonSetTest {
         assertThat(c.getImage()).isEqualTo("registry/agent:1.2");
         assertThat(c.getSecurityContext().getPrivileged()).isTrue();
         assertThat(pod.getHostPID()).isTrue();
-        assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
+        assertThat(pod.getTolerations())
+                .singleElement()
+                .satisfies(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
         assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
         assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
         assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("320Mi"));
         assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("NODE_NAME"));
-        assertThat(ds.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
+        assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
     }
 
     @Test
@@ -45,7 +57,8 @@ class AgentDaemonSetTest {
         var containers = ds.getSpec().getTemplate().getSpec().getContainers();
         assertThat(containers).extracting(Container::getName).containsExactly("agent", "sidecar");
         assertThat(containers.get(0).getImage()).isEqualTo("new:2");
-        assertThat(containers.get(0).getEnv()).anySatisfy(e -> assertThat(e.getValue()).isEqualTo("DEBUG"));
+        assertThat(containers.get(0).getEnv())
+                .anySatisfy(e -> assertThat(e.getValue()).isEqualTo("DEBUG"));
         assertThat(containers.get(1).getImage()).isEqualTo("busybox");
         assertThat(ds.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "platform");
     }
@@ -56,17 +69,36 @@ class AgentDaemonSetTest {
                 {"spec":{"containers":[{"name":"agent","env":[{"name":"CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES","value":"false"}]}]}}""";
         for (Optional<String> t : List.of(Optional.<String>empty(), Optional.of(template))) {
             AgentSettings base = settings("img", t);
-            AgentSettings strict = new AgentSettings(base.namespace(), base.name(), base.image(), base.imagePullPolicy(), base.serviceAccount(),
-                    base.priorityClassName(), base.tolerationsJson(), base.nodeSelectorJson(), base.resourcesJson(), t, true);
-            var env = AgentDaemonSet.desired(strict).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
-            assertThat(env).filteredOn(e -> e.getName().equals(AgentDaemonSet.REQUIRE_SIGNED_IMAGES_ENV))
-                    .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("true"));
+            AgentSettings strict = new AgentSettings(
+                    base.namespace(),
+                    base.name(),
+                    base.image(),
+                    base.imagePullPolicy(),
+                    base.serviceAccount(),
+                    base.priorityClassName(),
+                    base.tolerationsJson(),
+                    base.nodeSelectorJson(),
+                    base.resourcesJson(),
+                    t,
+                    true);
+            var env = AgentDaemonSet.desired(strict)
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getEnv();
+            assertThat(env)
+                    .filteredOn(e -> e.getName().equals(AgentDaemonSet.REQUIRE_SIGNED_IMAGES_ENV))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getValue()).isEqualTo("true"));
         }
     }
 
     @Test
     void badJsonIsNamedInTheError() {
-        var bad = new AgentSettings("ns", "a", "img", "Always", "sa", Optional.empty(), "[{", "{}", "{}", Optional.empty(), false);
+        var bad = new AgentSettings(
+                "ns", "a", "img", "Always", "sa", Optional.empty(), "[{", "{}", "{}", Optional.empty(), false);
         assertThatThrownBy(() -> AgentDaemonSet.desired(bad)).hasMessageContaining("confext.agent.tolerations");
     }
 
@@ -77,13 +109,23 @@ class AgentDaemonSetTest {
         // the server fills in defaults: the stored spec differs from the desired one without anyone editing it
         stored.getSpec().getTemplate().getSpec().setDnsPolicy("ClusterFirst");
         stored.getMetadata().getAnnotations().put(AgentDaemonSet.STORED_SPEC_HASH, AgentDaemonSet.specHash(stored));
-        stored.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withUid("op-uid").build()));
-        assertThat(AgentDaemonSet.upToDate(stored, desired, "op-uid")).as("defaulted but untouched").isTrue();
+        stored.getMetadata()
+                .setOwnerReferences(
+                        List.of(new OwnerReferenceBuilder().withUid("op-uid").build()));
+        assertThat(AgentDaemonSet.upToDate(stored, desired, "op-uid"))
+                .as("defaulted but untouched")
+                .isTrue();
 
-        assertThat(AgentDaemonSet.upToDate(stored, desired, "other-uid")).as("not owned by this operator yet").isFalse();
-        assertThat(AgentDaemonSet.upToDate(stored, AgentDaemonSet.desired(settings("agent:2", Optional.empty())), "op-uid"))
-                .as("new settings").isFalse();
+        assertThat(AgentDaemonSet.upToDate(stored, desired, "other-uid"))
+                .as("not owned by this operator yet")
+                .isFalse();
+        assertThat(AgentDaemonSet.upToDate(
+                        stored, AgentDaemonSet.desired(settings("agent:2", Optional.empty())), "op-uid"))
+                .as("new settings")
+                .isFalse();
         stored.getSpec().getTemplate().getSpec().setHostPID(false);
-        assertThat(AgentDaemonSet.upToDate(stored, desired, "op-uid")).as("edited after the operator's write").isFalse();
+        assertThat(AgentDaemonSet.upToDate(stored, desired, "op-uid"))
+                .as("edited after the operator's write")
+                .isFalse();
     }
 }

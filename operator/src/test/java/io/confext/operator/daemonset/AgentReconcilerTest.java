@@ -38,36 +38,68 @@ class AgentReconcilerTest {
     }
 
     void start(String image) {
-        operator = OperatorAssembly.create(client, Metrics.NOOP, new OperatorRuntime(false, Optional.empty()),
+        operator = OperatorAssembly.create(
+                client,
+                Metrics.NOOP,
+                new OperatorRuntime(false, Optional.empty()),
                 List.of(new AgentReconciler(AgentDaemonSetTest.settings(image, Optional.empty()), "confext-operator")));
         operator.start();
     }
 
     DaemonSet stored() {
-        return client.apps().daemonSets().inNamespace(NS).withName("confext-agent").get();
+        return client.apps()
+                .daemonSets()
+                .inNamespace(NS)
+                .withName("confext-agent")
+                .get();
     }
 
     @Test
     void createsOwnedRepairsDriftAndLeavesAnUntouchedDaemonSetAlone() throws Exception {
-        Deployment self = client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata()
-                .withName("confext-operator").withNamespace(NS).endMetadata().withNewSpec().endSpec().build()).create();
-        client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata()
-                .withName("someone-else").withNamespace(NS).endMetadata().withNewSpec().endSpec().build()).create();
+        Deployment self = client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName("confext-operator")
+                        .withNamespace(NS)
+                        .endMetadata()
+                        .withNewSpec()
+                        .endSpec()
+                        .build())
+                .create();
+        client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName("someone-else")
+                        .withNamespace(NS)
+                        .endMetadata()
+                        .withNewSpec()
+                        .endSpec()
+                        .build())
+                .create();
         start("agent:1");
 
         DaemonSet created = await("DaemonSet created and its stored spec recorded", () -> {
             DaemonSet ds = stored();
-            return ds != null && ds.getMetadata().getAnnotations().containsKey(AgentDaemonSet.STORED_SPEC_HASH) ? ds : null;
+            return ds != null && ds.getMetadata().getAnnotations().containsKey(AgentDaemonSet.STORED_SPEC_HASH)
+                    ? ds
+                    : null;
         });
         assertThat(created.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
             assertThat(o.getUid()).isEqualTo(self.getMetadata().getUid());
             assertThat(o.getKind()).isEqualTo("Deployment");
         });
-        assertThat(client.apps().daemonSets().inNamespace(NS).list().getItems()).as("one DaemonSet, for the operator's own Deployment")
+        assertThat(client.apps().daemonSets().inNamespace(NS).list().getItems())
+                .as("one DaemonSet, for the operator's own Deployment")
                 .hasSize(1);
         String settled = created.getMetadata().getResourceVersion();
         Thread.sleep(1500);
-        assertThat(stored().getMetadata().getResourceVersion()).as("no write while nothing changes").isEqualTo(settled);
+        assertThat(stored().getMetadata().getResourceVersion())
+                .as("no write while nothing changes")
+                .isEqualTo(settled);
 
         client.apps().daemonSets().inNamespace(NS).withName("confext-agent").edit(d -> {
             d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("someone-elses:9");
@@ -86,22 +118,42 @@ class AgentReconcilerTest {
     /** An operator before this one created the DaemonSet without an owner: the next write adopts it. */
     @Test
     void adoptsADaemonSetCreatedWithoutAnOwner() throws Exception {
-        Deployment self = client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata()
-                .withName("confext-operator").withNamespace(NS).endMetadata().withNewSpec().endSpec().build()).create();
-        client.apps().daemonSets().inNamespace(NS).resource(AgentDaemonSet.desired(AgentDaemonSetTest.settings("agent:1", Optional.empty())))
+        Deployment self = client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName("confext-operator")
+                        .withNamespace(NS)
+                        .endMetadata()
+                        .withNewSpec()
+                        .endSpec()
+                        .build())
+                .create();
+        client.apps()
+                .daemonSets()
+                .inNamespace(NS)
+                .resource(AgentDaemonSet.desired(AgentDaemonSetTest.settings("agent:1", Optional.empty())))
                 .create();
         start("agent:1");
         DaemonSet adopted = await("owner reference added", () -> {
             DaemonSet ds = stored();
-            return ds.getMetadata().getOwnerReferences() != null && !ds.getMetadata().getOwnerReferences().isEmpty() ? ds : null;
+            return ds.getMetadata().getOwnerReferences() != null
+                            && !ds.getMetadata().getOwnerReferences().isEmpty()
+                    ? ds
+                    : null;
         });
-        assertThat(adopted.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getUid()).isEqualTo(self.getMetadata().getUid()));
+        assertThat(adopted.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(
+                        o -> assertThat(o.getUid()).isEqualTo(self.getMetadata().getUid()));
         assertThat(image(adopted)).isEqualTo("agent:1");
     }
 
     static String image(DaemonSet ds) {
-        return ds == null ? null : ds.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        return ds == null
+                ? null
+                : ds.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     }
 
     static <T> T await(String what, Supplier<T> probe) throws InterruptedException {

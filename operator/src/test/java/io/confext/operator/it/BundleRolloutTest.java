@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class BundleRolloutTest {
     static final Duration WAIT = Duration.ofSeconds(40);
     static final Map<String, String> WORKER = Map.of("role", "worker");
+
     @AutoClose
     final MockCluster cluster = new MockCluster();
 
@@ -39,8 +40,12 @@ class BundleRolloutTest {
     }
 
     static ConfextBundle bundle(String name, String version, Consumer<RolloutPolicy> rollout) {
-        return BundleBuilder.bundle(name, version).units("chronyd.service").file("chrony/chrony.conf", "server ntp" + version + " iburst\n")
-                .nodeSelector(WORKER).rollout(rollout).build();
+        return BundleBuilder.bundle(name, version)
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "server ntp" + version + " iburst\n")
+                .nodeSelector(WORKER)
+                .rollout(rollout)
+                .build();
     }
 
     ConfextBundle get(String name) {
@@ -52,7 +57,10 @@ class BundleRolloutTest {
         if (b == null || b.getStatus() == null || b.getStatus().getConditions() == null) {
             return null;
         }
-        return b.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        return b.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     }
 
     boolean conditionIs(String bundle, String type, String status, String reason) {
@@ -74,12 +82,16 @@ class BundleRolloutTest {
     }
 
     long nodesActiveOn(String bundle, String version) {
-        return nodes().stream().map(n -> NodeViews.statusEntry(n, bundle))
-                .filter(s -> s != null && s.getPhase() == BundlePhase.Active && version.equals(s.getActiveVersion())).count();
+        return nodes().stream()
+                .map(n -> NodeViews.statusEntry(n, bundle))
+                .filter(s -> s != null && s.getPhase() == BundlePhase.Active && version.equals(s.getActiveVersion()))
+                .count();
     }
 
     List<String> reasonsOfEvents() {
-        return cluster.client.v1().events().inNamespace(MockCluster.NAMESPACE).list().getItems().stream().map(e -> e.getReason()).toList();
+        return cluster.client.v1().events().inNamespace(MockCluster.NAMESPACE).list().getItems().stream()
+                .map(e -> e.getReason())
+                .toList();
     }
 
     static Consumer<RolloutPolicy> waves(int maxUnavailable, int canary, int minReady, FailurePolicy onFailure) {
@@ -98,44 +110,68 @@ class BundleRolloutTest {
         fleet(6, SimulatedAgent.Behaviour.healthy(200));
         cluster.startOperator();
         try (FleetMonitor m = new FleetMonitor(cluster.client, "chrony", "1")) {
-            cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", waves(2, 1, 1, FailurePolicy.Halt))).create();
+            cluster.client
+                    .resources(ConfextBundle.class)
+                    .resource(bundle("chrony", "1", waves(2, 1, 1, FailurePolicy.Halt)))
+                    .create();
             await("v1 on all 6 nodes", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
             assertThat(nodesActiveOn("chrony", "1")).isEqualTo(6);
-            assertThat(m.maxUnavailable.get()).as("never more than maxUnavailable=2 in flight").isLessThanOrEqualTo(2);
+            assertThat(m.maxUnavailable.get())
+                    .as("never more than maxUnavailable=2 in flight")
+                    .isLessThanOrEqualTo(2);
             List<String> order = m.order();
             String canary = order.get(0);
-            long secondAssigned = order.stream().skip(1).mapToLong(m.assignedAt::get).min().orElseThrow();
-            assertThat(secondAssigned - m.activeAt.get(canary)).as("the canary is healthy for minReadySeconds before the next wave")
+            long secondAssigned =
+                    order.stream().skip(1).mapToLong(m.assignedAt::get).min().orElseThrow();
+            assertThat(secondAssigned - m.activeAt.get(canary))
+                    .as("the canary is healthy for minReadySeconds before the next wave")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(900).toNanos());
         }
         ConfextBundle b = get("chrony");
         assertThat(b.getStatus().getCurrentVersion()).isEqualTo("1");
         assertThat(b.getStatus().getTargeted()).isEqualTo(6);
         assertThat(b.getStatus().getReady()).isEqualTo(6);
-        assertThat(b.getStatus().getObservedGeneration()).isEqualTo(b.getMetadata().getGeneration());
+        assertThat(b.getStatus().getObservedGeneration())
+                .isEqualTo(b.getMetadata().getGeneration());
         assertThat(b.getStatus().getHistory()).hasSize(1);
         assertThat(condition("chrony", "Available").getStatus()).isEqualTo("True");
 
         try (FleetMonitor m = new FleetMonitor(cluster.client, "chrony", "2")) {
-            setVersion("chrony", "2", r -> { });
-            await("v2 on all nodes", WAIT, () -> nodesActiveOn("chrony", "2") == 6
-                    && conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
+            setVersion("chrony", "2", r -> {});
+            await(
+                    "v2 on all nodes",
+                    WAIT,
+                    () -> nodesActiveOn("chrony", "2") == 6
+                            && conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
             assertThat(m.maxUnavailable.get()).isLessThanOrEqualTo(2);
         }
-        List<ControllerRevision> revisions = cluster.client.apps().controllerRevisions().inNamespace(MockCluster.NAMESPACE)
-                .withLabel("confext.io/bundle", "chrony").list().getItems();
+        List<ControllerRevision> revisions = cluster.client
+                .apps()
+                .controllerRevisions()
+                .inNamespace(MockCluster.NAMESPACE)
+                .withLabel("confext.io/bundle", "chrony")
+                .list()
+                .getItems();
         assertThat(revisions).hasSize(2);
         assertThat(revisions).extracting(ControllerRevision::getRevision).containsExactlyInAnyOrder(1L, 2L);
         for (ControllerRevision cr : revisions) {
             String digest = cr.getMetadata().getAnnotations().get("confext.io/digest");
-            assertThat(RevisionDigest.of(RevisionCodec.fromData(cr.getData()))).as("data matches its digest").isEqualTo(digest);
-            assertThat(cr.getMetadata().getOwnerReferences()).singleElement()
-                    .satisfies(o -> assertThat(o.getUid()).isEqualTo(get("chrony").getMetadata().getUid()));
+            assertThat(RevisionDigest.of(RevisionCodec.fromData(cr.getData())))
+                    .as("data matches its digest")
+                    .isEqualTo(digest);
+            assertThat(cr.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(o -> assertThat(o.getUid())
+                            .isEqualTo(get("chrony").getMetadata().getUid()));
         }
         DesiredBundle entry = NodeViews.desiredEntry(nodes().get(0), "chrony");
         assertThat(entry.getRevision().getNamespace()).isEqualTo(MockCluster.NAMESPACE);
-        assertThat(revisions).anySatisfy(cr -> assertThat(cr.getMetadata().getName()).isEqualTo(entry.getRevision().getName()));
-        assertThat(get("chrony").getStatus().getHistory()).extracting(h -> h.getVersion()).containsExactly("2", "1");
+        assertThat(revisions)
+                .anySatisfy(cr -> assertThat(cr.getMetadata().getName())
+                        .isEqualTo(entry.getRevision().getName()));
+        assertThat(get("chrony").getStatus().getHistory())
+                .extracting(h -> h.getVersion())
+                .containsExactly("2", "1");
         assertThat(reasonsOfEvents()).contains("WaveStarted", "RolloutComplete");
     }
 
@@ -143,18 +179,27 @@ class BundleRolloutTest {
     void failingCanaryHaltsTheRollout() {
         fleet(5, SimulatedAgent.Behaviour.failing(100, "2"));
         cluster.startOperator();
-        cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", waves(2, 1, 0, FailurePolicy.Halt))).create();
+        cluster.client
+                .resources(ConfextBundle.class)
+                .resource(bundle("chrony", "1", waves(2, 1, 0, FailurePolicy.Halt)))
+                .create();
         await("v1 everywhere", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
 
-        setVersion("chrony", "2", r -> { });
+        setVersion("chrony", "2", r -> {});
         await("halted", WAIT, () -> conditionIs("chrony", "Progressing", "False", "Halted"));
         sleep(2500); // several reconciles later nothing else moved
         ConfextBundle b = get("chrony");
         assertThat(b.getStatus().getFailed()).isEqualTo(1);
-        assertThat(b.getStatus().getFailures()).singleElement().satisfies(f -> assertThat(f.getReason()).isEqualTo("ReloadFailed"));
+        assertThat(b.getStatus().getFailures())
+                .singleElement()
+                .satisfies(f -> assertThat(f.getReason()).isEqualTo("ReloadFailed"));
         assertThat(conditionIs("chrony", "Degraded", "True", "NodeFailed")).isTrue();
-        assertThat(nodes().stream().filter(n -> "2".equals(NodeViews.desiredEntry(n, "chrony").getVersion())).count())
-                .as("only the canary got the bad version").isEqualTo(1);
+        assertThat(nodes().stream()
+                        .filter(n ->
+                                "2".equals(NodeViews.desiredEntry(n, "chrony").getVersion()))
+                        .count())
+                .as("only the canary got the bad version")
+                .isEqualTo(1);
         assertThat(nodesActiveOn("chrony", "1")).isEqualTo(4);
         assertThat(b.getStatus().getCurrentVersion()).isEqualTo("1");
         assertThat(reasonsOfEvents()).contains("NodeFailed", "RolloutHalted");
@@ -166,18 +211,27 @@ class BundleRolloutTest {
         cluster.agents.get(0).behave(SimulatedAgent.Behaviour.failing(600, "2"));
         cluster.agents.get(1).behave(SimulatedAgent.Behaviour.failing(600, "2"));
         cluster.startOperator();
-        cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Rollback))).create();
+        cluster.client
+                .resources(ConfextBundle.class)
+                .resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Rollback)))
+                .create();
         await("v1 everywhere", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
 
         cluster.agents.forEach(a -> a.behave(SimulatedAgent.Behaviour.failing(300, "2")));
-        setVersion("chrony", "2", r -> { });
+        setVersion("chrony", "2", r -> {});
         await("rolled back", WAIT, () -> conditionIs("chrony", "Degraded", "True", "RolledBack"));
         for (ConfextNode n : nodes()) {
             DesiredBundle d = NodeViews.desiredEntry(n, "chrony");
-            assertThat(d.getVersion()).as("%s back on 1", n.getMetadata().getName()).isEqualTo("1");
+            assertThat(d.getVersion())
+                    .as("%s back on 1", n.getMetadata().getName())
+                    .isEqualTo("1");
         }
-        assertThat(nodes().stream().filter(n -> Boolean.TRUE.equals(NodeViews.desiredEntry(n, "chrony").getRollback())).count())
-                .as("the nodes that had 2 got a downgrade permit").isBetween(1L, 2L);
+        assertThat(nodes().stream()
+                        .filter(n -> Boolean.TRUE.equals(
+                                NodeViews.desiredEntry(n, "chrony").getRollback()))
+                        .count())
+                .as("the nodes that had 2 got a downgrade permit")
+                .isBetween(1L, 2L);
         assertThat(nodesActiveOn("chrony", "1")).isEqualTo(4);
         assertThat(get("chrony").getStatus().getCurrentVersion()).isEqualTo("1");
         assertThat(reasonsOfEvents()).contains("RollbackStarted");
@@ -187,13 +241,19 @@ class BundleRolloutTest {
     void pauseStopsNewAssignmentsAndResumeFinishes() {
         fleet(4, SimulatedAgent.Behaviour.healthy(100));
         cluster.startOperator();
-        cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", r -> {
-            waves(1, 0, 0, FailurePolicy.Halt).accept(r);
-            r.setPaused(true);
-        })).create();
+        cluster.client
+                .resources(ConfextBundle.class)
+                .resource(bundle("chrony", "1", r -> {
+                    waves(1, 0, 0, FailurePolicy.Halt).accept(r);
+                    r.setPaused(true);
+                }))
+                .create();
         await("paused condition", WAIT, () -> conditionIs("chrony", "Paused", "True", "PausedBySpec"));
         sleep(2000);
-        assertThat(nodes().stream().filter(n -> NodeViews.desiredEntry(n, "chrony") != null).count()).isZero();
+        assertThat(nodes().stream()
+                        .filter(n -> NodeViews.desiredEntry(n, "chrony") != null)
+                        .count())
+                .isZero();
         assertThat(condition("chrony", "Progressing").getStatus()).isEqualTo("Unknown");
 
         cluster.client.resources(ConfextBundle.class).withName("chrony").edit(b -> {
@@ -209,7 +269,10 @@ class BundleRolloutTest {
     void deletionRemovesTheBundleFromEveryNodeBeforeReleasing() {
         fleet(3, SimulatedAgent.Behaviour.healthy(100));
         cluster.startOperator();
-        cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", waves(3, 0, 0, FailurePolicy.Halt))).create();
+        cluster.client
+                .resources(ConfextBundle.class)
+                .resource(bundle("chrony", "1", waves(3, 0, 0, FailurePolicy.Halt)))
+                .create();
         await("complete", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
         assertThat(get("chrony").getMetadata().getFinalizers()).isNotEmpty();
 
@@ -217,7 +280,9 @@ class BundleRolloutTest {
         await("bundle gone", WAIT, () -> get("chrony") == null);
         for (ConfextNode n : nodes()) {
             assertThat(NodeViews.desiredEntry(n, "chrony")).isNull();
-            assertThat(NodeViews.statusEntry(n, "chrony").getPhase()).as("agent reported removal before release").isEqualTo(BundlePhase.Removed);
+            assertThat(NodeViews.statusEntry(n, "chrony").getPhase())
+                    .as("agent reported removal before release")
+                    .isEqualTo(BundlePhase.Removed);
         }
     }
 
@@ -226,17 +291,27 @@ class BundleRolloutTest {
         cluster.deletionTimeout = Duration.ofSeconds(8); // long enough for a reconcile after node-0 answers
         fleet(2, SimulatedAgent.Behaviour.healthy(100));
         cluster.startOperator();
-        cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Halt))).create();
+        cluster.client
+                .resources(ConfextBundle.class)
+                .resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Halt)))
+                .create();
         await("complete", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
         cluster.agents.get(1).close(); // node-1's agent dies and never answers
 
         cluster.client.resources(ConfextBundle.class).withName("chrony").delete();
         await("terminating condition names the silent node", WAIT, () -> {
             Condition c = condition("chrony", "Terminating");
-            return c != null && c.getMessage().contains("node-1") && !c.getMessage().contains("node-0");
+            return c != null
+                    && c.getMessage().contains("node-1")
+                    && !c.getMessage().contains("node-0");
         });
         await("released after the timeout", WAIT, () -> get("chrony") == null);
-        assertThat(cluster.client.v1().events().inNamespace(MockCluster.NAMESPACE).list().getItems())
+        assertThat(cluster.client
+                        .v1()
+                        .events()
+                        .inNamespace(MockCluster.NAMESPACE)
+                        .list()
+                        .getItems())
                 .anySatisfy(e -> {
                     assertThat(e.getReason()).isEqualTo("DeletionTimedOut");
                     assertThat(e.getMessage()).contains("node-1");
@@ -247,20 +322,52 @@ class BundleRolloutTest {
     void nodesJoiningAndLeavingAreHandled() {
         fleet(4, SimulatedAgent.Behaviour.healthy(400));
         cluster.startOperator();
-        cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", waves(1, 0, 0, FailurePolicy.Halt))).create();
-        await("first assignment", WAIT, () -> nodes().stream().anyMatch(n -> NodeViews.desiredEntry(n, "chrony") != null));
-        String inFlight = nodes().stream().filter(n -> NodeViews.desiredEntry(n, "chrony") != null).findFirst().orElseThrow().getMetadata().getName();
+        cluster.client
+                .resources(ConfextBundle.class)
+                .resource(bundle("chrony", "1", waves(1, 0, 0, FailurePolicy.Halt)))
+                .create();
+        await(
+                "first assignment",
+                WAIT,
+                () -> nodes().stream().anyMatch(n -> NodeViews.desiredEntry(n, "chrony") != null));
+        String inFlight = nodes().stream()
+                .filter(n -> NodeViews.desiredEntry(n, "chrony") != null)
+                .findFirst()
+                .orElseThrow()
+                .getMetadata()
+                .getName();
         cluster.removeNode(inFlight); // mid-wave: its slot must free up
         cluster.addNodeWithAgent("late", WORKER, SimulatedAgent.Behaviour.healthy(100));
         cluster.addNodeWithAgent("other-role", Map.of("role", "db"), SimulatedAgent.Behaviour.healthy(100));
 
-        await("complete on the 4 matching nodes", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete")
-                && get("chrony").getStatus().getTargeted() == 4);
-        assertThat(NodeViews.desiredEntry(cluster.client.resources(ConfextNode.class).withName("late").get(), "chrony")).isNotNull();
-        assertThat(NodeViews.desiredEntry(cluster.client.resources(ConfextNode.class).withName("other-role").get(), "chrony"))
-                .as("outside the nodeSelector").isNull();
-        assertThat(cluster.client.resources(ConfextNode.class).withName("other-role").get().getMetadata().getOwnerReferences())
-                .singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("Node"));
+        await(
+                "complete on the 4 matching nodes",
+                WAIT,
+                () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete")
+                        && get("chrony").getStatus().getTargeted() == 4);
+        assertThat(NodeViews.desiredEntry(
+                        cluster.client
+                                .resources(ConfextNode.class)
+                                .withName("late")
+                                .get(),
+                        "chrony"))
+                .isNotNull();
+        assertThat(NodeViews.desiredEntry(
+                        cluster.client
+                                .resources(ConfextNode.class)
+                                .withName("other-role")
+                                .get(),
+                        "chrony"))
+                .as("outside the nodeSelector")
+                .isNull();
+        assertThat(cluster.client
+                        .resources(ConfextNode.class)
+                        .withName("other-role")
+                        .get()
+                        .getMetadata()
+                        .getOwnerReferences())
+                .singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("Node"));
 
         cluster.addNodeWithAgent("later", WORKER, SimulatedAgent.Behaviour.healthy(100));
         await("a node joining after completion gets the version", WAIT, () -> nodesActiveOn("chrony", "1") == 5);
@@ -271,7 +378,10 @@ class BundleRolloutTest {
             n.getMetadata().getLabels().putAll(WORKER);
             return n;
         });
-        await("a node relabelled into the nodeSelector gets the version", WAIT, () -> nodesActiveOn("chrony", "1") == 6);
+        await(
+                "a node relabelled into the nodeSelector gets the version",
+                WAIT,
+                () -> nodesActiveOn("chrony", "1") == 6);
     }
 
     @Test
@@ -279,17 +389,29 @@ class BundleRolloutTest {
         fleet(6, SimulatedAgent.Behaviour.healthy(1500));
         cluster.startOperator();
         try (FleetMonitor m = new FleetMonitor(cluster.client, "chrony", "1")) {
-            cluster.client.resources(ConfextBundle.class).resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Halt))).create();
+            cluster.client
+                    .resources(ConfextBundle.class)
+                    .resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Halt)))
+                    .create();
             await("first wave", WAIT, () -> m.order().size() == 2);
             cluster.stopOperator();
             sleep(2000); // the first wave finishes while no operator runs
             cluster.startOperator();
-            await("complete after restart", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
+            await(
+                    "complete after restart",
+                    WAIT,
+                    () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
             assertThat(m.maxUnavailable.get()).isLessThanOrEqualTo(2);
             assertThat(m.order()).hasSize(6);
         }
-        assertThat(cluster.client.apps().controllerRevisions().inNamespace(MockCluster.NAMESPACE).list().getItems())
-                .as("the restarted operator found the revision instead of making another").hasSize(1);
+        assertThat(cluster.client
+                        .apps()
+                        .controllerRevisions()
+                        .inNamespace(MockCluster.NAMESPACE)
+                        .list()
+                        .getItems())
+                .as("the restarted operator found the revision instead of making another")
+                .hasSize(1);
     }
 
     static void sleep(long ms) {

@@ -42,8 +42,12 @@ final class FleetMonitor implements Runnable, AutoCloseable {
                 int unavailable = 0;
                 for (ConfextNode n : client.resources(ConfextNode.class).list().getItems()) {
                     String name = n.getMetadata().getName();
-                    DesiredBundle d = n.getSpec() == null || n.getSpec().getBundles() == null ? null
-                            : n.getSpec().getBundles().stream().filter(b -> bundle.equals(b.getName())).findFirst().orElse(null);
+                    DesiredBundle d = n.getSpec() == null || n.getSpec().getBundles() == null
+                            ? null
+                            : n.getSpec().getBundles().stream()
+                                    .filter(b -> bundle.equals(b.getName()))
+                                    .findFirst()
+                                    .orElse(null);
                     if (d == null || !version.equals(d.getVersion())) {
                         continue;
                     }
@@ -53,9 +57,15 @@ final class FleetMonitor implements Runnable, AutoCloseable {
                             assignedAt.put(name, System.nanoTime());
                         }
                     }
-                    BundleState s = n.getStatus() == null || n.getStatus().getBundles() == null ? null
-                            : n.getStatus().getBundles().stream().filter(b -> bundle.equals(b.getName())).findFirst().orElse(null);
-                    boolean active = s != null && s.getPhase() == BundlePhase.Active && d.getRevision().getName().equals(s.getRevision());
+                    BundleState s = n.getStatus() == null || n.getStatus().getBundles() == null
+                            ? null
+                            : n.getStatus().getBundles().stream()
+                                    .filter(b -> bundle.equals(b.getName()))
+                                    .findFirst()
+                                    .orElse(null);
+                    boolean active = s != null
+                            && s.getPhase() == BundlePhase.Active
+                            && d.getRevision().getName().equals(s.getRevision());
                     if (active) {
                         activeAt.putIfAbsent(name, System.nanoTime());
                     } else {

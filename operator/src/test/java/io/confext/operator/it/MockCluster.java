@@ -40,18 +40,29 @@ final class MockCluster implements AutoCloseable {
     Duration deletionTimeout = Duration.ofSeconds(30);
 
     MockCluster() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
         server.init();
         client = server.createClient();
         for (String crd : List.of("confextbundles.confext.io", "confextnodes.confext.io")) {
             try (InputStream in = crd(crd)) {
-                client.apiextensions().v1().customResourceDefinitions()
-                        .resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(in, CustomResourceDefinition.class)).create();
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                                in, CustomResourceDefinition.class))
+                        .create();
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
         }
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NAMESPACE)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     /** The CRD the crds module generated (its jar), or the committed copy when that jar is being rebuilt. */
@@ -64,11 +75,13 @@ final class MockCluster implements AutoCloseable {
     }
 
     void startOperator() {
-        operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
-                .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false)
+        operator = new Operator(o -> o.withKubernetesClient(client)
+                .withCloseClientOnStop(false)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withStopOnInformerErrorDuringStartup(true));
-        operator.register(new BundleReconciler(new OperatorSettings(NAMESPACE, deletionTimeout, NAMESPACE),
-                Clock.systemUTC(), registry));
+        operator.register(new BundleReconciler(
+                new OperatorSettings(NAMESPACE, deletionTimeout, NAMESPACE), Clock.systemUTC(), registry));
         operator.register(new NodeReconciler());
         operator.start();
     }
@@ -79,7 +92,14 @@ final class MockCluster implements AutoCloseable {
     }
 
     Node addNode(String name, Map<String, String> labels) {
-        return client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build()).create();
+        return client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(labels)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     SimulatedAgent addNodeWithAgent(String name, Map<String, String> labels, SimulatedAgent.Behaviour behaviour) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class NodeLifecycleTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final String NODE_PATH = "/apis/confext.io/v1alpha1/confextnodes/";
+
     @AutoClose
     final MockCluster cluster = new MockCluster();
 
@@ -32,9 +33,13 @@ class NodeLifecycleTest {
 
         cluster.client.resources(ConfextNode.class).withName("n1").delete();
 
-        await("ConfextNode made again", WAIT, () -> confextNode("n1") != null
-                && !confextNode("n1").getMetadata().getUid().equals(firstUid));
-        assertThat(confextNode("n1").getMetadata().getOwnerReferences()).singleElement()
+        await(
+                "ConfextNode made again",
+                WAIT,
+                () -> confextNode("n1") != null
+                        && !confextNode("n1").getMetadata().getUid().equals(firstUid));
+        assertThat(confextNode("n1").getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(o -> assertThat(o.getName()).isEqualTo("n1"));
     }
 
@@ -52,8 +57,13 @@ class NodeLifecycleTest {
             String beat = Integer.toString(i);
             cluster.client.nodes().withName("n1").editStatus(n -> {
                 n.setStatus(new NodeStatus());
-                n.getStatus().setConditions(List.of(new NodeConditionBuilder().withType("Ready").withStatus("True")
-                        .withReason("KubeletReady").withMessage("beat " + beat).build()));
+                n.getStatus()
+                        .setConditions(List.of(new NodeConditionBuilder()
+                                .withType("Ready")
+                                .withStatus("True")
+                                .withReason("KubeletReady")
+                                .withMessage("beat " + beat)
+                                .build()));
                 return n;
             });
             boolean cordoned = i % 2 == 0;
@@ -67,7 +77,8 @@ class NodeLifecycleTest {
 
         List<String> reads = drainRequests().stream()
                 .filter(r -> r.getMethod().equals("GET") && r.getPath().startsWith(NODE_PATH + "n1"))
-                .map(r -> r.getMethod() + " " + r.getPath()).toList();
+                .map(r -> r.getMethod() + " " + r.getPath())
+                .toList();
         assertThat(reads).as("no ConfextNode read per Node update").isEmpty();
         assertThat(confextNode("n1")).isNotNull();
     }
@@ -82,7 +93,9 @@ class NodeLifecycleTest {
         cluster.removeNode("gone");
         Thread.sleep(1500);
 
-        assertThat(confextNode("gone")).as("no ConfextNode for a Node that is gone").isNull();
+        assertThat(confextNode("gone"))
+                .as("no ConfextNode for a Node that is gone")
+                .isNull();
     }
 
     private ConfextNode confextNode(String name) {

@@ -21,16 +21,19 @@ class ConfextNodeChangeTest {
 
     @Test
     void aReportOfOneBundleConcernsThatBundleOnly() {
-        ConfextNode old = node(List.of(desired("a", "1"), desired("b", "1")), List.of(state("a", "1", BundlePhase.Active)));
+        ConfextNode old =
+                node(List.of(desired("a", "1"), desired("b", "1")), List.of(state("a", "1", BundlePhase.Active)));
         ConfextNode now = copy(old);
         now.getStatus().getBundles().add(state("b", "1", BundlePhase.Active));
 
-        assertThat(ConfextNodeChange.between(old, now)).isEqualTo(new ConfextNodeChange.Concerned(false, java.util.Set.of("b")));
+        assertThat(ConfextNodeChange.between(old, now))
+                .isEqualTo(new ConfextNodeChange.Concerned(false, java.util.Set.of("b")));
     }
 
     @Test
     void aChangedPhaseOrDesiredRevisionConcernsItsBundle() {
-        ConfextNode old = node(List.of(desired("a", "1"), desired("b", "1")),
+        ConfextNode old = node(
+                List.of(desired("a", "1"), desired("b", "1")),
                 List.of(state("a", "1", BundlePhase.Fetching), state("b", "1", BundlePhase.Active)));
         ConfextNode now = copy(old);
         now.getStatus().getBundles().get(0).setPhase(BundlePhase.Active);
@@ -42,7 +45,8 @@ class ConfextNodeChangeTest {
 
     @Test
     void aRemovedEntryConcernsItsBundle() {
-        ConfextNode old = node(List.of(desired("a", "1"), desired("b", "1")), List.of(state("b", "1", BundlePhase.Removed)));
+        ConfextNode old =
+                node(List.of(desired("a", "1"), desired("b", "1")), List.of(state("b", "1", BundlePhase.Removed)));
         ConfextNode now = copy(old);
         now.getSpec().getBundles().remove(1);
         now.getStatus().getBundles().clear();
@@ -56,7 +60,8 @@ class ConfextNodeChangeTest {
         ConfextNode now = copy(old);
         now.getMetadata().setResourceVersion("2");
 
-        assertThat(ConfextNodeChange.between(old, now)).isEqualTo(new ConfextNodeChange.Concerned(false, java.util.Set.of()));
+        assertThat(ConfextNodeChange.between(old, now))
+                .isEqualTo(new ConfextNodeChange.Concerned(false, java.util.Set.of()));
     }
 
     @Test
@@ -82,12 +87,16 @@ class ConfextNodeChangeTest {
 
     private static ConfextNode node(List<DesiredBundle> desired, List<BundleState> states) {
         ConfextNode n = new ConfextNode();
-        n.setMetadata(new ObjectMetaBuilder().withName("node-1").withResourceVersion("1").build());
+        n.setMetadata(new ObjectMetaBuilder()
+                .withName("node-1")
+                .withResourceVersion("1")
+                .build());
         ConfextNodeSpec spec = new ConfextNodeSpec();
         spec.setBundles(new ArrayList<>(desired));
         n.setSpec(spec);
         ConfextNodeStatus st = new ConfextNodeStatus();
-        st.setConditions(new ArrayList<>(List.of(new ConditionBuilder().withType("Ready").withStatus("True").build())));
+        st.setConditions(new ArrayList<>(List.of(
+                new ConditionBuilder().withType("Ready").withStatus("True").build())));
         HostFacts host = new HostFacts();
         host.setConfext(true);
         host.setSystemdVersion(257);

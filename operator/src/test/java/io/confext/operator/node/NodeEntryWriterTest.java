@@ -27,13 +27,27 @@ class NodeEntryWriterTest {
 
     @BeforeEach
     void crd() throws Exception {
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("META-INF/fabric8/confextnodes.confext.io-v1.yml")) {
+        try (InputStream in =
+                getClass().getClassLoader().getResourceAsStream("META-INF/fabric8/confextnodes.confext.io-v1.yml")) {
             if (in != null) {
-                client.apiextensions().v1().customResourceDefinitions().resource(Serialization.unmarshal(in, CustomResourceDefinition.class)).create();
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(Serialization.unmarshal(in, CustomResourceDefinition.class))
+                        .create();
             }
         }
-        var node = client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n1").withUid("u1").endMetadata().build()).create();
-        client.resources(ConfextNode.class).resource(NodeReconciler.forNode(node)).create();
+        var node = client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName("n1")
+                        .withUid("u1")
+                        .endMetadata()
+                        .build())
+                .create();
+        client.resources(ConfextNode.class)
+                .resource(NodeReconciler.forNode(node))
+                .create();
     }
 
     static Assignment rev(String bundle, String v) {
@@ -75,9 +89,16 @@ class NodeEntryWriterTest {
 
         NodeEntryWriter w = new NodeEntryWriter(client, "confext-system");
         assertThat(w.write(get(), "b3", null)).isTrue();
-        assertThat(get().getSpec().getBundles()).extracting(DesiredBundle::getName).hasSize(15).doesNotContain("b3");
-        assertThat(w.write(get(), "b4", new Assignment(new RevisionTarget("b4-1", "sha256:1", "1"), true))).isTrue();
-        DesiredBundle b4 = get().getSpec().getBundles().stream().filter(d -> d.getName().equals("b4")).findFirst().orElseThrow();
+        assertThat(get().getSpec().getBundles())
+                .extracting(DesiredBundle::getName)
+                .hasSize(15)
+                .doesNotContain("b3");
+        assertThat(w.write(get(), "b4", new Assignment(new RevisionTarget("b4-1", "sha256:1", "1"), true)))
+                .isTrue();
+        DesiredBundle b4 = get().getSpec().getBundles().stream()
+                .filter(d -> d.getName().equals("b4"))
+                .findFirst()
+                .orElseThrow();
         assertThat(b4.getRollback()).isTrue();
         assertThat(b4.getRevision().getNamespace()).isEqualTo("confext-system");
     }
@@ -86,10 +107,13 @@ class NodeEntryWriterTest {
     void theBundlesHealthWindowIsCopiedIntoTheEntry() {
         NodeEntryWriter w = new NodeEntryWriter(client, "confext-system");
         assertThat(w.write(get(), "b", rev("b", "1"), 45)).isTrue();
-        assertThat(get().getSpec().getBundles()).singleElement()
+        assertThat(get().getSpec().getBundles())
+                .singleElement()
                 .satisfies(d -> assertThat(d.getMinReadySeconds()).isEqualTo(45));
         assertThat(w.write(get(), "b", rev("b", "1"), 0)).isTrue();
-        assertThat(get().getSpec().getBundles()).singleElement().as("0 is left out, as the agent's default")
+        assertThat(get().getSpec().getBundles())
+                .singleElement()
+                .as("0 is left out, as the agent's default")
                 .satisfies(d -> assertThat(d.getMinReadySeconds()).isNull());
     }
 
@@ -97,6 +121,7 @@ class NodeEntryWriterTest {
     void goneNodeIsReportedNotThrown() {
         ConfextNode n = get();
         client.resources(ConfextNode.class).withName("n1").delete();
-        assertThat(new NodeEntryWriter(client, "ns").write(n, "b", rev("b", "1"))).isFalse();
+        assertThat(new NodeEntryWriter(client, "ns").write(n, "b", rev("b", "1")))
+                .isFalse();
     }
 }

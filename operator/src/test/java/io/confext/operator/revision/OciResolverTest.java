@@ -37,6 +37,7 @@ class OciResolverTest {
 
     @TempDir
     static Path dir;
+
     static RegistryServer registry;
 
     @BeforeAll
@@ -56,7 +57,8 @@ class OciResolverTest {
     @Test
     void aTagIsFrozenAsItsDigestAndAMovedTagChangesNothing() throws Exception {
         Path v1 = file("v1", "image one");
-        String first = registry.push("confext/moving:stable", ArtifactLayout.ARTIFACT_TYPE, new Layer(v1, ArtifactLayout.IMAGE));
+        String first = registry.push(
+                "confext/moving:stable", ArtifactLayout.ARTIFACT_TYPE, new Layer(v1, ArtifactLayout.IMAGE));
 
         ResolvedImage frozen = resolver(registry.password()).resolve(source("confext/moving:stable", SECRET));
         assertThat(frozen.oci().manifestDigest()).isEqualTo(first);
@@ -65,46 +67,71 @@ class OciResolverTest {
         assertThat(frozen.oci().reference()).isEqualTo(registry.address() + "/confext/moving:stable@" + first);
 
         Path v2 = file("v2", "image two");
-        String moved = registry.push("confext/moving:stable", ArtifactLayout.ARTIFACT_TYPE, new Layer(v2, ArtifactLayout.IMAGE));
+        String moved = registry.push(
+                "confext/moving:stable", ArtifactLayout.ARTIFACT_TYPE, new Layer(v2, ArtifactLayout.IMAGE));
         assertThat(moved).isNotEqualTo(first);
 
         // what the nodes pull: the frozen digest, which the registry still serves with the first image layer
-        RegistryClient client = new RegistryClient(registry.address(), creds(registry.password()), Optional.of(registry.clientTls()),
+        RegistryClient client = new RegistryClient(
+                registry.address(),
+                creds(registry.password()),
+                Optional.of(registry.clientTls()),
                 Duration.ofSeconds(30));
-        ConfextArtifact pinned = ConfextArtifact.of(client.manifest("confext/moving", frozen.oci().manifestDigest()).bytes(), "pinned");
+        ConfextArtifact pinned = ConfextArtifact.of(
+                client.manifest("confext/moving", frozen.oci().manifestDigest()).bytes(), "pinned");
         assertThat(pinned.image().sha256Hex()).isEqualTo(sha256(v1));
         // re-freezing the frozen reference (what an undo writes back) gives the same content, not the moved tag's
-        ResolvedImage again = resolver(registry.password()).resolve(source(frozen.oci().reference().substring(registry.address().length() + 1), SECRET));
+        ResolvedImage again = resolver(registry.password())
+                .resolve(source(
+                        frozen.oci().reference().substring(registry.address().length() + 1), SECRET));
         assertThat(again).isEqualTo(frozen);
         // a new freeze of the bare tag (a spec change) sees the move
-        assertThat(resolver(registry.password()).resolve(source("confext/moving:stable", SECRET)).oci().manifestDigest()).isEqualTo(moved);
+        assertThat(resolver(registry.password())
+                        .resolve(source("confext/moving:stable", SECRET))
+                        .oci()
+                        .manifestDigest())
+                .isEqualTo(moved);
     }
 
     @Test
     void aTagTheRegistryDoesNotHaveIsManifestNotFound() {
-        assertRefused(() -> resolver(registry.password()).resolve(source("confext/moving:no-such-tag", SECRET)), Reason.ManifestNotFound,
+        assertRefused(
+                () -> resolver(registry.password()).resolve(source("confext/moving:no-such-tag", SECRET)),
+                Reason.ManifestNotFound,
                 "no-such-tag");
     }
 
     @Test
     void credentialsAreNeededAndChecked() {
-        assertRefused(() -> resolver(registry.password()).resolve(source("confext/moving:stable", null)), Reason.RegistryUnauthorized,
+        assertRefused(
+                () -> resolver(registry.password()).resolve(source("confext/moving:stable", null)),
+                Reason.RegistryUnauthorized,
                 "pullSecretName");
-        assertRefused(() -> resolver("wrong").resolve(source("confext/moving:stable", SECRET)), Reason.RegistryUnauthorized,
+        assertRefused(
+                () -> resolver("wrong").resolve(source("confext/moving:stable", SECRET)),
+                Reason.RegistryUnauthorized,
                 "refused the credentials");
-        assertRefused(() -> resolver(registry.password()).resolve(source("confext/moving:stable", "absent")), Reason.PullSecretNotFound,
+        assertRefused(
+                () -> resolver(registry.password()).resolve(source("confext/moving:stable", "absent")),
+                Reason.PullSecretNotFound,
                 "absent");
     }
 
     @Test
     void anotherArtifactTypeIsRefused() throws Exception {
         Path f = file("other", "{}");
-        registry.push("confext/other:1", "application/vnd.example.thing.v1", new Layer(f, "application/vnd.example.thing.layer"));
-        assertRefused(() -> resolver(registry.password()).resolve(source("confext/other:1", SECRET)), Reason.WrongArtifactType,
+        registry.push(
+                "confext/other:1",
+                "application/vnd.example.thing.v1",
+                new Layer(f, "application/vnd.example.thing.layer"));
+        assertRefused(
+                () -> resolver(registry.password()).resolve(source("confext/other:1", SECRET)),
+                Reason.WrongArtifactType,
                 "application/vnd.example.thing.v1");
     }
 
-    private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Reason reason, String inMessage) {
+    private static void assertRefused(
+            org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Reason reason, String inMessage) {
         assertThatThrownBy(call).isInstanceOfSatisfying(UnresolvableBundleException.class, e -> {
             assertThat(e.catalogued()).isEqualTo(reason);
             assertThat(e.getMessage()).contains(inMessage).doesNotContain("Exception");
@@ -120,7 +147,8 @@ class OciResolverTest {
     }
 
     private static OciResolver resolver(String password) {
-        byte[] config = RegistryCredentials.dockerConfigJson(registry.address(), RegistryServer.USER, password).getBytes(StandardCharsets.UTF_8);
+        byte[] config = RegistryCredentials.dockerConfigJson(registry.address(), RegistryServer.USER, password)
+                .getBytes(StandardCharsets.UTF_8);
         return new OciResolver(name -> name.equals(SECRET) ? Optional.of(config) : Optional.empty(), Optional.empty());
     }
 

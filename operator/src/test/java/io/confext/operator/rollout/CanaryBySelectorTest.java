@@ -42,22 +42,35 @@ class CanaryBySelectorTest {
         RolloutRules p = bySelector(3, 2, 30);
         RolloutPlan first = step(f, p, T0);
         assertThat(first.state()).isEqualTo(RolloutState.CANARY);
-        assertThat(first.newlyAssigned()).hasSize(2).allMatch(n -> Set.of("node-7", "node-8", "node-9").contains(n));
+        assertThat(first.newlyAssigned())
+                .hasSize(2)
+                .allMatch(n -> Set.of("node-7", "node-8", "node-9").contains(n));
         // the same two, in the rollout order: the first two matching nodes by hash
-        List<String> byOrder = f.views().stream().sorted(RolloutOrder.comparator("chrony", NodeView::name))
-                .filter(NodeView::canaryCandidate).map(NodeView::name).limit(2).toList();
+        List<String> byOrder = f.views().stream()
+                .sorted(RolloutOrder.comparator("chrony", NodeView::name))
+                .filter(NodeView::canaryCandidate)
+                .map(NodeView::name)
+                .limit(2)
+                .toList();
         assertThat(first.newlyAssigned()).containsExactlyInAnyOrderElementsOf(byOrder);
 
         proveAll(f, T0.plusSeconds(1));
         RolloutPlan waiting = step(f, p, T0.plusSeconds(10));
-        assertThat(waiting.newlyAssigned()).as("the canaries are proven for only 9 of 30 s").isEmpty();
+        assertThat(waiting.newlyAssigned())
+                .as("the canaries are proven for only 9 of 30 s")
+                .isEmpty();
         assertThat(waiting.state()).isEqualTo(RolloutState.CANARY);
 
         RolloutPlan wave = step(f, p, T0.plusSeconds(31));
         assertThat(wave.state()).isEqualTo(RolloutState.PROGRESSING);
-        List<String> rest = f.views().stream().sorted(RolloutOrder.comparator("chrony", NodeView::name))
-                .filter(v -> !first.newlyAssigned().contains(v.name())).map(NodeView::name).limit(3).toList();
-        assertThat(wave.newlyAssigned()).as("then the rest by the rollout order, a wave of maxUnavailable")
+        List<String> rest = f.views().stream()
+                .sorted(RolloutOrder.comparator("chrony", NodeView::name))
+                .filter(v -> !first.newlyAssigned().contains(v.name()))
+                .map(NodeView::name)
+                .limit(3)
+                .toList();
+        assertThat(wave.newlyAssigned())
+                .as("then the rest by the rollout order, a wave of maxUnavailable")
                 .containsExactlyElementsOf(rest);
     }
 
@@ -74,7 +87,8 @@ class CanaryBySelectorTest {
 
         Fleet wide = labelled();
         RolloutPlan all = step(wide, bySelector(5, RolloutRules.CANARY_UP_TO_BUDGET, 0), T0);
-        assertThat(all.newlyAssigned()).as("fewer matching nodes than maxUnavailable: all of them, nothing else")
+        assertThat(all.newlyAssigned())
+                .as("fewer matching nodes than maxUnavailable: all of them, nothing else")
                 .containsExactlyInAnyOrder("node-7", "node-8", "node-9");
         assertThat(all.state()).isEqualTo(RolloutState.CANARY);
     }
@@ -89,7 +103,10 @@ class CanaryBySelectorTest {
         RolloutPlan halted = step(f, p, T0.plusSeconds(2));
         assertThat(halted.state()).isEqualTo(RolloutState.HALTED);
         assertThat(halted.newlyAssigned()).isEmpty();
-        assertThat(f.nodes.values()).filteredOn(n -> n.desired != null).extracting(n -> n.name).containsExactly(canary);
+        assertThat(f.nodes.values())
+                .filteredOn(n -> n.desired != null)
+                .extracting(n -> n.name)
+                .containsExactly(canary);
     }
 
     @Test

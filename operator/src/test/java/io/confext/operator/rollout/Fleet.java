@@ -18,6 +18,7 @@ final class Fleet {
         boolean ready = true;
         /** Matches the bundle's canary.nodeSelector. */
         boolean canary;
+
         Assignment desired;
         Observation observed;
 
@@ -69,13 +70,15 @@ final class Fleet {
     void report(String name, NodePhase phase, Instant since) {
         Node n = nodes.get(name);
         RevisionTarget r = n.desired.revision();
-        n.observed = new Observation(phase, r.name(), r.digest(), since, phase == NodePhase.FAILED ? "ReloadFailed" : "Proven", "");
+        n.observed = new Observation(
+                phase, r.name(), r.digest(), since, phase == NodePhase.FAILED ? "ReloadFailed" : "Proven", "");
     }
 
     /** Every node that was assigned something but does not report it yet. */
     List<String> assignedNotReported() {
         return nodes.values().stream()
                 .filter(n -> n.desired != null && (n.observed == null || !n.observed.isFor(n.desired.revision())))
-                .map(n -> n.name).toList();
+                .map(n -> n.name)
+                .toList();
     }
 }

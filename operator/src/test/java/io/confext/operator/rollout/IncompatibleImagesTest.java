@@ -36,7 +36,8 @@ class IncompatibleImagesTest {
     }
 
     static Observation refused(RevisionTarget t, String reason) {
-        return new Observation(NodePhase.FAILED, t.name(), t.digest(), T0, reason, "built for ARCHITECTURE=x86-64, host is arm64");
+        return new Observation(
+                NodePhase.FAILED, t.name(), t.digest(), T0, reason, "built for ARCHITECTURE=x86-64, host is arm64");
     }
 
     static Observation active(RevisionTarget t) {
@@ -61,8 +62,13 @@ class IncompatibleImagesTest {
             assertThat(n.reason()).isEqualTo("ExtensionArchitectureMismatch");
             assertThat(n.message()).contains("refused image 2 for this host", "ARCHITECTURE=x86-64");
         });
-        assertThat(plan.newlyAssigned()).as("the budget of 1 goes to an x86 node").hasSize(1).allMatch(n -> n.startsWith("x86-"));
-        assertThat(plan.targeted()).as("only the nodes that can run the image are targeted").isEqualTo(2);
+        assertThat(plan.newlyAssigned())
+                .as("the budget of 1 goes to an x86 node")
+                .hasSize(1)
+                .allMatch(n -> n.startsWith("x86-"));
+        assertThat(plan.targeted())
+                .as("only the nodes that can run the image are targeted")
+                .isEqualTo(2);
     }
 
     @Test
@@ -74,13 +80,16 @@ class IncompatibleImagesTest {
                 node("x86-0", X86, Assignment.forward(V1), active(V1)));
         RolloutPlan plan = plan(rules(3, OnFailure.HALT), V2, V1, fleet);
         assertThat(plan.newlyAssigned()).containsExactly("x86-0");
-        Map<String, RolloutPlan.NotEligibleNode> ne = plan.notEligible().stream()
-                .collect(Collectors.toMap(RolloutPlan.NotEligibleNode::node, n -> n));
+        Map<String, RolloutPlan.NotEligibleNode> ne =
+                plan.notEligible().stream().collect(Collectors.toMap(RolloutPlan.NotEligibleNode::node, n -> n));
         assertThat(ne).containsOnlyKeys("arm-0", "arm-1", "arm-2");
         assertThat(ne.get("arm-1").reason()).isEqualTo("ForeignArchitecture");
         assertThat(ne.get("arm-1").message()).contains("node arm-0", "arm64, debian 13", "refused image 2");
-        assertThat(plan.decisions()).filteredOn(d -> d.name().equals("arm-1")).singleElement()
-                .satisfies(d -> assertThat(d.desired()).as("left on what it runs").isEqualTo(Assignment.forward(V1)));
+        assertThat(plan.decisions())
+                .filteredOn(d -> d.name().equals("arm-1"))
+                .singleElement()
+                .satisfies(
+                        d -> assertThat(d.desired()).as("left on what it runs").isEqualTo(Assignment.forward(V1)));
     }
 
     @Test
@@ -91,12 +100,15 @@ class IncompatibleImagesTest {
                 node("trixie-0", X86, null, null));
         RolloutPlan plan = plan(rules(2, OnFailure.HALT), V2, null, fleet);
         assertThat(plan.newlyAssigned()).containsExactly("trixie-0");
-        assertThat(plan.notEligible()).extracting(RolloutPlan.NotEligibleNode::node).containsExactlyInAnyOrder("bookworm-0", "bookworm-1");
+        assertThat(plan.notEligible())
+                .extracting(RolloutPlan.NotEligibleNode::node)
+                .containsExactlyInAnyOrder("bookworm-0", "bookworm-1");
     }
 
     @Test
     void aRefusalThatSaysTheImageIsWrongStillHaltsTheWave() {
-        for (String reason : List.of("Sha256Mismatch", "SignatureUntrusted", "ContentSetuid", "VerityRootHashMismatch")) {
+        for (String reason :
+                List.of("Sha256Mismatch", "SignatureUntrusted", "ContentSetuid", "VerityRootHashMismatch")) {
             List<NodeView> fleet = List.of(
                     node("x86-0", X86, Assignment.forward(V2), refused(V2, reason)),
                     node("x86-1", X86, Assignment.forward(V1), active(V1)));
@@ -169,7 +181,9 @@ class IncompatibleImagesTest {
         int foreignAssigned = 0;
         RolloutPlan plan = null;
         for (int round = 0; round < 200; round++) {
-            List<NodeView> views = names.stream().map(n -> node(n, kindOf.get(n), desired.get(n), observed.get(n))).toList();
+            List<NodeView> views = names.stream()
+                    .map(n -> node(n, kindOf.get(n), desired.get(n), observed.get(n)))
+                    .toList();
             plan = plan(rules(maxUnavailable, OnFailure.ROLLBACK), V2, null, views);
             assertThat(plan.state()).isNotIn(RolloutState.HALTED, RolloutState.ROLLING_BACK, RolloutState.ROLLED_BACK);
             for (String a : plan.newlyAssigned()) {
@@ -186,15 +200,21 @@ class IncompatibleImagesTest {
             for (String n : names) { // every agent acts on what it was given
                 Assignment a = desired.get(n);
                 if (a != null && (observed.get(n) == null || !observed.get(n).isFor(a.revision()))) {
-                    observed.put(n, kindOf.get(n).equals(foreign) ? refused(V2, "ExtensionArchitectureMismatch") : active(V2));
+                    observed.put(
+                            n,
+                            kindOf.get(n).equals(foreign) ? refused(V2, "ExtensionArchitectureMismatch") : active(V2));
                 }
             }
         }
         long foreignHosts = kindOf.values().stream().filter(foreign::equals).count();
-        assertThat(foreignAssigned).as("hosts of the foreign kind tried").isLessThanOrEqualTo((int) Math.min(foreignHosts, maxUnavailable));
+        assertThat(foreignAssigned).as("hosts of the foreign kind tried").isLessThanOrEqualTo((int)
+                Math.min(foreignHosts, maxUnavailable));
         for (String n : names) {
             if (!kindOf.get(n).equals(foreign)) {
-                assertThat(observed.get(n)).as(n).isNotNull().satisfies(o -> assertThat(o.isFor(V2)).isTrue());
+                assertThat(observed.get(n))
+                        .as(n)
+                        .isNotNull()
+                        .satisfies(o -> assertThat(o.isFor(V2)).isTrue());
             }
         }
         if (foreignHosts < names.size()) {

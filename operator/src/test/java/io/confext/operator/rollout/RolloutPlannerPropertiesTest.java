@@ -23,10 +23,21 @@ class RolloutPlannerPropertiesTest {
     static final RevisionTarget OLD = new RevisionTarget("b-old", "sha256:01", "1");
     static final RevisionTarget NEW = new RevisionTarget("b-new", "sha256:02", "2");
 
-    enum Kind { PROVE, FAIL, PROGRESS, UNREADY, READY, JOIN, LEAVE, UNMATCH, TICK, PAUSE, RESUME }
-
-    record Event(Kind kind, int pick) {
+    enum Kind {
+        PROVE,
+        FAIL,
+        PROGRESS,
+        UNREADY,
+        READY,
+        JOIN,
+        LEAVE,
+        UNMATCH,
+        TICK,
+        PAUSE,
+        RESUME
     }
+
+    record Event(Kind kind, int pick) {}
 
     @Provide
     Arbitrary<RolloutRules> policies() {
@@ -34,17 +45,21 @@ class RolloutPlannerPropertiesTest {
                 Arbitraries.integers().between(1, 6).map(MaxUnavailable::count),
                 Arbitraries.integers().between(1, 100).map(MaxUnavailable::percent));
         // canary by selector in half the cases; a count of 5 there stands for "no count: up to maxUnavailable"
-        return Combinators.combine(max, Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 40),
-                Arbitraries.of(OnFailure.class), Arbitraries.of(false, true))
-                .as((m, c, r, f, sel) -> new RolloutRules(m, sel && c == 5 ? RolloutRules.CANARY_UP_TO_BUDGET : Math.min(c, 4),
-                        r, 600, false, f, sel));
+        return Combinators.combine(
+                        max,
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.integers().between(0, 40),
+                        Arbitraries.of(OnFailure.class),
+                        Arbitraries.of(false, true))
+                .as((m, c, r, f, sel) -> new RolloutRules(
+                        m, sel && c == 5 ? RolloutRules.CANARY_UP_TO_BUDGET : Math.min(c, 4), r, 600, false, f, sel));
     }
 
     @Provide
     Arbitrary<List<Event>> events() {
         Arbitrary<Event> e = Combinators.combine(
-                Arbitraries.of(Kind.class),
-                Arbitraries.integers().between(0, 1000)).as(Event::new);
+                        Arbitraries.of(Kind.class), Arbitraries.integers().between(0, 1000))
+                .as(Event::new);
         return e.list().ofMinSize(1).ofMaxSize(120);
     }
 
@@ -61,13 +76,16 @@ class RolloutPlannerPropertiesTest {
 
         World(int size, RolloutRules p, boolean withStable) {
             fleet = Fleet.of(size);
-            fleet.nodes.values().forEach(n -> n.canary = n.name.hashCode() % 3 == 0); // some nodes carry the canary label
+            fleet.nodes
+                    .values()
+                    .forEach(n -> n.canary = n.name.hashCode() % 3 == 0); // some nodes carry the canary label
             basePolicy = p;
             stable = withStable ? OLD : null;
             if (withStable) {
                 fleet.nodes.values().forEach(n -> {
                     n.desired = Assignment.forward(OLD);
-                    n.observed = new Observation(NodePhase.ACTIVE, OLD.name(), OLD.digest(), T0.minusSeconds(3600), "Proven", "");
+                    n.observed = new Observation(
+                            NodePhase.ACTIVE, OLD.name(), OLD.digest(), T0.minusSeconds(3600), "Proven", "");
                 });
             }
         }
@@ -77,7 +95,8 @@ class RolloutPlannerPropertiesTest {
         }
 
         RolloutPlan plan() {
-            RolloutPlan plan = planner.plan(new RolloutInput("bundle", policy(), NEW, stable, rollingBack, T0, fleet.views(), now));
+            RolloutPlan plan = planner.plan(
+                    new RolloutInput("bundle", policy(), NEW, stable, rollingBack, T0, fleet.views(), now));
             fleet.apply(plan);
             if (plan.rollbackStarted()) {
                 rollingBack = true;
@@ -100,12 +119,16 @@ class RolloutPlannerPropertiesTest {
                 }
                 case FAIL -> {
                     // only a node that was sent somewhere new can fail it
-                    if (n != null && n.desired != null && (n.observed == null || !n.observed.isFor(n.desired.revision()))) {
+                    if (n != null
+                            && n.desired != null
+                            && (n.observed == null || !n.observed.isFor(n.desired.revision()))) {
                         fleet.report(n.name, NodePhase.FAILED, now);
                     }
                 }
                 case PROGRESS -> {
-                    if (n != null && n.desired != null && (n.observed == null || !n.observed.isFor(n.desired.revision()))) {
+                    if (n != null
+                            && n.desired != null
+                            && (n.observed == null || !n.observed.isFor(n.desired.revision()))) {
                         fleet.report(n.name, NodePhase.FETCHING, now);
                     }
                 }
@@ -140,41 +163,61 @@ class RolloutPlannerPropertiesTest {
         long unavailable() {
             return fleet.nodes.values().stream()
                     .filter(n -> n.matches && n.desired != null && n.desired.is(NEW))
-                    .filter(n -> !(n.observed != null && n.observed.isFor(NEW) && n.observed.phase() == NodePhase.ACTIVE
-                            && !n.observed.since().plusSeconds(basePolicy.minReadySeconds()).isAfter(now)))
+                    .filter(n -> !(n.observed != null
+                            && n.observed.isFor(NEW)
+                            && n.observed.phase() == NodePhase.ACTIVE
+                            && !n.observed
+                                    .since()
+                                    .plusSeconds(basePolicy.minReadySeconds())
+                                    .isAfter(now)))
                     .count();
         }
 
         long availableOnNew() {
             return fleet.nodes.values().stream()
                     .filter(n -> n.matches && n.ready && n.desired != null && n.desired.is(NEW))
-                    .filter(n -> n.observed != null && n.observed.isFor(NEW) && n.observed.phase() == NodePhase.ACTIVE
-                            && !n.observed.since().plusSeconds(basePolicy.minReadySeconds()).isAfter(now))
+                    .filter(n -> n.observed != null
+                            && n.observed.isFor(NEW)
+                            && n.observed.phase() == NodePhase.ACTIVE
+                            && !n.observed
+                                    .since()
+                                    .plusSeconds(basePolicy.minReadySeconds())
+                                    .isAfter(now))
                     .count();
         }
 
         long canaryTargeted() {
-            return fleet.nodes.values().stream().filter(n -> n.canary && n.matches && n.ready).count();
+            return fleet.nodes.values().stream()
+                    .filter(n -> n.canary && n.matches && n.ready)
+                    .count();
         }
 
         long canaryAvailableOnNew() {
             return fleet.nodes.values().stream()
                     .filter(n -> n.canary && n.matches && n.ready && n.desired != null && n.desired.is(NEW))
-                    .filter(n -> n.observed != null && n.observed.isFor(NEW) && n.observed.phase() == NodePhase.ACTIVE
-                            && !n.observed.since().plusSeconds(basePolicy.minReadySeconds()).isAfter(now))
+                    .filter(n -> n.observed != null
+                            && n.observed.isFor(NEW)
+                            && n.observed.phase() == NodePhase.ACTIVE
+                            && !n.observed
+                                    .since()
+                                    .plusSeconds(basePolicy.minReadySeconds())
+                                    .isAfter(now))
                     .count();
         }
 
         long assignedNew() {
-            return fleet.nodes.values().stream().filter(n -> n.matches && n.desired != null && n.desired.is(NEW)).count();
+            return fleet.nodes.values().stream()
+                    .filter(n -> n.matches && n.desired != null && n.desired.is(NEW))
+                    .count();
         }
     }
 
     @Property(tries = 300)
-    void invariantsHoldOverRandomEventOrders(@ForAll @IntRange(min = 0, max = 40) int size,
-                                             @ForAll("policies") RolloutRules policy,
-                                             @ForAll boolean withStable,
-                                             @ForAll("events") List<Event> events) {
+    void invariantsHoldOverRandomEventOrders(
+            @ForAll @IntRange(min = 0, max = 40) int size,
+            @ForAll("policies") RolloutRules policy,
+            @ForAll boolean withStable,
+            @ForAll("events") List<Event> events) {
         World w = new World(size, policy, withStable);
         w.plan();
         for (Event e : events) {
@@ -187,22 +230,34 @@ class RolloutPlannerPropertiesTest {
             RolloutPlan plan = w.plan();
 
             if (!plan.newlyAssigned().isEmpty()) {
-                assertThat(w.unavailable()).as("assignments stay within maxUnavailable=%s of %d targeted", policy.maxUnavailable(), plan.targeted())
+                assertThat(w.unavailable())
+                        .as(
+                                "assignments stay within maxUnavailable=%s of %d targeted",
+                                policy.maxUnavailable(), plan.targeted())
                         .isLessThanOrEqualTo(Math.max(before, plan.budget()));
                 assertThat(w.paused).as("paused rollouts assign nothing").isFalse();
-                assertThat(plan.failures()).as("halted/rolled-back rollouts assign nothing").isEmpty();
+                assertThat(plan.failures())
+                        .as("halted/rolled-back rollouts assign nothing")
+                        .isEmpty();
                 int canary = Math.min(policy.canaryCount(), plan.targeted());
                 if (!policy.canaryBySelector() && availableBefore < canary) {
-                    assertThat(w.assignedNew()).as("only canaries until they are proven for minReadySeconds").isLessThanOrEqualTo(canary);
+                    assertThat(w.assignedNew())
+                            .as("only canaries until they are proven for minReadySeconds")
+                            .isLessThanOrEqualTo(canary);
                 }
                 for (String name : plan.newlyAssigned()) {
                     Fleet.Node n = w.fleet.get(name);
-                    assertThat(n.matches && n.ready).as("only targeted nodes get new work").isTrue();
+                    assertThat(n.matches && n.ready)
+                            .as("only targeted nodes get new work")
+                            .isTrue();
                 }
                 if (policy.canaryBySelector()) {
-                    long wanted = policy.canaryCount() == RolloutRules.CANARY_UP_TO_BUDGET ? plan.budget() : policy.canaryCount();
+                    long wanted = policy.canaryCount() == RolloutRules.CANARY_UP_TO_BUDGET
+                            ? plan.budget()
+                            : policy.canaryCount();
                     if (canaryAvailableBefore < Math.min(wanted, canaryTargetedBefore)) {
-                        assertThat(plan.newlyAssigned()).as("only nodes matching canary.nodeSelector until they are available")
+                        assertThat(plan.newlyAssigned())
+                                .as("only nodes matching canary.nodeSelector until they are available")
                                 .allMatch(name -> w.fleet.get(name).canary);
                     }
                 }
@@ -210,10 +265,14 @@ class RolloutPlannerPropertiesTest {
             if (w.rollingBack) {
                 for (Fleet.Node n : w.fleet.nodes.values()) {
                     if (n.matches && w.stable != null) {
-                        assertThat(n.desired).as("rollback sends %s to the stable revision", n.name).isNotNull();
+                        assertThat(n.desired)
+                                .as("rollback sends %s to the stable revision", n.name)
+                                .isNotNull();
                         assertThat(n.desired.revision()).isEqualTo(OLD);
                     } else {
-                        assertThat(n.desired).as("nothing to roll back to: entry removed").isNull();
+                        assertThat(n.desired)
+                                .as("nothing to roll back to: entry removed")
+                                .isNull();
                     }
                 }
                 assertThat(policy.onFailure()).isEqualTo(OnFailure.ROLLBACK);
@@ -221,21 +280,25 @@ class RolloutPlannerPropertiesTest {
             }
             for (Fleet.Node n : w.fleet.nodes.values()) {
                 if (!n.matches) {
-                    assertThat(n.desired).as("node outside the selector keeps no entry").isNull();
+                    assertThat(n.desired)
+                            .as("node outside the selector keeps no entry")
+                            .isNull();
                 }
             }
         }
     }
 
     @Property(tries = 200)
-    void healthyFleetAlwaysCompletes(@ForAll @IntRange(min = 1, max = 60) int size,
-                                     @ForAll("policies") RolloutRules policy,
-                                     @ForAll boolean withStable) {
+    void healthyFleetAlwaysCompletes(
+            @ForAll @IntRange(min = 1, max = 60) int size,
+            @ForAll("policies") RolloutRules policy,
+            @ForAll boolean withStable) {
         World w = new World(size, policy, withStable);
         for (int round = 0; round < 10_000; round++) {
             RolloutPlan plan = w.plan();
             if (plan.complete()) {
-                assertThat(w.fleet.nodes.values()).allSatisfy(n -> assertThat(n.observed.isFor(NEW)).isTrue());
+                assertThat(w.fleet.nodes.values())
+                        .allSatisfy(n -> assertThat(n.observed.isFor(NEW)).isTrue());
                 assertThat(plan.ready()).isEqualTo(size);
                 return;
             }
@@ -248,9 +311,10 @@ class RolloutPlannerPropertiesTest {
     }
 
     @Property(tries = 100)
-    void planDoesNotDependOnInputOrder(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 3) Integer> states,
-                                       @ForAll("policies") RolloutRules policy,
-                                       @ForAll long seed) {
+    void planDoesNotDependOnInputOrder(
+            @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 3) Integer> states,
+            @ForAll("policies") RolloutRules policy,
+            @ForAll long seed) {
         List<NodeView> views = new ArrayList<>();
         for (int i = 0; i < states.size(); i++) {
             Assignment d = states.get(i) == 0 ? null : Assignment.forward(NEW);

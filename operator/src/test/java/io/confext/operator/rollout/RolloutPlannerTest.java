@@ -20,7 +20,8 @@ class RolloutPlannerTest {
         return new RolloutRules(max, canary, minReady, 600, false, onFailure);
     }
 
-    RolloutPlan step(Fleet f, RolloutRules p, RevisionTarget target, RevisionTarget stable, boolean rollingBack, Instant now) {
+    RolloutPlan step(
+            Fleet f, RolloutRules p, RevisionTarget target, RevisionTarget stable, boolean rollingBack, Instant now) {
         RolloutPlan plan = planner.plan(new RolloutInput("chrony", p, target, stable, rollingBack, T0, f.views(), now));
         f.apply(plan);
         return plan;
@@ -34,10 +35,15 @@ class RolloutPlannerTest {
         RolloutPlan back = planner.plan(new RolloutInput("chrony", p, V1, V2, false, T0, f.views(), T0, true));
         assertThat(back.changes()).hasSize(4).allSatisfy(d -> {
             assertThat(d.desired().revision()).isEqualTo(V1);
-            assertThat(d.desired().rollback()).as("the agents need the permit to go down").isTrue();
+            assertThat(d.desired().rollback())
+                    .as("the agents need the permit to go down")
+                    .isTrue();
         });
-        RolloutPlan forward = planner.plan(new RolloutInput("chrony", p, V1, null, false, T0, Fleet.of(4).views(), T0));
-        assertThat(forward.changes()).hasSize(4).allSatisfy(d -> assertThat(d.desired().rollback()).isFalse());
+        RolloutPlan forward = planner.plan(
+                new RolloutInput("chrony", p, V1, null, false, T0, Fleet.of(4).views(), T0));
+        assertThat(forward.changes())
+                .hasSize(4)
+                .allSatisfy(d -> assertThat(d.desired().rollback()).isFalse());
     }
 
     @Test
@@ -61,10 +67,13 @@ class RolloutPlannerTest {
         assertThat(first.state()).isEqualTo(RolloutState.CANARY);
         String canary = first.newlyAssigned().get(0);
 
-        assertThat(step(f, p, V1, null, false, T0.plusSeconds(5)).newlyAssigned()).isEmpty();
+        assertThat(step(f, p, V1, null, false, T0.plusSeconds(5)).newlyAssigned())
+                .isEmpty();
         f.report(canary, NodePhase.ACTIVE, T0.plusSeconds(10));
         RolloutPlan waiting = step(f, p, V1, null, false, T0.plusSeconds(20));
-        assertThat(waiting.newlyAssigned()).as("canary proven for only 10 of 30 s").isEmpty();
+        assertThat(waiting.newlyAssigned())
+                .as("canary proven for only 10 of 30 s")
+                .isEmpty();
         assertThat(waiting.state()).isEqualTo(RolloutState.CANARY);
         assertThat(waiting.recheckAt()).contains(T0.plusSeconds(40));
 
@@ -96,7 +105,9 @@ class RolloutPlannerTest {
         RolloutPlan halted = step(f, p, V1, null, false, T0.plusSeconds(2));
         assertThat(halted.state()).isEqualTo(RolloutState.HALTED);
         assertThat(halted.newlyAssigned()).isEmpty();
-        assertThat(halted.failures()).extracting(FailureFact::node).containsExactly(w1.newlyAssigned().get(0));
+        assertThat(halted.failures())
+                .extracting(FailureFact::node)
+                .containsExactly(w1.newlyAssigned().get(0));
         assertThat(halted.failures().get(0).reason()).isEqualTo("ReloadFailed");
     }
 
@@ -114,7 +125,8 @@ class RolloutPlannerTest {
         RolloutPlan rb = step(f, p2, V2, V1, false, T0.plusSeconds(12));
         assertThat(rb.rollbackStarted()).isTrue();
         assertThat(rb.state()).isEqualTo(RolloutState.ROLLING_BACK);
-        assertThat(f.nodes.values()).allSatisfy(n -> assertThat(n.desired.revision()).isEqualTo(V1));
+        assertThat(f.nodes.values())
+                .allSatisfy(n -> assertThat(n.desired.revision()).isEqualTo(V1));
         for (String moved : w.newlyAssigned()) {
             assertThat(f.get(moved).desired.rollback()).isTrue();
         }
@@ -131,7 +143,8 @@ class RolloutPlannerTest {
         RolloutPlan paused = step(f, p, V1, null, false, T0);
         assertThat(paused.state()).isEqualTo(RolloutState.PAUSED);
         assertThat(paused.newlyAssigned()).isEmpty();
-        assertThat(step(f, p.withPaused(false), V1, null, false, T0).newlyAssigned()).hasSize(1);
+        assertThat(step(f, p.withPaused(false), V1, null, false, T0).newlyAssigned())
+                .hasSize(1);
     }
 
     @Test
@@ -140,7 +153,9 @@ class RolloutPlannerTest {
         RolloutRules p = new RolloutRules(MaxUnavailable.count(1), 0, 0, 60, false, OnFailure.HALT);
         RolloutPlan w = step(f, p, V1, null, false, T0);
         f.report(w.newlyAssigned().get(0), NodePhase.FETCHING, T0.plusSeconds(30));
-        assertThat(step(f, p, V1, null, false, T0.plusSeconds(80)).deadlineExceeded()).as("progress at +30 s").isFalse();
+        assertThat(step(f, p, V1, null, false, T0.plusSeconds(80)).deadlineExceeded())
+                .as("progress at +30 s")
+                .isFalse();
         RolloutPlan late = step(f, p, V1, null, false, T0.plusSeconds(91));
         assertThat(late.deadlineExceeded()).isTrue();
         assertThat(late.lastProgress()).isEqualTo(T0.plusSeconds(30));

@@ -3,7 +3,6 @@ package io.confext.operator.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.confext.api.version.UapiVersion;
-import io.confext.operator.status.BundleConditions;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -25,8 +24,10 @@ class UndoPlannerTest {
     @Test
     void backToADeliveredVersionIsAMarkedRollback() {
         Direction d = undo.decide(rev("1.0"), List.of(delivered("2.0"), delivered("1.0")), List.of("2.0"), false);
-        assertThat(d).isInstanceOfSatisfying(Direction.Rollback.class,
-                r -> assertThat(r.reason()).isEqualTo(io.confext.api.status.Reason.RollbackToDeliveredVersion));
+        assertThat(d)
+                .isInstanceOfSatisfying(
+                        Direction.Rollback.class,
+                        r -> assertThat(r.reason()).isEqualTo(io.confext.api.status.Reason.RollbackToDeliveredVersion));
         assertThat(d.marksRollback()).isTrue();
     }
 
@@ -40,8 +41,10 @@ class UndoPlannerTest {
         });
         assertThat(refused.marksRollback()).isFalse();
         Direction allowed = undo.decide(rev("0.9"), history, List.of("2.0"), true);
-        assertThat(allowed).isInstanceOfSatisfying(Direction.Rollback.class,
-                r -> assertThat(r.reason()).isEqualTo(io.confext.api.status.Reason.DowngradeAllowedBySpec));
+        assertThat(allowed)
+                .isInstanceOfSatisfying(
+                        Direction.Rollback.class,
+                        r -> assertThat(r.reason()).isEqualTo(io.confext.api.status.Reason.DowngradeAllowedBySpec));
     }
 
     @Test
@@ -56,39 +59,50 @@ class UndoPlannerTest {
     @Test
     void firstVersionSameVersionAndUpgradesAreForward() {
         assertThat(undo.decide(rev("1.0"), List.of(), List.of(), false)).isInstanceOf(Direction.Forward.class);
-        assertThat(undo.decide(rev("2.0"), List.of(delivered("2.0")), List.of("2.0"), false)).isInstanceOf(Direction.Forward.class);
-        assertThat(undo.decide(rev("2.10"), List.of(delivered("2.9")), List.of("2.9"), false)).isInstanceOf(Direction.Forward.class);
+        assertThat(undo.decide(rev("2.0"), List.of(delivered("2.0")), List.of("2.0"), false))
+                .isInstanceOf(Direction.Forward.class);
+        assertThat(undo.decide(rev("2.10"), List.of(delivered("2.9")), List.of("2.9"), false))
+                .isInstanceOf(Direction.Forward.class);
     }
 
     @Test
     void undoPreviousIsTheNewestOtherVersionAndAVersionMustBeInTheHistory() {
-        List<DeliveredVersion> history = List.of(delivered("2.0"), delivered("1.0"), delivered("2.0"), delivered("0.5"));
+        List<DeliveredVersion> history =
+                List.of(delivered("2.0"), delivered("1.0"), delivered("2.0"), delivered("0.5"));
         assertThat(undo.undoTarget("previous", history, "2.0"))
                 .isEqualTo(new UndoPlanner.UndoTarget.Found(delivered("1.0")));
         // while 3.0 rolls out, previous is the last completed version
         assertThat(undo.undoTarget("previous", history, "3.0"))
                 .isEqualTo(new UndoPlanner.UndoTarget.Found(delivered("2.0")));
-        assertThat(undo.undoTarget("0.5", history, "2.0")).isEqualTo(new UndoPlanner.UndoTarget.Found(delivered("0.5")));
-        assertThat(undo.undoTarget("0.4", history, "2.0")).isInstanceOfSatisfying(UndoPlanner.UndoTarget.NotFound.class,
-                n -> assertThat(n.message()).contains("0.4", "2.0, 1.0, 0.5"));
+        assertThat(undo.undoTarget("0.5", history, "2.0"))
+                .isEqualTo(new UndoPlanner.UndoTarget.Found(delivered("0.5")));
+        assertThat(undo.undoTarget("0.4", history, "2.0"))
+                .isInstanceOfSatisfying(
+                        UndoPlanner.UndoTarget.NotFound.class,
+                        n -> assertThat(n.message()).contains("0.4", "2.0, 1.0, 0.5"));
         assertThat(undo.undoTarget("2.0", history, "2.0")).isInstanceOf(UndoPlanner.UndoTarget.NotFound.class);
-        assertThat(undo.undoTarget("previous", List.of(delivered("2.0")), "2.0")).isInstanceOf(UndoPlanner.UndoTarget.NotFound.class);
+        assertThat(undo.undoTarget("previous", List.of(delivered("2.0")), "2.0"))
+                .isInstanceOf(UndoPlanner.UndoTarget.NotFound.class);
     }
 
     /** Over random fleets: the planner gives the permit to every new assignment of a marked target, and to none otherwise. */
     @Property(tries = 200)
-    void thePlannerMarksExactlyTheAssignmentsOfAMarkedTarget(@ForAll @Size(max = 30) List<@IntRange(min = 0, max = 2) Integer> nodes,
-                                                              @ForAll @IntRange(min = 1, max = 10) int max, @ForAll boolean mark) {
+    void thePlannerMarksExactlyTheAssignmentsOfAMarkedTarget(
+            @ForAll @Size(max = 30) List<@IntRange(min = 0, max = 2) Integer> nodes,
+            @ForAll @IntRange(min = 1, max = 10) int max,
+            @ForAll boolean mark) {
         RevisionTarget v1 = rev("1.0");
         RevisionTarget v2 = rev("2.0");
         List<NodeView> views = new java.util.ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
-            Assignment desired = nodes.get(i) == 0 ? null : nodes.get(i) == 1 ? Assignment.forward(v2) : Assignment.forward(v1);
+            Assignment desired =
+                    nodes.get(i) == 0 ? null : nodes.get(i) == 1 ? Assignment.forward(v2) : Assignment.forward(v1);
             views.add(new NodeView("n" + i, true, true, desired, null));
         }
         RolloutRules rules = new RolloutRules(MaxUnavailable.count(max), 0, 0, 600, false, OnFailure.HALT);
-        RolloutPlan plan = new RolloutPlanner().plan(new RolloutInput("chrony", rules, v1, v2, false,
-                java.time.Instant.EPOCH, views, java.time.Instant.EPOCH, mark));
+        RolloutPlan plan = new RolloutPlanner()
+                .plan(new RolloutInput(
+                        "chrony", rules, v1, v2, false, java.time.Instant.EPOCH, views, java.time.Instant.EPOCH, mark));
         assertThat(plan.changes()).allSatisfy(d -> {
             assertThat(d.desired().revision()).isEqualTo(v1);
             assertThat(d.desired().rollback()).isEqualTo(mark);
@@ -101,14 +115,18 @@ class UndoPlannerTest {
 
     /** Over random histories: older means Rollback iff delivered or opted in; never older means Forward. */
     @Property(tries = 500)
-    void directionFollowsUapiOrderAndHistory(@ForAll @Size(max = 6) List<@IntRange(min = 0, max = 9) Integer> history,
-                                             @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 9) Integer> onNodes,
-                                             @ForAll @IntRange(min = 0, max = 9) int target, @ForAll boolean allow) {
-        List<DeliveredVersion> h = history.stream().map(i -> delivered(i + ".0")).toList();
+    void directionFollowsUapiOrderAndHistory(
+            @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 9) Integer> history,
+            @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 9) Integer> onNodes,
+            @ForAll @IntRange(min = 0, max = 9) int target,
+            @ForAll boolean allow) {
+        List<DeliveredVersion> h =
+                history.stream().map(i -> delivered(i + ".0")).toList();
         List<String> nodes = onNodes.stream().map(i -> i + ".0").toList();
         String t = target + ".0";
         Direction d = undo.decide(rev(t), h, nodes, allow);
-        boolean older = history.stream().anyMatch(i -> i > target) || onNodes.stream().anyMatch(i -> i > target);
+        boolean older =
+                history.stream().anyMatch(i -> i > target) || onNodes.stream().anyMatch(i -> i > target);
         boolean wasDelivered = history.contains(target);
         assertThat(UapiVersion.compare("10.0", "9.0")).isPositive();
         if (!older) {

@@ -19,7 +19,12 @@ class WaitingForUnitRestartRolloutTest {
 
     private static void waits(Fleet f, String node, Instant since) {
         RevisionTarget r = f.get(node).desired.revision();
-        f.get(node).observed = new Observation(NodePhase.PENDING, r.name(), r.digest(), since, "WaitingForUnitRestart",
+        f.get(node).observed = new Observation(
+                NodePhase.PENDING,
+                r.name(),
+                r.digest(),
+                since,
+                "WaitingForUnitRestart",
                 "demo.service runs without extensions ...");
     }
 
@@ -32,7 +37,9 @@ class WaitingForUnitRestartRolloutTest {
         waits(f, a, T0.plusSeconds(1));
 
         RolloutPlan next = step(f, p, T0.plusSeconds(2));
-        assertThat(next.newlyAssigned()).as("the waiting node's units run untouched: the wave goes on").hasSize(1);
+        assertThat(next.newlyAssigned())
+                .as("the waiting node's units run untouched: the wave goes on")
+                .hasSize(1);
         assertThat(next.state()).isEqualTo(RolloutState.PROGRESSING);
         assertThat(next.ready()).isZero();
         assertThat(next.failed()).isZero();
@@ -49,7 +56,9 @@ class WaitingForUnitRestartRolloutTest {
         assertThat(left.unavailable()).isZero();
 
         RolloutPlan muchLater = step(f, p, T0.plusSeconds(6000));
-        assertThat(muchLater.deadlineExceeded()).as("the wait is the bundle's choice: no progress deadline").isFalse();
+        assertThat(muchLater.deadlineExceeded())
+                .as("the wait is the bundle's choice: no progress deadline")
+                .isFalse();
         assertThat(muchLater.state()).isEqualTo(RolloutState.WAITING_FOR_UNIT_RESTARTS);
 
         f.report(a, NodePhase.ACTIVE, T0.plusSeconds(6001)); // someone restarted the unit; the agent proved it

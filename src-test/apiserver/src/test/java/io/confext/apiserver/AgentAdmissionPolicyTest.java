@@ -2,15 +2,6 @@ package io.confext.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -20,6 +11,11 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The chart's ValidatingAdmissionPolicy, enforced by a real API server: an agent whose token is
@@ -43,8 +39,18 @@ class AgentAdmissionPolicyTest {
     static void installChartAndNodes(ApiServer server) {
         ChartInstaller.install(server, RELEASE, NS);
         KubernetesClient admin = server.admin();
-        Node nodeA = admin.resource(new NodeBuilder().withNewMetadata().withName(NODE_A).endMetadata().build()).create();
-        admin.resource(new NodeBuilder().withNewMetadata().withName(NODE_B).endMetadata().build()).create();
+        Node nodeA = admin.resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(NODE_A)
+                        .endMetadata()
+                        .build())
+                .create();
+        admin.resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(NODE_B)
+                        .endMetadata()
+                        .build())
+                .create();
         admin.resource(confextNode(NODE_A)).create();
         admin.resource(confextNode(NODE_B)).create();
         agentOfNodeA = server.withToken(Tokens.boundToNode(admin, NS, AGENT_SA, nodeA));
@@ -62,7 +68,8 @@ class AgentAdmissionPolicyTest {
     @Test
     void agentUpdatesTheStatusOfItsOwnNode() {
         GenericKubernetesResource updated = writeStatus(agentOfNodeA, NODE_A, "own-node");
-        assertThat(((Map<?, ?>) updated.getAdditionalProperties().get("status")).get("failedBundles")).isEqualTo(7);
+        assertThat(((Map<?, ?>) updated.getAdditionalProperties().get("status")).get("failedBundles"))
+                .isEqualTo(7);
     }
 
     @Test
@@ -83,13 +90,29 @@ class AgentAdmissionPolicyTest {
     void agentCannotChangeSpecEvenWhenRbacWouldAllowIt(ApiServer server) {
         // Defence in depth: grant the agent update on ConfextNodes by mistake; the policy still refuses spec changes.
         KubernetesClient admin = server.admin();
-        var role = admin.resource(new ClusterRoleBuilder().withNewMetadata().withName("policy-test-too-much").endMetadata()
-                .addNewRule().withApiGroups("confext.io").withResources("confextnodes").withVerbs("update", "patch").endRule()
-                .build()).create();
-        var binding = admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("policy-test-too-much").endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "policy-test-too-much")
-                .addNewSubject().withKind("ServiceAccount").withName(AGENT_SA).withNamespace(NS).endSubject()
-                .build()).create();
+        var role = admin.resource(new ClusterRoleBuilder()
+                        .withNewMetadata()
+                        .withName("policy-test-too-much")
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("confext.io")
+                        .withResources("confextnodes")
+                        .withVerbs("update", "patch")
+                        .endRule()
+                        .build())
+                .create();
+        var binding = admin.resource(new ClusterRoleBindingBuilder()
+                        .withNewMetadata()
+                        .withName("policy-test-too-much")
+                        .endMetadata()
+                        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "policy-test-too-much")
+                        .addNewSubject()
+                        .withKind("ServiceAccount")
+                        .withName(AGENT_SA)
+                        .withNamespace(NS)
+                        .endSubject()
+                        .build())
+                .create();
         try {
             Refusal.awaitRefused(() -> writeSpec(agentOfNodeA, NODE_A), "never change a ConfextNode's spec");
         } finally {
@@ -100,7 +123,11 @@ class AgentAdmissionPolicyTest {
 
     @Test
     void agentCannotCreateOrDeleteConfextNodes() {
-        assertThat(refused(() -> agentOfNodeA.resource(confextNode("policy-node-c")).create()).getCode()).isEqualTo(403);
+        assertThat(refused(() -> agentOfNodeA
+                                .resource(confextNode("policy-node-c"))
+                                .create())
+                        .getCode())
+                .isEqualTo(403);
         KubernetesClientException delete = refused(() -> {
             List<?> details = agentOfNodeA.resource(confextNode(NODE_A)).delete();
             if (details.isEmpty()) {
@@ -124,20 +151,27 @@ class AgentAdmissionPolicyTest {
     void operatorIsNotSubjectToTheAgentPolicy(ApiServer server) {
         try (KubernetesClient operator = server.withToken(Tokens.unbound(server.admin(), NS, OPERATOR_SA))) {
             GenericKubernetesResource updated = writeSpec(operator, NODE_B);
-            assertThat(Serialization.asJson(updated.getAdditionalProperties().get("spec"))).contains("policy-test-bundle");
+            assertThat(Serialization.asJson(updated.getAdditionalProperties().get("spec")))
+                    .contains("policy-test-bundle");
         }
     }
 
     private static GenericKubernetesResource confextNode(String name) {
-        return new GenericKubernetesResourceBuilder().withApiVersion("confext.io/v1alpha1").withKind("ConfextNode")
-                .withNewMetadata().withName(name).endMetadata()
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion("confext.io/v1alpha1")
+                .withKind("ConfextNode")
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
                 .addToAdditionalProperties("spec", Map.of("bundles", List.of()))
                 .build();
     }
 
     /** Reads the node as the given client and writes a status through the /status subresource. */
     private static GenericKubernetesResource writeStatus(KubernetesClient client, String node, String marker) {
-        GenericKubernetesResource current = client.genericKubernetesResources("confext.io/v1alpha1", "ConfextNode").withName(node).get();
+        GenericKubernetesResource current = client.genericKubernetesResources("confext.io/v1alpha1", "ConfextNode")
+                .withName(node)
+                .get();
         current.getAdditionalProperties().put("status", Map.of("activeBundles", 0, "failedBundles", 7));
         current.getMetadata().setManagedFields(null);
         return client.resource(current).updateStatus();
@@ -145,11 +179,27 @@ class AgentAdmissionPolicyTest {
 
     /** Reads the node and changes its spec through the main resource. */
     private static GenericKubernetesResource writeSpec(KubernetesClient client, String node) {
-        GenericKubernetesResource current = client.genericKubernetesResources("confext.io/v1alpha1", "ConfextNode").withName(node).get();
-        current.getAdditionalProperties().put("spec", Map.of("bundles", List.of(Map.of(
-                "name", "policy-test-bundle", "version", "1",
-                "revision", Map.of("name", "policy-test-bundle-1", "namespace", NS,
-                        "digest", "sha256:" + "0".repeat(64))))));
+        GenericKubernetesResource current = client.genericKubernetesResources("confext.io/v1alpha1", "ConfextNode")
+                .withName(node)
+                .get();
+        current.getAdditionalProperties()
+                .put(
+                        "spec",
+                        Map.of(
+                                "bundles",
+                                List.of(Map.of(
+                                        "name",
+                                        "policy-test-bundle",
+                                        "version",
+                                        "1",
+                                        "revision",
+                                        Map.of(
+                                                "name",
+                                                "policy-test-bundle-1",
+                                                "namespace",
+                                                NS,
+                                                "digest",
+                                                "sha256:" + "0".repeat(64))))));
         return client.resource(current).update();
     }
 

@@ -10,11 +10,12 @@ record ApiServer(KubernetesClient admin, String kubeConfigYaml) {
 
     /** A client that authenticates with a bearer token only (a service account's, say). */
     KubernetesClient withToken(String token) {
-        return withToken(token, http -> { });
+        return withToken(token, http -> {});
     }
 
     /** The same, with a hook on the HTTP client (an interceptor that counts requests, say). */
-    KubernetesClient withToken(String token, java.util.function.Consumer<io.fabric8.kubernetes.client.http.HttpClient.Builder> http) {
+    KubernetesClient withToken(
+            String token, java.util.function.Consumer<io.fabric8.kubernetes.client.http.HttpClient.Builder> http) {
         Config adminConfig = admin.getConfiguration();
         Config config = new ConfigBuilder(Config.empty())
                 .withMasterUrl(adminConfig.getMasterUrl())
@@ -22,6 +23,9 @@ record ApiServer(KubernetesClient admin, String kubeConfigYaml) {
                 .withCaCertData(adminConfig.getCaCertData())
                 .withOauthToken(token)
                 .build();
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientBuilderConsumer(http).build();
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientBuilderConsumer(http)
+                .build();
     }
 }

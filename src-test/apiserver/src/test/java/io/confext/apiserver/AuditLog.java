@@ -1,5 +1,7 @@
 package io.confext.apiserver;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,9 +11,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The kube-apiserver's audit log as the independent count of one user's API writes: a policy that
@@ -23,11 +22,17 @@ final class AuditLog {
 
     static final List<String> WRITE_VERBS = List.of("create", "update", "patch", "delete", "deletecollection");
 
-    private AuditLog() {
-    }
+    private AuditLog() {}
 
     /** One mutating request as the server completed it. */
-    record AuditedWrite(Instant received, String verb, String resource, String subresource, String namespace, String name, int code) {
+    record AuditedWrite(
+            Instant received,
+            String verb,
+            String resource,
+            String subresource,
+            String namespace,
+            String name,
+            int code) {
 
         boolean succeeded() {
             return code >= 200 && code < 300;
@@ -50,8 +55,17 @@ final class AuditLog {
 
     /** The apiserver flags that write the log as JSON lines, never rotated during the run. */
     static List<String> apiServerFlags(Path policy, Path log) {
-        return List.of("--audit-policy-file", policy.toString(), "--audit-log-path", log.toString(),
-                "--audit-log-format", "json", "--audit-log-maxsize", "0", "--audit-log-mode", "blocking");
+        return List.of(
+                "--audit-policy-file",
+                policy.toString(),
+                "--audit-log-path",
+                log.toString(),
+                "--audit-log-format",
+                "json",
+                "--audit-log-maxsize",
+                "0",
+                "--audit-log-mode",
+                "blocking");
     }
 
     static List<AuditedWrite> read(Path log) {
@@ -70,9 +84,14 @@ final class AuditLog {
                     continue;
                 }
                 JsonNode ref = e.path("objectRef");
-                out.add(new AuditedWrite(Instant.parse(e.path("requestReceivedTimestamp").asText()), e.path("verb").asText(),
-                        ref.path("resource").asText(""), ref.path("subresource").asText(""), ref.path("namespace").asText(""),
-                        ref.path("name").asText(""), e.path("responseStatus").path("code").asInt(0)));
+                out.add(new AuditedWrite(
+                        Instant.parse(e.path("requestReceivedTimestamp").asText()),
+                        e.path("verb").asText(),
+                        ref.path("resource").asText(""),
+                        ref.path("subresource").asText(""),
+                        ref.path("namespace").asText(""),
+                        ref.path("name").asText(""),
+                        e.path("responseStatus").path("code").asInt(0)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the audit log " + log + ": " + e.getMessage(), e);

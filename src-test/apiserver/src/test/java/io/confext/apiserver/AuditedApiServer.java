@@ -1,17 +1,16 @@
 package io.confext.apiserver;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
-
 import io.confext.testbed.K8sBinaries;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A real kube-apiserver + etcd of its own (not the tier's shared one) whose audit log records the
@@ -46,7 +45,9 @@ final class AuditedApiServer implements AutoCloseable {
                     .build());
             server.start();
             String kubeConfig = server.getKubeConfigYaml();
-            KubernetesClient admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfig)).build();
+            KubernetesClient admin = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(kubeConfig))
+                    .build();
             return new AuditedApiServer(server, new ApiServer(admin, kubeConfig), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -63,9 +64,14 @@ final class AuditedApiServer implements AutoCloseable {
 
     /** The kube-apiserver child process, for its CPU time (it shares the machine's 2 cores with the operator). */
     Optional<Long> apiServerPid() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/kube-apiserver")).orElse(false))
-                .map(ProcessHandle::pid).findFirst();
+        return ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.info()
+                        .command()
+                        .map(c -> c.endsWith("/kube-apiserver"))
+                        .orElse(false))
+                .map(ProcessHandle::pid)
+                .findFirst();
     }
 
     /** A kubeconfig (YAML) that authenticates with a bearer token only, against this server and its CA. */

@@ -3,23 +3,6 @@ package io.confext.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-
 import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.operator.revision.RevisionFreezer;
 import io.confext.operator.revision.UnresolvableBundleException;
@@ -35,6 +18,19 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * The chart's bundle admission policy (ValidatingAdmissionPolicy + ConfextBundlePolicy), enforced by
@@ -105,7 +101,12 @@ class BundleAdmissionPolicyTest {
         admin = server.admin();
         setAsideOtherReleasesBundlePolicies();
         for (String ns : List.of(SOURCES, CI_NS)) {
-            admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).createOr(r -> r.update());
+            admin.resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(ns)
+                            .endMetadata()
+                            .build())
+                    .createOr(r -> r.update());
         }
         Path values = Files.createTempFile("bundle-policy-values", ".yaml");
         try {
@@ -114,19 +115,49 @@ class BundleAdmissionPolicyTest {
         } finally {
             Files.deleteIfExists(values);
         }
-        admin.resource(new ServiceAccountBuilder().withNewMetadata().withName(CI_SA).withNamespace(CI_NS).endMetadata().build())
+        admin.resource(new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withName(CI_SA)
+                        .withNamespace(CI_NS)
+                        .endMetadata()
+                        .build())
                 .createOr(r -> r.update());
         // RBAC lets all of them write bundles: what each may write is the policy's business.
-        admin.resource(new ClusterRoleBuilder().withNewMetadata().withName(AUTHOR_ROLE).endMetadata()
-                .addNewRule().withApiGroups("confext.io").withResources("confextbundles").withVerbs("get", "create", "update", "patch").endRule()
-                .build()).createOr(r -> r.update());
-        admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(AUTHOR_ROLE).endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", AUTHOR_ROLE)
-                .addNewSubject().withKind("Group").withName("bundle-authors").endSubject()
-                .addNewSubject().withKind("Group").withName("outsiders").endSubject()
-                .addNewSubject().withKind("Group").withName("team-a").endSubject()
-                .addNewSubject().withKind("ServiceAccount").withName(CI_SA).withNamespace(CI_NS).endSubject()
-                .build()).createOr(r -> r.update());
+        admin.resource(new ClusterRoleBuilder()
+                        .withNewMetadata()
+                        .withName(AUTHOR_ROLE)
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("confext.io")
+                        .withResources("confextbundles")
+                        .withVerbs("get", "create", "update", "patch")
+                        .endRule()
+                        .build())
+                .createOr(r -> r.update());
+        admin.resource(new ClusterRoleBindingBuilder()
+                        .withNewMetadata()
+                        .withName(AUTHOR_ROLE)
+                        .endMetadata()
+                        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", AUTHOR_ROLE)
+                        .addNewSubject()
+                        .withKind("Group")
+                        .withName("bundle-authors")
+                        .endSubject()
+                        .addNewSubject()
+                        .withKind("Group")
+                        .withName("outsiders")
+                        .endSubject()
+                        .addNewSubject()
+                        .withKind("Group")
+                        .withName("team-a")
+                        .endSubject()
+                        .addNewSubject()
+                        .withKind("ServiceAccount")
+                        .withName(CI_SA)
+                        .withNamespace(CI_NS)
+                        .endSubject()
+                        .build())
+                .createOr(r -> r.update());
         alice = impersonating(server, "alice", "bundle-authors");
         mallory = impersonating(server, "mallory", "outsiders");
         pat = impersonating(server, "pat", "bundle-authors", "platform-admins");
@@ -134,7 +165,8 @@ class BundleAdmissionPolicyTest {
         tina = impersonating(server, "tina", "team-a");
         ci = track(server.withToken(Tokens.unbound(admin, CI_NS, CI_SA)));
         // The policy and its parameter load asynchronously: wait until the policy answers.
-        Refusal.awaitRefused(() -> mallory.resource(bundle("warm-up", "")).dryRun().create(), "rule requester");
+        Refusal.awaitRefused(
+                () -> mallory.resource(bundle("warm-up", "")).dryRun().create(), "rule requester");
         admin.resource(bundle("upd-service", "")).create();
         admin.resource(bundle("upd-host", "scope: Host")).create();
         GenericKubernetesResource undo = bundle("upd-undo", "");
@@ -150,7 +182,9 @@ class BundleAdmissionPolicyTest {
         }
         clients.forEach(KubernetesClient::close);
         for (String name : List.of("upd-service", "upd-host", "upd-undo")) {
-            admin.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle").withName(name).delete();
+            admin.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle")
+                    .withName(name)
+                    .delete();
         }
         for (ValidatingAdmissionPolicyBinding binding : setAside) {
             binding.getMetadata().setResourceVersion(null);
@@ -158,12 +192,19 @@ class BundleAdmissionPolicyTest {
             admin.resource(binding).createOr(r -> r.update());
         }
         // This release's policy would judge later classes' bundles: take its binding away the same way.
-        admin.admissionRegistration().v1().validatingAdmissionPolicyBindings().withName(POLICY + "-bundles").delete();
+        admin.admissionRegistration()
+                .v1()
+                .validatingAdmissionPolicyBindings()
+                .withName(POLICY + "-bundles")
+                .delete();
     }
 
     /** One who, one write, and the rule that must refuse it (null: admitted). */
-    record Case(String name, Function<GenericKubernetesResource, Object> write, GenericKubernetesResource bundle, String rule) {
-    }
+    record Case(
+            String name,
+            Function<GenericKubernetesResource, Object> write,
+            GenericKubernetesResource bundle,
+            String rule) {}
 
     @TestFactory
     Stream<DynamicTest> everyCaseIsAdmittedOrRefusedByItsRule() {
@@ -171,11 +212,23 @@ class BundleAdmissionPolicyTest {
         List<Case> cases = List.of(
                 create("alice: inline files for a service on workers", alice, "", null),
                 create("alice: scope Host", alice, "scope: Host", "scope"),
-                create("alice: no node selector reaches control-plane nodes", alice, "nodeSelector: {}", "control-plane"),
-                create("alice: selecting control-plane nodes", alice, "nodeSelector: {node-role.kubernetes.io/control-plane: \"\"}", "control-plane"),
+                create(
+                        "alice: no node selector reaches control-plane nodes",
+                        alice,
+                        "nodeSelector: {}",
+                        "control-plane"),
+                create(
+                        "alice: selecting control-plane nodes",
+                        alice,
+                        "nodeSelector: {node-role.kubernetes.io/control-plane: \"\"}",
+                        "control-plane"),
                 create("alice: sudoers.d", alice, files("sudoers.d/90-me"), "denied-path"),
                 create("alice: shadow", alice, files("shadow"), "denied-path"),
-                create("alice: a unit drop-in under systemd/", alice, files("systemd/system/x.service.d/override.conf"), "denied-path"),
+                create(
+                        "alice: a unit drop-in under systemd/",
+                        alice,
+                        files("systemd/system/x.service.d/override.conf"),
+                        "denied-path"),
                 create("alice: cron.d", alice, files("cron.d/job"), "denied-path"),
                 create("alice: ld.so.preload", alice, files("ld.so.preload"), "denied-path"),
                 create("alice: a node-local signer in verity.d", alice, files("verity.d/x.crt"), "denied-path"),
@@ -184,21 +237,53 @@ class BundleAdmissionPolicyTest {
                 create("alice: a signed image", alice, signedImage("trust: Node"), "opaque-source"),
                 create("alice: a ConfigMap source", alice, configMap(NS), "opaque-source"),
                 create("mallory: no grant names her", mallory, "", "requester"),
-                create("pat: Host scope, systemd/, every node", pat,
-                        "scope: Host\nnodeSelector: {}\n" + files("systemd/journald.conf.d/50-limits.conf"), null),
-                create("pat: an unsigned image", pat, "source: {image: {url: \"https://images.example.org/x.raw\", sha256: " + SHA + "}}",
+                create(
+                        "pat: Host scope, systemd/, every node",
+                        pat,
+                        "scope: Host\nnodeSelector: {}\n" + files("systemd/journald.conf.d/50-limits.conf"),
+                        null),
+                create(
+                        "pat: an unsigned image",
+                        pat,
+                        "source: {image: {url: \"https://images.example.org/x.raw\", sha256: " + SHA + "}}",
                         "signed-images"),
-                create("pat: trust Secret outside the release namespace", pat,
-                        signedImage("trust: Secret\n  secretRef: {name: confext-trust, namespace: other}"), "trust-namespace"),
-                create("pat: trust Secret in the release namespace", pat,
-                        signedImage("trust: Secret\n  secretRef: {name: confext-trust, namespace: " + NS + "}"), null),
-                create("pat: a ConfigMap where the operator may not read", pat, configMap("elsewhere"), "source-namespace"),
-                create("sam: an sshd drop-in under his prefix", sam, ssh + files("ssh/sshd_config.d/50-ciphers.conf"), null),
+                create(
+                        "pat: trust Secret outside the release namespace",
+                        pat,
+                        signedImage("trust: Secret\n  secretRef: {name: confext-trust, namespace: other}"),
+                        "trust-namespace"),
+                create(
+                        "pat: trust Secret in the release namespace",
+                        pat,
+                        signedImage("trust: Secret\n  secretRef: {name: confext-trust, namespace: " + NS + "}"),
+                        null),
+                create(
+                        "pat: a ConfigMap where the operator may not read",
+                        pat,
+                        configMap("elsewhere"),
+                        "source-namespace"),
+                create(
+                        "sam: an sshd drop-in under his prefix",
+                        sam,
+                        ssh + files("ssh/sshd_config.d/50-ciphers.conf"),
+                        null),
                 create("sam: sshd_config itself, outside his prefix", sam, ssh + files("ssh/sshd_config"), "one-grant"),
-                create("tina: her team's ConfigMap on her pool", tina, teamA("pool: team-a", SOURCES, "chronyd.service"), null),
-                create("tina: another team's pool", tina, teamA("pool: team-b", SOURCES, "chronyd.service"), "node-selector"),
+                create(
+                        "tina: her team's ConfigMap on her pool",
+                        tina,
+                        teamA("pool: team-a", SOURCES, "chronyd.service"),
+                        null),
+                create(
+                        "tina: another team's pool",
+                        tina,
+                        teamA("pool: team-b", SOURCES, "chronyd.service"),
+                        "node-selector"),
                 create("tina: a unit outside her units", tina, teamA("pool: team-a", SOURCES, "ntpd.service"), "units"),
-                create("tina: a namespace outside her namespaces", tina, teamA("pool: team-a", NS, "chronyd.service"), "namespace"),
+                create(
+                        "tina: a namespace outside her namespaces",
+                        tina,
+                        teamA("pool: team-a", NS, "chronyd.service"),
+                        "namespace"),
                 create("ci ServiceAccount: Host scope under ci/", ci, "scope: Host\n" + files("ci/agent.conf"), null),
                 create("ci ServiceAccount: a path outside ci/", ci, files("other/agent.conf"), "path-prefix"),
                 create("system:masters is exempt", admin, "scope: Host\nnodeSelector: {}\n" + files("shadow"), null),
@@ -206,106 +291,166 @@ class BundleAdmissionPolicyTest {
                 update("alice: update to scope Host", alice, "upd-service", "scope: Host", "scope"),
                 update("alice: update adding shadow", alice, "upd-service", files("shadow"), "denied-path"),
                 labelOnly("alice: a label on a Host bundle, spec unchanged", alice, "upd-host"),
-                askUndo("mallory: asking for an undo is judged like a spec change", mallory, "upd-service", "requester"),
+                askUndo(
+                        "mallory: asking for an undo is judged like a spec change",
+                        mallory,
+                        "upd-service",
+                        "requester"),
                 askUndo("alice: asking for an undo of a bundle she may write", alice, "upd-service", null),
                 askUndo("alice: asking for an undo of a Host bundle", alice, "upd-host", "scope"),
-                operatorWrite("operator: setting the spec back while it removes confext.io/undo", "upd-undo", true, null),
+                operatorWrite(
+                        "operator: setting the spec back while it removes confext.io/undo", "upd-undo", true, null),
                 operatorWrite("operator: a spec change that consumes no undo", "upd-service", false, "requester"));
         assertThat(cases).hasSizeGreaterThanOrEqualTo(20);
-        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            if (c.rule() == null) {
-                c.write().apply(c.bundle());
-                return;
-            }
-            Refusal refusal = Refusal.of(c.name(), () -> {
-                c.write().apply(c.bundle());
-                return c.bundle();
-            }, () -> { });
-            assertThat(refusal.code()).as(refusal.message()).isEqualTo(403);
-            assertThat(refusal.message()).contains("ConfextBundlePolicy " + POLICY + ": rule " + c.rule() + ":");
-        }));
+        return cases.stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+                    if (c.rule() == null) {
+                        c.write().apply(c.bundle());
+                        return;
+                    }
+                    Refusal refusal = Refusal.of(
+                            c.name(),
+                            () -> {
+                                c.write().apply(c.bundle());
+                                return c.bundle();
+                            },
+                            () -> {});
+                    assertThat(refusal.code()).as(refusal.message()).isEqualTo(403);
+                    assertThat(refusal.message())
+                            .contains("ConfextBundlePolicy " + POLICY + ": rule " + c.rule() + ":");
+                }));
     }
 
     @Test
     void operatorReadsConfigMapsOnlyInTheListedNamespacesAndSecretsOnlyInItsOwn() {
         Access operator = new Access(admin, NS, POLICY);
-        assertThat(operator.allowed("get", "", "configmaps", "", SOURCES, "chrony")).isTrue();
+        assertThat(operator.allowed("get", "", "configmaps", "", SOURCES, "chrony"))
+                .isTrue();
         assertThat(operator.allowed("get", "", "configmaps", "", NS, "chrony")).isTrue();
-        assertThat(operator.allowed("get", "", "configmaps", "", "default", "chrony")).isFalse();
+        assertThat(operator.allowed("get", "", "configmaps", "", "default", "chrony"))
+                .isFalse();
         assertThat(operator.allowed("list", "", "configmaps", "", SOURCES, "")).isFalse();
-        assertThat(operator.allowed("get", "", "secrets", "", NS, "confext-trust")).isTrue();
-        assertThat(operator.allowed("get", "", "secrets", "", SOURCES, "confext-trust")).isFalse();
+        assertThat(operator.allowed("get", "", "secrets", "", NS, "confext-trust"))
+                .isTrue();
+        assertThat(operator.allowed("get", "", "secrets", "", SOURCES, "confext-trust"))
+                .isFalse();
         assertThat(operator.allowed("list", "", "secrets", "", NS, "")).isFalse();
         Access agent = new Access(admin, NS, POLICY + "-agent");
-        assertThat(agent.allowed("get", "", "secrets", "", NS, "confext-trust")).as("the agent reads no Secret").isFalse();
+        assertThat(agent.allowed("get", "", "secrets", "", NS, "confext-trust"))
+                .as("the agent reads no Secret")
+                .isFalse();
     }
 
     @Test
     void aBundleNamingAnUnlistedNamespaceGetsANamedReason(ApiServer server) {
-        admin.resource(new ConfigMapBuilder().withNewMetadata().withName("chrony").withNamespace(SOURCES).endMetadata()
-                .addToData("chrony.conf", "server ntp1\n").build()).createOr(r -> r.update());
+        admin.resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("chrony")
+                        .withNamespace(SOURCES)
+                        .endMetadata()
+                        .addToData("chrony.conf", "server ntp1\n")
+                        .build())
+                .createOr(r -> r.update());
         try (KubernetesClient operator = server.withToken(Tokens.unbound(admin, NS, POLICY))) {
             RevisionFreezer freezer = new RevisionFreezer(operator);
-            assertThat(freezer.freeze(spec(configMap(SOURCES))).source().files()).hasSize(1);
+            assertThat(freezer.freeze(spec(configMap(SOURCES))).source().files())
+                    .hasSize(1);
             assertThatThrownBy(() -> freezer.freeze(spec(configMap("default"))))
-                    .isInstanceOfSatisfying(UnresolvableBundleException.class,
+                    .isInstanceOfSatisfying(
+                            UnresolvableBundleException.class,
                             e -> assertThat(e.reason()).isEqualTo("SourceNamespaceNotAllowed"))
                     .hasMessageContaining("operator.sourceNamespaces");
-            assertThatThrownBy(() -> freezer.freeze(spec(signedImage("trust: Secret\n  secretRef: {name: t, namespace: default}"))))
-                    .isInstanceOfSatisfying(UnresolvableBundleException.class,
+            assertThatThrownBy(() -> freezer.freeze(
+                            spec(signedImage("trust: Secret\n  secretRef: {name: t, namespace: default}"))))
+                    .isInstanceOfSatisfying(
+                            UnresolvableBundleException.class,
                             e -> assertThat(e.reason()).isEqualTo("TrustNamespaceNotAllowed"));
         }
     }
 
     private static Case create(String name, KubernetesClient who, String specYaml, String rule) {
-        return new Case(name, b -> who.resource(b).dryRun().create(), bundle("case-" + Integer.toHexString(name.hashCode()), specYaml), rule);
+        return new Case(
+                name,
+                b -> who.resource(b).dryRun().create(),
+                bundle("case-" + Integer.toHexString(name.hashCode()), specYaml),
+                rule);
     }
 
     /** The stored bundle with the given spec fields replaced, written by {@code who} (dry run). */
     private static Case update(String name, KubernetesClient who, String stored, String specYaml, String rule) {
-        GenericKubernetesResource changed = bundle(stored, specYaml + (specYaml.isEmpty() ? "" : "\n") + "version: \"2\"");
-        return new Case(name, b -> {
-            GenericKubernetesResource current = who.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle").withName(stored).get();
-            current.getAdditionalProperties().put("spec", b.getAdditionalProperties().get("spec"));
-            return who.resource(current).dryRun().update();
-        }, changed, rule);
+        GenericKubernetesResource changed =
+                bundle(stored, specYaml + (specYaml.isEmpty() ? "" : "\n") + "version: \"2\"");
+        return new Case(
+                name,
+                b -> {
+                    GenericKubernetesResource current = who.genericKubernetesResources(
+                                    "confext.io/v1alpha1", "ConfextBundle")
+                            .withName(stored)
+                            .get();
+                    current.getAdditionalProperties()
+                            .put("spec", b.getAdditionalProperties().get("spec"));
+                    return who.resource(current).dryRun().update();
+                },
+                changed,
+                rule);
     }
 
     private static Case labelOnly(String name, KubernetesClient who, String stored) {
-        return new Case(name, b -> {
-            GenericKubernetesResource current = who.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle").withName(stored).get();
-            current.getMetadata().setLabels(Map.of("team", "alice"));
-            return who.resource(current).dryRun().update();
-        }, bundle(stored, ""), null);
+        return new Case(
+                name,
+                b -> {
+                    GenericKubernetesResource current = who.genericKubernetesResources(
+                                    "confext.io/v1alpha1", "ConfextBundle")
+                            .withName(stored)
+                            .get();
+                    current.getMetadata().setLabels(Map.of("team", "alice"));
+                    return who.resource(current).dryRun().update();
+                },
+                bundle(stored, ""),
+                null);
     }
 
     /** {@code who} adds {@code confext.io/undo} to the stored bundle, spec unchanged (dry run). */
     private static Case askUndo(String name, KubernetesClient who, String stored, String rule) {
-        return new Case(name, b -> {
-            GenericKubernetesResource current = who.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle").withName(stored).get();
-            current.getMetadata().setAnnotations(Map.of("confext.io/undo", "previous"));
-            return who.resource(current).dryRun().update();
-        }, bundle(stored, ""), rule);
+        return new Case(
+                name,
+                b -> {
+                    GenericKubernetesResource current = who.genericKubernetesResources(
+                                    "confext.io/v1alpha1", "ConfextBundle")
+                            .withName(stored)
+                            .get();
+                    current.getMetadata().setAnnotations(Map.of("confext.io/undo", "previous"));
+                    return who.resource(current).dryRun().update();
+                },
+                bundle(stored, ""),
+                rule);
     }
 
     /** The operator's ServiceAccount changes the stored bundle's version, removing confext.io/undo or not (dry run). */
     @SuppressWarnings("unchecked")
     private static Case operatorWrite(String name, String stored, boolean consumeUndo, String rule) {
-        return new Case(name, b -> {
-            GenericKubernetesResource current = operatorAccount.genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle")
-                    .withName(stored).get();
-            if (consumeUndo) {
-                current.getMetadata().setAnnotations(Map.of());
-            }
-            ((Map<String, Object>) current.getAdditionalProperties().get("spec")).put("version", "0.9");
-            return operatorAccount.resource(current).dryRun().update();
-        }, bundle(stored, ""), rule);
+        return new Case(
+                name,
+                b -> {
+                    GenericKubernetesResource current = operatorAccount
+                            .genericKubernetesResources("confext.io/v1alpha1", "ConfextBundle")
+                            .withName(stored)
+                            .get();
+                    if (consumeUndo) {
+                        current.getMetadata().setAnnotations(Map.of());
+                    }
+                    ((Map<String, Object>) current.getAdditionalProperties().get("spec")).put("version", "0.9");
+                    return operatorAccount.resource(current).dryRun().update();
+                },
+                bundle(stored, ""),
+                rule);
     }
 
     /** A valid bundle: inline chrony config for chronyd on workers, with the given spec fields replacing those. */
     @SuppressWarnings("unchecked")
     private static GenericKubernetesResource bundle(String name, String specYaml) {
-        Map<String, Object> spec = new java.util.LinkedHashMap<>(Serialization.unmarshal("""
+        Map<String, Object> spec =
+                new java.util.LinkedHashMap<>(Serialization.unmarshal("""
                 version: "1"
                 units: [chronyd.service]
                 source: {files: [{path: chrony/chrony.conf, content: "server ntp1 iburst\\n"}]}
@@ -317,13 +462,17 @@ class BundleAdmissionPolicyTest {
         GenericKubernetesResource b = new GenericKubernetesResource();
         b.setApiVersion("confext.io/v1alpha1");
         b.setKind("ConfextBundle");
-        b.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+        b.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(name)
+                .build());
         b.getAdditionalProperties().put("spec", spec);
         return b;
     }
 
     private static ConfextBundleSpec spec(String specYaml) {
-        return Serialization.unmarshal(Serialization.asJson(bundle("x", specYaml).getAdditionalProperties().get("spec")),
+        return Serialization.unmarshal(
+                Serialization.asJson(
+                        bundle("x", specYaml).getAdditionalProperties().get("spec")),
                 ConfextBundleSpec.class);
     }
 
@@ -341,12 +490,15 @@ class BundleAdmissionPolicyTest {
     }
 
     private static String teamA(String pool, String namespace, String unit) {
-        return "units: [" + unit + "]\nnodeSelector: {" + pool + ", node-role.kubernetes.io/worker: \"\"}\n" + configMap(namespace);
+        return "units: [" + unit + "]\nnodeSelector: {" + pool + ", node-role.kubernetes.io/worker: \"\"}\n"
+                + configMap(namespace);
     }
 
     private static KubernetesClient impersonating(ApiServer server, String user, String... groups) {
         Config config = new ConfigBuilder(Config.fromKubeconfig(server.kubeConfigYaml()))
-                .withImpersonateUsername(user).withImpersonateGroups(groups).build();
+                .withImpersonateUsername(user)
+                .withImpersonateGroups(groups)
+                .build();
         return track(new KubernetesClientBuilder().withConfig(config).build());
     }
 
@@ -361,8 +513,13 @@ class BundleAdmissionPolicyTest {
      * aside while this class runs (and put back after), leaving only this release's grants.
      */
     private static void setAsideOtherReleasesBundlePolicies() {
-        for (ValidatingAdmissionPolicyBinding b : admin.admissionRegistration().v1().validatingAdmissionPolicyBindings().list().getItems()) {
-            if (b.getMetadata().getName().endsWith("-bundles") && !b.getMetadata().getName().equals(POLICY + "-bundles")) {
+        for (ValidatingAdmissionPolicyBinding b : admin.admissionRegistration()
+                .v1()
+                .validatingAdmissionPolicyBindings()
+                .list()
+                .getItems()) {
+            if (b.getMetadata().getName().endsWith("-bundles")
+                    && !b.getMetadata().getName().equals(POLICY + "-bundles")) {
                 setAside.add(b);
                 admin.resource(b).delete();
             }

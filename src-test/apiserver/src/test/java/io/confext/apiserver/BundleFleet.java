@@ -1,11 +1,5 @@
 package io.confext.apiserver;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextNode;
@@ -13,6 +7,11 @@ import io.confext.testsupport.SimulatedAgent;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * One bundle over a fixed set of simulated nodes, as the operator tests on the real API server watch it: read it, ask
@@ -22,8 +21,12 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * @param agents  read when a wait times out (the tests fill the list in their set-up)
  * @param watcher the client the timeout message reads the bundle with (the operator's, set up after this record)
  */
-record BundleFleet(String bundle, List<String> nodes, Duration timeout, List<SimulatedAgent> agents,
-                   Supplier<KubernetesClient> watcher) {
+record BundleFleet(
+        String bundle,
+        List<String> nodes,
+        Duration timeout,
+        List<SimulatedAgent> agents,
+        Supplier<KubernetesClient> watcher) {
 
     ConfextBundle get(KubernetesClient client) {
         return client.resources(ConfextBundle.class).withName(bundle).get();
@@ -35,10 +38,13 @@ record BundleFleet(String bundle, List<String> nodes, Duration timeout, List<Sim
         if (b == null || b.getStatus() == null || !version.equals(b.getStatus().getCurrentVersion())) {
             return false;
         }
-        long active = nodes.stream().map(n -> client.resources(ConfextNode.class).withName(n).get())
+        long active = nodes.stream()
+                .map(n -> client.resources(ConfextNode.class).withName(n).get())
                 .filter(n -> n != null && n.getStatus() != null && n.getStatus().getBundles() != null)
-                .filter(n -> n.getStatus().getBundles().stream().anyMatch(s -> bundle.equals(s.getName())
-                        && s.getPhase() == BundlePhase.Active && version.equals(s.getActiveVersion())))
+                .filter(n -> n.getStatus().getBundles().stream()
+                        .anyMatch(s -> bundle.equals(s.getName())
+                                && s.getPhase() == BundlePhase.Active
+                                && version.equals(s.getActiveVersion())))
                 .count();
         return active == nodes.size();
     }
@@ -47,7 +53,10 @@ record BundleFleet(String bundle, List<String> nodes, Duration timeout, List<Sim
         if (b == null || b.getStatus() == null || b.getStatus().getConditions() == null) {
             return null;
         }
-        return b.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        return b.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     }
 
     static String reason(ConfextBundle b, String type) {
@@ -73,7 +82,8 @@ record BundleFleet(String bundle, List<String> nodes, Duration timeout, List<Sim
             pause(Duration.ofMillis(250));
         }
         StringBuilder why = new StringBuilder("timed out after " + timeout + " waiting for " + what);
-        agents.stream().filter(a -> a.lastError() != null)
+        agents.stream()
+                .filter(a -> a.lastError() != null)
                 .forEach(a -> why.append("\nagent error: ").append(a.lastError().getMessage()));
         ConfextBundle b = null;
         try {

@@ -6,12 +6,12 @@ import com.marcnuri.helm.Release;
 /** {@code helm install} of the repository's chart into the test API server, with real Helm (helm-java). */
 final class ChartInstaller {
 
-    private ChartInstaller() {
-    }
+    private ChartInstaller() {}
 
     /** Installs release {@code name} into {@code namespace} (created), with a values file (-f). */
     static Release installWithValues(ApiServer server, String name, String namespace, java.nio.file.Path valuesFile) {
-        return new Helm(RepoFiles.fromBuild().chart()).install()
+        return new Helm(RepoFiles.fromBuild().chart())
+                .install()
                 .withName(name)
                 .withNamespace(namespace)
                 .createNamespace()
@@ -22,7 +22,8 @@ final class ChartInstaller {
 
     /** Installs release {@code name} into {@code namespace} (created), with --set values "k=v". */
     static Release install(ApiServer server, String name, String namespace, String... setValues) {
-        var install = new Helm(RepoFiles.fromBuild().chart()).install()
+        var install = new Helm(RepoFiles.fromBuild().chart())
+                .install()
                 .withName(name)
                 .withNamespace(namespace)
                 .createNamespace()

@@ -1,14 +1,13 @@
 package io.confext.apiserver;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How the Helm chart runs the operator, read back from the Deployment that {@code helm install}
@@ -25,7 +24,8 @@ record ChartOperatorLaunch(Map<String, String> env, String serviceAccount, long 
     static ChartOperatorLaunch from(Deployment deployment, String podName) {
         String namespace = deployment.getMetadata().getNamespace();
         Container c = deployment.getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(x -> "operator".equals(x.getName())).findFirst()
+                .filter(x -> "operator".equals(x.getName()))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("the chart's Deployment has no container named operator"));
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvVar v : c.getEnv()) {
@@ -33,18 +33,26 @@ record ChartOperatorLaunch(Map<String, String> env, String serviceAccount, long 
                 env.put(v.getName(), v.getValue());
             } else if (v.getValueFrom() != null && v.getValueFrom().getFieldRef() != null) {
                 String field = v.getValueFrom().getFieldRef().getFieldPath();
-                env.put(v.getName(), switch (field) {
-                    case "metadata.namespace" -> namespace;
-                    case "metadata.name" -> podName;
-                    default -> throw new IllegalStateException("no downward-API value for " + field + " (env " + v.getName() + ")");
-                });
+                env.put(
+                        v.getName(),
+                        switch (field) {
+                            case "metadata.namespace" -> namespace;
+                            case "metadata.name" -> podName;
+                            default ->
+                                throw new IllegalStateException(
+                                        "no downward-API value for " + field + " (env " + v.getName() + ")");
+                        });
             } else {
-                throw new IllegalStateException("env " + v.getName() + " of the chart's operator has a source the benchmark cannot fill");
+                throw new IllegalStateException(
+                        "env " + v.getName() + " of the chart's operator has a source the benchmark cannot fill");
             }
         }
-        Quantity limit = c.getResources() == null || c.getResources().getLimits() == null ? null : c.getResources().getLimits().get("memory");
+        Quantity limit = c.getResources() == null || c.getResources().getLimits() == null
+                ? null
+                : c.getResources().getLimits().get("memory");
         long bytes = limit == null ? 0 : Quantity.getAmountInBytes(limit).longValueExact();
-        return new ChartOperatorLaunch(Map.copyOf(env), deployment.getSpec().getTemplate().getSpec().getServiceAccountName(), bytes);
+        return new ChartOperatorLaunch(
+                Map.copyOf(env), deployment.getSpec().getTemplate().getSpec().getServiceAccountName(), bytes);
     }
 
     /**

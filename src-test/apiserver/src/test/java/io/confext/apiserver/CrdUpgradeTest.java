@@ -75,7 +75,10 @@ class CrdUpgradeTest {
             operatorClient.close();
         }
         if (installedInto != null) {
-            Helm.uninstall(RELEASE).withNamespace(NS).withKubeConfigContents(installedInto).call();
+            Helm.uninstall(RELEASE)
+                    .withNamespace(NS)
+                    .withKubeConfigContents(installedInto)
+                    .call();
         }
     }
 
@@ -85,7 +88,8 @@ class CrdUpgradeTest {
         RepoFiles repo = RepoFiles.fromBuild();
         Optional<PreviousChart> found = PreviousChart.export(repo.root(), tmp);
         if (found.isEmpty()) {
-            System.out.println("CrdUpgradeTest skipped: " + repo.root() + " has no git history with earlier CRDs (a source archive?)");
+            System.out.println("CrdUpgradeTest skipped: " + repo.root()
+                    + " has no git history with earlier CRDs (a source archive?)");
         }
         assumeTrue(found.isPresent(), "no git history with earlier CRDs");
         PreviousChart previous = found.get();
@@ -94,21 +98,45 @@ class CrdUpgradeTest {
 
         // helm install of the previous chart creates its CRDs (owned by Helm, written, not applied)
         removeConfextCrds(admin);
-        new Helm(previous.chart()).install().withName(RELEASE).withNamespace(NS).createNamespace()
-                .withKubeConfigContents(server.kubeConfigYaml()).call();
+        new Helm(previous.chart())
+                .install()
+                .withName(RELEASE)
+                .withNamespace(NS)
+                .createNamespace()
+                .withKubeConfigContents(server.kubeConfigYaml())
+                .call();
         installedInto = server.kubeConfigYaml();
-        assertThat(unserved(admin, previous.crds())).as("the previous CRDs are served").isEmpty();
-        assertThat(unserved(admin, repo.crds())).as("the working tree changes a CRD").isNotEmpty();
+        assertThat(unserved(admin, previous.crds()))
+                .as("the previous CRDs are served")
+                .isEmpty();
+        assertThat(unserved(admin, repo.crds()))
+                .as("the working tree changes a CRD")
+                .isNotEmpty();
 
         for (String name : NODES) {
-            var node = admin.resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(WORKER).endMetadata().build()).create();
-            agents.add(SimulatedAgent.startOwning(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name,
+            var node = admin.resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withLabels(WORKER)
+                            .endMetadata()
+                            .build())
+                    .create();
+            agents.add(SimulatedAgent.startOwning(
+                    server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)),
+                    name,
                     SimulatedAgent.Behaviour.healthy(1500)));
         }
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
-        operator = OperatorAssembly.create(operatorClient, Metrics.NOOP, new OperatorRuntime(true, Optional.empty()),
-                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), "default"), Clock.systemUTC(),
-                        new SimpleMeterRegistry()), new NodeReconciler()));
+        operator = OperatorAssembly.create(
+                operatorClient,
+                Metrics.NOOP,
+                new OperatorRuntime(true, Optional.empty()),
+                List.of(
+                        new BundleReconciler(
+                                new OperatorSettings(NS, Duration.ofSeconds(30), "default"),
+                                Clock.systemUTC(),
+                                new SimpleMeterRegistry()),
+                        new NodeReconciler()));
         operator.start();
         BundleFleet fleet = new BundleFleet(BUNDLE, NODES, Duration.ofSeconds(90), agents, () -> operatorClient);
 
@@ -121,34 +149,54 @@ class CrdUpgradeTest {
         });
         fleet.await("2.0 in flight", () -> {
             ConfextBundle b = fleet.get(admin);
-            return b.getStatus() != null && "2.0".equals(b.getStatus().getTargetVersion()) && b.getStatus().getUpdated() != null
+            return b.getStatus() != null
+                    && "2.0".equals(b.getStatus().getTargetVersion())
+                    && b.getStatus().getUpdated() != null
                     && b.getStatus().getUpdated() >= 1;
         });
-        assertThat(fleet.on(admin, "2.0")).as("the rollout is still in flight when the upgrade starts").isFalse();
+        assertThat(fleet.on(admin, "2.0"))
+                .as("the rollout is still in flight when the upgrade starts")
+                .isFalse();
 
         // helm upgrade alone: the templates move, the CRDs stay (Helm never upgrades crds/)
-        new Helm(repo.chart()).upgrade().withName(RELEASE).withNamespace(NS).withKubeConfigContents(server.kubeConfigYaml()).call();
-        assertThat(unserved(admin, previous.crds())).as("helm upgrade left the CRDs").isEmpty();
+        new Helm(repo.chart())
+                .upgrade()
+                .withName(RELEASE)
+                .withNamespace(NS)
+                .withKubeConfigContents(server.kubeConfigYaml())
+                .call();
+        assertThat(unserved(admin, previous.crds()))
+                .as("helm upgrade left the CRDs")
+                .isEmpty();
 
         // the documented step, with the real kubectl
         Path kubeconfig = tmp.resolve("kubeconfig");
         Files.writeString(kubeconfig, server.kubeConfigYaml());
-        List<String> command = new ArrayList<>(List.of(K8sBinaries.find().kubectl().toString(), "--kubeconfig", kubeconfig.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(K8sBinaries.find().kubectl().toString(), "--kubeconfig", kubeconfig.toString()));
         command.addAll(List.of(DOCUMENTED.substring("kubectl ".length()).split(" ")));
         String out = PreviousChart.run(repo.root(), command);
         assertThat(out).contains("confextbundles.confext.io serverside-applied");
-        for (CustomResourceDefinition crd : admin.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+        for (CustomResourceDefinition crd :
+                admin.apiextensions().v1().customResourceDefinitions().list().getItems()) {
             if (crd.getMetadata().getName().endsWith(".confext.io")) {
-                admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                admin.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName(crd.getMetadata().getName())
                         .waitUntilCondition(Crds::established, 60, java.util.concurrent.TimeUnit.SECONDS);
             }
         }
-        assertThat(unserved(admin, repo.crds())).as("the working tree's CRDs are served").isEmpty();
+        assertThat(unserved(admin, repo.crds()))
+                .as("the working tree's CRDs are served")
+                .isEmpty();
 
         fleet.await("2.0 on all nodes after the upgrade", () -> fleet.on(admin, "2.0"));
         ConfextBundle done = fleet.get(admin);
         assertThat(done.getSpec().getSource().getFiles().get(0).getContent()).isEqualTo("server ntp2 iburst\n");
-        assertThat(done.getStatus().getHistory()).extracting(h -> h.getVersion()).containsExactly("2.0", "1.0");
+        assertThat(done.getStatus().getHistory())
+                .extracting(h -> h.getVersion())
+                .containsExactly("2.0", "1.0");
         assertThat(done.getStatus().getFailed()).isZero();
 
         // every input the working tree accepts is accepted now and kept whole: nothing pruned as unknown
@@ -157,9 +205,13 @@ class CrdUpgradeTest {
             try (InputStream in = Files.newInputStream(file)) {
                 for (HasMetadata object : admin.load(in).items()) {
                     HasMetadata stored = admin.resource(object).dryRun().create();
-                    JsonNode sent = Serialization.jsonMapper().valueToTree(object).path("spec");
-                    JsonNode kept = Serialization.jsonMapper().valueToTree(stored).path("spec");
-                    assertThat(missing(sent, kept, "spec")).as(file.getFileName() + ": fields the API server dropped").isEmpty();
+                    JsonNode sent =
+                            Serialization.jsonMapper().valueToTree(object).path("spec");
+                    JsonNode kept =
+                            Serialization.jsonMapper().valueToTree(stored).path("spec");
+                    assertThat(missing(sent, kept, "spec"))
+                            .as(file.getFileName() + ": fields the API server dropped")
+                            .isEmpty();
                 }
             }
         }
@@ -169,7 +221,9 @@ class CrdUpgradeTest {
     private static List<String> missing(JsonNode sent, JsonNode kept, String path) {
         List<String> out = new ArrayList<>();
         if (sent.isObject()) {
-            sent.fields().forEachRemaining(f -> out.addAll(missing(f.getValue(), kept.path(f.getKey()), path + "." + f.getKey())));
+            sent.fields()
+                    .forEachRemaining(
+                            f -> out.addAll(missing(f.getValue(), kept.path(f.getKey()), path + "." + f.getKey())));
         } else if (sent.isArray()) {
             for (int i = 0; i < sent.size(); i++) {
                 out.addAll(missing(sent.get(i), kept.path(i), path + "[" + i + "]"));
@@ -188,13 +242,16 @@ class CrdUpgradeTest {
      */
     private static void removeConfextCrds(KubernetesClient admin) {
         var crds = admin.apiextensions().v1().customResourceDefinitions();
-        List<String> names = crds.list().getItems().stream().map(c -> c.getMetadata().getName())
-                .filter(n -> n.endsWith(".confext.io")).toList();
+        List<String> names = crds.list().getItems().stream()
+                .map(c -> c.getMetadata().getName())
+                .filter(n -> n.endsWith(".confext.io"))
+                .toList();
         for (String name : names) {
             crds.withName(name).delete();
         }
         for (String name : names) {
-            crds.withName(name).waitUntilCondition(java.util.Objects::isNull, 120, java.util.concurrent.TimeUnit.SECONDS);
+            crds.withName(name)
+                    .waitUntilCondition(java.util.Objects::isNull, 120, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
@@ -210,10 +267,15 @@ class CrdUpgradeTest {
         List<String> out = new ArrayList<>();
         for (Path file : files) {
             CustomResourceDefinition want = read(file);
-            CustomResourceDefinition served = admin.apiextensions().v1().customResourceDefinitions()
-                    .withName(want.getMetadata().getName()).get();
-            JsonNode wanted = Serialization.jsonMapper().valueToTree(want.getSpec().getVersions());
-            JsonNode has = served == null ? Serialization.jsonMapper().createArrayNode()
+            CustomResourceDefinition served = admin.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(want.getMetadata().getName())
+                    .get();
+            JsonNode wanted =
+                    Serialization.jsonMapper().valueToTree(want.getSpec().getVersions());
+            JsonNode has = served == null
+                    ? Serialization.jsonMapper().createArrayNode()
                     : Serialization.jsonMapper().valueToTree(served.getSpec().getVersions());
             missing(wanted, has, want.getMetadata().getName()).forEach(out::add);
         }
@@ -227,7 +289,11 @@ class CrdUpgradeTest {
     }
 
     private static ConfextBundle bundle(String version) {
-        return BundleBuilder.bundle(BUNDLE, version).units("chronyd.service").file("chrony/chrony.conf", "server ntp1 iburst\n")
-                .nodeSelector(WORKER).rollout(r -> r.setMaxUnavailable(new IntOrString(1))).build();
+        return BundleBuilder.bundle(BUNDLE, version)
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "server ntp1 iburst\n")
+                .nodeSelector(WORKER)
+                .rollout(r -> r.setMaxUnavailable(new IntOrString(1)))
+                .build();
     }
 }

@@ -3,6 +3,9 @@ package io.confext.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,14 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Every file in {@code examples/} and every case in {@code good-input/} is accepted by the real API
@@ -48,18 +46,24 @@ class ExamplesAcceptedTest {
     }
 
     private static Stream<DynamicTest> acceptedAtCreateAndApply(KubernetesClient client, List<Path> files) {
-        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-            List<HasMetadata> objects = load(client, file);
-            assertThat(objects).as("objects in " + file.getFileName()).isNotEmpty();
-            for (HasMetadata object : objects) {
-                ensureNamespace(client, object);
-                client.resource(object).dryRun().create();
-            }
-            for (HasMetadata object : objects) {
-                client.resource(object).fieldManager(Crds.FIELD_MANAGER).forceConflicts().serverSideApply();
-                assertThat(client.resource(object).get()).as(describe(object) + " stored").isNotNull();
-            }
-        }));
+        return files.stream()
+                .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+                    List<HasMetadata> objects = load(client, file);
+                    assertThat(objects).as("objects in " + file.getFileName()).isNotEmpty();
+                    for (HasMetadata object : objects) {
+                        ensureNamespace(client, object);
+                        client.resource(object).dryRun().create();
+                    }
+                    for (HasMetadata object : objects) {
+                        client.resource(object)
+                                .fieldManager(Crds.FIELD_MANAGER)
+                                .forceConflicts()
+                                .serverSideApply();
+                        assertThat(client.resource(object).get())
+                                .as(describe(object) + " stored")
+                                .isNotNull();
+                    }
+                }));
     }
 
     private static List<HasMetadata> load(KubernetesClient client, Path file) {
@@ -73,7 +77,12 @@ class ExamplesAcceptedTest {
     private static void ensureNamespace(KubernetesClient client, HasMetadata object) {
         String namespace = object.getMetadata().getNamespace();
         if (namespace != null && client.namespaces().withName(namespace).get() == null) {
-            client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+            client.resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(namespace)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
     }
 

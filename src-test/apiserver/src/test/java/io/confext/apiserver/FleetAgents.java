@@ -1,16 +1,5 @@
 package io.confext.apiserver;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextNode;
@@ -24,6 +13,16 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every node's agent at once, for a fleet too large for one thread (or one client) per node: one
@@ -43,16 +42,15 @@ final class FleetAgents implements AutoCloseable {
     private final SharedIndexInformer<ConfextNode> informer;
     /** Bundles whose every node x revision is timed: when the agent first saw it desired, and when it reported it proven. */
     private final Set<String> timed;
+
     private final Map<Step, Instant> seenAt = new ConcurrentHashMap<>();
     private final Map<Step, Instant> provenAt = new ConcurrentHashMap<>();
 
     /** One node's step to one revision of one bundle. */
-    record Step(String node, String bundle, String revision) {
-    }
+    record Step(String node, String bundle, String revision) {}
 
     /** When the agent first saw the step desired, and when its report of it (Active) was accepted by the API server. */
-    record StepTimes(Step step, Instant seen, Instant proven) {
-    }
+    record StepTimes(Step step, Instant seen, Instant proven) {}
 
     FleetAgents(KubernetesClient client, long delayMillis, int threads) {
         this(client, delayMillis, threads, Set.of());
@@ -67,21 +65,23 @@ final class FleetAgents implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.informer = client.resources(ConfextNode.class).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(ConfextNode n) {
-                consider(n);
-            }
+        this.informer = client.resources(ConfextNode.class)
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(ConfextNode n) {
+                                consider(n);
+                            }
 
-            @Override
-            public void onUpdate(ConfextNode old, ConfextNode n) {
-                consider(n);
-            }
+                            @Override
+                            public void onUpdate(ConfextNode old, ConfextNode n) {
+                                consider(n);
+                            }
 
-            @Override
-            public void onDelete(ConfextNode n, boolean unknown) {
-            }
-        }, 0);
+                            @Override
+                            public void onDelete(ConfextNode n, boolean unknown) {}
+                        },
+                        0);
     }
 
     long writes() {
@@ -94,9 +94,11 @@ final class FleetAgents implements AutoCloseable {
 
     /** The timed steps of one bundle that were proven, in the order they were proven. */
     List<StepTimes> timesOf(String bundle) {
-        return provenAt.entrySet().stream().filter(e -> e.getKey().bundle().equals(bundle))
+        return provenAt.entrySet().stream()
+                .filter(e -> e.getKey().bundle().equals(bundle))
                 .map(e -> new StepTimes(e.getKey(), seenAt.get(e.getKey()), e.getValue()))
-                .sorted(java.util.Comparator.comparing(StepTimes::proven)).toList();
+                .sorted(java.util.Comparator.comparing(StepTimes::proven))
+                .toList();
     }
 
     private void consider(ConfextNode n) {
@@ -105,7 +107,8 @@ final class FleetAgents implements AutoCloseable {
             Instant now = Instant.now();
             for (DesiredBundle d : n.getSpec().getBundles()) {
                 if (timed.contains(d.getName()) && d.getRevision() != null) {
-                    seenAt.putIfAbsent(new Step(name, d.getName(), d.getRevision().getName()), now);
+                    seenAt.putIfAbsent(
+                            new Step(name, d.getName(), d.getRevision().getName()), now);
                 }
             }
         }
@@ -122,8 +125,10 @@ final class FleetAgents implements AutoCloseable {
             return;
         }
         try {
-            client.resources(ConfextNode.class).withName(name)
-                    .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+            client.resources(ConfextNode.class)
+                    .withName(name)
+                    .subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
             writes.incrementAndGet();
             if (!timed.isEmpty()) {
                 Instant now = Instant.now();
@@ -141,18 +146,28 @@ final class FleetAgents implements AutoCloseable {
 
     /** The status this node's agent would report now, or null when what it reported already says so. */
     static ConfextNodeStatus answer(ConfextNode n) {
-        List<DesiredBundle> desired = n.getSpec() == null || n.getSpec().getBundles() == null ? List.of() : n.getSpec().getBundles();
+        List<DesiredBundle> desired = n.getSpec() == null || n.getSpec().getBundles() == null
+                ? List.of()
+                : n.getSpec().getBundles();
         ConfextNodeStatus old = n.getStatus();
         List<BundleState> reported = old == null || old.getBundles() == null ? List.of() : old.getBundles();
-        boolean ready = old != null && old.getConditions() != null
-                && old.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        boolean ready = old != null
+                && old.getConditions() != null
+                && old.getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         boolean changed = !ready || reported.size() != desired.size();
         List<BundleState> states = new ArrayList<>();
         String now = Instant.now().toString();
         for (DesiredBundle d : desired) {
-            BundleState s = reported.stream().filter(r -> d.getName().equals(r.getName())).findFirst().orElse(null);
-            boolean done = s != null && s.getPhase() == BundlePhase.Active && d.getRevision() != null
-                    && d.getRevision().getName().equals(s.getRevision()) && d.getRevision().getDigest().equals(s.getDigest());
+            BundleState s = reported.stream()
+                    .filter(r -> d.getName().equals(r.getName()))
+                    .findFirst()
+                    .orElse(null);
+            boolean done = s != null
+                    && s.getPhase() == BundlePhase.Active
+                    && d.getRevision() != null
+                    && d.getRevision().getName().equals(s.getRevision())
+                    && d.getRevision().getDigest().equals(s.getDigest());
             if (!done) {
                 s = new BundleState();
                 s.setName(d.getName());
@@ -172,9 +187,18 @@ final class FleetAgents implements AutoCloseable {
         }
         ConfextNodeStatus st = new ConfextNodeStatus();
         st.setObservedGeneration(n.getMetadata().getGeneration());
-        Condition readyCondition = ready ? old.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow()
-                : new ConditionBuilder().withType("Ready").withStatus("True").withReason("AgentReady").withMessage("simulated")
-                        .withLastTransitionTime(now).build();
+        Condition readyCondition = ready
+                ? old.getConditions().stream()
+                        .filter(c -> "Ready".equals(c.getType()))
+                        .findFirst()
+                        .orElseThrow()
+                : new ConditionBuilder()
+                        .withType("Ready")
+                        .withStatus("True")
+                        .withReason("AgentReady")
+                        .withMessage("simulated")
+                        .withLastTransitionTime(now)
+                        .build();
         st.setConditions(List.of(readyCondition));
         st.setBundles(states);
         st.setActiveBundles(states.size());

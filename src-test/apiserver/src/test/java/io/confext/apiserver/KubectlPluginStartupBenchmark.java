@@ -35,18 +35,28 @@ class KubectlPluginStartupBenchmark {
 
     @Test
     void statusAgainstKubectlGet(ApiServer server) throws Exception {
-        Path repo = Path.of(System.getProperty("confext.repo.root", "../..")).toAbsolutePath().normalize();
+        Path repo = Path.of(System.getProperty("confext.repo.root", "../.."))
+                .toAbsolutePath()
+                .normalize();
         Path home = repo.resolve("kubectl-plugin/target/kubectl-confext");
         Path launcher = home.resolve("kubectl-confext");
-        assertThat(launcher).as("build the plugin first: ./mvnw -B -o -pl kubectl-plugin -am package -DskipTests").isExecutable();
+        assertThat(launcher)
+                .as("build the plugin first: ./mvnw -B -o -pl kubectl-plugin -am package -DskipTests")
+                .isExecutable();
         Path jar;
         try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
-            jar = lib.filter(p -> p.getFileName().toString().startsWith("confext-kubectl-plugin-")).findFirst().orElseThrow();
+            jar = lib.filter(p -> p.getFileName().toString().startsWith("confext-kubectl-plugin-"))
+                    .findFirst()
+                    .orElseThrow();
         }
         Path work = Files.createDirectories(repo.resolve("src-test/apiserver/target/kubectl-plugin-benchmark"));
         Path kubeconfig = Files.writeString(work.resolve("kubeconfig"), server.kubeConfigYaml());
         Crds.installAll(server.admin(), RepoFiles.fromBuild().crds());
-        server.admin().resource(BundleBuilder.bundle(BUNDLE, "1.0").units("chronyd.service").file("a.conf", "x\n").build())
+        server.admin()
+                .resource(BundleBuilder.bundle(BUNDLE, "1.0")
+                        .units("chronyd.service")
+                        .file("a.conf", "x\n")
+                        .build())
                 .createOr(r -> r.update());
         // a CRD just established may still answer "storage is (re)initializing" for a moment: time only a ready server
         awaitServed(server);
@@ -55,9 +65,19 @@ class KubectlPluginStartupBenchmark {
             Map<String, List<String>> commands = new LinkedHashMap<>();
             commands.put("kubectl get confextbundles", List.of(kubectl, "get", "confextbundles"));
             commands.put("java -jar (no options)", List.of("java", "-jar", jar.toString(), "status", BUNDLE));
-            commands.put("java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar",
-                    List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(), "status", BUNDLE));
-            commands.put("kubectl-confext launcher (those + AppCDS archive)", List.of(launcher.toString(), "status", BUNDLE));
+            commands.put(
+                    "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar",
+                    List.of(
+                            "java",
+                            "-XX:TieredStopAtLevel=1",
+                            "-XX:+UseSerialGC",
+                            "-jar",
+                            jar.toString(),
+                            "status",
+                            BUNDLE));
+            commands.put(
+                    "kubectl-confext launcher (those + AppCDS archive)",
+                    List.of(launcher.toString(), "status", BUNDLE));
             Map<String, List<Long>> millis = new LinkedHashMap<>();
             commands.keySet().forEach(k -> millis.put(k, new ArrayList<>()));
             for (int i = -1; i < runs; i++) { // run -1 warms up: kubectl's discovery cache, the launcher's archive
@@ -69,14 +89,22 @@ class KubectlPluginStartupBenchmark {
                 }
             }
             long yardstick = median(millis.get("kubectl get confextbundles"));
-            StringBuilder report = new StringBuilder("| command | median ms | min ms | max ms | x kubectl |\n| --- | ---: | ---: | ---: | ---: |\n");
+            StringBuilder report = new StringBuilder(
+                    "| command | median ms | min ms | max ms | x kubectl |\n| --- | ---: | ---: | ---: | ---: |\n");
             for (var m : millis.entrySet()) {
                 long med = median(m.getValue());
-                report.append(String.format("| %s | %d | %d | %d | %.2f |%n", m.getKey(), med,
+                report.append(String.format(
+                        "| %s | %d | %d | %d | %.2f |%n",
+                        m.getKey(),
+                        med,
                         m.getValue().stream().mapToLong(Long::longValue).min().orElse(0),
-                        m.getValue().stream().mapToLong(Long::longValue).max().orElse(0), med / (double) yardstick));
+                        m.getValue().stream().mapToLong(Long::longValue).max().orElse(0),
+                        med / (double) yardstick));
             }
-            report.append("\n").append(runs).append(" runs each, interleaved; load average at the end: ").append(loadAverage());
+            report.append("\n")
+                    .append(runs)
+                    .append(" runs each, interleaved; load average at the end: ")
+                    .append(loadAverage());
             System.out.println(report);
             Files.writeString(repo.resolve("src-test/apiserver/target/kubectl-plugin-benchmark.md"), report);
             if (holdSeconds > 0) {
@@ -88,16 +116,22 @@ class KubectlPluginStartupBenchmark {
         }
     }
 
-    private static long time(List<String> command, Path kubeconfig, Path work) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+    private static long time(List<String> command, Path kubeconfig, Path work)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(work.resolve("last-output.txt").toFile());
         pb.environment().put("KUBECONFIG", kubeconfig.toString());
         pb.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString());
         long start = System.nanoTime();
         Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                .as(String.join(" ", command))
+                .isTrue();
         long ms = (System.nanoTime() - start) / 1_000_000;
-        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + Files.readString(work.resolve("last-output.txt"))).isZero();
+        assertThat(p.exitValue())
+                .as(String.join(" ", command) + ": " + Files.readString(work.resolve("last-output.txt")))
+                .isZero();
         return ms;
     }
 
@@ -105,11 +139,15 @@ class KubectlPluginStartupBenchmark {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
-                server.admin().resources(io.confext.api.v1alpha1.ConfextNode.class).list();
+                server.admin()
+                        .resources(io.confext.api.v1alpha1.ConfextNode.class)
+                        .list();
                 server.admin().resources(ConfextBundle.class).withName(BUNDLE).get();
                 return;
             } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                assertThat(System.nanoTime()).as("the CRDs served within 60 s: " + e.getMessage()).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the CRDs served within 60 s: " + e.getMessage())
+                        .isLessThan(deadline);
                 Thread.sleep(500);
             }
         }

@@ -62,6 +62,7 @@ class KubectlPluginTest {
 
     @TempDir
     static Path dir;
+
     private static Path kubeconfig;
     private static String rev1;
     private static String rev2;
@@ -71,10 +72,19 @@ class KubectlPluginTest {
         KubernetesClient admin = server.admin();
         Crds.installAll(admin, RepoFiles.fromBuild().crds());
         kubeconfig = Files.writeString(dir.resolve("kubeconfig"), server.kubeConfigYaml());
-        admin.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        admin.resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NS)
+                        .endMetadata()
+                        .build())
+                .create();
 
-        ConfextBundle bundle = admin.resource(BundleBuilder.bundle(BUNDLE, "2.0").units("chronyd.service")
-                .file("chrony/chrony.conf", CONF_2).rollout(r -> r.setMinReadySeconds(30)).build()).create();
+        ConfextBundle bundle = admin.resource(BundleBuilder.bundle(BUNDLE, "2.0")
+                        .units("chronyd.service")
+                        .file("chrony/chrony.conf", CONF_2)
+                        .rollout(r -> r.setMinReadySeconds(30))
+                        .build())
+                .create();
         RevisionContent one = content("1.0", CONF_1);
         RevisionContent two = content("2.0", CONF_2);
         rev1 = revision(admin, bundle, one, 1);
@@ -94,7 +104,9 @@ class KubectlPluginTest {
         admin.resources(ConfextBundle.class).withName(BUNDLE).delete();
         admin.apps().controllerRevisions().inNamespace(NS).delete();
         admin.namespaces().withName(NS).delete();
-        NODES.forEach(n -> admin.resources(ConfextNode.class).withName(n).waitUntilCondition(o -> o == null, 60, TimeUnit.SECONDS));
+        NODES.forEach(n -> admin.resources(ConfextNode.class)
+                .withName(n)
+                .waitUntilCondition(o -> o == null, 60, TimeUnit.SECONDS));
         admin.resources(ConfextBundle.class).withName(BUNDLE).waitUntilCondition(o -> o == null, 60, TimeUnit.SECONDS);
     }
 
@@ -103,18 +115,21 @@ class KubectlPluginTest {
         Run r = run("status", BUNDLE);
 
         assertThat(r.code).isZero();
-        assertThat(r.lines()).startsWith(
-                "Name:        plugin-chrony",
-                "Version:     2.0",
-                "Current:     1.0 (" + rev1 + ")",
-                "Target:      2.0 (" + rev2 + ")",
-                "Nodes:       2 targeted, 2 updated, 1 ready, 1 failed, 0 not eligible",
-                "Rollout:     Halted: rollout halted: plugin-node-1 ReloadFailed",
-                "",
-                "Nodes by version and phase:",
-                "  wants 2.0, Active (1): plugin-node-0",
-                "  wants 2.0, RolledBack (1): plugin-node-1");
-        assertThat(r.out).contains("plugin-node-1   ReloadFailed   2026-12-03T10:00:00Z   systemd's reload job for chronyd.service failed");
+        assertThat(r.lines())
+                .startsWith(
+                        "Name:        plugin-chrony",
+                        "Version:     2.0",
+                        "Current:     1.0 (" + rev1 + ")",
+                        "Target:      2.0 (" + rev2 + ")",
+                        "Nodes:       2 targeted, 2 updated, 1 ready, 1 failed, 0 not eligible",
+                        "Rollout:     Halted: rollout halted: plugin-node-1 ReloadFailed",
+                        "",
+                        "Nodes by version and phase:",
+                        "  wants 2.0, Active (1): plugin-node-0",
+                        "  wants 2.0, RolledBack (1): plugin-node-1");
+        assertThat(r.out)
+                .contains(
+                        "plugin-node-1   ReloadFailed   2026-12-03T10:00:00Z   systemd's reload job for chronyd.service failed");
     }
 
     @Test
@@ -123,8 +138,14 @@ class KubectlPluginTest {
 
         assertThat(r.code).isZero();
         assertThat(r.out).contains("  1.0       " + rev1 + "   2026-12-03T09:00:00Z   no");
-        assertThat(r.lines()).anySatisfy(l -> assertThat(l).startsWith("  2        " + rev2 + "   2.0").endsWith("1 file   target"));
-        assertThat(r.lines()).anySatisfy(l -> assertThat(l).startsWith("  1        " + rev1 + "   1.0").endsWith("1 file   current"));
+        assertThat(r.lines())
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("  2        " + rev2 + "   2.0")
+                        .endsWith("1 file   target"));
+        assertThat(r.lines())
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("  1        " + rev1 + "   1.0")
+                        .endsWith("1 file   current"));
     }
 
     @Test
@@ -132,23 +153,28 @@ class KubectlPluginTest {
         Run r = run("diff", BUNDLE, "1.0", "2.0");
 
         assertThat(r.code).isZero();
-        assertThat(r.lines()).containsExactly(
-                "# confextbundle plugin-chrony: 1.0 (revision 1, " + rev1 + ") -> 2.0 (revision 2, " + rev2 + ")",
-                "# version: 1.0 -> 2.0",
-                "--- 1.0/etc/chrony/chrony.conf",
-                "+++ 2.0/etc/chrony/chrony.conf",
-                "@@ -1,3 +1,4 @@",
-                "-pool 1.pool.ntp.org iburst",
-                "+pool 2.pool.ntp.org iburst",
-                " makestep 1.0 3",
-                " rtcsync",
-                "+leapsectz right/UTC");
-        assertThat(run("diff", BUNDLE, rev2, rev1).out).as("by revision name, the other way").contains("-leapsectz right/UTC");
+        assertThat(r.lines())
+                .containsExactly(
+                        "# confextbundle plugin-chrony: 1.0 (revision 1, " + rev1 + ") -> 2.0 (revision 2, " + rev2
+                                + ")",
+                        "# version: 1.0 -> 2.0",
+                        "--- 1.0/etc/chrony/chrony.conf",
+                        "+++ 2.0/etc/chrony/chrony.conf",
+                        "@@ -1,3 +1,4 @@",
+                        "-pool 1.pool.ntp.org iburst",
+                        "+pool 2.pool.ntp.org iburst",
+                        " makestep 1.0 3",
+                        " rtcsync",
+                        "+leapsectz right/UTC");
+        assertThat(run("diff", BUNDLE, rev2, rev1).out)
+                .as("by revision name, the other way")
+                .contains("-leapsectz right/UTC");
 
         Run unknown = run("diff", BUNDLE, "1.0", "7.0");
         assertThat(unknown.code).isEqualTo(1);
-        assertThat(unknown.err).isEqualTo("error: confextbundle plugin-chrony has no stored revision 7.0 (stored versions: 1.0, 2.0);"
-                + " see kubectl confext history plugin-chrony\n");
+        assertThat(unknown.err)
+                .isEqualTo("error: confextbundle plugin-chrony has no stored revision 7.0 (stored versions: 1.0, 2.0);"
+                        + " see kubectl confext history plugin-chrony\n");
         Run elsewhere = run("history", BUNDLE, "-n", "default");
         assertThat(elsewhere.out).as("-n names where the revisions are").contains("  (none found)");
     }
@@ -158,10 +184,11 @@ class KubectlPluginTest {
         Run r = run("nodes", BUNDLE);
 
         assertThat(r.code).isZero();
-        assertThat(r.lines()).containsExactly(
-                "NODE            SYSTEMD   READY   BUNDLE          WANTS   HAS   PHASE        UNITS SEE             REASON",
-                "plugin-node-0   262       True    plugin-chrony   2.0     2.0   Active       chronyd.service=2.0   Proven",
-                "plugin-node-1   262       True    plugin-chrony   2.0     1.0   RolledBack   chronyd.service=1.0   ReloadFailed");
+        assertThat(r.lines())
+                .containsExactly(
+                        "NODE            SYSTEMD   READY   BUNDLE          WANTS   HAS   PHASE        UNITS SEE             REASON",
+                        "plugin-node-0   262       True    plugin-chrony   2.0     2.0   Active       chronyd.service=2.0   Proven",
+                        "plugin-node-1   262       True    plugin-chrony   2.0     1.0   RolledBack   chronyd.service=1.0   ReloadFailed");
     }
 
     @Test
@@ -190,7 +217,9 @@ class KubectlPluginTest {
         assertThat(paused.code).isZero();
         assertThat(paused.out).isEqualTo("confextbundle plugin-chrony paused\n");
         assertThat(bundle(server).getSpec().getRollout().getPaused()).isTrue();
-        assertThat(bundle(server).getSpec().getRollout().getMinReadySeconds()).as("a merge patch").isEqualTo(30);
+        assertThat(bundle(server).getSpec().getRollout().getMinReadySeconds())
+                .as("a merge patch")
+                .isEqualTo(30);
         assertThat(run("pause", BUNDLE).out).isEqualTo("confextbundle plugin-chrony is already paused\n");
         assertThat(run("status", BUNDLE).out).contains("Version:     2.0 (paused: spec.rollout.paused)");
 
@@ -205,9 +234,14 @@ class KubectlPluginTest {
 
     @Test
     void aMissingBundleIsNotFoundWithExitCodeOneAndNoStackTrace() {
-        for (String[] args : List.of(new String[] {"status", "nope"}, new String[] {"history", "nope"},
-                new String[] {"diff", "nope", "1", "2"}, new String[] {"undo", "nope"}, new String[] {"pause", "nope"},
-                new String[] {"resume", "nope"}, new String[] {"nodes", "nope"})) {
+        for (String[] args : List.of(
+                new String[] {"status", "nope"},
+                new String[] {"history", "nope"},
+                new String[] {"diff", "nope", "1", "2"},
+                new String[] {"undo", "nope"},
+                new String[] {"pause", "nope"},
+                new String[] {"resume", "nope"},
+                new String[] {"nodes", "nope"})) {
             Run r = run(args);
             assertThat(r.code).as(String.join(" ", args)).isEqualTo(1);
             assertThat(r.err).as(String.join(" ", args)).isEqualTo("error: confextbundle nope not found\n");
@@ -217,11 +251,13 @@ class KubectlPluginTest {
 
     @Test
     void anUnknownContextOrKubeconfigIsAnErrorNamingIt() {
-        Run r = runWith(List.of("--kubeconfig", kubeconfig.toString(), "--context", "no-such-context", "status", BUNDLE));
+        Run r = runWith(
+                List.of("--kubeconfig", kubeconfig.toString(), "--context", "no-such-context", "status", BUNDLE));
         assertThat(r.code).isEqualTo(1);
         assertThat(r.err).isEqualTo("error: --context no-such-context: no such context in the kubeconfig\n");
 
-        Run missing = runWith(List.of("status", BUNDLE, "--kubeconfig", dir.resolve("absent").toString()));
+        Run missing = runWith(
+                List.of("status", BUNDLE, "--kubeconfig", dir.resolve("absent").toString()));
         assertThat(missing.code).isEqualTo(1);
         assertThat(missing.err).startsWith("error: --kubeconfig ").endsWith("absent: no such file, or not readable\n");
     }
@@ -230,17 +266,25 @@ class KubectlPluginTest {
     void watchFollowsTheRolloutUntilItCompletes(ApiServer server) throws Exception {
         String name = "plugin-watched";
         KubernetesClient admin = server.admin();
-        ConfextBundle b = admin.resource(BundleBuilder.bundle(name, "2.0").units("chronyd.service").file("a.conf", "x\n").build()).create();
+        ConfextBundle b = admin.resource(BundleBuilder.bundle(name, "2.0")
+                        .units("chronyd.service")
+                        .file("a.conf", "x\n")
+                        .build())
+                .create();
         try {
             b.setStatus(midRollout(b.getMetadata().getGeneration()));
-            b.getStatus().setConditions(List.of(condition("Progressing", "True", "WavesInProgress", "1 of 2 nodes ready")));
+            b.getStatus()
+                    .setConditions(List.of(condition("Progressing", "True", "WavesInProgress", "1 of 2 nodes ready")));
             admin.resource(b).updateStatus();
-            CompletableFuture<Run> watching = CompletableFuture.supplyAsync(() -> run("status", name, "--watch", "--interval", "1"));
+            CompletableFuture<Run> watching =
+                    CompletableFuture.supplyAsync(() -> run("status", name, "--watch", "--interval", "1"));
             Thread.sleep(Duration.ofSeconds(3).toMillis());
             assertThat(watching).as("still watching a rollout in progress").isNotDone();
 
-            ConfextBundle now = admin.resources(ConfextBundle.class).withName(name).get();
-            now.getStatus().setConditions(List.of(condition("Progressing", "False", "RolloutComplete", "2 of 2 nodes ready")));
+            ConfextBundle now =
+                    admin.resources(ConfextBundle.class).withName(name).get();
+            now.getStatus()
+                    .setConditions(List.of(condition("Progressing", "False", "RolloutComplete", "2 of 2 nodes ready")));
             now.getStatus().setReady(2);
             now.getStatus().setFailed(0);
             now.getStatus().setFailures(null);
@@ -248,11 +292,16 @@ class KubectlPluginTest {
 
             Run r = watching.get(120, TimeUnit.SECONDS);
             assertThat(r.code).isZero();
-            assertThat(r.out).contains("Rollout:     WavesInProgress: 1 of 2 nodes ready", "Rollout:     RolloutComplete: 2 of 2 nodes ready",
-                    "rollout of 2.0 complete");
+            assertThat(r.out)
+                    .contains(
+                            "Rollout:     WavesInProgress: 1 of 2 nodes ready",
+                            "Rollout:     RolloutComplete: 2 of 2 nodes ready",
+                            "rollout of 2.0 complete");
         } finally {
             admin.resources(ConfextBundle.class).withName(name).delete();
-            admin.resources(ConfextBundle.class).withName(name).waitUntilCondition(o -> o == null, 60, TimeUnit.SECONDS);
+            admin.resources(ConfextBundle.class)
+                    .withName(name)
+                    .waitUntilCondition(o -> o == null, 60, TimeUnit.SECONDS);
         }
     }
 
@@ -278,27 +327,49 @@ class KubectlPluginTest {
         StringWriter err = new StringWriter();
         int code = KubectlConfext.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
         // the transcript in the test log is where docs/kubectl-plugin.md's examples come from
-        System.out.println("$ kubectl confext " + String.join(" ", args.stream().filter(a -> !a.startsWith("/")
-                && !a.equals("--kubeconfig")).toList()) + "\n" + out + err + "(exit " + code + ")\n");
+        System.out.println("$ kubectl confext "
+                + String.join(
+                        " ",
+                        args.stream()
+                                .filter(a -> !a.startsWith("/") && !a.equals("--kubeconfig"))
+                                .toList()) + "\n" + out + err + "(exit " + code + ")\n");
         return new Run(code, out.toString(), err.toString());
     }
 
     // --- the objects, as the operator and the agents write them ---
 
     private static RevisionContent content(String version, String conf) {
-        return new RevisionContent(version, null, List.of("chronyd.service"),
-                ResolvedSource.ofFiles(List.of(new ResolvedFile("chrony/chrony.conf", conf, null))), null, null, 0);
+        return new RevisionContent(
+                version,
+                null,
+                List.of("chronyd.service"),
+                ResolvedSource.ofFiles(List.of(new ResolvedFile("chrony/chrony.conf", conf, null))),
+                null,
+                null,
+                0);
     }
 
     private static String revision(KubernetesClient admin, ConfextBundle bundle, RevisionContent content, long number) {
         String digest = RevisionDigest.of(content);
         String name = BUNDLE + "-" + digest.substring("sha256:".length(), "sha256:".length() + 10);
-        ControllerRevision cr = new ControllerRevisionBuilder().withNewMetadata().withName(name).withNamespace(NS)
+        ControllerRevision cr = new ControllerRevisionBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
                 .addToLabels("confext.io/bundle", BUNDLE)
-                .addToAnnotations("confext.io/digest", digest).addToAnnotations("confext.io/version", content.version())
-                .addNewOwnerReference().withApiVersion(bundle.getApiVersion()).withKind(bundle.getKind())
-                .withName(BUNDLE).withUid(bundle.getMetadata().getUid()).withController(true).endOwnerReference()
-                .endMetadata().withRevision(number).withData(RevisionCodec.toData(content)).build();
+                .addToAnnotations("confext.io/digest", digest)
+                .addToAnnotations("confext.io/version", content.version())
+                .addNewOwnerReference()
+                .withApiVersion(bundle.getApiVersion())
+                .withKind(bundle.getKind())
+                .withName(BUNDLE)
+                .withUid(bundle.getMetadata().getUid())
+                .withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .withRevision(number)
+                .withData(RevisionCodec.toData(content))
+                .build();
         admin.resource(cr).create();
         return name;
     }
@@ -315,7 +386,8 @@ class KubectlPluginTest {
         s.setReady(1);
         s.setFailed(1);
         s.setNotEligible(0);
-        s.setConditions(List.of(condition("Available", "True", "StableVersionServing", "version 1.0 was fully rolled out"),
+        s.setConditions(List.of(
+                condition("Available", "True", "StableVersionServing", "version 1.0 was fully rolled out"),
                 condition("Progressing", "False", "Halted", "rollout halted: plugin-node-1 ReloadFailed"),
                 condition("Degraded", "True", "NodeFailed", "1 node(s) failed: plugin-node-1 ReloadFailed"),
                 condition("Paused", "False", "NotPaused", "the rollout is not paused")));
@@ -334,12 +406,24 @@ class KubectlPluginTest {
     }
 
     private static Condition condition(String type, String status, String reason, String message) {
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withLastTransitionTime("2026-12-03T10:00:00Z").build();
+        return new ConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage(message)
+                .withLastTransitionTime("2026-12-03T10:00:00Z")
+                .build();
     }
 
-    private static void node(KubernetesClient admin, String name, String wants, String revision, String digest, BundlePhase phase,
-                             String reason, String sees) {
+    private static void node(
+            KubernetesClient admin,
+            String name,
+            String wants,
+            String revision,
+            String digest,
+            BundlePhase phase,
+            String reason,
+            String sees) {
         ConfextNode n = new ConfextNode();
         n.setMetadata(new ObjectMetaBuilder().withName(name).build());
         DesiredBundle d = new DesiredBundle();

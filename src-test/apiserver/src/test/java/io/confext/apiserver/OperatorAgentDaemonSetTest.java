@@ -2,18 +2,6 @@ package io.confext.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.confext.operator.OperatorAssembly;
 import io.confext.operator.OperatorRuntime;
 import io.confext.operator.daemonset.AgentDaemonSet;
@@ -25,6 +13,16 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The path the chart takes by default: it hands the agent settings to the operator as environment
@@ -51,7 +49,8 @@ class OperatorAgentDaemonSetTest {
     static void installChartAndStartTheAgentController(ApiServer server) {
         ChartInstaller.install(server, RELEASE, NS);
         env = operatorEnv(server.admin());
-        operatorClient = server.withToken(Tokens.unbound(server.admin(), NS, RELEASE),
+        operatorClient = server.withToken(
+                Tokens.unbound(server.admin(), NS, RELEASE),
                 http -> http.addOrReplaceInterceptor("count-writes", writes));
         start();
         settled(server.admin());
@@ -69,7 +68,10 @@ class OperatorAgentDaemonSetTest {
 
     private static void start() {
         reconciles = new ReconcileCounter();
-        operator = OperatorAssembly.create(operatorClient, reconciles, new OperatorRuntime(true, Optional.empty()),
+        operator = OperatorAssembly.create(
+                operatorClient,
+                reconciles,
+                new OperatorRuntime(true, Optional.empty()),
                 List.of(new AgentReconciler(settings(), env.get("CONFEXT_OPERATOR_DEPLOYMENT_NAME"))));
         operator.start();
     }
@@ -88,9 +90,14 @@ class OperatorAgentDaemonSetTest {
         await("the restarted operator reconciled its Deployment", () -> reconciles.of("Deployment") > 0 ? true : null);
         Thread.sleep(1000);
         DaemonSet after = ds(server.admin());
-        assertThat(after.getMetadata().getResourceVersion()).as("not written").isEqualTo(before.getMetadata().getResourceVersion());
-        assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
-        assertThat(writes.writes().subList(writesBefore, writes.writes().size())).as("no request that writes").isEmpty();
+        assertThat(after.getMetadata().getResourceVersion())
+                .as("not written")
+                .isEqualTo(before.getMetadata().getResourceVersion());
+        assertThat(after.getMetadata().getGeneration())
+                .isEqualTo(before.getMetadata().getGeneration());
+        assertThat(writes.writes().subList(writesBefore, writes.writes().size()))
+                .as("no request that writes")
+                .isEmpty();
     }
 
     @Test
@@ -108,23 +115,39 @@ class OperatorAgentDaemonSetTest {
         });
 
         PodSpec pod = stored.getSpec().getTemplate().getSpec();
-        assertThat(pod.getContainers().get(0).getSecurityContext().getPrivileged()).isTrue();
+        assertThat(pod.getContainers().get(0).getSecurityContext().getPrivileged())
+                .isTrue();
         assertThat(pod.getServiceAccountName()).isEqualTo(RELEASE + "-agent");
         assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
-        assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
-        assertThat(pod.getVolumes().stream().filter(v -> v.getHostPath() != null).map(v -> v.getHostPath().getPath()))
-                .as("no hostPath: the agent reaches the host through /proc/1/root").isEmpty();
+        assertThat(pod.getTolerations())
+                .singleElement()
+                .satisfies(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
+        assertThat(pod.getVolumes().stream()
+                        .filter(v -> v.getHostPath() != null)
+                        .map(v -> v.getHostPath().getPath()))
+                .as("no hostPath: the agent reaches the host through /proc/1/root")
+                .isEmpty();
         assertThat(pod.getHostNetwork()).as("agent on the host network").isTrue();
         assertThat(pod.getContainers().get(0).getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("NODE_NAME");
             assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
         });
-        assertThat(stored.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
-                .as("one node at a time").isEqualTo(1);
-        Deployment self = admin.apps().deployments().inNamespace(NS).withName(RELEASE).get();
-        assertThat(stored.getMetadata().getOwnerReferences()).as("owned by the operator's Deployment: removed on uninstall")
-                .singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(self.getMetadata().getUid()));
-        assertThat(stored.getMetadata().getManagedFields()).as("written with server-side apply")
+        assertThat(stored.getSpec()
+                        .getUpdateStrategy()
+                        .getRollingUpdate()
+                        .getMaxUnavailable()
+                        .getIntVal())
+                .as("one node at a time")
+                .isEqualTo(1);
+        Deployment self =
+                admin.apps().deployments().inNamespace(NS).withName(RELEASE).get();
+        assertThat(stored.getMetadata().getOwnerReferences())
+                .as("owned by the operator's Deployment: removed on uninstall")
+                .singleElement()
+                .satisfies(
+                        o -> assertThat(o.getUid()).isEqualTo(self.getMetadata().getUid()));
+        assertThat(stored.getMetadata().getManagedFields())
+                .as("written with server-side apply")
                 .anySatisfy(f -> assertThat(f.getOperation()).isEqualTo("Apply"));
     }
 
@@ -132,13 +155,20 @@ class OperatorAgentDaemonSetTest {
     private static DaemonSet settled(KubernetesClient admin) {
         return await("agent DaemonSet written and its stored spec recorded", () -> {
             DaemonSet ds = ds(admin);
-            return ds != null && AgentDaemonSet.specHash(ds).equals(ds.getMetadata().getAnnotations().get(AgentDaemonSet.STORED_SPEC_HASH))
-                    ? ds : null;
+            return ds != null
+                            && AgentDaemonSet.specHash(ds)
+                                    .equals(ds.getMetadata().getAnnotations().get(AgentDaemonSet.STORED_SPEC_HASH))
+                    ? ds
+                    : null;
         });
     }
 
     private static DaemonSet ds(KubernetesClient admin) {
-        return admin.apps().daemonSets().inNamespace(NS).withName(RELEASE + "-agent").get();
+        return admin.apps()
+                .daemonSets()
+                .inNamespace(NS)
+                .withName(RELEASE + "-agent")
+                .get();
     }
 
     private static <T> T await(String what, Supplier<T> probe) {
@@ -159,17 +189,25 @@ class OperatorAgentDaemonSetTest {
     }
 
     private static Map<String, String> operatorEnv(KubernetesClient admin) {
-        Deployment deployment = admin.apps().deployments().inNamespace(NS).withName(RELEASE).get();
+        Deployment deployment =
+                admin.apps().deployments().inNamespace(NS).withName(RELEASE).get();
         return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+                .filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     }
 
     /** What the operator reads from its environment (ConfextConfig), taken from the Deployment helm installed. */
     private static AgentSettings settings() {
-        return new AgentSettings(NS, env.get("CONFEXT_AGENT_DAEMONSET_NAME"), env.get("CONFEXT_AGENT_IMAGE"),
-                env.get("CONFEXT_AGENT_IMAGE_PULL_POLICY"), env.get("CONFEXT_AGENT_SERVICE_ACCOUNT"),
-                Optional.ofNullable(env.get("CONFEXT_AGENT_PRIORITY_CLASS_NAME")), env.get("CONFEXT_AGENT_TOLERATIONS"),
-                env.get("CONFEXT_AGENT_NODE_SELECTOR"), env.get("CONFEXT_AGENT_RESOURCES"),
+        return new AgentSettings(
+                NS,
+                env.get("CONFEXT_AGENT_DAEMONSET_NAME"),
+                env.get("CONFEXT_AGENT_IMAGE"),
+                env.get("CONFEXT_AGENT_IMAGE_PULL_POLICY"),
+                env.get("CONFEXT_AGENT_SERVICE_ACCOUNT"),
+                Optional.ofNullable(env.get("CONFEXT_AGENT_PRIORITY_CLASS_NAME")),
+                env.get("CONFEXT_AGENT_TOLERATIONS"),
+                env.get("CONFEXT_AGENT_NODE_SELECTOR"),
+                env.get("CONFEXT_AGENT_RESOURCES"),
                 Optional.ofNullable(env.get("CONFEXT_AGENT_POD_TEMPLATE")),
                 Boolean.parseBoolean(env.get("CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES")));
     }

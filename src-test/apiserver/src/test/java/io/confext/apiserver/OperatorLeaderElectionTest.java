@@ -2,19 +2,6 @@ package io.confext.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.BooleanSupplier;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextNode;
@@ -34,6 +21,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Two operator replicas (two JOSDK operators in this JVM, each with its own client on the chart's
@@ -56,20 +54,39 @@ class OperatorLeaderElectionTest {
     private static final List<Replica> replicas = new ArrayList<>();
 
     /** One operator instance: what it reconciled and what it wrote are counted separately from the other's. */
-    record Replica(String identity, KubernetesClient client, Operator operator, ReconcileCounter reconciles, WriteCounter writes) {
+    record Replica(
+            String identity,
+            KubernetesClient client,
+            Operator operator,
+            ReconcileCounter reconciles,
+            WriteCounter writes) {
         static Replica start(ApiServer server, String identity) {
             WriteCounter writes = new WriteCounter();
-            KubernetesClient client = server.withToken(Tokens.unbound(server.admin(), NS, RELEASE),
+            KubernetesClient client = server.withToken(
+                    Tokens.unbound(server.admin(), NS, RELEASE),
                     http -> http.addOrReplaceInterceptor("count-writes", writes));
             ReconcileCounter reconciles = new ReconcileCounter();
-            Operator operator = OperatorAssembly.create(client, reconciles, new OperatorRuntime(false, Optional.of(
-                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName).withLeaseNamespace(NS)
-                            .withIdentity(identity)
-                            // short, so the take-over is quick; a test must not exit the JVM when a replica stops leading
-                            .withLeaseDuration(Duration.ofSeconds(6)).withRenewDeadline(Duration.ofSeconds(4))
-                            .withRetryPeriod(Duration.ofSeconds(1)).withExitOnStopLeading(false).build())),
-                    List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), "default"), Clock.systemUTC(),
-                            new SimpleMeterRegistry()), new NodeReconciler()));
+            Operator operator = OperatorAssembly.create(
+                    client,
+                    reconciles,
+                    new OperatorRuntime(
+                            false,
+                            Optional.of(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
+                                    .withLeaseNamespace(NS)
+                                    .withIdentity(identity)
+                                    // short, so the take-over is quick; a test must not exit the JVM when a replica
+                                    // stops leading
+                                    .withLeaseDuration(Duration.ofSeconds(6))
+                                    .withRenewDeadline(Duration.ofSeconds(4))
+                                    .withRetryPeriod(Duration.ofSeconds(1))
+                                    .withExitOnStopLeading(false)
+                                    .build())),
+                    List.of(
+                            new BundleReconciler(
+                                    new OperatorSettings(NS, Duration.ofSeconds(30), "default"),
+                                    Clock.systemUTC(),
+                                    new SimpleMeterRegistry()),
+                            new NodeReconciler()));
             operator.start();
             return new Replica(identity, client, operator, reconciles, writes);
         }
@@ -85,12 +102,35 @@ class OperatorLeaderElectionTest {
         ChartInstaller.install(server, RELEASE, NS);
         KubernetesClient admin = server.admin();
         Crds.installAll(admin, RepoFiles.fromBuild().crds());
-        leaseName = admin.apps().deployments().inNamespace(NS).withName(RELEASE).get().getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getEnv().stream().filter(e -> "CONFEXT_OPERATOR_LEADER_ELECTION_LEASE_NAME".equals(e.getName()))
-                .map(EnvVar::getValue).findFirst().orElseThrow();
+        leaseName = admin
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName(RELEASE)
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv()
+                .stream()
+                .filter(e -> "CONFEXT_OPERATOR_LEADER_ELECTION_LEASE_NAME".equals(e.getName()))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElseThrow();
         for (String name : NODES) {
-            Node node = admin.resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(WORKER).endMetadata().build()).create();
-            agents.add(SimulatedAgent.startOwning(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name, SimulatedAgent.Behaviour.immediate()));
+            Node node = admin.resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withLabels(WORKER)
+                            .endMetadata()
+                            .build())
+                    .create();
+            agents.add(SimulatedAgent.startOwning(
+                    server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)),
+                    name,
+                    SimulatedAgent.Behaviour.immediate()));
         }
     }
 
@@ -113,17 +153,31 @@ class OperatorLeaderElectionTest {
         replicas.add(Replica.start(server, "replica-b"));
 
         await("a replica holds the Lease", () -> holder(admin) != null);
-        Replica leader = replicas.stream().filter(r -> r.identity().equals(holder(admin))).findFirst().orElseThrow();
+        Replica leader = replicas.stream()
+                .filter(r -> r.identity().equals(holder(admin)))
+                .findFirst()
+                .orElseThrow();
         Replica standby = replicas.stream().filter(r -> r != leader).findFirst().orElseThrow();
 
         admin.resource(bundle("leader-chrony", "1")).create();
         await("version 1 on all nodes", () -> fleetOn(admin, "leader-chrony", "1"));
-        assertThat(leader.reconciles().of("ConfextBundle")).as("the leader reconciled the bundle").isPositive();
-        assertThat(standby.reconciles().total()).as("the standby reconciled nothing").isZero();
-        assertThat(standby.writes().writes()).as("the standby wrote nothing but its Lease attempts").isEmpty();
-        assertThat(leader.writes().writes()).as("the leader wrote the nodes' desired bundles")
+        assertThat(leader.reconciles().of("ConfextBundle"))
+                .as("the leader reconciled the bundle")
+                .isPositive();
+        assertThat(standby.reconciles().total())
+                .as("the standby reconciled nothing")
+                .isZero();
+        assertThat(standby.writes().writes())
+                .as("the standby wrote nothing but its Lease attempts")
+                .isEmpty();
+        assertThat(leader.writes().writes())
+                .as("the leader wrote the nodes' desired bundles")
                 .anySatisfy(w -> assertThat(w).contains("/confextnodes/"));
-        assertThat(admin.resources(ConfextBundle.class).withName("leader-chrony").get().getMetadata().getManagedFields())
+        assertThat(admin.resources(ConfextBundle.class)
+                        .withName("leader-chrony")
+                        .get()
+                        .getMetadata()
+                        .getManagedFields())
                 .as("server-side apply off: the status was patched, not applied")
                 .noneSatisfy(f -> assertThat(f.getOperation()).isEqualTo("Apply"))
                 .anySatisfy(f -> assertThat(f.getSubresource()).isEqualTo("status"));
@@ -136,7 +190,9 @@ class OperatorLeaderElectionTest {
         });
         await("the standby holds the Lease", () -> standby.identity().equals(holder(admin)));
         await("version 2 on all nodes, rolled out by the new leader", () -> fleetOn(admin, "leader-chrony", "2"));
-        assertThat(standby.reconciles().of("ConfextBundle")).as("the new leader reconciled the bundle").isPositive();
+        assertThat(standby.reconciles().of("ConfextBundle"))
+                .as("the new leader reconciled the bundle")
+                .isPositive();
     }
 
     private static String holder(KubernetesClient admin) {
@@ -149,17 +205,24 @@ class OperatorLeaderElectionTest {
         if (b == null || b.getStatus() == null || !version.equals(b.getStatus().getCurrentVersion())) {
             return false;
         }
-        long active = NODES.stream().map(n -> admin.resources(ConfextNode.class).withName(n).get())
+        long active = NODES.stream()
+                .map(n -> admin.resources(ConfextNode.class).withName(n).get())
                 .filter(n -> n != null && n.getStatus() != null && n.getStatus().getBundles() != null)
-                .filter(n -> n.getStatus().getBundles().stream().anyMatch(s -> bundle.equals(s.getName())
-                        && s.getPhase() == BundlePhase.Active && version.equals(s.getActiveVersion())))
+                .filter(n -> n.getStatus().getBundles().stream()
+                        .anyMatch(s -> bundle.equals(s.getName())
+                                && s.getPhase() == BundlePhase.Active
+                                && version.equals(s.getActiveVersion())))
                 .count();
         return active == NODES.size();
     }
 
     private static ConfextBundle bundle(String name, String version) {
-        return BundleBuilder.bundle(name, version).units("chronyd.service").file("chrony/chrony.conf", "server ntp" + version + " iburst\n")
-                .nodeSelector(WORKER).rollout(r -> r.setMaxUnavailable(new IntOrString(1))).build();
+        return BundleBuilder.bundle(name, version)
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "server ntp" + version + " iburst\n")
+                .nodeSelector(WORKER)
+                .rollout(r -> r.setMaxUnavailable(new IntOrString(1)))
+                .build();
     }
 
     private static void await(String what, BooleanSupplier condition) {
@@ -176,7 +239,8 @@ class OperatorLeaderElectionTest {
             }
         }
         StringBuilder why = new StringBuilder("timed out after " + WAIT + " waiting for " + what);
-        agents.stream().filter(a -> a.lastError() != null)
+        agents.stream()
+                .filter(a -> a.lastError() != null)
                 .forEach(a -> why.append("\nagent error: ").append(a.lastError().getMessage()));
         throw new AssertionError(why);
     }

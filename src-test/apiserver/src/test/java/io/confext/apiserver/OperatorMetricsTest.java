@@ -2,19 +2,6 @@ package io.confext.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Predicate;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.confext.api.v1alpha1.Canary;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.FailurePolicy;
@@ -34,6 +21,17 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The operator's rollout meters after real rollouts: the reconcilers on a real API server with the chart's operator
@@ -62,13 +60,28 @@ class OperatorMetricsTest {
         KubernetesClient admin = server.admin();
         Crds.installAll(admin, RepoFiles.fromBuild().crds());
         for (String name : NODES) {
-            Node node = admin.resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(WORKER).endMetadata().build()).create();
-            agents.add(SimulatedAgent.startOwning(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name,
+            Node node = admin.resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withLabels(WORKER)
+                            .endMetadata()
+                            .build())
+                    .create();
+            agents.add(SimulatedAgent.startOwning(
+                    server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)),
+                    name,
                     SimulatedAgent.Behaviour.healthy(100)));
         }
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
-        operator = OperatorAssembly.create(operatorClient, Metrics.NOOP, new OperatorRuntime(true, Optional.empty()),
-                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), "default"), Clock.systemUTC(), registry),
+        operator = OperatorAssembly.create(
+                operatorClient,
+                Metrics.NOOP,
+                new OperatorRuntime(true, Optional.empty()),
+                List.of(
+                        new BundleReconciler(
+                                new OperatorSettings(NS, Duration.ofSeconds(30), "default"),
+                                Clock.systemUTC(),
+                                registry),
                         new NodeReconciler()));
         operator.start();
     }
@@ -87,26 +100,40 @@ class OperatorMetricsTest {
     @Test
     void wavesProgressAndARollbackAreOnTheScrapedPage(ApiServer server) {
         KubernetesClient admin = server.admin();
-        admin.resource(BundleBuilder.bundle(BUNDLE, "1").units("chronyd.service").file("chrony/chrony.conf", "server ntp1 iburst\n")
-                .nodeSelector(WORKER).rollout(r -> {
-                    r.setMaxUnavailable(new IntOrString(1));
-                    Canary none = new Canary();
-                    none.setCount(0);
-                    r.setCanary(none);
-                    r.setOnFailure(FailurePolicy.Rollback);
-                }).build()).create();
+        admin.resource(BundleBuilder.bundle(BUNDLE, "1")
+                        .units("chronyd.service")
+                        .file("chrony/chrony.conf", "server ntp1 iburst\n")
+                        .nodeSelector(WORKER)
+                        .rollout(r -> {
+                            r.setMaxUnavailable(new IntOrString(1));
+                            Canary none = new Canary();
+                            none.setCount(0);
+                            r.setCanary(none);
+                            r.setOnFailure(FailurePolicy.Rollback);
+                        })
+                        .build())
+                .create();
 
-        PrometheusText done = await("version 1 complete", p -> p.sum("confext_rollout_completions_total", "bundle", BUNDLE) == 1
-                && p.sum("confext_rollout_state", "bundle", BUNDLE, "state", "COMPLETE") == 1
-                && p.sum("confext_bundle_nodes", "bundle", BUNDLE, "phase", "ACTIVE") == 3);
-        assertThat(done.value("confext_rollout_targeted_nodes", "bundle", BUNDLE)).isEqualTo(3);
-        assertThat(done.value("confext_rollout_updated_nodes", "bundle", BUNDLE)).isEqualTo(3);
+        PrometheusText done = await(
+                "version 1 complete",
+                p -> p.sum("confext_rollout_completions_total", "bundle", BUNDLE) == 1
+                        && p.sum("confext_rollout_state", "bundle", BUNDLE, "state", "COMPLETE") == 1
+                        && p.sum("confext_bundle_nodes", "bundle", BUNDLE, "phase", "ACTIVE") == 3);
+        assertThat(done.value("confext_rollout_targeted_nodes", "bundle", BUNDLE))
+                .isEqualTo(3);
+        assertThat(done.value("confext_rollout_updated_nodes", "bundle", BUNDLE))
+                .isEqualTo(3);
         assertThat(done.value("confext_rollout_ready_nodes", "bundle", BUNDLE)).isEqualTo(3);
-        assertThat(done.value("confext_rollout_wave_nodes_total", "bundle", BUNDLE)).as("each node moved once").isEqualTo(3);
+        assertThat(done.value("confext_rollout_wave_nodes_total", "bundle", BUNDLE))
+                .as("each node moved once")
+                .isEqualTo(3);
         assertThat(done.value("confext_rollout_waves_started_total", "bundle", BUNDLE))
-                .as("maxUnavailable 1: one node per wave").isEqualTo(3);
-        assertThat(done.value("confext_bundle_nodes", "bundle", BUNDLE, "phase", "ACTIVE")).isEqualTo(3);
-        assertThat(done.value("confext_rollout_rollbacks_total", "bundle", BUNDLE)).isZero();
+                .as("maxUnavailable 1: one node per wave")
+                .isEqualTo(3);
+        assertThat(done.value("confext_bundle_nodes", "bundle", BUNDLE, "phase", "ACTIVE"))
+                .isEqualTo(3);
+        assertThat(done.value("confext_rollout_rollbacks_total", "bundle", BUNDLE))
+                .isZero();
         assertThat(done.value("confext_rollout_halts_total", "bundle", BUNDLE)).isZero();
 
         // version 2 fails on every node: the first wave's node fails, the rollout rolls back (onFailure Rollback)
@@ -116,12 +143,21 @@ class OperatorMetricsTest {
             b.getSpec().getSource().getFiles().get(0).setContent("server ntp2 iburst\n");
             return b;
         });
-        PrometheusText back = await("version 2 rolled back", p -> p.sum("confext_rollout_state", "bundle", BUNDLE, "state", "ROLLED_BACK") == 1);
-        assertThat(back.value("confext_rollout_rollbacks_total", "bundle", BUNDLE)).as("one rollback, counted when it started").isEqualTo(1);
-        assertThat(back.value("confext_rollout_waves_started_total", "bundle", BUNDLE)).as("the failed version's one wave").isEqualTo(4);
-        assertThat(back.value("confext_rollout_completions_total", "bundle", BUNDLE)).isEqualTo(1);
+        PrometheusText back = await(
+                "version 2 rolled back",
+                p -> p.sum("confext_rollout_state", "bundle", BUNDLE, "state", "ROLLED_BACK") == 1);
+        assertThat(back.value("confext_rollout_rollbacks_total", "bundle", BUNDLE))
+                .as("one rollback, counted when it started")
+                .isEqualTo(1);
+        assertThat(back.value("confext_rollout_waves_started_total", "bundle", BUNDLE))
+                .as("the failed version's one wave")
+                .isEqualTo(4);
+        assertThat(back.value("confext_rollout_completions_total", "bundle", BUNDLE))
+                .isEqualTo(1);
         assertThat(back.value("confext_rollout_halts_total", "bundle", BUNDLE)).isZero();
-        assertThat(back.sum("confext_rollout_state", "bundle", BUNDLE)).as("one state at a time").isEqualTo(1);
+        assertThat(back.sum("confext_rollout_state", "bundle", BUNDLE))
+                .as("one state at a time")
+                .isEqualTo(1);
     }
 
     private static PrometheusText await(String what, Predicate<PrometheusText> condition) {
@@ -140,6 +176,8 @@ class OperatorMetricsTest {
             }
         }
         throw new AssertionError("timed out after " + WAIT + " waiting for " + what + "; the page's confext samples: "
-                + last.samples().stream().filter(s -> s.name().startsWith("confext_")).toList());
+                + last.samples().stream()
+                        .filter(s -> s.name().startsWith("confext_"))
+                        .toList());
     }
 }

@@ -2,17 +2,6 @@ package io.confext.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.DesiredBundle;
@@ -32,6 +21,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A mixed fleet on a real API server: two systemd 262 hosts and one 257 host (as their agents report
@@ -61,17 +59,32 @@ class OperatorMixedFleetTest {
         KubernetesClient admin = server.admin();
         Crds.installAll(admin, RepoFiles.fromBuild().crds());
         for (String name : NODES) {
-            Node node = admin.resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(WORKER)
-                    .addToLabels("confext.io/test-systemd", name.contains("257") ? "257" : "262").endMetadata().build()).create();
-            SimulatedAgent agent = SimulatedAgent.startOwning(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name,
+            Node node = admin.resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withLabels(WORKER)
+                            .addToLabels("confext.io/test-systemd", name.contains("257") ? "257" : "262")
+                            .endMetadata()
+                            .build())
+                    .create();
+            SimulatedAgent agent = SimulatedAgent.startOwning(
+                    server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)),
+                    name,
                     SimulatedAgent.Behaviour.immediate());
             agent.reportHost(facts(name.contains("257") ? 257 : 262));
             agents.add(agent);
         }
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
-        operator = OperatorAssembly.create(operatorClient, Metrics.NOOP, new OperatorRuntime(true, Optional.empty()),
-                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), "default"), Clock.systemUTC(),
-                        new SimpleMeterRegistry()), new NodeReconciler()));
+        operator = OperatorAssembly.create(
+                operatorClient,
+                Metrics.NOOP,
+                new OperatorRuntime(true, Optional.empty()),
+                List.of(
+                        new BundleReconciler(
+                                new OperatorSettings(NS, Duration.ofSeconds(30), "default"),
+                                Clock.systemUTC(),
+                                new SimpleMeterRegistry()),
+                        new NodeReconciler()));
         operator.start();
     }
 
@@ -99,18 +112,31 @@ class OperatorMixedFleetTest {
     void theOldHostIsNotEligibleAndTheWaveCompletesOnTheOthers(ApiServer server) {
         KubernetesClient admin = server.admin();
         // wait until every agent reported its host facts, as real agents do before any bundle
-        FLEET.await("host facts reported", () -> NODES.stream().allMatch(n -> {
-            ConfextNode c = admin.resources(ConfextNode.class).withName(n).get();
-            return c != null && c.getStatus() != null && c.getStatus().getHost() != null;
-        }));
-        admin.resource(BundleBuilder.bundle(BUNDLE, "1.0").units("demo.service").file("demo.conf", "value=1\n")
-                .nodeSelector(WORKER).reload(ReloadMode.Reload).rollout(r -> r.setMaxUnavailable(new IntOrString(1))).build()).create();
+        FLEET.await(
+                "host facts reported",
+                () -> NODES.stream().allMatch(n -> {
+                    ConfextNode c =
+                            admin.resources(ConfextNode.class).withName(n).get();
+                    return c != null && c.getStatus() != null && c.getStatus().getHost() != null;
+                }));
+        admin.resource(BundleBuilder.bundle(BUNDLE, "1.0")
+                        .units("demo.service")
+                        .file("demo.conf", "value=1\n")
+                        .nodeSelector(WORKER)
+                        .reload(ReloadMode.Reload)
+                        .rollout(r -> r.setMaxUnavailable(new IntOrString(1)))
+                        .build())
+                .create();
         FLEET.await("1.0 complete on the 262 nodes", () -> {
             ConfextBundle b = FLEET.get(admin);
-            return b != null && b.getStatus() != null && "1.0".equals(b.getStatus().getCurrentVersion());
+            return b != null
+                    && b.getStatus() != null
+                    && "1.0".equals(b.getStatus().getCurrentVersion());
         });
         ConfextBundle b = FLEET.get(admin);
-        assertThat(b.getStatus().getTargeted()).as("the 257 node is not targeted").isEqualTo(2);
+        assertThat(b.getStatus().getTargeted())
+                .as("the 257 node is not targeted")
+                .isEqualTo(2);
         assertThat(b.getStatus().getReady()).isEqualTo(2);
         assertThat(b.getStatus().getFailed()).isZero();
         assertThat(b.getStatus().getNotEligible()).isEqualTo(1);
@@ -120,15 +146,33 @@ class OperatorMixedFleetTest {
             assertThat(n.getMessage()).contains("257", "ReloadOrRestart");
         });
         assertThat(BundleFleet.reason(b, "Degraded")).isEqualTo("AsExpected");
-        ConfextNode old = admin.resources(ConfextNode.class).withName("mixed-257-0").get();
-        assertThat(old.getSpec().getBundles() == null ? List.<DesiredBundle>of() : old.getSpec().getBundles())
-                .as("the 257 node got nothing").noneMatch(d -> BUNDLE.equals(d.getName()));
+        ConfextNode old =
+                admin.resources(ConfextNode.class).withName("mixed-257-0").get();
+        assertThat(
+                        old.getSpec().getBundles() == null
+                                ? List.<DesiredBundle>of()
+                                : old.getSpec().getBundles())
+                .as("the 257 node got nothing")
+                .noneMatch(d -> BUNDLE.equals(d.getName()));
 
         // only the 257 node selected: nothing can run it
-        admin.resource(BundleBuilder.bundle("mixed-only-old", "1.0").units("demo.service").file("demo.conf", "value=1\n")
-                .nodeSelector(Map.of("confext.io/test-systemd", "257")).reload(ReloadMode.Reload).build()).create();
-        FLEET.await("NoEligibleNodes", () -> "NoEligibleNodes".equals(BundleFleet.reason(admin.resources(ConfextBundle.class).withName("mixed-only-old").get(), "Degraded")));
-        ConfextBundle none = admin.resources(ConfextBundle.class).withName("mixed-only-old").get();
+        admin.resource(BundleBuilder.bundle("mixed-only-old", "1.0")
+                        .units("demo.service")
+                        .file("demo.conf", "value=1\n")
+                        .nodeSelector(Map.of("confext.io/test-systemd", "257"))
+                        .reload(ReloadMode.Reload)
+                        .build())
+                .create();
+        FLEET.await(
+                "NoEligibleNodes",
+                () -> "NoEligibleNodes"
+                        .equals(BundleFleet.reason(
+                                admin.resources(ConfextBundle.class)
+                                        .withName("mixed-only-old")
+                                        .get(),
+                                "Degraded")));
+        ConfextBundle none =
+                admin.resources(ConfextBundle.class).withName("mixed-only-old").get();
         assertThat(BundleFleet.reason(none, "Progressing")).isEqualTo("NoEligibleNodes");
         assertThat(none.getStatus().getCurrentVersion()).as("not complete").isNull();
 
@@ -143,5 +187,4 @@ class OperatorMixedFleetTest {
         assertThat(FLEET.get(admin).getStatus().getNotEligible()).isNull();
         assertThat(FLEET.get(admin).getStatus().getTargeted()).isEqualTo(3);
     }
-
 }

@@ -35,17 +35,21 @@ final class OperatorProcess implements AutoCloseable {
 
     static OperatorProcess start(Path jar, List<String> jvmFlags, Map<String, String> env, Path log) {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it first with ./mvnw -B -o -pl operator -am package -DskipTests");
+            throw new IllegalStateException(
+                    jar + " is missing: build it first with ./mvnw -B -o -pl operator -am package -DskipTests");
         }
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(jvmFlags);
         argv.add("-jar");
         argv.add(jar.toString());
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
                 .redirectInput(new File("/dev/null"))
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        pb.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("CONFEXT_") || k.startsWith("JAVA_TOOL"));
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("CONFEXT_") || k.startsWith("JAVA_TOOL"));
         pb.environment().putAll(env);
         try {
             Files.createDirectories(log.getParent());
@@ -71,11 +75,13 @@ final class OperatorProcess implements AutoCloseable {
                 return;
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("the operator exited with " + process.exitValue() + "; its log ends with:\n" + tail(40));
+                throw new IllegalStateException(
+                        "the operator exited with " + process.exitValue() + "; its log ends with:\n" + tail(40));
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the operator did not start within " + timeout + "; its log ends with:\n" + tail(40));
+        throw new IllegalStateException(
+                "the operator did not start within " + timeout + "; its log ends with:\n" + tail(40));
     }
 
     boolean alive() {

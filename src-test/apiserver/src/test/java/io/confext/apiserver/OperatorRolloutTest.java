@@ -2,19 +2,6 @@ package io.confext.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.BooleanSupplier;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextNode;
@@ -32,6 +19,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The operator's reconcilers on a real API server, with server-side apply on (JOSDK's default) and
@@ -60,14 +58,30 @@ class OperatorRolloutTest {
         // A CRD just created by helm answers 429 "storage is (re)initializing" for a moment.
         Crds.installAll(admin, RepoFiles.fromBuild().crds());
         for (String name : NODES) {
-            Node node = admin.resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(WORKER).endMetadata().build()).create();
-            agents.add(SimulatedAgent.startOwning(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name, SimulatedAgent.Behaviour.immediate()));
+            Node node = admin.resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withLabels(WORKER)
+                            .endMetadata()
+                            .build())
+                    .create();
+            agents.add(SimulatedAgent.startOwning(
+                    server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)),
+                    name,
+                    SimulatedAgent.Behaviour.immediate()));
         }
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
         // assembled as the packaged operator assembles it, with confext.operator.server-side-apply=true (the default)
-        operator = OperatorAssembly.create(operatorClient, Metrics.NOOP, new OperatorRuntime(true, Optional.empty()),
-                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), "default"), Clock.systemUTC(),
-                        new SimpleMeterRegistry()), new NodeReconciler()));
+        operator = OperatorAssembly.create(
+                operatorClient,
+                Metrics.NOOP,
+                new OperatorRuntime(true, Optional.empty()),
+                List.of(
+                        new BundleReconciler(
+                                new OperatorSettings(NS, Duration.ofSeconds(30), "default"),
+                                Clock.systemUTC(),
+                                new SimpleMeterRegistry()),
+                        new NodeReconciler()));
         operator.start();
     }
 
@@ -95,12 +109,20 @@ class OperatorRolloutTest {
         });
         await("version 2 on all nodes", () -> fleetOn(admin, "rollout-chrony", "2"));
 
-        ConfextBundle done = admin.resources(ConfextBundle.class).withName("rollout-chrony").get();
+        ConfextBundle done =
+                admin.resources(ConfextBundle.class).withName("rollout-chrony").get();
         assertThat(done.getStatus().getTargeted()).isEqualTo(NODES.size());
-        assertThat(admin.apps().controllerRevisions().inNamespace(NS).withLabel("confext.io/bundle", "rollout-chrony").list().getItems())
-                .as("one frozen revision per version, in the operator's namespace").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(admin.apps()
+                        .controllerRevisions()
+                        .inNamespace(NS)
+                        .withLabel("confext.io/bundle", "rollout-chrony")
+                        .list()
+                        .getItems())
+                .as("one frozen revision per version, in the operator's namespace")
+                .hasSizeGreaterThanOrEqualTo(2);
         // JOSDK patches the bundle's finalizer and status with server-side apply, under the controller's name.
-        assertThat(done.getMetadata().getManagedFields()).as("server-side apply of the bundle status by the operator")
+        assertThat(done.getMetadata().getManagedFields())
+                .as("server-side apply of the bundle status by the operator")
                 .anySatisfy(f -> {
                     assertThat(f.getOperation()).isEqualTo("Apply");
                     assertThat(f.getSubresource()).isEqualTo("status");
@@ -112,17 +134,24 @@ class OperatorRolloutTest {
         if (b == null || b.getStatus() == null || !version.equals(b.getStatus().getCurrentVersion())) {
             return false;
         }
-        long active = NODES.stream().map(n -> admin.resources(ConfextNode.class).withName(n).get())
+        long active = NODES.stream()
+                .map(n -> admin.resources(ConfextNode.class).withName(n).get())
                 .filter(n -> n != null && n.getStatus() != null && n.getStatus().getBundles() != null)
-                .filter(n -> n.getStatus().getBundles().stream().anyMatch(s -> bundle.equals(s.getName())
-                        && s.getPhase() == BundlePhase.Active && version.equals(s.getActiveVersion())))
+                .filter(n -> n.getStatus().getBundles().stream()
+                        .anyMatch(s -> bundle.equals(s.getName())
+                                && s.getPhase() == BundlePhase.Active
+                                && version.equals(s.getActiveVersion())))
                 .count();
         return active == NODES.size();
     }
 
     private static ConfextBundle bundle(String name, String version) {
-        return BundleBuilder.bundle(name, version).units("chronyd.service").file("chrony/chrony.conf", "server ntp" + version + " iburst\n")
-                .nodeSelector(WORKER).rollout(r -> r.setMaxUnavailable(new IntOrString(1))).build();
+        return BundleBuilder.bundle(name, version)
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "server ntp" + version + " iburst\n")
+                .nodeSelector(WORKER)
+                .rollout(r -> r.setMaxUnavailable(new IntOrString(1)))
+                .build();
     }
 
     private void await(String what, BooleanSupplier condition) {
@@ -139,7 +168,8 @@ class OperatorRolloutTest {
             }
         }
         StringBuilder why = new StringBuilder("timed out after " + WAIT + " waiting for " + what);
-        agents.stream().filter(a -> a.lastError() != null)
+        agents.stream()
+                .filter(a -> a.lastError() != null)
                 .forEach(a -> why.append("\nagent error: ").append(a.lastError().getMessage()));
         throw new AssertionError(why);
     }

@@ -2,18 +2,6 @@ package io.confext.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.confext.api.status.Reason;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextNode;
@@ -32,6 +20,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Undo on a real API server, with the chart's RBAC and admission policy for the operator and the
@@ -61,14 +59,29 @@ class OperatorUndoTest {
         KubernetesClient admin = server.admin();
         Crds.installAll(admin, RepoFiles.fromBuild().crds());
         for (String name : NODES) {
-            Node node = admin.resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(WORKER).endMetadata().build()).create();
-            agents.add(SimulatedAgent.startOwning(server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)), name,
+            Node node = admin.resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withLabels(WORKER)
+                            .endMetadata()
+                            .build())
+                    .create();
+            agents.add(SimulatedAgent.startOwning(
+                    server.withToken(Tokens.boundToNode(admin, NS, RELEASE + "-agent", node)),
+                    name,
                     SimulatedAgent.Behaviour.immediate()));
         }
         operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
-        operator = OperatorAssembly.create(operatorClient, Metrics.NOOP, new OperatorRuntime(true, Optional.empty()),
-                List.of(new BundleReconciler(new OperatorSettings(NS, Duration.ofSeconds(30), "default"), Clock.systemUTC(),
-                        new SimpleMeterRegistry()), new NodeReconciler()));
+        operator = OperatorAssembly.create(
+                operatorClient,
+                Metrics.NOOP,
+                new OperatorRuntime(true, Optional.empty()),
+                List.of(
+                        new BundleReconciler(
+                                new OperatorSettings(NS, Duration.ofSeconds(30), "default"),
+                                Clock.systemUTC(),
+                                new SimpleMeterRegistry()),
+                        new NodeReconciler()));
         operator.start();
     }
 
@@ -97,19 +110,30 @@ class OperatorUndoTest {
         ConfextBundle back = FLEET.get(admin);
         assertThat(back.getStatus().getFailed()).isZero();
         assertThat(back.getStatus().getHistory().get(0).getVersion()).isEqualTo("1.0");
-        assertThat(back.getStatus().getHistory().get(0).getRollback()).as("history shows the rollback").isTrue();
-        assertThat(back.getStatus().getHistory()).extracting(h -> h.getVersion()).containsExactly("1.0", "2.0", "1.0");
-        assertThat(entries(admin)).as("each node got the downgrade permit").allSatisfy(d -> assertThat(d.getRollback()).isTrue());
+        assertThat(back.getStatus().getHistory().get(0).getRollback())
+                .as("history shows the rollback")
+                .isTrue();
+        assertThat(back.getStatus().getHistory())
+                .extracting(h -> h.getVersion())
+                .containsExactly("1.0", "2.0", "1.0");
+        assertThat(entries(admin))
+                .as("each node got the downgrade permit")
+                .allSatisfy(d -> assertThat(d.getRollback()).isTrue());
 
         // 0.9 was never delivered through this bundle: refused, the nodes stay on 1.0
         setVersion(admin, "0.9");
-        FLEET.await("0.9 refused", () -> "DowngradeNotAllowed".equals(BundleFleet.reason(FLEET.get(admin), "Degraded")));
+        FLEET.await(
+                "0.9 refused", () -> "DowngradeNotAllowed".equals(BundleFleet.reason(FLEET.get(admin), "Degraded")));
         ConfextBundle refused = FLEET.get(admin);
         assertThat(BundleFleet.condition(refused, "Degraded").getMessage()).contains("0.9", "allowDowngrade");
-        assertThat(refused.getStatus().getTargetVersion()).as("the running rollout's target stays").isEqualTo("1.0");
+        assertThat(refused.getStatus().getTargetVersion())
+                .as("the running rollout's target stays")
+                .isEqualTo("1.0");
         BundleFleet.pause(Duration.ofSeconds(3));
         assertThat(entries(admin)).allSatisfy(d -> assertThat(d.getVersion()).isEqualTo("1.0"));
-        assertThat("DowngradeNotAllowed").as("the refusal lasts").isEqualTo(BundleFleet.reason(FLEET.get(admin), "Degraded"));
+        assertThat("DowngradeNotAllowed")
+                .as("the refusal lasts")
+                .isEqualTo(BundleFleet.reason(FLEET.get(admin), "Degraded"));
 
         // an undo to a version not in the history: removed, nothing else changes
         annotate(admin, "0.5");
@@ -118,14 +142,19 @@ class OperatorUndoTest {
 
         // undo to 2.0 by annotation: the spec gets 2.0's content back and the fleet moves there
         annotate(admin, "2.0");
-        FLEET.await("the undo to 2.0 applied", () -> "2.0".equals(FLEET.get(admin).getSpec().getVersion()));
+        FLEET.await(
+                "the undo to 2.0 applied",
+                () -> "2.0".equals(FLEET.get(admin).getSpec().getVersion()));
         assertThat(undoAnnotation(FLEET.get(admin))).as("consumed and cleared").isNull();
-        assertThat(FLEET.get(admin).getSpec().getSource().getFiles().get(0).getContent()).isEqualTo(content("2.0"));
+        assertThat(FLEET.get(admin).getSpec().getSource().getFiles().get(0).getContent())
+                .isEqualTo(content("2.0"));
         FLEET.await("2.0 on all nodes after the undo", () -> FLEET.on(admin, "2.0"));
 
         // undo previous: the newest history entry with another version, 1.0
         annotate(admin, "previous");
-        FLEET.await("the undo to previous applied", () -> "1.0".equals(FLEET.get(admin).getSpec().getVersion()));
+        FLEET.await(
+                "the undo to previous applied",
+                () -> "1.0".equals(FLEET.get(admin).getSpec().getVersion()));
         FLEET.await("1.0 on all nodes after undo previous", () -> FLEET.on(admin, "1.0"));
         ConfextBundle undone = FLEET.get(admin);
         assertThat(undone.getStatus().getHistory().get(0).getRollback()).isTrue();
@@ -133,13 +162,22 @@ class OperatorUndoTest {
         assertThat(BundleFleet.reason(undone, "Degraded")).isEqualTo("AsExpected");
 
         // the events carry the catalogue's words, the refusal the same word as its condition
-        assertThat(eventReasons(admin)).contains("RollbackPlanned", "DowngradeNotAllowed", "UndoRefused", "UndoApplied",
-                "WaveStarted", "RolloutComplete").allSatisfy(r -> assertThat(Reason.of(r)).as(r).isPresent());
+        assertThat(eventReasons(admin))
+                .contains(
+                        "RollbackPlanned",
+                        "DowngradeNotAllowed",
+                        "UndoRefused",
+                        "UndoApplied",
+                        "WaveStarted",
+                        "RolloutComplete")
+                .allSatisfy(r -> assertThat(Reason.of(r)).as(r).isPresent());
     }
 
     private static List<String> eventReasons(KubernetesClient admin) {
         return admin.v1().events().inNamespace("default").list().getItems().stream()
-                .filter(e -> BUNDLE.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
+                .filter(e -> BUNDLE.equals(e.getInvolvedObject().getName()))
+                .map(e -> e.getReason())
+                .toList();
     }
 
     private static String content(String version) {
@@ -156,7 +194,9 @@ class OperatorUndoTest {
 
     private static void annotate(KubernetesClient admin, String request) {
         admin.resources(ConfextBundle.class).withName(BUNDLE).edit(b -> {
-            Map<String, String> a = b.getMetadata().getAnnotations() == null ? new HashMap<>() : new HashMap<>(b.getMetadata().getAnnotations());
+            Map<String, String> a = b.getMetadata().getAnnotations() == null
+                    ? new HashMap<>()
+                    : new HashMap<>(b.getMetadata().getAnnotations());
             a.put(BundleReconciler.UNDO_ANNOTATION, request);
             b.getMetadata().setAnnotations(a);
             return b;
@@ -164,17 +204,25 @@ class OperatorUndoTest {
     }
 
     private static String undoAnnotation(ConfextBundle b) {
-        return b.getMetadata().getAnnotations() == null ? null : b.getMetadata().getAnnotations().get(BundleReconciler.UNDO_ANNOTATION);
+        return b.getMetadata().getAnnotations() == null
+                ? null
+                : b.getMetadata().getAnnotations().get(BundleReconciler.UNDO_ANNOTATION);
     }
 
     private static List<DesiredBundle> entries(KubernetesClient admin) {
-        return NODES.stream().map(n -> admin.resources(ConfextNode.class).withName(n).get())
-                .flatMap(n -> n.getSpec().getBundles().stream()).filter(d -> BUNDLE.equals(d.getName())).toList();
+        return NODES.stream()
+                .map(n -> admin.resources(ConfextNode.class).withName(n).get())
+                .flatMap(n -> n.getSpec().getBundles().stream())
+                .filter(d -> BUNDLE.equals(d.getName()))
+                .toList();
     }
 
     private static ConfextBundle bundle(String version) {
-        return BundleBuilder.bundle(BUNDLE, version).units("chronyd.service").file("chrony/chrony.conf", content(version))
-                .nodeSelector(WORKER).rollout(r -> r.setMaxUnavailable(new IntOrString(3))).build();
+        return BundleBuilder.bundle(BUNDLE, version)
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", content(version))
+                .nodeSelector(WORKER)
+                .rollout(r -> r.setMaxUnavailable(new IntOrString(3)))
+                .build();
     }
-
 }

@@ -36,16 +36,18 @@ final class ProcessMeter implements AutoCloseable {
 
     ProcessMeter(long pid, long periodMillis) {
         this.pid = pid;
-        this.sampler = new Thread(() -> {
-            while (running) {
-                read().ifPresent(samples::add);
-                try {
-                    Thread.sleep(periodMillis);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "process-meter-" + pid);
+        this.sampler = new Thread(
+                () -> {
+                    while (running) {
+                        read().ifPresent(samples::add);
+                        try {
+                            Thread.sleep(periodMillis);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "process-meter-" + pid);
         sampler.setDaemon(true);
         sampler.start();
     }

@@ -17,5 +17,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @ApiServerTest
 @ExtendWith(RealApiServerExtension.class)
-@interface RealApiServerTest {
-}
+@interface RealApiServerTest {}

@@ -1,9 +1,8 @@
 package io.confext.apiserver;
 
-import java.util.function.Supplier;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.function.Supplier;
 
 /** The API server's answer to a write that should be refused: the HTTP code and the whole message. */
 record Refusal(int code, String message) {
@@ -16,7 +15,9 @@ record Refusal(int code, String message) {
         try {
             write.get();
         } catch (KubernetesClientException e) {
-            String status = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : "";
+            String status = e.getStatus() != null && e.getStatus().getMessage() != null
+                    ? e.getStatus().getMessage()
+                    : "";
             return new Refusal(e.getCode(), e.getMessage() + "\n" + status);
         }
         cleanupIfAccepted.run();

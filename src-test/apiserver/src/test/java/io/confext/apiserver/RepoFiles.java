@@ -12,7 +12,9 @@ record RepoFiles(Path root) {
 
     static RepoFiles fromBuild() {
         String root = System.getProperty("confext.repo.root");
-        Path path = (root != null ? Path.of(root) : Path.of("../..")).toAbsolutePath().normalize();
+        Path path = (root != null ? Path.of(root) : Path.of("../.."))
+                .toAbsolutePath()
+                .normalize();
         if (!Files.isDirectory(path.resolve("helm/confext-operator"))) {
             throw new IllegalStateException("repository root not found at " + path + ": set -Dconfext.repo.root");
         }
@@ -36,7 +38,10 @@ record RepoFiles(Path root) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
+            return files.filter(
+                            f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

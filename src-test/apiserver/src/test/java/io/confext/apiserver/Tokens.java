@@ -12,22 +12,39 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 final class Tokens {
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     static String boundToNode(KubernetesClient admin, String namespace, String serviceAccount, Node node) {
-        TokenRequest request = new TokenRequestBuilder().withNewSpec()
+        TokenRequest request = new TokenRequestBuilder()
+                .withNewSpec()
                 .withExpirationSeconds(600L)
                 .withNewBoundObjectRef()
-                .withApiVersion("v1").withKind("Node")
-                .withName(node.getMetadata().getName()).withUid(node.getMetadata().getUid())
+                .withApiVersion("v1")
+                .withKind("Node")
+                .withName(node.getMetadata().getName())
+                .withUid(node.getMetadata().getUid())
                 .endBoundObjectRef()
-                .endSpec().build();
-        return admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request).getStatus().getToken();
+                .endSpec()
+                .build();
+        return admin.serviceAccounts()
+                .inNamespace(namespace)
+                .withName(serviceAccount)
+                .tokenRequest(request)
+                .getStatus()
+                .getToken();
     }
 
     static String unbound(KubernetesClient admin, String namespace, String serviceAccount) {
-        TokenRequest request = new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build();
-        return admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request).getStatus().getToken();
+        TokenRequest request = new TokenRequestBuilder()
+                .withNewSpec()
+                .withExpirationSeconds(600L)
+                .endSpec()
+                .build();
+        return admin.serviceAccounts()
+                .inNamespace(namespace)
+                .withName(serviceAccount)
+                .tokenRequest(request)
+                .getStatus()
+                .getToken();
     }
 }

@@ -17,7 +17,9 @@ final class WriteCounter implements Interceptor {
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         String path = request.uri().getPath();
-        if (!"GET".equals(request.method()) && !path.contains("/leases") && !path.contains("/selfsubjectrulesreviews")) {
+        if (!"GET".equals(request.method())
+                && !path.contains("/leases")
+                && !path.contains("/selfsubjectrulesreviews")) {
             writes.add(request.method() + " " + path);
         }
     }

@@ -1,5 +1,6 @@
 package io.confext.apiserver;
 
+import io.confext.apiserver.AuditLog.AuditedWrite;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import io.confext.apiserver.AuditLog.AuditedWrite;
 
 /**
  * What one phase of the fleet benchmark cost in API writes, from the audit log. Pure.
@@ -20,35 +19,59 @@ import io.confext.apiserver.AuditLog.AuditedWrite;
  * @param maxStatusPerSecond the most status writes of one bundle within any sliding second
  * @param meanStatusPerSecond status writes per bundle per second, over the phase
  */
-record WriteTally(Map<String, Long> byKind, long failed, long nodeSpecWrites, Map<String, Long> statusWrites,
-                  int maxStatusPerSecond, double meanStatusPerSecond) {
+record WriteTally(
+        Map<String, Long> byKind,
+        long failed,
+        long nodeSpecWrites,
+        Map<String, Long> statusWrites,
+        int maxStatusPerSecond,
+        double meanStatusPerSecond) {
 
     static final String CONFEXT_NODES = "confextnodes";
     static final String CONFEXT_BUNDLES = "confextbundles";
 
     static WriteTally of(List<AuditedWrite> all, Instant from, Instant to, int bundles) {
         List<AuditedWrite> writes = all.stream()
-                .filter(w -> !w.received().isBefore(from) && w.received().isBefore(to)).toList();
-        Map<String, Long> byKind = writes.stream().collect(Collectors.groupingBy(WriteTally::kind, TreeMap::new, Collectors.counting()));
+                .filter(w -> !w.received().isBefore(from) && w.received().isBefore(to))
+                .toList();
+        Map<String, Long> byKind =
+                writes.stream().collect(Collectors.groupingBy(WriteTally::kind, TreeMap::new, Collectors.counting()));
         long failed = writes.stream().filter(w -> !w.succeeded()).count();
-        long nodeSpec = writes.stream().filter(w -> CONFEXT_NODES.equals(w.resource()) && w.subresource().isEmpty()).count();
-        Map<String, List<Instant>> statusTimes = writes.stream().filter(WriteTally::isBundleStatus)
-                .collect(Collectors.groupingBy(AuditedWrite::name, TreeMap::new, Collectors.mapping(AuditedWrite::received, Collectors.toList())));
+        long nodeSpec = writes.stream()
+                .filter(w ->
+                        CONFEXT_NODES.equals(w.resource()) && w.subresource().isEmpty())
+                .count();
+        Map<String, List<Instant>> statusTimes = writes.stream()
+                .filter(WriteTally::isBundleStatus)
+                .collect(Collectors.groupingBy(
+                        AuditedWrite::name,
+                        TreeMap::new,
+                        Collectors.mapping(AuditedWrite::received, Collectors.toList())));
         Map<String, Long> perBundle = new TreeMap<>();
         statusTimes.forEach((b, times) -> perBundle.put(b, (long) times.size()));
-        int maxPerSecond = statusTimes.values().stream().mapToInt(WriteTally::maxWithinOneSecond).max().orElse(0);
+        int maxPerSecond = statusTimes.values().stream()
+                .mapToInt(WriteTally::maxWithinOneSecond)
+                .max()
+                .orElse(0);
         double seconds = Math.max(1e-3, Duration.between(from, to).toMillis() / 1000.0);
-        long statusTotal = perBundle.values().stream().mapToLong(Long::longValue).sum();
+        long statusTotal =
+                perBundle.values().stream().mapToLong(Long::longValue).sum();
         double mean = bundles == 0 ? 0 : statusTotal / seconds / bundles;
         return new WriteTally(byKind, failed, nodeSpec, perBundle, maxPerSecond, mean);
     }
 
     /** The most ConfextNode spec writes that any one node received in the window (one per bundle and version is the floor). */
     static long maxNodeSpecWritesOnOneNode(List<AuditedWrite> all, Instant from, Instant to) {
-        return all.stream().filter(w -> !w.received().isBefore(from) && w.received().isBefore(to))
-                .filter(w -> CONFEXT_NODES.equals(w.resource()) && w.subresource().isEmpty())
+        return all.stream()
+                .filter(w -> !w.received().isBefore(from) && w.received().isBefore(to))
+                .filter(w ->
+                        CONFEXT_NODES.equals(w.resource()) && w.subresource().isEmpty())
                 .collect(Collectors.groupingBy(AuditedWrite::name, Collectors.counting()))
-                .values().stream().mapToLong(Long::longValue).max().orElse(0);
+                .values()
+                .stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(0);
     }
 
     long statusWritesTotal() {

@@ -24,7 +24,8 @@ public enum ApiServerMode {
         try {
             return valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--api-server wants auto, real or mock, not '" + value + "'\n" + BoxArguments.USAGE);
+            throw new IllegalArgumentException(
+                    "--api-server wants auto, real or mock, not '" + value + "'\n" + BoxArguments.USAGE);
         }
     }
 }

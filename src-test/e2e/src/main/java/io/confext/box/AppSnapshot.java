@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  */
 final class AppSnapshot {
 
-    private AppSnapshot() {
-    }
+    private AppSnapshot() {}
 
     static final int ATTEMPTS = 10;
 
@@ -43,7 +42,8 @@ final class AppSnapshot {
             }
             Box.sleep(3_000); // a build is writing the app: let it finish
         }
-        throw new IllegalStateException(quarkusRunJar.getParent() + " kept changing while it was copied (a build running?); try again");
+        throw new IllegalStateException(
+                quarkusRunJar.getParent() + " kept changing while it was copied (a build running?); try again");
     }
 
     private static String fingerprint(Path quarkusRunJar) {
@@ -54,7 +54,12 @@ final class AppSnapshot {
         StringBuilder b = new StringBuilder();
         try (Stream<Path> files = Files.walk(app)) {
             for (Path p : (Iterable<Path>) files.sorted()::iterator) {
-                b.append(app.relativize(p)).append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p)).append('\n');
+                b.append(app.relativize(p))
+                        .append(' ')
+                        .append(Files.size(p))
+                        .append(' ')
+                        .append(Files.getLastModifiedTime(p))
+                        .append('\n');
             }
         } catch (IOException e) {
             return "unreadable " + e;
@@ -65,7 +70,8 @@ final class AppSnapshot {
     private static void copy(Path quarkusRunJar, Path into) {
         Path app = quarkusRunJar.getParent();
         if (!Files.isRegularFile(quarkusRunJar)) {
-            throw new IllegalStateException(quarkusRunJar + " is missing: build it with ./mvnw -B -q -DskipTests package");
+            throw new IllegalStateException(
+                    quarkusRunJar + " is missing: build it with ./mvnw -B -q -DskipTests package");
         }
         try {
             deleteTree(into);

@@ -85,9 +85,15 @@ public final class Box implements AutoCloseable {
         if (real && !binaries.available()) {
             throw new IllegalStateException("--api-server=real: " + binaries.unavailableMessage());
         }
-        say(real ? "starting the real kube-apiserver " + binaries.version().orElseThrow() + " + etcd"
-                : settings.apiServer() == ApiServerMode.MOCK ? "--api-server=mock: starting fabric8's mock API server"
-                : "no kube-apiserver binaries under " + binaries.dir().resolve("k8s") + ": starting fabric8's mock API server instead");
+        say(
+                real
+                        ? "starting the real kube-apiserver "
+                                + binaries.version().orElseThrow() + " + etcd"
+                        : settings.apiServer() == ApiServerMode.MOCK
+                                ? "--api-server=mock: starting fabric8's mock API server"
+                                : "no kube-apiserver binaries under "
+                                        + binaries.dir().resolve("k8s")
+                                        + ": starting fabric8's mock API server instead");
         api = real ? RealApiServer.start(binaries) : MockApiServer.start();
         teardown.add(api);
         api.leftovers().forEach(leftovers::record);
@@ -95,17 +101,28 @@ public final class Box implements AutoCloseable {
         writeKubeconfig();
         installCrds();
         if (client().namespaces().withName(BoxSettings.NAMESPACE).get() == null) {
-            client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(BoxSettings.NAMESPACE).endMetadata().build())
+            client().namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(BoxSettings.NAMESPACE)
+                            .endMetadata()
+                            .build())
                     .create();
         }
 
         operatorJar = AppSnapshot.of(settings.operatorJar(), settings.workDir().resolve("apps/operator"));
         agentJar = AppSnapshot.of(settings.agentJar(), settings.workDir().resolve("apps/agent"));
         bootHosts();
-        ImagePolicy.forThisKernel().ifPresent(p -> say("this kernel has no device-mapper: the agents mount image bundles with"
-                + " the image policy " + p + " (their own hash-tree and signature checks only)"));
+        ImagePolicy.forThisKernel()
+                .ifPresent(p -> say("this kernel has no device-mapper: the agents mount image bundles with"
+                        + " the image policy " + p + " (their own hash-tree and signature checks only)"));
         say("starting the operator (" + settings.operatorJar() + ")");
-        operator = new ChildJvm("operator", operatorJar, operatorEnv(), settings.workDir().resolve("logs/operator.log"), pid -> recordProcess(pid, "operator"));
+        operator = new ChildJvm(
+                "operator",
+                operatorJar,
+                operatorEnv(),
+                settings.workDir().resolve("logs/operator.log"),
+                pid -> recordProcess(pid, "operator"));
         teardown.add(operator);
         operator.start();
         for (BoxHost h : hosts) {
@@ -121,8 +138,8 @@ public final class Box implements AutoCloseable {
     }
 
     private void bootHosts() {
-        say("booting " + settings.hostNames().size() + " systemd hosts (" + HostImage.FORKY.codename() + ") and installing "
-                + BoxSettings.DEMO_UNIT + " in each");
+        say("booting " + settings.hostNames().size() + " systemd hosts (" + HostImage.FORKY.codename()
+                + ") and installing " + BoxSettings.DEMO_UNIT + " in each");
         ExecutorService pool = Executors.newFixedThreadPool(settings.hostNames().size());
         try {
             Map<String, Future<SystemdHost>> booting = new LinkedHashMap<>();
@@ -137,16 +154,24 @@ public final class Box implements AutoCloseable {
                     leftovers.record(new Leftover.Cgroup(h.cgroupDir()));
                     String agentName = "agent-" + e.getKey();
                     // through the production launcher, so every end-to-end run also runs the agent's JVM flags
-                    ChildJvm agent = new ChildJvm(agentName, agentJar, agentEnv(e.getKey(), h.leaderPid()),
-                            settings.workDir().resolve("logs/" + agentName + ".log"), pid -> recordProcess(pid, agentName),
+                    ChildJvm agent = new ChildJvm(
+                            agentName,
+                            agentJar,
+                            agentEnv(e.getKey(), h.leaderPid()),
+                            settings.workDir().resolve("logs/" + agentName + ".log"),
+                            pid -> recordProcess(pid, agentName),
                             settings.agentLauncher());
                     teardown.add(agent);
                     hosts.add(new BoxHost(e.getKey(), h, agent));
                     registerNode(e.getKey());
-                    say("host " + e.getKey() + ": " + h.machineName() + ", systemd " + h.systemdVersion() + ", leader pid " + h.leaderPid());
+                    say("host " + e.getKey() + ": " + h.machineName() + ", systemd " + h.systemdVersion()
+                            + ", leader pid " + h.leaderPid());
                 } catch (ExecutionException | java.util.concurrent.TimeoutException ex) {
                     Throwable cause = ex instanceof ExecutionException ? ex.getCause() : ex;
-                    failure = failure != null ? failure : new IllegalStateException("cannot boot host " + e.getKey() + ": " + cause.getMessage(), cause);
+                    failure = failure != null
+                            ? failure
+                            : new IllegalStateException(
+                                    "cannot boot host " + e.getKey() + ": " + cause.getMessage(), cause);
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while booting hosts", ex);
@@ -173,11 +198,14 @@ public final class Box implements AutoCloseable {
     }
 
     private void registerNode(String name) {
-        Node node = new NodeBuilder().withNewMetadata().withName(name)
+        Node node = new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
                 .addToLabels("kubernetes.io/hostname", name)
                 .addToLabels("kubernetes.io/os", "linux")
                 .addToLabels("node-role.kubernetes.io/worker", "")
-                .endMetadata().build();
+                .endMetadata()
+                .build();
         client().nodes().resource(node).createOr(existing -> existing.update());
     }
 
@@ -190,19 +218,31 @@ public final class Box implements AutoCloseable {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
             if (api.realApiServer()) {
-                client().resource(crd).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-                client().apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                client().resource(crd)
+                        .fieldManager(FIELD_MANAGER)
+                        .forceConflicts()
+                        .serverSideApply();
+                client().apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName(crd.getMetadata().getName())
                         .waitUntilCondition(Box::established, 60, TimeUnit.SECONDS);
             } else {
                 client().resource(crd).createOr(existing -> existing.update());
             }
         }
-        say("CRDs installed: " + settings.crdFiles().stream().map(p -> p.getFileName().toString()).toList());
+        say("CRDs installed: "
+                + settings.crdFiles().stream()
+                        .map(p -> p.getFileName().toString())
+                        .toList());
     }
 
     private static boolean established(CustomResourceDefinition crd) {
-        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
-                && crd.getStatus().getConditions().stream().anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+        return crd != null
+                && crd.getStatus() != null
+                && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     /** Each run starts its child logs afresh (ChildJvm appends, so restarts within a run stay in one file). */
@@ -225,7 +265,10 @@ public final class Box implements AutoCloseable {
             Path tmp = settings.kubeconfig().resolveSibling("kubeconfig.tmp");
             Files.writeString(tmp, api.kubeconfigYaml());
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            Files.move(tmp, settings.kubeconfig(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    settings.kubeconfig(),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + settings.kubeconfig(), e);
@@ -273,25 +316,31 @@ public final class Box implements AutoCloseable {
         while (true) {
             List<String> notReady = new ArrayList<>();
             for (BoxHost h : hosts) {
-                ConfextNode cxn = client().resources(ConfextNode.class).withName(h.name()).get();
+                ConfextNode cxn =
+                        client().resources(ConfextNode.class).withName(h.name()).get();
                 if (!ready(cxn)) {
                     notReady.add(h.name());
                 }
                 if (!h.agent().isAlive()) {
-                    throw new IllegalStateException("the agent of " + h.name() + " exited; its log " + h.agent().log() + " ends with:\n"
-                            + h.agent().logTail(40));
+                    throw new IllegalStateException("the agent of " + h.name() + " exited; its log "
+                            + h.agent().log() + " ends with:\n" + h.agent().logTail(40));
                 }
             }
             if (!operator.isAlive()) {
-                throw new IllegalStateException("the operator exited; its log " + operator.log() + " ends with:\n" + operator.logTail(40));
+                throw new IllegalStateException(
+                        "the operator exited; its log " + operator.log() + " ends with:\n" + operator.logTail(40));
             }
             if (notReady.isEmpty()) {
                 return;
             }
             if (Instant.now().isAfter(deadline)) {
                 StringBuilder b = new StringBuilder("agents not ready within " + timeout + ": " + notReady);
-                hosts.stream().filter(h -> notReady.contains(h.name())).forEach(h ->
-                        b.append("\n--- ").append(h.agent().log()).append(" ---\n").append(h.agent().logTail(30)));
+                hosts.stream()
+                        .filter(h -> notReady.contains(h.name()))
+                        .forEach(h -> b.append("\n--- ")
+                                .append(h.agent().log())
+                                .append(" ---\n")
+                                .append(h.agent().logTail(30)));
                 b.append("\n--- ").append(operator.log()).append(" ---\n").append(operator.logTail(30));
                 throw new IllegalStateException(b.toString());
             }
@@ -300,21 +349,30 @@ public final class Box implements AutoCloseable {
     }
 
     static boolean ready(ConfextNode cxn) {
-        return cxn != null && cxn.getStatus() != null && cxn.getStatus().getConditions() != null
-                && cxn.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return cxn != null
+                && cxn.getStatus() != null
+                && cxn.getStatus().getConditions() != null
+                && cxn.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     /** Creates or updates a bundle (server-side apply on the real API server, create-or-replace on the mock). */
     public ConfextBundle apply(ConfextBundle bundle) {
         bundle.setStatus(null);
         if (api.realApiServer()) {
-            return client().resource(bundle).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            return client().resource(bundle)
+                    .fieldManager(FIELD_MANAGER)
+                    .forceConflicts()
+                    .serverSideApply();
         }
-        ConfextBundle existing = client().resources(ConfextBundle.class).withName(bundle.getMetadata().getName()).get();
+        ConfextBundle existing = client().resources(ConfextBundle.class)
+                .withName(bundle.getMetadata().getName())
+                .get();
         if (existing == null) {
             return client().resource(bundle).create();
         }
-        return client().resources(ConfextBundle.class).withName(bundle.getMetadata().getName())
+        return client().resources(ConfextBundle.class)
+                .withName(bundle.getMetadata().getName())
                 .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("spec", bundle.getSpec())));
     }
 
@@ -341,7 +399,9 @@ public final class Box implements AutoCloseable {
     }
 
     public BoxHost host(String name) {
-        return hosts.stream().filter(h -> h.name().equals(name)).findFirst()
+        return hosts.stream()
+                .filter(h -> h.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no host " + name + " in " + settings.hostNames()));
     }
 
@@ -401,7 +461,9 @@ public final class Box implements AutoCloseable {
             leftovers.forget();
             watchdog.disarm();
         } else {
-            settings.out().println("[box] the watchdog sweeps what is left (see " + settings.workDir().resolve("logs/watchdog.log") + ")");
+            settings.out()
+                    .println("[box] the watchdog sweeps what is left (see "
+                            + settings.workDir().resolve("logs/watchdog.log") + ")");
             watchdog.fire();
         }
     }

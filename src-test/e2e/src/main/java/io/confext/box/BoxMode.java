@@ -31,7 +31,8 @@ public enum BoxMode {
         try {
             return valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--mode wants auto, nodes or processes, not '" + value + "'\n" + BoxArguments.USAGE);
+            throw new IllegalArgumentException(
+                    "--mode wants auto, nodes or processes, not '" + value + "'\n" + BoxArguments.USAGE);
         }
     }
 }

@@ -18,8 +18,13 @@ import java.util.Map;
  * @param agentEnv   more environment for the agents (e.g. {@code JAVA_TOOL_OPTIONS} naming a trust store for image
  *                   downloads from a test's own HTTPS server)
  */
-public record BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out, ApiServerMode apiServer,
-                          Map<String, String> agentEnv) {
+public record BoxSettings(
+        Path repoRoot,
+        Path workDir,
+        List<String> hostNames,
+        PrintStream out,
+        ApiServerMode apiServer,
+        Map<String, String> agentEnv) {
 
     public static final String NAMESPACE = "confext-system";
     public static final String DEMO_UNIT = "demo.service";
@@ -73,6 +78,8 @@ public record BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, P
     }
 
     List<Path> crdFiles() {
-        return List.of(repoRoot.resolve("crds/confextbundles.confext.io.yaml"), repoRoot.resolve("crds/confextnodes.confext.io.yaml"));
+        return List.of(
+                repoRoot.resolve("crds/confextbundles.confext.io.yaml"),
+                repoRoot.resolve("crds/confextnodes.confext.io.yaml"));
     }
 }

@@ -7,8 +7,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** A bundle's progress as one line of the live view. */
-public record BundleSummary(String specVersion, String targetVersion, String currentVersion, int targeted, int updated,
-                            int ready, int failed, String conditions) {
+public record BundleSummary(
+        String specVersion,
+        String targetVersion,
+        String currentVersion,
+        int targeted,
+        int updated,
+        int ready,
+        int failed,
+        String conditions) {
 
     static BundleSummary of(ConfextBundle b) {
         ConfextBundleStatus s = b.getStatus();
@@ -17,11 +24,20 @@ public record BundleSummary(String specVersion, String targetVersion, String cur
             return new BundleSummary(spec, null, null, 0, 0, 0, 0, "");
         }
         List<Condition> conds = s.getConditions() == null ? List.of() : s.getConditions();
-        String trueConditions = conds.stream().filter(c -> "True".equals(c.getStatus()))
+        String trueConditions = conds.stream()
+                .filter(c -> "True".equals(c.getStatus()))
                 .map(c -> c.getReason() == null ? c.getType() : c.getType() + "(" + c.getReason() + ")")
-                .sorted().collect(Collectors.joining(" "));
-        return new BundleSummary(spec, s.getTargetVersion(), s.getCurrentVersion(), n(s.getTargeted()), n(s.getUpdated()),
-                n(s.getReady()), n(s.getFailed()), trueConditions);
+                .sorted()
+                .collect(Collectors.joining(" "));
+        return new BundleSummary(
+                spec,
+                s.getTargetVersion(),
+                s.getCurrentVersion(),
+                n(s.getTargeted()),
+                n(s.getUpdated()),
+                n(s.getReady()),
+                n(s.getFailed()),
+                trueConditions);
     }
 
     private static int n(Integer i) {
@@ -29,8 +45,16 @@ public record BundleSummary(String specVersion, String targetVersion, String cur
     }
 
     String line(String bundle) {
-        return "bundle %s: target %s (current %s) updated %d/%d, ready %d/%d, failed %d%s".formatted(bundle,
-                targetVersion == null ? specVersion : targetVersion, currentVersion == null ? "-" : currentVersion,
-                updated, targeted, ready, targeted, failed, conditions.isEmpty() ? "" : " [" + conditions + "]");
+        return "bundle %s: target %s (current %s) updated %d/%d, ready %d/%d, failed %d%s"
+                .formatted(
+                        bundle,
+                        targetVersion == null ? specVersion : targetVersion,
+                        currentVersion == null ? "-" : currentVersion,
+                        updated,
+                        targeted,
+                        ready,
+                        targeted,
+                        failed,
+                        conditions.isEmpty() ? "" : " [" + conditions + "]");
     }
 }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm implements AutoCloseable {
 
     /** Small and quick: five JVMs share two cores with the hosts. */
-    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-            "-Xmx256m", "-Djava.net.preferIPv4Stack=true");
+    static final List<String> JVM_OPTIONS = List.of(
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m", "-Djava.net.preferIPv4Stack=true");
 
     private final String name;
     private final Path jar;
@@ -28,6 +28,7 @@ public final class ChildJvm implements AutoCloseable {
     private final java.util.function.LongConsumer onStart;
     /** The app's production launcher script, or null to start the jar with {@link #JVM_OPTIONS}. */
     private final Path launcher;
+
     private Process process;
 
     /** @param onStart told each started PID (the box records them to end strays after a killed run) */
@@ -40,7 +41,13 @@ public final class ChildJvm implements AutoCloseable {
      *                 {@code confext-agent}); it is told the app directory ({@code CONFEXT_AGENT_HOME}) and this JVM's
      *                 Java ({@code JAVA_HOME}), and the PID it gets is the JVM's
      */
-    public ChildJvm(String name, Path jar, Map<String, String> env, Path log, java.util.function.LongConsumer onStart, Path launcher) {
+    public ChildJvm(
+            String name,
+            Path jar,
+            Map<String, String> env,
+            Path log,
+            java.util.function.LongConsumer onStart,
+            Path launcher) {
         this.name = name;
         this.jar = jar;
         this.env = Map.copyOf(env);
@@ -66,7 +73,8 @@ public final class ChildJvm implements AutoCloseable {
             argv.add("-jar");
             argv.add(jar.toString());
         }
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
                 .redirectInput(new File("/dev/null"))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         if (launcher != null) {
@@ -77,8 +85,12 @@ public final class ChildJvm implements AutoCloseable {
         pb.environment().putAll(env);
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "---- starting " + name + ": " + String.join(" ", argv) + "\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    "---- starting " + name + ": " + String.join(" ", argv) + "\n",
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
             process = pb.start();
             onStart.accept(process.pid());
         } catch (IOException e) {

@@ -11,8 +11,7 @@ public final class DemoBundles {
 
     public static final String RESOURCE = "/io/confext/box/demo-bundle.yaml";
 
-    private DemoBundles() {
-    }
+    private DemoBundles() {}
 
     public static String yaml() {
         try (InputStream in = DemoBundles.class.getResourceAsStream(RESOURCE)) {

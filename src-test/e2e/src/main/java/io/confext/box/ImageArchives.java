@@ -19,6 +19,7 @@ public record ImageArchives(Path dir, String version) {
 
     /** containerd's default sandbox image, built locally (there is no registry to pull it from). */
     public static final String PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
+
     public static final String OPERATOR_REPOSITORY = "ghcr.io/confext/confext-operator";
     public static final String AGENT_REPOSITORY = "ghcr.io/confext/confext-node-agent";
 
@@ -62,9 +63,11 @@ public record ImageArchives(Path dir, String version) {
                 missing.add(p.getFileName() + " (" + e.getMessage() + ")");
             }
         }
-        return missing.isEmpty() ? Optional.empty()
-                : Optional.of("image archives missing or empty in " + dir + ": " + missing
-                + "; build them with `./mvnw -B -DskipTests package -DbuildImages` (or scripts/build-images after a package)");
+        return missing.isEmpty()
+                ? Optional.empty()
+                : Optional.of(
+                        "image archives missing or empty in " + dir + ": " + missing
+                                + "; build them with `./mvnw -B -DskipTests package -DbuildImages` (or scripts/build-images after a package)");
     }
 
     static String chartAppVersion(Path repoRoot) {

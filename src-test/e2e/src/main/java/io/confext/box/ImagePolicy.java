@@ -15,8 +15,7 @@ final class ImagePolicy {
 
     static final String NO_DEVICE_MAPPER = "root=unprotected+absent:usr=absent";
 
-    private ImagePolicy() {
-    }
+    private ImagePolicy() {}
 
     /** Empty: systemd's default. */
     static Optional<String> forThisKernel() {
@@ -31,7 +30,8 @@ final class ImagePolicy {
 
     /** Pure: {@code procMisc} is /proc/misc (device-mapper registers a misc device there when loaded). */
     static Optional<String> choose(String procMisc, boolean mapperControl) {
-        boolean deviceMapper = mapperControl || procMisc.lines().anyMatch(l -> l.strip().endsWith(" device-mapper"));
+        boolean deviceMapper =
+                mapperControl || procMisc.lines().anyMatch(l -> l.strip().endsWith(" device-mapper"));
         return deviceMapper ? Optional.empty() : Optional.of(NO_DEVICE_MAPPER);
     }
 }

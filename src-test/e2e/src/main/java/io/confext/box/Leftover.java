@@ -60,11 +60,18 @@ sealed interface Leftover {
         String[] f = line.strip().split(" ", 4);
         try {
             return switch (f[0]) {
-                case "process" -> f.length == 4 ? Optional.of(new Process(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3]))
-                        : Optional.empty();
-                case "owner" -> f.length == 3 ? Optional.of(new Owner(Long.parseLong(f[1]), Long.parseLong(f[2]))) : Optional.empty();
-                case "cgroup" -> f.length == 2 && f[1].startsWith("/") ? Optional.of(new Cgroup(Path.of(f[1]))) : Optional.empty();
-                case "dir" -> f.length == 2 && f[1].startsWith("/") ? Optional.of(new Dir(Path.of(f[1]))) : Optional.empty();
+                case "process" ->
+                    f.length == 4
+                            ? Optional.of(new Process(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3]))
+                            : Optional.empty();
+                case "owner" ->
+                    f.length == 3
+                            ? Optional.of(new Owner(Long.parseLong(f[1]), Long.parseLong(f[2])))
+                            : Optional.empty();
+                case "cgroup" ->
+                    f.length == 2 && f[1].startsWith("/") ? Optional.of(new Cgroup(Path.of(f[1]))) : Optional.empty();
+                case "dir" ->
+                    f.length == 2 && f[1].startsWith("/") ? Optional.of(new Dir(Path.of(f[1]))) : Optional.empty();
                 default -> Optional.empty();
             };
         } catch (NumberFormatException e) {

@@ -50,8 +50,13 @@ final class Leftovers {
     synchronized void record(Leftover entry) {
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, entry.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+            Files.writeString(
+                    file,
+                    entry.line() + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.SYNC);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record " + entry.line() + " in " + file, e);
         }
@@ -77,7 +82,9 @@ final class Leftovers {
      */
     synchronized Swept claim() {
         for (Leftover e : recorded()) {
-            if (e instanceof Leftover.Owner o && o.pid() != ProcessHandle.current().pid() && ProcessStamp.alive(o.asProcess())) {
+            if (e instanceof Leftover.Owner o
+                    && o.pid() != ProcessHandle.current().pid()
+                    && ProcessStamp.alive(o.asProcess())) {
                 throw new IllegalStateException("another box (pid " + o.pid() + ") is running on " + file.getParent()
                         + ": stop it first (Ctrl-C), or give this one another work directory");
             }
@@ -138,7 +145,10 @@ final class Leftovers {
                 || entries.stream().anyMatch(e -> e instanceof Leftover.Cgroup c && populated(c.dir()))) {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("leftovers of a dead box survive SIGKILL: "
-                        + processes.stream().filter(ProcessStamp::alive).map(Leftover::line).toList());
+                        + processes.stream()
+                                .filter(ProcessStamp::alive)
+                                .map(Leftover::line)
+                                .toList());
             }
             Box.sleep(50);
         }

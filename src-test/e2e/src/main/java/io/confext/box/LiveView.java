@@ -57,7 +57,8 @@ public final class LiveView implements AutoCloseable {
      * next poll, up to half a second away, would only show after the caller's own summary lines.
      */
     public synchronized void catchUp() {
-        RolloutSnapshot now = RolloutSnapshot.of(client.resources(ConfextNode.class).list().getItems(),
+        RolloutSnapshot now = RolloutSnapshot.of(
+                client.resources(ConfextNode.class).list().getItems(),
                 client.resources(ConfextBundle.class).list().getItems());
         String time = LocalTime.now().format(HH_MM_SS);
         now.changesSince(last).forEach(line -> out.println(time + " " + line));

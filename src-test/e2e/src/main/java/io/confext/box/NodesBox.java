@@ -50,7 +50,8 @@ public final class NodesBox implements AutoCloseable {
     private final KubernetesClient client;
     private final ImageArchives images;
 
-    private NodesBox(Path repoRoot, PrintStream out, RealNodeCluster cluster, KubernetesClient client, ImageArchives images) {
+    private NodesBox(
+            Path repoRoot, PrintStream out, RealNodeCluster cluster, KubernetesClient client, ImageArchives images) {
         this.repoRoot = repoRoot;
         this.out = out;
         this.cluster = cluster;
@@ -70,27 +71,47 @@ public final class NodesBox implements AutoCloseable {
             throw new IllegalStateException(why);
         });
         Instant t0 = Instant.now();
-        say(out, "starting a real cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and " + nodes
-                + " kubelet nodes (booted systemd hosts with containerd); loading " + images.all().stream()
-                .map(p -> p.getFileName().toString()).toList() + " into every node");
+        say(
+                out,
+                "starting a real cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and " + nodes
+                        + " kubelet nodes (booted systemd hosts with containerd); loading "
+                        + images.all().stream()
+                                .map(p -> p.getFileName().toString())
+                                .toList() + " into every node");
         RealNodeCluster cluster = RealNodeCluster.start(nodes, images.all(), ImageArchives.PAUSE_IMAGE);
         KubernetesClient client = null;
         try {
             for (KubeletNode n : cluster.nodes()) {
                 n.host().writeFile(DemoService.DEFAULT_CONFIG, BoxSettings.HOST_OWN_CONFIG, "0644");
                 DemoService.install(n.host(), BoxSettings.DEMO_UNIT);
-                n.host().execOk("ctr", "-n", "k8s.io", "images", "tag", images.agentImage(), images.agentImage() + AGENT_UPGRADE_TAG_SUFFIX);
+                n.host()
+                        .execOk(
+                                "ctr",
+                                "-n",
+                                "k8s.io",
+                                "images",
+                                "tag",
+                                images.agentImage(),
+                                images.agentImage() + AGENT_UPGRADE_TAG_SUFFIX);
             }
             cluster.awaitNodesReady(Duration.ofMinutes(3));
-            say(out, "nodes Ready after " + Duration.between(t0, Instant.now()).toSeconds() + " s: "
-                    + cluster.nodes().stream().map(KubeletNode::name).toList() + "; API server " + cluster.controlPlane().server());
-            client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(cluster.adminKubeconfig()))).build();
+            say(
+                    out,
+                    "nodes Ready after " + Duration.between(t0, Instant.now()).toSeconds() + " s: "
+                            + cluster.nodes().stream().map(KubeletNode::name).toList() + "; API server "
+                            + cluster.controlPlane().server());
+            client = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(read(cluster.adminKubeconfig())))
+                    .build();
             NodesBox box = new NodesBox(repoRoot, out, cluster, client, images);
             Instant installed = Instant.now();
             box.helmInstall();
             box.awaitAgentsReady(Duration.ofMinutes(5));
-            say(out, "helm install to every agent Ready: " + Duration.between(installed, Instant.now()).toSeconds() + " s; box ready in "
-                    + Duration.between(t0, Instant.now()).toSeconds() + " s");
+            say(
+                    out,
+                    "helm install to every agent Ready: "
+                            + Duration.between(installed, Instant.now()).toSeconds() + " s; box ready in "
+                            + Duration.between(t0, Instant.now()).toSeconds() + " s");
             return box;
         } catch (RuntimeException e) {
             if (client != null) {
@@ -103,20 +124,28 @@ public final class NodesBox implements AutoCloseable {
 
     /** {@code helm install} of the chart as it is, into {@link #NAMESPACE}, with {@code --set k=v} values. */
     public void helmInstall(String... setValues) {
-        InstallCommand install = new Helm(repoRoot.resolve("helm/confext-operator")).install()
-                .withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
+        InstallCommand install = new Helm(repoRoot.resolve("helm/confext-operator"))
+                .install()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .createNamespace()
                 .withKubeConfigContents(read(cluster.adminKubeconfig()));
         for (String v : setValues) {
             install = install.set(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1));
         }
         install.call();
-        say(out, "helm install " + RELEASE + " helm/confext-operator -n " + NAMESPACE + " --create-namespace" + sets(setValues));
+        say(
+                out,
+                "helm install " + RELEASE + " helm/confext-operator -n " + NAMESPACE + " --create-namespace"
+                        + sets(setValues));
     }
 
     /** {@code helm upgrade} with {@code --set k=v} values (the others as installed). */
     public void helmUpgrade(String... setValues) {
-        UpgradeCommand upgrade = new Helm(repoRoot.resolve("helm/confext-operator")).upgrade()
-                .withName(RELEASE).withNamespace(NAMESPACE)
+        UpgradeCommand upgrade = new Helm(repoRoot.resolve("helm/confext-operator"))
+                .upgrade()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
                 .withKubeConfigContents(read(cluster.adminKubeconfig()));
         for (String v : setValues) {
             upgrade = upgrade.set(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1));
@@ -126,7 +155,10 @@ public final class NodesBox implements AutoCloseable {
     }
 
     public void helmUninstall() {
-        Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(read(cluster.adminKubeconfig())).call();
+        Helm.uninstall(RELEASE)
+                .withNamespace(NAMESPACE)
+                .withKubeConfigContents(read(cluster.adminKubeconfig()))
+                .call();
         say(out, "helm uninstall " + RELEASE + " -n " + NAMESPACE);
     }
 
@@ -140,18 +172,21 @@ public final class NodesBox implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             List<String> notReady = new ArrayList<>();
             for (KubeletNode n : cluster.nodes()) {
-                ConfextNode cxn = client.resources(ConfextNode.class).withName(n.name()).get();
+                ConfextNode cxn =
+                        client.resources(ConfextNode.class).withName(n.name()).get();
                 if (!Box.ready(cxn)) {
                     notReady.add(n.name() + ": ConfextNode not Ready");
                 }
                 Optional<Pod> agent = agentPod(n.name());
                 if (agent.isEmpty() || !podReady(agent.get())) {
-                    notReady.add(n.name() + ": agent pod " + agent.map(NodesBox::describe).orElse("missing"));
+                    notReady.add(n.name() + ": agent pod "
+                            + agent.map(NodesBox::describe).orElse("missing"));
                 }
             }
             List<Pod> operators = operatorPods();
             if (operators.stream().noneMatch(NodesBox::podReady)) {
-                notReady.add("operator pod " + operators.stream().map(NodesBox::describe).toList());
+                notReady.add("operator pod "
+                        + operators.stream().map(NodesBox::describe).toList());
             }
             if (notReady.isEmpty()) {
                 return;
@@ -164,28 +199,46 @@ public final class NodesBox implements AutoCloseable {
 
     /** The agent pod on {@code node}, if any (not one being deleted). */
     public Optional<Pod> agentPod(String node) {
-        return client.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/component", "agent").list().getItems().stream()
-                .filter(p -> node.equals(p.getSpec().getNodeName()) && p.getMetadata().getDeletionTimestamp() == null)
+        return client
+                .pods()
+                .inNamespace(NAMESPACE)
+                .withLabel("app.kubernetes.io/component", "agent")
+                .list()
+                .getItems()
+                .stream()
+                .filter(p -> node.equals(p.getSpec().getNodeName())
+                        && p.getMetadata().getDeletionTimestamp() == null)
                 .findFirst();
     }
 
     public List<Pod> operatorPods() {
-        return client.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/component", "operator").list().getItems().stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+        return client
+                .pods()
+                .inNamespace(NAMESPACE)
+                .withLabel("app.kubernetes.io/component", "operator")
+                .list()
+                .getItems()
+                .stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .toList();
     }
 
     static boolean podReady(Pod p) {
-        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return p.getStatus() != null
+                && p.getStatus().getConditions() != null
+                && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     static String describe(Pod p) {
         String phase = p.getStatus() == null ? "?" : p.getStatus().getPhase();
-        String waiting = p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? "" : p.getStatus().getContainerStatuses().stream()
-                .map(cs -> cs.getState() != null && cs.getState().getWaiting() != null
-                        ? cs.getState().getWaiting().getReason() + " (" + cs.getRestartCount() + " restarts)"
-                        : "restarts " + cs.getRestartCount())
-                .collect(Collectors.joining(","));
+        String waiting = p.getStatus() == null || p.getStatus().getContainerStatuses() == null
+                ? ""
+                : p.getStatus().getContainerStatuses().stream()
+                        .map(cs -> cs.getState() != null && cs.getState().getWaiting() != null
+                                ? cs.getState().getWaiting().getReason() + " (" + cs.getRestartCount() + " restarts)"
+                                : "restarts " + cs.getRestartCount())
+                        .collect(Collectors.joining(","));
         return p.getMetadata().getName() + " " + phase + " " + waiting;
     }
 
@@ -195,16 +248,23 @@ public final class NodesBox implements AutoCloseable {
         b.append(kubectl("get", "pods", "-A", "-o", "wide").stdout());
         for (Pod p : client.pods().inNamespace(NAMESPACE).list().getItems()) {
             b.append("\n--- log of ").append(p.getMetadata().getName()).append(" ---\n");
-            b.append(kubectl("logs", "-n", NAMESPACE, p.getMetadata().getName(), "--tail=30").stdout());
-            boolean restarted = p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+            b.append(kubectl("logs", "-n", NAMESPACE, p.getMetadata().getName(), "--tail=30")
+                    .stdout());
+            boolean restarted = p.getStatus() != null
+                    && p.getStatus().getContainerStatuses() != null
                     && p.getStatus().getContainerStatuses().stream().anyMatch(cs -> cs.getRestartCount() > 0);
             if (restarted) {
                 // a crash-looping container's own last words
-                b.append("--- previous log of ").append(p.getMetadata().getName()).append(" ---\n");
-                b.append(kubectl("logs", "-n", NAMESPACE, p.getMetadata().getName(), "--previous", "--tail=30").stdout());
+                b.append("--- previous log of ")
+                        .append(p.getMetadata().getName())
+                        .append(" ---\n");
+                b.append(kubectl("logs", "-n", NAMESPACE, p.getMetadata().getName(), "--previous", "--tail=30")
+                        .stdout());
             }
         }
-        b.append("\n--- events ---\n").append(kubectl("get", "events", "-A", "--sort-by=.lastTimestamp").stdout());
+        b.append("\n--- events ---\n")
+                .append(kubectl("get", "events", "-A", "--sort-by=.lastTimestamp")
+                        .stdout());
         return b.toString();
     }
 
@@ -225,7 +285,8 @@ public final class NodesBox implements AutoCloseable {
         try {
             ExecResult r = kubectl("apply", "-f", file.toString());
             if (!r.ok()) {
-                throw new TestbedException("kubectl apply refused the manifest: " + r.stderr().strip());
+                throw new TestbedException(
+                        "kubectl apply refused the manifest: " + r.stderr().strip());
             }
         } finally {
             file.toFile().delete();
@@ -254,9 +315,18 @@ public final class NodesBox implements AutoCloseable {
 
     /** The agent image tag of the running agent pods, by node. */
     public Map<String, String> agentImages() {
-        return client.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/component", "agent").list().getItems().stream()
+        return client
+                .pods()
+                .inNamespace(NAMESPACE)
+                .withLabel("app.kubernetes.io/component", "agent")
+                .list()
+                .getItems()
+                .stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), p -> p.getSpec().getContainers().get(0).getImage(), (a, b) -> a + "," + b));
+                .collect(Collectors.toMap(
+                        p -> p.getSpec().getNodeName(),
+                        p -> p.getSpec().getContainers().get(0).getImage(),
+                        (a, b) -> a + "," + b));
     }
 
     @Override

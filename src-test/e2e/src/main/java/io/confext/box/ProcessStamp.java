@@ -9,8 +9,7 @@ import java.util.OptionalLong;
 /** Reads a live process's start time from /proc, so the box only ever signals the very process it started. */
 final class ProcessStamp {
 
-    private ProcessStamp() {
-    }
+    private ProcessStamp() {}
 
     /** The start ticks of a running (not zombie) process, if there is one with that PID. */
     static OptionalLong startTicks(long pid) {

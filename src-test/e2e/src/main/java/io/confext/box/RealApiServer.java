@@ -26,7 +26,9 @@ final class RealApiServer implements ApiServer {
         this.server = server;
         this.version = version;
         this.kubeconfig = server.getKubeConfigYaml();
-        this.client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+        this.client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(kubeconfig))
+                .build();
     }
 
     static RealApiServer start(K8sBinaries binaries) {
@@ -66,7 +68,10 @@ final class RealApiServer implements ApiServer {
     public List<Leftover> leftovers() {
         List<Leftover> found = new ArrayList<>();
         for (ProcessHandle child : ProcessHandle.current().children().toList()) {
-            String exe = child.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("");
+            String exe = child.info()
+                    .command()
+                    .map(c -> Path.of(c).getFileName().toString())
+                    .orElse("");
             if (!Set.of("etcd", "kube-apiserver").contains(exe)) {
                 continue;
             }
@@ -85,7 +90,8 @@ final class RealApiServer implements ApiServer {
 
     private static List<String> cmdline(long pid) {
         try {
-            String raw = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
+            String raw = new String(
+                    Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
             return List.of(raw.split("\u0000"));
         } catch (IOException gone) {
             return List.of();

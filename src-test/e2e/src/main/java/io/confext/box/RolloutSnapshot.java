@@ -61,7 +61,8 @@ public record RolloutSnapshot(Map<String, Map<String, NodeBundleView>> nodes, Ma
                 lines.add(now.line(bundle));
             }
         });
-        before.bundles.keySet().stream().filter(b -> !bundles.containsKey(b))
+        before.bundles.keySet().stream()
+                .filter(b -> !bundles.containsKey(b))
                 .forEach(b -> lines.add("bundle %s: deleted".formatted(b)));
         return lines;
     }

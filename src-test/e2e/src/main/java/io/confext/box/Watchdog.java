@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class Watchdog {
 
     static final String DISARM = "disarm";
-    private static final String SCRIPT = "trap '' INT HUP TERM; while read -r line; do [ \"$line\" = " + DISARM
-            + " ] && exit 0; done; exec \"$@\"";
+    private static final String SCRIPT =
+            "trap '' INT HUP TERM; while read -r line; do [ \"$line\" = " + DISARM + " ] && exit 0; done; exec \"$@\"";
 
     private final Process process;
     private final OutputStream pipe;
@@ -36,13 +36,25 @@ final class Watchdog {
     /** Starts the watchdog of the box working in {@code workDir}; its output goes to {@code log}. */
     static Watchdog start(Path workDir, Path log) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> argv = List.of("/bin/sh", "-c", SCRIPT, "box-watchdog", java, "-XX:+UseSerialGC", "-Xmx64m",
+        List<String> argv = List.of(
+                "/bin/sh",
+                "-c",
+                SCRIPT,
+                "box-watchdog",
+                java,
+                "-XX:+UseSerialGC",
+                "-Xmx64m",
                 "-Djava.util.logging.manager=java.util.logging.LogManager",
-                "-cp", System.getProperty("java.class.path"), Reaper.class.getName(), workDir.toString());
+                "-cp",
+                System.getProperty("java.class.path"),
+                Reaper.class.getName(),
+                workDir.toString());
         try {
             Files.createDirectories(log.getParent());
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process p = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             return new Watchdog(p);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot start the box's watchdog: " + e.getMessage(), e);

@@ -25,7 +25,8 @@ class BoxArgumentsTest {
         assertThat(BoxArguments.parse(List.of()).apiServer()).isEqualTo(ApiServerMode.AUTO);
         assertThat(BoxArguments.parse(List.of("--api-server=mock")).apiServer()).isEqualTo(ApiServerMode.MOCK);
         assertThat(BoxArguments.parse(List.of("--api-server=real")).apiServer()).isEqualTo(ApiServerMode.REAL);
-        assertThatThrownBy(() -> BoxArguments.parse(List.of("--api-server=kind"))).hasMessageContaining("auto, real or mock, not 'kind'");
+        assertThatThrownBy(() -> BoxArguments.parse(List.of("--api-server=kind")))
+                .hasMessageContaining("auto, real or mock, not 'kind'");
     }
 
     @Test
@@ -33,10 +34,13 @@ class BoxArgumentsTest {
         assertThat(BoxArguments.parse(List.of()).mode()).isEqualTo(BoxMode.AUTO);
         assertThat(BoxArguments.parse(List.of("--mode=processes")).mode()).isEqualTo(BoxMode.PROCESSES);
         assertThat(BoxArguments.parse(List.of("--mode=nodes")).mode()).isEqualTo(BoxMode.NODES);
-        assertThatThrownBy(() -> BoxArguments.parse(List.of("--mode=vm"))).hasMessageContaining("auto, nodes or processes, not 'vm'");
+        assertThatThrownBy(() -> BoxArguments.parse(List.of("--mode=vm")))
+                .hasMessageContaining("auto, nodes or processes, not 'vm'");
         assertThat(BoxMode.AUTO.resolve(java.util.Optional.empty())).isEqualTo(BoxMode.NODES);
         assertThat(BoxMode.AUTO.resolve(java.util.Optional.of("no kubelet"))).isEqualTo(BoxMode.PROCESSES);
-        assertThat(BoxMode.NODES.resolve(java.util.Optional.of("no kubelet"))).as("refused by the box, with the reason").isEqualTo(BoxMode.NODES);
+        assertThat(BoxMode.NODES.resolve(java.util.Optional.of("no kubelet")))
+                .as("refused by the box, with the reason")
+                .isEqualTo(BoxMode.NODES);
         assertThat(BoxMode.PROCESSES.resolve(java.util.Optional.empty())).isEqualTo(BoxMode.PROCESSES);
     }
 
@@ -45,13 +49,16 @@ class BoxArgumentsTest {
         assertThat(ApiServerMode.AUTO.startsReal(true)).isTrue();
         assertThat(ApiServerMode.AUTO.startsReal(false)).isFalse();
         assertThat(ApiServerMode.MOCK.startsReal(true)).isFalse();
-        assertThat(ApiServerMode.REAL.startsReal(false)).as("and then fails saying how to build them").isTrue();
+        assertThat(ApiServerMode.REAL.startsReal(false))
+                .as("and then fails saying how to build them")
+                .isTrue();
     }
 
     @Test
     void badArgumentsSayWhatIsWrongAndShowTheUsage() {
         assertThatThrownBy(() -> BoxArguments.parse(List.of("--exit")))
-                .hasMessageContaining("unknown argument '--exit'").hasMessageContaining("usage:");
+                .hasMessageContaining("unknown argument '--exit'")
+                .hasMessageContaining("usage:");
         assertThatThrownBy(() -> BoxArguments.parse(List.of("--timeout=soon")))
                 .hasMessageContaining("whole seconds, not 'soon'");
         assertThatThrownBy(() -> BoxArguments.parse(List.of("--timeout=0"))).hasMessageContaining("at least 1 second");

@@ -33,8 +33,8 @@ class BoxKilledTest {
     private static final Pattern HOST_LINE = Pattern.compile("host (\\S+): (cxtb-\\S+),");
 
     /** A box JVM, seen from outside once it is ready: what runs below it, its hosts, etcd's directories. */
-    private record Running(Process jvm, Path work, List<String> machines, Map<Long, String> ran, long watchdog, List<Path> etcdDirs) {
-    }
+    private record Running(
+            Process jvm, Path work, List<String> machines, Map<Long, String> ran, long watchdog, List<Path> etcdDirs) {}
 
     @Test
     void aSigkilledBoxLeavesNoApiServerEtcdHostOperatorOrAgentBehind() throws Exception {
@@ -44,7 +44,11 @@ class BoxKilledTest {
             box.jvm().destroyForcibly(); // SIGKILL: no shutdown hook runs
             box.jvm().waitFor();
 
-            awaitTrue("the watchdog finished", Duration.ofMinutes(2), () -> ProcessStamp.startTicks(box.watchdog()).isEmpty(), box.work());
+            awaitTrue(
+                    "the watchdog finished",
+                    Duration.ofMinutes(2),
+                    () -> ProcessStamp.startTicks(box.watchdog()).isEmpty(),
+                    box.work());
             assertNothingLeft(box);
             assertThat(log(box.work())).contains("[watchdog] ended");
         } finally {
@@ -58,17 +62,29 @@ class BoxKilledTest {
         Running box = startBox(root);
         try {
             ProcessHandle.of(box.watchdog()).ifPresent(ProcessHandle::destroyForcibly); // e.g. the OOM killer took both
-            awaitTrue("the watchdog gone", Duration.ofSeconds(30), () -> ProcessStamp.startTicks(box.watchdog()).isEmpty(), box.work());
+            awaitTrue(
+                    "the watchdog gone",
+                    Duration.ofSeconds(30),
+                    () -> ProcessStamp.startTicks(box.watchdog()).isEmpty(),
+                    box.work());
             box.jvm().destroyForcibly();
             box.jvm().waitFor();
             Thread.sleep(2_000);
-            long operator = box.ran().entrySet().stream().filter(e -> e.getValue().contains("apps/operator/")).findFirst().orElseThrow().getKey();
-            assertThat(ProcessStamp.startTicks(operator)).as("with no watchdog, the operator outlives the box").isPresent();
+            long operator = box.ran().entrySet().stream()
+                    .filter(e -> e.getValue().contains("apps/operator/"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getKey();
+            assertThat(ProcessStamp.startTicks(operator))
+                    .as("with no watchdog, the operator outlives the box")
+                    .isPresent();
 
             // what Box.start does first on the same work directory
             Leftovers.Swept swept = new Leftovers(box.work()).claim();
 
-            assertThat(swept.processes()).as("operator, agents (and etcd, kube-apiserver)").isGreaterThanOrEqualTo(1 + HOSTS.size());
+            assertThat(swept.processes())
+                    .as("operator, agents (and etcd, kube-apiserver)")
+                    .isGreaterThanOrEqualTo(1 + HOSTS.size());
             assertNothingLeft(box);
         } finally {
             stop(box);
@@ -78,10 +94,19 @@ class BoxKilledTest {
     private static Running startBox(Path root) throws Exception {
         Path work = Files.createTempDirectory("confext-box-killed");
         Path out = work.resolve("box.out");
-        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.util.logging.manager=java.util.logging.LogManager", "-Dconfext.repo.root=" + root,
-                "-cp", System.getProperty("java.class.path"), BoxUntilKilled.class.getName(), work.toString(), HOSTS.get(0), HOSTS.get(1))
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process jvm = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djava.util.logging.manager=java.util.logging.LogManager",
+                        "-Dconfext.repo.root=" + root,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        BoxUntilKilled.class.getName(),
+                        work.toString(),
+                        HOSTS.get(0),
+                        HOSTS.get(1))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         try {
             awaitOutput(jvm, out, "box ready in", Duration.ofMinutes(8));
         } catch (AssertionError | Exception e) {
@@ -110,10 +135,16 @@ class BoxKilledTest {
         }
         assertThat(watchdog).as("the watchdog runs").isPositive();
         String all = String.join("\n", ran.values());
-        assertThat(count(ran, "systemd-nspawn")).as("one nspawn per host in\n%s", all).isEqualTo(HOSTS.size());
-        assertThat(count(ran, "quarkus-run.jar")).as("operator and one agent per host in\n%s", all).isEqualTo(1 + HOSTS.size());
+        assertThat(count(ran, "systemd-nspawn"))
+                .as("one nspawn per host in\n%s", all)
+                .isEqualTo(HOSTS.size());
+        assertThat(count(ran, "quarkus-run.jar"))
+                .as("operator and one agent per host in\n%s", all)
+                .isEqualTo(1 + HOSTS.size());
         if (K8sBinaries.find().available()) {
-            assertThat(count(ran, "/kube-apiserver ")).as("kube-apiserver in\n%s", all).isEqualTo(1);
+            assertThat(count(ran, "/kube-apiserver "))
+                    .as("kube-apiserver in\n%s", all)
+                    .isEqualTo(1);
             assertThat(count(ran, "/etcd ")).as("etcd in\n%s", all).isEqualTo(1);
             assertThat(etcdDirs).isNotEmpty().allSatisfy(d -> assertThat(d).exists());
         }
@@ -122,18 +153,28 @@ class BoxKilledTest {
 
     /** No process that ran below the box, no mount, tree or record of its hosts, no etcd directory, no record. */
     private static void assertNothingLeft(Running box) throws IOException {
-        Map<Long, String> survivors = box.ran().entrySet().stream().filter(e -> ProcessStamp.startTicks(e.getKey()).isPresent())
+        Map<Long, String> survivors = box.ran().entrySet().stream()
+                .filter(e -> ProcessStamp.startTicks(e.getKey()).isPresent())
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        assertThat(survivors).as("processes of the killed box still running; watchdog log:\n%s", log(box.work())).isEmpty();
+        assertThat(survivors)
+                .as("processes of the killed box still running; watchdog log:\n%s", log(box.work()))
+                .isEmpty();
         String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
         for (String machine : box.machines()) {
             assertThat(mounts).as("mounts of host %s", machine).doesNotContain(machine);
-            assertThat(Path.of("/var/tmp/confext-testbed", machine)).as("host tree").doesNotExist();
-            assertThat(Path.of("/run/confext-testbed", machine + ".host")).as("host record").doesNotExist();
+            assertThat(Path.of("/var/tmp/confext-testbed", machine))
+                    .as("host tree")
+                    .doesNotExist();
+            assertThat(Path.of("/run/confext-testbed", machine + ".host"))
+                    .as("host record")
+                    .doesNotExist();
         }
-        assertThat(box.etcdDirs()).allSatisfy(d -> assertThat(d).as("etcd scratch dir").doesNotExist());
-        assertThat(new Leftovers(box.work()).recorded()).as("nothing of the killed box left in its record")
-                .allMatch(e -> e instanceof Leftover.Owner o && o.pid() == ProcessHandle.current().pid());
+        assertThat(box.etcdDirs())
+                .allSatisfy(d -> assertThat(d).as("etcd scratch dir").doesNotExist());
+        assertThat(new Leftovers(box.work()).recorded())
+                .as("nothing of the killed box left in its record")
+                .allMatch(e -> e instanceof Leftover.Owner o
+                        && o.pid() == ProcessHandle.current().pid());
     }
 
     private static void stop(Running box) throws InterruptedException {
@@ -148,7 +189,8 @@ class BoxKilledTest {
     /** The work directory holds only the box's logs, kubeconfig and app copies by now. */
     private static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException | RuntimeException e) {
             // a temporary directory: harmless if it stays
         }
@@ -174,7 +216,9 @@ class BoxKilledTest {
 
     private static String cmdline(long pid) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+            return new String(
+                            Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
         } catch (IOException gone) {
             return "";
         }
@@ -203,7 +247,8 @@ class BoxKilledTest {
         fail("no '" + line + "' within " + timeout + ":\n" + Files.readString(out));
     }
 
-    private static void awaitTrue(String what, Duration timeout, java.util.function.BooleanSupplier condition, Path work) throws Exception {
+    private static void awaitTrue(
+            String what, Duration timeout, java.util.function.BooleanSupplier condition, Path work) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {

@@ -7,8 +7,7 @@ import java.util.List;
 /** A box that runs until its JVM is killed, for {@link BoxKilledTest}. Usage: {@code BoxUntilKilled <workDir> <host>...}. */
 public final class BoxUntilKilled {
 
-    private BoxUntilKilled() {
-    }
+    private BoxUntilKilled() {}
 
     public static void main(String[] args) throws InterruptedException {
         List<String> hosts = Arrays.asList(args).subList(1, args.length);

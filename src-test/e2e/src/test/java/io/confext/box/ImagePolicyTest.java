@@ -8,8 +8,10 @@ class ImagePolicyTest {
 
     @Test
     void withDeviceMapperSystemdsDefaultElseTheAgentsOwnChecksOnly() {
-        assertThat(ImagePolicy.choose("  1 psaux\n236 device-mapper\n183 hw_random\n", false)).isEmpty();
+        assertThat(ImagePolicy.choose("  1 psaux\n236 device-mapper\n183 hw_random\n", false))
+                .isEmpty();
         assertThat(ImagePolicy.choose("", true)).isEmpty();
-        assertThat(ImagePolicy.choose("  1 psaux\n183 hw_random\n", false)).contains("root=unprotected+absent:usr=absent");
+        assertThat(ImagePolicy.choose("  1 psaux\n183 hw_random\n", false))
+                .contains("root=unprotected+absent:usr=absent");
     }
 }

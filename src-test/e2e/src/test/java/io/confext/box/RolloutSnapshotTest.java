@@ -20,31 +20,38 @@ class RolloutSnapshotTest {
 
     @Test
     void printsOneLinePerNodeChangeAndOnePerBundleChange() {
-        RolloutSnapshot assigned = RolloutSnapshot.of(List.of(node("node-a", "1.0", null), node("node-b", null, null)),
-                List.of(bundle("demo", "1.0", 2, 0)));
-        assertThat(assigned.changesSince(RolloutSnapshot.EMPTY)).containsExactly(
-                "node node-a: demo assigned 1.0, -",
-                "bundle demo: target 1.0 (current -) updated 0/2, ready 0/2, failed 0 [Progressing(WavesInProgress)]");
+        RolloutSnapshot assigned = RolloutSnapshot.of(
+                List.of(node("node-a", "1.0", null), node("node-b", null, null)), List.of(bundle("demo", "1.0", 2, 0)));
+        assertThat(assigned.changesSince(RolloutSnapshot.EMPTY))
+                .containsExactly(
+                        "node node-a: demo assigned 1.0, -",
+                        "bundle demo: target 1.0 (current -) updated 0/2, ready 0/2, failed 0 [Progressing(WavesInProgress)]");
 
-        RolloutSnapshot active = RolloutSnapshot.of(List.of(node("node-a", "1.0", BundlePhase.Active), node("node-b", null, null)),
+        RolloutSnapshot active = RolloutSnapshot.of(
+                List.of(node("node-a", "1.0", BundlePhase.Active), node("node-b", null, null)),
                 List.of(bundle("demo", "1.0", 2, 1)));
-        assertThat(active.changesSince(assigned)).containsExactly(
-                "node node-a: demo assigned 1.0, - -> Active, sees 1.0 (Proven: unit sees 1.0)",
-                "bundle demo: target 1.0 (current -) updated 0/2, ready 1/2, failed 0 [Progressing(WavesInProgress)]");
+        assertThat(active.changesSince(assigned))
+                .containsExactly(
+                        "node node-a: demo assigned 1.0, - -> Active, sees 1.0 (Proven: unit sees 1.0)",
+                        "bundle demo: target 1.0 (current -) updated 0/2, ready 1/2, failed 0 [Progressing(WavesInProgress)]");
     }
 
     @Test
     void nothingChangedPrintsNothing() {
-        RolloutSnapshot s = RolloutSnapshot.of(List.of(node("node-a", "1.0", BundlePhase.Active)), List.of(bundle("demo", "1.0", 1, 1)));
-        RolloutSnapshot same = RolloutSnapshot.of(List.of(node("node-a", "1.0", BundlePhase.Active)), List.of(bundle("demo", "1.0", 1, 1)));
+        RolloutSnapshot s = RolloutSnapshot.of(
+                List.of(node("node-a", "1.0", BundlePhase.Active)), List.of(bundle("demo", "1.0", 1, 1)));
+        RolloutSnapshot same = RolloutSnapshot.of(
+                List.of(node("node-a", "1.0", BundlePhase.Active)), List.of(bundle("demo", "1.0", 1, 1)));
         assertThat(same.changesSince(s)).isEmpty();
     }
 
     @Test
     void removalAndDeletionAreShown() {
-        RolloutSnapshot before = RolloutSnapshot.of(List.of(node("node-a", "1.0", BundlePhase.Active)), List.of(bundle("demo", "1.0", 1, 1)));
+        RolloutSnapshot before = RolloutSnapshot.of(
+                List.of(node("node-a", "1.0", BundlePhase.Active)), List.of(bundle("demo", "1.0", 1, 1)));
         RolloutSnapshot after = RolloutSnapshot.of(List.of(node("node-a", null, null)), List.of());
-        assertThat(after.changesSince(before)).containsExactly("node node-a: demo gone (no assignment, no report)", "bundle demo: deleted");
+        assertThat(after.changesSince(before))
+                .containsExactly("node node-a: demo gone (no assignment, no report)", "bundle demo: deleted");
     }
 
     private static ConfextNode node(String name, String assigned, BundlePhase phase) {
@@ -84,8 +91,17 @@ class RolloutSnapshotTest {
         s.setUpdated(0);
         s.setReady(ready);
         s.setFailed(0);
-        s.setConditions(List.of(new ConditionBuilder().withType("Progressing").withStatus("True").withReason("WavesInProgress").build(),
-                new ConditionBuilder().withType("Degraded").withStatus("False").withReason("AsExpected").build()));
+        s.setConditions(List.of(
+                new ConditionBuilder()
+                        .withType("Progressing")
+                        .withStatus("True")
+                        .withReason("WavesInProgress")
+                        .build(),
+                new ConditionBuilder()
+                        .withType("Degraded")
+                        .withStatus("False")
+                        .withReason("AsExpected")
+                        .build()));
         b.setStatus(s);
         return b;
     }

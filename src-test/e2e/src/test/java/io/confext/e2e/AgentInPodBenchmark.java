@@ -43,11 +43,17 @@ public final class AgentInPodBenchmark {
             Instant applied = Instant.now();
             box.kubectlApply(DemoBundles.yaml());
             ConfextBundle sample = DemoBundles.sample();
-            while (!RolloutOutcome.complete(box.client().resources(ConfextBundle.class).withName(sample.getMetadata().getName()).get(),
-                    sample.getSpec().getVersion(), 3)) {
+            while (!RolloutOutcome.complete(
+                    box.client()
+                            .resources(ConfextBundle.class)
+                            .withName(sample.getMetadata().getName())
+                            .get(),
+                    sample.getSpec().getVersion(),
+                    3)) {
                 Thread.sleep(200);
             }
-            System.out.println("[bench] nodes: kubectl apply to proven on 3 nodes: " + Duration.between(applied, Instant.now()).toMillis() + " ms");
+            System.out.println("[bench] nodes: kubectl apply to proven on 3 nodes: "
+                    + Duration.between(applied, Instant.now()).toMillis() + " ms");
             Thread.sleep(SETTLE.toMillis());
             List<Long> agents = agentPids();
             System.out.println("[bench] nodes: agent JVMs " + agents);
@@ -58,18 +64,27 @@ public final class AgentInPodBenchmark {
         try (Box box = Box.start(new BoxSettings(root, work, List.of("bench-a", "bench-b", "bench-c"), System.out))) {
             box.apply(DemoBundles.sample());
             ConfextBundle sample = DemoBundles.sample();
-            while (!RolloutOutcome.complete(box.client().resources(ConfextBundle.class).withName(sample.getMetadata().getName()).get(),
-                    sample.getSpec().getVersion(), 3)) {
+            while (!RolloutOutcome.complete(
+                    box.client()
+                            .resources(ConfextBundle.class)
+                            .withName(sample.getMetadata().getName())
+                            .get(),
+                    sample.getSpec().getVersion(),
+                    3)) {
                 Thread.sleep(200);
             }
             Thread.sleep(SETTLE.toMillis());
-            List<Long> agents = box.hosts().stream().map(BoxHost::agent).map(a -> javaChild(a.pid())).toList();
+            List<Long> agents = box.hosts().stream()
+                    .map(BoxHost::agent)
+                    .map(a -> javaChild(a.pid()))
+                    .toList();
             System.out.println("[bench] processes: agent JVMs " + agents);
             processRss.addAll(sample(agents));
         }
         long pod = median(podRss);
         long proc = median(processRss);
-        System.out.printf("[bench] agent RSS median over %d samples x 3 agents: in its pod %.1f MiB, as a process %.1f MiB, ratio %.2f%n",
+        System.out.printf(
+                "[bench] agent RSS median over %d samples x 3 agents: in its pod %.1f MiB, as a process %.1f MiB, ratio %.2f%n",
                 SAMPLES, pod / 1024.0, proc / 1024.0, (double) pod / proc);
     }
 
@@ -77,14 +92,20 @@ public final class AgentInPodBenchmark {
     static List<Long> agentPids() {
         return ProcessHandle.allProcesses()
                 .filter(p -> cmdline(p.pid()).contains("/opt/confext-agent/quarkus-run.jar"))
-                .map(ProcessHandle::pid).toList();
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     /** The launcher execs java, so the child's pid is the JVM's; a shell wrapper would leave java as its child. */
     static long javaChild(long pid) {
-        return cmdline(pid).contains("quarkus-run.jar") ? pid
-                : ProcessHandle.of(pid).flatMap(h -> h.descendants().filter(d -> cmdline(d.pid()).contains("quarkus-run.jar")).findFirst())
-                .map(ProcessHandle::pid).orElse(pid);
+        return cmdline(pid).contains("quarkus-run.jar")
+                ? pid
+                : ProcessHandle.of(pid)
+                        .flatMap(h -> h.descendants()
+                                .filter(d -> cmdline(d.pid()).contains("quarkus-run.jar"))
+                                .findFirst())
+                        .map(ProcessHandle::pid)
+                        .orElse(pid);
     }
 
     static List<Long> sample(List<Long> pids) throws InterruptedException {
@@ -101,7 +122,9 @@ public final class AgentInPodBenchmark {
     static Optional<Long> rssKib(long pid) {
         try {
             return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst();
+                    .filter(l -> l.startsWith("VmRSS:"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                    .findFirst();
         } catch (IOException gone) {
             return Optional.empty();
         }
@@ -120,6 +143,5 @@ public final class AgentInPodBenchmark {
         return v.length == 0 ? 0 : v[v.length / 2];
     }
 
-    private AgentInPodBenchmark() {
-    }
+    private AgentInPodBenchmark() {}
 }

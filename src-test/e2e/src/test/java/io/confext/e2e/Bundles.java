@@ -11,8 +11,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 /** Bundles for the demo service: {@code /etc/demo/demo.conf} with a line that names bundle and version. */
 final class Bundles {
 
-    private Bundles() {
-    }
+    private Bundles() {}
 
     /** The line the demo service's config has under this bundle version. */
     static String marker(String bundle, String version) {
@@ -25,8 +24,10 @@ final class Bundles {
      *
      * @param requireSignature trust: the nodes' own /etc/verity.d
      */
-    static ConfextBundle image(String name, String version, String url, String sha256, int nodes, boolean requireSignature) {
-        BundleBuilder b = demoBuilder(name, version, FailurePolicy.Halt, false).image(url, sha256)
+    static ConfextBundle image(
+            String name, String version, String url, String sha256, int nodes, boolean requireSignature) {
+        BundleBuilder b = demoBuilder(name, version, FailurePolicy.Halt, false)
+                .image(url, sha256)
                 .rollout(r -> r.setMaxUnavailable(new IntOrString(nodes)));
         return (requireSignature ? b.requireSignature() : b).build();
     }
@@ -41,7 +42,10 @@ final class Bundles {
     }
 
     private static BundleBuilder demoBuilder(String name, String version, FailurePolicy onFailure, boolean failReload) {
-        return BundleBuilder.bundle(name, version).scope(Scope.Service).units(BoxSettings.DEMO_UNIT).reload(ReloadMode.Reload)
+        return BundleBuilder.bundle(name, version)
+                .scope(Scope.Service)
+                .units(BoxSettings.DEMO_UNIT)
+                .reload(ReloadMode.Reload)
                 .file("demo/demo.conf", marker(name, version) + "\n" + (failReload ? "fail_reload=yes\n" : ""), "0644")
                 .rollout(r -> {
                     r.setMaxUnavailable(new IntOrString(1));

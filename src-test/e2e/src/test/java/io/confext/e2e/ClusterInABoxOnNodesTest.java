@@ -35,13 +35,16 @@ class ClusterInABoxOnNodesTest {
     @Test
     void theBoxOnRealNodesRollsTheSampleBundleOutAndExitsZero() throws Exception {
         Optional<String> capability = Prerequisites.missingCapability();
-        Assumptions.assumeTrue(capability.isEmpty(), () -> "skipped: this machine cannot boot systemd hosts: " + capability.orElse(""));
+        Assumptions.assumeTrue(
+                capability.isEmpty(),
+                () -> "skipped: this machine cannot boot systemd hosts: " + capability.orElse(""));
         Path root = BoxAssumptions.repoRootOrSkip();
         NodesBox.cannotRun(root).ifPresent(why -> fail("the real-nodes box cannot start: " + why));
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
 
-        int exit = ClusterInABox.run(new BoxArguments(true, Duration.ofMinutes(5), ApiServerMode.AUTO, BoxMode.AUTO), out, root, work);
+        int exit = ClusterInABox.run(
+                new BoxArguments(true, Duration.ofMinutes(5), ApiServerMode.AUTO, BoxMode.AUTO), out, root, work);
 
         String text = captured.toString(StandardCharsets.UTF_8);
         assertThat(exit).as("exit code; output:\n%s", text).isZero();
@@ -49,14 +52,25 @@ class ClusterInABoxOnNodesTest {
         assertThat(text).contains("helm install " + NodesBox.RELEASE + " helm/confext-operator");
         assertThat(text).contains("ROLLED OUT: demo 1.0 is active and proven on all 3 nodes");
         for (int i = 1; i <= ClusterInABox.NODE_COUNT; i++) {
-            assertThat(text).contains("node" + i + ": demo.service (pid ").contains("reads greeting=hello from the confext bundle demo 1.0");
+            assertThat(text)
+                    .contains("node" + i + ": demo.service (pid ")
+                    .contains("reads greeting=hello from the confext bundle demo 1.0");
         }
         assertThat(text).contains("get pods -n " + NodesBox.NAMESPACE);
         assertThat(text).contains("[box] cleaned up");
-        assertThat(new ProcessBuilder("ip", "netns", "list").start().inputReader().lines().filter(l -> l.startsWith("cxk-")).toList())
-                .as("network namespaces of the box's nodes after it exited").isEmpty();
-        assertThat(ProcessHandle.allProcesses().map(p -> p.info().command().orElse(""))
-                .filter(c -> c.endsWith("/kube-apiserver") || c.endsWith("/etcd") || c.endsWith("/kubelet")).toList())
-                .as("control-plane processes after the box exited").isEmpty();
+        assertThat(new ProcessBuilder("ip", "netns", "list")
+                        .start()
+                        .inputReader()
+                        .lines()
+                        .filter(l -> l.startsWith("cxk-"))
+                        .toList())
+                .as("network namespaces of the box's nodes after it exited")
+                .isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                        .map(p -> p.info().command().orElse(""))
+                        .filter(c -> c.endsWith("/kube-apiserver") || c.endsWith("/etcd") || c.endsWith("/kubelet"))
+                        .toList())
+                .as("control-plane processes after the box exited")
+                .isEmpty();
     }
 }

@@ -34,20 +34,24 @@ class ClusterInABoxTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
 
-        int exit = ClusterInABox.run(new BoxArguments(true, Duration.ofMinutes(5), ApiServerMode.AUTO, BoxMode.PROCESSES), out, root, work);
+        int exit = ClusterInABox.run(
+                new BoxArguments(true, Duration.ofMinutes(5), ApiServerMode.AUTO, BoxMode.PROCESSES), out, root, work);
 
         String text = captured.toString(StandardCharsets.UTF_8);
         assertThat(exit).as("exit code; output:\n%s", text).isZero();
         assertThat(text).contains("ROLLED OUT: demo 1.0 is active and proven on all 3 hosts");
         for (String host : ClusterInABox.HOSTS) {
-            assertThat(text).contains(host + ": demo.service (pid ").contains("reads greeting=hello from the confext bundle demo 1.0");
+            assertThat(text)
+                    .contains(host + ": demo.service (pid ")
+                    .contains("reads greeting=hello from the confext bundle demo 1.0");
             assertThat(text).containsPattern("node " + host + ": demo assigned 1.0, .*Active, sees 1.0");
         }
         assertThat(text).contains("[box] cleaned up");
         Path launcher = root.resolve("node-daemonset/src/main/sh/confext-agent");
         for (String host : ClusterInABox.HOSTS) {
             // the box's agents run the production launcher (its JVM flags), not a plain java -jar
-            assertThat(work.resolve("logs/agent-" + host + ".log")).content()
+            assertThat(work.resolve("logs/agent-" + host + ".log"))
+                    .content()
                     .startsWith("---- starting agent-" + host + ": /bin/sh " + launcher + "\n");
         }
         assertThat(work.resolve("kubeconfig")).isRegularFile();

@@ -7,8 +7,7 @@ import java.util.function.Supplier;
 /** Polls a condition until it holds or a deadline passes; the failure says what was awaited and what was seen. */
 final class Eventually {
 
-    private Eventually() {
-    }
+    private Eventually() {}
 
     static void await(String what, Duration timeout, Supplier<Boolean> condition, Supplier<String> diagnostics) {
         Instant deadline = Instant.now().plus(timeout);
@@ -24,8 +23,10 @@ final class Eventually {
             }
             sleep(250);
         }
-        throw new AssertionError("not within " + timeout + ": " + what + (last == null ? "" : "\nlast error: " + last)
-                + "\n" + diagnostics.get(), last);
+        throw new AssertionError(
+                "not within " + timeout + ": " + what + (last == null ? "" : "\nlast error: " + last) + "\n"
+                        + diagnostics.get(),
+                last);
     }
 
     static void sleep(long ms) {

@@ -54,6 +54,7 @@ class ImageBundleE2ETest {
     /** Images, TLS material and the box's work directory: kept for a look when a test failed, else removed. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path dir;
+
     static Box box;
     static LiveView view;
     static ImageServer server;
@@ -70,18 +71,32 @@ class ImageBundleE2ETest {
 
         SystemdHost builder = box.hosts().get(0).host();
         builder.execOk("mkdir", "-p", "/var/tmp/e2e-img");
-        ConfextImages.selfSignedCertificate(builder, "/var/tmp/e2e-img/signer.key", "/var/tmp/e2e-img/signer.crt", "confext-e2e");
+        ConfextImages.selfSignedCertificate(
+                builder, "/var/tmp/e2e-img/signer.key", "/var/tmp/e2e-img/signer.crt", "confext-e2e");
         String cert = builder.readFile("/var/tmp/e2e-img/signer.crt");
         for (BoxHost h : box.hosts()) {
             h.host().writeFile("/etc/verity.d/confext-e2e.crt", cert, "0644"); // node-local trust
         }
         for (String name : List.of("tampered-ddi", "signed")) {
-            ConfextImages.ddi(builder, "/var/tmp/e2e-img/" + name + ".raw", name, demoConf(name, "2.0"), "",
-                    "/var/tmp/e2e-img/signer.key", "/var/tmp/e2e-img/signer.crt");
+            ConfextImages.ddi(
+                    builder,
+                    "/var/tmp/e2e-img/" + name + ".raw",
+                    name,
+                    demoConf(name, "2.0"),
+                    "",
+                    "/var/tmp/e2e-img/signer.key",
+                    "/var/tmp/e2e-img/signer.crt");
         }
-        ConfextImages.erofs(builder, "/var/tmp/e2e-img/tampered-erofs.raw", "tampered-erofs", demoConf("tampered-erofs", "2.0"), "");
+        ConfextImages.erofs(
+                builder,
+                "/var/tmp/e2e-img/tampered-erofs.raw",
+                "tampered-erofs",
+                demoConf("tampered-erofs", "2.0"),
+                "");
         for (String name : List.of("tampered-ddi", "signed", "tampered-erofs")) {
-            images.put(name, Files.copy(builder.hostPath("/var/tmp/e2e-img/" + name + ".raw"), dir.resolve(name + ".raw")));
+            images.put(
+                    name,
+                    Files.copy(builder.hostPath("/var/tmp/e2e-img/" + name + ".raw"), dir.resolve(name + ".raw")));
         }
     }
 
@@ -104,11 +119,21 @@ class ImageBundleE2ETest {
             return;
         }
         box.client().resources(ConfextBundle.class).delete();
-        Eventually.await("every bundle deleted", ROLLOUT, () -> box.client().resources(ConfextBundle.class).list().getItems().isEmpty(),
+        Eventually.await(
+                "every bundle deleted",
+                ROLLOUT,
+                () -> box.client()
+                        .resources(ConfextBundle.class)
+                        .list()
+                        .getItems()
+                        .isEmpty(),
                 this::diagnostics);
         for (BoxHost h : box.hosts()) {
-            Eventually.await(h.name() + "'s demo service sees the host's own /etc again", ROLLOUT,
-                    () -> sees(h).equals(Optional.of(BoxSettings.HOST_OWN_CONFIG)), this::diagnostics);
+            Eventually.await(
+                    h.name() + "'s demo service sees the host's own /etc again",
+                    ROLLOUT,
+                    () -> sees(h).equals(Optional.of(BoxSettings.HOST_OWN_CONFIG)),
+                    this::diagnostics);
         }
     }
 
@@ -117,7 +142,8 @@ class ImageBundleE2ETest {
         String name = "tampered-ddi";
         Path good = images.get(name);
         // the digest in the bundle matches the tampered file: only the dm-verity hash tree can tell
-        Path bad = Images.copyWithFlippedByte(good, dir.resolve(name + "-flipped.raw"), Images.rootPartitionOffset(good) + 100);
+        Path bad = Images.copyWithFlippedByte(
+                good, dir.resolve(name + "-flipped.raw"), Images.rootPartitionOffset(good) + 100);
         refusedEverywhereWithNothingChanged(name, bad, Images.sha256(bad), "verity");
     }
 
@@ -134,13 +160,22 @@ class ImageBundleE2ETest {
         String name = "signed";
         rollOut(Bundles.demo(name, "1.0", FailurePolicy.Halt));
         Path good = images.get(name);
-        box.apply(Bundles.image(name, "2.0", server.serve(name + ".raw", good), Images.sha256(good), NODES.size(), true));
-        Eventually.await(name + " 2.0 rolled out on all hosts", ROLLOUT, () -> RolloutOutcome.complete(bundle(name), "2.0", NODES.size()),
+        box.apply(
+                Bundles.image(name, "2.0", server.serve(name + ".raw", good), Images.sha256(good), NODES.size(), true));
+        Eventually.await(
+                name + " 2.0 rolled out on all hosts",
+                ROLLOUT,
+                () -> RolloutOutcome.complete(bundle(name), "2.0", NODES.size()),
                 this::diagnostics);
         for (BoxHost h : box.hosts()) {
-            DemoSeen seen = DemoService.awaitSeen(h.host(), BoxSettings.DEMO_UNIT,
-                    s -> s.config().orElse("").contains(Bundles.marker(name, "2.0")), Duration.ofSeconds(30));
-            assertThat(seen.config()).as("%s's demo service read", h.name()).hasValueSatisfying(c -> assertThat(c).contains(Bundles.marker(name, "2.0")));
+            DemoSeen seen = DemoService.awaitSeen(
+                    h.host(),
+                    BoxSettings.DEMO_UNIT,
+                    s -> s.config().orElse("").contains(Bundles.marker(name, "2.0")),
+                    Duration.ofSeconds(30));
+            assertThat(seen.config())
+                    .as("%s's demo service read", h.name())
+                    .hasValueSatisfying(c -> assertThat(c).contains(Bundles.marker(name, "2.0")));
             assertThat(versions(h, name)).as("%s's %s.v/", h.name(), name).anyMatch(e -> e.startsWith(name + "_2.0"));
         }
     }
@@ -160,22 +195,39 @@ class ImageBundleE2ETest {
         }
 
         box.apply(Bundles.image(name, "2.0", server.serve(name + ".raw", image), sha256, NODES.size(), false));
-        Eventually.await("every node refuses " + name + " 2.0", ROLLOUT,
-                () -> box.hosts().stream().allMatch(h -> refused(state(h.name(), name))), this::diagnostics);
-        Eventually.await(name + " Degraded", ROLLOUT, () -> RolloutOutcome.degraded(bundle(name)).isPresent(), this::diagnostics);
+        Eventually.await(
+                "every node refuses " + name + " 2.0",
+                ROLLOUT,
+                () -> box.hosts().stream().allMatch(h -> refused(state(h.name(), name))),
+                this::diagnostics);
+        Eventually.await(
+                name + " Degraded",
+                ROLLOUT,
+                () -> RolloutOutcome.degraded(bundle(name)).isPresent(),
+                this::diagnostics);
 
         for (BoxHost h : box.hosts()) {
             BundleState s = state(h.name(), name);
-            String why = (s.getReason() + " " + s.getMessage()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-            assertThat(why).as("%s's reason for refusing (%s: %s)", h.name(), s.getReason(), s.getMessage())
-                    .contains(giveaway).contains("mismatch");
-            assertThat(DemoService.seen(h.host(), BoxSettings.DEMO_UNIT)).as("%s untouched: same process, no re-read", h.name())
+            String why = (s.getReason() + " " + s.getMessage())
+                    .toLowerCase(Locale.ROOT)
+                    .replaceAll("[^a-z0-9]", "");
+            assertThat(why)
+                    .as("%s's reason for refusing (%s: %s)", h.name(), s.getReason(), s.getMessage())
+                    .contains(giveaway)
+                    .contains("mismatch");
+            assertThat(DemoService.seen(h.host(), BoxSettings.DEMO_UNIT))
+                    .as("%s untouched: same process, no re-read", h.name())
                     .isEqualTo(before.get(h.name()));
-            assertThat(sees(h)).as("%s's demo service sees", h.name())
+            assertThat(sees(h))
+                    .as("%s's demo service sees", h.name())
                     .hasValueSatisfying(c -> assertThat(c).contains(Bundles.marker(name, "1.0")));
-            assertThat(versions(h, name)).as("%s's %s.v/: nothing new appeared", h.name(), name).isEqualTo(versionsBefore.get(h.name()));
+            assertThat(versions(h, name))
+                    .as("%s's %s.v/: nothing new appeared", h.name(), name)
+                    .isEqualTo(versionsBefore.get(h.name()));
         }
-        assertThat(server.downloads(name + ".raw")).as("every node fetched it itself").isGreaterThanOrEqualTo(NODES.size());
+        assertThat(server.downloads(name + ".raw"))
+                .as("every node fetched it itself")
+                .isGreaterThanOrEqualTo(NODES.size());
     }
 
     private static boolean refused(BundleState s) {
@@ -204,8 +256,11 @@ class ImageBundleE2ETest {
         box.apply(b);
         String name = b.getMetadata().getName();
         String version = b.getSpec().getVersion();
-        Eventually.await(name + " " + version + " rolled out on all hosts", ROLLOUT,
-                () -> RolloutOutcome.complete(bundle(name), version, NODES.size()), this::diagnostics);
+        Eventually.await(
+                name + " " + version + " rolled out on all hosts",
+                ROLLOUT,
+                () -> RolloutOutcome.complete(bundle(name), version, NODES.size()),
+                this::diagnostics);
     }
 
     private static Optional<String> sees(BoxHost h) {
@@ -221,21 +276,31 @@ class ImageBundleE2ETest {
         if (n == null || n.getStatus() == null || n.getStatus().getBundles() == null) {
             return null;
         }
-        return n.getStatus().getBundles().stream().filter(b -> bundle.equals(b.getName())).findFirst().orElse(null);
+        return n.getStatus().getBundles().stream()
+                .filter(b -> bundle.equals(b.getName()))
+                .findFirst()
+                .orElse(null);
     }
 
     private String diagnostics() {
         StringBuilder b = new StringBuilder();
         try {
             Map<String, Object> dump = new LinkedHashMap<>();
-            dump.put("bundles", box.client().resources(ConfextBundle.class).list().getItems());
+            dump.put(
+                    "bundles",
+                    box.client().resources(ConfextBundle.class).list().getItems());
             dump.put("nodes", box.client().resources(ConfextNode.class).list().getItems());
             b.append(io.fabric8.kubernetes.client.utils.Serialization.asYaml(dump));
         } catch (RuntimeException e) {
             b.append("(cannot read the cluster: ").append(e.getMessage()).append(")\n");
         }
         b.append("--- operator log ---\n").append(box.operator().logTail(25)).append('\n');
-        box.hosts().forEach(h -> b.append("--- agent ").append(h.name()).append(" ---\n").append(h.agent().logTail(15)).append('\n'));
+        box.hosts()
+                .forEach(h -> b.append("--- agent ")
+                        .append(h.name())
+                        .append(" ---\n")
+                        .append(h.agent().logTail(15))
+                        .append('\n'));
         return b.toString();
     }
 }

@@ -15,8 +15,7 @@ final class Images {
     /** x86-64 root partition type 4f68bce3-e8cd-4db1-96e7-fbcaf984b709, as GPT stores it (mixed endian). */
     private static final byte[] ROOT_X86_64 = HexFormat.of().parseHex("e3bc684fcde8b14d96e7fbcaf984b709");
 
-    private Images() {
-    }
+    private Images() {}
 
     static String sha256(Path file) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -39,7 +38,8 @@ final class Images {
     static long rootPartitionOffset(Path ddi) throws IOException {
         byte[] all = Files.readAllBytes(ddi);
         for (int sector : new int[] {512, 4096}) {
-            if (all.length < sector + 92 || !new String(all, sector, 8, java.nio.charset.StandardCharsets.US_ASCII).equals("EFI PART")) {
+            if (all.length < sector + 92
+                    || !new String(all, sector, 8, java.nio.charset.StandardCharsets.US_ASCII).equals("EFI PART")) {
                 continue;
             }
             ByteBuffer h = ByteBuffer.wrap(all, sector, 92).order(ByteOrder.LITTLE_ENDIAN);
@@ -49,7 +49,10 @@ final class Images {
             for (int i = 0; i < count; i++) {
                 int at = (int) (entriesLba * sector + (long) i * size);
                 if (java.util.Arrays.equals(all, at, at + 16, ROOT_X86_64, 0, 16)) {
-                    return ByteBuffer.wrap(all, at + 32, 8).order(ByteOrder.LITTLE_ENDIAN).getLong() * sector;
+                    return ByteBuffer.wrap(all, at + 32, 8)
+                                    .order(ByteOrder.LITTLE_ENDIAN)
+                                    .getLong()
+                            * sector;
                 }
             }
             throw new IllegalArgumentException(ddi + " has no x86-64 root partition");

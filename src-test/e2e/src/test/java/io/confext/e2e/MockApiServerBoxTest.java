@@ -32,18 +32,22 @@ class MockApiServerBoxTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
 
-        int exit = ClusterInABox.run(new BoxArguments(true, Duration.ofMinutes(5), ApiServerMode.MOCK), out, root, work);
+        int exit =
+                ClusterInABox.run(new BoxArguments(true, Duration.ofMinutes(5), ApiServerMode.MOCK), out, root, work);
 
         String text = captured.toString(StandardCharsets.UTF_8);
         assertThat(exit).as("exit code; output:\n%s", text).isZero();
-        assertThat(text).contains("--api-server=mock: starting fabric8's mock API server")
+        assertThat(text)
+                .contains("--api-server=mock: starting fabric8's mock API server")
                 .contains("API server: fabric8 mock API server")
                 .doesNotContain("starting the real kube-apiserver")
                 .contains("ROLLED OUT: demo 1.0 is active and proven on all 3 hosts")
                 .contains("kubectl does not work against it")
                 .contains("[box] cleaned up");
         for (String host : ClusterInABox.HOSTS) {
-            assertThat(text).contains(host + ": demo.service (pid ").contains("reads greeting=hello from the confext bundle demo 1.0");
+            assertThat(text)
+                    .contains(host + ": demo.service (pid ")
+                    .contains("reads greeting=hello from the confext bundle demo 1.0");
         }
     }
 }

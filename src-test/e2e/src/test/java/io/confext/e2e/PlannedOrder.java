@@ -13,17 +13,19 @@ import java.util.List;
  */
 final class PlannedOrder {
 
-    private PlannedOrder() {
-    }
+    private PlannedOrder() {}
 
     static List<String> of(String bundle, List<String> nodes) {
-        return nodes.stream().sorted(Comparator.<String, Long>comparing(n -> key(bundle, n), Long::compareUnsigned)
-                .thenComparing(Comparator.naturalOrder())).toList();
+        return nodes.stream()
+                .sorted(Comparator.<String, Long>comparing(n -> key(bundle, n), Long::compareUnsigned)
+                        .thenComparing(Comparator.naturalOrder()))
+                .toList();
     }
 
     private static long key(String bundle, String node) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((bundle + "\u0000" + node).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((bundle + "\u0000" + node).getBytes(StandardCharsets.UTF_8));
             long k = 0;
             for (int i = 0; i < 8; i++) {
                 k = (k << 8) | (h[i] & 0xff);

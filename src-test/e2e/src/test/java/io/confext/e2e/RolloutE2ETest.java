@@ -75,13 +75,25 @@ class RolloutE2ETest {
         if (!box.operator().isAlive()) {
             box.operator().start();
         }
-        box.hosts().stream().filter(h -> !h.agent().isAlive()).forEach(h -> h.agent().start());
+        box.hosts().stream()
+                .filter(h -> !h.agent().isAlive())
+                .forEach(h -> h.agent().start());
         box.client().resources(ConfextBundle.class).delete();
-        Eventually.await("every bundle deleted (finalizer released after the agents removed it)", ROLLOUT,
-                () -> box.client().resources(ConfextBundle.class).list().getItems().isEmpty(), this::diagnostics);
+        Eventually.await(
+                "every bundle deleted (finalizer released after the agents removed it)",
+                ROLLOUT,
+                () -> box.client()
+                        .resources(ConfextBundle.class)
+                        .list()
+                        .getItems()
+                        .isEmpty(),
+                this::diagnostics);
         for (BoxHost h : box.hosts()) {
-            Eventually.await(h.name() + "'s demo service sees the host's own /etc again", ROLLOUT,
-                    () -> sees(h).equals(Optional.of(BoxSettings.HOST_OWN_CONFIG)), this::diagnostics);
+            Eventually.await(
+                    h.name() + "'s demo service sees the host's own /etc again",
+                    ROLLOUT,
+                    () -> sees(h).equals(Optional.of(BoxSettings.HOST_OWN_CONFIG)),
+                    this::diagnostics);
         }
     }
 
@@ -96,9 +108,12 @@ class RolloutE2ETest {
         int maxInFlight = 0;
         long deadline = System.nanoTime() + ROLLOUT.toNanos();
         while (!RolloutOutcome.complete(bundle(name), "2.0", NODES.size())) {
-            assertThat(System.nanoTime()).as("rollout of 2.0 within %s\n%s", ROLLOUT, diagnostics()).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("rollout of 2.0 within %s\n%s", ROLLOUT, diagnostics())
+                    .isLessThan(deadline);
             int inFlight = 0;
-            for (ConfextNode n : box.client().resources(ConfextNode.class).list().getItems()) {
+            for (ConfextNode n :
+                    box.client().resources(ConfextNode.class).list().getItems()) {
                 DesiredBundle d = entry(n, name);
                 BundleState s = state(n, name);
                 if (d != null && "2.0".equals(d.getVersion())) {
@@ -113,8 +128,12 @@ class RolloutE2ETest {
             maxInFlight = Math.max(maxInFlight, inFlight);
             Eventually.sleep(100);
         }
-        assertThat(maxInFlight).as("nodes assigned 2.0 and not yet proven at any one time").isEqualTo(1);
-        assertThat(assignedOrder).as("the order the operator moved nodes to 2.0").isEqualTo(PlannedOrder.of(name, NODES));
+        assertThat(maxInFlight)
+                .as("nodes assigned 2.0 and not yet proven at any one time")
+                .isEqualTo(1);
+        assertThat(assignedOrder)
+                .as("the order the operator moved nodes to 2.0")
+                .isEqualTo(PlannedOrder.of(name, NODES));
         hostsSee(name, "2.0", box.hosts());
     }
 
@@ -125,22 +144,36 @@ class RolloutE2ETest {
         Map<String, DemoSeen> before = seenByHost();
 
         box.apply(Bundles.demo(name, "2.0", FailurePolicy.Halt, true));
-        Eventually.await(name + " Degraded", ROLLOUT, () -> RolloutOutcome.degraded(bundle(name)).isPresent(), this::diagnostics);
+        Eventually.await(
+                name + " Degraded",
+                ROLLOUT,
+                () -> RolloutOutcome.degraded(bundle(name)).isPresent(),
+                this::diagnostics);
         String canary = PlannedOrder.of(name, NODES).get(0);
         Eventually.sleep(5_000); // a halted rollout stays halted: give the operator time to do something wrong
 
-        ConfextNode canaryNode = box.client().resources(ConfextNode.class).withName(canary).get();
-        assertThat(state(canaryNode, name).getPhase()).as("canary %s phase", canary).isIn(BundlePhase.Failed, BundlePhase.RolledBack);
-        assertThat(sees(box.host(canary))).as("canary %s fell back locally to 1.0", canary)
-                .hasValueSatisfying(c -> assertThat(c).contains(Bundles.marker(name, "1.0")).doesNotContain("2.0"));
+        ConfextNode canaryNode =
+                box.client().resources(ConfextNode.class).withName(canary).get();
+        assertThat(state(canaryNode, name).getPhase())
+                .as("canary %s phase", canary)
+                .isIn(BundlePhase.Failed, BundlePhase.RolledBack);
+        assertThat(sees(box.host(canary)))
+                .as("canary %s fell back locally to 1.0", canary)
+                .hasValueSatisfying(
+                        c -> assertThat(c).contains(Bundles.marker(name, "1.0")).doesNotContain("2.0"));
         for (BoxHost h : box.hosts()) {
             if (h.name().equals(canary)) {
                 continue;
             }
-            ConfextNode n = box.client().resources(ConfextNode.class).withName(h.name()).get();
-            assertThat(entry(n, name).getVersion()).as("%s is still assigned 1.0 (rollout halted)", h.name()).isEqualTo("1.0");
+            ConfextNode n =
+                    box.client().resources(ConfextNode.class).withName(h.name()).get();
+            assertThat(entry(n, name).getVersion())
+                    .as("%s is still assigned 1.0 (rollout halted)", h.name())
+                    .isEqualTo("1.0");
             DemoSeen now = DemoService.seen(h.host(), BoxSettings.DEMO_UNIT);
-            assertThat(now).as("%s untouched: same process, no re-read", h.name()).isEqualTo(before.get(h.name()));
+            assertThat(now)
+                    .as("%s untouched: same process, no re-read", h.name())
+                    .isEqualTo(before.get(h.name()));
             assertThat(sees(h)).hasValueSatisfying(c -> assertThat(c).contains(Bundles.marker(name, "1.0")));
         }
         assertThat(RolloutOutcome.degraded(bundle(name)).orElseThrow()).contains(canary);
@@ -152,14 +185,28 @@ class RolloutE2ETest {
         rollOut(Bundles.demo(name, "1.0", FailurePolicy.Rollback));
 
         box.apply(Bundles.demo(name, "2.0", FailurePolicy.Rollback, true));
-        Eventually.await(name + " Degraded", ROLLOUT, () -> RolloutOutcome.degraded(bundle(name)).isPresent(), this::diagnostics);
-        Eventually.await("every node assigned 1.0 again and proven on it", ROLLOUT, () -> box.hosts().stream().allMatch(h -> {
-            ConfextNode n = box.client().resources(ConfextNode.class).withName(h.name()).get();
-            DesiredBundle d = entry(n, name);
-            BundleState s = state(n, name);
-            return d != null && "1.0".equals(d.getVersion()) && s != null && s.getPhase() == BundlePhase.Active
-                    && "1.0".equals(s.getActiveVersion());
-        }), this::diagnostics);
+        Eventually.await(
+                name + " Degraded",
+                ROLLOUT,
+                () -> RolloutOutcome.degraded(bundle(name)).isPresent(),
+                this::diagnostics);
+        Eventually.await(
+                "every node assigned 1.0 again and proven on it",
+                ROLLOUT,
+                () -> box.hosts().stream().allMatch(h -> {
+                    ConfextNode n = box.client()
+                            .resources(ConfextNode.class)
+                            .withName(h.name())
+                            .get();
+                    DesiredBundle d = entry(n, name);
+                    BundleState s = state(n, name);
+                    return d != null
+                            && "1.0".equals(d.getVersion())
+                            && s != null
+                            && s.getPhase() == BundlePhase.Active
+                            && "1.0".equals(s.getActiveVersion());
+                }),
+                this::diagnostics);
         hostsSee(name, "1.0", box.hosts());
     }
 
@@ -170,9 +217,13 @@ class RolloutE2ETest {
         box.client().resources(ConfextBundle.class).withName(name).delete();
         Eventually.await("bundle " + name + " gone", ROLLOUT, () -> bundle(name) == null, this::diagnostics);
         for (BoxHost h : box.hosts()) {
-            Eventually.await(h.name() + " sees its own /etc/demo/demo.conf", Duration.ofSeconds(60),
-                    () -> sees(h).equals(Optional.of(BoxSettings.HOST_OWN_CONFIG)), this::diagnostics);
-            assertThat(DemoService.seen(h.host(), BoxSettings.DEMO_UNIT).config()).as("what %s's service last read", h.name())
+            Eventually.await(
+                    h.name() + " sees its own /etc/demo/demo.conf",
+                    Duration.ofSeconds(60),
+                    () -> sees(h).equals(Optional.of(BoxSettings.HOST_OWN_CONFIG)),
+                    this::diagnostics);
+            assertThat(DemoService.seen(h.host(), BoxSettings.DEMO_UNIT).config())
+                    .as("what %s's service last read", h.name())
                     .contains(BoxSettings.HOST_OWN_CONFIG);
         }
     }
@@ -183,10 +234,19 @@ class RolloutE2ETest {
         rollOut(Bundles.demo(name, "1.0", FailurePolicy.Halt));
         box.apply(Bundles.demo(name, "2.0", FailurePolicy.Halt));
         String first = PlannedOrder.of(name, NODES).get(0);
-        Eventually.await(first + " assigned 2.0", ROLLOUT, () -> {
-            DesiredBundle d = entry(box.client().resources(ConfextNode.class).withName(first).get(), name);
-            return d != null && "2.0".equals(d.getVersion());
-        }, this::diagnostics);
+        Eventually.await(
+                first + " assigned 2.0",
+                ROLLOUT,
+                () -> {
+                    DesiredBundle d = entry(
+                            box.client()
+                                    .resources(ConfextNode.class)
+                                    .withName(first)
+                                    .get(),
+                            name);
+                    return d != null && "2.0".equals(d.getVersion());
+                },
+                this::diagnostics);
         BoxHost victim = box.host(first);
         victim.agent().kill();
         Eventually.sleep(2_000);
@@ -200,8 +260,13 @@ class RolloutE2ETest {
         String name = "oprestart";
         rollOut(Bundles.demo(name, "1.0", FailurePolicy.Halt));
         box.apply(Bundles.demo(name, "2.0", FailurePolicy.Halt));
-        Eventually.await("a first node assigned 2.0", ROLLOUT, () -> box.client().resources(ConfextNode.class).list().getItems()
-                .stream().anyMatch(n -> entry(n, name) != null && "2.0".equals(entry(n, name).getVersion())), this::diagnostics);
+        Eventually.await(
+                "a first node assigned 2.0",
+                ROLLOUT,
+                () -> box.client().resources(ConfextNode.class).list().getItems().stream()
+                        .anyMatch(n -> entry(n, name) != null
+                                && "2.0".equals(entry(n, name).getVersion())),
+                this::diagnostics);
         box.restartOperator(true);
         awaitComplete(name, "2.0");
         hostsSee(name, "2.0", box.hosts());
@@ -214,15 +279,21 @@ class RolloutE2ETest {
         rollOut(Bundles.demo(name, "2.0", FailurePolicy.Halt));
         hostsSee(name, "2.0", box.hosts());
 
-        box.apply(Bundles.demo(name, "1.0", FailurePolicy.Halt)); // the documented undo: spec.version back, 1.0's content
+        box.apply(
+                Bundles.demo(name, "1.0", FailurePolicy.Halt)); // the documented undo: spec.version back, 1.0's content
         awaitComplete(name, "1.0");
         hostsSee(name, "1.0", box.hosts());
         ConfextBundle undone = bundle(name);
-        assertThat(undone.getStatus().getFailed()).as("no agent refused the way back\n%s", diagnostics()).isZero();
+        assertThat(undone.getStatus().getFailed())
+                .as("no agent refused the way back\n%s", diagnostics())
+                .isZero();
         assertThat(undone.getStatus().getHistory().get(0).getVersion()).isEqualTo("1.0");
-        assertThat(undone.getStatus().getHistory().get(0).getRollback()).as("status history marks the way back").isTrue();
+        assertThat(undone.getStatus().getHistory().get(0).getRollback())
+                .as("status history marks the way back")
+                .isTrue();
         for (BoxHost h : box.hosts()) {
-            BundleState s = state(box.client().resources(ConfextNode.class).withName(h.name()).get(), name);
+            BundleState s = state(
+                    box.client().resources(ConfextNode.class).withName(h.name()).get(), name);
             assertThat(s.getPhase()).as("%s on 1.0", h.name()).isEqualTo(BundlePhase.Active);
             assertThat(s.getActiveVersion()).isEqualTo("1.0");
         }
@@ -237,10 +308,15 @@ class RolloutE2ETest {
         hostsSee(name, "3.0", box.hosts());
 
         askUndo(name, "1.0");
-        Eventually.await("the undo to 1.0 applied to the spec", ROLLOUT, () -> "1.0".equals(bundle(name).getSpec().getVersion()),
+        Eventually.await(
+                "the undo to 1.0 applied to the spec",
+                ROLLOUT,
+                () -> "1.0".equals(bundle(name).getSpec().getVersion()),
                 this::diagnostics);
         Map<String, String> left = bundle(name).getMetadata().getAnnotations();
-        assertThat(left == null ? Map.<String, String>of() : left).as("consumed and cleared").doesNotContainKey("confext.io/undo");
+        assertThat(left == null ? Map.<String, String>of() : left)
+                .as("consumed and cleared")
+                .doesNotContainKey("confext.io/undo");
         awaitComplete(name, "1.0");
         hostsSee(name, "1.0", box.hosts());
         ConfextBundle undone = bundle(name);
@@ -248,7 +324,10 @@ class RolloutE2ETest {
 
         // undo previous: the newest other version of the history, 3.0
         askUndo(name, "previous");
-        Eventually.await("the undo to previous applied", ROLLOUT, () -> "3.0".equals(bundle(name).getSpec().getVersion()),
+        Eventually.await(
+                "the undo to previous applied",
+                ROLLOUT,
+                () -> "3.0".equals(bundle(name).getSpec().getVersion()),
                 this::diagnostics);
         awaitComplete(name, "3.0");
         hostsSee(name, "3.0", box.hosts());
@@ -259,7 +338,8 @@ class RolloutE2ETest {
     /** As {@code kubectl annotate cxb NAME confext.io/undo=TO} does. */
     private static void askUndo(String name, String to) {
         box.client().resources(ConfextBundle.class).withName(name).edit(b -> {
-            Map<String, String> a = b.getMetadata().getAnnotations() == null ? new HashMap<>()
+            Map<String, String> a = b.getMetadata().getAnnotations() == null
+                    ? new HashMap<>()
                     : new HashMap<>(b.getMetadata().getAnnotations());
             a.put("confext.io/undo", to);
             b.getMetadata().setAnnotations(a);
@@ -273,19 +353,27 @@ class RolloutE2ETest {
     }
 
     private void awaitComplete(String name, String version) {
-        Eventually.await(name + " " + version + " rolled out on all hosts", ROLLOUT,
-                () -> RolloutOutcome.complete(bundle(name), version, NODES.size()), this::diagnostics);
+        Eventually.await(
+                name + " " + version + " rolled out on all hosts",
+                ROLLOUT,
+                () -> RolloutOutcome.complete(bundle(name), version, NODES.size()),
+                this::diagnostics);
     }
 
     /** The demo service's main process reads the bundle's version, and sees that file in its mount namespace now. */
     private void hostsSee(String bundle, String version, List<BoxHost> hosts) {
         for (BoxHost h : hosts) {
-            DemoSeen seen = DemoService.awaitSeen(h.host(), BoxSettings.DEMO_UNIT,
-                    s -> s.config().orElse("").contains(Bundles.marker(bundle, version)), Duration.ofSeconds(30));
-            assertThat(seen.config()).as("%s's demo service read", h.name()).hasValueSatisfying(
-                    c -> assertThat(c).contains(Bundles.marker(bundle, version)));
-            assertThat(sees(h)).as("%s's demo service sees now", h.name()).hasValueSatisfying(
-                    c -> assertThat(c).contains(Bundles.marker(bundle, version)));
+            DemoSeen seen = DemoService.awaitSeen(
+                    h.host(),
+                    BoxSettings.DEMO_UNIT,
+                    s -> s.config().orElse("").contains(Bundles.marker(bundle, version)),
+                    Duration.ofSeconds(30));
+            assertThat(seen.config())
+                    .as("%s's demo service read", h.name())
+                    .hasValueSatisfying(c -> assertThat(c).contains(Bundles.marker(bundle, version)));
+            assertThat(sees(h))
+                    .as("%s's demo service sees now", h.name())
+                    .hasValueSatisfying(c -> assertThat(c).contains(Bundles.marker(bundle, version)));
         }
     }
 
@@ -307,28 +395,41 @@ class RolloutE2ETest {
         if (n == null || n.getSpec() == null || n.getSpec().getBundles() == null) {
             return null;
         }
-        return n.getSpec().getBundles().stream().filter(b -> bundle.equals(b.getName())).findFirst().orElse(null);
+        return n.getSpec().getBundles().stream()
+                .filter(b -> bundle.equals(b.getName()))
+                .findFirst()
+                .orElse(null);
     }
 
     private static BundleState state(ConfextNode n, String bundle) {
         if (n == null || n.getStatus() == null || n.getStatus().getBundles() == null) {
             return null;
         }
-        return n.getStatus().getBundles().stream().filter(b -> bundle.equals(b.getName())).findFirst().orElse(null);
+        return n.getStatus().getBundles().stream()
+                .filter(b -> bundle.equals(b.getName()))
+                .findFirst()
+                .orElse(null);
     }
 
     private String diagnostics() {
         StringBuilder b = new StringBuilder();
         try {
             Map<String, Object> dump = new LinkedHashMap<>();
-            dump.put("bundles", box.client().resources(ConfextBundle.class).list().getItems());
+            dump.put(
+                    "bundles",
+                    box.client().resources(ConfextBundle.class).list().getItems());
             dump.put("nodes", box.client().resources(ConfextNode.class).list().getItems());
             b.append(io.fabric8.kubernetes.client.utils.Serialization.asYaml(dump));
         } catch (RuntimeException e) {
             b.append("(cannot read the cluster: ").append(e.getMessage()).append(")\n");
         }
         b.append("--- operator log ---\n").append(box.operator().logTail(25)).append('\n');
-        box.hosts().forEach(h -> b.append("--- agent ").append(h.name()).append(" ---\n").append(h.agent().logTail(15)).append('\n'));
+        box.hosts()
+                .forEach(h -> b.append("--- agent ")
+                        .append(h.name())
+                        .append(" ---\n")
+                        .append(h.agent().logTail(15))
+                        .append('\n'));
         return b.toString();
     }
 }

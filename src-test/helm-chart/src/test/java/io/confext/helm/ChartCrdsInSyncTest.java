@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,15 +20,23 @@ class ChartCrdsInSyncTest {
     void chartCarriesTheGeneratedCrds() throws IOException {
         ChartLocation location = ChartLocation.fromBuild();
         List<Path> generated = yamlFiles(location.generatedCrds());
-        assumeTrue(!generated.isEmpty(), "no generated CRDs in " + location.generatedCrds() + " yet (the API module writes them)");
+        assumeTrue(
+                !generated.isEmpty(),
+                "no generated CRDs in " + location.generatedCrds() + " yet (the API module writes them)");
         for (Path crd : generated) {
             Path copy = location.chartCrds().resolve(crd.getFileName());
-            assertThat(copy).as("chart copy of %s (copy crds/*.yml into helm/confext-operator/crds/)", crd.getFileName()).exists();
-            assertThat(Files.readString(copy)).as("%s in the chart matches the generated one", crd.getFileName())
+            assertThat(copy)
+                    .as("chart copy of %s (copy crds/*.yml into helm/confext-operator/crds/)", crd.getFileName())
+                    .exists();
+            assertThat(Files.readString(copy))
+                    .as("%s in the chart matches the generated one", crd.getFileName())
                     .isEqualTo(Files.readString(crd));
         }
-        assertThat(yamlFiles(location.chartCrds())).as("no CRD in the chart that is not generated")
-                .extracting(Path::getFileName).containsExactlyInAnyOrderElementsOf(generated.stream().map(Path::getFileName).toList());
+        assertThat(yamlFiles(location.chartCrds()))
+                .as("no CRD in the chart that is not generated")
+                .extracting(Path::getFileName)
+                .containsExactlyInAnyOrderElementsOf(
+                        generated.stream().map(Path::getFileName).toList());
     }
 
     private static List<Path> yamlFiles(Path dir) throws IOException {
@@ -37,7 +44,10 @@ class ChartCrdsInSyncTest {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList();
+            return files.filter(
+                            f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList();
         }
     }
 }

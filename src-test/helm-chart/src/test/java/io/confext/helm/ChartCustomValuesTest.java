@@ -5,11 +5,6 @@ import static io.confext.helm.RbacRules.verbsOnAnyName;
 import static io.confext.helm.RbacRules.verbsOnName;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -17,6 +12,9 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code helm template} with a non-default set: the chart renders the agent DaemonSet itself,
@@ -69,28 +67,46 @@ class ChartCustomValuesTest {
             assertThat(t.getEffect()).isEqualTo("NoSchedule");
         });
         assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.example.org/cx/agent:1.2.3-rc.1");
-        assertThat(pod.getContainers().get(0).getResources().getLimits().get("memory").toString()).isEqualTo("400Mi");
-        assertThat(pod.getContainers().get(0).getLivenessProbe()).as("probes disabled").isNull();
-        assertThat(pod.getContainers().get(0).getEnv()).as("agent.imagePolicy reaches the agent")
+        assertThat(pod.getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits()
+                        .get("memory")
+                        .toString())
+                .isEqualTo("400Mi");
+        assertThat(pod.getContainers().get(0).getLivenessProbe())
+                .as("probes disabled")
+                .isNull();
+        assertThat(pod.getContainers().get(0).getEnv())
+                .as("agent.imagePolicy reaches the agent")
                 .anySatisfy(e -> {
                     assertThat(e.getName()).isEqualTo("CONFEXT_IMAGES_POLICY");
                     assertThat(e.getValue()).isEqualTo("root=unprotected+absent:usr=absent");
                 });
-        assertThat(pod.getContainers().get(0).getEnv()).as("agent.disk reaches the agent")
+        assertThat(pod.getContainers().get(0).getEnv())
+                .as("agent.disk reaches the agent")
                 .anySatisfy(e -> {
                     assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_DISK_MIN_FREE_BYTES");
                     assertThat(e.getValue()).isEqualTo("536870912");
-                }).anySatisfy(e -> {
+                })
+                .anySatisfy(e -> {
                     assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_DISK_MAX_VERSIONS_BYTES");
                     assertThat(e.getValue()).isEqualTo("0");
                 });
         assertThat(agent.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
-        assertThat(agent.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(agent.getSpec()
+                        .getUpdateStrategy()
+                        .getRollingUpdate()
+                        .getMaxUnavailable()
+                        .getIntVal())
+                .isEqualTo(1);
         assertThat(agent.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(agent.getSpec().getTemplate().getMetadata().getLabels());
-        assertThat(ChartDefaultValuesTest.plainEnv(chart.one(Deployment.class, "cx"))).containsEntry("CONFEXT_AGENT_MANAGED", "false");
+        assertThat(ChartDefaultValuesTest.plainEnv(chart.one(Deployment.class, "cx")))
+                .containsEntry("CONFEXT_AGENT_MANAGED", "false");
         assertThat(RbacRules.verbsOnAnyName(chart.one(Role.class, "cx-operator").getRules(), "apps", "deployments"))
-                .as("no agent DaemonSet to own: no need to read Deployments").isEmpty();
+                .as("no agent DaemonSet to own: no need to read Deployments")
+                .isEmpty();
     }
 
     @Test
@@ -105,7 +121,12 @@ class ChartCustomValuesTest {
     void operatorTakesReplicasImageAndLease() {
         Deployment operator = chart.one(Deployment.class, "cx");
         assertThat(operator.getSpec().getReplicas()).isEqualTo(3);
-        assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(operator.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .isEqualTo("registry.example.org/cx/operator:1.2.3");
         assertThat(ChartDefaultValuesTest.plainEnv(operator))
                 .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_LEASE_NAME", "cx-lock")
@@ -113,7 +134,8 @@ class ChartCustomValuesTest {
                 .containsEntry("CONFEXT_AGENT_SERVICE_ACCOUNT", "cx-node-agent")
                 .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Xmx300m");
         List<PolicyRule> nsRules = chart.one(Role.class, "cx-operator").getRules();
-        assertThat(verbsOnName(nsRules, "coordination.k8s.io", "leases", "cx-lock")).contains("get", "update");
+        assertThat(verbsOnName(nsRules, "coordination.k8s.io", "leases", "cx-lock"))
+                .contains("get", "update");
         assertThat(verbsOnName(nsRules, "apps", "daemonsets", "cx-agent")).contains("patch", "update", "delete");
     }
 
@@ -125,8 +147,12 @@ class ChartCustomValuesTest {
 
     @Test
     void operatorReadsConfigMapsByNameInEachSourceNamespaceOnly() {
-        Role sources = chart.objects().stream().filter(o -> o instanceof Role r && "cx-operator-sources".equals(r.getMetadata().getName()))
-                .map(Role.class::cast).findFirst().orElseThrow(() -> new AssertionError("no Role cx-operator-sources"));
+        Role sources = chart.objects().stream()
+                .filter(o -> o instanceof Role r
+                        && "cx-operator-sources".equals(r.getMetadata().getName()))
+                .map(Role.class::cast)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no Role cx-operator-sources"));
         assertThat(sources.getMetadata().getNamespace()).isEqualTo("platform");
         assertThat(verbsOnAnyName(sources.getRules(), "", "configmaps")).containsExactly("get");
         assertThat(resources(sources.getRules())).containsExactly("configmaps");
@@ -134,12 +160,24 @@ class ChartCustomValuesTest {
 
     @Test
     void signatureRequirementReachesTheRenderedAgentAndTheOperator() {
-        var env = chart.one(DaemonSet.class, "cx-agent").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        var env = chart.one(DaemonSet.class, "cx-agent")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv();
         assertThat(env).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES");
             assertThat(e.getValue()).isEqualTo("true");
         });
-        assertThat(chart.one(Deployment.class, "cx").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        assertThat(chart.one(Deployment.class, "cx")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
                 .anySatisfy(e -> {
                     assertThat(e.getName()).isEqualTo("CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES");
                     assertThat(e.getValue()).isEqualTo("true");
@@ -174,17 +212,22 @@ class ChartCustomValuesTest {
                 """);
         assertThat(resources(single.one(Role.class, "confext-operator-operator").getRules()))
                 .doesNotContain("coordination.k8s.io/leases");
-        assertThat(single.all(ValidatingAdmissionPolicy.class)).extracting(p -> p.getMetadata().getName())
-                .as("the bundle policy is a separate switch (policy.enabled)").containsExactly("confext-operator-bundles");
+        assertThat(single.all(ValidatingAdmissionPolicy.class))
+                .extracting(p -> p.getMetadata().getName())
+                .as("the bundle policy is a separate switch (policy.enabled)")
+                .containsExactly("confext-operator-bundles");
         assertThat(ChartDefaultValuesTest.plainEnv(single.one(Deployment.class, "confext-operator")))
                 .containsEntry("CONFEXT_OPERATOR_LEADER_ELECTION_ENABLED", "false")
-                .as("jvmOptions \"\": no JVM flags at all").doesNotContainKey("JAVA_TOOL_OPTIONS");
+                .as("jvmOptions \"\": no JVM flags at all")
+                .doesNotContainKey("JAVA_TOOL_OPTIONS");
     }
 
     @Test
     void agentMayReadExactlyTheListedPullSecrets() {
         List<PolicyRule> nsRules = chart.one(Role.class, "cx-agent").getRules();
-        assertThat(verbsOnAnyName(nsRules, "", "secrets")).as("no Secret by any name").isEmpty();
+        assertThat(verbsOnAnyName(nsRules, "", "secrets"))
+                .as("no Secret by any name")
+                .isEmpty();
         assertThat(verbsOnName(nsRules, "", "secrets", "registry-pull")).containsExactly("get");
         assertThat(verbsOnName(nsRules, "", "secrets", "mirror-pull")).containsExactly("get");
         assertThat(verbsOnName(nsRules, "", "secrets", "confext-trust")).isEmpty();

@@ -1,12 +1,11 @@
 package io.confext.helm;
 
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.TemplateCommand;
 
 /**
  * Runs real {@code helm template} on the chart, as release {@value #RELEASE} in namespace
@@ -27,7 +26,8 @@ final class ChartRenderer {
 
     /** The manifests as Helm prints them; throws Helm's error (a schema violation, say) as is. */
     String renderRaw(String valuesYaml) {
-        TemplateCommand template = new Helm(location.chart()).template()
+        TemplateCommand template = new Helm(location.chart())
+                .template()
                 .withName(RELEASE)
                 .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);

@@ -3,6 +3,11 @@ package io.confext.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /**
  * The image archives {@code scripts/build-images} writes to {@code target/images/} carry the image
@@ -42,10 +39,14 @@ class ImageArchivesTest {
     static void render() {
         location = ChartLocation.fromBuild();
         Deployment deployment = new ChartRenderer(location).render("").one(Deployment.class, "confext-operator");
-        Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container operator =
+                deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         operatorImage = operator.getImage();
-        agentImage = operator.getEnv().stream().filter(e -> e.getName().equals("CONFEXT_AGENT_IMAGE"))
-                .map(EnvVar::getValue).findFirst().orElseThrow();
+        agentImage = operator.getEnv().stream()
+                .filter(e -> e.getName().equals("CONFEXT_AGENT_IMAGE"))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -53,7 +54,9 @@ class ImageArchivesTest {
         JsonNode config = check(archive("confext-operator", tag(operatorImage)), operatorImage);
         assertThat(config.at("/config/User").asText()).isEqualTo("185:185");
         assertThat(texts(config.at("/config/Entrypoint")))
-                .endsWith("-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar",
+                .endsWith(
+                        "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                        "-jar",
                         "/opt/confext-operator/quarkus-run.jar");
     }
 
@@ -83,8 +86,10 @@ class ImageArchivesTest {
         Map<String, byte[]> entries = smallEntries(archive);
         assertThat(refNames(entries)).as(archive + " index.json").containsExactly(image);
         JsonNode index = JSON.readTree(entries.get("index.json"));
-        JsonNode manifest = JSON.readTree(blob(entries, index.at("/manifests/0/digest").asText()));
-        JsonNode config = JSON.readTree(blob(entries, manifest.at("/config/digest").asText()));
+        JsonNode manifest =
+                JSON.readTree(blob(entries, index.at("/manifests/0/digest").asText()));
+        JsonNode config =
+                JSON.readTree(blob(entries, manifest.at("/config/digest").asText()));
         JsonNode labels = config.at("/config/Labels");
         assertThat(labels.path("org.opencontainers.image.version").asText()).isEqualTo(tag(image));
         assertThat(labels.path("org.opencontainers.image.source").asText()).startsWith("https://");
@@ -94,7 +99,9 @@ class ImageArchivesTest {
         Path docker = archive.resolveSibling(archive.getFileName().toString().replace(".oci.tar", ".docker.tar"));
         if (Files.exists(docker)) {
             JsonNode dockerManifest = JSON.readTree(smallEntries(docker).get("manifest.json"));
-            assertThat(texts(dockerManifest.at("/0/RepoTags"))).as(docker + " manifest.json").containsExactly(image);
+            assertThat(texts(dockerManifest.at("/0/RepoTags")))
+                    .as(docker + " manifest.json")
+                    .containsExactly(image);
         }
         return config;
     }
@@ -102,8 +109,9 @@ class ImageArchivesTest {
     private static List<String> refNames(Map<String, byte[]> entries) throws IOException {
         assertThat(entries).containsKey("index.json");
         return elements(JSON.readTree(entries.get("index.json")).path("manifests"))
-                .map(m -> m.at("/annotations/io.containerd.image.name").asText(
-                        m.at("/annotations/org.opencontainers.image.ref.name").asText()))
+                .map(m -> m.at("/annotations/io.containerd.image.name")
+                        .asText(m.at("/annotations/org.opencontainers.image.ref.name")
+                                .asText()))
                 .toList();
     }
 

@@ -1,22 +1,21 @@
 package io.confext.helm;
 
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-
 /** Reads RBAC rules as "which verbs on group/resource (optionally only these names)". */
 final class RbacRules {
 
-    private RbacRules() {
-    }
+    private RbacRules() {}
 
     /** The verbs the rules grant on group/resource for any object name (rules without resourceNames). */
     static Set<String> verbsOnAnyName(List<PolicyRule> rules, String group, String resource) {
         Set<String> verbs = new TreeSet<>();
         for (PolicyRule rule : rules) {
-            boolean unrestricted = rule.getResourceNames() == null || rule.getResourceNames().isEmpty();
+            boolean unrestricted =
+                    rule.getResourceNames() == null || rule.getResourceNames().isEmpty();
             if (unrestricted && matches(rule, group, resource)) {
                 verbs.addAll(rule.getVerbs());
             }
@@ -28,7 +27,8 @@ final class RbacRules {
     static Set<String> verbsOnName(List<PolicyRule> rules, String group, String resource, String name) {
         Set<String> verbs = new TreeSet<>();
         for (PolicyRule rule : rules) {
-            boolean names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+            boolean names = rule.getResourceNames() == null
+                    || rule.getResourceNames().isEmpty()
                     || rule.getResourceNames().contains(name);
             if (names && matches(rule, group, resource)) {
                 verbs.addAll(rule.getVerbs());
@@ -52,6 +52,7 @@ final class RbacRules {
 
     private static boolean matches(PolicyRule rule, String group, String resource) {
         return (rule.getApiGroups().contains(group) || rule.getApiGroups().contains("*"))
-                && (rule.getResources().contains(resource) || rule.getResources().contains("*"));
+                && (rule.getResources().contains(resource)
+                        || rule.getResources().contains("*"));
     }
 }

@@ -1,11 +1,10 @@
 package io.confext.helm;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 /** The manifests {@code helm template} printed, parsed into the typed Kubernetes model. */
 record RenderedChart(List<HasMetadata> objects) {
@@ -32,15 +31,19 @@ record RenderedChart(List<HasMetadata> objects) {
     }
 
     <T extends HasMetadata> T one(Class<T> type, String name) {
-        List<T> matching = all(type).stream().filter(o -> name.equals(o.getMetadata().getName())).toList();
+        List<T> matching = all(type).stream()
+                .filter(o -> name.equals(o.getMetadata().getName()))
+                .toList();
         if (matching.size() != 1) {
-            throw new AssertionError("expected exactly one " + type.getSimpleName() + " named " + name
-                    + ", found " + matching.size() + " among " + summary());
+            throw new AssertionError("expected exactly one " + type.getSimpleName() + " named " + name + ", found "
+                    + matching.size() + " among " + summary());
         }
         return matching.get(0);
     }
 
     List<String> summary() {
-        return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+        return objects.stream()
+                .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .toList();
     }
 }

@@ -3,7 +3,6 @@ package io.confext.helm;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.stream.Stream;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,7 +29,9 @@ class ValuesSchemaTest {
                 Arguments.of("policy: {requireSignedImages: \"yes\"}", "/policy/requireSignedImages"),
                 Arguments.of("policy: {grants: [{groups: [team-a]}]}", "/policy/grants/0"),
                 Arguments.of("policy: {grants: [{name: a, scopes: [Everywhere]}]}", "/policy/grants/0/scopes/0"),
-                Arguments.of("policy: {grants: [{name: a, serviceAccounts: [{name: ci}]}]}", "/policy/grants/0/serviceAccounts/0"),
+                Arguments.of(
+                        "policy: {grants: [{name: a, serviceAccounts: [{name: ci}]}]}",
+                        "/policy/grants/0/serviceAccounts/0"),
                 Arguments.of("policy: {workerNodeSelectors: [{}]}", "/policy/workerNodeSelectors/0"),
                 Arguments.of("agent: {probes: {port: 70000}}", "/agent/probes/port"),
                 Arguments.of("agent: {managedByOperator: \"yes\"}", "/agent/managedByOperator"),
@@ -40,9 +41,12 @@ class ValuesSchemaTest {
                 Arguments.of("agent: {disk: {maxBytes: 1}}", "maxBytes"),
                 Arguments.of("admissionPolicy: {enabled: maybe}", "/admissionPolicy/enabled"),
                 Arguments.of("operator: {logLevel: LOUD}", "/operator/logLevel"),
-                Arguments.of("metrics: {serviceMonitor: {enabled: true, interval: often}}", "/metrics/serviceMonitor/interval"),
+                Arguments.of(
+                        "metrics: {serviceMonitor: {enabled: true, interval: often}}",
+                        "/metrics/serviceMonitor/interval"),
                 Arguments.of("metrics: {grafanaDashboard: {enabled: \"yes\"}}", "/metrics/grafanaDashboard/enabled"),
-                Arguments.of("metrics: {serviceMonitor: {labels: {release: 1}}}", "/metrics/serviceMonitor/labels/release"),
+                Arguments.of(
+                        "metrics: {serviceMonitor: {labels: {release: 1}}}", "/metrics/serviceMonitor/labels/release"),
                 Arguments.of("metrics: {scrape: true}", "scrape"));
     }
 

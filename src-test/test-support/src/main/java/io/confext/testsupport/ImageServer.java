@@ -4,8 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A local (127.0.0.1 only) HTTP(S) server serving files with misbehaviours chosen by path prefix:
@@ -91,7 +90,8 @@ public final class ImageServer implements AutoCloseable {
             String[] parts = ex.getRequestURI().getPath().split("/", 3);
             String mode = parts.length > 1 ? parts[1] : "";
             byte[] body = parts.length > 2 ? files.get(parts[2]) : null;
-            int hit = hits.computeIfAbsent(ex.getRequestURI().getPath(), k -> new AtomicInteger()).incrementAndGet();
+            int hit = hits.computeIfAbsent(ex.getRequestURI().getPath(), k -> new AtomicInteger())
+                    .incrementAndGet();
             String range = ex.getRequestHeaders().getFirst("Range");
             ranges.add(String.valueOf(range));
             if (body == null || mode.equals("missing")) {

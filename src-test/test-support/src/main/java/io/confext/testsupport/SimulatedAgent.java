@@ -51,11 +51,13 @@ public final class SimulatedAgent implements AutoCloseable {
         }
 
         public static Behaviour healthy(long delayMillis) {
-            return new Behaviour(Duration.ofMillis(delayMillis), Set.of(), Removal.MARK_REMOVED, Duration.ofMillis(100));
+            return new Behaviour(
+                    Duration.ofMillis(delayMillis), Set.of(), Removal.MARK_REMOVED, Duration.ofMillis(100));
         }
 
         public static Behaviour failing(long delayMillis, String version) {
-            return new Behaviour(Duration.ofMillis(delayMillis), Set.of(version), Removal.MARK_REMOVED, Duration.ofMillis(100));
+            return new Behaviour(
+                    Duration.ofMillis(delayMillis), Set.of(version), Removal.MARK_REMOVED, Duration.ofMillis(100));
         }
 
         /** Every desired revision Active at once; entries no longer desired dropped; a round every 200 ms. */
@@ -149,39 +151,56 @@ public final class SimulatedAgent implements AutoCloseable {
         List<BundleState> states = new ArrayList<>(status.getBundles() == null ? List.of() : status.getBundles());
         boolean changed = status.getConditions() == null;
         HostFacts facts = host;
-        if (facts != null && !Serialization.asJson(facts).equals(status.getHost() == null ? "" : Serialization.asJson(status.getHost()))) {
+        if (facts != null
+                && !Serialization.asJson(facts)
+                        .equals(status.getHost() == null ? "" : Serialization.asJson(status.getHost()))) {
             status.setHost(facts);
             changed = true;
         }
         Instant now = Instant.now();
-        List<DesiredBundle> desired = cxn.getSpec() == null || cxn.getSpec().getBundles() == null ? List.of() : cxn.getSpec().getBundles();
+        List<DesiredBundle> desired = cxn.getSpec() == null || cxn.getSpec().getBundles() == null
+                ? List.of()
+                : cxn.getSpec().getBundles();
         for (DesiredBundle d : desired) {
-            BundleState s = states.stream().filter(x -> d.getName().equals(x.getName())).findFirst().orElse(null);
-            boolean done = s != null && d.getRevision().getName().equals(s.getRevision()) && d.getRevision().getDigest().equals(s.getDigest())
+            BundleState s = states.stream()
+                    .filter(x -> d.getName().equals(x.getName()))
+                    .findFirst()
+                    .orElse(null);
+            boolean done = s != null
+                    && d.getRevision().getName().equals(s.getRevision())
+                    && d.getRevision().getDigest().equals(s.getDigest())
                     && (s.getPhase() == BundlePhase.Active || s.getPhase() == BundlePhase.Failed);
             if (done) {
                 continue;
             }
-            Instant seen = firstSeen.computeIfAbsent(d.getName() + "@" + d.getRevision().getName(), k -> now);
+            Instant seen = firstSeen.computeIfAbsent(
+                    d.getName() + "@" + d.getRevision().getName(), k -> now);
             if (s == null) {
                 s = new BundleState();
                 s.setName(d.getName());
                 states.add(s);
             }
             boolean ready = b.delay().isZero() || now.isAfter(seen.plus(b.delay()));
-            if (!ready && s.getPhase() == BundlePhase.Fetching && d.getRevision().getName().equals(s.getRevision())) {
+            if (!ready
+                    && s.getPhase() == BundlePhase.Fetching
+                    && d.getRevision().getName().equals(s.getRevision())) {
                 continue;
             }
             String newest = newestActive.get(d.getName());
-            boolean downgrade = newest != null && !Boolean.TRUE.equals(d.getRollback()) && UapiVersion.compare(d.getVersion(), newest) < 0;
+            boolean downgrade = newest != null
+                    && !Boolean.TRUE.equals(d.getRollback())
+                    && UapiVersion.compare(d.getVersion(), newest) < 0;
             boolean fail = downgrade || b.failVersions().contains(d.getVersion());
             s.setRevision(d.getRevision().getName());
             s.setDigest(d.getRevision().getDigest());
             s.setDesiredVersion(d.getVersion());
             s.setPhase(!ready ? BundlePhase.Fetching : fail ? BundlePhase.Failed : BundlePhase.Active);
             s.setReason(!ready ? "Fetching" : downgrade ? "DowngradeRefused" : fail ? "ReloadFailed" : "Proven");
-            s.setMessage(downgrade && ready ? "version " + d.getVersion() + " is older than " + newest + " and the entry has no rollback: true"
-                    : fail && ready ? "simulated reload failure" : "simulated agent on " + node);
+            s.setMessage(
+                    downgrade && ready
+                            ? "version " + d.getVersion() + " is older than " + newest
+                                    + " and the entry has no rollback: true"
+                            : fail && ready ? "simulated reload failure" : "simulated agent on " + node);
             if (ready && !fail) {
                 s.setActiveVersion(d.getVersion());
                 if (newest == null || UapiVersion.compare(d.getVersion(), newest) > 0) {
@@ -196,17 +215,25 @@ public final class SimulatedAgent implements AutoCloseable {
             return;
         }
         status.setObservedGeneration(cxn.getMetadata().getGeneration());
-        status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").withReason("AgentReady")
-                .withMessage("simulated").withLastTransitionTime(now.toString()).build()));
+        status.setConditions(List.of(new ConditionBuilder()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("AgentReady")
+                .withMessage("simulated")
+                .withLastTransitionTime(now.toString())
+                .build()));
         status.setBundles(states);
-        status.setActiveBundles((int) states.stream().filter(s -> s.getPhase() == BundlePhase.Active).count());
-        status.setFailedBundles((int) states.stream().filter(s -> s.getPhase() == BundlePhase.Failed).count());
+        status.setActiveBundles((int)
+                states.stream().filter(s -> s.getPhase() == BundlePhase.Active).count());
+        status.setFailedBundles((int)
+                states.stream().filter(s -> s.getPhase() == BundlePhase.Failed).count());
         cxn.setStatus(status);
         client.resource(cxn).updateStatus();
         statusWrites.incrementAndGet();
     }
 
-    private static boolean removeUndesired(List<BundleState> states, List<DesiredBundle> desired, Removal removal, Instant now) {
+    private static boolean removeUndesired(
+            List<BundleState> states, List<DesiredBundle> desired, Removal removal, Instant now) {
         boolean changed = false;
         for (BundleState s : List.copyOf(states)) {
             boolean wanted = desired.stream().anyMatch(d -> d.getName().equals(s.getName()));

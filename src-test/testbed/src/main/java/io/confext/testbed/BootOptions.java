@@ -20,8 +20,10 @@ public record BootOptions(Duration bootTimeout, Optional<Path> networkNamespace,
     }
 
     public static BootOptions defaults() {
-        return new BootOptions(Duration.ofSeconds(Long.getLong("confext.testbed.bootTimeoutSeconds", 120)),
-                Optional.empty(), List.of());
+        return new BootOptions(
+                Duration.ofSeconds(Long.getLong("confext.testbed.bootTimeoutSeconds", 120)),
+                Optional.empty(),
+                List.of());
     }
 
     public BootOptions withNetworkNamespace(Path namespace) {

@@ -16,8 +16,8 @@ import java.util.Optional;
  * @param config             its content, empty if the file did not exist
  * @param extensionReleases  extension name -> content of {@code /etc/extension-release.d/extension-release.<name>}
  */
-public record DemoSeen(long generation, long pid, String configPath, Optional<String> config,
-                       Map<String, String> extensionReleases) {
+public record DemoSeen(
+        long generation, long pid, String configPath, Optional<String> config, Map<String, String> extensionReleases) {
 
     /** A field (e.g. {@code VERSION}) of one extension's release file as the service saw it. */
     public Optional<String> extensionField(String extension, String key) {
@@ -42,7 +42,9 @@ public record DemoSeen(long generation, long pid, String configPath, Optional<St
                 releases.put(k.substring("extension.".length()), decode(v));
             }
         });
-        return new DemoSeen(Long.parseLong(lines.get("generation")), Long.parseLong(lines.get("pid")),
+        return new DemoSeen(
+                Long.parseLong(lines.get("generation")),
+                Long.parseLong(lines.get("pid")),
                 lines.getOrDefault("config_path", ""),
                 Optional.ofNullable(lines.get("config")).map(DemoSeen::decode),
                 Map.copyOf(releases));

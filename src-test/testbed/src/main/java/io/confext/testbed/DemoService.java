@@ -21,10 +21,10 @@ public final class DemoService {
 
     /** The config file a demo unit reads unless told otherwise. */
     public static final String DEFAULT_CONFIG = "/etc/demo/demo.conf";
+
     private static final String RESOURCES = "/io/confext/testbed/demo/";
 
-    private DemoService() {
-    }
+    private DemoService() {}
 
     /** Installs unit {@code unitName} reading {@link #DEFAULT_CONFIG} and starts it. */
     public static void install(SystemdHost host, String unitName) {
@@ -44,7 +44,8 @@ public final class DemoService {
         }
         host.writeFile("/usr/local/bin/confext-demo", resource("confext-demo"), "0755");
         host.writeFile("/usr/local/bin/confext-demo-reload", resource("confext-demo-reload"), "0755");
-        host.writeFile("/etc/systemd/system/" + unitName, resource("unit.template").replace("@CONFIG@", configPath), "0644");
+        host.writeFile(
+                "/etc/systemd/system/" + unitName, resource("unit.template").replace("@CONFIG@", configPath), "0644");
         host.execOk("systemctl", "daemon-reload");
         if (start) {
             host.execOk("systemctl", "start", unitName);
@@ -57,7 +58,8 @@ public final class DemoService {
     }
 
     /** Polls {@link #seen} until {@code condition} holds; throws with the last report when it does not in time. */
-    public static DemoSeen awaitSeen(SystemdHost host, String unitName, Predicate<DemoSeen> condition, Duration timeout) {
+    public static DemoSeen awaitSeen(
+            SystemdHost host, String unitName, Predicate<DemoSeen> condition, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         DemoSeen last = null;
         while (true) {
@@ -70,7 +72,8 @@ public final class DemoService {
                 // no report yet
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new TestbedException(unitName + " did not report the expected view within " + timeout + "; last: " + last);
+                throw new TestbedException(
+                        unitName + " did not report the expected view within " + timeout + "; last: " + last);
             }
             Mounts.sleep(50);
         }
@@ -78,7 +81,9 @@ public final class DemoService {
 
     /** The unit's main PID in the host's PID namespace; 0 when it has none. */
     public static long mainPid(SystemdHost host, String unitName) {
-        return Long.parseLong(host.execOk("systemctl", "show", "--property=MainPID", "--value", unitName).stdout().strip());
+        return Long.parseLong(host.execOk("systemctl", "show", "--property=MainPID", "--value", unitName)
+                .stdout()
+                .strip());
     }
 
     /**

@@ -11,7 +11,7 @@ public record ExecResult(int exitCode, String stdout, String stderr) {
 
     /** A message naming the command and everything it said, for assertion and exception messages. */
     public String describe(List<String> argv) {
-        return "`" + String.join(" ", argv) + "` exited with " + exitCode
-                + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+        return "`" + String.join(" ", argv) + "` exited with " + exitCode + "\n--- stdout ---\n" + stdout
+                + "\n--- stderr ---\n" + stderr;
     }
 }

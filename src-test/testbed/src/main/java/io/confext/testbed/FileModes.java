@@ -2,12 +2,12 @@ package io.confext.testbed;
 
 /** Octal file modes ("0644", "755") to the rwx form Java's PosixFilePermissions wants. */
 public final class FileModes {
-    private FileModes() {
-    }
+    private FileModes() {}
 
     public static String toSymbolic(String octalMode) {
         if (octalMode == null || !octalMode.matches("0?[0-7]{3}")) {
-            throw new IllegalArgumentException("file mode must be 3 octal digits (optionally with a leading 0), got: " + octalMode);
+            throw new IllegalArgumentException(
+                    "file mode must be 3 octal digits (optionally with a leading 0), got: " + octalMode);
         }
         String digits = octalMode.substring(octalMode.length() - 3);
         StringBuilder b = new StringBuilder();

@@ -20,8 +20,7 @@ final class HostCgroup {
 
     static final String PARENT = "confext-testbed";
 
-    private HostCgroup() {
-    }
+    private HostCgroup() {}
 
     /** The cgroup2 mount point: /sys/fs/cgroup on unified hosts, /sys/fs/cgroup/unified on hybrid ones. */
     static Optional<Path> cgroup2Mount() {
@@ -39,8 +38,10 @@ final class HostCgroup {
     }
 
     static Path create(String machine) {
-        Path mount = cgroup2Mount().orElseThrow(() -> new TestbedException(
-                "no cgroup2 hierarchy is mounted: systemd >= 258 in a test host needs one (mount -t cgroup2 none /sys/fs/cgroup/unified)"));
+        Path mount = cgroup2Mount()
+                .orElseThrow(
+                        () -> new TestbedException(
+                                "no cgroup2 hierarchy is mounted: systemd >= 258 in a test host needs one (mount -t cgroup2 none /sys/fs/cgroup/unified)"));
         Path dir = mount.resolve(PARENT).resolve(machine);
         try {
             Files.createDirectories(dir);
@@ -77,7 +78,9 @@ final class HostCgroup {
         }
         List<Path> dirs;
         try (Stream<Path> s = Files.walk(dir)) {
-            dirs = s.filter(Files::isDirectory).sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+            dirs = s.filter(Files::isDirectory)
+                    .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
+                    .toList();
         } catch (IOException e) {
             throw new TestbedException("cannot list cgroup " + dir + ": " + e, e);
         }

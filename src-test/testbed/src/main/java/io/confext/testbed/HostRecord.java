@@ -14,8 +14,12 @@ import java.util.Properties;
  * What a later run needs to tear down a host whose JVM died without cleaning up: who owns it, which
  * processes to stop, where its overlay lives. Written before anything is started, updated as processes appear.
  */
-record HostRecord(String machine, ProcessIdentity owner, Path dataDir,
-                  Optional<ProcessIdentity> nspawn, Optional<ProcessIdentity> leader) {
+record HostRecord(
+        String machine,
+        ProcessIdentity owner,
+        Path dataDir,
+        Optional<ProcessIdentity> nspawn,
+        Optional<ProcessIdentity> leader) {
 
     static final String SUFFIX = ".host";
 
@@ -55,7 +59,11 @@ record HostRecord(String machine, ProcessIdentity owner, Path dataDir,
             p.store(w, "confext test bed host");
             Path tmp = stateDir.resolve("." + machine + ".tmp");
             Files.writeString(tmp, w.toString());
-            Files.move(tmp, fileFor(stateDir, machine), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp,
+                    fileFor(stateDir, machine),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the host record under " + stateDir, e);
         }

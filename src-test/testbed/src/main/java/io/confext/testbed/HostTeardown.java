@@ -22,19 +22,20 @@ final class HostTeardown {
 
     static final Duration GRACE = Duration.ofSeconds(20);
 
-    private HostTeardown() {
-    }
+    private HostTeardown() {}
 
     static void tearDown(HostRecord record, TestbedPaths paths) {
         stopProcesses(record.nspawn(), record.leader());
-        HostCgroup.cgroup2Mount().map(m -> m.resolve(HostCgroup.PARENT).resolve(record.machine())).ifPresent(cg -> {
-            // whatever the host left behind in its own subtree (never anything of another host)
-            for (int i = 0; i < 100 && HostCgroup.populated(cg); i++) {
-                HostCgroup.killAll(cg);
-                Mounts.sleep(50);
-            }
-            HostCgroup.remove(cg);
-        });
+        HostCgroup.cgroup2Mount()
+                .map(m -> m.resolve(HostCgroup.PARENT).resolve(record.machine()))
+                .ifPresent(cg -> {
+                    // whatever the host left behind in its own subtree (never anything of another host)
+                    for (int i = 0; i < 100 && HostCgroup.populated(cg); i++) {
+                        HostCgroup.killAll(cg);
+                        Mounts.sleep(50);
+                    }
+                    HostCgroup.remove(cg);
+                });
         Mounts.unmountAll(record.dataDir());
         deleteTree(record.dataDir());
         // nspawn leaves this behind when /run is not a tmpfs ("Attempted to remove disk file system ...")
@@ -46,8 +47,8 @@ final class HostTeardown {
         nspawn.flatMap(ProcessIdentity::handle).ifPresent(ProcessHandle::destroy);
         if (nspawn.isEmpty()) {
             // no nspawn recorded to relay the request: ask the host's systemd to power off directly
-            leader.ifPresent(l -> ProcessRunner.run(java.util.List.of("kill", "-s", "SIGRTMIN+4", Long.toString(l.pid())),
-                    Duration.ofSeconds(10)));
+            leader.ifPresent(l -> ProcessRunner.run(
+                    java.util.List.of("kill", "-s", "SIGRTMIN+4", Long.toString(l.pid())), Duration.ofSeconds(10)));
         }
         if (!waitGone(nspawn, leader, GRACE)) {
             leader.flatMap(ProcessIdentity::handle).ifPresent(ProcessHandle::destroyForcibly);
@@ -60,7 +61,8 @@ final class HostTeardown {
 
     private static boolean waitGone(Optional<ProcessIdentity> a, Optional<ProcessIdentity> b, Duration within) {
         Instant deadline = Instant.now().plus(within);
-        while (a.map(ProcessIdentity::alive).orElse(false) || b.map(ProcessIdentity::alive).orElse(false)) {
+        while (a.map(ProcessIdentity::alive).orElse(false)
+                || b.map(ProcessIdentity::alive).orElse(false)) {
             if (Instant.now().isAfter(deadline)) {
                 return false;
             }

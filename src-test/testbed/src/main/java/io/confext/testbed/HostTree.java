@@ -29,8 +29,7 @@ final class HostTree {
     /** Not needed in a host (no network, apt never runs): saves copying ~100 MB per host. */
     private static final List<String> SKIPPED = List.of("./usr", "./var/cache/apt", "./var/lib/apt/lists");
 
-    private HostTree() {
-    }
+    private HostTree() {}
 
     static void create(Path cachedTree, Path dataDir) {
         Path root = dataDir.resolve(ROOT);
@@ -48,12 +47,20 @@ final class HostTree {
             excludes.append(" --exclude='").append(s).append('\'');
         }
         // tar keeps owners, modes, symlinks, device nodes and xattrs exactly, and can leave things out
-        ProcessRunner.runOk(List.of("/bin/bash", "-c",
-                "set -euo pipefail; "
-                        + "tar --numeric-owner --xattrs -C \"$1\"" + excludes + " -cf - . | tar --numeric-owner --xattrs -C \"$2\" -xpf -",
-                "bash", cachedTree.toString(), root.toString()), Duration.ofMinutes(5));
+        ProcessRunner.runOk(
+                List.of(
+                        "/bin/bash",
+                        "-c",
+                        "set -euo pipefail; " + "tar --numeric-owner --xattrs -C \"$1\"" + excludes
+                                + " -cf - . | tar --numeric-owner --xattrs -C \"$2\" -xpf -",
+                        "bash",
+                        cachedTree.toString(),
+                        root.toString()),
+                Duration.ofMinutes(5));
         try {
-            Files.createDirectories(root.resolve("usr"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            Files.createDirectories(
+                    root.resolve("usr"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             Files.createDirectories(root.resolve("var/cache/apt"));
             Files.createDirectories(root.resolve("var/lib/apt/lists/partial"));
         } catch (IOException e) {

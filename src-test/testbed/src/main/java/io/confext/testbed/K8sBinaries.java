@@ -45,7 +45,8 @@ public record K8sBinaries(Path dir, Optional<String> version) {
     }
 
     public String nodeBinariesMessage() {
-        return "no kubelet, kube-controller-manager and kube-scheduler beside kube-apiserver under " + dir.resolve("k8s")
+        return "no kubelet, kube-controller-manager and kube-scheduler beside kube-apiserver under "
+                + dir.resolve("k8s")
                 + ": run scripts/build-k8s-binaries (builds them from the Kubernetes Go modules, about 10 minutes once)";
     }
 
@@ -55,7 +56,9 @@ public record K8sBinaries(Path dir, Optional<String> version) {
     }
 
     public Path kubectl() {
-        return dir.resolve("k8s").resolve(version.orElseThrow() + "-linux-amd64").resolve("kubectl");
+        return dir.resolve("k8s")
+                .resolve(version.orElseThrow() + "-linux-amd64")
+                .resolve("kubectl");
     }
 
     private static Optional<String> newestComplete(Path k8s) {

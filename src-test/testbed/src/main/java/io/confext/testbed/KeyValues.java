@@ -6,8 +6,7 @@ import java.util.Optional;
 
 /** os-release style KEY=value lines (values optionally quoted), as in extension-release files. */
 final class KeyValues {
-    private KeyValues() {
-    }
+    private KeyValues() {}
 
     static Optional<Map<String, String>> parse(String content) {
         Map<String, String> m = new LinkedHashMap<>();

@@ -13,8 +13,7 @@ import java.util.Optional;
  */
 final class LeaderFinder {
 
-    private LeaderFinder() {
-    }
+    private LeaderFinder() {}
 
     static ProcessIdentity await(ProcessIdentity nspawn, Instant deadline) {
         String ourPidNs = pidNamespace(ProcessHandle.current().pid()).orElseThrow();
@@ -58,7 +57,8 @@ final class LeaderFinder {
 
     private static String comm(long pid) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
+                    .strip();
         } catch (IOException e) {
             return "";
         }
@@ -66,7 +66,8 @@ final class LeaderFinder {
 
     private static Optional<String> pidNamespace(long pid) {
         try {
-            return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "pid")).toString());
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "pid"))
+                    .toString());
         } catch (IOException e) {
             return Optional.empty();
         }

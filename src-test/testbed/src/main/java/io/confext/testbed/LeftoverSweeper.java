@@ -22,8 +22,7 @@ final class LeftoverSweeper {
 
     private static final Logger LOG = Logger.getLogger(LeftoverSweeper.class.getName());
 
-    private LeftoverSweeper() {
-    }
+    private LeftoverSweeper() {}
 
     /** Pure decision: a host is stale when its owner process (PID and start time) no longer exists. */
     static boolean isStale(HostRecord record, Predicate<ProcessIdentity> alive) {
@@ -34,9 +33,11 @@ final class LeftoverSweeper {
     static void sweep(TestbedPaths paths) {
         try {
             Files.createDirectories(paths.stateDir());
-            try (FileChannel ch = FileChannel.open(paths.stateDir().resolve(".sweep.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = tryLock(ch)) {
+            try (FileChannel ch = FileChannel.open(
+                            paths.stateDir().resolve(".sweep.lock"),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
+                    FileLock lock = tryLock(ch)) {
                 if (lock == null) {
                     return;
                 }
@@ -91,7 +92,8 @@ final class LeftoverSweeper {
         }
         for (Path d : dirs) {
             String machine = d.getFileName().toString();
-            if (!Files.exists(HostRecord.fileFor(paths.stateDir(), machine)) && Mounts.mountedAtOrBelow(d).isEmpty()) {
+            if (!Files.exists(HostRecord.fileFor(paths.stateDir(), machine))
+                    && Mounts.mountedAtOrBelow(d).isEmpty()) {
                 HostTeardown.deleteTree(d);
             }
         }

@@ -18,8 +18,7 @@ final class LoopDeviceSupply {
     /** Far more than concurrent hosts and tests ever hold at once; LOOP_CTL_GET_FREE hands out the lowest free. */
     static final int POOL_SIZE = 512;
 
-    private LoopDeviceSupply() {
-    }
+    private LoopDeviceSupply() {}
 
     /** Partitions per loop device reachable in the host (a confext DDI has 3: root, verity, signature). */
     static final int PARTITIONS = 8;
@@ -33,10 +32,12 @@ final class LoopDeviceSupply {
         String script = "set -e; for i in $(seq 0 " + (POOL_SIZE - 1) + "); do "
                 + "[ -e /dev/loop$i ] || mknod -m 0660 /dev/loop$i b 7 $i; done; "
                 + "chgrp disk /dev/loop[0-9]* 2>/dev/null || true; "
-                // thousands of links with a handful of ln processes: `ln -s TARGET... -t DIR` names each after its target
+                // thousands of links with a handful of ln processes: `ln -s TARGET... -t DIR` names each after its
+                // target
                 + "for i in $(seq 0 " + (POOL_SIZE - 1) + "); do for p in $(seq 1 " + PARTITIONS + "); do "
                 + "echo " + OUTER_DEV + "/loop${i}p$p; done; done | xargs ln -sfn -t /dev";
-        ProcessRunner.runOk(List.of("nsenter", "-t", Long.toString(leaderPid), "-m", "-r", "-w", "--", "/bin/sh", "-c", script),
+        ProcessRunner.runOk(
+                List.of("nsenter", "-t", Long.toString(leaderPid), "-m", "-r", "-w", "--", "/bin/sh", "-c", script),
                 Duration.ofSeconds(60));
     }
 }

@@ -14,13 +14,19 @@ final class Mounts {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private Mounts() {
-    }
+    private Mounts() {}
 
     static void mountOverlay(Path lower, Path upper, Path work, Path target) {
-        ProcessRunner.runOk(List.of("mount", "-t", "overlay", "overlay",
-                "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work,
-                target.toString()), TIMEOUT);
+        ProcessRunner.runOk(
+                List.of(
+                        "mount",
+                        "-t",
+                        "overlay",
+                        "overlay",
+                        "-o",
+                        "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work,
+                        target.toString()),
+                TIMEOUT);
     }
 
     /** Mount points at or below {@code dir} in this process's mount namespace, deepest first. */
@@ -48,7 +54,8 @@ final class Mounts {
                 return;
             }
             for (Path mp : mounted) {
-                List<String> cmd = attempt < 3 ? List.of("umount", mp.toString()) : List.of("umount", "-l", mp.toString());
+                List<String> cmd =
+                        attempt < 3 ? List.of("umount", mp.toString()) : List.of("umount", "-l", mp.toString());
                 ProcessRunner.run(cmd, TIMEOUT);
             }
             if (!mountedAtOrBelow(dir).isEmpty()) {

@@ -9,8 +9,7 @@ import java.util.Optional;
 /** What a test host needs from the outer machine, checked up front so failures say what to do. */
 public final class Prerequisites {
 
-    private Prerequisites() {
-    }
+    private Prerequisites() {}
 
     /**
      * A capability this machine really lacks (not root, no systemd-nspawn, no overlayfs, no /dev/loop-control):

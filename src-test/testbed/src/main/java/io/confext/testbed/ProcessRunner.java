@@ -26,8 +26,7 @@ public final class ProcessRunner {
             "SYSTEMD_COLORS", "0",
             "SYSTEMD_LOG_COLOR", "0");
 
-    private ProcessRunner() {
-    }
+    private ProcessRunner() {}
 
     public static ExecResult run(List<String> argv, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(new File("/dev/null"));
@@ -70,15 +69,17 @@ public final class ProcessRunner {
     /** One thread per stream: the common pool may have a single thread on small machines and would deadlock. */
     private static CompletableFuture<String> drain(InputStream in) {
         CompletableFuture<String> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try (in) {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                in.transferTo(buf);
-                result.complete(buf.toString(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                result.completeExceptionally(new UncheckedIOException(e));
-            }
-        }, "testbed-drain");
+        Thread t = new Thread(
+                () -> {
+                    try (in) {
+                        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                        in.transferTo(buf);
+                        result.complete(buf.toString(StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        result.completeExceptionally(new UncheckedIOException(e));
+                    }
+                },
+                "testbed-drain");
         t.setDaemon(true);
         t.start();
         return result;

@@ -2,7 +2,6 @@ package io.confext.testbed;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +32,7 @@ public final class SystemdHost implements AutoCloseable {
 
     /** Every machine this test bed starts is named with this prefix (and its records and dirs too). */
     public static final String MACHINE_PREFIX = "cxtb-";
+
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     static final Duration DEFAULT_EXEC_TIMEOUT = Duration.ofMinutes(3);
 
@@ -79,9 +79,13 @@ public final class SystemdHost implements AutoCloseable {
         });
         LeftoverSweeper.sweep(paths);
 
-        String machine = MACHINE_PREFIX + name + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
+        String machine = MACHINE_PREFIX + name + "-"
+                + HexFormat.of()
+                        .toHexDigits(ThreadLocalRandom.current().nextInt())
+                        .substring(2);
         Path dataDir = paths.dataDir().resolve(machine);
-        HostRecord record = new HostRecord(machine, ProcessIdentity.self(), dataDir, Optional.empty(), Optional.empty());
+        HostRecord record =
+                new HostRecord(machine, ProcessIdentity.self(), dataDir, Optional.empty(), Optional.empty());
         record.save(paths.stateDir());
         SystemdHost host = new SystemdHost(name, machine, image, paths, record);
         Runtime.getRuntime().addShutdownHook(host.shutdownHook);
@@ -94,8 +98,10 @@ public final class SystemdHost implements AutoCloseable {
         } catch (RuntimeException e) {
             String diagnostics = host.bootDiagnostics();
             host.closeQuietly();
-            throw new TestbedException("cannot boot test host " + machine + " from " + paths.rootfs(image) + ": "
-                    + e.getMessage() + "\n" + diagnostics, e);
+            throw new TestbedException(
+                    "cannot boot test host " + machine + " from " + paths.rootfs(image) + ": " + e.getMessage() + "\n"
+                            + diagnostics,
+                    e);
         }
     }
 
@@ -116,12 +122,14 @@ public final class SystemdHost implements AutoCloseable {
             throw new IllegalStateException(machine + " is closed");
         }
         HostTeardown.stopProcesses(record.nspawn(), record.leader());
-        HostCgroup.cgroup2Mount().map(m -> m.resolve(HostCgroup.PARENT).resolve(machine)).ifPresent(cg -> {
-            for (int i = 0; i < 100 && HostCgroup.populated(cg); i++) {
-                HostCgroup.killAll(cg);
-                Mounts.sleep(50);
-            }
-        });
+        HostCgroup.cgroup2Mount()
+                .map(m -> m.resolve(HostCgroup.PARENT).resolve(machine))
+                .ifPresent(cg -> {
+                    for (int i = 0; i < 100 && HostCgroup.populated(cg); i++) {
+                        HostCgroup.killAll(cg);
+                        Mounts.sleep(50);
+                    }
+                });
         HostTeardown.deleteTree(Path.of("/run/systemd/nspawn/propagate", machine));
         record = record.withoutProcesses();
         record.save(paths.stateDir());
@@ -129,27 +137,37 @@ public final class SystemdHost implements AutoCloseable {
         try {
             launch(options);
         } catch (RuntimeException e) {
-            throw new TestbedException("cannot boot test host " + machine + " again: " + e.getMessage() + "\n"
-                    + bootDiagnostics(), e);
+            throw new TestbedException(
+                    "cannot boot test host " + machine + " again: " + e.getMessage() + "\n" + bootDiagnostics(), e);
         }
-        LOG.info(() -> "rebooted " + machine + " in " + Duration.between(started, Instant.now()).toMillis() + " ms");
+        LOG.info(() -> "rebooted " + machine + " in "
+                + Duration.between(started, Instant.now()).toMillis() + " ms");
     }
 
     private void launch(BootOptions options) {
         this.options = options;
         Path cgroup = HostCgroup.create(machine);
         // enter the host's own cgroup first, then become nspawn (same PID): see HostCgroup for why
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$1/cgroup.procs\" && shift && exec \"$@\"",
-                "sh", cgroup.toString(), "systemd-nspawn",
+        List<String> argv = new ArrayList<>(List.of(
+                "/bin/sh",
+                "-c",
+                "echo $$ > \"$1/cgroup.procs\" && shift && exec \"$@\"",
+                "sh",
+                cgroup.toString(),
+                "systemd-nspawn",
                 "--directory=" + record.root(),
                 "--machine=" + machine,
                 "--hostname=" + name,
                 "--uuid=" + uuid,
                 // no systemd on the outer machine (or one we must not touch): no machined, no scope of our own
-                "--register=no", "--keep-unit",
-                "--boot", "--console=pipe",
+                "--register=no",
+                "--keep-unit",
+                "--boot",
+                "--console=pipe",
                 "--capability=all",
-                options.networkNamespace().map(ns -> "--network-namespace-path=" + ns).orElse("--private-network"),
+                options.networkNamespace()
+                        .map(ns -> "--network-namespace-path=" + ns)
+                        .orElse("--private-network"),
                 "--bind=/dev/loop-control",
                 "--bind-ro=/dev:" + LoopDeviceSupply.OUTER_DEV));
         argv.addAll(options.extraArguments());
@@ -215,7 +233,8 @@ public final class SystemdHost implements AutoCloseable {
                 return;
             }
             if (state.equals("degraded")) {
-                LOG.warning(() -> machine + " booted degraded:\n" + exec("systemctl", "--failed", "--no-legend").stdout());
+                LOG.warning(() -> machine + " booted degraded:\n"
+                        + exec("systemctl", "--failed", "--no-legend").stdout());
                 return;
             }
             if (state.equals("maintenance") || state.equals("stopping") || state.equals("offline")) {
@@ -224,7 +243,10 @@ public final class SystemdHost implements AutoCloseable {
             Mounts.sleep(100); // bus not up yet
         }
         throw new TestbedException("host did not reach 'running' within the boot timeout"
-                + (last == null ? "" : "; last answer: " + last.stdout().strip() + " " + last.stderr().strip()));
+                + (last == null
+                        ? ""
+                        : "; last answer: " + last.stdout().strip() + " "
+                                + last.stderr().strip()));
     }
 
     static int parseSystemdVersion(String versionOutput) {
@@ -251,7 +273,9 @@ public final class SystemdHost implements AutoCloseable {
 
     /** The host's PID 1 as seen from this (outer) PID namespace. */
     public long leaderPid() {
-        return record.leader().orElseThrow(() -> new IllegalStateException(machine + " has no leader yet")).pid();
+        return record.leader()
+                .orElseThrow(() -> new IllegalStateException(machine + " has no leader yet"))
+                .pid();
     }
 
     /**
@@ -260,8 +284,10 @@ public final class SystemdHost implements AutoCloseable {
      * killed owner needs.
      */
     public Path cgroupDir() {
-        return HostCgroup.cgroup2Mount().orElseThrow(() -> new TestbedException("no cgroup2 hierarchy is mounted"))
-                .resolve(HostCgroup.PARENT).resolve(machine);
+        return HostCgroup.cgroup2Mount()
+                .orElseThrow(() -> new TestbedException("no cgroup2 hierarchy is mounted"))
+                .resolve(HostCgroup.PARENT)
+                .resolve(machine);
     }
 
     /**
@@ -372,9 +398,22 @@ public final class SystemdHost implements AutoCloseable {
         StringBuilder b = new StringBuilder("--- systemd-nspawn output (last lines) ---\n").append(consoleTail(40));
         record.leader().filter(ProcessIdentity::alive).ifPresent(l -> {
             try {
-                ExecResult j = ProcessRunner.run(List.of("nsenter", "-t", Long.toString(l.pid()), "-a", "--",
-                        "journalctl", "-b", "--no-pager", "-n", "60"), java.time.Duration.ofSeconds(20));
-                b.append("\n--- host journal (last lines) ---\n").append(j.stdout()).append(j.stderr());
+                ExecResult j = ProcessRunner.run(
+                        List.of(
+                                "nsenter",
+                                "-t",
+                                Long.toString(l.pid()),
+                                "-a",
+                                "--",
+                                "journalctl",
+                                "-b",
+                                "--no-pager",
+                                "-n",
+                                "60"),
+                        java.time.Duration.ofSeconds(20));
+                b.append("\n--- host journal (last lines) ---\n")
+                        .append(j.stdout())
+                        .append(j.stderr());
             } catch (RuntimeException e) {
                 b.append("\n(no host journal: ").append(e.getMessage()).append(')');
             }

@@ -18,5 +18,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @HostTest
 @ExtendWith(SystemdHostExtension.class)
-public @interface SystemdHostTest {
-}
+public @interface SystemdHostTest {}

@@ -17,7 +17,9 @@ class ConfextImagesTest {
         host.execOk("systemd-confext", "merge");
         assertThat(host.readFile("/etc/sq/a.conf")).isEqualTo("a=1\n");
         assertThat(host.readFile("/etc/dir/b.conf")).isEqualTo("b=2\n");
-        assertThat(host.execOk("systemd-confext", "status").stdout()).contains("sq").contains("dir");
+        assertThat(host.execOk("systemd-confext", "status").stdout())
+                .contains("sq")
+                .contains("dir");
         host.execOk("systemd-confext", "unmerge");
         assertThat(host.hostPath("/etc/sq")).doesNotExist();
     }
@@ -26,6 +28,7 @@ class ConfextImagesTest {
     void extensionNamesWithAVersionSeparatorAreRefused() {
         // refused before the host is touched: no host needed
         assertThatThrownBy(() -> ConfextImages.directory(null, "/var/lib/confexts/x_1", "x_1", Map.of(), ""))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'_'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'_'");
     }
 }

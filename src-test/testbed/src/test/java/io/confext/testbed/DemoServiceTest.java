@@ -59,6 +59,7 @@ class DemoServiceTest {
         assertThat(seen.config()).isEmpty();
         assertThat(seen.configPath()).isEqualTo("/etc/other/none.conf");
         assertThat(seen.extensionField("alpha", "VERSION")).contains("7");
-        assertThat(DemoService.mainPidSees(host, "other.service", "other/none.conf")).isEmpty();
+        assertThat(DemoService.mainPidSees(host, "other.service", "other/none.conf"))
+                .isEmpty();
     }
 }

@@ -33,7 +33,8 @@ class ExtensionTeardownTest {
         RECORDS.add(host.record());
         SystemdHost previous = SEEN.get(0);
         assertThat(previous.isClosed()).isTrue();
-        assertThat(ProcessHandle.of(RECORDS.get(0).leader().orElseThrow().pid())).isEmpty();
+        assertThat(ProcessHandle.of(RECORDS.get(0).leader().orElseThrow().pid()))
+                .isEmpty();
         assertThat(Files.exists(RECORDS.get(0).dataDir())).isFalse();
         assertThat(host.isClosed()).isFalse();
     }

@@ -23,17 +23,22 @@ class HostLifecycleTest {
         long leader = host.leaderPid();
         long nspawn = record.nspawn().orElseThrow().pid();
         try {
-            assertThat(host.execOk("systemctl", "is-system-running").stdout().strip()).isIn("running", "degraded");
+            assertThat(host.execOk("systemctl", "is-system-running").stdout().strip())
+                    .isIn("running", "degraded");
             assertThat(host.execOk("hostname").stdout().strip()).isEqualTo("lifecycle");
             // PID 1 inside is the leader outside
-            assertThat(host.execOk("sh", "-c", "echo $$; readlink /proc/1/exe").stdout()).contains("systemd");
+            assertThat(host.execOk("sh", "-c", "echo $$; readlink /proc/1/exe").stdout())
+                    .contains("systemd");
             assertThat(host.exec("sh", "-c", "echo out; echo err >&2; exit 3"))
                     .isEqualTo(new ExecResult(3, "out\n", "err\n"));
             assertThatThrownBy(() -> host.execOk("false")).hasMessageContaining("exited with 1");
 
             host.writeFile("/etc/testbed/hello.conf", "hello=1\n", "0640");
             assertThat(host.execOk("cat", "/etc/testbed/hello.conf").stdout()).isEqualTo("hello=1\n");
-            assertThat(host.execOk("stat", "-c", "%a %U", "/etc/testbed/hello.conf").stdout().strip()).isEqualTo("640 root");
+            assertThat(host.execOk("stat", "-c", "%a %U", "/etc/testbed/hello.conf")
+                            .stdout()
+                            .strip())
+                    .isEqualTo("640 root");
             host.execOk("sh", "-c", "echo from-inside > /root/x");
             assertThat(host.readFile("/root/x")).isEqualTo("from-inside\n");
             assertThat(Mounts.mountedAtOrBelow(record.dataDir())).isNotEmpty();
@@ -45,11 +50,18 @@ class HostLifecycleTest {
         }
         assertThat(ProcessHandle.of(leader).isPresent()).as("host PID 1 gone").isFalse();
         assertThat(ProcessHandle.of(nspawn).isPresent()).as("nspawn gone").isFalse();
-        assertThat(Mounts.mountedAtOrBelow(record.dataDir())).as("overlay unmounted").isEmpty();
+        assertThat(Mounts.mountedAtOrBelow(record.dataDir()))
+                .as("overlay unmounted")
+                .isEmpty();
         assertThat(Files.exists(record.dataDir())).as("per-host dir deleted").isFalse();
-        assertThat(HostCgroup.cgroup2Mount().orElseThrow().resolve(HostCgroup.PARENT).resolve(record.machine()))
-                .as("per-host cgroup removed").doesNotExist();
-        assertThat(Files.exists(HostRecord.fileFor(Path.of("/run/confext-testbed"), record.machine()))).isFalse();
+        assertThat(HostCgroup.cgroup2Mount()
+                        .orElseThrow()
+                        .resolve(HostCgroup.PARENT)
+                        .resolve(record.machine()))
+                .as("per-host cgroup removed")
+                .doesNotExist();
+        assertThat(Files.exists(HostRecord.fileFor(Path.of("/run/confext-testbed"), record.machine())))
+                .isFalse();
         assertThatThrownBy(() -> host.exec("true")).isInstanceOf(IllegalStateException.class);
         host.close(); // idempotent
     }
@@ -61,7 +73,8 @@ class HostLifecycleTest {
         System.setProperty("confext.testbed.cache", emptyCache.toString());
         try {
             assertThatThrownBy(() -> SystemdHost.boot(HostImage.TRIXIE, "nocache"))
-                    .hasMessageContaining("scripts/prepare-test-hosts").hasMessageContaining(emptyCache.toString());
+                    .hasMessageContaining("scripts/prepare-test-hosts")
+                    .hasMessageContaining(emptyCache.toString());
         } finally {
             if (before == null) {
                 System.clearProperty("confext.testbed.cache");
@@ -73,7 +86,8 @@ class HostLifecycleTest {
 
     @Test
     void systemdVersionIsParsedFromSystemctl() {
-        assertThat(SystemdHost.parseSystemdVersion("systemd 262 (262-1)\n+PAM +AUDIT")).isEqualTo(262);
+        assertThat(SystemdHost.parseSystemdVersion("systemd 262 (262-1)\n+PAM +AUDIT"))
+                .isEqualTo(262);
         assertThatThrownBy(() -> SystemdHost.parseSystemdVersion("nonsense")).isInstanceOf(TestbedException.class);
     }
 

@@ -26,10 +26,16 @@ class LeftoverSweepTest {
     @Test
     void hostOfASigkilledJvmIsTornDownByTheNextSweep() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process jvm = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                OrphanedHostMaker.class.getName())).redirectErrorStream(true).start();
+        Process jvm = new ProcessBuilder(List.of(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OrphanedHostMaker.class.getName()))
+                .redirectErrorStream(true)
+                .start();
         String[] orphan;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             StringBuilder all = new StringBuilder();
             while ((line = out.readLine()) != null && !line.startsWith("MACHINE ")) {
@@ -53,25 +59,35 @@ class LeftoverSweepTest {
         assertThat(Mounts.mountedAtOrBelow(dataDir)).isEmpty();
         assertThat(dataDir).doesNotExist();
         assertThat(HostRecord.fileFor(paths.stateDir(), machine)).doesNotExist();
-        assertThat(HostCgroup.cgroup2Mount().orElseThrow().resolve(HostCgroup.PARENT).resolve(machine)).doesNotExist();
+        assertThat(HostCgroup.cgroup2Mount()
+                        .orElseThrow()
+                        .resolve(HostCgroup.PARENT)
+                        .resolve(machine))
+                .doesNotExist();
     }
 
     @Test
     void hostsOfLiveRunsAreNotSwept() {
         try (SystemdHost host = SystemdHost.boot(HostImage.FORKY, "alive")) {
             LeftoverSweeper.sweep(TestbedPaths.fromEnvironment());
-            assertThat(host.execOk("systemctl", "is-system-running").stdout().strip()).isIn("running", "degraded");
+            assertThat(host.execOk("systemctl", "is-system-running").stdout().strip())
+                    .isIn("running", "degraded");
         }
     }
 
     @Test
     void staleDecisionIsByOwnerLiveness() {
-        HostRecord r = new HostRecord("cxtb-x-1", new ProcessIdentity(1234, 99), Path.of("/nonexistent"),
-                java.util.Optional.empty(), java.util.Optional.empty());
+        HostRecord r = new HostRecord(
+                "cxtb-x-1",
+                new ProcessIdentity(1234, 99),
+                Path.of("/nonexistent"),
+                java.util.Optional.empty(),
+                java.util.Optional.empty());
         assertThat(LeftoverSweeper.isStale(r, id -> true)).isFalse();
         assertThat(LeftoverSweeper.isStale(r, id -> false)).isTrue();
         // a recycled PID with another start time is not the owner
-        assertThat(new ProcessIdentity(ProcessHandle.current().pid(), 1).alive()).isFalse();
+        assertThat(new ProcessIdentity(ProcessHandle.current().pid(), 1).alive())
+                .isFalse();
         assertThat(ProcessIdentity.self().alive()).isTrue();
     }
 

@@ -17,14 +17,23 @@ class LoopSupplyTest {
     @Test
     void manyConsecutiveHostMergesOfChangingImageVersions(SystemdHost host) {
         for (int v = 1; v <= ROUNDS; v++) {
-            ConfextImages.erofs(host, "/var/lib/confexts/loopproof.raw", "loopproof",
-                    Map.of("loopproof/version.conf", "version=" + v + "\n"), "VERSION=" + v + "\n");
+            ConfextImages.erofs(
+                    host,
+                    "/var/lib/confexts/loopproof.raw",
+                    "loopproof",
+                    Map.of("loopproof/version.conf", "version=" + v + "\n"),
+                    "VERSION=" + v + "\n");
             host.execOk("systemd-confext", "refresh");
-            assertThat(host.readFile("/etc/loopproof/version.conf")).as("round %d after refresh", v).isEqualTo("version=" + v + "\n");
-            assertThat(host.readFile("/etc/extension-release.d/extension-release.loopproof")).contains("VERSION=" + v);
+            assertThat(host.readFile("/etc/loopproof/version.conf"))
+                    .as("round %d after refresh", v)
+                    .isEqualTo("version=" + v + "\n");
+            assertThat(host.readFile("/etc/extension-release.d/extension-release.loopproof"))
+                    .contains("VERSION=" + v);
             if (v % 2 == 0) {
                 host.execOk("systemd-confext", "unmerge");
-                assertThat(host.hostPath("/etc/loopproof/version.conf")).as("round %d after unmerge", v).doesNotExist();
+                assertThat(host.hostPath("/etc/loopproof/version.conf"))
+                        .as("round %d after unmerge", v)
+                        .doesNotExist();
             }
         }
         host.execOk("systemd-confext", "unmerge");
@@ -35,11 +44,17 @@ class LoopSupplyTest {
     void unitWithExtensionImagesStartsManyTimesInARow(SystemdHost host) {
         String unit = "imgdemo.service";
         DemoService.install(host, unit, DemoService.DEFAULT_CONFIG, false);
-        host.writeFile("/etc/systemd/system/" + unit + ".d/50-image.conf",
-                "[Service]\nExtensionImages=/var/lib/imgdemo/demo.raw\n", "0644");
+        host.writeFile(
+                "/etc/systemd/system/" + unit + ".d/50-image.conf",
+                "[Service]\nExtensionImages=/var/lib/imgdemo/demo.raw\n",
+                "0644");
         host.execOk("systemctl", "daemon-reload");
         for (int v = 1; v <= ROUNDS; v++) {
-            ConfextImages.erofs(host, "/var/lib/imgdemo/demo.raw", "demo", Map.of("demo/demo.conf", "value=" + v + "\n"),
+            ConfextImages.erofs(
+                    host,
+                    "/var/lib/imgdemo/demo.raw",
+                    "demo",
+                    Map.of("demo/demo.conf", "value=" + v + "\n"),
                     "VERSION=" + v + "\n");
             host.execOk("systemctl", "start", unit);
             DemoSeen seen = DemoService.seen(host, unit);
@@ -58,17 +73,27 @@ class LoopSupplyTest {
         String unit = "ddidemo.service";
         ConfextImages.selfSignedCertificate(host, "/root/signing.key", "/root/signing.crt", "testbed");
         DemoService.install(host, unit, DemoService.DEFAULT_CONFIG, false);
-        host.writeFile("/etc/systemd/system/" + unit + ".d/50-image.conf",
+        host.writeFile(
+                "/etc/systemd/system/" + unit + ".d/50-image.conf",
                 "[Service]\nExtensionImages=/var/lib/ddidemo/demo.raw\n"
-                        + "ExtensionImagePolicy=root=unprotected+absent:usr=absent\n", "0644");
+                        + "ExtensionImagePolicy=root=unprotected+absent:usr=absent\n",
+                "0644");
         host.execOk("systemctl", "daemon-reload");
         for (int v = 1; v <= 20; v++) {
-            ConfextImages.ddi(host, "/var/lib/ddidemo/demo.raw", "demo", Map.of("demo/demo.conf", "value=" + v + "\n"),
-                    "VERSION=" + v + "\n", "/root/signing.key", "/root/signing.crt");
+            ConfextImages.ddi(
+                    host,
+                    "/var/lib/ddidemo/demo.raw",
+                    "demo",
+                    Map.of("demo/demo.conf", "value=" + v + "\n"),
+                    "VERSION=" + v + "\n",
+                    "/root/signing.key",
+                    "/root/signing.crt");
             host.execOk("systemctl", "start", unit);
             assertThat(DemoService.seen(host, unit).config()).as("round %d", v).contains("value=" + v + "\n");
             host.execOk("systemctl", "stop", unit);
         }
-        assertThat(host.execOk("sh", "-c", "head -c 8 /var/lib/ddidemo/demo.raw | od -c | head -1").stdout()).isNotEmpty();
+        assertThat(host.execOk("sh", "-c", "head -c 8 /var/lib/ddidemo/demo.raw | od -c | head -1")
+                        .stdout())
+                .isNotEmpty();
     }
 }

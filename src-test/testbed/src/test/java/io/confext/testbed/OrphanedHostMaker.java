@@ -7,7 +7,8 @@ package io.confext.testbed;
 public final class OrphanedHostMaker {
     public static void main(String[] args) throws InterruptedException {
         SystemdHost host = SystemdHost.boot(HostImage.FORKY, "orphan");
-        System.out.println("MACHINE " + host.machineName() + " " + host.leaderPid() + " " + host.record().dataDir());
+        System.out.println("MACHINE " + host.machineName() + " " + host.leaderPid() + " "
+                + host.record().dataDir());
         System.out.flush();
         Thread.sleep(600_000);
     }

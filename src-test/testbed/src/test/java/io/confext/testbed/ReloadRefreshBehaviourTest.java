@@ -20,8 +20,10 @@ class ReloadRefreshBehaviourTest {
     static void startAttached(SystemdHost host) {
         putVersion(host, "1", "value=1\n");
         DemoService.install(host, UNIT, DemoService.DEFAULT_CONFIG, false);
-        host.writeFile("/etc/systemd/system/" + UNIT + ".d/50-confext.conf",
-                "[Service]\nExtensionDirectories=" + VDIR + "/\n", "0644");
+        host.writeFile(
+                "/etc/systemd/system/" + UNIT + ".d/50-confext.conf",
+                "[Service]\nExtensionDirectories=" + VDIR + "/\n",
+                "0644");
         host.execOk("systemctl", "daemon-reload");
         host.execOk("systemctl", "start", UNIT);
         assertThat(DemoService.seen(host, UNIT).config()).contains("value=1\n");
@@ -30,13 +32,15 @@ class ReloadRefreshBehaviourTest {
     }
 
     static void putVersion(SystemdHost host, String version, String config) {
-        ConfextImages.directory(host, VDIR + "/demo_" + version, "demo", Map.of("demo/demo.conf", config),
-                "VERSION=" + version + "\n");
+        ConfextImages.directory(
+                host, VDIR + "/demo_" + version, "demo", Map.of("demo/demo.conf", config), "VERSION=" + version + "\n");
     }
 
     static String versionMainPidSees(SystemdHost host) {
-        return KeyValues.parse(DemoService.mainPidSees(host, UNIT, "extension-release.d/extension-release.demo").orElse(""))
-                .orElseThrow().get("VERSION");
+        return KeyValues.parse(DemoService.mainPidSees(host, UNIT, "extension-release.d/extension-release.demo")
+                        .orElse(""))
+                .orElseThrow()
+                .get("VERSION");
     }
 
     @Test
@@ -90,7 +94,9 @@ class ReloadRefreshBehaviourTest {
         assertThat(reload.exitCode()).as(reload.toString()).isNotZero();
         assertThat(UnitState.of(host, UNIT)).isEqualTo(new UnitState("active", "running", "exit-code"));
         assertThat(DemoService.mainPid(host, UNIT)).isEqualTo(pid);
-        assertThat(versionMainPidSees(host)).as("refreshed before ExecReload= failed").isEqualTo("2");
+        assertThat(versionMainPidSees(host))
+                .as("refreshed before ExecReload= failed")
+                .isEqualTo("2");
         assertThat(DemoService.seen(host, UNIT).config()).as("never re-read").contains("value=1\n");
 
         // rollback: remove the bad version, reload again
@@ -108,7 +114,10 @@ class ReloadRefreshBehaviourTest {
     @Test
     void forkyFailingRefreshFailsTheReloadAndKeepsTheOldVersion(SystemdHost host) {
         startAttached(host);
-        host.writeFile(VDIR + "/demo_2/etc/extension-release.d/extension-release.demo", "ID=fedora\nVERSION_ID=40\nVERSION=2\n", "0644");
+        host.writeFile(
+                VDIR + "/demo_2/etc/extension-release.d/extension-release.demo",
+                "ID=fedora\nVERSION_ID=40\nVERSION=2\n",
+                "0644");
         host.writeFile(VDIR + "/demo_2/etc/demo/demo.conf", "value=2\n", "0644");
 
         ExecResult reload = host.exec("systemctl", "reload", UNIT);

@@ -4,7 +4,8 @@ package io.confext.testbed;
 record UnitState(String activeState, String subState, String reloadResult) {
 
     static UnitState of(SystemdHost host, String unit) {
-        String out = host.execOk("systemctl", "show", "--property=ActiveState,SubState,ReloadResult", unit).stdout();
+        String out = host.execOk("systemctl", "show", "--property=ActiveState,SubState,ReloadResult", unit)
+                .stdout();
         java.util.Map<String, String> p = new java.util.HashMap<>();
         for (String line : out.split("\n")) {
             int eq = line.indexOf('=');

@@ -5,7 +5,6 @@ import io.confext.agent.verify.ImageVerifier;
 import io.confext.agent.verify.Policy;
 import io.confext.agent.verify.TrustedCertificates;
 import io.confext.agent.verify.Verdict;
-
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -24,14 +23,14 @@ import java.util.List;
  * {@code round=N cpuMs=N wallMs=N hwmKiB=N rssKiB=N accepted=B}, then, {@code bench.settleMillis} later, {@code settled rssKiB=N}.
  */
 public final class AgentVerifyCpuMain {
-    private AgentVerifyCpuMain() {
-    }
+    private AgentVerifyCpuMain() {}
 
     public static void main(String[] args) throws Exception {
         Path image = Path.of(args[0]);
         boolean pinned = args[3].equals("pinned");
         int rounds = Integer.parseInt(args[4]);
-        Policy policy = Policy.signedBy(TrustedCertificates.fromDirectories(List.of(Path.of(args[2])))).withArchitecture(Architecture.X86_64)
+        Policy policy = Policy.signedBy(TrustedCertificates.fromDirectories(List.of(Path.of(args[2]))))
+                .withArchitecture(Architecture.X86_64)
                 .withMaxTreeBytes(1L << 30);
         if (pinned) {
             policy = policy.withSha256(args[1]);
@@ -48,8 +47,9 @@ public final class AgentVerifyCpuMain {
             Verdict v = verifier.verify(image, policy);
             long cpu = (os.getProcessCpuTime() - c0) / 1_000_000;
             long wall = (System.nanoTime() - t0) / 1_000_000;
-            System.out.println("round=" + round + " cpuMs=" + cpu + " wallMs=" + wall + " hwmKiB=" + status("VmHWM:") + " rssKiB="
-                    + status("VmRSS:") + " accepted=" + v.accepted() + (v.accepted() ? "" : " reasons=" + v.reasons()));
+            System.out.println("round=" + round + " cpuMs=" + cpu + " wallMs=" + wall + " hwmKiB=" + status("VmHWM:")
+                    + " rssKiB=" + status("VmRSS:") + " accepted=" + v.accepted()
+                    + (v.accepted() ? "" : " reasons=" + v.reasons()));
         }
         // What stays resident once the JVM's native-heap trimmer (the agent's TrimNativeHeapInterval) has run.
         Thread.sleep(Long.getLong("bench.settleMillis", 0));
@@ -70,7 +70,10 @@ public final class AgentVerifyCpuMain {
     }
 
     private static String status(String key) throws Exception {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith(key)).map(l -> l.replaceAll("\\D", ""))
-                .findFirst().orElse("-1");
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith(key))
+                .map(l -> l.replaceAll("\\D", ""))
+                .findFirst()
+                .orElse("-1");
     }
 }

@@ -1,8 +1,6 @@
 package io.confext.agent.verify.bench;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,8 +15,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Benchmark, not a test: runs only with {@code -Dbench=true}. Builds a 256 MiB signed naked erofs
@@ -52,15 +51,48 @@ class VerifyBenchmark {
         }
         Path image = dir.resolve("bench.raw");
         run("mkfs.erofs", "-T0", image.toString(), tree.toString());
-        String root = match(run("veritysetup", "format", image.toString(), dir.resolve("bench.verity").toString()), "Root hash:\\s+([0-9a-f]+)");
+        String root = match(
+                run(
+                        "veritysetup",
+                        "format",
+                        image.toString(),
+                        dir.resolve("bench.verity").toString()),
+                "Root hash:\\s+([0-9a-f]+)");
         Files.writeString(dir.resolve("bench.roothash"), root);
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("k.pem").toString(), "-out",
-                dir.resolve("trust/bench.crt").toString().replace("trust/", ""), "-days", "1", "-subj", "/CN=bench");
+        run(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                dir.resolve("k.pem").toString(),
+                "-out",
+                dir.resolve("trust/bench.crt").toString().replace("trust/", ""),
+                "-days",
+                "1",
+                "-subj",
+                "/CN=bench");
         Files.createDirectories(dir.resolve("trust"));
         Files.move(dir.resolve("bench.crt"), dir.resolve("trust/bench.crt"));
         Files.writeString(dir.resolve("rh.txt"), root);
-        run("openssl", "smime", "-sign", "-nocerts", "-noattr", "-binary", "-in", dir.resolve("rh.txt").toString(), "-inkey",
-                dir.resolve("k.pem").toString(), "-signer", dir.resolve("trust/bench.crt").toString(), "-outform", "der", "-out",
+        run(
+                "openssl",
+                "smime",
+                "-sign",
+                "-nocerts",
+                "-noattr",
+                "-binary",
+                "-in",
+                dir.resolve("rh.txt").toString(),
+                "-inkey",
+                dir.resolve("k.pem").toString(),
+                "-signer",
+                dir.resolve("trust/bench.crt").toString(),
+                "-outform",
+                "der",
+                "-out",
                 dir.resolve("bench.roothash.p7s").toString());
         String sha = run("sha256sum", image.toString()).split("\\s+")[0];
         long size = Files.size(image);
@@ -72,14 +104,29 @@ class VerifyBenchmark {
         long[] agentProcess = new long[RUNS];
         long hwm = 0;
         for (int i = 0; i < RUNS; i++) {
-            verity[i] = timed("veritysetup", "verify", image.toString(), dir.resolve("bench.verity").toString(), root);
+            verity[i] = timed(
+                    "veritysetup",
+                    "verify",
+                    image.toString(),
+                    dir.resolve("bench.verity").toString(),
+                    root);
             sha256sum[i] = timed("sha256sum", image.toString());
             long t0 = System.nanoTime();
             // The launcher's flags, its JIT directives included (C2 for the hashing only).
-            String out = run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m", "-XX:+UseSerialGC",
-                    "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput",
-                    "-XX:CompilerDirectivesFile=" + Path.of("src/main/sh/confext-verify-jit.json").toAbsolutePath(), "-cp",
-                    classPath, VerifyBenchMain.class.getName(), image.toString(), sha, dir.resolve("trust").toString());
+            String out = run(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx32m",
+                    "-XX:+UseSerialGC",
+                    "-XX:+UnlockDiagnosticVMOptions",
+                    "-XX:-DisplayVMOutput",
+                    "-XX:CompilerDirectivesFile="
+                            + Path.of("src/main/sh/confext-verify-jit.json").toAbsolutePath(),
+                    "-cp",
+                    classPath,
+                    VerifyBenchMain.class.getName(),
+                    image.toString(),
+                    sha,
+                    dir.resolve("trust").toString());
             agentProcess[i] = (System.nanoTime() - t0) / 1_000_000;
             Matcher m = CHILD.matcher(out);
             assertThat(m.find()).as(out).isTrue();
@@ -88,7 +135,8 @@ class VerifyBenchmark {
             hwm = Math.max(hwm, Long.parseLong(m.group(2)));
         }
         double mib = size / 1048576.0;
-        String report = String.format("""
+        String report = String.format(
+                """
                 image: %.1f MiB naked erofs + sidecar hash tree (3 levels), signed; page cache warm; median of %d runs
                 | what | median ms | MiB/s |
                 | --- | ---: | ---: |
@@ -98,9 +146,20 @@ class VerifyBenchmark {
                 | agent verifier, in the child JVM (sha256 + verity in one pass + signature + content) | %d | %.0f |
                 | agent verifier, whole child process incl. JVM start | %d | %.0f |
                 agent peak RSS (VmHWM, -Xmx32m -XX:+UseSerialGC, the launcher's flags and jars): %.1f MiB (max over runs)
-                """, mib, RUNS, median(verity), mib * 1000 / median(verity), median(sha256sum), mib * 1000 / median(sha256sum),
-                median(verity) + median(sha256sum), mib * 1000 / (median(verity) + median(sha256sum)), median(agentInner),
-                mib * 1000 / median(agentInner), median(agentProcess), mib * 1000 / median(agentProcess), hwm / 1024.0);
+                """,
+                mib,
+                RUNS,
+                median(verity),
+                mib * 1000 / median(verity),
+                median(sha256sum),
+                mib * 1000 / median(sha256sum),
+                median(verity) + median(sha256sum),
+                mib * 1000 / (median(verity) + median(sha256sum)),
+                median(agentInner),
+                mib * 1000 / median(agentInner),
+                median(agentProcess),
+                mib * 1000 / median(agentProcess),
+                hwm / 1024.0);
         System.out.println(report);
         Path target = Path.of("target/bench-verify.md");
         Files.writeString(target, report, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -111,7 +170,8 @@ class VerifyBenchmark {
         List<String> out = new ArrayList<>();
         int i = 0;
         for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (e.endsWith(".jar") && !(e.contains("bouncycastle") || e.contains("jackson") || e.contains("confext-crds"))) {
+            if (e.endsWith(".jar")
+                    && !(e.contains("bouncycastle") || e.contains("jackson") || e.contains("confext-crds"))) {
                 continue;
             }
             // Snapshot class directories and jars: other builds in the same checkout may rewrite target/ meanwhile.
@@ -158,7 +218,9 @@ class VerifyBenchmark {
 
     private static String run(String... argv) {
         try {
-            Process p = new ProcessBuilder(new ArrayList<>(List.of(argv))).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(new ArrayList<>(List.of(argv)))
+                    .redirectErrorStream(true)
+                    .start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();

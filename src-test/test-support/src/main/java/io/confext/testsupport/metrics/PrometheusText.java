@@ -44,7 +44,8 @@ public record PrometheusText(List<Sample> samples) {
             try {
                 out.add(sample(l));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("line " + number + " is no Prometheus sample (" + e.getMessage() + "): " + line, e);
+                throw new IllegalArgumentException(
+                        "line " + number + " is no Prometheus sample (" + e.getMessage() + "): " + line, e);
             }
         }
         return new PrometheusText(out);
@@ -55,7 +56,9 @@ public record PrometheusText(List<Sample> samples) {
         if (labelPairs.length % 2 != 0) {
             throw new IllegalArgumentException("label pairs come in twos: " + List.of(labelPairs));
         }
-        return samples.stream().filter(s -> s.name().equals(name) && s.has(labelPairs)).toList();
+        return samples.stream()
+                .filter(s -> s.name().equals(name) && s.has(labelPairs))
+                .toList();
     }
 
     /** The value of the one sample named {@code name} with those labels; an AssertionError (listing the page's names) if none or several. */

@@ -1,7 +1,6 @@
 package io.confext.testsupport.registry;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.ServerSocket;
@@ -70,7 +69,9 @@ public final class RegistryServer implements AutoCloseable {
     /** The oras binary: $CONFEXT_ORAS or the one scripts/install-registry-tools builds into the cache. */
     public static Path orasBinary() {
         String env = System.getenv("CONFEXT_ORAS");
-        return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache/confext-operator/go-bin/oras");
+        return env != null
+                ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".cache/confext-operator/go-bin/oras");
     }
 
     /** The tools this fixture needs that are not installed, as a sentence; empty when all are there. */
@@ -95,18 +96,28 @@ public final class RegistryServer implements AutoCloseable {
         KeyPair kp = g.generateKeyPair();
         X500Name name = new X500Name("CN=confext test registry CA");
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), name, kp.getPublic());
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                name,
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                name,
+                kp.getPublic());
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+        }));
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+        X509Certificate cert = new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
         String certPem = pem(cert);
         Files.writeString(dir.resolve("ca.pem"), certPem);
         // PKCS#8, which Go's TLS reads (JcaPEMWriter would write the key in a form docker-registry refuses)
-        Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(kp.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(
+                dir.resolve("key.pem"),
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(kp.getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
 
         String password = "pw-" + Long.toHexString(now.toEpochMilli());
         run(dir, List.of("/usr/bin/htpasswd", "-Bbc", dir.resolve("htpasswd").toString(), USER, password));
@@ -132,9 +143,15 @@ public final class RegistryServer implements AutoCloseable {
                   htpasswd:
                     realm: confext-test
                     path: %s
-                """.formatted(dir.resolve("data"), port, dir.resolve("ca.pem"), dir.resolve("key.pem"), dir.resolve("htpasswd")));
-        Process p = new ProcessBuilder(registryBinary().toString(), "serve", dir.resolve("config.yml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+                """.formatted(
+                dir.resolve("data"), port, dir.resolve("ca.pem"), dir.resolve("key.pem"), dir.resolve("htpasswd")));
+        Process p = new ProcessBuilder(
+                        registryBinary().toString(),
+                        "serve",
+                        dir.resolve("config.yml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("registry.log").toFile())
+                .start();
 
         KeyStore ts = KeyStore.getInstance("PKCS12");
         ts.load(null, null);
@@ -149,7 +166,10 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void awaitReady() throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(clientTls).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(clientTls)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         // generous: the machine is shared and loaded
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
@@ -157,8 +177,11 @@ public final class RegistryServer implements AutoCloseable {
                 throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ": " + log());
             }
             try {
-                int code = http.send(HttpRequest.newBuilder(URI.create("https://" + address() + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                int code = http.send(
+                                HttpRequest.newBuilder(URI.create("https://" + address() + "/v2/"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
                 if (code == 401) {
                     return;
                 }
@@ -189,8 +212,7 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     /** One file of an artifact: its path (its title in the manifest) and media type. */
-    public record Layer(Path file, String mediaType) {
-    }
+    public record Layer(Path file, String mediaType) {}
 
     /**
      * Pushes an artifact with oras, authenticated and trusting the CA.
@@ -199,12 +221,23 @@ public final class RegistryServer implements AutoCloseable {
      * @return the manifest digest oras reports
      */
     public String push(String repoAndTag, String artifactType, Layer... layers) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(orasBinary().toString(), "push", "--ca-file", dir.resolve("ca.pem").toString(),
-                "--username", USER, "--password", password, "--artifact-type", artifactType, address() + "/" + repoAndTag));
+        List<String> argv = new ArrayList<>(List.of(
+                orasBinary().toString(),
+                "push",
+                "--ca-file",
+                dir.resolve("ca.pem").toString(),
+                "--username",
+                USER,
+                "--password",
+                password,
+                "--artifact-type",
+                artifactType,
+                address() + "/" + repoAndTag));
         Path workDir = layers.length == 0 ? dir : layers[0].file().getParent();
         for (Layer l : layers) {
             if (!l.file().getParent().equals(workDir)) {
-                throw new IllegalArgumentException("oras names a layer by its relative path: put every file in " + workDir);
+                throw new IllegalArgumentException(
+                        "oras names a layer by its relative path: put every file in " + workDir);
             }
             argv.add(l.file().getFileName() + ":" + l.mediaType());
         }
@@ -219,7 +252,10 @@ public final class RegistryServer implements AutoCloseable {
     /** Where the registry stores a blob on disk: tests corrupt or delete it, as a failing disk or a GC would. */
     public Path blobData(String digest) {
         String hex = digest.substring("sha256:".length());
-        return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+        return dir.resolve("data/docker/registry/v2/blobs/sha256")
+                .resolve(hex.substring(0, 2))
+                .resolve(hex)
+                .resolve("data");
     }
 
     public String log() {
@@ -240,7 +276,10 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private static String run(Path dir, List<String> argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(argv)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(argv.get(0) + " " + argv.get(1) + " failed: " + out);

@@ -12,5 +12,4 @@ import org.junit.jupiter.api.Tag;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Tag(Tiers.API_SERVER)
-public @interface ApiServerTest {
-}
+public @interface ApiServerTest {}

@@ -12,5 +12,4 @@ import org.junit.jupiter.api.Tag;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Tag(Tiers.E2E)
-public @interface E2eTest {
-}
+public @interface E2eTest {}

@@ -12,5 +12,4 @@ import org.junit.jupiter.api.Tag;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Tag(Tiers.HOST)
-public @interface HostTest {
-}
+public @interface HostTest {}

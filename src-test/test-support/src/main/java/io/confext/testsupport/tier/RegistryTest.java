@@ -15,5 +15,4 @@ import org.junit.jupiter.api.Tag;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Tag(Tiers.REGISTRY)
-public @interface RegistryTest {
-}
+public @interface RegistryTest {}

@@ -15,6 +15,5 @@ public final class Tiers {
     /** The whole product: operator and agents as processes or pods against real hosts and an API server. */
     public static final String E2E = "e2e";
 
-    private Tiers() {
-    }
+    private Tiers() {}
 }

@@ -42,16 +42,24 @@ public final class ChildProcesses {
                 String[] parts = Files.readString(f).strip().split(" ");
                 long pid = Long.parseLong(parts[0]);
                 Optional<ProcessHandle> h = ProcessHandle.of(pid);
-                if (h.isPresent() && h.get().info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("")
-                        .equals(parts.length > 1 ? parts[1] : "")) {
+                if (h.isPresent()
+                        && h.get()
+                                .info()
+                                .startInstant()
+                                .map(i -> Long.toString(i.toEpochMilli()))
+                                .orElse("")
+                                .equals(parts.length > 1 ? parts[1] : "")) {
                     LOG.warning("ending " + f.getFileName() + " (pid " + pid + ") left by a killed test cluster");
                     h.get().destroyForcibly();
                     h.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
                 }
                 Files.deleteIfExists(f);
             }
-        } catch (IOException | RuntimeException | InterruptedException | java.util.concurrent.ExecutionException
-                 | java.util.concurrent.TimeoutException e) {
+        } catch (IOException
+                | RuntimeException
+                | InterruptedException
+                | java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
             LOG.warning("cannot sweep " + stateDir + ": " + e);
         }
     }
@@ -67,7 +75,10 @@ public final class ChildProcesses {
         try {
             Process p = pb.start();
             running.put(name, p);
-            String started = p.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("");
+            String started = p.info()
+                    .startInstant()
+                    .map(i -> Long.toString(i.toEpochMilli()))
+                    .orElse("");
             Files.writeString(stateDir.resolve(name + ".pid"), p.pid() + " " + started + "\n");
         } catch (IOException e) {
             throw new TestbedException("cannot start " + name + " (" + argv.get(0) + "): " + e.getMessage(), e);
@@ -78,7 +89,8 @@ public final class ChildProcesses {
     public synchronized void requireAlive(String name, Path log) {
         Process p = running.get(name);
         if (p != null && !p.isAlive()) {
-            throw new TestbedException(name + " exited with " + p.exitValue() + "; last lines of " + log + ":\n" + tail(log, 30));
+            throw new TestbedException(
+                    name + " exited with " + p.exitValue() + "; last lines of " + log + ":\n" + tail(log, 30));
         }
     }
 

@@ -34,12 +34,40 @@ public final class ClusterPki {
             throw new UncheckedIOException(e);
         }
         ClusterPki pki = new ClusterPki(dir);
-        pki.openssl("req", "-x509", "-new", "-nodes", "-newkey", "rsa:2048",
-                "-keyout", pki.key("ca").toString(), "-out", pki.cert("ca").toString(),
-                "-subj", "/CN=confext-testbed-ca", "-days", "30",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        pki.openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", dir.resolve("sa.key").toString());
-        pki.openssl("pkey", "-in", dir.resolve("sa.key").toString(), "-pubout", "-out", dir.resolve("sa.pub").toString());
+        pki.openssl(
+                "req",
+                "-x509",
+                "-new",
+                "-nodes",
+                "-newkey",
+                "rsa:2048",
+                "-keyout",
+                pki.key("ca").toString(),
+                "-out",
+                pki.cert("ca").toString(),
+                "-subj",
+                "/CN=confext-testbed-ca",
+                "-days",
+                "30",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign");
+        pki.openssl(
+                "genpkey",
+                "-algorithm",
+                "RSA",
+                "-pkeyopt",
+                "rsa_keygen_bits:2048",
+                "-out",
+                dir.resolve("sa.key").toString());
+        pki.openssl(
+                "pkey",
+                "-in",
+                dir.resolve("sa.key").toString(),
+                "-pubout",
+                "-out",
+                dir.resolve("sa.pub").toString());
         return pki;
     }
 
@@ -54,7 +82,9 @@ public final class ClusterPki {
         Path ext = dir.resolve(name + ".ext");
         StringBuilder e = new StringBuilder("basicConstraints=CA:FALSE\n")
                 .append("keyUsage=critical,digitalSignature,keyEncipherment\n")
-                .append("extendedKeyUsage=").append(sans.isEmpty() ? "clientAuth" : "serverAuth,clientAuth").append('\n');
+                .append("extendedKeyUsage=")
+                .append(sans.isEmpty() ? "clientAuth" : "serverAuth,clientAuth")
+                .append('\n');
         if (!sans.isEmpty()) {
             e.append("subjectAltName=").append(String.join(",", sans)).append('\n');
         }
@@ -64,10 +94,34 @@ public final class ClusterPki {
             throw new UncheckedIOException(ex);
         }
         Path csr = dir.resolve(name + ".csr");
-        openssl("req", "-new", "-nodes", "-newkey", "rsa:2048",
-                "-keyout", key(name).toString(), "-out", csr.toString(), "-subj", subject);
-        openssl("x509", "-req", "-in", csr.toString(), "-CA", cert("ca").toString(), "-CAkey", key("ca").toString(),
-                "-CAcreateserial", "-days", "30", "-extfile", ext.toString(), "-out", cert(name).toString());
+        openssl(
+                "req",
+                "-new",
+                "-nodes",
+                "-newkey",
+                "rsa:2048",
+                "-keyout",
+                key(name).toString(),
+                "-out",
+                csr.toString(),
+                "-subj",
+                subject);
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                csr.toString(),
+                "-CA",
+                cert("ca").toString(),
+                "-CAkey",
+                key("ca").toString(),
+                "-CAcreateserial",
+                "-days",
+                "30",
+                "-extfile",
+                ext.toString(),
+                "-out",
+                cert(name).toString());
     }
 
     public Path dir() {
@@ -119,7 +173,8 @@ public final class ClusterPki {
         try {
             ProcessRunner.runOk(argv, OPENSSL_TIMEOUT);
         } catch (TestbedException e) {
-            throw new TestbedException("cannot make the test cluster's certificates in " + dir + ": " + e.getMessage(), e);
+            throw new TestbedException(
+                    "cannot make the test cluster's certificates in " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -57,9 +57,17 @@ public final class ControlPlane implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        pki.issue("apiserver", "/CN=kube-apiserver", List.of("IP:" + NodeNetwork.GATEWAY, "IP:" + NodeNetwork.KUBERNETES_SERVICE_IP,
-                "IP:127.0.0.1", "DNS:kubernetes", "DNS:kubernetes.default", "DNS:kubernetes.default.svc",
-                "DNS:kubernetes.default.svc.cluster.local"));
+        pki.issue(
+                "apiserver",
+                "/CN=kube-apiserver",
+                List.of(
+                        "IP:" + NodeNetwork.GATEWAY,
+                        "IP:" + NodeNetwork.KUBERNETES_SERVICE_IP,
+                        "IP:127.0.0.1",
+                        "DNS:kubernetes",
+                        "DNS:kubernetes.default",
+                        "DNS:kubernetes.default.svc",
+                        "DNS:kubernetes.default.svc.cluster.local"));
         pki.issue("apiserver-kubelet-client", "/O=system:masters/CN=kube-apiserver-kubelet-client", List.of());
         pki.issue("admin", "/O=system:masters/CN=confext-testbed-admin", List.of());
         pki.issue("controller-manager", "/CN=system:kube-controller-manager", List.of());
@@ -72,52 +80,78 @@ public final class ControlPlane implements AutoCloseable {
         mkdirs(logs);
 
         ControlPlane cp = new ControlPlane(dir, pki, children, apiPort, binaries.resolve("kubectl"));
-        children.start("etcd", List.of(binaries.resolve("etcd").toString(),
-                "--name=testbed", "--data-dir=" + dir.resolve("etcd"),
-                "--listen-client-urls=http://127.0.0.1:" + etcdPort, "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
-                "--listen-peer-urls=http://127.0.0.1:" + etcdPeerPort,
-                "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeerPort,
-                "--initial-cluster=testbed=http://127.0.0.1:" + etcdPeerPort,
-                // a test cluster lives minutes: durability costs time and buys nothing
-                "--unsafe-no-fsync=true", "--log-level=warn"), logs.resolve("etcd.log"));
-        children.start("kube-apiserver", List.of(binaries.resolve("kube-apiserver").toString(),
-                "--etcd-servers=http://127.0.0.1:" + etcdPort,
-                "--bind-address=" + NodeNetwork.GATEWAY, "--advertise-address=" + NodeNetwork.GATEWAY,
-                "--secure-port=" + apiPort,
-                "--tls-cert-file=" + pki.cert("apiserver"), "--tls-private-key-file=" + pki.key("apiserver"),
-                "--client-ca-file=" + pki.cert("ca"),
-                "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-                "--service-account-key-file=" + pki.serviceAccountPublicKey(),
-                "--service-account-signing-key-file=" + pki.serviceAccountKey(),
-                "--service-cluster-ip-range=" + NodeNetwork.SERVICE_RANGE,
-                "--authorization-mode=Node,RBAC", "--enable-admission-plugins=NodeRestriction",
-                "--allow-privileged=true",
-                "--kubelet-client-certificate=" + pki.cert("apiserver-kubelet-client"),
-                "--kubelet-client-key=" + pki.key("apiserver-kubelet-client"),
-                "--kubelet-certificate-authority=" + pki.cert("ca"),
-                // node names would otherwise be resolved through DNS, a query that leaves the machine
-                "--kubelet-preferred-address-types=InternalIP",
-                "--cert-dir=" + dir.resolve("apiserver-certs"), "--profiling=false"), logs.resolve("kube-apiserver.log"));
+        children.start(
+                "etcd",
+                List.of(
+                        binaries.resolve("etcd").toString(),
+                        "--name=testbed",
+                        "--data-dir=" + dir.resolve("etcd"),
+                        "--listen-client-urls=http://127.0.0.1:" + etcdPort,
+                        "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
+                        "--listen-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+                        "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+                        "--initial-cluster=testbed=http://127.0.0.1:" + etcdPeerPort,
+                        // a test cluster lives minutes: durability costs time and buys nothing
+                        "--unsafe-no-fsync=true",
+                        "--log-level=warn"),
+                logs.resolve("etcd.log"));
+        children.start(
+                "kube-apiserver",
+                List.of(
+                        binaries.resolve("kube-apiserver").toString(),
+                        "--etcd-servers=http://127.0.0.1:" + etcdPort,
+                        "--bind-address=" + NodeNetwork.GATEWAY,
+                        "--advertise-address=" + NodeNetwork.GATEWAY,
+                        "--secure-port=" + apiPort,
+                        "--tls-cert-file=" + pki.cert("apiserver"),
+                        "--tls-private-key-file=" + pki.key("apiserver"),
+                        "--client-ca-file=" + pki.cert("ca"),
+                        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                        "--service-account-key-file=" + pki.serviceAccountPublicKey(),
+                        "--service-account-signing-key-file=" + pki.serviceAccountKey(),
+                        "--service-cluster-ip-range=" + NodeNetwork.SERVICE_RANGE,
+                        "--authorization-mode=Node,RBAC",
+                        "--enable-admission-plugins=NodeRestriction",
+                        "--allow-privileged=true",
+                        "--kubelet-client-certificate=" + pki.cert("apiserver-kubelet-client"),
+                        "--kubelet-client-key=" + pki.key("apiserver-kubelet-client"),
+                        "--kubelet-certificate-authority=" + pki.cert("ca"),
+                        // node names would otherwise be resolved through DNS, a query that leaves the machine
+                        "--kubelet-preferred-address-types=InternalIP",
+                        "--cert-dir=" + dir.resolve("apiserver-certs"),
+                        "--profiling=false"),
+                logs.resolve("kube-apiserver.log"));
         cp.awaitApiReady();
-        children.start("kube-controller-manager", List.of(binaries.resolve("kube-controller-manager").toString(),
-                "--kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
-                "--authentication-kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
-                "--authorization-kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
-                "--use-service-account-credentials=true",
-                "--service-account-private-key-file=" + pki.serviceAccountKey(),
-                "--root-ca-file=" + pki.cert("ca"),
-                "--cluster-signing-cert-file=" + pki.cert("ca"), "--cluster-signing-key-file=" + pki.key("ca"),
-                "--leader-elect=false", "--bind-address=127.0.0.1",
-                // a node whose kubelet stopped is NotReady after 20 s rather than 50 s: tests wait less
-                "--node-monitor-grace-period=20s",
-                "--secure-port=" + freePort(InetAddress.getLoopbackAddress()), "--profiling=false"),
+        children.start(
+                "kube-controller-manager",
+                List.of(
+                        binaries.resolve("kube-controller-manager").toString(),
+                        "--kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
+                        "--authentication-kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
+                        "--authorization-kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
+                        "--use-service-account-credentials=true",
+                        "--service-account-private-key-file=" + pki.serviceAccountKey(),
+                        "--root-ca-file=" + pki.cert("ca"),
+                        "--cluster-signing-cert-file=" + pki.cert("ca"),
+                        "--cluster-signing-key-file=" + pki.key("ca"),
+                        "--leader-elect=false",
+                        "--bind-address=127.0.0.1",
+                        // a node whose kubelet stopped is NotReady after 20 s rather than 50 s: tests wait less
+                        "--node-monitor-grace-period=20s",
+                        "--secure-port=" + freePort(InetAddress.getLoopbackAddress()),
+                        "--profiling=false"),
                 logs.resolve("kube-controller-manager.log"));
-        children.start("kube-scheduler", List.of(binaries.resolve("kube-scheduler").toString(),
-                "--kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
-                "--authentication-kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
-                "--authorization-kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
-                "--leader-elect=false", "--bind-address=127.0.0.1",
-                "--secure-port=" + freePort(InetAddress.getLoopbackAddress()), "--profiling=false"),
+        children.start(
+                "kube-scheduler",
+                List.of(
+                        binaries.resolve("kube-scheduler").toString(),
+                        "--kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
+                        "--authentication-kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
+                        "--authorization-kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
+                        "--leader-elect=false",
+                        "--bind-address=127.0.0.1",
+                        "--secure-port=" + freePort(InetAddress.getLoopbackAddress()),
+                        "--profiling=false"),
                 logs.resolve("kube-scheduler.log"));
         cp.awaitDefaultServiceAccount();
         return cp;
@@ -172,7 +206,8 @@ public final class ControlPlane implements AutoCloseable {
             sleep(500);
         }
         throw new TestbedException("kube-apiserver did not become ready within " + READY_TIMEOUT + ": "
-                + (last == null ? "" : last.stdout() + last.stderr()) + "\n" + ChildProcesses.tail(logs().resolve("kube-apiserver.log"), 30));
+                + (last == null ? "" : last.stdout() + last.stderr()) + "\n"
+                + ChildProcesses.tail(logs().resolve("kube-apiserver.log"), 30));
     }
 
     /** The controller-manager is working once it made the {@code default} namespace's ServiceAccount. */
@@ -181,13 +216,14 @@ public final class ControlPlane implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             children.requireAlive("kube-controller-manager", logs().resolve("kube-controller-manager.log"));
             children.requireAlive("kube-scheduler", logs().resolve("kube-scheduler.log"));
-            if (kubectl(Duration.ofSeconds(10), "get", "serviceaccount", "default", "-n", "default").ok()) {
+            if (kubectl(Duration.ofSeconds(10), "get", "serviceaccount", "default", "-n", "default")
+                    .ok()) {
                 return;
             }
             sleep(500);
         }
-        throw new TestbedException("kube-controller-manager made no default ServiceAccount within " + READY_TIMEOUT + "\n"
-                + ChildProcesses.tail(logs().resolve("kube-controller-manager.log"), 30));
+        throw new TestbedException("kube-controller-manager made no default ServiceAccount within " + READY_TIMEOUT
+                + "\n" + ChildProcesses.tail(logs().resolve("kube-controller-manager.log"), 30));
     }
 
     @Override

@@ -28,8 +28,9 @@ import java.util.Map;
 public final class KubeletNode implements AutoCloseable {
 
     /** Everything runc needs that nspawn's default seccomp filter refuses; a node's processes run as real root. */
-    static final List<String> NSPAWN_ARGUMENTS = List.of(
-            "--system-call-filter=@keyring", "--system-call-filter=bpf", "--private-users=no");
+    static final List<String> NSPAWN_ARGUMENTS =
+            List.of("--system-call-filter=@keyring", "--system-call-filter=bpf", "--private-users=no");
+
     private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(5);
 
     private final SystemdHost host;
@@ -49,10 +50,18 @@ public final class KubeletNode implements AutoCloseable {
      *
      * @param sandboxImage the pause image's name, one of {@code images}
      */
-    static KubeletNode start(int index, String name, Path namespace, Path kubelet, ControlPlane controlPlane,
-                             List<Path> images, String sandboxImage) {
+    static KubeletNode start(
+            int index,
+            String name,
+            Path namespace,
+            Path kubelet,
+            ControlPlane controlPlane,
+            List<Path> images,
+            String sandboxImage) {
         String address = NodeNetwork.nodeAddress(index);
-        SystemdHost host = SystemdHost.boot(HostImage.NODE, name,
+        SystemdHost host = SystemdHost.boot(
+                HostImage.NODE,
+                name,
                 BootOptions.defaults().withNetworkNamespace(namespace).withExtraArguments(NSPAWN_ARGUMENTS));
         KubeletNode node = new KubeletNode(host, address, index);
         try {
@@ -64,7 +73,8 @@ public final class KubeletNode implements AutoCloseable {
         } catch (RuntimeException e) {
             String journal = node.journal("kubelet.service", 40);
             host.close();
-            throw new TestbedException("cannot make " + name + " a Kubernetes node: " + e.getMessage() + "\n" + journal, e);
+            throw new TestbedException(
+                    "cannot make " + name + " a Kubernetes node: " + e.getMessage() + "\n" + journal, e);
         }
     }
 
@@ -74,8 +84,15 @@ public final class KubeletNode implements AutoCloseable {
         String servingCert = "kubelet-serving-" + name;
         pki.issue(clientCert, "/O=system:nodes/CN=system:node:" + name, List.of());
         pki.issue(servingCert, "/CN=" + name, List.of("IP:" + address, "DNS:" + name));
-        Map<String, String> values = Map.of("NODE_IP", address, "NODE_NAME", name,
-                "POD_RANGE", NodeNetwork.podRange(index), "SANDBOX_IMAGE", sandboxImage);
+        Map<String, String> values = Map.of(
+                "NODE_IP",
+                address,
+                "NODE_NAME",
+                name,
+                "POD_RANGE",
+                NodeNetwork.podRange(index),
+                "SANDBOX_IMAGE",
+                sandboxImage);
 
         copy(kubelet, "/usr/local/bin/kubelet", "0755");
         host.writeFile("/usr/local/bin/runc-nolimits", resource("runc-nolimits", values), "0755");
@@ -89,14 +106,29 @@ public final class KubeletNode implements AutoCloseable {
         copy(pki.cert(servingCert), "/etc/kubernetes/pki/kubelet-serving.crt", "0644");
         copy(pki.key(servingCert), "/etc/kubernetes/pki/kubelet-serving.key", "0600");
         host.writeFile("/etc/systemd/system/kubelet.service", resource("kubelet.service", values), "0644");
-        host.writeFile("/etc/systemd/system/kubelet-sysctls.service", resource("kubelet-sysctls.service", values), "0644");
+        host.writeFile(
+                "/etc/systemd/system/kubelet-sysctls.service", resource("kubelet-sysctls.service", values), "0644");
 
         // No kube-proxy: the kubernetes Service address (what in-cluster clients use) is rewritten to the API
         // server here, for the node's own processes (hostNetwork pods: OUTPUT) and for pods (PREROUTING).
         String to = NodeNetwork.GATEWAY + ":" + controlPlane.apiPort();
         for (String chain : List.of("OUTPUT", "PREROUTING")) {
-            host.execOk("iptables", "-t", "nat", "-A", chain, "-d", NodeNetwork.KUBERNETES_SERVICE_IP + "/32", "-p", "tcp",
-                    "--dport", "443", "-j", "DNAT", "--to-destination", to);
+            host.execOk(
+                    "iptables",
+                    "-t",
+                    "nat",
+                    "-A",
+                    chain,
+                    "-d",
+                    NodeNetwork.KUBERNETES_SERVICE_IP + "/32",
+                    "-p",
+                    "tcp",
+                    "--dport",
+                    "443",
+                    "-j",
+                    "DNAT",
+                    "--to-destination",
+                    to);
         }
         host.execOk("systemctl", "restart", "containerd.service");
     }
@@ -124,13 +156,17 @@ public final class KubeletNode implements AutoCloseable {
         }
         if (!r.ok()) {
             throw new TestbedException("containerd on " + host.name() + " refused the image archive " + image
-                    + " (corrupt or not an OCI/docker archive? rebuild it): " + r.stderr().strip());
+                    + " (corrupt or not an OCI/docker archive? rebuild it): "
+                    + r.stderr().strip());
         }
     }
 
     /** The images containerd on this node has (names). */
     public List<String> images() {
-        return List.of(host.execOk("ctr", "-n", "k8s.io", "images", "list", "-q").stdout().strip().split("\n"));
+        return List.of(host.execOk("ctr", "-n", "k8s.io", "images", "list", "-q")
+                .stdout()
+                .strip()
+                .split("\n"));
     }
 
     public SystemdHost host() {
@@ -157,7 +193,8 @@ public final class KubeletNode implements AutoCloseable {
     /** The last lines of a unit's journal on this node, for failure messages. */
     public String journal(String unit, int lines) {
         try {
-            ExecResult r = host.exec(Duration.ofSeconds(20), "journalctl", "-u", unit, "--no-pager", "-n", Integer.toString(lines));
+            ExecResult r = host.exec(
+                    Duration.ofSeconds(20), "journalctl", "-u", unit, "--no-pager", "-n", Integer.toString(lines));
             return "--- journal of " + unit + " on " + host.name() + " ---\n" + r.stdout() + r.stderr();
         } catch (RuntimeException e) {
             return "(no journal of " + unit + ": " + e.getMessage() + ")";
@@ -175,8 +212,10 @@ public final class KubeletNode implements AutoCloseable {
             Files.createDirectories(target.getParent());
             Path tmp = target.resolveSibling("." + target.getFileName() + ".testbed-tmp");
             Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
-                    io.confext.testbed.FileModes.toSymbolic(octalMode)));
+            Files.setPosixFilePermissions(
+                    tmp,
+                    java.nio.file.attribute.PosixFilePermissions.fromString(
+                            io.confext.testbed.FileModes.toSymbolic(octalMode)));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + from + " to " + to + " on " + host.name(), e);

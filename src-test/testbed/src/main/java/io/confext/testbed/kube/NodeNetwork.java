@@ -26,6 +26,7 @@ public final class NodeNetwork implements AutoCloseable {
     static final String NETNS_PREFIX = "cxk-";
     /** Where the {@code kubernetes} Service lives (kube-apiserver --service-cluster-ip-range). */
     public static final String SERVICE_RANGE = "10.215.0.0/24";
+
     public static final String KUBERNETES_SERVICE_IP = "10.215.0.1";
     private static final Duration IP_TIMEOUT = Duration.ofSeconds(30);
 

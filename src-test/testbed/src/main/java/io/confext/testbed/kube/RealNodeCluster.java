@@ -50,8 +50,13 @@ public final class RealNodeCluster implements AutoCloseable {
     /** Ends the control plane should the JVM exit without close() (the hosts have hooks of their own). */
     private final Thread shutdownHook = new Thread(this::close, "testbed-cluster-shutdown");
 
-    private RealNodeCluster(FileChannel lockFile, FileLock lock, NodeNetwork network, ControlPlane controlPlane,
-                            List<KubeletNode> nodes, Path dir) {
+    private RealNodeCluster(
+            FileChannel lockFile,
+            FileLock lock,
+            NodeNetwork network,
+            ControlPlane controlPlane,
+            List<KubeletNode> nodes,
+            Path dir) {
         this.lockFile = lockFile;
         this.lock = lock;
         this.network = network;
@@ -73,8 +78,7 @@ public final class RealNodeCluster implements AutoCloseable {
         if (!k8s.nodeBinariesAvailable()) {
             return Optional.of(k8s.nodeBinariesMessage());
         }
-        if (!Files.isRegularFile(io.confext.testbed.HostImage.NODE.cachedTree()
-                .resolve("usr/bin/containerd"))) {
+        if (!Files.isRegularFile(io.confext.testbed.HostImage.NODE.cachedTree().resolve("usr/bin/containerd"))) {
             return Optional.of("no cached node tree (forky with containerd): run scripts/prepare-test-hosts");
         }
         return Optional.empty();
@@ -99,7 +103,8 @@ public final class RealNodeCluster implements AutoCloseable {
         // what a killed run left: its control-plane processes (by recorded PID + start time), namespaces, data
         ChildProcesses.sweep(STATE);
         deleteTree(DATA);
-        Path dir = DATA.resolve(HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+        Path dir = DATA.resolve(
+                HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
         ControlPlane.mkdirs(dir);
         NodeNetwork network = null;
         ControlPlane cp = null;
@@ -109,10 +114,12 @@ public final class RealNodeCluster implements AutoCloseable {
             ChildProcesses children = new ChildProcesses(STATE);
             Instant t0 = Instant.now();
             cp = ControlPlane.start(binaries, dir, ClusterPki.create(dir.resolve("pki")), children);
-            LOG.info("control plane ready in " + Duration.between(t0, Instant.now()).toSeconds() + " s at " + cp.server());
+            LOG.info("control plane ready in "
+                    + Duration.between(t0, Instant.now()).toSeconds() + " s at " + cp.server());
             // nodes boot and load their images in parallel: most of it is waiting on disks and on systemd
             List<java.util.concurrent.Future<KubeletNode>> starting = new ArrayList<>();
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, nodeCount));
+            java.util.concurrent.ExecutorService pool =
+                    java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, nodeCount));
             try {
                 for (int i = 0; i < nodeCount; i++) {
                     Path ns = network.addNode(i);
@@ -120,9 +127,16 @@ public final class RealNodeCluster implements AutoCloseable {
                     ControlPlane plane = cp;
                     starting.add(pool.submit(() -> {
                         Instant t1 = Instant.now();
-                        KubeletNode n = KubeletNode.start(index, NODE_PREFIX + (index + 1), ns, binaries.resolve("kubelet"), plane,
-                                images, sandboxImage);
-                        LOG.info(n.name() + " booted, images loaded, kubelet started in " + Duration.between(t1, Instant.now()).toSeconds() + " s");
+                        KubeletNode n = KubeletNode.start(
+                                index,
+                                NODE_PREFIX + (index + 1),
+                                ns,
+                                binaries.resolve("kubelet"),
+                                plane,
+                                images,
+                                sandboxImage);
+                        LOG.info(n.name() + " booted, images loaded, kubelet started in "
+                                + Duration.between(t1, Instant.now()).toSeconds() + " s");
                         return n;
                     }));
                 }
@@ -131,8 +145,11 @@ public final class RealNodeCluster implements AutoCloseable {
                     try {
                         nodes.add(f.get());
                     } catch (java.util.concurrent.ExecutionException e) {
-                        failure = failure != null ? failure : e.getCause() instanceof RuntimeException r ? r
-                                : new TestbedException("cannot start a node: " + e.getCause(), e.getCause());
+                        failure = failure != null
+                                ? failure
+                                : e.getCause() instanceof RuntimeException r
+                                        ? r
+                                        : new TestbedException("cannot start a node: " + e.getCause(), e.getCause());
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new TestbedException("interrupted while starting nodes", e);
@@ -170,7 +187,11 @@ public final class RealNodeCluster implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         String last = "";
         while (Instant.now().isBefore(deadline)) {
-            ExecResult r = controlPlane.kubectl(Duration.ofSeconds(20), "get", "nodes", "-o",
+            ExecResult r = controlPlane.kubectl(
+                    Duration.ofSeconds(20),
+                    "get",
+                    "nodes",
+                    "-o",
                     "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}");
             last = r.stdout().strip();
             long ready = last.lines().filter(l -> l.endsWith("=True")).count();
@@ -179,7 +200,8 @@ public final class RealNodeCluster implements AutoCloseable {
             }
             ControlPlane.sleep(1000);
         }
-        StringBuilder why = new StringBuilder("nodes not Ready within " + timeout + ": " + last.replace('\n', ' ') + "\n");
+        StringBuilder why =
+                new StringBuilder("nodes not Ready within " + timeout + ": " + last.replace('\n', ' ') + "\n");
         for (KubeletNode n : nodes) {
             why.append(n.journal("kubelet.service", 25)).append('\n');
         }
@@ -199,7 +221,9 @@ public final class RealNodeCluster implements AutoCloseable {
     }
 
     public KubeletNode node(String name) {
-        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+        return nodes.stream()
+                .filter(n -> n.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no node " + name));
     }
 
@@ -238,7 +262,8 @@ public final class RealNodeCluster implements AutoCloseable {
 
     private static void deleteTree(Path dir) {
         if (Files.exists(dir)) {
-            io.confext.testbed.ProcessRunner.run(List.of("rm", "-rf", "--one-file-system", dir.toString()), Duration.ofMinutes(2));
+            io.confext.testbed.ProcessRunner.run(
+                    List.of("rm", "-rf", "--one-file-system", dir.toString()), Duration.ofMinutes(2));
         }
     }
 }
