@@ -67,24 +67,7 @@ class ParserFuzzTest {
     void erofs(FuzzedDataProvider data) throws IOException {
         byte[] image = data.consumeRemainingAsBytes();
         try {
-            ErofsReader reader = new ErofsReader(new ByteArrayChannel(image), 0, image.length);
-            List<TreeEntry> tree = reader.walk(Policy.DEFAULT_MAX_ENTRIES);
-            for (TreeEntry e : tree) {
-                check(e.size() >= 0, e.path() + " has a negative size " + e.size());
-                check(
-                        !e.path().isEmpty() && e.path().length() <= ErofsReader.MAX_PATH_CHARS,
-                        "path '" + e.path() + "'");
-                if (e.isRegular()) {
-                    try {
-                        byte[] content = reader.readFile(e, 64 * 1024);
-                        check(
-                                content.length == e.size(),
-                                e.path() + " read " + content.length + " of " + e.size() + " bytes");
-                    } catch (ImageFormatException refused) {
-                        refusal(refused);
-                    }
-                }
-            }
+            walkAndRead(new ErofsReader(new ByteArrayChannel(image), 0, image.length));
         } catch (ImageFormatException e) {
             refusal(e);
         }
@@ -94,25 +77,27 @@ class ParserFuzzTest {
     void squashfs(FuzzedDataProvider data) throws IOException {
         byte[] image = data.consumeRemainingAsBytes();
         try {
-            SquashfsReader reader = new SquashfsReader(new ByteArrayChannel(image), 0, image.length);
-            for (TreeEntry e : reader.walk(Policy.DEFAULT_MAX_ENTRIES)) {
-                check(e.size() >= 0, e.path() + " has a negative size " + e.size());
-                check(
-                        !e.path().isEmpty() && e.path().length() <= ErofsReader.MAX_PATH_CHARS,
-                        "path '" + e.path() + "'");
-                if (e.isRegular()) {
-                    try {
-                        byte[] content = reader.readFile(e, 64 * 1024);
-                        check(
-                                content.length == e.size(),
-                                e.path() + " read " + content.length + " of " + e.size() + " bytes");
-                    } catch (ImageFormatException refused) {
-                        refusal(refused);
-                    }
-                }
-            }
+            walkAndRead(new SquashfsReader(new ByteArrayChannel(image), 0, image.length));
         } catch (ImageFormatException e) {
             refusal(e);
+        }
+    }
+
+    /** The whole tree, and every regular file in it: sizes and paths in bounds, or a named refusal. */
+    private static void walkAndRead(FileTree reader) throws IOException, ImageFormatException {
+        for (TreeEntry e : reader.walk(Policy.DEFAULT_MAX_ENTRIES)) {
+            check(e.size() >= 0, e.path() + " has a negative size " + e.size());
+            check(!e.path().isEmpty() && e.path().length() <= ErofsReader.MAX_PATH_CHARS, "path '" + e.path() + "'");
+            if (e.isRegular()) {
+                try {
+                    byte[] content = reader.readFile(e, 64 * 1024);
+                    check(
+                            content.length == e.size(),
+                            e.path() + " read " + content.length + " of " + e.size() + " bytes");
+                } catch (ImageFormatException refused) {
+                    refusal(refused);
+                }
+            }
         }
     }
 
