@@ -5,12 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A user-space reader for the subset of EROFS (Linux {@code fs/erofs/erofs_fs.h}) a content check
@@ -105,73 +101,48 @@ public final class ErofsReader implements FileTree {
     /** Every entry under the root, depth first; stops with an error past {@code maxEntries} (a tree bomb). */
     @Override
     public List<TreeEntry> walk(int maxEntries) throws IOException, ImageFormatException {
-        List<TreeEntry> out = new ArrayList<>();
-        long pathChars = 0;
-        Set<Long> seenDirs = new HashSet<>();
-        Deque<TreeEntry> dirs = new ArrayDeque<>();
         Inode root = inode(rootNid);
         if ((root.mode & TreeEntry.S_IFMT) != TreeEntry.S_IFDIR) {
             throw corrupt("EROFS root inode " + rootNid + " is not a directory");
         }
-        dirs.push(new TreeEntry("", root.mode, root.size, null, rootNid));
-        while (!dirs.isEmpty()) {
-            TreeEntry dir = dirs.pop();
-            if (!seenDirs.add(dir.nid())) {
-                throw corrupt("EROFS directory loop at " + dir.path());
-            }
-            int depth = dir.path().isEmpty()
-                    ? 0
-                    : (int) dir.path().chars().filter(c -> c == '/').count() + 1;
-            if (depth >= limits.maxDepth()) {
-                throw new ImageFormatException(
-                        ReasonCode.CONTENT_TOO_LARGE,
-                        "EROFS directory " + abbreviate(dir.path()) + " is nested deeper than " + limits.maxDepth()
-                                + " levels");
-            }
-            // "." and ".." are listed too, hence + 2.
-            int budget = (int) Math.min(Integer.MAX_VALUE, (long) maxEntries - out.size() + 2);
-            for (Dirent d : readDir(inode(dir.nid()), budget, maxEntries)) {
-                if (d.name.equals(".") || d.name.equals("..")) {
-                    continue;
-                }
-                if (d.name.isEmpty() || d.name.contains("/")) {
-                    throw corrupt("EROFS directory " + dir.path() + " holds an invalid name '" + d.name + "'");
-                }
-                long pathLength =
-                        dir.path().isEmpty() ? d.name.length() : dir.path().length() + 1L + d.name.length();
-                if (pathLength > limits.maxPathChars()) {
-                    throw new ImageFormatException(
-                            ReasonCode.CONTENT_TOO_LARGE,
-                            "EROFS path " + abbreviate(dir.path() + "/" + d.name) + " is longer than "
-                                    + limits.maxPathChars() + " characters");
-                }
-                pathChars += pathLength;
-                if (pathChars > limits.maxTotalPathChars()) {
-                    throw new ImageFormatException(
-                            ReasonCode.CONTENT_TOO_LARGE,
-                            "the image's paths add up to more than " + limits.maxTotalPathChars() + " characters");
-                }
-                Inode in = inode(d.nid);
-                String path = dir.path().isEmpty() ? d.name : dir.path() + "/" + d.name;
-                String target = null;
-                if ((in.mode & TreeEntry.S_IFMT) == TreeEntry.S_IFLNK) {
-                    if (in.size > 4096) {
-                        throw corrupt("EROFS symlink " + path + " has a " + in.size + "-byte target");
+        return TreeWalk.walk(
+                new TreeWalk.Tree() {
+                    @Override
+                    public String label() {
+                        return "EROFS";
                     }
-                    target = new String(readData(in, (int) in.size), StandardCharsets.UTF_8);
-                }
-                TreeEntry e = new TreeEntry(path, in.mode, in.size, target, d.nid);
-                out.add(e);
-                if (out.size() > maxEntries) {
-                    throw new ImageFormatException(
-                            ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
-                }
-                if (e.isDirectory()) {
-                    dirs.push(e);
-                }
-            }
-        }
-        return out;
+
+                    @Override
+                    public boolean listsDots() {
+                        return true;
+                    }
+
+                    @Override
+                    public List<TreeWalk.Child> list(TreeEntry dir, int budget, int max)
+                            throws IOException, ImageFormatException {
+                        List<TreeWalk.Child> out = new ArrayList<>();
+                        for (Dirent d : readDir(inode(dir.nid()), budget, max)) {
+                            out.add(new TreeWalk.Child(d.name, d.nid));
+                        }
+                        return out;
+                    }
+
+                    @Override
+                    public TreeEntry entry(String path, long nid) throws IOException, ImageFormatException {
+                        Inode in = inode(nid);
+                        String target = null;
+                        if ((in.mode & TreeEntry.S_IFMT) == TreeEntry.S_IFLNK) {
+                            if (in.size > 4096) {
+                                throw corrupt("EROFS symlink " + path + " has a " + in.size + "-byte target");
+                            }
+                            target = new String(readData(in, (int) in.size), StandardCharsets.UTF_8);
+                        }
+                        return new TreeEntry(path, in.mode, in.size, target, nid);
+                    }
+                },
+                new TreeEntry("", root.mode, root.size, null, rootNid),
+                maxEntries,
+                limits);
     }
 
     /** The content of a regular file, at most {@code max} bytes. */

@@ -5,14 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A user-space reader for the subset of squashfs 4.0 (Linux {@code fs/squashfs/squashfs_fs.h}) a content check needs,
@@ -128,62 +124,41 @@ public final class SquashfsReader implements FileTree {
 
     @Override
     public List<TreeEntry> walk(int maxEntries) throws IOException, ImageFormatException {
-        List<TreeEntry> out = new ArrayList<>();
-        long pathChars = 0;
-        Set<Long> seenDirs = new HashSet<>();
-        Deque<TreeEntry> dirs = new ArrayDeque<>();
         Inode root = inode(rootRef);
         if (!isDirectory(root.type)) {
             throw corrupt("squashfs root inode is not a directory");
         }
-        dirs.push(new TreeEntry("", root.mode, root.size, null, rootRef));
-        while (!dirs.isEmpty()) {
-            TreeEntry dir = dirs.pop();
-            if (!seenDirs.add(dir.nid())) {
-                throw corrupt("squashfs directory loop at " + abbreviate(dir.path()));
-            }
-            int depth = dir.path().isEmpty()
-                    ? 0
-                    : (int) dir.path().chars().filter(c -> c == '/').count() + 1;
-            if (depth >= limits.maxDepth()) {
-                throw new ImageFormatException(
-                        ReasonCode.CONTENT_TOO_LARGE,
-                        "squashfs directory " + abbreviate(dir.path()) + " is nested deeper than " + limits.maxDepth()
-                                + " levels");
-            }
-            for (Dirent d : readDir(inode(dir.nid()), maxEntries - out.size(), maxEntries)) {
-                if (d.name.isEmpty() || d.name.contains("/") || d.name.equals(".") || d.name.equals("..")) {
-                    throw corrupt("squashfs directory " + abbreviate(dir.path()) + " holds an invalid name '"
-                            + abbreviate(d.name) + "'");
-                }
-                long pathLength =
-                        dir.path().isEmpty() ? d.name.length() : dir.path().length() + 1L + d.name.length();
-                if (pathLength > limits.maxPathChars()) {
-                    throw new ImageFormatException(
-                            ReasonCode.CONTENT_TOO_LARGE,
-                            "squashfs path " + abbreviate(dir.path() + "/" + d.name) + " is longer than "
-                                    + limits.maxPathChars() + " characters");
-                }
-                pathChars += pathLength;
-                if (pathChars > limits.maxTotalPathChars()) {
-                    throw new ImageFormatException(
-                            ReasonCode.CONTENT_TOO_LARGE,
-                            "the image's paths add up to more than " + limits.maxTotalPathChars() + " characters");
-                }
-                Inode in = inode(d.ref);
-                String path = dir.path().isEmpty() ? d.name : dir.path() + "/" + d.name;
-                TreeEntry e = new TreeEntry(path, in.mode, in.size, in.symlinkTarget, d.ref);
-                out.add(e);
-                if (out.size() > maxEntries) {
-                    throw new ImageFormatException(
-                            ReasonCode.CONTENT_TOO_LARGE, "the image holds more than " + maxEntries + " entries");
-                }
-                if (e.isDirectory()) {
-                    dirs.push(e);
-                }
-            }
-        }
-        return out;
+        return TreeWalk.walk(
+                new TreeWalk.Tree() {
+                    @Override
+                    public String label() {
+                        return "squashfs";
+                    }
+
+                    @Override
+                    public boolean listsDots() {
+                        return false;
+                    }
+
+                    @Override
+                    public List<TreeWalk.Child> list(TreeEntry dir, int budget, int max)
+                            throws IOException, ImageFormatException {
+                        List<TreeWalk.Child> out = new ArrayList<>();
+                        for (Dirent d : readDir(inode(dir.nid()), budget, max)) {
+                            out.add(new TreeWalk.Child(d.name, d.ref));
+                        }
+                        return out;
+                    }
+
+                    @Override
+                    public TreeEntry entry(String path, long ref) throws IOException, ImageFormatException {
+                        Inode in = inode(ref);
+                        return new TreeEntry(path, in.mode, in.size, in.symlinkTarget, ref);
+                    }
+                },
+                new TreeEntry("", root.mode, root.size, null, rootRef),
+                maxEntries,
+                limits);
     }
 
     @Override
