@@ -48,14 +48,7 @@ final class RecentEntryWrites {
                 written.remove(v.name());
                 out.add(v);
             } else {
-                out.add(new NodeView(
-                        v.name(),
-                        v.matches(),
-                        v.agentReady(),
-                        w.desired(),
-                        v.eligibility(),
-                        v.observed(),
-                        v.canaryCandidate()));
+                out.add(v.withDesired(w.desired()));
             }
         }
         // nodes no longer among the views (deleted) are no longer held

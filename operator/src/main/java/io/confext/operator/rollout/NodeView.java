@@ -56,6 +56,11 @@ public record NodeView(
         return new NodeView(name, matches, agentReady, desired, eligibility, o, canaryCandidate, hostKind);
     }
 
+    /** The same node with another desired entry (one the operator wrote that its cache does not show yet). */
+    public NodeView withDesired(Assignment d) {
+        return new NodeView(name, matches, agentReady, d, eligibility, observed, canaryCandidate, hostKind);
+    }
+
     /** The same node with another eligibility (what agents learned of the target's image). */
     public NodeView withEligibility(Eligibility e) {
         return new NodeView(name, matches, agentReady, desired, e, observed, canaryCandidate, hostKind);
