@@ -276,10 +276,10 @@ public class BundleReconciler
             // The decision to roll back is kept in the status (rollingBack is read from it, above). Node entries that
             // went out before it would be planned forward again by the next reconcile, which still reads the old
             // status: the failed version would be assigned anew. So a rollback's entries wait for its status write.
-            var pace = statusPacer.waitBefore(name, clock.instant());
-            if (pace.isPresent()) {
+            var rollbackPace = statusPacer.waitBefore(name, clock.instant());
+            if (rollbackPace.isPresent()) {
                 return UpdateControl.<ConfextBundle>noUpdate()
-                        .rescheduleAfter(Math.max(1, pace.get().toMillis()));
+                        .rescheduleAfter(Math.max(1, rollbackPace.get().toMillis()));
             }
         }
         NodeEntryWriter writer = new NodeEntryWriter(client, settings.namespace());
