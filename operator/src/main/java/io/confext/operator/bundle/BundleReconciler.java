@@ -199,12 +199,16 @@ public class BundleReconciler
                 observed.put(node, st);
             }
         }
+        List<String> unknownNodes = new ArrayList<>();
         confextNodes.list().forEach(cxn -> {
             String node = cxn.getMetadata().getName();
             if (cxnByName.containsKey(node)) {
                 return;
             }
             Node n = node(node);
+            if (n == null && cxn.getMetadata().getDeletionTimestamp() == null) {
+                unknownNodes.add(node);
+            }
             if (n != null
                     && NodeViews.matches(spec.getNodeSelector(), n.getMetadata().getLabels())) {
                 cxnByName.put(node, cxn);
@@ -213,6 +217,14 @@ public class BundleReconciler
             }
         });
 
+        if (!unknownNodes.isEmpty()) {
+            // A ConfextNode whose Node the cache does not hold (yet): whether its selector matches is unknown, and a
+            // plan
+            // without it could call the rollout complete on the nodes it does see. Look again shortly; the Node's
+            // event (or the garbage collector, for a Node just deleted) settles it.
+            LOG.debugf("bundle %s: the Node of %s is not in the cache yet; planning later", name, unknownNodes);
+            return UpdateControl.<ConfextBundle>noUpdate().rescheduleAfter(500);
+        }
         StoredRevision requested;
         RolloutRules policy;
         try {
