@@ -54,8 +54,7 @@ public final class ErofsReader implements FileTree {
         static final Limits DEFAULT = new Limits(MAX_PATH_CHARS, MAX_DEPTH, MAX_DIRECTORY_BYTES, MAX_TOTAL_PATH_CHARS);
     }
 
-    private final FileChannel ch;
-    private final long base;
+    private final VerifiedRange range;
     private final long length;
     private final int blkszBits;
     private final int dirBlockSize;
@@ -72,8 +71,7 @@ public final class ErofsReader implements FileTree {
 
     ErofsReader(FileChannel ch, long offset, long length, Limits limits) throws IOException, ImageFormatException {
         this.limits = limits;
-        this.ch = ch;
-        this.base = offset;
+        this.range = new VerifiedRange(ch, offset, length, "EROFS structure", "an");
         this.length = length;
         ByteBuffer sb = read(SUPER_OFFSET, 128);
         if (sb.getInt(0) != MAGIC) {
@@ -274,21 +272,7 @@ public final class ErofsReader implements FileTree {
     }
 
     private ByteBuffer read(long pos, int len) throws IOException, ImageFormatException {
-        if (pos < 0 || len < 0 || pos > length - len) {
-            throw corrupt("EROFS structure at byte " + pos + " (+" + len + ") lies outside the " + length
-                    + "-byte verified range");
-        }
-        ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            if (ch.read(b, base + pos + b.position()) < 0) {
-                throw corrupt("image ends inside an EROFS structure at byte " + (pos + b.position()));
-            }
-        }
-        return b.flip();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+        return range.read(pos, len);
     }
 
     private static ImageFormatException corrupt(String m) {

@@ -36,8 +36,7 @@ public final class SquashfsReader implements FileTree {
     /** Decompressed metadata blocks kept: a walk revisits the same inode and directory blocks. 64 x 8 KiB. */
     private static final int CACHED_BLOCKS = 64;
 
-    private final FileChannel ch;
-    private final long base;
+    private final VerifiedRange range;
     private final long length;
     private final ErofsReader.Limits limits;
     private final SquashfsCompression compression;
@@ -77,8 +76,7 @@ public final class SquashfsReader implements FileTree {
 
     SquashfsReader(FileChannel ch, long offset, long length, ErofsReader.Limits limits)
             throws IOException, ImageFormatException {
-        this.ch = ch;
-        this.base = offset;
+        this.range = new VerifiedRange(ch, offset, length, "squashfs structure", "a");
         this.length = length;
         this.limits = limits;
         ByteBuffer sb = read(0, SUPERBLOCK_BYTES);
@@ -186,8 +184,8 @@ public final class SquashfsReader implements FileTree {
             if (onDisk != 0) { // 0: a sparse block, all zeros
                 byte[] data = dataBlock(pos, onDisk, (word & BLOCK_UNCOMPRESSED) == 0, e.path());
                 if (data.length < want) {
-                    throw corrupt("squashfs block " + i + " of " + abbreviate(e.path()) + " holds " + data.length
-                            + " bytes, not " + want);
+                    throw corrupt("squashfs block " + i + " of " + TreeWalk.abbreviate(e.path()) + " holds "
+                            + data.length + " bytes, not " + want);
                 }
                 System.arraycopy(data, 0, out, done, want);
                 pos += onDisk;
@@ -198,7 +196,8 @@ public final class SquashfsReader implements FileTree {
             byte[] frag = fragmentBlock(in.fragment, e.path());
             int tail = size - done;
             if (in.fragmentOffset < 0 || in.fragmentOffset > frag.length - tail) {
-                throw corrupt("squashfs fragment of " + abbreviate(e.path()) + " lies outside its fragment block");
+                throw corrupt(
+                        "squashfs fragment of " + TreeWalk.abbreviate(e.path()) + " lies outside its fragment block");
             }
             System.arraycopy(frag, (int) in.fragmentOffset, out, done, tail);
         }
@@ -347,7 +346,8 @@ public final class SquashfsReader implements FileTree {
     /** A fragment block, found through the fragment table's index of metadata blocks. */
     private byte[] fragmentBlock(long index, String path) throws IOException, ImageFormatException {
         if (index >= fragmentCount) {
-            throw corrupt("squashfs file " + abbreviate(path) + " names fragment " + index + " of " + fragmentCount);
+            throw corrupt(
+                    "squashfs file " + TreeWalk.abbreviate(path) + " names fragment " + index + " of " + fragmentCount);
         }
         long indexPos = fragmentTable + (index / FRAGMENTS_PER_BLOCK) * 8;
         long metaBlock = read(indexPos, 8).getLong(0);
@@ -361,7 +361,7 @@ public final class SquashfsReader implements FileTree {
     private byte[] dataBlock(long pos, int onDisk, boolean compressed, String path)
             throws IOException, ImageFormatException {
         if (onDisk > blockSize) {
-            throw corrupt("squashfs block of " + abbreviate(path) + " is " + onDisk
+            throw corrupt("squashfs block of " + TreeWalk.abbreviate(path) + " is " + onDisk
                     + " bytes on disk, above the block size " + blockSize);
         }
         byte[] raw = bytesAt(pos, onDisk);
@@ -441,21 +441,7 @@ public final class SquashfsReader implements FileTree {
     }
 
     private ByteBuffer read(long pos, int len) throws IOException, ImageFormatException {
-        if (pos < 0 || len < 0 || pos > length - len) {
-            throw corrupt("squashfs structure at byte " + pos + " (+" + len + ") lies outside the " + length
-                    + "-byte verified range");
-        }
-        ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            if (ch.read(b, base + pos + b.position()) < 0) {
-                throw corrupt("image ends inside a squashfs structure at byte " + (pos + b.position()));
-            }
-        }
-        return b.flip();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+        return range.read(pos, len);
     }
 
     static ImageFormatException corrupt(String m) {
