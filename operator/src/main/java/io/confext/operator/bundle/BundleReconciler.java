@@ -100,6 +100,7 @@ public class BundleReconciler
     private final StatusWritePacer statusPacer = new StatusWritePacer();
     private final ReconcileSpacing spacing = new ReconcileSpacing();
     private final RecentEntryWrites recentWrites = new RecentEntryWrites();
+    private final StartedRollbacks startedRollbacks = new StartedRollbacks();
     private ConfextNodeEventSource confextNodes;
     private InformerEventSource<Node, ConfextBundle> nodes;
 
@@ -264,7 +265,8 @@ public class BundleReconciler
                 && !requested.target().name().equals(previous.getTargetRevision())) {
             events.normal(bundle, Reason.RollbackPlanned, rb.message());
         }
-        boolean rollingBack = StatusAggregator.recordsRollbackFrom(previous, target.target());
+        boolean rollingBack = startedRollbacks.rollingBack(
+                name, target.target().name(), StatusAggregator.recordsRollbackFrom(previous, target.target()));
 
         // minReadySeconds and the deadline run on the operator's clock: when it first saw each report
         RevisionTarget completed = previous != null && target.target().name().equals(previous.getCurrentRevision())
@@ -285,9 +287,10 @@ public class BundleReconciler
                 targetDirection.marksRollback()));
 
         if (plan.rollbackStarted()) {
-            // The decision to roll back is kept in the status (rollingBack is read from it, above). Node entries that
-            // went out before it would be planned forward again by the next reconcile, which still reads the old
-            // status: the failed version would be assigned anew. So a rollback's entries wait for its status write.
+            // The decision to roll back is kept in the status (rollingBack is read from it, above, and from
+            // StartedRollbacks until the cache shows it). Node entries that went out before it would be planned
+            // forward again by the next reconcile, which still reads the old status: the failed version would be
+            // assigned anew. So a rollback's entries wait for its status write.
             var rollbackPace = statusPacer.waitBefore(name, clock.instant());
             if (rollbackPace.isPresent()) {
                 return UpdateControl.<ConfextBundle>noUpdate()
@@ -354,6 +357,9 @@ public class BundleReconciler
         }
         recordStatusEvents(bundle, previous, plan, target.target(), events);
         statusPacer.wrote(name, clock.instant());
+        if (plan.rollbackStarted()) {
+            startedRollbacks.started(name, target.target().name());
+        }
         UpdateControl<ConfextBundle> control = patchStatus(bundle, status);
         plan.recheckAt()
                 .ifPresent(at -> control.rescheduleAfter(
@@ -632,6 +638,7 @@ public class BundleReconciler
             statusPacer.forget(name);
             spacing.forget(name);
             recentWrites.forget(name);
+            startedRollbacks.forget(name);
             reportClock.forget(name);
             plannedRestarts.forget(name);
             return DeleteControl.defaultDelete();
