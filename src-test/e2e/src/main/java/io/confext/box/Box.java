@@ -138,13 +138,18 @@ public final class Box implements AutoCloseable {
     }
 
     private void bootHosts() {
-        say("booting " + settings.hostNames().size() + " systemd hosts (" + HostImage.FORKY.codename()
+        say("booting " + settings.hostNames().size() + " systemd hosts ("
+                + settings.hostNames().stream()
+                        .map(settings::hostImage)
+                        .map(HostImage::codename)
+                        .distinct()
+                        .collect(java.util.stream.Collectors.joining(", "))
                 + ") and installing " + BoxSettings.DEMO_UNIT + " in each");
         ExecutorService pool = Executors.newFixedThreadPool(settings.hostNames().size());
         try {
             Map<String, Future<SystemdHost>> booting = new LinkedHashMap<>();
             for (String name : settings.hostNames()) {
-                booting.put(name, pool.submit(() -> bootOne(name)));
+                booting.put(name, pool.submit(() -> bootOne(name, settings.hostImage(name))));
             }
             RuntimeException failure = null;
             for (var e : booting.entrySet()) {
@@ -185,8 +190,8 @@ public final class Box implements AutoCloseable {
         }
     }
 
-    private static SystemdHost bootOne(String name) {
-        SystemdHost h = SystemdHost.boot(HostImage.FORKY, name);
+    private static SystemdHost bootOne(String name, HostImage image) {
+        SystemdHost h = SystemdHost.boot(image, name);
         try {
             h.writeFile(DemoService.DEFAULT_CONFIG, BoxSettings.HOST_OWN_CONFIG, "0644");
             DemoService.install(h, BoxSettings.DEMO_UNIT);

@@ -1,5 +1,6 @@
 package io.confext.box;
 
+import io.confext.testbed.HostImage;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param apiServer  which API server to start
  * @param agentEnv   more environment for the agents (e.g. {@code JAVA_TOOL_OPTIONS} naming a trust store for image
  *                   downloads from a test's own HTTPS server)
+ * @param hostImages the systemd host a name boots where it is not {@link #DEFAULT_HOST_IMAGE} (a mixed fleet: a
+ *                   systemd 257 host beside 262 ones)
  */
 public record BoxSettings(
         Path repoRoot,
@@ -24,9 +27,13 @@ public record BoxSettings(
         List<String> hostNames,
         PrintStream out,
         ApiServerMode apiServer,
-        Map<String, String> agentEnv) {
+        Map<String, String> agentEnv,
+        Map<String, HostImage> hostImages) {
 
     public static final String NAMESPACE = "confext-system";
+    /** systemd 262: confext, and the refresh of a unit's confext stack on reload. */
+    public static final HostImage DEFAULT_HOST_IMAGE = HostImage.FORKY;
+
     public static final String DEMO_UNIT = "demo.service";
     /** The demo service's own config before any bundle: what a host returns to when a bundle is removed. */
     public static final String HOST_OWN_CONFIG = "greeting=the host's own /etc\n";
@@ -34,10 +41,14 @@ public record BoxSettings(
     public BoxSettings {
         hostNames = List.copyOf(hostNames);
         agentEnv = Map.copyOf(agentEnv);
+        hostImages = Map.copyOf(hostImages);
+        if (!hostNames.containsAll(hostImages.keySet())) {
+            throw new IllegalArgumentException("host images for hosts the box does not have: " + hostImages.keySet());
+        }
     }
 
     public BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out, ApiServerMode apiServer) {
-        this(repoRoot, workDir, hostNames, out, apiServer, Map.of());
+        this(repoRoot, workDir, hostNames, out, apiServer, Map.of(), Map.of());
     }
 
     public BoxSettings(Path repoRoot, Path workDir, List<String> hostNames, PrintStream out) {
@@ -45,7 +56,17 @@ public record BoxSettings(
     }
 
     public BoxSettings withAgentEnv(Map<String, String> env) {
-        return new BoxSettings(repoRoot, workDir, hostNames, out, apiServer, env);
+        return new BoxSettings(repoRoot, workDir, hostNames, out, apiServer, env, hostImages);
+    }
+
+    public BoxSettings withHostImage(String host, HostImage image) {
+        Map<String, HostImage> images = new java.util.HashMap<>(hostImages);
+        images.put(host, image);
+        return new BoxSettings(repoRoot, workDir, hostNames, out, apiServer, agentEnv, images);
+    }
+
+    public HostImage hostImage(String host) {
+        return hostImages.getOrDefault(host, DEFAULT_HOST_IMAGE);
     }
 
     public static Path defaultRepoRoot() {
