@@ -178,7 +178,7 @@ class CrdUpgradeTest {
 
         admin.resource(bundle("1.0")).create();
         fleet.await("1.0 on all nodes under the previous CRDs", () -> fleet.on(admin, "1.0"));
-        admin.resources(ConfextBundle.class).withName(BUNDLE).edit(b -> {
+        BundleEdits.edit(admin, BUNDLE, b -> {
             b.getSpec().setVersion("2.0");
             b.getSpec().getSource().getFiles().get(0).setContent("server ntp2 iburst\n");
             return b;

@@ -205,7 +205,7 @@ class KubectlPluginTest {
 
         assertThat(run("undo", BUNDLE).code).isZero();
         assertThat(annotations(server)).as("without --to-version").containsEntry("confext.io/undo", "previous");
-        server.admin().resources(ConfextBundle.class).withName(BUNDLE).edit(b -> {
+        BundleEdits.edit(server.admin(), BUNDLE, b -> {
             b.getMetadata().getAnnotations().remove("confext.io/undo"); // what the operator does when it consumes it
             return b;
         });

@@ -183,7 +183,7 @@ class OperatorLeaderElectionTest {
                 .anySatisfy(f -> assertThat(f.getSubresource()).isEqualTo("status"));
 
         leader.stop();
-        admin.resources(ConfextBundle.class).withName("leader-chrony").edit(b -> {
+        BundleEdits.edit(admin, "leader-chrony", b -> {
             b.getSpec().setVersion("2");
             b.getSpec().getSource().getFiles().get(0).setContent("server ntp2 iburst\n");
             return b;

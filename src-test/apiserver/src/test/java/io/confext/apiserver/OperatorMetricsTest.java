@@ -3,7 +3,6 @@ package io.confext.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.confext.api.v1alpha1.Canary;
-import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.FailurePolicy;
 import io.confext.operator.OperatorAssembly;
 import io.confext.operator.OperatorRuntime;
@@ -138,7 +137,7 @@ class OperatorMetricsTest {
 
         // version 2 fails on every node: the first wave's node fails, the rollout rolls back (onFailure Rollback)
         agents.forEach(a -> a.behave(SimulatedAgent.Behaviour.failing(100, "2")));
-        admin.resources(ConfextBundle.class).withName(BUNDLE).edit(b -> {
+        BundleEdits.edit(admin, BUNDLE, b -> {
             b.getSpec().setVersion("2");
             b.getSpec().getSource().getFiles().get(0).setContent("server ntp2 iburst\n");
             return b;

@@ -177,7 +177,7 @@ class OperatorMixedFleetTest {
         assertThat(none.getStatus().getCurrentVersion()).as("not complete").isNull();
 
         // ReloadOrRestart: the 257 node can run it (by restart) and is included
-        admin.resources(ConfextBundle.class).withName(BUNDLE).edit(x -> {
+        BundleEdits.edit(admin, BUNDLE, x -> {
             x.getSpec().setReload(ReloadMode.ReloadOrRestart);
             x.getSpec().setVersion("2.0");
             x.getSpec().getSource().getFiles().get(0).setContent("value=2\n");

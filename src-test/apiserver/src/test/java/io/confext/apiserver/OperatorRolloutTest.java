@@ -102,7 +102,7 @@ class OperatorRolloutTest {
         admin.resource(bundle("rollout-chrony", "1")).create();
         await("version 1 on all nodes", () -> fleetOn(admin, "rollout-chrony", "1"));
 
-        admin.resources(ConfextBundle.class).withName("rollout-chrony").edit(b -> {
+        BundleEdits.edit(admin, "rollout-chrony", b -> {
             b.getSpec().setVersion("2");
             b.getSpec().getSource().getFiles().get(0).setContent("server ntp2 iburst\n");
             return b;

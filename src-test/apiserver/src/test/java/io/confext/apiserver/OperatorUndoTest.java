@@ -185,7 +185,7 @@ class OperatorUndoTest {
     }
 
     private static void setVersion(KubernetesClient admin, String version) {
-        admin.resources(ConfextBundle.class).withName(BUNDLE).edit(b -> {
+        BundleEdits.edit(admin, BUNDLE, b -> {
             b.getSpec().setVersion(version);
             b.getSpec().getSource().getFiles().get(0).setContent(content(version));
             return b;
@@ -193,7 +193,7 @@ class OperatorUndoTest {
     }
 
     private static void annotate(KubernetesClient admin, String request) {
-        admin.resources(ConfextBundle.class).withName(BUNDLE).edit(b -> {
+        BundleEdits.edit(admin, BUNDLE, b -> {
             Map<String, String> a = b.getMetadata().getAnnotations() == null
                     ? new HashMap<>()
                     : new HashMap<>(b.getMetadata().getAnnotations());
