@@ -361,7 +361,10 @@ public class BundleReconciler
         return control;
     }
 
-    /** The revision to roll out: frozen once per generation, so ConfigMap/Secret edits alone never change a running wave. */
+    /**
+     * The revision to roll out: frozen once per generation, so ConfigMap/Secret edits alone never change a running
+     * wave. A version frozen from a Secret before keeps that content ({@link RevisionStore#pinnedSecrets}).
+     */
     private StoredRevision currentTarget(
             ConfextBundle bundle,
             ConfextBundleStatus previous,
@@ -379,7 +382,11 @@ public class BundleReconciler
                 return known.get();
             }
         }
-        return store.ensure(bundle, new RevisionFreezer(client, store.namespace()).freeze(bundle.getSpec()));
+        String name = bundle.getMetadata().getName();
+        return store.ensure(
+                bundle,
+                new RevisionFreezer(client, store.namespace())
+                        .frozen(name, bundle.getSpec(), store.pinnedSecrets(name)));
     }
 
     /**
