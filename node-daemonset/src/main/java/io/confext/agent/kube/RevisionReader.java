@@ -85,7 +85,7 @@ public final class RevisionReader {
                     where + ": " + untrusted.get().message());
         }
         if (content.source().secret() != null) {
-            var staged = secretFiles(ref.getNamespace(), content.source().secret());
+            var staged = secretFiles(content.source().secret());
             if (staged instanceof SecretFiles.Outcome.Refused r) {
                 // a missing copy may still come (or its Role be fixed): asked again; a changed one never matches
                 return r.reason() == Reason.SecretUnavailable
@@ -99,8 +99,12 @@ public final class RevisionReader {
         return resolved(bundle, content);
     }
 
-    /** Gets the copy Secret by name (the agent may get, never list, Secrets of the revisions' namespace). */
-    private SecretFiles.Outcome secretFiles(String namespace, ResolvedSecret secret) {
+    /**
+     * Gets the copy Secret by name, in the namespace the revision names (digest-checked, written by the operator; the
+     * agent's Role lets it get Secrets only in the chart's copy namespace, never list them).
+     */
+    private SecretFiles.Outcome secretFiles(ResolvedSecret secret) {
+        String namespace = secret.copyNamespace();
         String where = "Secret " + namespace + "/" + secret.copy();
         Secret copy;
         try {
@@ -115,7 +119,7 @@ public final class RevisionReader {
             return new SecretFiles.Outcome.Refused(
                     Reason.SecretUnavailable,
                     "the agent may not get " + where
-                            + " (HTTP 403): its Role needs get on Secrets in the namespace (chart agent-rbac.yaml)");
+                            + " (HTTP 403): its Role needs get on Secrets in the copy namespace (chart agent-rbac.yaml)");
         }
         Map<String, String> data = copy == null ? null : (copy.getData() == null ? Map.of() : copy.getData());
         return SecretFiles.check(secret, data, where);

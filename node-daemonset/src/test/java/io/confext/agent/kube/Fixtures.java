@@ -30,6 +30,7 @@ import java.util.Map;
 final class Fixtures {
 
     static final String NAMESPACE = "confext-system";
+    static final String COPY_NAMESPACE = "confext-secret-copies";
 
     private Fixtures() {}
 
@@ -53,6 +54,7 @@ final class Fixtures {
                 List.of("demo.service"),
                 ResolvedSource.ofSecret(new ResolvedSecret(
                         copy,
+                        COPY_NAMESPACE,
                         "platform",
                         "demo-keys",
                         true,
@@ -67,7 +69,7 @@ final class Fixtures {
         return new SecretBuilder()
                 .withMetadata(new ObjectMetaBuilder()
                         .withName(name)
-                        .withNamespace(NAMESPACE)
+                        .withNamespace(COPY_NAMESPACE)
                         .build())
                 .withType("Opaque")
                 .withImmutable(true)

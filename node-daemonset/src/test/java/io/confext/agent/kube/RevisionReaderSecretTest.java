@@ -51,7 +51,7 @@ class RevisionReaderSecretTest {
         assertThat(api.agentRequests())
                 .as("the agent gets the copy by name; it never lists or watches Secrets")
                 .filteredOn(r -> r.contains("/secrets"))
-                .containsExactly("GET /api/v1/namespaces/" + Fixtures.NAMESPACE + "/secrets/demo-secret-aaaa");
+                .containsExactly("GET /api/v1/namespaces/" + Fixtures.COPY_NAMESPACE + "/secrets/demo-secret-aaaa");
     }
 
     @Test

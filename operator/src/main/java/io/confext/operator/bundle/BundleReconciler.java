@@ -168,7 +168,7 @@ public class BundleReconciler
         ConfextBundleStatus previous = bundle.getStatus();
         Instant now = clock.instant();
         BundleEvents events = new BundleEvents(client, settings.eventsNamespace(), clock);
-        RevisionStore store = new RevisionStore(client, settings.namespace());
+        RevisionStore store = new RevisionStore(client, settings.namespace(), settings.secretCopyNamespace());
 
         String undo = bundle.getMetadata().getAnnotations() == null
                 ? null
@@ -385,7 +385,7 @@ public class BundleReconciler
         String name = bundle.getMetadata().getName();
         return store.ensure(
                 bundle,
-                new RevisionFreezer(client, store.namespace())
+                new RevisionFreezer(client, store.namespace(), store.secretCopyNamespace())
                         .frozen(name, bundle.getSpec(), store.pinnedSecrets(name)));
     }
 

@@ -38,6 +38,7 @@ public final class RevisionFreezer {
 
     private final KubernetesClient client;
     private final OciResolver oci;
+    private final String secretCopyNamespace;
 
     /** Pull Secrets of OCI sources are read from the client's namespace. */
     public RevisionFreezer(KubernetesClient client) {
@@ -46,12 +47,28 @@ public final class RevisionFreezer {
 
     /** @param namespace the operator's namespace: the only one pull Secrets of OCI sources are read from */
     public RevisionFreezer(KubernetesClient client, String namespace) {
-        this(client, new OciResolver(name -> pullSecret(client, namespace, name), java.util.Optional.empty()));
+        this(client, namespace, namespace);
     }
 
     public RevisionFreezer(KubernetesClient client, OciResolver oci) {
+        this(client, oci, client == null ? null : client.getNamespace());
+    }
+
+    /**
+     * @param namespace the operator's namespace: the only one pull Secrets of OCI sources are read from
+     * @param secretCopyNamespace where the copies of Secret sources go (the chart's dedicated namespace)
+     */
+    public RevisionFreezer(KubernetesClient client, String namespace, String secretCopyNamespace) {
+        this(
+                client,
+                new OciResolver(name -> pullSecret(client, namespace, name), java.util.Optional.empty()),
+                secretCopyNamespace);
+    }
+
+    private RevisionFreezer(KubernetesClient client, OciResolver oci, String secretCopyNamespace) {
         this.client = client;
         this.oci = oci;
+        this.secretCopyNamespace = secretCopyNamespace;
     }
 
     private static java.util.Optional<byte[]> pullSecret(KubernetesClient client, String namespace, String name) {
@@ -149,7 +166,7 @@ public final class RevisionFreezer {
                     Reason.SourceSecretNotFound,
                     "Secret " + ns + "/" + name + " named in spec.source.secret does not exist");
         }
-        return SecretSourceFreezer.freeze(bundle, s, secret.getData());
+        return SecretSourceFreezer.freeze(bundle, secretCopyNamespace, s, secret.getData());
     }
 
     private ResolvedSource source(BundleSource s) {

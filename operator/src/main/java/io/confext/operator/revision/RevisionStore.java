@@ -21,7 +21,7 @@ import java.util.Set;
  * The immutable ControllerRevisions of bundles: one per content digest, named
  * {@code <bundle>-<first 10 hex of the digest>}, owned by the bundle (garbage-collected with it),
  * labelled {@code confext.io/bundle}, at most {@value #KEEP} kept. A Secret source's copy Secret is
- * created beside its revision and owned by it ({@link SecretCopies}).
+ * created with its revision and deleted when the revision is pruned ({@link SecretCopies}).
  */
 public final class RevisionStore {
     public static final String BUNDLE_LABEL = "confext.io/bundle";
@@ -31,6 +31,7 @@ public final class RevisionStore {
 
     private final KubernetesClient client;
     private final String namespace;
+    private final String secretCopyNamespace;
 
     /** The operator's namespace, where the revisions live. */
     public String namespace() {
@@ -38,8 +39,19 @@ public final class RevisionStore {
     }
 
     public RevisionStore(KubernetesClient client, String namespace) {
+        this(client, namespace, namespace);
+    }
+
+    /** @param secretCopyNamespace where the copies of Secret sources live (the chart's dedicated namespace) */
+    public RevisionStore(KubernetesClient client, String namespace, String secretCopyNamespace) {
         this.client = client;
         this.namespace = namespace;
+        this.secretCopyNamespace = secretCopyNamespace;
+    }
+
+    /** Where the copies of Secret sources live. */
+    public String secretCopyNamespace() {
+        return secretCopyNamespace;
     }
 
     public static String nameFor(String bundle, String digest) {
@@ -59,9 +71,7 @@ public final class RevisionStore {
      */
     public StoredRevision ensure(ConfextBundle bundle, FrozenRevision frozen) {
         ControllerRevision cr = ensureRevision(bundle, frozen.content());
-        frozen.copy()
-                .ifPresent(copy -> new SecretCopies(client, namespace)
-                        .ensure(cr, bundle.getMetadata().getName(), copy));
+        frozen.copy().ifPresent(copy -> new SecretCopies(client, secretCopyNamespace).ensure(cr, bundle, copy));
         return stored(cr);
     }
 
@@ -81,7 +91,7 @@ public final class RevisionStore {
                 .filter(c -> c.version().equals(version) && c.source().secret() != null)
                 .map(c -> c.source().secret())
                 .filter(s -> SecretPins.sameSource(s, source))
-                .filter(s -> new SecretCopies(client, namespace).exists(s.copy()))
+                .filter(s -> new SecretCopies(client, s.copyNamespace()).exists(s.copy()))
                 .findFirst();
     }
 
@@ -208,6 +218,9 @@ public final class RevisionStore {
         int deleted = 0;
         for (ControllerRevision cr : all.subList(Math.min(KEEP, all.size()), all.size())) {
             if (!inUse.contains(cr.getMetadata().getName())) {
+                // the copy first, so it never outlives its revision (its owner is the bundle: an owner in another
+                // namespace is not allowed); a failed delete is retried with the next prune, as the revision stays
+                copyOf(cr).ifPresent(s -> new SecretCopies(client, s.copyNamespace()).delete(s.copy()));
                 client.apps()
                         .controllerRevisions()
                         .inNamespace(namespace)
@@ -217,6 +230,15 @@ public final class RevisionStore {
             }
         }
         return deleted;
+    }
+
+    private static Optional<io.confext.api.revision.ResolvedSecret> copyOf(ControllerRevision cr) {
+        try {
+            return Optional.ofNullable(
+                    RevisionCodec.fromData(cr.getData()).source().secret());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not a confext revision: it has no copy
+        }
     }
 
     static StoredRevision stored(ControllerRevision cr) {

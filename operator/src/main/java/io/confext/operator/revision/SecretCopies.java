@@ -1,5 +1,6 @@
 package io.confext.operator.revision;
 
+import io.confext.api.v1alpha1.ConfextBundle;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -8,10 +9,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * The per-revision copies of source Secrets, in the revisions' namespace: immutable, type Opaque, labelled with
- * bundle and revision, owned by their ControllerRevision, so the garbage collector deletes a copy when its revision
- * is pruned (a revision stays while it is in the bundle's history: undo finds its copy). Created only, never
- * changed: a copy is named after its content's digests.
+ * The per-revision copies of source Secrets, in a namespace that holds nothing else (so that the agents, which may
+ * get Secrets there by name, can read no other Secret): immutable, type Opaque, labelled with bundle and revision.
+ * Owned by the bundle (an owner in another namespace, such as the revision, is not allowed), so the garbage
+ * collector deletes them with it; {@link RevisionStore#prune} deletes a copy with its revision (a revision stays
+ * while it is in the bundle's history: undo finds its copy). Created only, never changed: a copy is named after its
+ * content's digests.
  */
 public final class SecretCopies {
     public static final String REVISION_LABEL = "confext.io/revision";
@@ -26,7 +29,7 @@ public final class SecretCopies {
     }
 
     /** Creates the copy beside {@code revision} unless it exists. */
-    public void ensure(ControllerRevision revision, String bundle, SecretCopy copy) {
+    public void ensure(ControllerRevision revision, ConfextBundle bundle, SecretCopy copy) {
         if (client.secrets().inNamespace(namespace).withName(copy.name()).get() != null) {
             return;
         }
@@ -34,14 +37,14 @@ public final class SecretCopies {
                 .withNewMetadata()
                 .withName(copy.name())
                 .withNamespace(namespace)
-                .addToLabels(RevisionStore.BUNDLE_LABEL, bundle)
+                .addToLabels(RevisionStore.BUNDLE_LABEL, bundle.getMetadata().getName())
                 .addToLabels(REVISION_LABEL, revision.getMetadata().getName())
                 .addToLabels(COPY_LABEL, "true")
                 .withOwnerReferences(new OwnerReferenceBuilder()
-                        .withApiVersion("apps/v1")
-                        .withKind("ControllerRevision")
-                        .withName(revision.getMetadata().getName())
-                        .withUid(revision.getMetadata().getUid())
+                        .withApiVersion(bundle.getApiVersion())
+                        .withKind(bundle.getKind())
+                        .withName(bundle.getMetadata().getName())
+                        .withUid(bundle.getMetadata().getUid())
                         .withController(true)
                         .withBlockOwnerDeletion(false)
                         .build())
@@ -61,6 +64,11 @@ public final class SecretCopies {
                         e.getStatus());
             }
         }
+    }
+
+    /** Deletes a copy whose revision goes; one already gone is fine. */
+    public void delete(String name) {
+        client.secrets().inNamespace(namespace).withName(name).delete();
     }
 
     public boolean exists(String name) {

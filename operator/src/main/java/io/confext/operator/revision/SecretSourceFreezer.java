@@ -28,8 +28,8 @@ final class SecretSourceFreezer {
 
     private SecretSourceFreezer() {}
 
-    /** The frozen files and their copy, for bundle {@code bundle}. */
-    static Frozen freeze(String bundle, SecretSource source, Map<String, String> base64Data) {
+    /** The frozen files and their copy (to be created in {@code copyNamespace}), for bundle {@code bundle}. */
+    static Frozen freeze(String bundle, String copyNamespace, SecretSource source, Map<String, String> base64Data) {
         String where = "Secret " + source.getNamespace() + "/" + source.getName();
         Map<String, String> data = base64Data == null ? Map.of() : base64Data;
         List<SecretItem> items = source.getItems();
@@ -62,7 +62,7 @@ final class SecretSourceFreezer {
         }
         String copy = copyName(bundle, files);
         return new Frozen(
-                new ResolvedSecret(copy, source.getNamespace(), source.getName(), projected, files),
+                new ResolvedSecret(copy, copyNamespace, source.getNamespace(), source.getName(), projected, files),
                 new SecretCopy(copy, copied));
     }
 

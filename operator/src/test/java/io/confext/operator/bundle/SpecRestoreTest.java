@@ -132,6 +132,7 @@ class SpecRestoreTest {
     void aSecretSourceComesBackAsTheSecretItNamedAndThePinnedCopyGivesTheSameRevision() {
         ResolvedSecret secret = new ResolvedSecret(
                 "chrony-secret-0123456789",
+                "confext-secret-copies",
                 "platform",
                 "chrony-keys",
                 true,

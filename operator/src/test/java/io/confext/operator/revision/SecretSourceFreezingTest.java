@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class SecretSourceFreezingTest {
     static final String NS = "confext-system";
+    static final String COPIES = "confext-secret-copies";
     static final String KEY_V1 = "1 SHA256 HEX:AAAA-first-value\n";
     static final String KEY_V2 = "1 SHA256 HEX:BBBB-second-value\n";
     static final String UNUSED = "not-shipped-and-not-copied\n";
@@ -73,9 +74,10 @@ class SecretSourceFreezingTest {
     }
 
     StoredRevision freezeAndStore(ConfextBundle b) {
-        RevisionStore store = new RevisionStore(client, NS);
+        RevisionStore store = new RevisionStore(client, NS, COPIES);
         String name = b.getMetadata().getName();
-        return store.ensure(b, new RevisionFreezer(client, NS).frozen(name, b.getSpec(), store.pinnedSecrets(name)));
+        return store.ensure(
+                b, new RevisionFreezer(client, NS, COPIES).frozen(name, b.getSpec(), store.pinnedSecrets(name)));
     }
 
     ControllerRevision revision(StoredRevision r) {
@@ -110,19 +112,27 @@ class SecretSourceFreezingTest {
         assertThat(frozen.files().get(0).sha256()).isEqualTo(sha256(KEY_V1));
         assertThat(frozen.copy()).startsWith("chrony-secret-");
 
-        Secret copy = client.secrets().inNamespace(NS).withName(frozen.copy()).get();
-        assertThat(copy).as("copy Secret beside the revision").isNotNull();
+        assertThat(frozen.copyNamespace()).isEqualTo(COPIES);
+        assertThat(client.secrets().inNamespace(NS).list().getItems())
+                .as("nothing in the operator's namespace")
+                .isEmpty();
+        Secret copy =
+                client.secrets().inNamespace(COPIES).withName(frozen.copy()).get();
+        assertThat(copy).as("copy Secret in the copy namespace").isNotNull();
         assertThat(copy.getImmutable()).isTrue();
         assertThat(copy.getType()).isEqualTo("Opaque");
         assertThat(copy.getData()).containsOnlyKeys("keys").containsEntry("keys", b64(KEY_V1));
         assertThat(copy.getMetadata().getLabels())
                 .containsEntry(RevisionStore.BUNDLE_LABEL, "chrony")
                 .containsEntry(SecretCopies.REVISION_LABEL, r.target().name());
-        assertThat(copy.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
-            assertThat(o.getKind()).isEqualTo("ControllerRevision");
-            assertThat(o.getName()).isEqualTo(r.target().name());
-            assertThat(o.getUid()).isEqualTo(cr.getMetadata().getUid()).isNotBlank();
-        });
+        assertThat(copy.getMetadata().getOwnerReferences())
+                .as("owned by the bundle: an owner in another namespace is not allowed")
+                .singleElement()
+                .satisfies(o -> {
+                    assertThat(o.getKind()).isEqualTo("ConfextBundle");
+                    assertThat(o.getName()).isEqualTo("chrony");
+                    assertThat(o.getUid()).isEqualTo("uid-chrony");
+                });
     }
 
     @Test
@@ -144,7 +154,11 @@ class SecretSourceFreezingTest {
                 RevisionCodec.fromData(revision(v2).getData()).source().secret();
         assertThat(s2.files().get(0).sha256()).isEqualTo(sha256(KEY_V2));
         assertThat(s2.copy()).isNotEqualTo(s1.copy());
-        assertThat(client.secrets().inNamespace(NS).withName(s1.copy()).get().getData())
+        assertThat(client.secrets()
+                        .inNamespace(COPIES)
+                        .withName(s1.copy())
+                        .get()
+                        .getData())
                 .as("the first version's copy is unchanged, for undo")
                 .containsEntry("keys", b64(KEY_V1));
 
@@ -205,8 +219,49 @@ class SecretSourceFreezingTest {
                         UnresolvableBundleException.class,
                         e -> assertThat(e.catalogued()).isEqualTo(Reason.InvalidSourceSecret))
                 .hasMessageContaining("not UTF-8 text");
-        assertThat(client.secrets().inNamespace(NS).list().getItems())
+        assertThat(client.secrets().inNamespace(COPIES).list().getItems())
                 .as("no copy for a refused freeze")
                 .isEmpty();
+    }
+
+    @Test
+    void aPrunedRevisionTakesItsCopyAlongAndOneInUseKeepsIt() {
+        BundleSource source = secretSource(item("keys", "chrony/chrony.keys", null));
+        List<ResolvedSecret> frozen = new java.util.ArrayList<>();
+        for (int v = 1; v <= RevisionStore.KEEP + 2; v++) {
+            sourceSecret("key " + v + "\n");
+            StoredRevision r = freezeAndStore(RevisionStoreTest.bundle("chrony", String.valueOf(v), source));
+            frozen.add(RevisionCodec.fromData(revision(r).getData()).source().secret());
+        }
+        String inUse = client
+                .apps()
+                .controllerRevisions()
+                .inNamespace(NS)
+                .withLabel(RevisionStore.BUNDLE_LABEL, "chrony")
+                .list()
+                .getItems()
+                .stream()
+                .filter(cr -> cr.getRevision() == 1L)
+                .findFirst()
+                .orElseThrow()
+                .getMetadata()
+                .getName();
+
+        int deleted = new RevisionStore(client, NS, COPIES).prune("chrony", java.util.Set.of(inUse));
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(client.secrets()
+                        .inNamespace(COPIES)
+                        .withName(frozen.get(0).copy())
+                        .get())
+                .as("version 1 is in use (in the history): its copy stays for undo")
+                .isNotNull();
+        assertThat(client.secrets()
+                        .inNamespace(COPIES)
+                        .withName(frozen.get(1).copy())
+                        .get())
+                .as("version 2 was pruned, and its copy with it")
+                .isNull();
+        assertThat(client.secrets().inNamespace(COPIES).list().getItems()).hasSize(RevisionStore.KEEP + 1);
     }
 }
