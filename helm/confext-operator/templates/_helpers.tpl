@@ -190,3 +190,8 @@ spec:
 {{- define "confext.sourceNamespaces" -}}
 {{- prepend .Values.operator.sourceNamespaces .Release.Namespace | uniq | toJson -}}
 {{- end -}}
+
+{{/* The namespace of the per-revision copies of Secret sources: it holds nothing else (the agents may get Secrets there). */}}
+{{- define "confext.secretCopyNamespace" -}}
+{{- default (printf "%s-secret-copies" (default "default" .Release.Namespace)) .Values.operator.secretCopies.namespace -}}
+{{- end -}}

@@ -33,6 +33,13 @@ public interface ConfextConfig {
         @WithDefault("default")
         String eventsNamespace();
 
+        /**
+         * Where the per-revision copies of Secret sources live ({@code CONFEXT_OPERATOR_SECRET_COPY_NAMESPACE}); the
+         * agents may get Secrets there by name, so it must hold nothing else. Unset: the operator's namespace (runs
+         * without the chart; docs/security.md says why the chart never does that).
+         */
+        Optional<String> secretCopyNamespace();
+
         LeaderElection leaderElection();
 
         /** This pod's name: the leader-election identity. */

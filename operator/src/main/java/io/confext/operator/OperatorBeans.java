@@ -14,7 +14,8 @@ public class OperatorBeans {
         return new OperatorSettings(
                 config.operator().namespace(),
                 config.operator().deletionTimeout(),
-                config.operator().eventsNamespace());
+                config.operator().eventsNamespace(),
+                config.operator().secretCopyNamespace().orElse(config.operator().namespace()));
     }
 
     @Produces

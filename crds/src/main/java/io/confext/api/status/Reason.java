@@ -45,12 +45,15 @@ public enum Reason {
 
     // --- ConfextBundle Degraded: the spec cannot be frozen into a revision (operator, RevisionFreezer) ---
     InvalidSpec("Degraded: the spec is incomplete or contradictory (the message names the field)"),
-    SourceNamespaceNotAllowed("Degraded: source.configMapRef names a namespace the operator may not read"),
+    SourceNamespaceNotAllowed(
+            "Degraded: source.configMapRef or source.secret names a namespace the operator may not read"),
     ConfigMapNotFound("Degraded: the ConfigMap named in source.configMapRef does not exist"),
     InvalidConfigMap("Degraded: the ConfigMap has binaryData, or no data keys"),
     TrustNamespaceNotAllowed("Degraded: verification.secretRef names a Secret outside the operator's namespace"),
     SecretNotFound("Degraded: the trust Secret named in verification.secretRef does not exist"),
     InvalidTrustSecret("Degraded: the trust Secret holds no *.crt PEM certificate, or a key that is not one"),
+    SourceSecretNotFound("Degraded: the Secret named in source.secret does not exist"),
+    InvalidSourceSecret("Degraded: the source Secret has no data keys, or lacks a key named in source.secret.items"),
     VersionReused("Degraded: the content changed but spec.version did not"),
 
     // --- ConfextBundle: going back and which nodes can run it (operator, UndoPlanner and NodeEligibility) ---
@@ -74,6 +77,10 @@ public enum Reason {
     InvalidDesiredBundle("Failed: the node's spec.bundles[] entry has an incomplete revision reference"),
     InvalidRevision("Failed: the ControllerRevision's data cannot be decoded"),
     DigestMismatch("Failed: the ControllerRevision's content does not have the digest the node names"),
+    SecretUnavailable(
+            "Pending: the revision's copy Secret (or a key of it) cannot be read: deleted, or the agent may not get it; the agent retries"),
+    SecretContentChanged(
+            "Failed: a file of the revision's copy Secret does not have the sha256 frozen in the revision; not staged"),
 
     // --- a node's bundle entry: refused before the host is touched (agent, BundlePlanner) ---
     ScopeChange("Failed: the bundle's scope changed while it is applied on the node"),

@@ -6,12 +6,12 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
-/** Where the configuration comes from: exactly one of image, oci, files or configMapRef. */
+/** Where the configuration comes from: exactly one of image, oci, files, configMapRef or secret. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value =
-                "(has(self.image) ? 1 : 0) + (has(self.oci) ? 1 : 0) + (has(self.files) ? 1 : 0) + (has(self.configMapRef) ? 1 : 0) == 1",
-        message = "spec.source: set exactly one of image, oci, files or configMapRef")
+                "(has(self.image) ? 1 : 0) + (has(self.oci) ? 1 : 0) + (has(self.files) ? 1 : 0) + (has(self.configMapRef) ? 1 : 0) + (has(self.secret) ? 1 : 0) == 1",
+        message = "spec.source: set exactly one of image, oci, files, configMapRef or secret")
 public class BundleSource {
 
     @JsonPropertyDescription("A confext image (DDI or naked erofs/squashfs) downloaded by the node agent and checked "
@@ -43,6 +43,11 @@ public class BundleSource {
             + "the version changes; binaryData is refused.")
     private ConfigMapRef configMapRef;
 
+    @JsonPropertyDescription("A Secret whose keys become files: directly under /etc, mode 0600 (key = file name), or "
+            + "with items at the paths and modes they give, as a Secret volume. Its content is frozen when the version "
+            + "changes into a copy Secret in the operator's namespace; the revision holds only each file's sha256.")
+    private SecretSource secret;
+
     public ImageSource getImage() {
         return image;
     }
@@ -73,5 +78,13 @@ public class BundleSource {
 
     public void setConfigMapRef(ConfigMapRef configMapRef) {
         this.configMapRef = configMapRef;
+    }
+
+    public SecretSource getSecret() {
+        return secret;
+    }
+
+    public void setSecret(SecretSource secret) {
+        this.secret = secret;
     }
 }

@@ -73,7 +73,8 @@ public class ConfextBundleSpec {
     private List<@Size(min = 1, max = 255) String> units;
 
     @Required
-    @JsonPropertyDescription("Where the configuration comes from: exactly one of image, oci, files or configMapRef.")
+    @JsonPropertyDescription(
+            "Where the configuration comes from: exactly one of image, oci, files, configMapRef or secret.")
     private BundleSource source;
 
     @JsonPropertyDescription("How the node agent verifies an image before it is activated.")

@@ -9,6 +9,7 @@ import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.validation.Manifests;
 import io.confext.api.validation.OfflineCrdValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ class ExamplesTest {
     private static final Map<String, Class<?>> TYPES = Map.of(
             "ConfextBundle", ConfextBundle.class,
             "ConfextNode", ConfextNode.class,
-            "ConfigMap", ConfigMap.class);
+            "ConfigMap", ConfigMap.class,
+            "Secret", Secret.class);
 
     static List<Path> examples() {
         return Manifests.yamlFiles(Manifests.EXAMPLES);

@@ -318,6 +318,7 @@ class RevisionDigestTest {
         assertThatThrownBy(() -> RevisionCodec.fromData(null)).hasMessageContaining("no data");
         assertThatThrownBy(() -> RevisionCodec.fromData(Map.of("version", "1")))
                 .hasMessageContaining("not a confext revision");
-        assertThatThrownBy(() -> ResolvedSource.ofFiles(null)).hasMessageContaining("exactly one of files or image");
+        assertThatThrownBy(() -> ResolvedSource.ofFiles(null))
+                .hasMessageContaining("exactly one of files, image or secret");
     }
 }

@@ -51,6 +51,11 @@ public final class HistoryView {
 
     private static String source(StoredRevision r) {
         var files = r.content().source().files();
+        var secret = r.content().source().secret();
+        if (secret != null) { // only digests are in the revision: the files' count and the Secret they came from
+            int n = secret.files().size();
+            return n + (n == 1 ? " file" : " files") + " of Secret " + secret.namespace() + "/" + secret.name();
+        }
         return files != null ? files.size() + (files.size() == 1 ? " file" : " files") : "image";
     }
 

@@ -68,11 +68,10 @@ public final class RevisionDiff {
     private static void files(List<String> out, RevisionContent a, RevisionContent b, String va, String vb) {
         Map<String, ResolvedFile> fa = byPath(a);
         Map<String, ResolvedFile> fb = byPath(b);
-        if (a.source().files() == null && b.source().files() != null) {
-            out.add("# source: image -> files");
-        } else if (a.source().files() != null && b.source().files() == null) {
-            out.add("# source: files -> image");
+        if (!kind(a).equals(kind(b))) {
+            out.add("# source: " + kind(a) + " -> " + kind(b));
         }
+        secretFiles(out, a, b);
         TreeSet<String> paths = new TreeSet<>(fa.keySet());
         paths.addAll(fb.keySet());
         for (String path : paths) {
@@ -96,6 +95,39 @@ public final class RevisionDiff {
             String nameB = y == null ? "/dev/null" : vb + "/" + etc;
             out.addAll(UnifiedDiffUtils.generateUnifiedDiff(nameA, nameB, la, patch, CONTEXT_LINES));
         }
+    }
+
+    private static String kind(RevisionContent c) {
+        return c.source().files() != null ? "files" : c.source().secret() != null ? "Secret" : "image";
+    }
+
+    /** A Secret source's values are not in the revision: which files changed is told by their digests only. */
+    private static void secretFiles(List<String> out, RevisionContent a, RevisionContent b) {
+        Map<String, io.confext.api.revision.ResolvedSecretFile> fa = secretByPath(a);
+        Map<String, io.confext.api.revision.ResolvedSecretFile> fb = secretByPath(b);
+        TreeSet<String> paths = new TreeSet<>(fa.keySet());
+        paths.addAll(fb.keySet());
+        for (String path : paths) {
+            var x = fa.get(path);
+            var y = fb.get(path);
+            String etc = "/etc/" + path;
+            if (x == null || y == null) {
+                out.add("# " + etc + " (from a Secret): " + (x == null ? "added" : "removed"));
+            } else if (!x.sha256().equals(y.sha256())) {
+                out.add("# " + etc + " (from a Secret): content changed (values are not shown)");
+            }
+            if (x != null && y != null && !x.mode().equals(y.mode())) {
+                out.add("# mode of " + etc + ": " + x.mode() + " -> " + y.mode());
+            }
+        }
+    }
+
+    private static Map<String, io.confext.api.revision.ResolvedSecretFile> secretByPath(RevisionContent c) {
+        var secret = c.source().secret();
+        return secret == null
+                ? Map.of()
+                : secret.files().stream()
+                        .collect(Collectors.toMap(f -> f.path(), Function.identity(), (p, q) -> q, TreeMap::new));
     }
 
     private static Map<String, ResolvedFile> byPath(RevisionContent c) {

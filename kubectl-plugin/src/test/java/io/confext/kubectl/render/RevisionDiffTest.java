@@ -80,6 +80,39 @@ class RevisionDiffTest {
     }
 
     @Test
+    void secretFilesSayWhatChangedWithoutValues() {
+        StoredRevision a = stored("s-1", 1, secret("1", "a".repeat(64), "0600"));
+        StoredRevision b = stored("s-2", 2, secret("2", "b".repeat(64), "0640"));
+        StoredRevision c = stored("s-3", 3, files("3", file("chrony/chrony.keys", "k\n")));
+
+        assertThat(RevisionDiff.render("s", a, b))
+                .contains(
+                        "# /etc/chrony/chrony.keys (from a Secret): content changed (values are not shown)",
+                        "# mode of /etc/chrony/chrony.keys: 0600 -> 0640")
+                .noneMatch(l -> l.startsWith("---"));
+        assertThat(RevisionDiff.render("s", a, c))
+                .contains("# source: Secret -> files", "# /etc/chrony/chrony.keys (from a Secret): removed");
+    }
+
+    private static RevisionContent secret(String version, String sha256, String mode) {
+        return new RevisionContent(
+                version,
+                null,
+                List.of("chronyd.service"),
+                io.confext.api.revision.ResolvedSource.ofSecret(new io.confext.api.revision.ResolvedSecret(
+                        "s-secret-" + version,
+                        "confext-secret-copies",
+                        "platform",
+                        "chrony-keys",
+                        true,
+                        List.of(new io.confext.api.revision.ResolvedSecretFile(
+                                "keys", "chrony/chrony.keys", mode, sha256)))),
+                null,
+                ReloadMode.Reload,
+                0);
+    }
+
+    @Test
     void fromFilesToAnImageShowsTheFilesGoingAndTheImageComing() {
         List<String> out = RevisionDiff.render(
                 "m",

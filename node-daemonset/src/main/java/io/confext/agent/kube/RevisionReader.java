@@ -4,12 +4,16 @@ import io.confext.agent.apply.DesiredBundleContent;
 import io.confext.agent.kube.RevisionRead.Resolved;
 import io.confext.agent.kube.RevisionRead.Unresolved;
 import io.confext.agent.trust.TrustProvenance;
+import io.confext.api.revision.ResolvedSecret;
+import io.confext.api.revision.ResolvedSource;
 import io.confext.api.revision.RevisionCodec;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.revision.RevisionDigest;
 import io.confext.api.status.Reason;
+import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.DesiredBundle;
 import io.confext.api.v1alpha1.RevisionRef;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -20,8 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Reads the ControllerRevision a desired bundle references and checks its content against the
  * digest the ConfextNode names (recomputed here: the revision's own annotation is not trusted), and
  * that its trusted certificates come from the release namespace or the node ({@link TrustProvenance}).
- * Revisions are immutable, so verified content is cached by namespace, name and digest and
- * fetched once.
+ * A Secret-sourced revision holds only its files' sha256: the values are fetched from the revision's
+ * copy Secret by name and checked against them ({@link SecretFiles}); the bundle is handed to the host as
+ * the inline files they make. Revisions and copies are immutable, so verified content is cached by
+ * namespace, name and digest and fetched once.
  * <p>
  * API errors other than "not found" are thrown ({@link KubernetesClientException}): the work loop
  * retries the whole pass with backoff and leaves the host alone meanwhile.
@@ -78,8 +84,59 @@ public final class RevisionReader {
                     Reason.valueOf(untrusted.get().reason()),
                     where + ": " + untrusted.get().message());
         }
+        if (content.source().secret() != null) {
+            var staged = secretFiles(content.source().secret());
+            if (staged instanceof SecretFiles.Outcome.Refused r) {
+                // a missing copy may still come (or its Role be fixed): asked again; a changed one never matches
+                return r.reason() == Reason.SecretUnavailable
+                        ? new Unresolved(BundlePhase.Pending, r.reason(), r.message(), true)
+                        : Unresolved.refused(r.reason(), r.message());
+            }
+            // the host stages the checked values as inline files; the digest stays the revision's
+            content = withFiles(content, ((SecretFiles.Outcome.Files) staged).files());
+        }
         verified.put(key, content);
         return resolved(bundle, content);
+    }
+
+    /**
+     * Gets the copy Secret by name, in the namespace the revision names (digest-checked, written by the operator; the
+     * agent's Role lets it get Secrets only in the chart's copy namespace, never list them).
+     */
+    private SecretFiles.Outcome secretFiles(ResolvedSecret secret) {
+        String namespace = secret.copyNamespace();
+        String where = "Secret " + namespace + "/" + secret.copy();
+        Secret copy;
+        try {
+            copy = client.secrets()
+                    .inNamespace(namespace)
+                    .withName(secret.copy())
+                    .get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 403) {
+                throw e;
+            }
+            return new SecretFiles.Outcome.Refused(
+                    Reason.SecretUnavailable,
+                    "the agent may not get " + where
+                            + " (HTTP 403): its Role needs get on Secrets in the copy namespace (chart agent-rbac.yaml)");
+        }
+        Map<String, String> data = copy == null ? null : (copy.getData() == null ? Map.of() : copy.getData());
+        return SecretFiles.check(secret, data, where);
+    }
+
+    private static RevisionContent withFiles(
+            RevisionContent c, java.util.List<io.confext.api.revision.ResolvedFile> f) {
+        return new RevisionContent(
+                c.version(),
+                c.scope(),
+                c.units(),
+                ResolvedSource.ofFiles(f),
+                c.verification(),
+                c.reload(),
+                c.priority(),
+                c.healthChecks(),
+                c.firstAttach());
     }
 
     private static Resolved resolved(DesiredBundle bundle, RevisionContent content) {

@@ -169,7 +169,7 @@ public class BundleReconciler
         ConfextBundleStatus previous = bundle.getStatus();
         Instant now = clock.instant();
         BundleEvents events = new BundleEvents(client, settings.eventsNamespace(), clock);
-        RevisionStore store = new RevisionStore(client, settings.namespace());
+        RevisionStore store = new RevisionStore(client, settings.namespace(), settings.secretCopyNamespace());
 
         String undo = bundle.getMetadata().getAnnotations() == null
                 ? null
@@ -367,7 +367,10 @@ public class BundleReconciler
         return control;
     }
 
-    /** The revision to roll out: frozen once per generation, so ConfigMap/Secret edits alone never change a running wave. */
+    /**
+     * The revision to roll out: frozen once per generation, so ConfigMap/Secret edits alone never change a running
+     * wave. A version frozen from a Secret before keeps that content ({@link RevisionStore#pinnedSecrets}).
+     */
     private StoredRevision currentTarget(
             ConfextBundle bundle,
             ConfextBundleStatus previous,
@@ -385,7 +388,11 @@ public class BundleReconciler
                 return known.get();
             }
         }
-        return store.ensure(bundle, new RevisionFreezer(client, store.namespace()).freeze(bundle.getSpec()));
+        String name = bundle.getMetadata().getName();
+        return store.ensure(
+                bundle,
+                new RevisionFreezer(client, store.namespace(), store.secretCopyNamespace())
+                        .frozen(name, bundle.getSpec(), store.pinnedSecrets(name)));
     }
 
     /**

@@ -3,6 +3,8 @@ package io.confext.operator.bundle;
 import io.confext.api.revision.ResolvedFile;
 import io.confext.api.revision.ResolvedHealthCheck;
 import io.confext.api.revision.ResolvedImage;
+import io.confext.api.revision.ResolvedSecret;
+import io.confext.api.revision.ResolvedSecretFile;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.CheckNamespace;
@@ -14,6 +16,8 @@ import io.confext.api.v1alpha1.HttpScheme;
 import io.confext.api.v1alpha1.ImageSource;
 import io.confext.api.v1alpha1.InlineFile;
 import io.confext.api.v1alpha1.OciSource;
+import io.confext.api.v1alpha1.SecretItem;
+import io.confext.api.v1alpha1.SecretSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +26,9 @@ import java.util.List;
  * units, scope, reload, priority, first attachment and health checks as frozen, so that freezing the result gives the same content
  * (and so the same revision) again. The rollout policy, node selector and verification stay as
  * they are. A ConfigMap source comes back as the inline files frozen from it: the ConfigMap may
- * have changed since, and the undo must restore what the nodes had. Pure.
+ * have changed since, and the undo must restore what the nodes had. A Secret source comes back as
+ * the Secret it named (its values may not go into a spec); the version's copy Secret gives the
+ * same content again. Pure.
  */
 final class SpecRestore {
     private SpecRestore() {}
@@ -52,6 +58,25 @@ final class SpecRestore {
             image.setAllowInsecureHttp(i.allowInsecureHttp() ? Boolean.TRUE : null);
             image.setSizeLimitBytes(i.sizeLimitBytes());
             source.setImage(image);
+        } else if (content.source().secret() != null) {
+            // the Secret's values are never in a revision (nor may they go into a spec): the source comes back as it
+            // was named, and re-freezing it finds the version's copy (RevisionStore.pinnedSecrets)
+            ResolvedSecret frozen = content.source().secret();
+            SecretSource secret = new SecretSource();
+            secret.setNamespace(frozen.namespace());
+            secret.setName(frozen.name());
+            if (frozen.items()) {
+                List<SecretItem> items = new ArrayList<>();
+                for (ResolvedSecretFile f : frozen.files()) {
+                    SecretItem item = new SecretItem();
+                    item.setKey(f.key());
+                    item.setPath(f.path());
+                    item.setMode(f.mode());
+                    items.add(item);
+                }
+                secret.setItems(items);
+            }
+            source.setSecret(secret);
         } else {
             List<InlineFile> files = new ArrayList<>();
             for (ResolvedFile f : content.source().files()) {

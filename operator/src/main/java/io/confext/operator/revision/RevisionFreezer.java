@@ -10,6 +10,7 @@ import io.confext.api.v1alpha1.BundleSource;
 import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.api.v1alpha1.ConfigMapItem;
 import io.confext.api.v1alpha1.ImageSource;
+import io.confext.api.v1alpha1.SecretSource;
 import io.confext.api.v1alpha1.TrustSource;
 import io.confext.api.v1alpha1.Verification;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -26,9 +27,10 @@ import java.util.function.Supplier;
 
 /**
  * Freezes a bundle spec into {@link RevisionContent}: inline files copied, a ConfigMap's keys
- * turned into files, trusted certificates copied out of the Secret as PEM. After this the agent
- * needs nothing else from the cluster, and later edits of the ConfigMap or Secret do not change a
- * revision that exists.
+ * turned into files, trusted certificates copied out of the Secret as PEM, a source Secret's keys
+ * turned into file digests plus a copy Secret ({@link SecretSourceFreezer}). After this the agent
+ * needs nothing else from the cluster but that copy, and later edits of the ConfigMap or Secrets do
+ * not change a revision that exists.
  */
 public final class RevisionFreezer {
     private static final String DOCKER_CONFIG_TYPE = "kubernetes.io/dockerconfigjson";
@@ -36,6 +38,7 @@ public final class RevisionFreezer {
 
     private final KubernetesClient client;
     private final OciResolver oci;
+    private final String secretCopyNamespace;
 
     /** Pull Secrets of OCI sources are read from the client's namespace. */
     public RevisionFreezer(KubernetesClient client) {
@@ -44,12 +47,28 @@ public final class RevisionFreezer {
 
     /** @param namespace the operator's namespace: the only one pull Secrets of OCI sources are read from */
     public RevisionFreezer(KubernetesClient client, String namespace) {
-        this(client, new OciResolver(name -> pullSecret(client, namespace, name), java.util.Optional.empty()));
+        this(client, namespace, namespace);
     }
 
     public RevisionFreezer(KubernetesClient client, OciResolver oci) {
+        this(client, oci, client == null ? null : client.getNamespace());
+    }
+
+    /**
+     * @param namespace the operator's namespace: the only one pull Secrets of OCI sources are read from
+     * @param secretCopyNamespace where the copies of Secret sources go (the chart's dedicated namespace)
+     */
+    public RevisionFreezer(KubernetesClient client, String namespace, String secretCopyNamespace) {
+        this(
+                client,
+                new OciResolver(name -> pullSecret(client, namespace, name), java.util.Optional.empty()),
+                secretCopyNamespace);
+    }
+
+    private RevisionFreezer(KubernetesClient client, OciResolver oci, String secretCopyNamespace) {
         this.client = client;
         this.oci = oci;
+        this.secretCopyNamespace = secretCopyNamespace;
     }
 
     private static java.util.Optional<byte[]> pullSecret(KubernetesClient client, String namespace, String name) {
@@ -68,13 +87,47 @@ public final class RevisionFreezer {
         return java.util.Optional.of(Base64.getDecoder().decode(s.getData().get(DOCKER_CONFIG_KEY)));
     }
 
-    /** @throws UnresolvableBundleException with a message a person can act on */
+    /**
+     * The content alone, for specs without a Secret source (a Secret source's copy is dropped: use {@link #frozen}).
+     *
+     * @throws UnresolvableBundleException with a message a person can act on
+     */
     public RevisionContent freeze(ConfextBundleSpec spec) {
+        return frozen("bundle", spec, PinnedSecrets.NONE).content();
+    }
+
+    /**
+     * The content and, for a Secret source read now, the copy Secret to create beside the revision.
+     *
+     * @param bundle the bundle's name (a Secret source's copy is named after it)
+     * @param pinned the earlier freezes of this bundle's versions from a Secret
+     * @throws UnresolvableBundleException with a message a person can act on
+     */
+    public FrozenRevision frozen(String bundle, ConfextBundleSpec spec, PinnedSecrets pinned) {
         if (spec == null || spec.getVersion() == null) {
             throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.version is required");
         }
-        ResolvedSource source = source(spec.getSource());
+        java.util.Optional<SecretCopy> copy = java.util.Optional.empty();
+        ResolvedSource source;
+        if (spec.getSource() != null && spec.getSource().getSecret() != null && count(spec.getSource()) == 1) {
+            SecretSource secret = spec.getSource().getSecret();
+            var earlier = pinned.find(spec.getVersion(), secret);
+            if (earlier.isPresent()) {
+                source = ResolvedSource.ofSecret(earlier.get());
+            } else {
+                SecretSourceFreezer.Frozen f = secret(bundle, secret);
+                source = ResolvedSource.ofSecret(f.resolved());
+                copy = java.util.Optional.of(f.copy());
+            }
+        } else {
+            source = source(spec.getSource());
+        }
         ResolvedVerification verification = source.image() == null ? null : verification(spec.getVerification());
+        return new FrozenRevision(content(spec, source, verification), copy);
+    }
+
+    private static RevisionContent content(
+            ConfextBundleSpec spec, ResolvedSource source, ResolvedVerification verification) {
         return new RevisionContent(
                 spec.getVersion(),
                 spec.getScope(),
@@ -87,19 +140,45 @@ public final class RevisionFreezer {
                 spec.getFirstAttach());
     }
 
+    private static int count(BundleSource s) {
+        return (s.getImage() != null ? 1 : 0)
+                + (s.getOci() != null ? 1 : 0)
+                + (s.getFiles() != null ? 1 : 0)
+                + (s.getConfigMapRef() != null ? 1 : 0)
+                + (s.getSecret() != null ? 1 : 0);
+    }
+
+    /** Reads only the Secret the spec names, by name, and keeps of it only the keys the files need. */
+    private SecretSourceFreezer.Frozen secret(String bundle, SecretSource s) {
+        String ns = s.getNamespace();
+        String name = s.getName();
+        if (ns == null || name == null) {
+            throw new UnresolvableBundleException(Reason.InvalidSpec, "spec.source.secret needs name and namespace");
+        }
+        Secret secret = readable(
+                () -> client.secrets().inNamespace(ns).withName(name).get(),
+                Reason.SourceNamespaceNotAllowed,
+                "the operator may not read Secrets in namespace " + ns
+                        + " (spec.source.secret): only the namespaces of the chart value operator.sourceNamespaces"
+                        + " and its own; move the Secret or add the namespace there");
+        if (secret == null) {
+            throw new UnresolvableBundleException(
+                    Reason.SourceSecretNotFound,
+                    "Secret " + ns + "/" + name + " named in spec.source.secret does not exist");
+        }
+        return SecretSourceFreezer.freeze(bundle, secretCopyNamespace, s, secret.getData());
+    }
+
     private ResolvedSource source(BundleSource s) {
         if (s == null) {
             throw new UnresolvableBundleException(
-                    Reason.InvalidSpec, "spec.source is required: one of image, oci, files, configMapRef");
+                    Reason.InvalidSpec, "spec.source is required: one of image, oci, files, configMapRef, secret");
         }
-        int given = (s.getImage() != null ? 1 : 0)
-                + (s.getOci() != null ? 1 : 0)
-                + (s.getFiles() != null ? 1 : 0)
-                + (s.getConfigMapRef() != null ? 1 : 0);
+        int given = count(s);
         if (given != 1) {
             throw new UnresolvableBundleException(
                     Reason.InvalidSpec,
-                    "spec.source needs exactly one of image, oci, files, configMapRef (found " + given + ")");
+                    "spec.source needs exactly one of image, oci, files, configMapRef, secret (found " + given + ")");
         }
         if (s.getOci() != null) {
             return ResolvedSource.ofImage(oci.resolve(s.getOci()));

@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * The immutable ControllerRevisions of bundles: one per content digest, named
  * {@code <bundle>-<first 10 hex of the digest>}, owned by the bundle (garbage-collected with it),
- * labelled {@code confext.io/bundle}, at most {@value #KEEP} kept.
+ * labelled {@code confext.io/bundle}, at most {@value #KEEP} kept. A Secret source's copy Secret is
+ * created with its revision and deleted when the revision is pruned ({@link SecretCopies}).
  */
 public final class RevisionStore {
     public static final String BUNDLE_LABEL = "confext.io/bundle";
@@ -30,6 +31,7 @@ public final class RevisionStore {
 
     private final KubernetesClient client;
     private final String namespace;
+    private final String secretCopyNamespace;
 
     /** The operator's namespace, where the revisions live. */
     public String namespace() {
@@ -37,8 +39,19 @@ public final class RevisionStore {
     }
 
     public RevisionStore(KubernetesClient client, String namespace) {
+        this(client, namespace, namespace);
+    }
+
+    /** @param secretCopyNamespace where the copies of Secret sources live (the chart's dedicated namespace) */
+    public RevisionStore(KubernetesClient client, String namespace, String secretCopyNamespace) {
         this.client = client;
         this.namespace = namespace;
+        this.secretCopyNamespace = secretCopyNamespace;
+    }
+
+    /** Where the copies of Secret sources live. */
+    public String secretCopyNamespace() {
+        return secretCopyNamespace;
     }
 
     public static String nameFor(String bundle, String digest) {
@@ -49,6 +62,40 @@ public final class RevisionStore {
 
     /** The revision of {@code content}, created when it does not exist yet. */
     public StoredRevision ensure(ConfextBundle bundle, RevisionContent content) {
+        return ensure(bundle, new FrozenRevision(content, Optional.empty()));
+    }
+
+    /**
+     * The revision of {@code frozen}, created when it does not exist yet, and its copy Secret beside it (before the
+     * revision is returned, so no node is pointed at a revision whose copy is missing).
+     */
+    public StoredRevision ensure(ConfextBundle bundle, FrozenRevision frozen) {
+        ControllerRevision cr = ensureRevision(bundle, frozen.content());
+        frozen.copy().ifPresent(copy -> new SecretCopies(client, secretCopyNamespace).ensure(cr, bundle, copy));
+        return stored(cr);
+    }
+
+    /**
+     * The Secret source a version of {@code bundle} was frozen from before, when it is the same Secret with the same
+     * items and its copy still exists ({@link PinnedSecrets}).
+     */
+    public PinnedSecrets pinnedSecrets(String bundle) {
+        return (version, source) -> list(bundle).stream()
+                .filter(cr -> {
+                    var ann = cr.getMetadata().getAnnotations();
+                    return ann == null || version.equals(ann.get(VERSION_ANNOTATION));
+                })
+                .sorted(Comparator.comparingLong(ControllerRevision::getRevision)
+                        .reversed())
+                .map(cr -> RevisionCodec.fromData(cr.getData()))
+                .filter(c -> c.version().equals(version) && c.source().secret() != null)
+                .map(c -> c.source().secret())
+                .filter(s -> SecretPins.sameSource(s, source))
+                .filter(s -> new SecretCopies(client, s.copyNamespace()).exists(s.copy()))
+                .findFirst();
+    }
+
+    private ControllerRevision ensureRevision(ConfextBundle bundle, RevisionContent content) {
         String digest = RevisionDigest.of(content);
         String name = nameFor(bundle.getMetadata().getName(), digest);
         ControllerRevision existing = client.apps()
@@ -57,7 +104,7 @@ public final class RevisionStore {
                 .withName(name)
                 .get();
         if (existing != null) {
-            return stored(existing);
+            return existing;
         }
         List<ControllerRevision> earlier = list(bundle.getMetadata().getName());
         refuseReusedVersion(bundle.getMetadata().getName(), content, earlier);
@@ -86,18 +133,18 @@ public final class RevisionStore {
                 .withData(RevisionCodec.toData(content))
                 .build();
         try {
-            return stored(client.apps()
+            return client.apps()
                     .controllerRevisions()
                     .inNamespace(namespace)
                     .resource(cr)
-                    .create());
+                    .create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) { // another reconcile (or a restarted operator) created it first
-                return stored(client.apps()
+                return client.apps()
                         .controllerRevisions()
                         .inNamespace(namespace)
                         .withName(name)
-                        .get());
+                        .get();
             }
             throw e;
         }
@@ -122,7 +169,7 @@ public final class RevisionStore {
                         Reason.VersionReused,
                         "version " + content.version() + " of bundle " + bundle
                                 + " was frozen as revision " + cr.getMetadata().getName()
-                                + " with other content (files, ConfigMap data or"
+                                + " with other content (files, ConfigMap data, Secret digests or"
                                 + " image); a version names one content: raise spec.version to roll out the change, or restore the content");
             }
         }
@@ -171,6 +218,9 @@ public final class RevisionStore {
         int deleted = 0;
         for (ControllerRevision cr : all.subList(Math.min(KEEP, all.size()), all.size())) {
             if (!inUse.contains(cr.getMetadata().getName())) {
+                // the copy first, so it never outlives its revision (its owner is the bundle: an owner in another
+                // namespace is not allowed); a failed delete is retried with the next prune, as the revision stays
+                copyOf(cr).ifPresent(s -> new SecretCopies(client, s.copyNamespace()).delete(s.copy()));
                 client.apps()
                         .controllerRevisions()
                         .inNamespace(namespace)
@@ -180,6 +230,15 @@ public final class RevisionStore {
             }
         }
         return deleted;
+    }
+
+    private static Optional<io.confext.api.revision.ResolvedSecret> copyOf(ControllerRevision cr) {
+        try {
+            return Optional.ofNullable(
+                    RevisionCodec.fromData(cr.getData()).source().secret());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not a confext revision: it has no copy
+        }
     }
 
     static StoredRevision stored(ControllerRevision cr) {

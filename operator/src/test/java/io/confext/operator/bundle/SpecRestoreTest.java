@@ -3,6 +3,9 @@ package io.confext.operator.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.confext.api.revision.ResolvedHealthCheck;
+import io.confext.api.revision.ResolvedSecret;
+import io.confext.api.revision.ResolvedSecretFile;
+import io.confext.api.revision.ResolvedSource;
 import io.confext.api.revision.RevisionContent;
 import io.confext.api.revision.RevisionDigest;
 import io.confext.api.v1alpha1.ConfextBundle;
@@ -123,6 +126,41 @@ class SpecRestoreTest {
         SpecRestore.restore(now, frozen);
         assertThat(now.getHealthChecks()).extracting(HealthCheck::getName).containsExactly("tracking", "metrics");
         assertThat(RevisionDigest.of(freezer.freeze(now))).isEqualTo(RevisionDigest.of(frozen));
+    }
+
+    @Test
+    void aSecretSourceComesBackAsTheSecretItNamedAndThePinnedCopyGivesTheSameRevision() {
+        ResolvedSecret secret = new ResolvedSecret(
+                "chrony-secret-0123456789",
+                "confext-secret-copies",
+                "platform",
+                "chrony-keys",
+                true,
+                List.of(new ResolvedSecretFile("keys", "chrony/chrony.keys", "0640", "b".repeat(64))));
+        RevisionContent frozen = new RevisionContent(
+                "1.0", null, List.of("chronyd.service"), ResolvedSource.ofSecret(secret), null, null, 0);
+        ConfextBundleSpec now = BundleBuilder.bundle("chrony", "2.0")
+                .units("chronyd.service")
+                .file("chrony/chrony.conf", "x")
+                .build()
+                .getSpec();
+        SpecRestore.restore(now, frozen);
+        assertThat(now.getSource().getFiles()).isNull();
+        assertThat(now.getSource().getSecret().getNamespace()).isEqualTo("platform");
+        assertThat(now.getSource().getSecret().getName()).isEqualTo("chrony-keys");
+        assertThat(now.getSource().getSecret().getItems()).singleElement().satisfies(i -> {
+            assertThat(i.getKey()).isEqualTo("keys");
+            assertThat(i.getPath()).isEqualTo("chrony/chrony.keys");
+            assertThat(i.getMode()).isEqualTo("0640");
+        });
+        // the version's copy is found again (RevisionStore.pinnedSecrets), never the Secret's current values
+        var again = freezer.frozen(
+                "chrony",
+                now,
+                (version, source) ->
+                        "1.0".equals(version) ? java.util.Optional.of(secret) : java.util.Optional.empty());
+        assertThat(again.copy()).isEmpty();
+        assertThat(RevisionDigest.of(again.content())).isEqualTo(RevisionDigest.of(frozen));
     }
 
     @Test

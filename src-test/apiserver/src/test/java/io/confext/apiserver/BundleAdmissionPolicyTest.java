@@ -3,12 +3,17 @@ package io.confext.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.confext.api.revision.RevisionCodec;
+import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextBundleSpec;
 import io.confext.operator.revision.RevisionFreezer;
+import io.confext.operator.revision.RevisionStore;
+import io.confext.operator.revision.StoredRevision;
 import io.confext.operator.revision.UnresolvableBundleException;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -46,6 +51,7 @@ class BundleAdmissionPolicyTest {
     private static final String RELEASE = "bundle-policy";
     private static final String POLICY = RELEASE + "-confext-operator";
     private static final String SOURCES = "team-a-config";
+    private static final String COPIES = NS + "-secret-copies";
     private static final String CI_NS = "bundle-policy-ci";
     private static final String CI_SA = "deployer";
     private static final String AUTHOR_ROLE = "bundle-policy-author";
@@ -236,6 +242,7 @@ class BundleAdmissionPolicyTest {
                 create("alice: pam.d", alice, files("pam.d/common-auth"), "denied-path"),
                 create("alice: a signed image", alice, signedImage("trust: Node"), "opaque-source"),
                 create("alice: a ConfigMap source", alice, configMap(NS), "opaque-source"),
+                create("alice: a Secret source", alice, secret(NS), "opaque-source"),
                 create("mallory: no grant names her", mallory, "", "requester"),
                 create(
                         "pat: Host scope, systemd/, every node",
@@ -262,6 +269,8 @@ class BundleAdmissionPolicyTest {
                         pat,
                         configMap("elsewhere"),
                         "source-namespace"),
+                create("pat: a Secret where the operator may not read", pat, secret("elsewhere"), "source-namespace"),
+                create("pat: a Secret in the release namespace", pat, secret(NS), null),
                 create(
                         "sam: an sshd drop-in under his prefix",
                         sam,
@@ -278,6 +287,16 @@ class BundleAdmissionPolicyTest {
                         tina,
                         teamA("pool: team-b", SOURCES, "chronyd.service"),
                         "node-selector"),
+                create(
+                        "tina: her team's Secret on her pool",
+                        tina,
+                        teamA("pool: team-a", SOURCES, "chronyd.service").replace(configMap(SOURCES), secret(SOURCES)),
+                        null),
+                create(
+                        "tina: a Secret in a namespace outside her namespaces",
+                        tina,
+                        teamA("pool: team-a", NS, "chronyd.service").replace(configMap(NS), secret(NS)),
+                        "namespace"),
                 create("tina: a unit outside her units", tina, teamA("pool: team-a", SOURCES, "ntpd.service"), "units"),
                 create(
                         "tina: a namespace outside her namespaces",
@@ -322,7 +341,7 @@ class BundleAdmissionPolicyTest {
     }
 
     @Test
-    void operatorReadsConfigMapsOnlyInTheListedNamespacesAndSecretsOnlyInItsOwn() {
+    void operatorReadsSourcesOnlyInTheListedNamespacesAndAgentsGetOnlyCopies() {
         Access operator = new Access(admin, NS, POLICY);
         assertThat(operator.allowed("get", "", "configmaps", "", SOURCES, "chrony"))
                 .isTrue();
@@ -332,13 +351,25 @@ class BundleAdmissionPolicyTest {
         assertThat(operator.allowed("list", "", "configmaps", "", SOURCES, "")).isFalse();
         assertThat(operator.allowed("get", "", "secrets", "", NS, "confext-trust"))
                 .isTrue();
-        assertThat(operator.allowed("get", "", "secrets", "", SOURCES, "confext-trust"))
+        assertThat(operator.allowed("get", "", "secrets", "", SOURCES, "chrony-keys"))
+                .as("Secret sources in the listed namespaces")
+                .isTrue();
+        assertThat(operator.allowed("get", "", "secrets", "", "default", "chrony-keys"))
                 .isFalse();
         assertThat(operator.allowed("list", "", "secrets", "", NS, "")).isFalse();
+        assertThat(operator.allowed("list", "", "secrets", "", SOURCES, "")).isFalse();
+        assertThat(operator.allowed("create", "", "secrets", "", COPIES, "")).isTrue();
+        assertThat(operator.allowed("delete", "", "secrets", "", COPIES, "x")).isTrue();
+        assertThat(operator.allowed("create", "", "secrets", "", NS, "")).isFalse();
         Access agent = new Access(admin, NS, POLICY + "-agent");
         assertThat(agent.allowed("get", "", "secrets", "", NS, "confext-trust"))
-                .as("the agent reads no Secret")
+                .as("the agent reads no Secret of the release namespace")
                 .isFalse();
+        assertThat(agent.allowed("get", "", "secrets", "", COPIES, "chrony-secret-0123456789"))
+                .as("copies of Secret sources, by name")
+                .isTrue();
+        assertThat(agent.allowed("list", "", "secrets", "", COPIES, "")).isFalse();
+        assertThat(agent.allowed("watch", "", "secrets", "", COPIES, "")).isFalse();
     }
 
     @Test
@@ -365,6 +396,73 @@ class BundleAdmissionPolicyTest {
                     .isInstanceOfSatisfying(
                             UnresolvableBundleException.class,
                             e -> assertThat(e.reason()).isEqualTo("TrustNamespaceNotAllowed"));
+        }
+    }
+
+    /**
+     * The operator's own identity (its chart RBAC, through the real authorizer) freezes a Secret source: the
+     * revision holds digests only, the copy Secret the values, in the copy namespace; the agent's identity may get
+     * the copy by name.
+     */
+    @Test
+    void theOperatorCopiesTheSecretAndTheRevisionCarriesNoData(ApiServer server) {
+        String value = "1 SHA256 HEX:C0FFEE-real-api-server\n";
+        admin.resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                        .withNewMetadata()
+                        .withName("chrony-keys")
+                        .withNamespace(SOURCES)
+                        .endMetadata()
+                        .addToStringData("keys", value)
+                        .addToStringData("unrelated", "never-copied\n")
+                        .build())
+                .createOr(r -> r.update());
+        admin.resource(bundle(
+                        "secret-copy",
+                        "source: {secret: {name: chrony-keys, namespace: " + SOURCES
+                                + ", items: [{key: keys, path: chrony/chrony.keys}]}}"))
+                .createOr(r -> r.update());
+        ConfextBundle bundle =
+                admin.resources(ConfextBundle.class).withName("secret-copy").get();
+        try (KubernetesClient operator = server.withToken(Tokens.unbound(admin, NS, POLICY));
+                KubernetesClient agent = server.withToken(Tokens.unbound(admin, NS, POLICY + "-agent"))) {
+            RevisionStore store = new RevisionStore(operator, NS, COPIES);
+            var frozen = new RevisionFreezer(operator, NS, COPIES)
+                    .frozen("secret-copy", bundle.getSpec(), store.pinnedSecrets("secret-copy"));
+            StoredRevision stored = store.ensure(bundle, frozen);
+
+            var cr = admin.apps()
+                    .controllerRevisions()
+                    .inNamespace(NS)
+                    .withName(stored.target().name())
+                    .get();
+            String data = io.confext.api.revision.CanonicalJson.write(cr.getData());
+            assertThat(data).doesNotContain("C0FFEE").doesNotContain("never-copied");
+            var secret = RevisionCodec.fromData(cr.getData()).source().secret();
+            assertThat(secret.copyNamespace()).isEqualTo(COPIES);
+            assertThat(secret.files())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.sha256()).hasSize(64));
+
+            Secret copy =
+                    agent.secrets().inNamespace(COPIES).withName(secret.copy()).get();
+            assertThat(copy.getImmutable()).isTrue();
+            assertThat(copy.getType()).isEqualTo("Opaque");
+            assertThat(copy.getData()).containsOnlyKeys("keys");
+            assertThat(new String(
+                            java.util.Base64.getDecoder().decode(copy.getData().get("keys")),
+                            java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(value);
+            assertThat(copy.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(o -> assertThat(o.getUid())
+                            .isEqualTo(bundle.getMetadata().getUid()));
+            assertThatThrownBy(() -> agent.secrets().inNamespace(COPIES).list())
+                    .as("the agent may not list copies")
+                    .isInstanceOfSatisfying(
+                            io.fabric8.kubernetes.client.KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(403));
+        } finally {
+            admin.resources(ConfextBundle.class).withName("secret-copy").delete();
         }
     }
 
@@ -487,6 +585,10 @@ class BundleAdmissionPolicyTest {
 
     private static String configMap(String namespace) {
         return "source: {configMapRef: {name: chrony, namespace: " + namespace + "}}";
+    }
+
+    private static String secret(String namespace) {
+        return "source: {secret: {name: chrony-keys, namespace: " + namespace + "}}";
     }
 
     private static String teamA(String pool, String namespace, String unit) {

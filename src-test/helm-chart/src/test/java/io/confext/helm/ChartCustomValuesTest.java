@@ -155,7 +155,10 @@ class ChartCustomValuesTest {
                 .orElseThrow(() -> new AssertionError("no Role cx-operator-sources"));
         assertThat(sources.getMetadata().getNamespace()).isEqualTo("platform");
         assertThat(verbsOnAnyName(sources.getRules(), "", "configmaps")).containsExactly("get");
-        assertThat(resources(sources.getRules())).containsExactly("configmaps");
+        assertThat(verbsOnAnyName(sources.getRules(), "", "secrets"))
+                .as("Secret sources there too")
+                .containsExactly("get");
+        assertThat(resources(sources.getRules())).containsExactlyInAnyOrder("configmaps", "secrets");
     }
 
     @Test

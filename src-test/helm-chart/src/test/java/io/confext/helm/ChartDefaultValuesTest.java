@@ -59,15 +59,55 @@ class ChartDefaultValuesTest {
                         "ValidatingAdmissionPolicyBinding/confext-operator-agent-own-node",
                         "ValidatingAdmissionPolicy/confext-operator-bundles",
                         "ValidatingAdmissionPolicyBinding/confext-operator-bundles",
-                        "ConfextBundlePolicy/confext-operator");
+                        "ConfextBundlePolicy/confext-operator",
+                        "Namespace/" + COPIES,
+                        "Role/confext-operator-operator-secret-copies",
+                        "RoleBinding/confext-operator-operator-secret-copies",
+                        "Role/confext-operator-agent-secret-copies",
+                        "RoleBinding/confext-operator-agent-secret-copies");
         assertThat(chart.all(DaemonSet.class)).isEmpty();
         chart.objects().stream()
                 .filter(o -> !o.getKind().startsWith("Cluster")
                         && !o.getKind().startsWith("ValidatingAdmission")
-                        && !o.getKind().startsWith("Confext"))
+                        && !o.getKind().startsWith("Confext")
+                        && !o.getKind().equals("Namespace")
+                        && !o.getMetadata().getName().endsWith("-secret-copies"))
                 .forEach(o -> assertThat(o.getMetadata().getNamespace())
                         .as(o.getKind())
                         .isEqualTo(NS));
+    }
+
+    static final String COPIES = NS + "-secret-copies";
+
+    /**
+     * The copies of Secret sources live in a namespace of their own: there the agents may get Secrets by name (never
+     * list or watch), while in the release namespace they still may read none.
+     */
+    @Test
+    void secretCopiesHaveANamespaceOfTheirOwnWhereAgentsOnlyGetByName() {
+        var roles = chart.all(io.fabric8.kubernetes.api.model.rbac.Role.class);
+        var agent = roles.stream()
+                .filter(r -> r.getMetadata().getName().equals("confext-operator-agent-secret-copies"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(agent.getMetadata().getNamespace()).isEqualTo(COPIES);
+        assertThat(verbsOnAnyName(agent.getRules(), "", "secrets")).containsExactly("get");
+        var operator = roles.stream()
+                .filter(r -> r.getMetadata().getName().equals("confext-operator-operator-secret-copies"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(operator.getMetadata().getNamespace()).isEqualTo(COPIES);
+        assertThat(verbsOnAnyName(operator.getRules(), "", "secrets"))
+                .containsExactlyInAnyOrder("get", "create", "delete");
+        var agentInRelease = roles.stream()
+                .filter(r -> r.getMetadata().getName().equals("confext-operator-agent"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(verbsOnAnyName(agentInRelease.getRules(), "", "secrets"))
+                .as("no Secret of the release namespace")
+                .isEmpty();
+        assertThat(plainEnv(chart.one(Deployment.class, "confext-operator")))
+                .containsEntry("CONFEXT_OPERATOR_SECRET_COPY_NAMESPACE", COPIES);
     }
 
     @Test
