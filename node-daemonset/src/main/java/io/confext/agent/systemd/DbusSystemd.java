@@ -18,7 +18,7 @@ import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.Properties;
-import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.Variant;
 
 /**
  * systemd over its D-Bus API on the host's system bus, reached as {@code /proc/<hostpid>/root/run/dbus/system_bus_socket}.
@@ -91,31 +91,39 @@ public final class DbusSystemd implements Systemd {
             Properties p = connection.getRemoteObject(BUS_NAME, path.getPath(), Properties.class);
             String active = p.Get(UNIT_IFACE, "ActiveState");
             String sub = p.Get(UNIT_IFACE, "SubState");
-            boolean service = name.endsWith(".service");
-            long mainPid = service ? ((UInt32) p.Get(SERVICE_IFACE, "MainPID")).longValue() : 0;
-            String type = service ? p.Get(SERVICE_IFACE, "Type") : "";
-            String iface = service ? SERVICE_IFACE : null;
-            List<String> dirs = iface == null ? List.of() : strings(p.Get(iface, "ExtensionDirectories"));
-            List<String> images = iface == null ? List.of() : structHeads(p.Get(iface, "ExtensionImages"));
-            Optional<List<String>> refresh = Optional.empty();
-            if (service) {
-                try {
-                    refresh = Optional.of(strings(p.Get(SERVICE_IFACE, "RefreshOnReload")));
-                } catch (DBusExecutionException e) {
-                    // systemd < 258 has no such property: the unit cannot refresh its extensions on reload
-                }
+            if (!name.endsWith(".service")) {
+                return new UnitProperties(
+                        name, active, sub, 0, "", List.of(), List.of(), Optional.empty(), UnitProperties.LastRun.NONE);
             }
-            UnitProperties.LastRun lastRun = UnitProperties.LastRun.NONE;
-            if (service) {
-                lastRun = new UnitProperties.LastRun(
-                        p.Get(SERVICE_IFACE, "Result"),
-                        ((Number) p.Get(SERVICE_IFACE, "ExecMainStatus")).intValue(),
-                        ((Number) p.Get(SERVICE_IFACE, "ExecMainStartTimestamp")).longValue());
-            }
+            // One GetAll instead of eight Gets: every activation reads a unit twice (plan, proof), and each D-Bus
+            // round trip through the bus to systemd costs milliseconds on a busy node (issue #18, BENCHMARKS.md).
+            Map<String, Variant<?>> service = p.GetAll(SERVICE_IFACE);
+            long mainPid = ((Number) value(service, "MainPID")).longValue();
+            String type = (String) value(service, "Type");
+            List<String> dirs = strings(
+                    service.containsKey("ExtensionDirectories") ? value(service, "ExtensionDirectories") : null);
+            List<String> images =
+                    structHeads(service.containsKey("ExtensionImages") ? value(service, "ExtensionImages") : null);
+            // systemd < 258 has no RefreshOnReload: the unit cannot refresh its extensions on reload
+            Optional<List<String>> refresh = service.containsKey("RefreshOnReload")
+                    ? Optional.of(strings(value(service, "RefreshOnReload")))
+                    : Optional.empty();
+            UnitProperties.LastRun lastRun = new UnitProperties.LastRun(
+                    (String) value(service, "Result"),
+                    ((Number) value(service, "ExecMainStatus")).intValue(),
+                    ((Number) value(service, "ExecMainStartTimestamp")).longValue());
             return new UnitProperties(name, active, sub, mainPid, type, dirs, images, refresh, lastRun);
         } catch (DBusException | DBusExecutionException | ClassCastException e) {
             throw new SystemdException("cannot read the properties of " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Object value(Map<String, Variant<?>> props, String key) {
+        Variant<?> v = props.get(key);
+        if (v == null) {
+            throw new DBusExecutionException("systemd did not report the property " + key);
+        }
+        return v.getValue();
     }
 
     private static List<String> strings(Object value) {

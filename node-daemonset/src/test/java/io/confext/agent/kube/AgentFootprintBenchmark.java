@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -63,8 +64,27 @@ class AgentFootprintBenchmark {
     /** The issue's target for the agent's steady-state resident memory. */
     private static final double TARGET_MIB = 64;
 
-    /** What the launcher starts: its app home, the log line that says it is up, whether it is an agent. */
-    private record Subject(String name, Path appHome, String startedMarker, boolean agent) {}
+    /**
+     * Paired runs of agent variants (issue #18): a file of lines {@code label<TAB>KEY=VALUE<TAB>...}, each variant
+     * the shipped agent started through the launcher with that environment added ({@code JAVA_HOME},
+     * {@code JAVA_OPTS_APPEND}, {@code MALLOC_ARENA_MAX}, {@code QUARKUS_*}; {@code CONFEXT_AGENT_HOME} picks
+     * another app home). The variants run in turn, {@code confext.bench.rounds} times (A B C A B C ...).
+     */
+    private static final String VARIANTS = System.getProperty("confext.bench.variants", "");
+
+    private static final int ROUNDS = Integer.getInteger("confext.bench.rounds", 1);
+    /** false: the two floors (plain JVM agent, idle JVM) are left out, for paired runs of variants only. */
+    private static final boolean FLOORS = Boolean.parseBoolean(System.getProperty("confext.bench.floors", "true"));
+
+    /**
+     * What the launcher starts: its app home, the log line that says it is up, whether it is an agent, and the
+     * environment it adds.
+     */
+    private record Subject(String name, Path appHome, String startedMarker, boolean agent, Map<String, String> env) {
+        Subject(String name, Path appHome, String startedMarker, boolean agent) {
+            this(name, appHome, startedMarker, agent, Map.of());
+        }
+    }
 
     private record Footprint(
             Subject subject,
@@ -80,18 +100,89 @@ class AgentFootprintBenchmark {
         Path app = APP_HOME.resolve("quarkus-run.jar");
         assumeTrue(Files.exists(app), "package the agent first (" + app.toAbsolutePath() + " is missing)");
         DemoService.install(host, "demo.service");
-        RevisionContent v1 = new RevisionContent(
-                "1",
+        // The production agent first, on the clean host (its start-up times are the ones reported);
+        // every later agent subject is handed the next version, so each one activates one version.
+        List<Subject> subjects = new ArrayList<>();
+        if (VARIANTS.isEmpty()) {
+            subjects.add(new Subject("agent (Quarkus fast-jar, as shipped)", APP_HOME, "started in", true));
+        } else {
+            List<Subject> variants = variants(Path.of(VARIANTS));
+            for (int round = 0; round < ROUNDS; round++) {
+                subjects.addAll(variants);
+            }
+        }
+        if (FLOORS) {
+            subjects.addAll(floors(work));
+        }
+        List<Footprint> results = new ArrayList<>();
+        try (MockApi api = new MockApi()) {
+            int version = 0;
+            for (Subject subject : subjects) {
+                if (subject.agent()) {
+                    version++;
+                    RevisionContent content = demo(version);
+                    api.admin
+                            .resource(Fixtures.revision("demo-" + version, content))
+                            .create();
+                    ConfextNode node =
+                            Fixtures.node("bench-node", Fixtures.desired("demo", "demo-" + version, content));
+                    if (version == 1) {
+                        api.admin.resource(node).create();
+                    } else {
+                        api.admin
+                                .resources(ConfextNode.class)
+                                .withName("bench-node")
+                                .edit(n -> {
+                                    n.getSpec().setBundles(node.getSpec().getBundles());
+                                    return n;
+                                });
+                    }
+                }
+                results.add(measure(subject, host, api, Integer.toString(version)));
+            }
+        }
+        report(results);
+    }
+
+    private static RevisionContent demo(int version) {
+        return new RevisionContent(
+                Integer.toString(version),
                 Scope.Service,
                 List.of("demo.service"),
-                ResolvedSource.ofFiles(List.of(new ResolvedFile("demo/demo.conf", "version=1\n", "0644"))),
+                ResolvedSource.ofFiles(
+                        List.of(new ResolvedFile("demo/demo.conf", "version=" + version + "\n", "0644"))),
                 null,
                 ReloadMode.Reload,
                 0);
-        // The production agent first, on the clean host (its start-up times are the ones reported);
-        // the plain agent then finds the host converged, which changes its work, not its steady state.
-        List<Subject> subjects = List.of(
-                new Subject("agent (Quarkus fast-jar, as shipped)", APP_HOME, "started in", true),
+    }
+
+    /** The variants file: {@code label<TAB>KEY=VALUE<TAB>...} per line, {@code #} comments. */
+    private static List<Subject> variants(Path file) throws IOException {
+        List<Subject> variants = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.split("\t");
+            Map<String, String> env = new java.util.LinkedHashMap<>();
+            for (int i = 1; i < fields.length; i++) {
+                int eq = fields[i].indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException(file + ": not KEY=VALUE: " + fields[i]);
+                }
+                env.put(fields[i].substring(0, eq), fields[i].substring(eq + 1));
+            }
+            Path home = env.containsKey("CONFEXT_AGENT_HOME") ? Path.of(env.get("CONFEXT_AGENT_HOME")) : APP_HOME;
+            variants.add(new Subject(fields[0].strip(), home, "started in", true, Map.copyOf(env)));
+        }
+        if (variants.isEmpty()) {
+            throw new IllegalArgumentException(file + " names no variant");
+        }
+        return variants;
+    }
+
+    private List<Subject> floors(Path work) throws IOException {
+        return List.of(
                 new Subject(
                         "plain JVM agent (no Quarkus/Vert.x/Netty, fabric8 JDK client)",
                         manifestOnlyApp(work.resolve("plain"), PlainJvmAgent.class, agentClassPath()),
@@ -105,17 +196,11 @@ class AgentFootprintBenchmark {
                                 List.of(codeSource(PlainJvmAgent.class))),
                         PlainJvmAgent.Idle.STARTED,
                         false));
-        List<Footprint> results = new ArrayList<>();
-        try (MockApi api = new MockApi()) {
-            api.admin.resource(Fixtures.revision("demo-1", v1)).create();
-            api.admin
-                    .resource(Fixtures.node("bench-node", Fixtures.desired("demo", "demo-1", v1)))
-                    .create();
-            for (Subject subject : subjects) {
-                results.add(measure(subject, host, api));
-            }
-        }
-        Footprint idle = results.get(results.size() - 1);
+    }
+
+    private static void report(List<Footprint> results) {
+        Footprint last = results.get(results.size() - 1);
+        double idleMib = last.subject().agent() ? 0 : last.medianMib();
         System.out.printf(
                 "BENCH steady VmRSS over %d s, each through src/main/sh/confext-agent (same JVM flags):%n",
                 STEADY.toSeconds());
@@ -133,11 +218,26 @@ class AgentFootprintBenchmark {
                     f.hwmMib(),
                     f.threads(),
                     f.medianMib() / TARGET_MIB,
-                    f.medianMib() - idle.medianMib());
+                    f.medianMib() - idleMib);
+        }
+        // Paired variants: the median over rounds of each variant's steady median.
+        Map<String, List<Double>> byVariant = new java.util.LinkedHashMap<>();
+        for (Footprint f : results) {
+            if (f.subject().agent()) {
+                byVariant
+                        .computeIfAbsent(f.subject().name(), k -> new ArrayList<>())
+                        .add(f.medianMib());
+            }
+        }
+        for (Map.Entry<String, List<Double>> e : byVariant.entrySet()) {
+            List<Double> sorted = e.getValue().stream().sorted().toList();
+            System.out.printf(
+                    "BENCH variant | %s | rounds %d | median of steady medians %.1f MiB | all %s%n",
+                    e.getKey(), sorted.size(), sorted.get(sorted.size() / 2), e.getValue());
         }
     }
 
-    private Footprint measure(Subject subject, SystemdHost host, MockApi api) throws Exception {
+    private Footprint measure(Subject subject, SystemdHost host, MockApi api, String version) throws Exception {
         int httpPort = freePort();
         Path log = Files.createTempFile("confext-agent-bench", ".log");
         ProcessBuilder pb = new ProcessBuilder(
@@ -149,6 +249,7 @@ class AgentFootprintBenchmark {
         pb.environment().put("CONFEXT_AGENT_HOST_PID", Long.toString(host.leaderPid()));
         pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", "http://127.0.0.1:" + api.server.getPort());
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        pb.environment().putAll(subject.env());
         long t0 = System.nanoTime();
         Process process = pb.start();
         try {
@@ -156,10 +257,10 @@ class AgentFootprintBenchmark {
             double toListening = seconds(t0);
             double toActive = Double.NaN;
             if (subject.agent()) {
-                RunningAgent.await("status Active", () -> active(api));
+                RunningAgent.await("status Active", () -> active(api, version));
                 toActive = seconds(t0);
                 assertThat(DemoService.mainPidSees(host, "demo.service", "demo/demo.conf"))
-                        .contains("version=1\n");
+                        .contains("version=" + version + "\n");
                 assertThat(get(httpPort, "/q/health/live")).contains("\"status\": \"UP\"");
                 RunningAgent.await(
                         "ready", () -> get(httpPort, "/q/health/ready").contains("\"status\": \"UP\""));
@@ -221,7 +322,8 @@ class AgentFootprintBenchmark {
                 io.confext.testsupport.metrics.PrometheusText.parse(r.body());
         assertThat(page.value("confext_agent_activation_seconds_count", "bundle", "demo", "result", "proven"))
                 .isEqualTo(1);
-        assertThat(page.value("confext_agent_versions_kept", "bundle", "demo")).isEqualTo(1);
+        // each agent subject activates the next version; the agent keeps the last 3
+        assertThat(page.value("confext_agent_versions_kept", "bundle", "demo")).isBetween(1.0, 3.0);
         assertThat(page.hasAny("jvm_")).as("the JVM binder is off").isFalse();
         assertThat(page.hasAny("http_server_"))
                 .as("the HTTP server binder is off")
@@ -284,12 +386,13 @@ class AgentFootprintBenchmark {
         }
     }
 
-    private static boolean active(MockApi api) {
+    private static boolean active(MockApi api, String version) {
         ConfextNode n = api.node("bench-node");
         return n != null
                 && n.getStatus() != null
                 && n.getStatus().getBundles() != null
-                && n.getStatus().getBundles().stream().anyMatch(b -> b.getPhase() == BundlePhase.Active);
+                && n.getStatus().getBundles().stream()
+                        .anyMatch(b -> b.getPhase() == BundlePhase.Active && version.equals(b.getActiveVersion()));
     }
 
     private static String awaitLog(Path log, String marker, Process p) throws Exception {
