@@ -140,11 +140,11 @@ final class LocalRestore {
         Optional<ContentManifest> proven = active == null ? Optional.empty() : verified.load(r.name(), active);
         ContentManifest observed = active == null || !present.contains(active)
                 ? new ContentManifest(Map.of())
-                : EntryScanner.scan(dir.entry(active));
+                : EntryScanner.scan(dir.entry(active)).releaseNamedFor(dir.name(), dir.bundle());
         Optional<String> refusal =
                 active == null || !present.contains(active) ? Optional.empty() : nodeRefusal(r, dir, active);
         String versionsHostPath = r.scope() == Scope.Host
-                ? layout.hostVersionsHostPath(r.name())
+                ? layout.hostVersionsHostPath(dir.name())
                 : layout.serviceVersionsHostPath(r.name());
         DropIn.Attachment attachment = new DropIn.Attachment(
                 r.name(), r.priority(), versionsHostPath, !present.isEmpty() && dir.isImage(present.get(0)));
@@ -194,7 +194,7 @@ final class LocalRestore {
             return ImageVersion.read(
                     dir.entry(version), dir.bundle(), version, architecture(), TrustedCertificates.none(), null);
         }
-        return OnDiskVersion.load(dir.entry(version), dir.bundle(), version);
+        return OnDiskVersion.load(dir.entry(version), dir.bundle(), dir.name(), version);
     }
 
     private Architecture architecture() {
@@ -202,9 +202,10 @@ final class LocalRestore {
     }
 
     private VersionsDirectory versionsOf(String bundle, Scope scope) {
-        String hostPath =
-                scope == Scope.Host ? layout.hostVersionsHostPath(bundle) : layout.serviceVersionsHostPath(bundle);
-        return new VersionsDirectory(layout.agentPath(hostPath), bundle);
+        if (scope == Scope.Host) { // under the name the host has it by; a rename is finished by the pass with the API
+            return new HostExtensionDirs(layout, this::refreshHostConfexts).current(bundle);
+        }
+        return new VersionsDirectory(layout.agentPath(layout.serviceVersionsHostPath(bundle)), bundle);
     }
 
     /** The applier's refresh of host-scope confexts, the same command (a restore never merges /etc read-only). */
