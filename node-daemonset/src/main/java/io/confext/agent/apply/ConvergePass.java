@@ -45,7 +45,13 @@ final class ConvergePass {
     private final UnitAttacher attacher;
     private final HostExtensionDirs hostDirs;
 
-    ConvergePass(ApplierParts parts, Systemd sd, HostFacts facts, ProgressListener progress) {
+    /** @param restoredPids main PIDs the restore at start proved, by unit (see {@link LocalRestore.Report}) */
+    ConvergePass(
+            ApplierParts parts,
+            Systemd sd,
+            HostFacts facts,
+            ProgressListener progress,
+            Map<String, Set<Long>> restoredPids) {
         this.parts = parts;
         this.facts = facts;
         this.nodePolicy = parts.nodeChecks().load();
@@ -68,6 +74,7 @@ final class ConvergePass {
                 facts.getSystemdVersion(),
                 settings.jobTimeout(),
                 settings.proofTimeout());
+        units.provenBefore(restoredPids);
         this.attacher = new UnitAttacher(
                 parts.host(), parts.hostPid(), parts.layout(), settings, facts, sd, dropIns, journal, kept);
         this.images = new ImageIntake(
