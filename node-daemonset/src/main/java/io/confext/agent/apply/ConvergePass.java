@@ -295,6 +295,11 @@ final class ConvergePass {
             rec = rec.withStep(BundleStep.ACTIVATING, a.version().version());
             journal.save(rec, BundleStep.STAGING);
             new DriftCheck(dropIns, parts.layout().staging()).restage(dir, a.version());
+            if (d.content().scope() == Scope.Host) {
+                // the merged /etc still holds the drifted entry, now deleted, whose cached files may look current for
+                // a while (seen on 262: the unit lost the version a pass later): merge the fresh entry now
+                attacher.remergeHost();
+            }
         }
         return UnitHealthReview.drifted(drift, activation.activate(d, rec, dir, a.version()));
     }

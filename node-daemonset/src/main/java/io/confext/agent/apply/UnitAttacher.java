@@ -135,6 +135,11 @@ final class UnitAttacher {
                         r.name(), r.priority(), layout.serviceVersionsHostPath(r.name()), v.isImage(present.get(0))));
     }
 
+    /** Merges the host's /etc again whatever it shows now (a host-scope entry was replaced under the merge). */
+    void remergeHost() {
+        refreshHostConfexts("");
+    }
+
     /** systemd-confext refresh as {@link HostConfextRefresh} runs it. */
     private boolean refreshHostConfexts(String bundle) {
         HostConfextRefresh.run(
