@@ -106,6 +106,20 @@ public interface ConfextConfig {
         @WithDefault("false")
         boolean requireSignedImages();
 
+        /**
+         * The agents' free-space margin in bytes (CONFEXT_AGENT_DISK_MIN_FREE_BYTES, chart value
+         * agent.disk.minFreeBytes): set on every agent the operator builds, whatever template it starts from.
+         */
+        @WithDefault("134217728")
+        long diskMinFreeBytes();
+
+        /**
+         * The agents' cap in bytes on kept and quarantined versions (CONFEXT_AGENT_DISK_MAX_VERSIONS_BYTES, chart value
+         * agent.disk.maxVersionsBytes; 0: no cap): set on every agent the operator builds.
+         */
+        @WithDefault("4294967296")
+        long diskMaxVersionsBytes();
+
         /** JSON PodTemplateSpec to start from (the chart's, with its security settings); absent: a built-in one. */
         Optional<String> podTemplate();
     }

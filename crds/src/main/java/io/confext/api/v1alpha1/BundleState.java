@@ -40,6 +40,12 @@ public class BundleState {
     @JsonPropertyDescription("What each unit sees.")
     private List<UnitState> units;
 
+    @JsonPropertyDescription(
+            "Host scope: the paths of this bundle that a host-scope bundle stacked above it on the node (the higher"
+                    + " priority; images by name, see docs/api.md) ships too, and which bundle the node's /etc shows"
+                    + " there. Absent when none is shadowed.")
+    private List<ShadowedPath> shadowed;
+
     public String getName() {
         return name;
     }
@@ -118,5 +124,13 @@ public class BundleState {
 
     public void setUnits(List<UnitState> units) {
         this.units = units;
+    }
+
+    public List<ShadowedPath> getShadowed() {
+        return shadowed;
+    }
+
+    public void setShadowed(List<ShadowedPath> shadowed) {
+        this.shadowed = shadowed;
     }
 }

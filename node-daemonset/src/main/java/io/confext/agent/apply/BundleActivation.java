@@ -80,7 +80,7 @@ final class BundleActivation {
                     c.scope(),
                     unit,
                     name,
-                    attacher.asSeenBy(unit, staged, c.priority()),
+                    attacher.asSeenBy(unit, staged, c.priority(), c.scope()),
                     c.reload(),
                     c.firstAttachOrDefault(),
                     attacher.stackOverlaps(unit, name, staged),
@@ -126,7 +126,7 @@ final class BundleActivation {
                     c.scope(),
                     unit,
                     name,
-                    attacher.asSeenBy(unit, staged, c.priority()),
+                    attacher.asSeenBy(unit, staged, c.priority(), c.scope()),
                     c.reload(),
                     c.firstAttachOrDefault(),
                     attacher.stackOverlaps(unit, name, staged),
@@ -141,7 +141,8 @@ final class BundleActivation {
                 // the one restart a reload cannot replace: said before it happens (the operator makes it an Event)
                 report(d, Reason.RestartPlanned, plans.get(unit).message());
             }
-            outcomes.add(units.activate(unit, name, attacher.asSeenBy(unit, staged, c.priority()), plans.get(unit)));
+            outcomes.add(units.activate(
+                    unit, name, attacher.asSeenBy(unit, staged, c.priority(), c.scope()), plans.get(unit)));
         }
         journal.reached(name, BundleStep.ACTIVATED);
         UnitOutcome bad = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);

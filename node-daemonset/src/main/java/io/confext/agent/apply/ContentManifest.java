@@ -39,6 +39,21 @@ public record ContentManifest(Map<String, String> entries) {
         return new ContentManifest(m);
     }
 
+    /**
+     * This manifest of an entry named {@code name} with its release file keyed as {@code bundle}'s: a version's
+     * manifest names the release file by its bundle, whatever name the host gives the entry (see
+     * {@link HostStackOrder}), so that a rename is not drift.
+     */
+    public ContentManifest releaseNamedFor(String name, String bundle) {
+        String from = ExtensionRelease.path(name);
+        if (name.equals(bundle) || !entries.containsKey(from)) {
+            return this;
+        }
+        Map<String, String> m = new TreeMap<>(entries);
+        m.put(ExtensionRelease.path(bundle), m.remove(from));
+        return new ContentManifest(m);
+    }
+
     /** The value for a regular file of these bytes and this mode (four octal digits, or {@link #NO_MODE}). */
     public static String file(byte[] content, String mode) {
         return fileOfDigest(sha256(content), mode);

@@ -13,10 +13,12 @@ import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.HostFacts;
 import io.confext.api.v1alpha1.Scope;
+import io.confext.api.v1alpha1.ShadowedPath;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -40,23 +42,40 @@ final class ConvergePass {
     private final RollBack rollBack;
     private final BundleRemoval removal;
     private final UnitHealthReview review;
+    private final UnitAttacher attacher;
+    private final HostExtensionDirs hostDirs;
 
-    ConvergePass(ApplierParts parts, Systemd sd, HostFacts facts, ProgressListener progress) {
+    /** @param restoredPids main PIDs the restore at start proved, by unit (see {@link LocalRestore.Report}) */
+    ConvergePass(
+            ApplierParts parts,
+            Systemd sd,
+            HostFacts facts,
+            ProgressListener progress,
+            Map<String, Set<Long>> restoredPids) {
         this.parts = parts;
         this.facts = facts;
         this.nodePolicy = parts.nodeChecks().load();
         this.dropIns = new DropInStore(parts.host());
         this.journal = new PassJournal(parts.store(), parts.steps(), parts.stop());
-        this.kept = new KeptVersions(parts.layout(), facts);
-        this.status = new BundleStatus(journal, parts.stop());
         ApplierSettings settings = parts.settings();
+        this.hostDirs = new HostExtensionDirs(
+                parts.layout(),
+                () -> HostConfextRefresh.run(
+                        parts.host(),
+                        parts.hostPid(),
+                        facts.getSystemdVersion(),
+                        settings.images().imagePolicy(),
+                        settings.jobTimeout()));
+        this.kept = new KeptVersions(parts.layout(), facts, hostDirs);
+        this.status = new BundleStatus(journal, parts.stop());
         UnitActivator units = new UnitActivator(
                 sd,
                 new ViewReader(parts.host()),
                 facts.getSystemdVersion(),
                 settings.jobTimeout(),
                 settings.proofTimeout());
-        UnitAttacher attacher = new UnitAttacher(
+        units.provenBefore(restoredPids);
+        this.attacher = new UnitAttacher(
                 parts.host(), parts.hostPid(), parts.layout(), settings, facts, sd, dropIns, journal, kept);
         this.images = new ImageIntake(
                 parts.host(),
@@ -114,6 +133,7 @@ final class ConvergePass {
 
     List<BundleState> converge(List<DesiredBundleContent> desired) {
         HostFiles.deleteTree(parts.layout().staging()); // a SIGKILL during staging leaves only this behind
+        hostDirs.deleteRetired(); // a rename a crash interrupted: refreshed out of /etc first (see HostExtensionDirs)
         List<BundleState> out = new ArrayList<>();
         Set<String> wanted = new HashSet<>();
         desired.forEach(d -> wanted.add(d.name()));
@@ -138,8 +158,35 @@ final class ConvergePass {
                 .sorted(Comparator.comparing(DesiredBundleContent::name))
                 .forEach(d -> out.add(safely(d.name(), d, () -> apply(d))));
         new DiskCap(parts.disk(), parts.settings().disk()).enforce(journal.state(), kept::versionsOf, out);
+        reportShadows(out);
         desired.forEach(this::countVersions);
         return out;
+    }
+
+    /**
+     * Host scope: each proven bundle's paths that a host-scope bundle above it ships too, as the host stacks them at
+     * the end of the pass (a bundle applied earlier in the pass is shadowed by one applied after it).
+     */
+    private void reportShadows(List<BundleState> out) {
+        Map<String, List<HostStackOrder.Shadow>> shadows;
+        try {
+            shadows = HostStackOrder.shadows(attacher.hostLayers());
+        } catch (RuntimeException e) {
+            LOG.debugf("Not reporting shadowed host paths: %s", e.getMessage());
+            return;
+        }
+        for (BundleState s : out) {
+            BundleRecord r = journal.record(s.getName());
+            List<HostStackOrder.Shadow> mine = shadows.get(s.getName());
+            if (r != null
+                    && r.scope() == Scope.Host
+                    && mine != null
+                    && (s.getPhase() == BundlePhase.Active || s.getPhase() == BundlePhase.Degraded)) {
+                s.setShadowed(mine.stream()
+                        .map(x -> new ShadowedPath(x.path(), x.by()))
+                        .toList());
+            }
+        }
     }
 
     /** The versions a bundle keeps here, for the gauges; a directory that cannot be read is left for the next pass. */
@@ -216,7 +263,14 @@ final class ConvergePass {
     /** Drift repaired, or health reviewed; the node's file gate; drifted content re-staged; activated and proven. */
     private BundleState applyDirectory(
             DesiredBundleContent d, BundleRecord journalled, BundleDecision.ApplyDirectory a) {
-        VersionsDirectory dir = kept.versionsOf(d.name(), d.content().scope());
+        VersionsDirectory dir;
+        if (d.content().scope() == Scope.Host) { // named by its priority: systemd stacks host extensions by name
+            dir = hostDirs.settle(
+                    d.name(), HostStackOrder.directoryName(d.name(), d.content().priority()));
+            a = new BundleDecision.ApplyDirectory(a.record(), a.version().named(dir.name()));
+        } else {
+            dir = kept.versionsOf(d.name(), d.content().scope());
+        }
         DriftRules.Drift drift = review.drift(d, journalled, a, dir);
         BundleState health = drift.found() ? null : review.unitHealth(d, journalled, a.record());
         if (health != null) {
@@ -241,13 +295,20 @@ final class ConvergePass {
             rec = rec.withStep(BundleStep.ACTIVATING, a.version().version());
             journal.save(rec, BundleStep.STAGING);
             new DriftCheck(dropIns, parts.layout().staging()).restage(dir, a.version());
+            if (d.content().scope() == Scope.Host) {
+                // the merged /etc still holds the drifted entry, now deleted, whose cached files may look current for
+                // a while (seen on 262: the unit lost the version a pass later): merge the fresh entry now
+                attacher.remergeHost();
+            }
         }
         return UnitHealthReview.drifted(drift, activation.activate(d, rec, dir, a.version()));
     }
 
     /** Health reviewed; the image kept or fetched, verified and staged; activated and proven; staging cleaned. */
     private BundleState applyImage(DesiredBundleContent d, BundleRecord journalled, BundleDecision.ApplyImage i) {
-        VersionsDirectory dir = kept.versionsOf(d.name(), d.content().scope());
+        VersionsDirectory dir = d.content().scope() == Scope.Host
+                ? hostDirs.settle(d.name(), d.name()) // an image is merged under its own name only
+                : kept.versionsOf(d.name(), d.content().scope());
         BundleState health = review.unitHealth(d, journalled, i.record());
         if (health != null) {
             return health;

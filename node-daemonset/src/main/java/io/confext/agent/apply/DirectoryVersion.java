@@ -12,8 +12,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A directory confext made from inline files: {@code <bundle>_<version>/etc/...} plus its extension-release. */
-public record DirectoryVersion(String bundle, String version, List<ResolvedFile> files) implements StagedVersion {
+/**
+ * A directory confext made from inline files: {@code <name>_<version>/etc/...} plus its extension-release
+ * {@code extension-release.<name>}. The name is the bundle's, except for host scope, where it carries the priority
+ * ({@link HostStackOrder#directoryName}): systemd merges an entry only under the name of its {@code .v/} directory
+ * and the release file inside.
+ *
+ * @param extensionName the name systemd knows the entry by
+ */
+public record DirectoryVersion(String bundle, String version, List<ResolvedFile> files, String extensionName)
+        implements StagedVersion {
+    public DirectoryVersion(String bundle, String version, List<ResolvedFile> files) {
+        this(bundle, version, files, bundle);
+    }
+
     public DirectoryVersion {
         files = List.copyOf(files);
         for (ResolvedFile f : files) {
@@ -22,9 +34,14 @@ public record DirectoryVersion(String bundle, String version, List<ResolvedFile>
         }
     }
 
+    /** The same version under another extension name (a host-scope bundle's priority name). */
+    public DirectoryVersion named(String name) {
+        return new DirectoryVersion(bundle, version, files, name);
+    }
+
     @Override
     public String entryName() {
-        return bundle + "_" + version;
+        return extensionName + "_" + version;
     }
 
     @Override
@@ -50,7 +67,7 @@ public record DirectoryVersion(String bundle, String version, List<ResolvedFile>
                 Files.setPosixFilePermissions(p, parseMode(f.mode()));
                 HostFiles.fsyncFile(p);
             }
-            Path rel = target.resolve(ExtensionRelease.path(bundle));
+            Path rel = target.resolve(ExtensionRelease.path(extensionName));
             Files.writeString(rel, extensionRelease());
             HostFiles.fsyncFile(rel);
             try (var walk = Files.walk(target)) {

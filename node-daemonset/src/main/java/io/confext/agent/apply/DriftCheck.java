@@ -41,8 +41,9 @@ final class DriftCheck {
                 wanted instanceof DirectoryVersion dv && dir.versions().contains(version) && !dir.isImage(version)
                         ? Optional.of(ContentManifest.of(dv))
                         : Optional.empty();
-        ContentManifest observed =
-                expected.isPresent() ? EntryScanner.scan(dir.entry(version)) : new ContentManifest(Map.of());
+        ContentManifest observed = expected.isPresent()
+                ? EntryScanner.scan(dir.entry(version)).releaseNamedFor(dir.name(), dir.bundle())
+                : new ContentManifest(Map.of());
         Map<String, String> want = new LinkedHashMap<>();
         Map<String, Optional<String>> now = new LinkedHashMap<>();
         Map<String, String> where = new LinkedHashMap<>();

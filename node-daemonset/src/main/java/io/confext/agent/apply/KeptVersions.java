@@ -10,16 +10,20 @@ import io.confext.api.v1alpha1.Scope;
 final class KeptVersions {
     private final StateLayout layout;
     private final HostFacts facts;
+    private final HostExtensionDirs hostDirs;
 
-    KeptVersions(StateLayout layout, HostFacts facts) {
+    KeptVersions(StateLayout layout, HostFacts facts, HostExtensionDirs hostDirs) {
         this.layout = layout;
         this.facts = facts;
+        this.hostDirs = hostDirs;
     }
 
+    /** Host scope: under the name the host has it by (see {@link HostStackOrder}). */
     VersionsDirectory versionsOf(String bundle, Scope scope) {
-        String hostPath =
-                scope == Scope.Host ? layout.hostVersionsHostPath(bundle) : layout.serviceVersionsHostPath(bundle);
-        return new VersionsDirectory(layout.agentPath(hostPath), bundle);
+        if (scope == Scope.Host) {
+            return hostDirs.current(bundle);
+        }
+        return new VersionsDirectory(layout.agentPath(layout.serviceVersionsHostPath(bundle)), bundle);
     }
 
     /** A kept version read back from its .v/ directory: a directory tree or a verified image. */
@@ -28,6 +32,6 @@ final class KeptVersions {
             Architecture arch = Architecture.parse(facts.getArchitecture()).orElse(Architecture.ofThisMachine());
             return ImageVersion.read(dir.entry(version), dir.bundle(), version, arch, TrustedCertificates.none(), null);
         }
-        return OnDiskVersion.load(dir.entry(version), dir.bundle(), version);
+        return OnDiskVersion.load(dir.entry(version), dir.bundle(), dir.name(), version);
     }
 }

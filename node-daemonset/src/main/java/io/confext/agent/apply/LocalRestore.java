@@ -18,10 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,8 +36,17 @@ import org.jboss.logging.Logger;
 final class LocalRestore {
     private static final Logger LOG = Logger.getLogger(LocalRestore.class);
 
-    /** What was restored, by bundle, in words for the status (see {@code RestoredFromLocalState}). */
-    record Report(Map<String, String> restored) {}
+    /**
+     * What was restored, by bundle, in words for the status (see {@code RestoredFromLocalState}), and the main PIDs of
+     * the units it found or made see their restored version, by unit: after a reboot every PID differs from the
+     * journal's, and the first pass with the API must not take these for restarts (Degraded).
+     */
+    record Report(Map<String, String> restored, Map<String, Set<Long>> provenPids) {
+        Report {
+            restored = Map.copyOf(restored);
+            provenPids = Map.copyOf(provenPids);
+        }
+    }
 
     private final HostFiles host;
     private final long hostPid;
@@ -87,6 +98,7 @@ final class LocalRestore {
         plan.skipped().forEach(s -> LOG.infof("Not restoring bundle %s from local state: %s", s.bundle(), s.why()));
         Map<String, String> report = new LinkedHashMap<>();
         Map<String, List<String>> done = new LinkedHashMap<>();
+        Map<String, Set<Long>> proven = new LinkedHashMap<>();
         plan.dropIns().forEach((unit, content) -> {
             dropIns.put(unit, content);
             plan.restored().stream()
@@ -114,6 +126,9 @@ final class LocalRestore {
             for (String unit : r.units()) {
                 Activation a = units.plan(r.scope(), unit, r.bundle(), target, rec.reload(), false, r.version(), false);
                 if (a.action() == Activation.Action.NONE && !done.containsKey(r.bundle())) {
+                    seesRestored(unit, r.bundle(), target, r.version())
+                            .ifPresent(pid -> proven.computeIfAbsent(unit, u -> new HashSet<>())
+                                    .add(pid));
                     continue; // sees it already, nothing was written for it: nothing to report
                 }
                 UnitOutcome o = units.activate(unit, r.bundle(), target, a);
@@ -130,7 +145,22 @@ final class LocalRestore {
             LOG.info("Bundle " + bundle + ": " + message);
             report.put(bundle, message);
         });
-        return new Report(report);
+        for (RestorePlanner.Restored r : plan.restored()) {
+            r.units().forEach(u -> {
+                if (!units.provenPids(u).isEmpty()) {
+                    proven.computeIfAbsent(u, x -> new HashSet<>()).addAll(units.provenPids(u));
+                }
+            });
+        }
+        return new Report(report, proven);
+    }
+
+    /** The unit's main PID when it sees the restored version completely (read through its own view). */
+    private Optional<Long> seesRestored(String unit, String bundle, StagedVersion target, String version) {
+        long pid = sd.unit(unit).mainPid();
+        return pid > 0 && new ViewReader(host).seen(pid, bundle, target).sees(version)
+                ? Optional.of(pid)
+                : Optional.empty();
     }
 
     private RestorePlanner.BundleFacts facts(BundleRecord r) {
@@ -140,11 +170,11 @@ final class LocalRestore {
         Optional<ContentManifest> proven = active == null ? Optional.empty() : verified.load(r.name(), active);
         ContentManifest observed = active == null || !present.contains(active)
                 ? new ContentManifest(Map.of())
-                : EntryScanner.scan(dir.entry(active));
+                : EntryScanner.scan(dir.entry(active)).releaseNamedFor(dir.name(), dir.bundle());
         Optional<String> refusal =
                 active == null || !present.contains(active) ? Optional.empty() : nodeRefusal(r, dir, active);
         String versionsHostPath = r.scope() == Scope.Host
-                ? layout.hostVersionsHostPath(r.name())
+                ? layout.hostVersionsHostPath(dir.name())
                 : layout.serviceVersionsHostPath(r.name());
         DropIn.Attachment attachment = new DropIn.Attachment(
                 r.name(), r.priority(), versionsHostPath, !present.isEmpty() && dir.isImage(present.get(0)));
@@ -194,7 +224,7 @@ final class LocalRestore {
             return ImageVersion.read(
                     dir.entry(version), dir.bundle(), version, architecture(), TrustedCertificates.none(), null);
         }
-        return OnDiskVersion.load(dir.entry(version), dir.bundle(), version);
+        return OnDiskVersion.load(dir.entry(version), dir.bundle(), dir.name(), version);
     }
 
     private Architecture architecture() {
@@ -202,9 +232,10 @@ final class LocalRestore {
     }
 
     private VersionsDirectory versionsOf(String bundle, Scope scope) {
-        String hostPath =
-                scope == Scope.Host ? layout.hostVersionsHostPath(bundle) : layout.serviceVersionsHostPath(bundle);
-        return new VersionsDirectory(layout.agentPath(hostPath), bundle);
+        if (scope == Scope.Host) { // under the name the host has it by; a rename is finished by the pass with the API
+            return new HostExtensionDirs(layout, this::refreshHostConfexts).current(bundle);
+        }
+        return new VersionsDirectory(layout.agentPath(layout.serviceVersionsHostPath(bundle)), bundle);
     }
 
     /** The applier's refresh of host-scope confexts, the same command (a restore never merges /etc read-only). */

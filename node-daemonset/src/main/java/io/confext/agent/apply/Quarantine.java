@@ -213,7 +213,7 @@ public final class Quarantine {
         try (var s = Files.list(dir.dir())) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (!n.startsWith(dir.bundle() + "_")
+                if (!n.startsWith(dir.name() + "_")
                         || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }

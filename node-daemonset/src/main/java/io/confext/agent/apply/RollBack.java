@@ -53,7 +53,7 @@ final class RollBack {
         attacher.attach(name, rec.scope(), previous);
         List<UnitOutcome> back = new ArrayList<>();
         for (String unit : rec.units()) {
-            StagedVersion seenPrevious = attacher.asSeenBy(unit, previous, rec.priority());
+            StagedVersion seenPrevious = attacher.asSeenBy(unit, previous, rec.priority(), rec.scope());
             Activation a = backAction(
                     rec.scope(),
                     unit,

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A version as a unit can see it when bundles of higher priority on the same unit overlay some of its files: the
- * proof then expects only the files nobody overlays (its extension-release file is its own and always checked).
+ * A version as a unit can see it when bundles of higher priority on the same unit (or, for host scope, in the host's
+ * stack) overlay some of its files: the proof then expects only the files nobody overlays (its extension-release file is its own and always checked).
  */
 record ShadowedVersion(StagedVersion inner, Set<String> shadowed) implements StagedVersion {
     static StagedVersion of(StagedVersion v, Set<String> shadowed) {
@@ -22,6 +22,11 @@ record ShadowedVersion(StagedVersion inner, Set<String> shadowed) implements Sta
     @Override
     public String version() {
         return inner.version();
+    }
+
+    @Override
+    public String extensionName() {
+        return inner.extensionName();
     }
 
     @Override

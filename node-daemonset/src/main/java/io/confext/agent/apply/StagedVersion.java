@@ -13,13 +13,21 @@ public interface StagedVersion {
 
     String version();
 
-    /** {@code <bundle>_<version>} or {@code <bundle>_<version>.raw}: the vpick entry name. */
+    /**
+     * The name systemd knows the extension by: its {@code .v/} directory's and its release file's. The bundle's name,
+     * except for a host-scope directory bundle (see {@link HostStackOrder}).
+     */
+    default String extensionName() {
+        return bundle();
+    }
+
+    /** {@code <name>_<version>} or {@code <name>_<version>.raw}: the vpick entry name. */
     String entryName();
 
     /** Writes the complete entry at {@code target} (which does not exist yet) and fsyncs it. */
     void writeTo(Path target);
 
-    /** The exact bytes of {@code etc/extension-release.d/extension-release.<bundle>} inside the entry. */
+    /** The exact bytes of {@code etc/extension-release.d/extension-release.<name>} inside the entry. */
     String extensionRelease();
 
     /** Files (relative to /etc) and their content that a unit seeing this version must see. */

@@ -14,6 +14,7 @@ import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.HostFacts;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +31,11 @@ import java.util.function.Supplier;
 public final class SystemdHostApplier implements HostApplier {
     private final ApplierParts parts;
     private final Supplier<Systemd> systemdFactory;
+    /**
+     * The main PIDs the restore at start proved to see their version, by unit: every pass takes them as proven, so a
+     * reboot's new PIDs are not taken for restarts (set once, before the first pass; the agent's own, not shared).
+     */
+    private volatile Map<String, Set<Long>> restoredPids = Map.of();
 
     /** The agent's default settings with its state under {@code stateHostDir}. */
     public SystemdHostApplier(long hostPid, String stateHostDir) {
@@ -84,7 +90,7 @@ public final class SystemdHostApplier implements HostApplier {
         try (HostLock lock = HostLock.acquire(parts.layout().lockFile(), settings.lockWait());
                 Systemd sd = systemdFactory.get()) {
             HostFacts facts = HostFactsReader.read(sd, parts.host(), settings.agentVersion());
-            return new LocalRestore(
+            LocalRestore.Report report = new LocalRestore(
                             parts.host(),
                             parts.hostPid(),
                             parts.layout(),
@@ -94,8 +100,9 @@ public final class SystemdHostApplier implements HostApplier {
                             facts,
                             settings,
                             parts.nodeChecks().load())
-                    .run()
-                    .restored();
+                    .run();
+            restoredPids = report.provenPids();
+            return report.restored();
         }
     }
 
@@ -117,7 +124,7 @@ public final class SystemdHostApplier implements HostApplier {
         try (HostLock lock = HostLock.acquire(parts.layout().lockFile(), settings.lockWait());
                 Systemd sd = systemdFactory.get()) {
             HostFacts facts = HostFactsReader.read(sd, parts.host(), settings.agentVersion());
-            List<BundleState> states = new ConvergePass(parts, sd, facts, progress).converge(desired);
+            List<BundleState> states = new ConvergePass(parts, sd, facts, progress, restoredPids).converge(desired);
             parts.healthChecks().track(desired, states);
             parts.metrics()
                     .converged(

@@ -99,6 +99,15 @@ final class UnitActivator {
         return java.util.Set.copyOf(proven.getOrDefault(unit, java.util.Set.of()));
     }
 
+    /**
+     * Main PIDs proven before this pass, by unit: those the restore at start found or made see their version (see
+     * {@code LocalRestore.Report}).
+     */
+    void provenBefore(java.util.Map<String, java.util.Set<Long>> pids) {
+        pids.forEach((unit, p) ->
+                proven.computeIfAbsent(unit, u -> new java.util.HashSet<>()).addAll(p));
+    }
+
     /** Runs the planned job and proves the result. */
     UnitOutcome activate(String unit, String bundle, StagedVersion target, Activation activation) {
         UnitOutcome o = activateAndProve(unit, bundle, target, activation);

@@ -135,6 +135,11 @@ final class UnitAttacher {
                         r.name(), r.priority(), layout.serviceVersionsHostPath(r.name()), v.isImage(present.get(0))));
     }
 
+    /** Merges the host's /etc again whatever it shows now (a host-scope entry was replaced under the merge). */
+    void remergeHost() {
+        refreshHostConfexts("");
+    }
+
     /** systemd-confext refresh as {@link HostConfextRefresh} runs it. */
     private boolean refreshHostConfexts(String bundle) {
         HostConfextRefresh.run(
@@ -144,11 +149,15 @@ final class UnitAttacher {
 
     /**
      * The files of {@code v} that {@code unit} can see: service-scope bundles stacked above it on the same unit
-     * (see {@link DropIn#above}: directories above images, then higher priority, ties the later name) overlay theirs.
+     * (see {@link DropIn#above}: directories above images, then higher priority, ties the later name) overlay theirs;
+     * for host scope, host-scope bundles above it in the host's stack.
      */
-    StagedVersion asSeenBy(String unit, StagedVersion v, int priority) {
+    StagedVersion asSeenBy(String unit, StagedVersion v, int priority, Scope scope) {
         if (v == null) {
             return null;
+        }
+        if (scope == Scope.Host) {
+            return asSeenOnHost(v);
         }
         Set<String> shadowed = new HashSet<>();
         DropIn.Attachment self = new DropIn.Attachment(v.bundle(), priority, "", v instanceof ImageVersion);
@@ -166,6 +175,45 @@ final class UnitAttacher {
             }
         }
         return ShadowedVersion.of(v, shadowed);
+    }
+
+    /**
+     * The files of {@code v} that the host's /etc shows: host-scope bundles stacked above it (see
+     * {@link HostStackOrder}) overlay the paths they ship too.
+     */
+    private StagedVersion asSeenOnHost(StagedVersion v) {
+        HostStackOrder.Layer self = new HostStackOrder.Layer(
+                v.bundle(), v.extensionName(), v.expectedFiles().keySet());
+        Set<String> shadowed = new HashSet<>();
+        for (HostStackOrder.Layer other : hostLayers()) {
+            if (!other.bundle().equals(v.bundle()) && HostStackOrder.above(other, self)) {
+                shadowed.addAll(other.paths());
+            }
+        }
+        shadowed.retainAll(self.paths());
+        return ShadowedVersion.of(v, shadowed);
+    }
+
+    /**
+     * The journal's host-scope bundles as the host stacks them: each under the name its {@code .v/} directory has,
+     * with the files of its newest kept version (the one systemd merges).
+     */
+    List<HostStackOrder.Layer> hostLayers() {
+        List<HostStackOrder.Layer> layers = new ArrayList<>();
+        for (BundleRecord r : journal.state().bundles().values()) {
+            if (r.scope() != Scope.Host) {
+                continue;
+            }
+            VersionsDirectory od = kept.versionsOf(r.name(), Scope.Host);
+            List<String> present = od.versions();
+            if (!present.isEmpty()) {
+                layers.add(new HostStackOrder.Layer(
+                        r.name(),
+                        od.name(),
+                        kept.loadKept(od, present.get(0)).expectedFiles().keySet()));
+            }
+        }
+        return layers;
     }
 
     /**

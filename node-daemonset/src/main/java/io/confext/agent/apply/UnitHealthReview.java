@@ -148,7 +148,9 @@ final class UnitHealthReview {
                         journalled,
                         a.version(),
                         dir,
-                        layout.serviceVersionsHostPath(d.name()),
+                        d.content().scope() == io.confext.api.v1alpha1.Scope.Host
+                                ? layout.hostVersionsHostPath(dir.name())
+                                : layout.serviceVersionsHostPath(d.name()),
                         attacher::expectedDropIn);
         if (drift.found()) {
             metrics.driftRepaired(d.name());

@@ -9,11 +9,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A bundle's {@code <bundle>.v/} directory: the entries systemd picks the newest of. */
-public record VersionsDirectory(Path dir, String bundle) {
+/**
+ * A bundle's {@code <name>.v/} directory: the entries {@code <name>_<version>} systemd picks the newest of. The name
+ * is the bundle's, except for a host-scope directory bundle (see {@link HostStackOrder}).
+ */
+public record VersionsDirectory(Path dir, String bundle, String name) {
+    public VersionsDirectory(Path dir, String bundle) {
+        this(dir, bundle, bundle);
+    }
+
     /**
-     * Versions present, newest first: directories {@code <bundle>_<version>} and image files
-     * {@code <bundle>_<version>.raw}. A naked image's sidecars ({@code .verity}, ...) are not versions.
+     * Versions present, newest first: directories {@code <name>_<version>} and image files
+     * {@code <name>_<version>.raw}. A naked image's sidecars ({@code .verity}, ...) are not versions.
      * An entry that is a symbolic link is refused ({@link HostPaths.Refused}): the agent only puts versions here by
      * rename, so a link is not one of its versions, and systemd would mount whatever it points at.
      */
@@ -25,9 +32,9 @@ public record VersionsDirectory(Path dir, String bundle) {
         try (var s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (n.startsWith(bundle + "_") && !n.startsWith(".")) {
+                if (n.startsWith(name + "_") && !n.startsWith(".")) {
                     HostPaths.refuseLink(p);
-                    String v = n.substring(bundle.length() + 1);
+                    String v = n.substring(name.length() + 1);
                     if (Files.isDirectory(p)) {
                         out.add(v);
                     } else if (v.endsWith(".raw")) {
@@ -43,13 +50,13 @@ public record VersionsDirectory(Path dir, String bundle) {
     }
 
     public Path entry(String version) {
-        Path raw = dir.resolve(bundle + "_" + version + ".raw");
-        return Files.exists(raw) ? raw : dir.resolve(bundle + "_" + version);
+        Path raw = dir.resolve(name + "_" + version + ".raw");
+        return Files.exists(raw) ? raw : dir.resolve(name + "_" + version);
     }
 
     /** Whether that version is an image file (mounted with ExtensionImages=) rather than a directory. */
     public boolean isImage(String version) {
-        return Files.isRegularFile(dir.resolve(bundle + "_" + version + ".raw"));
+        return Files.isRegularFile(dir.resolve(name + "_" + version + ".raw"));
     }
 
     /** The entry and, for a naked image, its sidecars: what is moved or deleted together. */

@@ -40,9 +40,29 @@ public final class ViewReader {
         }
     }
 
+    /**
+     * The bundle's release file as the process sees it: under the expected version's extension name; without one,
+     * under the bundle's name or a host-scope priority name of it ({@link HostStackOrder#names}).
+     */
+    private Optional<String> release(long pid, String bundle, StagedVersion expected) {
+        Path root = rootOf(pid);
+        if (expected != null) {
+            return HostFiles.readString(root.resolve(ExtensionRelease.path(expected.extensionName())));
+        }
+        Optional<String> plain = HostFiles.readString(root.resolve(ExtensionRelease.path(bundle)));
+        if (plain.isPresent()) {
+            return plain;
+        }
+        return extensionNames(pid).stream()
+                .filter(n -> HostStackOrder.names(n, bundle))
+                .sorted(java.util.Comparator.reverseOrder()) // the topmost, should two names be merged at once
+                .findFirst()
+                .flatMap(n -> HostFiles.readString(root.resolve(ExtensionRelease.path(n))));
+    }
+
     public SeenVersion seen(long pid, String bundle, StagedVersion expected) {
         Path root = rootOf(pid);
-        Optional<String> release = HostFiles.readString(root.resolve(ExtensionRelease.path(bundle)));
+        Optional<String> release = release(pid, bundle, expected);
         if (release.isEmpty()) {
             return SeenVersion.absent();
         }

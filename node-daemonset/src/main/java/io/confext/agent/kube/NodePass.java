@@ -50,7 +50,11 @@ public final class NodePass {
     private Map<String, DesiredBundleContent> lastApplied = Map.of();
     private List<Entry> lastSet;
     private List<BundleState> lastStates;
-    /** What the start restored without the API, by bundle: told in the status of the first converge (then cleared). */
+    /**
+     * What the start restored without the API, by bundle: told in the status of the first converge, and cleared only
+     * once a status write carrying it succeeded (a write that fails, or a converge that throws, keeps it for the next
+     * pass).
+     */
     private Map<String, String> restored = Map.of();
     /** A periodic resync asked for a converge although the set did not change; cleared once one ran. */
     private boolean resyncDue;
@@ -97,7 +101,7 @@ public final class NodePass {
         }
     }
 
-    /** A bundle that the start restored and this converge found Active on that version says so, once. */
+    /** A bundle that the start restored and this converge found Active on that version says so (see {@link #restored}). */
     private List<BundleState> withRestored(List<BundleState> states) {
         if (restored.isEmpty()) {
             return states;
@@ -112,7 +116,6 @@ public final class NodePass {
                 s.setMessage(what + "; " + s.getMessage());
             }
         }
-        restored = Map.of();
         return states;
     }
 
@@ -175,6 +178,9 @@ public final class NodePass {
                 node.getStatus(),
                 clock.instant());
         boolean written = statusWriter.write(node, status);
+        if (written && converged && !restored.isEmpty()) {
+            restored = Map.of(); // told: the next converge reports what it finds
+        }
         return new PassResult(plan.wantsRetry() || plan.holds() || !hostView.isReachable(), converged, written);
     }
 

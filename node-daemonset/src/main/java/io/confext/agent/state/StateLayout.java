@@ -68,6 +68,14 @@ public record StateLayout(HostFiles host, String hostDir) {
         return agentPath(hostDir + "/verified");
     }
 
+    /**
+     * Host-scope {@code .v/} directories taken out of systemd-confext's search path by a rename, kept until a refresh
+     * has taken their layers out of the host's /etc (deleting them before would empty a layer that is still merged).
+     */
+    public Path retired() {
+        return agentPath(hostDir + "/retired");
+    }
+
     public Path quarantine() {
         return agentPath(hostDir + "/quarantine");
     }
@@ -77,7 +85,8 @@ public record StateLayout(HostFiles host, String hostDir) {
         return hostDir + "/bundles/" + bundle + ".v/";
     }
 
-    public String hostVersionsHostPath(String bundle) {
-        return HOST_CONFEXT_DIR + "/" + bundle + ".v/";
+    /** @param name the host extension name (a host-scope directory bundle's carries its priority) */
+    public String hostVersionsHostPath(String name) {
+        return HOST_CONFEXT_DIR + "/" + name + ".v/";
     }
 }

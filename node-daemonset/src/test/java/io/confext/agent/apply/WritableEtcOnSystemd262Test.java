@@ -142,7 +142,8 @@ class WritableEtcOnSystemd262Test {
         assertThat(Files.exists(host.onDisk(BUNDLE_FILE)))
                 .as("the bundle's file is not in the real /etc")
                 .isFalse();
-        assertThat(host.onDisk("/var/lib/confexts/hostdemo.v/hostdemo_" + version + BUNDLE_FILE))
+        String name = HostStackOrder.directoryName("hostdemo", 0); // host scope: named by its priority
+        assertThat(host.onDisk("/var/lib/confexts/" + name + ".v/" + name + "_" + version + BUNDLE_FILE))
                 .hasContent(Bundles.demoConfig(version, false));
     }
 }

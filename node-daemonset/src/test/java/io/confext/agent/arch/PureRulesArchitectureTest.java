@@ -30,6 +30,7 @@ class PureRulesArchitectureTest {
         "io.confext.agent.apply.OneshotRules",
         "io.confext.agent.apply.DowngradeGuard",
         "io.confext.agent.apply.HostMergePlan",
+        "io.confext.agent.apply.HostStackOrder",
         "io.confext.agent.apply.RestorePlanner",
         "io.confext.agent.apply.DriftRules",
         "io.confext.agent.apply.ContentManifest",

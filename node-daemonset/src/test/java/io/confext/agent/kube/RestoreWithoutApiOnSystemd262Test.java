@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * drop-in lived under /run (where the agent writes it while a host merge keeps /etc read-only), the host reboots and
  * the unit starts without it. The agent then starts with its API connection cut (new connections refused on the
  * API's port): from its journal and the verified content in .v/ alone it writes the drop-in again and restarts the
- * unit, which sees version 1 again; nothing moves to another version and nothing is quarantined. (The report of the
- * restore once the API answers, RestoredFromLocalState, is not asserted: see the comment at the end.)
+ * unit, which sees version 1 again; nothing moves to another version and nothing is quarantined. Once the API answers
+ * again, the node's entry says RestoredFromLocalState with what was written again. Host scope:
+ * {@link HostRestoreWithoutApiOnSystemd262Test}.
  */
 @SystemdHostTest
 class RestoreWithoutApiOnSystemd262Test {
@@ -113,14 +114,21 @@ class RestoreWithoutApiOnSystemd262Test {
                         .as("the API was unreachable")
                         .contains("Proven");
 
-                // once the API answers again the node's entry should say RestoredFromLocalState with what was written
-                // again; that report is not reliable yet (the next pass's Proven overwrites it) and is not asserted
-                // here
+                // once the API answers again, the node's entry says what the start did without it
+                api.proxy.restore();
+                agent.loop.resync();
+                await(
+                        "the node's entry says RestoredFromLocalState",
+                        () -> bundle(api).map(BundleState::getReason).equals(Optional.of("RestoredFromLocalState")));
+                assertThat(bundle(api).orElseThrow().getMessage())
+                        .contains("version 1 restored from the agent's journal")
+                        .contains("drop-in of " + UNIT + " written again");
+                assertThat(bundle(api).orElseThrow().getPhase()).isEqualTo(BundlePhase.Active);
             }
         }
     }
 
-    private static Optional<BundleState> bundle(MockApi api) {
+    static Optional<BundleState> bundle(MockApi api) {
         ConfextNode n = api.node("node-a");
         if (n == null || n.getStatus() == null || n.getStatus().getBundles() == null) {
             return Optional.empty();

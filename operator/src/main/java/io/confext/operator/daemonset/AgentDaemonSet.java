@@ -42,6 +42,10 @@ public final class AgentDaemonSet {
     static final String CONTAINER = "agent";
     /** The agent's confext.agent.require-signed-images. */
     public static final String REQUIRE_SIGNED_IMAGES_ENV = "CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES";
+    /** The agent's confext.agent.disk-min-free-bytes. */
+    public static final String DISK_MIN_FREE_BYTES_ENV = "CONFEXT_AGENT_DISK_MIN_FREE_BYTES";
+    /** The agent's confext.agent.disk-max-versions-bytes. */
+    public static final String DISK_MAX_VERSIONS_BYTES_ENV = "CONFEXT_AGENT_DISK_MAX_VERSIONS_BYTES";
 
     private AgentDaemonSet() {}
 
@@ -84,11 +88,15 @@ public final class AgentDaemonSet {
                 .filter(c -> CONTAINER.equals(c.getName()))
                 .findFirst()
                 .orElse(containers.get(0));
-        // The signature requirement is set here, not only in the chart's template, so an agent the
-        // operator builds from its built-in template enforces it too; it replaces any value the template has.
+        // The signature requirement and the disk bounds are set here, not only in the chart's template, so an
+        // agent the operator builds from its built-in template has them too; they replace any value the template has.
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put(REQUIRE_SIGNED_IMAGES_ENV, Boolean.toString(s.requireSignedImages()));
+        own.put(DISK_MIN_FREE_BYTES_ENV, Long.toString(s.disk().minFreeBytes()));
+        own.put(DISK_MAX_VERSIONS_BYTES_ENV, Long.toString(s.disk().maxVersionsBytes()));
         List<EnvVar> env = new ArrayList<>(agent.getEnv() == null ? List.of() : agent.getEnv());
-        env.removeIf(e -> REQUIRE_SIGNED_IMAGES_ENV.equals(e.getName()));
-        env.add(new EnvVar(REQUIRE_SIGNED_IMAGES_ENV, Boolean.toString(s.requireSignedImages()), null));
+        env.removeIf(e -> own.containsKey(e.getName()));
+        own.forEach((k, v) -> env.add(new EnvVar(k, v, null)));
         Container updated = new ContainerBuilder(agent)
                 .withImage(s.image())
                 .withImagePullPolicy(s.imagePullPolicy())

@@ -24,7 +24,8 @@ class AgentDaemonSetTest {
                 "{\"kubernetes.io/os\":\"linux\"}",
                 "{\"requests\":{\"cpu\":\"20m\",\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"320Mi\"}}",
                 template,
-                false);
+                false,
+                AgentSettings.Disk.DEFAULTS);
     }
 
     @Test
@@ -80,7 +81,8 @@ class AgentDaemonSetTest {
                     base.nodeSelectorJson(),
                     base.resourcesJson(),
                     t,
-                    true);
+                    true,
+                    base.disk());
             var env = AgentDaemonSet.desired(strict)
                     .getSpec()
                     .getTemplate()
@@ -96,9 +98,84 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void diskBoundsReachTheAgentFromEitherTemplate() {
+        String template = """
+                {"spec":{"containers":[{"name":"agent","env":[
+                  {"name":"CONFEXT_AGENT_DISK_MIN_FREE_BYTES","value":"1"},
+                  {"name":"QUARKUS_LOG_LEVEL","value":"INFO"}]}]}}""";
+        for (Optional<String> t : List.of(Optional.<String>empty(), Optional.of(template))) {
+            AgentSettings base = settings("img", t);
+            AgentSettings tight = new AgentSettings(
+                    base.namespace(),
+                    base.name(),
+                    base.image(),
+                    base.imagePullPolicy(),
+                    base.serviceAccount(),
+                    base.priorityClassName(),
+                    base.tolerationsJson(),
+                    base.nodeSelectorJson(),
+                    base.resourcesJson(),
+                    t,
+                    false,
+                    new AgentSettings.Disk(536_870_912L, 0L));
+            var env = AgentDaemonSet.desired(tight)
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getEnv();
+            assertThat(env)
+                    .filteredOn(e -> e.getName().equals(AgentDaemonSet.DISK_MIN_FREE_BYTES_ENV))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getValue()).isEqualTo("536870912"));
+            assertThat(env)
+                    .filteredOn(e -> e.getName().equals(AgentDaemonSet.DISK_MAX_VERSIONS_BYTES_ENV))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getValue()).isEqualTo("0"));
+            if (t.isPresent()) {
+                assertThat(env).anySatisfy(e -> assertThat(e.getName()).isEqualTo("QUARKUS_LOG_LEVEL"));
+            }
+        }
+        // the defaults are the agent's own (AgentConfig) and the chart's (values.yaml agent.disk)
+        var env = AgentDaemonSet.desired(settings("img", Optional.empty()))
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv();
+        assertThat(env)
+                .filteredOn(e -> e.getName().startsWith("CONFEXT_AGENT_DISK_"))
+                .extracting(e -> e.getName() + "=" + e.getValue())
+                .containsExactlyInAnyOrder(
+                        "CONFEXT_AGENT_DISK_MIN_FREE_BYTES=134217728",
+                        "CONFEXT_AGENT_DISK_MAX_VERSIONS_BYTES=4294967296");
+    }
+
+    @Test
+    void negativeDiskBoundsAreNamed() {
+        assertThatThrownBy(() -> new AgentSettings.Disk(-1, 0))
+                .hasMessageContaining("confext.agent.disk-min-free-bytes");
+        assertThatThrownBy(() -> new AgentSettings.Disk(0, -5))
+                .hasMessageContaining("confext.agent.disk-max-versions-bytes");
+    }
+
+    @Test
     void badJsonIsNamedInTheError() {
         var bad = new AgentSettings(
-                "ns", "a", "img", "Always", "sa", Optional.empty(), "[{", "{}", "{}", Optional.empty(), false);
+                "ns",
+                "a",
+                "img",
+                "Always",
+                "sa",
+                Optional.empty(),
+                "[{",
+                "{}",
+                "{}",
+                Optional.empty(),
+                false,
+                AgentSettings.Disk.DEFAULTS);
         assertThatThrownBy(() -> AgentDaemonSet.desired(bad)).hasMessageContaining("confext.agent.tolerations");
     }
 

@@ -209,6 +209,9 @@ class OperatorAgentDaemonSetTest {
                 env.get("CONFEXT_AGENT_NODE_SELECTOR"),
                 env.get("CONFEXT_AGENT_RESOURCES"),
                 Optional.ofNullable(env.get("CONFEXT_AGENT_POD_TEMPLATE")),
-                Boolean.parseBoolean(env.get("CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES")));
+                Boolean.parseBoolean(env.get("CONFEXT_AGENT_REQUIRE_SIGNED_IMAGES")),
+                new AgentSettings.Disk(
+                        Long.parseLong(env.get("CONFEXT_AGENT_DISK_MIN_FREE_BYTES")),
+                        Long.parseLong(env.get("CONFEXT_AGENT_DISK_MAX_VERSIONS_BYTES"))));
     }
 }

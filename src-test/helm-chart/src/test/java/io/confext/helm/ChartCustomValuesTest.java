@@ -103,7 +103,10 @@ class ChartCustomValuesTest {
         assertThat(agent.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(agent.getSpec().getTemplate().getMetadata().getLabels());
         assertThat(ChartDefaultValuesTest.plainEnv(chart.one(Deployment.class, "cx")))
-                .containsEntry("CONFEXT_AGENT_MANAGED", "false");
+                .containsEntry("CONFEXT_AGENT_MANAGED", "false")
+                .as("agent.disk reaches the operator, which sets it on the agents it builds")
+                .containsEntry("CONFEXT_AGENT_DISK_MIN_FREE_BYTES", "536870912")
+                .containsEntry("CONFEXT_AGENT_DISK_MAX_VERSIONS_BYTES", "0");
         assertThat(RbacRules.verbsOnAnyName(chart.one(Role.class, "cx-operator").getRules(), "apps", "deployments"))
                 .as("no agent DaemonSet to own: no need to read Deployments")
                 .isEmpty();
