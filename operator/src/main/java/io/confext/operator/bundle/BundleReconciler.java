@@ -21,6 +21,7 @@ import io.confext.operator.rollout.DeliveredVersion;
 import io.confext.operator.rollout.Direction;
 import io.confext.operator.rollout.NodeDecision;
 import io.confext.operator.rollout.NodeView;
+import io.confext.operator.rollout.OrderKeyMemo;
 import io.confext.operator.rollout.ReportClock;
 import io.confext.operator.rollout.RevisionTarget;
 import io.confext.operator.rollout.RolloutInput;
@@ -92,7 +93,8 @@ public class BundleReconciler
     private final OperatorSettings settings;
     private final Clock clock;
     private final RolloutMetrics metrics;
-    private final RolloutPlanner planner = new RolloutPlanner();
+    private final OrderKeyMemo orderKeys = new OrderKeyMemo();
+    private final RolloutPlanner planner = new RolloutPlanner(orderKeys);
     private final UndoPlanner undoPlanner = new UndoPlanner();
     private final ReportClock reportClock = new ReportClock();
     private final PlannedRestarts plannedRestarts = new PlannedRestarts();
@@ -274,6 +276,7 @@ public class BundleReconciler
                 : null;
         spacing.ran(name, now, views.size());
         List<NodeView> timed = reportClock.stampAll(name, recentWrites.overlay(name, views, now), now, completed);
+        orderKeys.retain(name, timed);
 
         RolloutPlan plan = planner.plan(new RolloutInput(
                 name,
@@ -648,6 +651,7 @@ public class BundleReconciler
             startedRollbacks.forget(name);
             reportClock.forget(name);
             plannedRestarts.forget(name);
+            orderKeys.forget(name);
             return DeleteControl.defaultDelete();
         }
         waiting.sort(String::compareTo);

@@ -83,35 +83,50 @@ public final class NodeViews {
         if (labels == null) {
             return false;
         }
-        return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        for (var e : selector.entrySet()) {
+            if (!e.getValue().equals(labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static boolean agentReady(ConfextNode cxn) {
         var st = cxn.getStatus();
-        return st != null
-                && st.getConditions() != null
-                && st.getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        if (st == null || st.getConditions() == null) {
+            return false;
+        }
+        for (var c : st.getConditions()) {
+            if ("Ready".equals(c.getType()) && "True".equals(c.getStatus())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static DesiredBundle desiredEntry(ConfextNode cxn, String bundle) {
         if (cxn.getSpec() == null || cxn.getSpec().getBundles() == null) {
             return null;
         }
-        return cxn.getSpec().getBundles().stream()
-                .filter(b -> bundle.equals(b.getName()))
-                .findFirst()
-                .orElse(null);
+        // loops, not streams: called for every node of a bundle on every reconcile
+        for (DesiredBundle b : cxn.getSpec().getBundles()) {
+            if (bundle.equals(b.getName())) {
+                return b;
+            }
+        }
+        return null;
     }
 
     public static BundleState statusEntry(ConfextNode cxn, String bundle) {
         if (cxn.getStatus() == null || cxn.getStatus().getBundles() == null) {
             return null;
         }
-        return cxn.getStatus().getBundles().stream()
-                .filter(b -> bundle.equals(b.getName()))
-                .findFirst()
-                .orElse(null);
+        for (BundleState b : cxn.getStatus().getBundles()) {
+            if (bundle.equals(b.getName())) {
+                return b;
+            }
+        }
+        return null;
     }
 
     static Assignment desired(ConfextNode cxn, String bundle) {

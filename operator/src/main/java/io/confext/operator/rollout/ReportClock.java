@@ -21,7 +21,10 @@ import java.util.stream.Collectors;
  * waiting for minReadySeconds. Later first sightings (a node that joined) are timed as usual.
  */
 public final class ReportClock {
-    private record Seen(String key, Instant at) {}
+    /** What a report is, for whether it changed: a record, not a joined string (built for every node and reconcile). */
+    private record Report(NodePhase phase, String revision, String digest) {}
+
+    private record Seen(Report key, Instant at) {}
 
     private final Map<String, Map<String, Seen>> byBundle = new ConcurrentHashMap<>();
 
@@ -51,7 +54,7 @@ public final class ReportClock {
             nodes.remove(view.name());
             return view;
         }
-        String key = o.phase() + "\u0000" + o.revision() + "\u0000" + o.digest();
+        Report key = new Report(o.phase(), o.revision(), o.digest());
         Seen seen = nodes.get(view.name());
         if (seen == null || !seen.key().equals(key)) {
             boolean counted = seen == null

@@ -31,11 +31,24 @@ import java.util.Optional;
  * once it is proven, and while only such nodes are left it is WAITING_FOR_UNIT_RESTARTS, without a deadline.
  */
 public final class RolloutPlanner {
+    /** Where the rollout order's keys come from: a memo of {@link RolloutOrder#key} gives the same plans. */
+    private final RolloutOrder.Keys orderKeys;
+
+    public RolloutPlanner() {
+        this(null);
+    }
+
+    /** @param orderKeys {@link RolloutOrder#key} or a memo of it; null: hashed anew for every plan */
+    public RolloutPlanner(RolloutOrder.Keys orderKeys) {
+        this.orderKeys = orderKeys;
+    }
 
     public RolloutPlan plan(RolloutInput in) {
         Objects.requireNonNull(in, "input");
-        List<NodeView> ordered = new ArrayList<>(IncompatibleImages.apply(in.nodes(), in.target()));
-        ordered.sort(RolloutOrder.comparator(in.bundle(), NodeView::name));
+        List<NodeView> judged = IncompatibleImages.apply(in.nodes(), in.target());
+        List<NodeView> ordered = orderKeys == null
+                ? RolloutOrder.sorted(in.bundle(), judged, NodeView::name)
+                : RolloutOrder.sorted(in.bundle(), judged, NodeView::name, orderKeys);
         Facts f = facts(in, ordered);
 
         boolean startRollback = !in.rollingBack() && f.failed > 0 && in.policy().onFailure() == OnFailure.ROLLBACK;

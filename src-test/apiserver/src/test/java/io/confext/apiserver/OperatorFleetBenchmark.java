@@ -83,7 +83,10 @@ class OperatorFleetBenchmark {
         K8sBinaries binaries = K8sBinaries.find();
         assumeTrue(binaries.available(), binaries.unavailableMessage());
         RepoFiles repo = RepoFiles.fromBuild();
-        Path jar = repo.root().resolve("operator/target/quarkus-app/quarkus-run.jar");
+        // another build of the operator (e.g. the commit before a change, for an A/B on the same machine)
+        Path jar = Optional.ofNullable(System.getProperty("bench.operatorJar"))
+                .map(Path::of)
+                .orElse(repo.root().resolve("operator/target/quarkus-app/quarkus-run.jar"));
         Path work = Path.of("target", "operator-fleet-benchmark").toAbsolutePath();
         String operatorUser = "system:serviceaccount:" + NAMESPACE + ":" + RELEASE;
 
