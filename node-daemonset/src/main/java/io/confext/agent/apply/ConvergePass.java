@@ -48,7 +48,7 @@ final class ConvergePass {
         this.dropIns = new DropInStore(parts.host());
         this.journal = new PassJournal(parts.store(), parts.steps(), parts.stop());
         this.kept = new KeptVersions(parts.layout(), facts);
-        this.status = new BundleStatus(journal, parts.stop());
+        this.status = new BundleStatus(journal, parts.stop(), parts.bootClock());
         ApplierSettings settings = parts.settings();
         UnitActivator units = new UnitActivator(
                 sd,
@@ -72,7 +72,8 @@ final class ConvergePass {
                 progress,
                 parts.disk(),
                 parts.metrics());
-        this.rollBack = new RollBack(journal, parts.quarantine(), kept, attacher, units, parts.stop());
+        this.rollBack =
+                new RollBack(journal, parts.quarantine(), kept, attacher, units, parts.stop(), parts.bootClock());
         this.activation = new BundleActivation(
                 parts.layout(),
                 settings,
@@ -80,7 +81,7 @@ final class ConvergePass {
                 parts.quarantine(),
                 attacher,
                 units,
-                new SuccessRecorder(journal, parts.verified()),
+                new SuccessRecorder(journal, parts.verified(), parts.bootClock()),
                 rollBack,
                 status,
                 parts.stop(),
@@ -95,7 +96,8 @@ final class ConvergePass {
                 parts.quarantine(),
                 parts.verified(),
                 parts.refusedImages(),
-                parts.stop());
+                parts.stop(),
+                parts.bootClock());
         this.review = new UnitHealthReview(
                 sd,
                 parts.host(),
@@ -109,7 +111,8 @@ final class ConvergePass {
                 parts.healthChecks(),
                 rollBack,
                 parts.stop(),
-                parts.metrics());
+                parts.metrics(),
+                parts.bootClock());
     }
 
     List<BundleState> converge(List<DesiredBundleContent> desired) {

@@ -10,7 +10,6 @@ import io.confext.api.v1alpha1.BundleState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +113,8 @@ public final class HealthChecks implements AutoCloseable {
      * The pass's verdict on a proven bundle: its units' verdict, unless one of its checks fails (see
      * {@link HealthCheckRules#combine}).
      */
-    public HealthVerdict judge(HealthVerdict units, DesiredBundleContent d, BundleRecord journalled, Instant now) {
+    /** @param age how long ago the journalled phase began ({@link io.confext.agent.unithealth.PhaseAge}) */
+    public HealthVerdict judge(HealthVerdict units, DesiredBundleContent d, BundleRecord journalled, Duration age) {
         BundleRecord.Outcome o = journalled == null ? null : journalled.outcome();
         if (o == null
                 || journalled.step() != BundleStep.IDLE
@@ -134,9 +134,8 @@ public final class HealthChecks implements AutoCloseable {
                 new HealthCheckRules.Bundle(
                         o.phase(),
                         o.reason(),
-                        parse(o.since()),
+                        age,
                         Duration.ofSeconds(d.minReadySeconds()),
-                        now,
                         pids,
                         unitNames.isEmpty() ? null : unitNames.get(0)));
     }
@@ -171,14 +170,6 @@ public final class HealthChecks implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.infof("Running the health checks failed (trying again in %s): %s", TICK, e.getMessage());
-        }
-    }
-
-    private static Instant parse(String since) {
-        try {
-            return since == null ? null : Instant.parse(since);
-        } catch (DateTimeParseException e) {
-            return null;
         }
     }
 
