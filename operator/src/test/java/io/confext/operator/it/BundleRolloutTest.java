@@ -184,7 +184,12 @@ class BundleRolloutTest {
                 .resources(ConfextBundle.class)
                 .resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Halt)))
                 .create();
-        await("v1 on all 4 nodes", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
+        // complete with every node on it (a status computed before the agents were ready says complete on none)
+        await(
+                "v1 on all 4 nodes",
+                WAIT,
+                () -> nodesActiveOn("chrony", "1") == 4
+                        && conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
         assertThat(nodes())
                 .allSatisfy(n -> assertThat(NodeViews.desiredEntry(n, "chrony").getMinReadySeconds())
                         .isNull());
