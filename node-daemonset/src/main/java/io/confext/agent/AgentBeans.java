@@ -33,7 +33,7 @@ public class AgentBeans {
     @Produces
     @Singleton
     HealthChecks healthChecks(AgentConfig config) {
-        return HealthChecks.onHost(config.hostPid(), Clock.systemUTC());
+        return HealthChecks.onHost(config.hostPid(), config.stateDir(), Clock.systemUTC());
     }
 
     /** The agent's meters in Quarkus' registry (the Prometheus one: /q/metrics). */

@@ -2,6 +2,7 @@ package io.confext.agent.apply;
 
 import io.confext.agent.disk.DiskGuard;
 import io.confext.agent.healthcheck.HealthChecks;
+import io.confext.agent.host.BootClock;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.state.StateLayout;
@@ -19,6 +20,7 @@ import io.confext.agent.state.StateStore;
  * @param disk          the free-space margin before writes and the cap on stored versions after each pass
  *                      (io.confext.agent.disk)
  * @param metrics       told of activations, verifications, drift repairs, failures and the versions kept (docs/metrics.md)
+ * @param bootClock     the host's boot clock: a recorded phase's start, from which the health window is timed
  */
 record ApplierParts(
         long hostPid,
@@ -34,4 +36,5 @@ record ApplierParts(
         VerifiedManifests verified,
         StopGuard stop,
         DiskGuard disk,
-        AgentMetrics metrics) {}
+        AgentMetrics metrics,
+        BootClock bootClock) {}

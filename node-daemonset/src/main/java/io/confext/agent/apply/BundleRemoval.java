@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.BootClock;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
@@ -30,6 +31,7 @@ final class BundleRemoval {
     private final VerifiedManifests verified;
     private final RefusedImages refusedImages;
     private final StopGuard stop;
+    private final BootClock bootClock;
 
     BundleRemoval(
             StateLayout layout,
@@ -40,7 +42,9 @@ final class BundleRemoval {
             Quarantine quarantine,
             VerifiedManifests verified,
             RefusedImages refusedImages,
-            StopGuard stop) {
+            StopGuard stop,
+            BootClock bootClock) {
+        this.bootClock = bootClock;
         this.layout = layout;
         this.journal = journal;
         this.kept = kept;
@@ -98,7 +102,8 @@ final class BundleRemoval {
                 ok ? Reason.Removed.name() : Reason.RemovalNotProven.name(),
                 String.join("; ", outs.stream().map(UnitOutcome::message).toList()),
                 null,
-                outs);
+                outs,
+                bootClock);
         return BundleStatus.toState(rec, o);
     }
 }

@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.BootClock;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.api.v1alpha1.BundlePhase;
@@ -14,10 +15,12 @@ import java.util.Objects;
 final class BundleStatus {
     private final PassJournal journal;
     private final StopGuard stop;
+    private final BootClock bootClock;
 
-    BundleStatus(PassJournal journal, StopGuard stop) {
+    BundleStatus(PassJournal journal, StopGuard stop, BootClock bootClock) {
         this.journal = journal;
         this.stop = stop;
+        this.bootClock = bootClock;
     }
 
     /** The bundle failed before it touched its units: the active version stays what it was. */
@@ -31,33 +34,37 @@ final class BundleStatus {
                 reason,
                 message,
                 rec == null || rec.outcome() == null ? null : rec.outcome().activeVersion(),
-                seen);
+                seen,
+                bootClock);
         if (rec != null) {
             journal.save(rec.withOutcome(o), BundleStep.FAILED);
         }
         return state(d.name(), d, BundlePhase.Failed, reason, message, o.activeVersion(), List.of());
     }
 
-    /** The same phase for the same reason keeps its {@code since}: the status does not churn. */
+    /**
+     * The same phase for the same reason keeps its {@code since}: the status does not churn. A new one is stamped on
+     * both clocks: the wall clock for the status, the host's boot clock for the health window ({@code bootClock}).
+     */
     static BundleRecord.Outcome outcome(
             BundleRecord.Outcome previous,
             BundlePhase phase,
             String reason,
             String message,
             String active,
-            List<UnitOutcome> outs) {
-        String since = previous != null && previous.phase() == phase && Objects.equals(previous.reason(), reason)
-                ? previous.since()
-                : Instant.now().toString();
+            List<UnitOutcome> outs,
+            BootClock bootClock) {
+        boolean same = previous != null && previous.phase() == phase && Objects.equals(previous.reason(), reason);
         return new BundleRecord.Outcome(
                 phase,
                 reason,
                 message,
-                since,
+                same ? previous.since() : Instant.now().toString(),
                 active,
                 outs.stream()
                         .map(u -> new BundleRecord.UnitView(u.unit(), u.seesVersion(), u.mainPid()))
-                        .toList());
+                        .toList(),
+                same ? previous.sinceBoot() : bootClock.now());
     }
 
     static BundleState toState(BundleRecord rec, BundleRecord.Outcome o) {

@@ -67,7 +67,7 @@ final class ConvergePass {
                         settings.images().imagePolicy(),
                         settings.jobTimeout()));
         this.kept = new KeptVersions(parts.layout(), facts, hostDirs);
-        this.status = new BundleStatus(journal, parts.stop());
+        this.status = new BundleStatus(journal, parts.stop(), parts.bootClock());
         UnitActivator units = new UnitActivator(
                 sd,
                 new ViewReader(parts.host()),
@@ -91,7 +91,8 @@ final class ConvergePass {
                 progress,
                 parts.disk(),
                 parts.metrics());
-        this.rollBack = new RollBack(journal, parts.quarantine(), kept, attacher, units, parts.stop());
+        this.rollBack =
+                new RollBack(journal, parts.quarantine(), kept, attacher, units, parts.stop(), parts.bootClock());
         this.activation = new BundleActivation(
                 parts.layout(),
                 settings,
@@ -99,7 +100,7 @@ final class ConvergePass {
                 parts.quarantine(),
                 attacher,
                 units,
-                new SuccessRecorder(journal, parts.verified()),
+                new SuccessRecorder(journal, parts.verified(), parts.bootClock()),
                 rollBack,
                 status,
                 parts.stop(),
@@ -114,7 +115,8 @@ final class ConvergePass {
                 parts.quarantine(),
                 parts.verified(),
                 parts.refusedImages(),
-                parts.stop());
+                parts.stop(),
+                parts.bootClock());
         this.review = new UnitHealthReview(
                 sd,
                 parts.host(),
@@ -128,7 +130,8 @@ final class ConvergePass {
                 parts.healthChecks(),
                 rollBack,
                 parts.stop(),
-                parts.metrics());
+                parts.metrics(),
+                parts.bootClock());
     }
 
     List<BundleState> converge(List<DesiredBundleContent> desired) {

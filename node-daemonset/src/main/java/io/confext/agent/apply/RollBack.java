@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.BootClock;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
 import io.confext.api.status.Reason;
@@ -21,6 +22,7 @@ final class RollBack {
     private final UnitAttacher attacher;
     private final UnitActivator units;
     private final StopGuard stop;
+    private final BootClock bootClock;
 
     RollBack(
             PassJournal journal,
@@ -28,7 +30,9 @@ final class RollBack {
             KeptVersions kept,
             UnitAttacher attacher,
             UnitActivator units,
-            StopGuard stop) {
+            StopGuard stop,
+            BootClock bootClock) {
+        this.bootClock = bootClock;
         this.journal = journal;
         this.quarantine = quarantine;
         this.kept = kept;
@@ -99,7 +103,8 @@ final class RollBack {
                 backOk ? bad.reason() : Reason.RollbackFailed.name(),
                 message,
                 previous == null ? null : previous.version(),
-                back);
+                back,
+                bootClock);
         BundleRecord done = rec.withFailure(failedVersion, d.digest()).withOutcome(o);
         journal.save(done, BundleStep.ROLLED_BACK);
         return BundleStatus.toState(done, o);

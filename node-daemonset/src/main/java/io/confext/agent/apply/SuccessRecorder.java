@@ -1,5 +1,6 @@
 package io.confext.agent.apply;
 
+import io.confext.agent.host.BootClock;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
@@ -17,8 +18,10 @@ import java.util.Objects;
 final class SuccessRecorder {
     private final PassJournal journal;
     private final VerifiedManifests verified;
+    private final BootClock bootClock;
 
-    SuccessRecorder(PassJournal journal, VerifiedManifests verified) {
+    SuccessRecorder(PassJournal journal, VerifiedManifests verified, BootClock bootClock) {
+        this.bootClock = bootClock;
         this.journal = journal;
         this.verified = verified;
     }
@@ -48,7 +51,8 @@ final class SuccessRecorder {
                 .filter(Objects::nonNull)
                 .findFirst()
                 .orElse(null);
-        BundleRecord.Outcome o = BundleStatus.outcome(rec.outcome(), phase, reason, message, active, outcomes);
+        BundleRecord.Outcome o =
+                BundleStatus.outcome(rec.outcome(), phase, reason, message, active, outcomes, bootClock);
         BundleRecord done = (allProven ? rec.withGoodVersions(kept) : rec).withOutcome(o);
         if (allProven) {
             recordVerified(rec.name(), dir, staged, kept);

@@ -2,6 +2,7 @@ package io.confext.agent.apply;
 
 import io.confext.agent.disk.DiskGuard;
 import io.confext.agent.healthcheck.HealthChecks;
+import io.confext.agent.host.BootClock;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.host.HostPaths;
 import io.confext.agent.metrics.AgentMetrics;
@@ -80,7 +81,8 @@ public final class SystemdHostApplier implements HostApplier {
                 new VerifiedManifests(layout::verified),
                 new StopGuard(),
                 new DiskGuard(settings.disk(), layout::staging, settings.stateHostDir() + "/staging", quarantine),
-                metrics);
+                metrics,
+                BootClock.kernel());
         this.systemdFactory = () -> DbusSystemd.connect(hostPid);
     }
 

@@ -1,6 +1,7 @@
 package io.confext.agent.apply;
 
 import io.confext.agent.healthcheck.HealthChecks;
+import io.confext.agent.host.BootClock;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.metrics.AgentMetrics;
 import io.confext.agent.state.BundleRecord;
@@ -8,6 +9,7 @@ import io.confext.agent.state.BundleStep;
 import io.confext.agent.state.StateLayout;
 import io.confext.agent.systemd.Systemd;
 import io.confext.agent.unithealth.HealthVerdict;
+import io.confext.agent.unithealth.PhaseAge;
 import io.confext.agent.unithealth.UnitHealthCheck;
 import io.confext.agent.unithealth.UnitHealthRules;
 import io.confext.api.status.Reason;
@@ -41,6 +43,7 @@ final class UnitHealthReview {
     private final RollBack rollBack;
     private final StopGuard stop;
     private final AgentMetrics metrics;
+    private final BootClock bootClock;
 
     UnitHealthReview(
             Systemd sd,
@@ -55,7 +58,9 @@ final class UnitHealthReview {
             HealthChecks healthChecks,
             RollBack rollBack,
             StopGuard stop,
-            AgentMetrics metrics) {
+            AgentMetrics metrics,
+            BootClock bootClock) {
+        this.bootClock = bootClock;
         this.metrics = metrics;
         this.sd = sd;
         this.host = host;
@@ -82,6 +87,11 @@ final class UnitHealthReview {
         }
         // PIDs this pass proved (a unit restarted for a bundle removed just before) or the journal records
         Function<String, Set<Long>> recorded = UnitHealthCheck.provenIn(journal.state());
+        // how long ago the recorded phase began: on the host's boot clock, not on the agent's (settable) wall clock
+        BundleRecord.Outcome recordedOutcome = journalled.outcome();
+        Duration age = recordedOutcome == null
+                ? null
+                : PhaseAge.of(recordedOutcome.since(), recordedOutcome.sinceBoot(), bootClock.now(), Instant.now());
         HealthVerdict v = new UnitHealthCheck(sd, host, hostPid)
                 .judge(
                         journalled,
@@ -91,8 +101,8 @@ final class UnitHealthReview {
                             return pids;
                         },
                         Duration.ofSeconds(d.minReadySeconds()),
-                        Instant.now());
-        v = healthChecks.judge(v, d, journalled, Instant.now()); // a failing check of the bundle's own counts as a loss
+                        age);
+        v = healthChecks.judge(v, d, journalled, age); // a failing check of the bundle's own counts as a loss
         BundleRecord.Outcome was = journalled.outcome();
         if (v instanceof HealthVerdict.FailedInWindow f) {
             String failed = was.activeVersion();
@@ -125,8 +135,8 @@ final class UnitHealthReview {
                             g.mainPids().getOrDefault(u.unit(), 0L),
                             Activation.Action.NONE))
                     .toList();
-            BundleRecord.Outcome o =
-                    BundleStatus.outcome(was, BundlePhase.Degraded, g.reason(), g.message(), was.activeVersion(), seen);
+            BundleRecord.Outcome o = BundleStatus.outcome(
+                    was, BundlePhase.Degraded, g.reason(), g.message(), was.activeVersion(), seen, bootClock);
             BundleRecord done = rec.withOutcome(o);
             journal.save(done, BundleStep.DEGRADED);
             return BundleStatus.toState(done, o);

@@ -31,7 +31,8 @@ public final class HealthCheckRules {
     /**
      * The bundle as the journal records it, for {@link #combine}.
      *
-     * @param since      when the recorded phase began (Active: the proof); null when unknown
+     * @param age        how long ago the recorded phase began (Active: the proof), on the host's boot clock
+     *                   ({@link io.confext.agent.unithealth.PhaseAge}); null when unknown
      * @param window     the health window, the bundle's minReadySeconds
      * @param unitPids   each unit's main PID as recorded (a Degraded verdict keeps them, so no restart is seen)
      * @param firstUnit  the unit a failure is reported on when the check names none (null: the bundle has none)
@@ -39,9 +40,8 @@ public final class HealthCheckRules {
     public record Bundle(
             BundlePhase phase,
             String reason,
-            Instant since,
+            Duration age,
             Duration window,
-            Instant now,
             Map<String, Long> unitPids,
             String firstUnit) {
         public Bundle {
@@ -49,8 +49,14 @@ public final class HealthCheckRules {
         }
     }
 
+    /**
+     * Due after periodSeconds; also when the last run seems to lie in the future: the agent's clock was set back, and
+     * a check must not pause until the clock catches up with it.
+     */
     public static boolean due(ResolvedHealthCheck check, CheckTally tally, Instant now) {
-        return tally.lastRun() == null || !now.isBefore(tally.lastRun().plusSeconds(check.periodSeconds()));
+        return tally.lastRun() == null
+                || now.isBefore(tally.lastRun())
+                || !now.isBefore(tally.lastRun().plusSeconds(check.periodSeconds()));
     }
 
     public static CheckTally count(CheckTally before, CheckRun run, Instant at) {
@@ -96,13 +102,13 @@ public final class HealthCheckRules {
         Failure f = failing.get();
         String unit = f.unit() != null ? f.unit() : b.firstUnit() != null ? b.firstUnit() : "";
         if (b.phase() == BundlePhase.Active) {
-            boolean inWindow = b.since() != null && b.now().isBefore(b.since().plus(b.window()));
+            boolean inWindow = b.age() != null && b.age().compareTo(b.window()) < 0;
             if (inWindow) {
                 return new HealthVerdict.FailedInWindow(
                         unit,
                         HEALTH_CHECK_FAILED,
                         f.message() + ", "
-                                + Duration.between(b.since(), b.now()).toSeconds()
+                                + b.age().toSeconds()
                                 + "s after the activation, within minReadySeconds ("
                                 + b.window().toSeconds() + "s)");
             }

@@ -1,8 +1,10 @@
 package io.confext.agent.healthcheck;
 
 import io.confext.agent.apply.DesiredBundleContent;
+import io.confext.agent.host.HostFiles;
 import io.confext.agent.state.BundleRecord;
 import io.confext.agent.state.BundleStep;
+import io.confext.agent.state.StateLayout;
 import io.confext.agent.unithealth.HealthVerdict;
 import io.confext.api.revision.ResolvedHealthCheck;
 import io.confext.api.v1alpha1.BundlePhase;
@@ -10,11 +12,12 @@ import io.confext.api.v1alpha1.BundleState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +30,9 @@ import org.jboss.logging.Logger;
  * thread of its own, and when a check starts or stops failing (failureThreshold in a row, see
  * {@link HealthCheckRules}) a pass is asked for. The pass itself decides, under the host lock, with
  * {@link #judge}: the same way back as for a unit that failed inside the window, or Degraded after it. The runs
- * are counted in memory: after an agent restart a check starts from zero (a failing check fails again within
- * failureThreshold periods).
+ * are counted in memory, and a check's failures in a row are also kept on the node ({@link KeptCountsFile}) when
+ * they change: a restarted agent goes on counting from where it was for the same revision, so a restart (a crash
+ * loop of the agent, an upgrade of the DaemonSet) does not hide a check that keeps failing.
  */
 public final class HealthChecks implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HealthChecks.class);
@@ -40,19 +44,35 @@ public final class HealthChecks implements AutoCloseable {
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private volatile ScheduledThreadPoolExecutor executor;
     private volatile Runnable pass = () -> {};
+    /** Null: nothing is kept (tests of other parts, the crash drivers). */
+    private final KeptCountsFile keptFile;
+    /** Counts a previous run of the agent kept, for bundles not tracked again yet. */
+    private final Map<String, KeptCounts.Bundle> restored = new ConcurrentHashMap<>();
+
+    private KeptCounts lastKept;
 
     /** One bundle's proven revision and its checks' tallies (replaced, never changed in place, but for the tallies). */
     private record Tracked(String digest, List<ResolvedHealthCheck> checks, Map<String, CheckTally> tallies) {}
 
     /** @param runner runs one check once ({@link CheckRunner#run} on the agent) */
     public HealthChecks(Function<ResolvedHealthCheck, CheckRun> runner, Clock clock) {
-        this.runner = runner;
-        this.clock = clock;
+        this(runner, clock, null);
     }
 
-    public static HealthChecks onHost(long hostPid, Clock clock) {
+    /** @param keptFile where failure counts outlive the agent (null: nowhere); read once, here */
+    public HealthChecks(Function<ResolvedHealthCheck, CheckRun> runner, Clock clock, KeptCountsFile keptFile) {
+        this.runner = runner;
+        this.clock = clock;
+        this.keptFile = keptFile;
+        this.lastKept = keptFile == null ? KeptCounts.NONE : keptFile.load();
+        restored.putAll(lastKept.bundles());
+    }
+
+    /** @param stateHostDir the agent's state directory on the host: the counts are kept there */
+    public static HealthChecks onHost(long hostPid, String stateHostDir, Clock clock) {
         CheckRunner r = new CheckRunner(hostPid);
-        return new HealthChecks(r::run, clock);
+        StateLayout layout = new StateLayout(new HostFiles(hostPid), stateHostDir);
+        return new HealthChecks(r::run, clock, new KeptCountsFile(layout::healthCheckCounts));
     }
 
     /** Runs no check: for an applier that is not given any (tests of other parts, the crash drivers). */
@@ -63,6 +83,11 @@ public final class HealthChecks implements AutoCloseable {
     /** Starts the thread that runs the checks; {@code pass} asks the work loop for a pass (it coalesces requests). */
     public synchronized void start(Runnable askForPass) {
         this.pass = askForPass;
+        if (tracked.values().stream()
+                .anyMatch(t ->
+                        HealthCheckRules.firstFailing(t.checks(), t.tallies()).isPresent())) {
+            askForPass.run(); // a restored failing count tracked before the passes could be asked for
+        }
         if (executor != null) {
             return;
         }
@@ -94,11 +119,52 @@ public final class HealthChecks implements AutoCloseable {
             }
         }
         tracked.keySet().removeIf(name -> !wanted.containsKey(name));
-        wanted.forEach((name, d) -> tracked.compute(
-                name,
-                (n, was) -> was != null && was.digest().equals(d.digest())
-                        ? was
-                        : new Tracked(d.digest(), d.content().checks(), new ConcurrentHashMap<>())));
+        Set<String> desiredNames = new HashSet<>();
+        desired.forEach(d -> desiredNames.add(d.name()));
+        // kept counts of a bundle no longer wanted, or wanted at another revision, are for nothing
+        restored.entrySet()
+                .removeIf(e -> !desiredNames.contains(e.getKey())
+                        || desired.stream()
+                                .anyMatch(d -> d.name().equals(e.getKey())
+                                        && !d.digest().equals(e.getValue().digest())));
+        boolean restoredFailing = false;
+        for (Map.Entry<String, DesiredBundleContent> w : wanted.entrySet()) {
+            DesiredBundleContent d = w.getValue();
+            Tracked was = tracked.get(w.getKey());
+            if (was != null && was.digest().equals(d.digest())) {
+                continue;
+            }
+            Map<String, CheckTally> tallies = new ConcurrentHashMap<>(KeptCounts.restore(
+                    restored.remove(w.getKey()), d.digest(), d.content().checks()));
+            Tracked t = new Tracked(d.digest(), d.content().checks(), tallies);
+            tracked.put(w.getKey(), t);
+            restoredFailing |=
+                    HealthCheckRules.firstFailing(t.checks(), tallies).isPresent();
+        }
+        keep();
+        if (restoredFailing) {
+            LOG.infof("A health check was failing when the agent last stopped: asking for a pass");
+            pass.run(); // the pass that called this judged without the restored counts
+        }
+    }
+
+    /** Writes the failure counts when what is kept of them changed; the runs' thread and the passes both call it. */
+    private synchronized void keep() {
+        if (keptFile == null) {
+            return;
+        }
+        Map<String, KeptCounts.Bundle> now = new HashMap<>(restored);
+        tracked.forEach((name, t) -> {
+            KeptCounts.Bundle b = KeptCounts.keep(t.digest(), t.checks(), t.tallies());
+            if (b != null) {
+                now.put(name, b);
+            }
+        });
+        KeptCounts counts = new KeptCounts(now);
+        if (counts.countsDiffer(lastKept)) {
+            keptFile.save(counts);
+            lastKept = counts;
+        }
     }
 
     /** The bundle's failing check now, if it is tracked at this revision and one fails. */
@@ -114,7 +180,8 @@ public final class HealthChecks implements AutoCloseable {
      * The pass's verdict on a proven bundle: its units' verdict, unless one of its checks fails (see
      * {@link HealthCheckRules#combine}).
      */
-    public HealthVerdict judge(HealthVerdict units, DesiredBundleContent d, BundleRecord journalled, Instant now) {
+    /** @param age how long ago the journalled phase began ({@link io.confext.agent.unithealth.PhaseAge}) */
+    public HealthVerdict judge(HealthVerdict units, DesiredBundleContent d, BundleRecord journalled, Duration age) {
         BundleRecord.Outcome o = journalled == null ? null : journalled.outcome();
         if (o == null
                 || journalled.step() != BundleStep.IDLE
@@ -134,9 +201,8 @@ public final class HealthChecks implements AutoCloseable {
                 new HealthCheckRules.Bundle(
                         o.phase(),
                         o.reason(),
-                        parse(o.since()),
+                        age,
                         Duration.ofSeconds(d.minReadySeconds()),
-                        now,
                         pids,
                         unitNames.isEmpty() ? null : unitNames.get(0)));
     }
@@ -169,16 +235,9 @@ public final class HealthChecks implements AutoCloseable {
                     pass.run();
                 }
             }
+            keep();
         } catch (RuntimeException e) {
             LOG.infof("Running the health checks failed (trying again in %s): %s", TICK, e.getMessage());
-        }
-    }
-
-    private static Instant parse(String since) {
-        try {
-            return since == null ? null : Instant.parse(since);
-        } catch (DateTimeParseException e) {
-            return null;
         }
     }
 

@@ -38,14 +38,22 @@ public record BundleRecord(
         }
     }
 
-    /** The last reported result, kept so that an unchanged desired set reports the same thing. */
+    /**
+     * The last reported result, kept so that an unchanged desired set reports the same thing.
+     *
+     * @param since     when the phase began, on the agent's wall clock (shown in the status, timed by no one but a
+     *                  fallback, see {@link io.confext.agent.unithealth.PhaseAge})
+     * @param sinceBoot the same moment on the host's boot clock: what the health window is timed from (null in
+     *                  records of older agents)
+     */
     public record Outcome(
             BundlePhase phase,
             String reason,
             String message,
             String since,
             String activeVersion,
-            List<UnitView> units) {
+            List<UnitView> units,
+            BootTime sinceBoot) {
         public Outcome {
             units = units == null ? List.of() : List.copyOf(units);
         }

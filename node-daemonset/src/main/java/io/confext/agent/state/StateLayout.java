@@ -55,6 +55,11 @@ public record StateLayout(HostFiles host, String hostDir) {
         return agentPath(hostDir + "/state.json");
     }
 
+    /** The health checks' failure counts (io.confext.agent.healthcheck.KeptCountsFile). */
+    public Path healthCheckCounts() {
+        return agentPath(hostDir + "/health-checks.json");
+    }
+
     public Path lockFile() {
         return agentPath(hostDir + "/agent.lock");
     }

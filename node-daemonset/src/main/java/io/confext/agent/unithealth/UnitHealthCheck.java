@@ -10,8 +10,6 @@ import io.confext.agent.systemd.Systemd;
 import io.confext.agent.systemd.SystemdException;
 import io.confext.api.v1alpha1.BundlePhase;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +38,7 @@ public final class UnitHealthCheck {
      *                      another bundle is no loss
      */
     public HealthVerdict judge(
-            BundleRecord rec, Function<String, Set<Long>> provenByAgent, Duration window, Instant now) {
+            BundleRecord rec, Function<String, Set<Long>> provenByAgent, Duration window, Duration age) {
         BundleRecord.Outcome o = rec.outcome();
         if (o == null || rec.step() != BundleStep.IDLE || o.activeVersion() == null) {
             return new HealthVerdict.NotWatched();
@@ -56,8 +54,8 @@ public final class UnitHealthCheck {
         List<UnitHealthRules.Recorded> recorded = o.units().stream()
                 .map(u -> new UnitHealthRules.Recorded(u.unit(), u.mainPid(), provenByAgent.apply(u.unit())))
                 .toList();
-        HealthVerdict v = UnitHealthRules.judge(new UnitHealthRules.Input(
-                o.phase(), o.reason(), o.activeVersion(), parse(o.since()), window, recorded, observed, now));
+        HealthVerdict v = UnitHealthRules.judge(
+                new UnitHealthRules.Input(o.phase(), o.reason(), o.activeVersion(), age, window, recorded, observed));
         return withJournal(v);
     }
 
@@ -84,16 +82,5 @@ public final class UnitHealthCheck {
                     d.unit(), d.reason(), d.message() + observer.journalTail(d.unit()), d.mainPids());
         }
         return v;
-    }
-
-    private static Instant parse(String since) {
-        if (since == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(since);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

@@ -2,7 +2,6 @@ package io.confext.agent.unithealth;
 
 import io.confext.api.v1alpha1.BundlePhase;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,18 +72,18 @@ public final class UnitHealthRules {
      * @param phase    the bundle's recorded phase
      * @param reason   the bundle's recorded reason (for a Degraded bundle: what it is Degraded for)
      * @param version  the version the units were proven with
-     * @param since    when the recorded phase began (Active: the proof; Degraded: the last change)
+     * @param age      how long ago the recorded phase began (Active: the proof; Degraded: the last change), on the
+     *                 host's boot clock ({@link PhaseAge}); null: unknown
      * @param window   the health window, the bundle's minReadySeconds
      */
     public record Input(
             BundlePhase phase,
             String reason,
             String version,
-            Instant since,
+            Duration age,
             Duration window,
             List<Recorded> recorded,
-            List<Observed> observed,
-            Instant now) {
+            List<Observed> observed) {
         public Input {
             recorded = List.copyOf(recorded);
             observed = List.copyOf(observed);
@@ -134,8 +133,7 @@ public final class UnitHealthRules {
             if (problem == null) {
                 return new HealthVerdict.Unchanged();
             }
-            boolean inWindow =
-                    in.since() != null && in.now().isBefore(in.since().plus(in.window()));
+            boolean inWindow = in.age() != null && in.age().compareTo(in.window()) < 0;
             if (inWindow) {
                 return new HealthVerdict.FailedInWindow(
                         problem.unit(),
@@ -168,7 +166,7 @@ public final class UnitHealthRules {
                     nowPids);
         }
         Duration wait = recoveryWait(in.window());
-        if (in.since() == null || !in.now().isBefore(in.since().plus(wait))) {
+        if (in.age() == null || in.age().compareTo(wait) >= 0) {
             return new HealthVerdict.Recovered();
         }
         return new HealthVerdict.Unchanged();
@@ -243,6 +241,6 @@ public final class UnitHealthRules {
     }
 
     private static String ago(Input in) {
-        return in.since() == null ? "" : Duration.between(in.since(), in.now()).toSeconds() + "s";
+        return in.age() == null ? "" : in.age().toSeconds() + "s";
     }
 }

@@ -1,5 +1,6 @@
 package io.confext.agent.unithealth;
 
+import io.confext.agent.host.BootClock;
 import io.confext.agent.host.HostFiles;
 import io.confext.agent.state.AgentState;
 import io.confext.agent.state.BundleRecord;
@@ -51,6 +52,7 @@ public final class UnitWatcher implements AutoCloseable {
     private final Runnable pass;
     private final Duration period;
     private final Clock clock;
+    private final BootClock bootClock = BootClock.kernel();
     private final ScheduledThreadPoolExecutor executor;
     private final AtomicBoolean lookQueued = new AtomicBoolean();
     /** Touched only on the executor's thread. */
@@ -141,7 +143,10 @@ public final class UnitWatcher implements AutoCloseable {
                     continue;
                 }
                 // the window is the pass's business: any loss is news for an Active bundle
-                HealthVerdict v = check.judge(rec, UnitHealthCheck.provenIn(state), Duration.ZERO, now);
+                Duration age = rec.outcome() == null
+                        ? null
+                        : PhaseAge.of(rec.outcome().since(), rec.outcome().sinceBoot(), bootClock.now(), now);
+                HealthVerdict v = check.judge(rec, UnitHealthCheck.provenIn(state), Duration.ZERO, age);
                 if (v instanceof HealthVerdict.NotWatched || v instanceof HealthVerdict.Unchanged) {
                     continue;
                 }

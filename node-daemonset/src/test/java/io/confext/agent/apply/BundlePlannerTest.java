@@ -41,7 +41,7 @@ class BundlePlannerTest {
                 BundleStep.IDLE,
                 null,
                 new BundleRecord.Outcome(
-                        BundlePhase.Active, "Proven", "ok", "t", good.isEmpty() ? null : good.get(0), List.of()));
+                        BundlePhase.Active, "Proven", "ok", "t", good.isEmpty() ? null : good.get(0), List.of(), null));
     }
 
     private static DesiredBundleContent image(String version) {

@@ -39,6 +39,7 @@ class PureRulesArchitectureTest {
         "io.confext.agent.disk.StoredVersion",
         "io.confext.agent.kube.ConvergencePlanner",
         "io.confext.agent.unithealth.UnitHealthRules",
+        "io.confext.agent.unithealth.PhaseAge",
         "io.confext.agent.unithealth.WaitingForRestartRules",
         "io.confext.agent.healthcheck.HealthCheckRules",
         "io.confext.agent.trust.NodeGate",

@@ -37,7 +37,12 @@ class HealthCheckRulesTest {
 
     private static HealthCheckRules.Bundle bundle(BundlePhase phase, String reason, Instant now) {
         return new HealthCheckRules.Bundle(
-                phase, reason, PROVEN, WINDOW, now, Map.of("chronyd.service", 42L), "chronyd.service");
+                phase,
+                reason,
+                Duration.between(PROVEN, now),
+                WINDOW,
+                Map.of("chronyd.service", 42L),
+                "chronyd.service");
     }
 
     private static Optional<HealthCheckRules.Failure> trackingFails() {
@@ -90,6 +95,9 @@ class HealthCheckRulesTest {
         CheckTally ran = HealthCheckRules.count(CheckTally.NONE, CheckRun.pass("ok"), PROVEN);
         assertThat(HealthCheckRules.due(TRACKING, ran, PROVEN.plusSeconds(9))).isFalse();
         assertThat(HealthCheckRules.due(TRACKING, ran, PROVEN.plusSeconds(10))).isTrue();
+        assertThat(HealthCheckRules.due(TRACKING, ran, PROVEN.minusSeconds(3600)))
+                .as("the agent's clock was set back an hour: the check does not pause for an hour")
+                .isTrue();
     }
 
     @Test
@@ -150,8 +158,7 @@ class HealthCheckRulesTest {
 
     @Test
     void withoutAWindowAFailingCheckIsDegraded() {
-        var b = new HealthCheckRules.Bundle(
-                BundlePhase.Active, "Proven", PROVEN, Duration.ZERO, PROVEN, Map.of(), null);
+        var b = new HealthCheckRules.Bundle(BundlePhase.Active, "Proven", Duration.ZERO, Duration.ZERO, Map.of(), null);
         HealthVerdict v = HealthCheckRules.combine(new HealthVerdict.NotWatched(), trackingFails(), b);
         assertThat(v)
                 .as("a host-scope bundle without watched units is judged too")

@@ -11,6 +11,7 @@ import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ReloadMode;
 import io.confext.api.v1alpha1.Scope;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,9 +19,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which bundles' checks run, and when a pass is asked for; the checks' runs are given, the thread is not started. */
 class HealthCheckTrackingTest {
+    /** Fails after 3 runs in a row, every second. */
+    private static final ResolvedHealthCheck THREE = new ResolvedHealthCheck(
+            "healthy",
+            new ResolvedHealthCheck.Exec(List.of("test", "-f", "/etc/demo/healthy"), true, "demo.service"),
+            null,
+            1,
+            1,
+            3);
+
     private static final ResolvedHealthCheck CHECK = new ResolvedHealthCheck(
             "healthy",
             new ResolvedHealthCheck.Exec(List.of("test", "-f", "/etc/demo/healthy"), true, "demo.service"),
@@ -35,6 +46,11 @@ class HealthCheckTrackingTest {
     private Instant now = Instant.parse("2026-12-02T10:00:00Z");
 
     private HealthChecks checks() {
+        return checks(null);
+    }
+
+    /** @param kept where the counts outlive the instance (null: nowhere); a new instance is an agent restart */
+    private HealthChecks checks(KeptCountsFile kept) {
         Clock clock = new Clock() {
             @Override
             public ZoneOffset getZone() {
@@ -56,7 +72,8 @@ class HealthCheckTrackingTest {
                     runs.incrementAndGet();
                     return results.isEmpty() ? CheckRun.pass("exit status 0") : results.remove(0);
                 },
-                clock);
+                clock,
+                kept);
         hc.start(passesAsked::incrementAndGet);
         hc.close(); // the ticks are driven by the test
         return hc;
@@ -134,5 +151,116 @@ class HealthCheckTrackingTest {
         assertThat(hc.failing("demo", "sha256:b")).isEmpty();
         hc.track(List.of(), List.of());
         assertThat(hc.failing("demo", "sha256:b")).as("removed").isEmpty();
+    }
+
+    private void failingRuns(HealthChecks hc, int n) {
+        for (int i = 0; i < n; i++) {
+            results.add(CheckRun.fail("exit status 1: run " + (runs.get() + 1)));
+            hc.runDue();
+            now = now.plusSeconds(1);
+        }
+    }
+
+    @Test
+    void aRestartGoesOnCountingFromWhereTheCheckWas(@TempDir Path state) {
+        KeptCountsFile kept = new KeptCountsFile(() -> state.resolve("health-checks.json"));
+        List<DesiredBundleContent> desired = List.of(desired("sha256:a", List.of(THREE)));
+        List<BundleState> active = List.of(state(BundlePhase.Active, "2.0"));
+        HealthChecks before = checks(kept);
+        before.track(desired, active);
+        failingRuns(before, 2);
+        assertThat(before.failing("demo", "sha256:a")).as("2 of 3").isEmpty();
+        before.close();
+
+        HealthChecks after = checks(kept); // the agent restarted
+        after.track(desired, active);
+        assertThat(after.failing("demo", "sha256:a")).as("nothing new run yet").isEmpty();
+        failingRuns(after, 1);
+        assertThat(after.failing("demo", "sha256:a"))
+                .as("the third failure in a row, one of them after the restart")
+                .hasValueSatisfying(f -> assertThat(f.message())
+                        .contains("failed 3 times in a row")
+                        .contains("run 3"));
+    }
+
+    @Test
+    void aCheckFailingWhenTheAgentStoppedFailsAtOnceAfterItAndAPassIsAsked(@TempDir Path state) {
+        KeptCountsFile kept = new KeptCountsFile(() -> state.resolve("health-checks.json"));
+        List<DesiredBundleContent> desired = List.of(desired("sha256:a", List.of(THREE)));
+        List<BundleState> active = List.of(state(BundlePhase.Active, "2.0"));
+        HealthChecks before = checks(kept);
+        before.track(desired, active);
+        failingRuns(before, 5);
+        assertThat(before.failing("demo", "sha256:a")).isPresent();
+        int asked = passesAsked.get();
+
+        HealthChecks after = checks(kept);
+        after.track(desired, active);
+        assertThat(after.failing("demo", "sha256:a"))
+                .as("failing before any run of the new agent")
+                .hasValueSatisfying(f -> assertThat(f.message()).contains("failed 3 times in a row"));
+        assertThat(passesAsked.get())
+                .as("the pass that tracked it judged without the counts: another is asked for")
+                .isGreaterThan(asked);
+        results.add(CheckRun.pass("exit status 0"));
+        after.runDue();
+        assertThat(after.failing("demo", "sha256:a")).as("one pass clears it").isEmpty();
+        assertThat(checks(kept).failing("demo", "sha256:a")).isEmpty();
+        HealthChecks third = checks(kept);
+        third.track(desired, active);
+        assertThat(third.failing("demo", "sha256:a"))
+                .as("the pass was kept too")
+                .isEmpty();
+    }
+
+    @Test
+    void keptCountsAreForOneRevisionAndOnlyForBundlesStillWanted(@TempDir Path state) {
+        KeptCountsFile kept = new KeptCountsFile(() -> state.resolve("health-checks.json"));
+        List<BundleState> active = List.of(state(BundlePhase.Active, "2.0"));
+        HealthChecks before = checks(kept);
+        before.track(List.of(desired("sha256:a", List.of(THREE))), active);
+        failingRuns(before, 3);
+        assertThat(before.failing("demo", "sha256:a")).isPresent();
+
+        HealthChecks newRevision = checks(kept);
+        newRevision.track(List.of(desired("sha256:b", List.of(THREE))), active);
+        assertThat(newRevision.failing("demo", "sha256:b"))
+                .as("another revision counts from zero")
+                .isEmpty();
+
+        HealthChecks again = checks(kept);
+        again.track(List.of(desired("sha256:a", List.of(THREE))), active);
+        assertThat(again.failing("demo", "sha256:a"))
+                .as("the counts for sha256:a were dropped when sha256:b was wanted")
+                .isEmpty();
+    }
+
+    @Test
+    void aFileThatCannotBeReadCountsFromZero(@TempDir Path state) throws Exception {
+        Path f = java.nio.file.Files.writeString(state.resolve("health-checks.json"), "{not json");
+        HealthChecks hc = checks(new KeptCountsFile(() -> f));
+        hc.track(List.of(desired("sha256:a", List.of(THREE))), List.of(state(BundlePhase.Active, "2.0")));
+        assertThat(hc.failing("demo", "sha256:a")).isEmpty();
+        failingRuns(hc, 3);
+        assertThat(hc.failing("demo", "sha256:a"))
+                .as("and the file is written anew")
+                .isPresent();
+        assertThat(java.nio.file.Files.readString(f)).contains("sha256:a");
+    }
+
+    @Test
+    void aCheckThatGoesOnFailingDoesNotRewriteTheFile(@TempDir Path state) throws Exception {
+        Path f = state.resolve("health-checks.json");
+        HealthChecks hc = checks(new KeptCountsFile(() -> f));
+        hc.track(List.of(desired("sha256:a", List.of(THREE))), List.of(state(BundlePhase.Active, "2.0")));
+        failingRuns(hc, 3);
+        java.nio.file.attribute.FileTime written = java.nio.file.Files.getLastModifiedTime(f);
+        String content = java.nio.file.Files.readString(f);
+        java.nio.file.Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(0));
+        failingRuns(hc, 4);
+        assertThat(java.nio.file.Files.getLastModifiedTime(f).toMillis())
+                .as("capped at failureThreshold: nothing new to keep (was %s)", written)
+                .isZero();
+        assertThat(java.nio.file.Files.readString(f)).isEqualTo(content);
     }
 }

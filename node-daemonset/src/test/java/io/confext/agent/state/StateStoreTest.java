@@ -37,7 +37,8 @@ class StateStoreTest {
                         "m",
                         "t",
                         "2",
-                        List.of(new BundleRecord.UnitView("demo.service", "2", 42))));
+                        List.of(new BundleRecord.UnitView("demo.service", "2", 42)),
+                        null));
         store.save(AgentState.empty().with(r));
         assertThat(store.load().bundles().get("b")).isEqualTo(r);
         try (var s = Files.list(dir)) {

@@ -27,11 +27,10 @@ class UnitHealthRulesTest {
                 phase,
                 reason,
                 "2.0",
-                PROVEN,
+                Duration.between(PROVEN, now),
                 WINDOW,
                 List.of(new UnitHealthRules.Recorded(U, recordedPid)),
-                List.of(o),
-                now));
+                List.of(o)));
     }
 
     private static HealthVerdict active(UnitHealthRules.Observed o, Instant now) {
@@ -70,11 +69,10 @@ class UnitHealthRulesTest {
                 BundlePhase.Active,
                 "Proven",
                 "2.0",
-                PROVEN,
+                Duration.between(PROVEN, PROVEN),
                 Duration.ZERO,
                 List.of(new UnitHealthRules.Recorded(U, 100)),
-                List.of(killed()),
-                PROVEN));
+                List.of(killed())));
         assertThat(v).isInstanceOf(HealthVerdict.Degraded.class);
     }
 
@@ -112,21 +110,19 @@ class UnitHealthRulesTest {
                 BundlePhase.Active,
                 "Proven",
                 "2.0",
-                PROVEN,
+                Duration.between(PROVEN, PROVEN.plusSeconds(5)),
                 WINDOW,
                 List.of(new UnitHealthRules.Recorded(U, 100, java.util.Set.of(200L))),
-                List.of(running(200, "2.0")),
-                PROVEN.plusSeconds(5)));
+                List.of(running(200, "2.0"))));
         assertThat(v).isInstanceOf(HealthVerdict.Unchanged.class);
         HealthVerdict other = UnitHealthRules.judge(new UnitHealthRules.Input(
                 BundlePhase.Active,
                 "Proven",
                 "2.0",
-                PROVEN,
+                Duration.between(PROVEN, PROVEN.plusSeconds(5)),
                 WINDOW,
                 List.of(new UnitHealthRules.Recorded(U, 100, java.util.Set.of(200L))),
-                List.of(running(300, "2.0")),
-                PROVEN.plusSeconds(5)));
+                List.of(running(300, "2.0"))));
         assertThat(other).as("a PID nobody proved is a restart").isInstanceOf(HealthVerdict.FailedInWindow.class);
     }
 

@@ -16,7 +16,8 @@ class WaitingForRestartRulesTest {
                 "m",
                 "t",
                 null,
-                List.of(new BundleRecord.UnitView("demo.service", null, recordedPid)));
+                List.of(new BundleRecord.UnitView("demo.service", null, recordedPid)),
+                null);
     }
 
     @Test

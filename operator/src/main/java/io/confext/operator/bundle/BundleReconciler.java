@@ -301,9 +301,16 @@ public class BundleReconciler
             }
         }
         NodeEntryWriter writer = new NodeEntryWriter(client, settings.namespace());
-        for (NodeDecision d : plan.changes()) {
-            writer.write(cxnByName.get(d.name()), name, d.desired(), policy.minReadySeconds());
-            recentWrites.wrote(name, d.name(), d.desired(), now);
+        for (NodeDecision d : plan.decisions()) {
+            ConfextNode cxn = cxnByName.get(d.name());
+            if (d.changed()) {
+                writer.write(cxn, name, d.desired(), policy.minReadySeconds());
+                recentWrites.wrote(name, d.name(), d.desired(), now);
+            } else if (writer.onlyWindowDiffers(cxn, name, d.desired(), policy.minReadySeconds())) {
+                // spec.rollout.minReadySeconds changed: the agent's health window follows, nothing new is assigned
+                // (no wave, no rollout: the node keeps its version and its place in the plan)
+                writer.write(cxn, name, d.desired(), policy.minReadySeconds());
+            }
         }
         recordWaveEvent(bundle, plan, target.target(), events);
         for (NodeView v : plannedRestarts.fresh(name, views, target.target())) {

@@ -88,6 +88,30 @@ public final class NodeEntryWriter {
                 + " after " + ATTEMPTS + " attempts (will retry on the next reconcile)");
     }
 
+    /**
+     * Whether the node's entry for the bundle is for this very assignment (version, revision, rollback mark) and
+     * differs only in minReadySeconds: the bundle's window changed in its spec, and the entry must follow it without
+     * the node being assigned anything new. False without an entry (nothing to refresh: a new entry is a change).
+     */
+    public boolean onlyWindowDiffers(ConfextNode cached, String bundle, Assignment desired, int minReadySeconds) {
+        if (cached == null
+                || desired == null
+                || cached.getSpec() == null
+                || cached.getSpec().getBundles() == null) {
+            return false;
+        }
+        DesiredBundle have = cached.getSpec().getBundles().stream()
+                .filter(b -> bundle.equals(b.getName()))
+                .findFirst()
+                .orElse(null);
+        if (have == null) {
+            return false;
+        }
+        DesiredBundle want = entry(bundle, desired, minReadySeconds);
+        int haveWindow = have.getMinReadySeconds() == null ? 0 : have.getMinReadySeconds();
+        return !sameEntry(have, want) && sameEntry(have, entry(bundle, desired, haveWindow));
+    }
+
     private static List<Map<String, Object>> patch(int index, String bundle, DesiredBundle want) {
         if (index < 0) {
             return List.of(Map.of("op", "add", "path", "/spec/bundles/-", "value", want));

@@ -175,6 +175,63 @@ class BundleRolloutTest {
         assertThat(reasonsOfEvents()).contains("WaveStarted", "RolloutComplete");
     }
 
+    /** The agents' health window follows spec.rollout.minReadySeconds alone, on nodes that are done, without a wave. */
+    @Test
+    void aChangeOfMinReadySecondsAloneReachesEveryEntryWithoutAWave() {
+        fleet(4, SimulatedAgent.Behaviour.healthy(100));
+        cluster.startOperator();
+        cluster.client
+                .resources(ConfextBundle.class)
+                .resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Halt)))
+                .create();
+        // complete with every node on it (a status computed before the agents were ready says complete on none)
+        await(
+                "v1 on all 4 nodes",
+                WAIT,
+                () -> nodesActiveOn("chrony", "1") == 4
+                        && conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
+        assertThat(nodes())
+                .allSatisfy(n -> assertThat(NodeViews.desiredEntry(n, "chrony").getMinReadySeconds())
+                        .isNull());
+        List<String> revisionsBefore = nodes().stream()
+                .map(n -> NodeViews.desiredEntry(n, "chrony").getRevision().getName())
+                .toList();
+        long wavesBefore =
+                reasonsOfEvents().stream().filter("WaveStarted"::equals).count();
+
+        cluster.client.resources(ConfextBundle.class).withName("chrony").edit(b -> {
+            b.getSpec().getRollout().setMinReadySeconds(3);
+            return b;
+        });
+        await(
+                "minReadySeconds 3 in every node's entry",
+                WAIT,
+                () -> nodes().stream()
+                        .allMatch(n -> Integer.valueOf(3)
+                                .equals(NodeViews.desiredEntry(n, "chrony").getMinReadySeconds())));
+        // nodes the operator saw proven less than the new window ago wait out the rest (as a Deployment's pods do)
+        await(
+                "complete again, at the new generation",
+                WAIT,
+                () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete")
+                        && get("chrony")
+                                .getStatus()
+                                .getObservedGeneration()
+                                .equals(get("chrony").getMetadata().getGeneration()));
+        assertThat(nodes().stream()
+                        .map(n -> NodeViews.desiredEntry(n, "chrony")
+                                .getRevision()
+                                .getName())
+                        .toList())
+                .as("the same revision on every node")
+                .isEqualTo(revisionsBefore);
+        assertThat(reasonsOfEvents().stream().filter("WaveStarted"::equals).count())
+                .as("no wave for a window change")
+                .isEqualTo(wavesBefore);
+        assertThat(get("chrony").getStatus().getReady()).isEqualTo(4);
+        assertThat(get("chrony").getStatus().getHistory()).hasSize(1);
+    }
+
     @Test
     void failingCanaryHaltsTheRollout() {
         fleet(5, SimulatedAgent.Behaviour.failing(100, "2"));

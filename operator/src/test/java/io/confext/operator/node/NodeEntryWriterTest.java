@@ -104,6 +104,32 @@ class NodeEntryWriterTest {
     }
 
     @Test
+    void onlyAWindowChangeOnTheSameAssignmentIsAWindowRefresh() {
+        NodeEntryWriter w = new NodeEntryWriter(client, "confext-system");
+        assertThat(w.onlyWindowDiffers(get(), "b", rev("b", "1"), 30))
+                .as("no entry yet: a new entry is an assignment, not a refresh")
+                .isFalse();
+        w.write(get(), "b", rev("b", "1"), 0);
+        assertThat(w.onlyWindowDiffers(get(), "b", rev("b", "1"), 0))
+                .as("the same")
+                .isFalse();
+        assertThat(w.onlyWindowDiffers(get(), "b", rev("b", "1"), 30)).isTrue();
+        assertThat(w.onlyWindowDiffers(get(), "b", rev("b", "2"), 30))
+                .as("another revision is a change the planner decides")
+                .isFalse();
+        assertThat(w.onlyWindowDiffers(
+                        get(), "b", new Assignment(new RevisionTarget("b-1", "sha256:1", "1"), true), 30))
+                .as("a rollback mark is a change too")
+                .isFalse();
+        assertThat(w.onlyWindowDiffers(get(), "other", rev("other", "1"), 30)).isFalse();
+        w.write(get(), "b", rev("b", "1"), 30);
+        assertThat(w.onlyWindowDiffers(get(), "b", rev("b", "1"), 30)).isFalse();
+        assertThat(w.onlyWindowDiffers(get(), "b", rev("b", "1"), 0))
+                .as("back to none")
+                .isTrue();
+    }
+
+    @Test
     void theBundlesHealthWindowIsCopiedIntoTheEntry() {
         NodeEntryWriter w = new NodeEntryWriter(client, "confext-system");
         assertThat(w.write(get(), "b", rev("b", "1"), 45)).isTrue();

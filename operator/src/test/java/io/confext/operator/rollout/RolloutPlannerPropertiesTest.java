@@ -16,7 +16,10 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Random fleets and random event orders (agents progress, fail, go unready, nodes join and leave,
- * time passes, pause toggles) against the planner's invariants.
+ * time passes, pause toggles) against the planner's invariants. Every agent reports with a clock
+ * of its own (up to a day off the operator's, either way); the reports go through a
+ * {@link ReportClock} as in the reconciler, and the invariants are stated on the operator's time:
+ * when the world first showed the operator a node's report in its present state.
  */
 class RolloutPlannerPropertiesTest {
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
@@ -73,8 +76,26 @@ class RolloutPlannerPropertiesTest {
         final RolloutPlanner planner = new RolloutPlanner();
         final RevisionTarget stable;
         boolean rollingBack;
+        final ReportClock reportClock = new ReportClock();
+        final long skewSeed;
+        /** healthyFleetAlwaysCompletes: when the first node reported Active, and the first and last assignments. */
+        Instant firstProvenAt;
+
+        Instant firstAssignedAt;
+
+        Instant lastAssignedAt;
+        /** Each node's agent clock minus the operator's, in seconds. */
+        final java.util.Map<String, Long> skew = new java.util.HashMap<>();
+        /** When the operator first saw each node's present report (phase and revision): the only time that counts. */
+        final java.util.Map<String, Instant> seen = new java.util.HashMap<>();
 
         World(int size, RolloutRules p, boolean withStable) {
+            this(size, p, withStable, 0);
+        }
+
+        /** @param skewSeed chooses each agent's clock offset (a day behind to a day ahead) */
+        World(int size, RolloutRules p, boolean withStable, long skewSeed) {
+            this.skewSeed = skewSeed;
             fleet = Fleet.of(size);
             fleet.nodes
                     .values()
@@ -86,6 +107,7 @@ class RolloutPlannerPropertiesTest {
                     n.desired = Assignment.forward(OLD);
                     n.observed = new Observation(
                             NodePhase.ACTIVE, OLD.name(), OLD.digest(), T0.minusSeconds(3600), "Proven", "");
+                    seen.put(n.name, T0);
                 });
             }
         }
@@ -95,13 +117,35 @@ class RolloutPlannerPropertiesTest {
         }
 
         RolloutPlan plan() {
-            RolloutPlan plan = planner.plan(
-                    new RolloutInput("bundle", policy(), NEW, stable, rollingBack, T0, fleet.views(), now));
+            List<NodeView> timed = reportClock.stampAll("bundle", fleet.views(), now, null);
+            RolloutPlan plan =
+                    planner.plan(new RolloutInput("bundle", policy(), NEW, stable, rollingBack, T0, timed, now));
             fleet.apply(plan);
             if (plan.rollbackStarted()) {
                 rollingBack = true;
             }
             return plan;
+        }
+
+        /** The agent of {@code n} reports its desired revision, with its own clock's since. */
+        void report(Fleet.Node n, NodePhase phase) {
+            boolean same = n.observed != null && n.observed.phase() == phase && n.observed.isFor(n.desired.revision());
+            long off = skew.computeIfAbsent(
+                    n.name, k -> new java.util.Random(skewSeed ^ k.hashCode()).nextLong(-86_400, 86_401));
+            fleet.report(n.name, phase, now.plusSeconds(off));
+            if (!same) {
+                seen.put(n.name, now);
+            }
+        }
+
+        /** Proven for minReadySeconds on the operator's clock. */
+        boolean availableOnNew(Fleet.Node n) {
+            return n.observed != null
+                    && n.observed.isFor(NEW)
+                    && n.observed.phase() == NodePhase.ACTIVE
+                    && !seen.get(n.name)
+                            .plusSeconds(basePolicy.minReadySeconds())
+                            .isAfter(now);
         }
 
         Fleet.Node pick(int i) {
@@ -114,7 +158,7 @@ class RolloutPlannerPropertiesTest {
             switch (e.kind()) {
                 case PROVE -> {
                     if (n != null && n.desired != null) {
-                        fleet.report(n.name, NodePhase.ACTIVE, now);
+                        report(n, NodePhase.ACTIVE);
                     }
                 }
                 case FAIL -> {
@@ -122,14 +166,14 @@ class RolloutPlannerPropertiesTest {
                     if (n != null
                             && n.desired != null
                             && (n.observed == null || !n.observed.isFor(n.desired.revision()))) {
-                        fleet.report(n.name, NodePhase.FAILED, now);
+                        report(n, NodePhase.FAILED);
                     }
                 }
                 case PROGRESS -> {
                     if (n != null
                             && n.desired != null
                             && (n.observed == null || !n.observed.isFor(n.desired.revision()))) {
-                        fleet.report(n.name, NodePhase.FETCHING, now);
+                        report(n, NodePhase.FETCHING);
                     }
                 }
                 case UNREADY -> {
@@ -163,26 +207,14 @@ class RolloutPlannerPropertiesTest {
         long unavailable() {
             return fleet.nodes.values().stream()
                     .filter(n -> n.matches && n.desired != null && n.desired.is(NEW))
-                    .filter(n -> !(n.observed != null
-                            && n.observed.isFor(NEW)
-                            && n.observed.phase() == NodePhase.ACTIVE
-                            && !n.observed
-                                    .since()
-                                    .plusSeconds(basePolicy.minReadySeconds())
-                                    .isAfter(now)))
+                    .filter(n -> !availableOnNew(n))
                     .count();
         }
 
         long availableOnNew() {
             return fleet.nodes.values().stream()
                     .filter(n -> n.matches && n.ready && n.desired != null && n.desired.is(NEW))
-                    .filter(n -> n.observed != null
-                            && n.observed.isFor(NEW)
-                            && n.observed.phase() == NodePhase.ACTIVE
-                            && !n.observed
-                                    .since()
-                                    .plusSeconds(basePolicy.minReadySeconds())
-                                    .isAfter(now))
+                    .filter(this::availableOnNew)
                     .count();
         }
 
@@ -195,13 +227,7 @@ class RolloutPlannerPropertiesTest {
         long canaryAvailableOnNew() {
             return fleet.nodes.values().stream()
                     .filter(n -> n.canary && n.matches && n.ready && n.desired != null && n.desired.is(NEW))
-                    .filter(n -> n.observed != null
-                            && n.observed.isFor(NEW)
-                            && n.observed.phase() == NodePhase.ACTIVE
-                            && !n.observed
-                                    .since()
-                                    .plusSeconds(basePolicy.minReadySeconds())
-                                    .isAfter(now))
+                    .filter(this::availableOnNew)
                     .count();
         }
 
@@ -217,8 +243,9 @@ class RolloutPlannerPropertiesTest {
             @ForAll @IntRange(min = 0, max = 40) int size,
             @ForAll("policies") RolloutRules policy,
             @ForAll boolean withStable,
-            @ForAll("events") List<Event> events) {
-        World w = new World(size, policy, withStable);
+            @ForAll("events") List<Event> events,
+            @ForAll long skewSeed) {
+        World w = new World(size, policy, withStable, skewSeed);
         w.plan();
         for (Event e : events) {
             w.apply(e);
@@ -292,18 +319,32 @@ class RolloutPlannerPropertiesTest {
     void healthyFleetAlwaysCompletes(
             @ForAll @IntRange(min = 1, max = 60) int size,
             @ForAll("policies") RolloutRules policy,
-            @ForAll boolean withStable) {
-        World w = new World(size, policy, withStable);
+            @ForAll boolean withStable,
+            @ForAll long skewSeed) {
+        World w = new World(size, policy, withStable, skewSeed);
         for (int round = 0; round < 10_000; round++) {
             RolloutPlan plan = w.plan();
             if (plan.complete()) {
                 assertThat(w.fleet.nodes.values())
                         .allSatisfy(n -> assertThat(n.observed.isFor(NEW)).isTrue());
                 assertThat(plan.ready()).isEqualTo(size);
+                if (!w.firstAssignedAt.equals(w.lastAssignedAt)) {
+                    // a later wave starts only once a node is proven for minReadySeconds on the operator's clock
+                    assertThat(w.firstProvenAt.plusSeconds(policy.minReadySeconds()))
+                            .as("completion waits minReadySeconds of operator time, whatever the agents' clocks")
+                            .isBeforeOrEqualTo(w.lastAssignedAt);
+                }
                 return;
             }
+            if (!plan.newlyAssigned().isEmpty()) {
+                w.firstAssignedAt = w.firstAssignedAt == null ? w.now : w.firstAssignedAt;
+                w.lastAssignedAt = w.now;
+            }
             for (String name : w.fleet.assignedNotReported()) {
-                w.fleet.report(name, NodePhase.ACTIVE, w.now);
+                w.report(w.fleet.get(name), NodePhase.ACTIVE);
+                if (w.firstProvenAt == null) {
+                    w.firstProvenAt = w.now;
+                }
             }
             w.now = w.now.plusSeconds(5);
         }

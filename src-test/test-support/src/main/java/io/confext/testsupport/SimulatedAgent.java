@@ -1,13 +1,17 @@
 package io.confext.testsupport;
 
+import io.confext.api.revision.ResolvedHealthCheck;
+import io.confext.api.revision.RevisionCodec;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.BundleState;
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.ConfextNodeStatus;
 import io.confext.api.v1alpha1.DesiredBundle;
 import io.confext.api.v1alpha1.HostFacts;
+import io.confext.api.v1alpha1.RevisionRef;
 import io.confext.api.version.UapiVersion;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
@@ -24,7 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * subresource as the real agent does ({@code updateStatus}, so a conflict is retried on the next round). It
  * reports Ready, then for each desired bundle Fetching at once and, after the behaviour's delay, Active on the
  * asked revision and digest, or Failed when the version is one it is told to fail. With no delay it reports
- * Active at once. Entries no longer desired are marked Removed or dropped, as the behaviour says.
+ * Active at once. Entries no longer desired are marked Removed or dropped, as the behaviour says. Told that
+ * some of the bundles' own health checks fail on its node ({@link #failHealthChecks}), it reads each proven
+ * revision's frozen content and, when it carries such a check, reports the revision Active and then RolledBack
+ * with reason HealthCheckFailed on the version it had before, as the real agent does when a check fails within
+ * minReadySeconds.
  *
  * <p>Given its own client (for instance one with a token bound to its Node, under the chart's RBAC and
  * admission policy), it closes that client on {@link #close()}; {@link #lastError()} tells why the API refused.
@@ -71,6 +79,12 @@ public final class SimulatedAgent implements AutoCloseable {
     private final String node;
     private volatile Behaviour behaviour;
     private volatile HostFacts host;
+    private volatile Set<String> failingChecks = Set.of();
+    /** Per revision name: the names of its health checks (read once from its ControllerRevision). */
+    private final Map<String, List<String>> checksOf = new HashMap<>();
+    /** Per bundle and revision: the version active before it was proven (what a fallback goes back to). */
+    private final Map<String, String> activeBefore = new HashMap<>();
+
     private final Map<String, Instant> firstSeen = new HashMap<>();
     private final Map<String, String> newestActive = new HashMap<>();
     private final AtomicInteger statusWrites = new AtomicInteger();
@@ -108,6 +122,14 @@ public final class SimulatedAgent implements AutoCloseable {
     /** Changes how it answers from the next round on. */
     public void behave(Behaviour b) {
         behaviour = b;
+    }
+
+    /**
+     * From the next round on, the bundles' health checks of these names fail on this node: a proven revision that
+     * has one is rolled back here (reason HealthCheckFailed), once per revision.
+     */
+    public void failHealthChecks(String... checks) {
+        failingChecks = Set.of(checks);
     }
 
     /** Reports these host facts (systemd version, confext and refresh-on-reload support) from the next round on. */
@@ -169,8 +191,11 @@ public final class SimulatedAgent implements AutoCloseable {
             boolean done = s != null
                     && d.getRevision().getName().equals(s.getRevision())
                     && d.getRevision().getDigest().equals(s.getDigest())
-                    && (s.getPhase() == BundlePhase.Active || s.getPhase() == BundlePhase.Failed);
+                    && (s.getPhase() == BundlePhase.Active
+                            || s.getPhase() == BundlePhase.Failed
+                            || s.getPhase() == BundlePhase.RolledBack);
             if (done) {
+                changed |= s.getPhase() == BundlePhase.Active && checkFails(d, s, now);
                 continue;
             }
             Instant seen = firstSeen.computeIfAbsent(
@@ -202,6 +227,7 @@ public final class SimulatedAgent implements AutoCloseable {
                                     + " and the entry has no rollback: true"
                             : fail && ready ? "simulated reload failure" : "simulated agent on " + node);
             if (ready && !fail) {
+                activeBefore.put(d.getName() + "@" + d.getRevision().getName(), s.getActiveVersion());
                 s.setActiveVersion(d.getVersion());
                 if (newest == null || UapiVersion.compare(d.getVersion(), newest) > 0) {
                     newestActive.put(d.getName(), d.getVersion());
@@ -230,6 +256,47 @@ public final class SimulatedAgent implements AutoCloseable {
         cxn.setStatus(status);
         client.resource(cxn).updateStatus();
         statusWrites.incrementAndGet();
+    }
+
+    /** A proven revision with a failing check: RolledBack to the version before, as a real agent's fallback. */
+    private boolean checkFails(DesiredBundle d, BundleState s, Instant now) {
+        Set<String> failing = failingChecks;
+        if (failing.isEmpty()) {
+            return false;
+        }
+        RevisionRef ref = d.getRevision();
+        List<String> checks = checksOf.computeIfAbsent(ref.getName(), n -> {
+            ControllerRevision cr = client.apps()
+                    .controllerRevisions()
+                    .inNamespace(ref.getNamespace())
+                    .withName(n)
+                    .get();
+            return cr == null
+                    ? List.of()
+                    : RevisionCodec.fromData(cr.getData()).checks().stream()
+                            .map(ResolvedHealthCheck::name)
+                            .toList();
+        });
+        String check = checks.stream().filter(failing::contains).findFirst().orElse(null);
+        if (check == null) {
+            return false;
+        }
+        String back = activeBefore.get(d.getName() + "@" + ref.getName());
+        s.setPhase(BundlePhase.RolledBack);
+        s.setReason("HealthCheckFailed");
+        s.setMessage("demo.service: health check " + check + " failed 3 times in a row: exit status 1 (simulated on "
+                + node + "), 4s after the activation, within minReadySeconds; version " + d.getVersion()
+                + " quarantined; " + (back == null ? "no previous version" : "back on " + back));
+        s.setActiveVersion(back);
+        s.setSince(now.toString());
+        if (d.getVersion().equals(newestActive.get(d.getName()))) {
+            if (back == null) {
+                newestActive.remove(d.getName());
+            } else {
+                newestActive.put(d.getName(), back);
+            }
+        }
+        return true;
     }
 
     private static boolean removeUndesired(
