@@ -281,7 +281,11 @@ class BundleRolloutTest {
                 .resources(ConfextBundle.class)
                 .resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Rollback)))
                 .create();
-        await("v1 everywhere", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
+        await(
+                "v1 everywhere",
+                WAIT,
+                () -> nodesActiveOn("chrony", "1") == 4
+                        && conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
 
         cluster.agents.forEach(a -> a.behave(SimulatedAgent.Behaviour.failing(300, "2")));
         setVersion("chrony", "2", r -> {});
@@ -339,7 +343,11 @@ class BundleRolloutTest {
                 .resources(ConfextBundle.class)
                 .resource(bundle("chrony", "1", waves(3, 0, 0, FailurePolicy.Halt)))
                 .create();
-        await("complete", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
+        await(
+                "complete",
+                WAIT,
+                () -> nodesActiveOn("chrony", "1") == 3
+                        && conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
         assertThat(get("chrony").getMetadata().getFinalizers()).isNotEmpty();
 
         cluster.client.resources(ConfextBundle.class).withName("chrony").delete();
@@ -361,7 +369,11 @@ class BundleRolloutTest {
                 .resources(ConfextBundle.class)
                 .resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Halt)))
                 .create();
-        await("complete", WAIT, () -> conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
+        await(
+                "complete",
+                WAIT,
+                () -> nodesActiveOn("chrony", "1") == 2
+                        && conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
         cluster.agents.get(1).close(); // node-1's agent dies and never answers
 
         cluster.client.resources(ConfextBundle.class).withName("chrony").delete();
