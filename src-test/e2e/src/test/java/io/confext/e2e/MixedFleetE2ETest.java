@@ -19,7 +19,6 @@ import io.confext.testbed.HostImage;
 import io.confext.testsupport.tier.E2eTest;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -219,44 +218,14 @@ class MixedFleetE2ETest {
     }
 
     private static DesiredBundle entry(ConfextNode n, String bundle) {
-        if (n == null || n.getSpec() == null || n.getSpec().getBundles() == null) {
-            return null;
-        }
-        return n.getSpec().getBundles().stream()
-                .filter(b -> bundle.equals(b.getName()))
-                .findFirst()
-                .orElse(null);
+        return BoxReads.entry(n, bundle);
     }
 
     private static BundleState state(ConfextNode n, String bundle) {
-        if (n == null || n.getStatus() == null || n.getStatus().getBundles() == null) {
-            return null;
-        }
-        return n.getStatus().getBundles().stream()
-                .filter(b -> bundle.equals(b.getName()))
-                .findFirst()
-                .orElse(null);
+        return BoxReads.state(n, bundle);
     }
 
     private String diagnostics() {
-        StringBuilder b = new StringBuilder();
-        try {
-            Map<String, Object> dump = new LinkedHashMap<>();
-            dump.put(
-                    "bundles",
-                    box.client().resources(ConfextBundle.class).list().getItems());
-            dump.put("nodes", box.client().resources(ConfextNode.class).list().getItems());
-            b.append(io.fabric8.kubernetes.client.utils.Serialization.asYaml(dump));
-        } catch (RuntimeException e) {
-            b.append("(cannot read the cluster: ").append(e.getMessage()).append(")\n");
-        }
-        b.append("--- operator log ---\n").append(box.operator().logTail(25)).append('\n');
-        box.hosts()
-                .forEach(h -> b.append("--- agent ")
-                        .append(h.name())
-                        .append(" ---\n")
-                        .append(h.agent().logTail(15))
-                        .append('\n'));
-        return b.toString();
+        return BoxReads.diagnostics(box);
     }
 }
