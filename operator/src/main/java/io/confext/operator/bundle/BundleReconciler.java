@@ -11,6 +11,7 @@ import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.operator.OperatorSettings;
 import io.confext.operator.cache.CacheTrim;
 import io.confext.operator.cache.TrimmingItemStore;
+import io.confext.operator.node.NodeCacheLag;
 import io.confext.operator.node.NodeEntryWriter;
 import io.confext.operator.node.NodeViews;
 import io.confext.operator.revision.RevisionFreezer;
@@ -209,7 +210,9 @@ public class BundleReconciler
                 return;
             }
             Node n = node(node);
-            if (n == null && cxn.getMetadata().getDeletionTimestamp() == null) {
+            if (n == null
+                    && cxn.getMetadata().getDeletionTimestamp() == null
+                    && NodeCacheLag.mayStillArrive(cxn, now)) {
                 unknownNodes.add(node);
             }
             if (n != null
@@ -221,10 +224,9 @@ public class BundleReconciler
         });
 
         if (!unknownNodes.isEmpty()) {
-            // A ConfextNode whose Node the cache does not hold (yet): whether its selector matches is unknown, and a
-            // plan
-            // without it could call the rollout complete on the nodes it does see. Look again shortly; the Node's
-            // event (or the garbage collector, for a Node just deleted) settles it.
+            // A new ConfextNode whose Node the cache does not hold yet: whether its selector matches is unknown, and a
+            // plan without it could call the rollout complete on the nodes it does see. Look again shortly; the Node's
+            // event settles it. One without a Node for longer than NodeCacheLag.GRACE is left out.
             LOG.debugf("bundle %s: the Node of %s is not in the cache yet; planning later", name, unknownNodes);
             return UpdateControl.<ConfextBundle>noUpdate().rescheduleAfter(500);
         }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every file in {@code examples/} and every case in {@code good-input/} is accepted by the real API
  * server: a dry-run create (all validation and admission, nothing stored) and then server-side
- * apply, as {@code kubectl apply --server-side -f ...} does; the objects are then readable.
+ * apply, as {@code kubectl apply --server-side -f ...} does; the objects are then readable, and are deleted again.
  */
 @RealApiServerTest
 class ExamplesAcceptedTest {
@@ -62,6 +62,11 @@ class ExamplesAcceptedTest {
                         assertThat(client.resource(object).get())
                                 .as(describe(object) + " stored")
                                 .isNotNull();
+                    }
+                    // The classes after this one share the server: an example bundle without a nodeSelector would be
+                    // rolled out to their nodes, and the example ConfextNode has no Node.
+                    for (HasMetadata object : objects) {
+                        client.resource(object).withGracePeriod(0).delete();
                     }
                 }));
     }
