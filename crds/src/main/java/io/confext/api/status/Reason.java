@@ -63,6 +63,8 @@ public enum Reason {
             "rollout direction: an older version never delivered, allowed by spec.rollout.allowDowngrade"),
     DowngradeNotAllowed("Degraded: spec.version is older than what the bundle delivered and was never delivered by it"),
     NoEligibleNodes("Progressing=False/Degraded: nodes match the selector, but none of them can run the bundle"),
+    WaitingForAgents(
+            "Progressing=True: nodes match the selector, but none has a ready agent yet; nothing is rolled out"),
     ConfextUnsupported("status.notEligibleNodes: the host's systemd is older than 254 (no configuration extensions)"),
     ReloadRefreshUnsupported(
             "status.notEligibleNodes: reload: Reload on a host whose systemd cannot refresh on reload (< 258)"),

@@ -28,7 +28,8 @@ import java.util.Optional;
  * left as they are: never assigned, not counted, never halting. A node that reports
  * WaitingForUnitRestart (the bundle's {@code firstAttach: WaitForUnitRestart}) counts as updated, but neither as
  * ready/available nor as unavailable: it holds no maxUnavailable slot and halts nothing; the rollout is complete only
- * once it is proven, and while only such nodes are left it is WAITING_FOR_UNIT_RESTARTS, without a deadline.
+ * once it is proven, and while only such nodes are left it is WAITING_FOR_UNIT_RESTARTS, without a deadline. While
+ * nodes match but none of them has a ready agent, a target not yet delivered is WAITING_FOR_AGENTS, not complete.
  */
 public final class RolloutPlanner {
     /** Where the rollout order's keys come from: a memo of {@link RolloutOrder#key} gives the same plans. */
@@ -101,7 +102,11 @@ public final class RolloutPlanner {
         }
 
         RolloutState state;
-        if (f.targeted == 0 && !f.notEligible.isEmpty()) {
+        boolean targetDelivered = in.stable() != null && in.stable().name().equals(target.name());
+        if (f.targeted == 0 && f.withoutReadyAgent > 0 && !targetDelivered) {
+            // "complete" on no node would record the target as rolled out before any node had it
+            state = RolloutState.WAITING_FOR_AGENTS;
+        } else if (f.targeted == 0 && !f.notEligible.isEmpty()) {
             state = RolloutState.NO_ELIGIBLE_NODES;
         } else if (pending == 0 && assigned.isEmpty() && f.unavailable == 0 && f.available >= f.targeted) {
             state = RolloutState.COMPLETE;
@@ -219,6 +224,8 @@ public final class RolloutPlanner {
             if (n.targeted()) {
                 f.targeted++;
                 f.canaryTargeted += n.canaryCandidate() ? 1 : 0;
+            } else {
+                f.withoutReadyAgent++;
             }
             Observation o = n.observed();
             if (o != null && o.isFor(target) && o.since() != null && o.since().isAfter(f.lastProgress)) {
@@ -280,6 +287,9 @@ public final class RolloutPlanner {
     /** Counters gathered in one pass over the nodes. */
     private static final class Facts {
         int targeted;
+        /** Matching nodes whose host can run the bundle, as far as is known, but whose agent is not ready. */
+        int withoutReadyAgent;
+
         int assigned;
         int updated;
         int ready;

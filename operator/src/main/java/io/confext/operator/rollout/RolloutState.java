@@ -22,6 +22,11 @@ public enum RolloutState {
     ROLLING_BACK,
     /** Nodes match, but no targeted node's host can run the bundle: nothing to do until one can. */
     NO_ELIGIBLE_NODES,
+    /**
+     * Nodes match, but none has a ready agent yet (an operator, its agents and bundles applied at once): nothing is
+     * rolled out, so the rollout is not complete, and it starts when the first agent reports Ready.
+     */
+    WAITING_FOR_AGENTS,
     /** Every matching node reports the stable revision (or removal, when there was none) again. */
     ROLLED_BACK
 }

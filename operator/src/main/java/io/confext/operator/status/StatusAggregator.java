@@ -166,6 +166,13 @@ public final class StatusAggregator {
                                 + " (spec.firstAttach: WaitForUnitRestart); " + progress));
             case NO_ELIGIBLE_NODES ->
                 c.put(BundleConditions.PROGRESSING, "False", Reason.NoEligibleNodes, clip(noEligible(plan)));
+            case WAITING_FOR_AGENTS ->
+                c.put(
+                        BundleConditions.PROGRESSING,
+                        "True",
+                        Reason.WaitingForAgents,
+                        "nodes match the selector, but no node agent is ready yet (ConfextNode condition Ready);"
+                                + " the rollout of " + in.target().version() + " starts with the first ready agent");
             default -> {
                 if (plan.deadlineExceeded()) {
                     c.put(

@@ -12,6 +12,7 @@ import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.DesiredBundle;
 import io.confext.api.v1alpha1.FailurePolicy;
 import io.confext.api.v1alpha1.RolloutPolicy;
+import io.confext.operator.node.NodeCacheLag;
 import io.confext.operator.node.NodeViews;
 import io.confext.testsupport.BundleBuilder;
 import io.confext.testsupport.SimulatedAgent;
@@ -103,6 +104,76 @@ class BundleRolloutTest {
             r.setMinReadySeconds(minReady);
             r.setOnFailure(onFailure);
         };
+    }
+
+    @Test
+    void aBundleAppliedBeforeItsAgentsWaitsForThemInsteadOfCompletingOnNoNode() {
+        cluster.addNode("node-0", WORKER);
+        cluster.addNode("node-1", WORKER);
+        cluster.startOperator();
+        cluster.client
+                .resources(ConfextBundle.class)
+                .resource(bundle("chrony", "1", waves(2, 0, 0, FailurePolicy.Halt)))
+                .create();
+        await(
+                "the bundle waits for agents",
+                WAIT,
+                () -> conditionIs("chrony", "Progressing", "True", "WaitingForAgents"));
+        BundleRolloutTest.pause(Duration.ofSeconds(2));
+        ConfextBundle waiting = get("chrony");
+        assertThat(waiting.getStatus().getCurrentVersion())
+                .as("nothing is rolled out")
+                .isNull();
+        assertThat(waiting.getStatus().getHistory()).isNull();
+        assertThat(condition("chrony", "Progressing").getReason()).isEqualTo("WaitingForAgents");
+
+        cluster.startAgent("node-0", SimulatedAgent.Behaviour.healthy(100));
+        cluster.startAgent("node-1", SimulatedAgent.Behaviour.healthy(100));
+        await(
+                "v1 on both nodes, complete",
+                WAIT,
+                () -> nodesActiveOn("chrony", "1") == 2
+                        && conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
+        ConfextBundle done = get("chrony");
+        assertThat(done.getStatus().getCurrentVersion()).isEqualTo("1");
+        assertThat(done.getStatus().getTargeted()).isEqualTo(2);
+        assertThat(done.getStatus().getHistory())
+                .as("one completion, on the nodes")
+                .hasSize(1);
+    }
+
+    @Test
+    void aConfextNodeWithoutANodeHoldsTheRolloutOnlyForTheCacheLagGrace() {
+        fleet(1, SimulatedAgent.Behaviour.healthy(100));
+        ConfextNode stray = new ConfextNode();
+        stray.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName("stray")
+                .build());
+        cluster.client.resources(ConfextNode.class).resource(stray).create(); // by hand: no Node, no owner
+        cluster.startOperator();
+        long start = System.nanoTime();
+        cluster.client
+                .resources(ConfextBundle.class)
+                .resource(bundle("chrony", "1", waves(1, 0, 0, FailurePolicy.Halt)))
+                .create();
+        await(
+                "v1 complete on the node, the stray ConfextNode left out",
+                NodeCacheLag.GRACE.plus(WAIT),
+                () -> nodesActiveOn("chrony", "1") == 1
+                        && conditionIs("chrony", "Progressing", "False", "RolloutComplete"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("held while the stray's Node could still arrive in the cache")
+                .isGreaterThanOrEqualTo(NodeCacheLag.GRACE.minusSeconds(5));
+        assertThat(get("chrony").getStatus().getTargeted()).isEqualTo(1);
+    }
+
+    static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test

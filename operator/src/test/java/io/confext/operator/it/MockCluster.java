@@ -109,6 +109,13 @@ final class MockCluster implements AutoCloseable {
         return agent;
     }
 
+    /** Starts the agent of a node added without one. */
+    SimulatedAgent startAgent(String name, SimulatedAgent.Behaviour behaviour) {
+        SimulatedAgent agent = SimulatedAgent.start(client, name, behaviour);
+        agents.add(agent);
+        return agent;
+    }
+
     void removeNode(String name) {
         agents.stream().filter(a -> a.node().equals(name)).forEach(SimulatedAgent::close);
         client.nodes().withName(name).delete();

@@ -47,6 +47,51 @@ class RolloutPlannerTest {
     }
 
     @Test
+    void nodesWithoutAReadyAgentMakeNoCompleteRollout() {
+        Fleet f = Fleet.of(3);
+        f.nodes.values().forEach(n -> n.ready = false);
+        RolloutRules p = policy(MaxUnavailable.count(1), 0, 0, OnFailure.HALT);
+
+        RolloutPlan before = step(f, p, V1, null, false, T0);
+        assertThat(before.state())
+                .as("nodes match, but no agent is ready: nothing is rolled out")
+                .isEqualTo(RolloutState.WAITING_FOR_AGENTS);
+        assertThat(before.complete()).isFalse();
+        assertThat(before.changes())
+                .as("no entry for a node without a ready agent")
+                .isEmpty();
+
+        f.get("node-1").ready = true;
+        RolloutPlan first = step(f, p, V1, null, false, T0.plusSeconds(1));
+        assertThat(first.newlyAssigned()).containsExactly("node-1");
+        f.report("node-1", NodePhase.ACTIVE, T0.plusSeconds(2));
+        assertThat(step(f, p, V1, null, false, T0.plusSeconds(3)).state())
+                .as("complete on the nodes whose agents are ready")
+                .isEqualTo(RolloutState.COMPLETE);
+
+        f.get("node-1").ready = false;
+        assertThat(step(f, p, V1, V1, false, T0.plusSeconds(4)).state())
+                .as("a delivered version stays complete while its agents restart")
+                .isEqualTo(RolloutState.COMPLETE);
+        assertThat(step(f, p, V2, V1, false, T0.plusSeconds(5)).state())
+                .as("a new version waits for an agent")
+                .isEqualTo(RolloutState.WAITING_FOR_AGENTS);
+    }
+
+    @Test
+    void noMatchingNodeAtAllIsStillComplete() {
+        Fleet f = Fleet.of(2);
+        f.nodes.values().forEach(n -> {
+            n.matches = false;
+            n.ready = false;
+        });
+        RolloutPlan plan = step(f, policy(MaxUnavailable.count(1), 0, 0, OnFailure.HALT), V1, null, false, T0);
+        assertThat(plan.state())
+                .as("a selector that matches no node has nothing to wait for, as a DaemonSet of 0 is available")
+                .isEqualTo(RolloutState.COMPLETE);
+    }
+
+    @Test
     void percentBudgetRoundsDownButNeverBelowOne() {
         assertThat(MaxUnavailable.percent(10).resolve(25)).isEqualTo(2);
         assertThat(MaxUnavailable.percent(10).resolve(5)).isEqualTo(1);

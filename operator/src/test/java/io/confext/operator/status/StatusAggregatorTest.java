@@ -87,6 +87,23 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void noReadyAgentGivesWaitingForAgentsAndNoHistory() {
+        List<NodeView> nodes = List.of(
+                new NodeView("node-a", true, false, null, null), new NodeView("node-b", true, false, null, null));
+        RolloutRules p = new RolloutRules(MaxUnavailable.count(1), 0, 0, 600, false, OnFailure.HALT);
+        ConfextBundleStatus s =
+                aggregator.aggregate(new StatusInput(1, V2, null, plan(nodes, p, null, T0), false, null, T0));
+
+        assertThat(cond(s, "Progressing").getReason()).isEqualTo("WaitingForAgents");
+        assertThat(cond(s, "Progressing").getStatus()).isEqualTo("True");
+        assertThat(cond(s, "Progressing").getMessage()).contains("no node agent is ready", "4.5.2");
+        assertThat(cond(s, "Available").getReason()).isEqualTo("NoVersionRolledOut");
+        assertThat(s.getCurrentVersion()).as("nothing was rolled out").isNull();
+        assertThat(s.getHistory()).isNull();
+        assertThat(s.getTargeted()).isZero();
+    }
+
+    @Test
     void completionRecordsHistoryAndCurrentVersion() {
         List<NodeView> nodes = List.of(new NodeView(
                 "a",
