@@ -323,7 +323,15 @@ final class ConvergePass {
         }
         ImageStager.Result.Staged st = (ImageStager.Result.Staged) image;
         try {
-            return activation.activate(d, rec, dir, st.version());
+            if (st.drift() == null) {
+                return activation.activate(d, rec, dir, st.version());
+            }
+            // the kept copy changed on the host and was replaced: journalled first, so that its units are activated
+            // and proven again with the genuine image, even after a crash
+            DriftRules.Drift drift = review.imageDrift(d, journalled, st.drift());
+            rec = rec.withStep(BundleStep.ACTIVATING, st.version().version());
+            journal.save(rec, BundleStep.STAGING);
+            return UnitHealthReview.drifted(drift, activation.activate(d, rec, dir, st.version()));
         } finally {
             if (st.dir() != null) {
                 HostFiles.deleteTree(st.dir()); // empty after the move in; the whole image when the plan refused

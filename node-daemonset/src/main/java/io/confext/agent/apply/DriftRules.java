@@ -72,13 +72,16 @@ public final class DriftRules {
 
     /** The same content, idle and Active or Degraded with this version: proven here, and the host should show it. */
     static boolean wasProven(Input in) {
-        BundleRecord r = in.journalled();
+        return wasProven(in.journalled(), in.digest(), in.version());
+    }
+
+    static boolean wasProven(BundleRecord r, String digest, String version) {
         return r != null
                 && r.outcome() != null
                 && r.step() == BundleStep.IDLE
-                && in.digest().equals(r.digest())
+                && digest.equals(r.digest())
                 && (r.outcome().phase() == BundlePhase.Active || r.outcome().phase() == BundlePhase.Degraded)
-                && in.version().equals(r.outcome().activeVersion());
+                && version.equals(r.outcome().activeVersion());
     }
 
     /** The words of a Drifted status: what changed, and that it was repaired from the revision. */

@@ -102,13 +102,40 @@ final class ImageIntake {
                             instanceof NodeVerdict.Refused r) {
                 stale = Optional.of(new ImageStager.Result.Refused(r.reason(), r.message()));
             }
-            if (stale.isPresent()) {
-                quarantine.put(dir, c.version(), stale.get().reason()); // bounded, crash-safe: see Quarantine
+            if (stale.isEmpty()) {
+                return new ImageStager.Result.Staged(
+                        ImageVersion.read(kept, d.name(), c.version(), in.architecture(), in.trusted(), null),
+                        null,
+                        null);
+            }
+            quarantine.put(dir, c.version(), stale.get().reason()); // bounded, crash-safe: see Quarantine
+            if (!Reason.Drifted.name().equals(stale.get().reason())) {
                 return stale.get();
             }
-            return new ImageStager.Result.Staged(
-                    ImageVersion.read(kept, d.name(), c.version(), in.architecture(), in.trusted(), null), null, null);
+            // drift: the version is still good, only its copy here changed; fetched and verified again now
+            String change = "changed " + versionsHostPath(d, dir) + kept.getFileName() + " ("
+                    + stale.get().message() + "; the changed copy is in the quarantine)";
+            LOG.warnf("Bundle %s: %s; fetching it again", d.name(), stale.get().message());
+            ImageStager.Result again = fetch(d, rec, policy, in, signature);
+            return again instanceof ImageStager.Result.Staged st ? st.repairing(change) : again;
         }
+        return fetch(d, rec, policy, in, signature);
+    }
+
+    private String versionsHostPath(DesiredBundleContent d, VersionsDirectory dir) {
+        return d.content().scope() == io.confext.api.v1alpha1.Scope.Host
+                ? layout.hostVersionsHostPath(dir.name())
+                : layout.serviceVersionsHostPath(d.name());
+    }
+
+    /** Fetched and verified into staging, unless the same inputs were refused a moment ago. */
+    private ImageStager.Result fetch(
+            DesiredBundleContent d,
+            BundleRecord rec,
+            Policy policy,
+            ImagePolicies.Inputs in,
+            SignatureRequirement signature) {
+        RevisionContent c = d.content();
         RefusedImages.Key key = new RefusedImages.Key(
                 d.name(),
                 c.version(),

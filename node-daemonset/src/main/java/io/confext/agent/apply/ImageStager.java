@@ -53,8 +53,19 @@ final class ImageStager {
     }
 
     sealed interface Result {
-        /** @param dir the staging directory holding the image (and its sidecars); the caller deletes it when done */
-        record Staged(ImageVersion version, Path dir, Verdict verdict) implements Result {}
+        /**
+         * @param dir   the staging directory holding the image (and its sidecars); the caller deletes it when done
+         * @param drift what changed on the host in the kept copy this one replaces (null: nothing)
+         */
+        record Staged(ImageVersion version, Path dir, Verdict verdict, String drift) implements Result {
+            Staged(ImageVersion version, Path dir, Verdict verdict) {
+                this(version, dir, verdict, null);
+            }
+
+            Staged repairing(String change) {
+                return new Staged(version, dir, verdict, change);
+            }
+        }
 
         record Refused(String reason, String message) implements Result {
             public Refused {

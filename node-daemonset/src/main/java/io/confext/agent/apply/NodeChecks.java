@@ -123,7 +123,8 @@ final class NodeChecks {
      * naked image kept without its sidecars (hosts without kernel verity) is checked by its sha256, which pins every
      * byte systemd mounts; its signature was checked on arrival, and cannot be checked again without the sidecar.
      *
-     * @return the refusal, empty when the image passes
+     * @return the refusal, empty when the image passes; reason {@code Drifted} when its bytes are no longer those the
+     *     revision's sha256 pins (changed on the host)
      */
     Optional<ImageStager.Result.Refused> recheckStored(
             Path raw, String version, Policy policy, SignatureRequirement sig) {
@@ -159,6 +160,13 @@ final class NodeChecks {
             return Optional.empty();
         }
         String why = reasons.stream().map(Reason::message).collect(Collectors.joining("; "));
+        if (reasons.stream().anyMatch(x -> x.code() == ReasonCode.SHA256_MISMATCH)) {
+            // The bytes are not those verified on arrival, whose sha256 the revision still pins: the copy on the host
+            // changed (drift), not the version. The caller repairs it from the source; the version stays good.
+            return Optional.of(new ImageStager.Result.Refused(
+                    io.confext.api.status.Reason.Drifted,
+                    "kept version " + version + " (" + raw.getFileName() + ") changed on the host: " + why));
+        }
         ImageStager.Result.Refused r = new ImageStager.Result.Refused(
                 STORED_IMAGE_REFUSED,
                 "kept version " + version + " ("

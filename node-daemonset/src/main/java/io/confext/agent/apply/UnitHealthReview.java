@@ -171,6 +171,19 @@ final class UnitHealthReview {
         return drift;
     }
 
+    /** A kept image that changed on the host ({@link ImageIntake} fetched the genuine one again): counted and logged. */
+    DriftRules.Drift imageDrift(DesiredBundleContent d, BundleRecord journalled, String change) {
+        DriftRules.Drift drift = new DriftRules.Drift(
+                List.of(change),
+                true,
+                DriftRules.wasProven(journalled, d.digest(), d.content().version()));
+        metrics.driftRepaired(d.name());
+        LOG.warnf(
+                "Bundle %s %s drifted: %s; repaired from the source",
+                d.name(), d.content().version(), change);
+        return drift;
+    }
+
     /** A proven version's drift, repaired by this pass: the status says what changed (reason Drifted). */
     static BundleState drifted(DriftRules.Drift drift, BundleState s) {
         if (drift.found() && drift.proven() && s.getPhase() == BundlePhase.Active) {

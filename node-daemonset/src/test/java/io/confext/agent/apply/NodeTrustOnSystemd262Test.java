@@ -341,7 +341,7 @@ class NodeTrustOnSystemd262Test {
     }
 
     @Test
-    void aTamperedImageAlreadyInTheVersionsIsRefusedOnReuse() throws Exception {
+    void aKeptImageChangedOnTheHostIsDriftRepairedFromTheSourceInTheSamePass() throws Exception {
         String unit = Bundles.uniqueUnit();
         String vdir = state + "/bundles/kept.v";
         DemoService.install(host, unit);
@@ -361,28 +361,37 @@ class NodeTrustOnSystemd262Test {
         // the same version again, untouched: reused, checked again, still Active
         assertThat(converge(applier, v1).getPhase()).isEqualTo(BundlePhase.Active);
         int fetched = server.hits(v1.content().source().image().url());
+        byte[] genuine = Files.readAllBytes(host.hostPath(vdir + "/kept_1.raw"));
 
-        // someone changes the kept image on the host: one byte of its data partition
+        // someone changes the kept image on the host: one byte of its data partition. The version is still the good
+        // one (the revision pins its sha256): the pass says Drifted, fetches the genuine image again, verifies it and
+        // activates it; the version is not failed, so no rollout halts for it
         Path kept = host.hostPath(vdir + "/kept_1.raw");
         ImageBundlesOnSystemd262Test.flipByte(kept, ImageBundlesOnSystemd262Test.rootPartitionOffset(kept) + 100);
-        BundleState tampered = converge(applier, v1);
-        assertThat(tampered.getPhase()).as(tampered.getMessage()).isEqualTo(BundlePhase.Failed);
-        assertThat(tampered.getReason()).isEqualTo("StoredImageRefused");
-        assertThat(tampered.getMessage()).contains("kept version 1").contains("sha256 mismatch");
+        BundleState repaired = converge(applier, v1);
+        assertThat(repaired.getPhase()).as(repaired.getMessage()).isEqualTo(BundlePhase.Active);
+        assertThat(repaired.getActiveVersion()).isEqualTo("1");
+        assertThat(repaired.getReason()).as(repaired.getMessage()).isEqualTo("Drifted");
+        assertThat(repaired.getMessage())
+                .contains("changed " + vdir + "/kept_1.raw")
+                .contains("sha256 mismatch");
         assertThat(server.hits(v1.content().source().image().url()))
-                .as("refused, not downloaded again in the same pass")
-                .isEqualTo(fetched);
-        assertThat(entries(vdir)).as("out of systemd's sight").doesNotContain("kept_1.raw");
-        assertThat(entries(state + "/quarantine/kept"))
-                .singleElement()
-                .asString()
-                .startsWith("kept_1.raw.StoredImageRefused.");
-
-        // the next pass fetches the genuine image again and activates it
-        BundleState healed = converge(applier, v1);
-        assertThat(healed.getPhase()).as(healed.getMessage()).isEqualTo(BundlePhase.Active);
+                .as("fetched again in the same pass")
+                .isEqualTo(fetched + 1);
+        assertThat(Files.readAllBytes(kept)).as("the genuine bytes back").isEqualTo(genuine);
         assertThat(entries(vdir)).containsExactly("kept_1.raw");
         assertThat(DemoService.mainPidSees(host, unit, "demo/demo.conf")).contains("value=1\n");
+        assertThat(entries(state + "/quarantine/kept"))
+                .as("the changed copy kept for a look, under the reason Drifted")
+                .singleElement()
+                .asString()
+                .startsWith("kept_1.raw.Drifted.");
+
+        // repaired: the next pass finds nothing to report
+        BundleState calm = converge(applier, v1);
+        assertThat(calm.getPhase()).as(calm.getMessage()).isEqualTo(BundlePhase.Active);
+        assertThat(calm.getReason()).as(calm.getMessage()).isNotEqualTo("Drifted");
+        assertThat(server.hits(v1.content().source().image().url())).isEqualTo(fetched + 1);
         assertThat(SystemdHostApplierTestSupport.only(applier.converge(List.of()))
                         .getPhase())
                 .isEqualTo(BundlePhase.Removed);
