@@ -43,6 +43,9 @@ public final class HealthChecks implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private volatile ScheduledThreadPoolExecutor executor;
+    /** Set by {@link #close()} before it waits for the thread: a tick that starts late runs no check. */
+    private volatile boolean closed;
+
     private volatile Runnable pass = () -> {};
     /** Null: nothing is kept (tests of other parts, the crash drivers). */
     private final KeptCountsFile keptFile;
@@ -91,13 +94,14 @@ public final class HealthChecks implements AutoCloseable {
         if (executor != null) {
             return;
         }
+        closed = false;
         ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "confext-health-checks");
             t.setDaemon(true);
             return t;
         });
         ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        ex.scheduleWithFixedDelay(this::runDue, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        ex.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         executor = ex;
     }
 
@@ -241,16 +245,31 @@ public final class HealthChecks implements AutoCloseable {
         }
     }
 
+    private void tick() {
+        if (!closed) {
+            runDue();
+        }
+    }
+
+    /**
+     * Stops the thread; once this returns no check runs. It waits without holding this object's lock: a run in
+     * progress needs it to keep its counts, and used to wait out the whole timeout (and then run on after close).
+     */
     @Override
-    public synchronized void close() {
-        if (executor != null) {
-            executor.shutdownNow();
+    public void close() {
+        ScheduledThreadPoolExecutor ex;
+        synchronized (this) {
+            closed = true;
+            ex = executor;
+            executor = null;
+        }
+        if (ex != null) {
+            ex.shutdownNow();
             try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
+                ex.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            executor = null;
         }
     }
 }
