@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.confext.api.v1alpha1.Canary;
 import io.confext.api.v1alpha1.FailurePolicy;
-import io.confext.operator.OperatorAssembly;
-import io.confext.operator.OperatorRuntime;
-import io.confext.operator.OperatorSettings;
-import io.confext.operator.bundle.BundleReconciler;
-import io.confext.operator.node.NodeReconciler;
 import io.confext.testsupport.BundleBuilder;
 import io.confext.testsupport.SimulatedAgent;
 import io.confext.testsupport.metrics.PrometheusText;
@@ -16,17 +11,13 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +41,7 @@ class OperatorMetricsTest {
 
     private static final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private static KubernetesClient operatorClient;
-    private static Operator operator;
+    private static InProcessOperator operator;
     private static final List<SimulatedAgent> agents = new ArrayList<>();
 
     @BeforeAll
@@ -71,29 +62,16 @@ class OperatorMetricsTest {
                     name,
                     SimulatedAgent.Behaviour.healthy(100)));
         }
-        operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
-        operator = OperatorAssembly.create(
-                operatorClient,
-                Metrics.NOOP,
-                new OperatorRuntime(true, Optional.empty()),
-                List.of(
-                        new BundleReconciler(
-                                new OperatorSettings(NS, Duration.ofSeconds(30), "default"),
-                                Clock.systemUTC(),
-                                registry),
-                        new NodeReconciler()));
-        operator.start();
+        operator = InProcessOperator.start(server, NS, RELEASE, registry);
+        operatorClient = operator.client();
     }
 
     @AfterAll
     static void stop() {
         if (operator != null) {
-            operator.stop();
+            operator.close();
         }
         agents.forEach(SimulatedAgent::close);
-        if (operatorClient != null) {
-            operatorClient.close();
-        }
     }
 
     @Test

@@ -7,26 +7,16 @@ import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.api.v1alpha1.DesiredBundle;
 import io.confext.api.v1alpha1.HostFacts;
 import io.confext.api.v1alpha1.ReloadMode;
-import io.confext.operator.OperatorAssembly;
-import io.confext.operator.OperatorRuntime;
-import io.confext.operator.OperatorSettings;
-import io.confext.operator.bundle.BundleReconciler;
-import io.confext.operator.node.NodeReconciler;
 import io.confext.testsupport.BundleBuilder;
 import io.confext.testsupport.SimulatedAgent;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +39,7 @@ class OperatorMixedFleetTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private static KubernetesClient operatorClient;
-    private static Operator operator;
+    private static InProcessOperator operator;
     private static final List<SimulatedAgent> agents = new ArrayList<>();
     private static final BundleFleet FLEET = new BundleFleet(BUNDLE, NODES, WAIT, agents, () -> operatorClient);
 
@@ -74,29 +64,16 @@ class OperatorMixedFleetTest {
             agent.reportHost(facts(name.contains("257") ? 257 : 262));
             agents.add(agent);
         }
-        operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
-        operator = OperatorAssembly.create(
-                operatorClient,
-                Metrics.NOOP,
-                new OperatorRuntime(true, Optional.empty()),
-                List.of(
-                        new BundleReconciler(
-                                new OperatorSettings(NS, Duration.ofSeconds(30), "default"),
-                                Clock.systemUTC(),
-                                new SimpleMeterRegistry()),
-                        new NodeReconciler()));
-        operator.start();
+        operator = InProcessOperator.start(server, NS, RELEASE);
+        operatorClient = operator.client();
     }
 
     @AfterAll
     static void stop() {
         if (operator != null) {
-            operator.stop();
+            operator.close();
         }
         agents.forEach(SimulatedAgent::close);
-        if (operatorClient != null) {
-            operatorClient.close();
-        }
     }
 
     static HostFacts facts(int systemd) {

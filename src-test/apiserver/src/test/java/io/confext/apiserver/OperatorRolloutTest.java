@@ -5,27 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.confext.api.v1alpha1.BundlePhase;
 import io.confext.api.v1alpha1.ConfextBundle;
 import io.confext.api.v1alpha1.ConfextNode;
-import io.confext.operator.OperatorAssembly;
-import io.confext.operator.OperatorRuntime;
-import io.confext.operator.OperatorSettings;
-import io.confext.operator.bundle.BundleReconciler;
-import io.confext.operator.node.NodeReconciler;
 import io.confext.testsupport.BundleBuilder;
 import io.confext.testsupport.SimulatedAgent;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +38,7 @@ class OperatorRolloutTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private static KubernetesClient operatorClient;
-    private static Operator operator;
+    private static InProcessOperator operator;
     private static final List<SimulatedAgent> agents = new ArrayList<>();
 
     @BeforeAll
@@ -70,30 +60,16 @@ class OperatorRolloutTest {
                     name,
                     SimulatedAgent.Behaviour.immediate()));
         }
-        operatorClient = server.withToken(Tokens.unbound(admin, NS, RELEASE));
-        // assembled as the packaged operator assembles it, with confext.operator.server-side-apply=true (the default)
-        operator = OperatorAssembly.create(
-                operatorClient,
-                Metrics.NOOP,
-                new OperatorRuntime(true, Optional.empty()),
-                List.of(
-                        new BundleReconciler(
-                                new OperatorSettings(NS, Duration.ofSeconds(30), "default"),
-                                Clock.systemUTC(),
-                                new SimpleMeterRegistry()),
-                        new NodeReconciler()));
-        operator.start();
+        operator = InProcessOperator.start(server, NS, RELEASE);
+        operatorClient = operator.client();
     }
 
     @AfterAll
     static void stop() {
         if (operator != null) {
-            operator.stop();
+            operator.close();
         }
         agents.forEach(SimulatedAgent::close);
-        if (operatorClient != null) {
-            operatorClient.close();
-        }
     }
 
     @Test
