@@ -1,11 +1,9 @@
 package io.confext.kubectl;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,11 +116,7 @@ public final class KubectlConfext {
         // No retries: fabric8's default (10, with exponential backoff) suits a controller; a person at a prompt wants
         // kubectl's behaviour, an answer or an error at once.
         config.setRequestRetryBackoffLimit(0);
-        return new KubernetesClientBuilder()
-                .withConfig(config)
-                // typed calls only: no need to look up every KubernetesResource on the class path (again) by kind
-                .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper(), false))
-                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     /** The message of a failure, for a person: never a class name or a stack trace. */
