@@ -57,7 +57,14 @@ public final class KubectlConfext {
                             + " entries name, else the context's, else " + RevisionNamespace.INSTALL_DEFAULT + ").")
     String namespace;
 
+    /**
+     * The JDK's PBKDF2 iteration count for keys put into a PKCS12 key store (a system property overrides the security
+     * property of that name).
+     */
+    static final String KEY_PBE_ITERATIONS = "keystore.pkcs12.keyPbeIterationCount";
+
     public static void main(String[] args) {
+        oneKeyStoreRound();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -75,6 +82,18 @@ public final class KubectlConfext {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * fabric8 puts the kubeconfig's client key into an in-memory PKCS12 key store under a fixed password: the JDK
+     * encrypts it with 10,000 PBKDF2 rounds and the key manager decrypts it with as many again, about a tenth of the
+     * command's CPU on C1, protecting nothing (the store never leaves this process). One round; a count the user set
+     * with -D stands. Only here, in a process of its own: in-process callers (the tests) keep their JVM's settings.
+     */
+    static void oneKeyStoreRound() {
+        if (System.getProperty(KEY_PBE_ITERATIONS) == null) {
+            System.setProperty(KEY_PBE_ITERATIONS, "1");
+        }
     }
 
     KubernetesClient connect() {

@@ -305,6 +305,38 @@ class KubectlPluginTest {
         }
     }
 
+    /**
+     * The plugin ships with only some of fabric8's model jars (kubectl-plugin/pom.xml: the others cost start-up time);
+     * a class it needs from one left out would fail only at run time. So every command runs here once more in a JVM
+     * of its own, through {@code main}, on exactly the plugin's run-time class path, and must answer as it does
+     * in-process.
+     */
+    @Test
+    void everyCommandAnswersTheSameInAJvmOfItsOwnOnThePluginsClassPath(ApiServer server) throws Exception {
+        for (List<String> args : List.of(
+                List.of("status", BUNDLE),
+                List.of("history", BUNDLE),
+                List.of("diff", BUNDLE, "1.0", "2.0"),
+                List.of("nodes"),
+                List.of("nodes", BUNDLE),
+                List.of("undo", BUNDLE, "--to-version", "0.5"),
+                List.of("status", "nope"))) {
+            Run inProcess = run(args.toArray(String[]::new));
+            Run own = runInItsOwnJvm(args);
+            assertThat(own).as(String.join(" ", args)).isEqualTo(inProcess);
+        }
+
+        Run paused = runInItsOwnJvm(List.of("pause", BUNDLE));
+        assertThat(paused).isEqualTo(new Run(0, "confextbundle plugin-chrony paused\n", ""));
+        assertThat(bundle(server).getSpec().getRollout().getPaused()).isTrue();
+        Run resumed = runInItsOwnJvm(List.of("resume", BUNDLE));
+        assertThat(resumed).isEqualTo(new Run(0, "confextbundle plugin-chrony resumed\n", ""));
+        assertThat(bundle(server).getSpec().getRollout().getPaused()).isFalse();
+        ConfextBundle seen = bundle(server); // the operator would now describe the new generation
+        seen.getStatus().setObservedGeneration(seen.getMetadata().getGeneration());
+        server.admin().resource(seen).updateStatus();
+    }
+
     // --- running the plugin ---
 
     record Run(int code, String out, String err) {
@@ -334,6 +366,34 @@ class KubectlPluginTest {
                                 .filter(a -> !a.startsWith("/") && !a.equals("--kubeconfig"))
                                 .toList()) + "\n" + out + err + "(exit " + code + ")\n");
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /** The command as {@code java -cp <the plugin's class path> io.confext.kubectl.KubectlConfext}, with KUBECONFIG. */
+    private static Run runInItsOwnJvm(List<String> args) throws IOException, InterruptedException {
+        Path plugin = RepoFiles.fromBuild().root().resolve("kubectl-plugin/target");
+        Path classpathFile = plugin.resolve("runtime.classpath");
+        assertThat(classpathFile)
+                .as("written by kubectl-plugin's build (process-classes); run with -am")
+                .exists();
+        String classpath = plugin.resolve("classes")
+                + java.io.File.pathSeparator
+                + Files.readString(classpathFile).strip();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classpath,
+                KubectlConfext.class.getName()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("KUBECONFIG", kubeconfig.toString());
+        Path out = dir.resolve("own-jvm.out");
+        Path err = dir.resolve("own-jvm.err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                .as("kubectl confext " + args + " ended")
+                .isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     // --- the objects, as the operator and the agents write them ---
