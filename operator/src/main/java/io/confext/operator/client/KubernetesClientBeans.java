@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.quarkus.arc.Unremovable;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -17,8 +18,13 @@ import jakarta.inject.Singleton;
  */
 public class KubernetesClientBeans {
 
+    /**
+     * Unremovable: nothing in the application injects the client (QOSDK looks it up programmatically, the reconcilers
+     * get it from their Context), so ArC would drop this producer as unused and keep Quarkus' default bean.
+     */
     @Produces
     @Singleton
+    @Unremovable
     KubernetesClient kubernetesClient(KubernetesSerialization serialization, Config config, Vertx vertx) {
         return new KubernetesClientBuilder()
                 .withKubernetesSerialization(serialization)
