@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.confext.api.v1alpha1.ConfextNode;
 import io.confext.operator.bundle.RolloutMetrics;
+import io.confext.operator.client.ChaCha20FirstHttpClientFactory;
 import io.confext.testsupport.BundleBuilder;
 import io.confext.testsupport.metrics.PrometheusText;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.StandardHttpClientBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -15,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,15 @@ class OperatorAppTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
+    }
+
+    /** QOSDK and the reconcilers get the client whose TLS offers ChaCha20 first (KubernetesClientBeans). */
+    @Test
+    void theClientIsBuiltByTheChaCha20FirstFactory() {
+        assertThat(client.getHttpClient().newBuilder())
+                .asInstanceOf(InstanceOfAssertFactories.type(StandardHttpClientBuilder.class))
+                .extracting(StandardHttpClientBuilder::getClientFactory)
+                .isInstanceOf(ChaCha20FirstHttpClientFactory.class);
     }
 
     @Test
