@@ -144,18 +144,21 @@ public final class NodeEvents {
                 .build();
     }
 
-    /** A merge patch of what a repeat changes: the count, the last time and the newest words. */
+    /**
+     * A merge patch of what a repeat changes: the count, the last time and the newest words. Sent as the object's
+     * own patch: fabric8's patch by name with a JSON string reads the object first, which the agent may not (it has
+     * create and patch on Events, no get).
+     */
     private void patch(NodeEventRules.Patch p, NodeEvent e, String now) {
-        Map<String, Object> body = Map.of(
-                "count", p.count(),
-                "lastTimestamp", now,
-                "message", NodeEventRules.bounded(e.message()));
-        client.v1()
-                .events()
-                .inNamespace(namespace)
+        Event repeat = new EventBuilder()
+                .withNewMetadata()
+                .withNamespace(namespace)
                 .withName(p.name())
-                .patch(
-                        PatchContext.of(PatchType.JSON_MERGE),
-                        client.getKubernetesSerialization().asJson(body));
+                .endMetadata()
+                .withCount(p.count())
+                .withLastTimestamp(now)
+                .withMessage(NodeEventRules.bounded(e.message()))
+                .build();
+        client.v1().events().inNamespace(namespace).resource(repeat).patch(PatchContext.of(PatchType.JSON_MERGE));
     }
 }
