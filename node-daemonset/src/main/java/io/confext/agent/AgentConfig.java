@@ -22,6 +22,14 @@ public interface AgentConfig {
     @WithDefault("/var/lib/confext-operator")
     String stateDir();
 
+    /**
+     * Where the agent's Events about its ConfextNode are recorded. The API server accepts a core/v1 Event about a
+     * cluster-scoped object only in "default" (as the kubelet's Node events, and the operator's bundle events); the
+     * chart grants the agent create and patch on Events in this namespace only.
+     */
+    @WithDefault("default")
+    String eventsNamespace();
+
     /** How often converge re-runs on the last desired set although nothing changed, to repair a drifted host. */
     @WithDefault("5m")
     Duration resyncPeriod();

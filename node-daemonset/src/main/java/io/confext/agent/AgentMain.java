@@ -3,6 +3,7 @@ package io.confext.agent;
 import io.confext.agent.apply.HostApplier;
 import io.confext.agent.health.AgentHealth;
 import io.confext.agent.healthcheck.HealthChecks;
+import io.confext.agent.kube.NodeEvents;
 import io.confext.agent.kube.NodePass;
 import io.confext.agent.kube.NodeWatch;
 import io.confext.agent.kube.RevisionReader;
@@ -67,6 +68,7 @@ public class AgentMain {
                 revisions,
                 new StatusBuilder(agentVersion),
                 new StatusWriter(client),
+                new NodeEvents(client, config.eventsNamespace(), node, Clock.systemUTC()),
                 health,
                 Clock.systemUTC());
         loop = new WorkLoop(nodePass, client, node, health, config.retryInitialDelay());

@@ -45,6 +45,7 @@ public final class NodePass {
     private final StatusBuilder statusBuilder;
     private final StatusWriter statusWriter;
     private final AgentHealth health;
+    private final NodeEvents events;
     private final Clock clock;
 
     private Map<String, DesiredBundleContent> lastApplied = Map.of();
@@ -64,12 +65,14 @@ public final class NodePass {
             RevisionReader revisions,
             StatusBuilder statusBuilder,
             StatusWriter statusWriter,
+            NodeEvents events,
             AgentHealth health,
             Clock clock) {
         this.host = host;
         this.revisions = revisions;
         this.statusBuilder = statusBuilder;
         this.statusWriter = statusWriter;
+        this.events = events;
         this.health = health;
         this.clock = clock;
     }
@@ -144,6 +147,8 @@ public final class NodePass {
                     ProgressReport progress = new ProgressReport(node);
                     lastStates = List.copyOf(withRestored(host.converge(plan.converge(), progress)));
                     node = progress.current;
+                    // from a converge that ran only: a pass that reuses lastStates must not tell a repair twice
+                    events.queue(NodeEventRules.fromConverge(lastStates));
                     if (Thread.interrupted()) {
                         // Not ours to keep: a pending interrupt would fail the status write that follows.
                         LOG.warn("The host side returned with the thread's interrupt flag set; cleared it");
@@ -177,7 +182,12 @@ public final class NodePass {
                 plan,
                 node.getStatus(),
                 clock.instant());
-        boolean written = statusWriter.write(node, status);
+        boolean written;
+        try {
+            written = statusWriter.write(node, status);
+        } finally {
+            events.flush(node); // never throws: an Event that could not be written never fails the pass
+        }
         if (written && converged && !restored.isEmpty()) {
             restored = Map.of(); // told: the next converge reports what it finds
         }
@@ -198,6 +208,9 @@ public final class NodePass {
 
         @Override
         public void reached(DesiredBundleContent bundle, BundlePhase phase, Reason reason, String message) {
+            // before the host acts on it: a planned restart is an Event while it is still news
+            NodeEventRules.fromProgress(bundle.name(), bundle.content().version(), reason, message)
+                    .ifPresent(e -> events.now(current, e));
             var status = statusBuilder.progress(current.getStatus(), bundle, phase, reason, message, clock.instant());
             if (status.isEmpty()) {
                 return;

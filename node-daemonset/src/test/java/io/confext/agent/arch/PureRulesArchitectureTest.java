@@ -38,6 +38,7 @@ class PureRulesArchitectureTest {
         "io.confext.agent.disk.DiskSettings",
         "io.confext.agent.disk.StoredVersion",
         "io.confext.agent.kube.ConvergencePlanner",
+        "io.confext.agent.kube.NodeEventRules",
         "io.confext.agent.unithealth.UnitHealthRules",
         "io.confext.agent.unithealth.PhaseAge",
         "io.confext.agent.unithealth.WaitingForRestartRules",

@@ -50,6 +50,11 @@ class HealthChecksTest {
                 return 1;
             }
 
+            public String eventsNamespace() {
+                return "default";
+            }
+
+            @Override
             public Duration resyncPeriod() {
                 return Duration.ofMinutes(5);
             }

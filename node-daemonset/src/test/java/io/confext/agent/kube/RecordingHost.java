@@ -28,6 +28,13 @@ final class RecordingHost implements HostApplier {
     private final Set<String> present = new LinkedHashSet<>();
     private final Map<String, Function<DesiredBundleContent, BundleState>> overrides = new HashMap<>();
     volatile RuntimeException factsFailure;
+    /** What {@link #restoreFromLocalState()} reports it restored at the agent's start, by bundle. */
+    volatile Map<String, String> restoredAtStart = Map.of();
+
+    @Override
+    public Map<String, String> restoreFromLocalState() {
+        return restoredAtStart;
+    }
 
     @Override
     public HostFacts facts() {

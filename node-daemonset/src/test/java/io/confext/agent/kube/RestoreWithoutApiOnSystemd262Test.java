@@ -124,6 +124,19 @@ class RestoreWithoutApiOnSystemd262Test {
                         .contains("version 1 restored from the agent's journal")
                         .contains("drop-in of " + UNIT + " written again");
                 assertThat(bundle(api).orElseThrow().getPhase()).isEqualTo(BundlePhase.Active);
+                // and an Event on the ConfextNode says it too, once
+                await(
+                        "a RestoredFromLocalState event",
+                        () -> api.admin.v1().events().inNamespace("default").list().getItems().stream()
+                                .anyMatch(e -> "RestoredFromLocalState".equals(e.getReason())));
+                assertThat(api.admin.v1().events().inNamespace("default").list().getItems())
+                        .filteredOn(e -> "RestoredFromLocalState".equals(e.getReason()))
+                        .singleElement()
+                        .satisfies(e -> {
+                            assertThat(e.getType()).isEqualTo("Normal");
+                            assertThat(e.getInvolvedObject().getName()).isEqualTo("node-a");
+                            assertThat(e.getMessage()).contains("version 1 restored from the agent's journal");
+                        });
             }
         }
     }

@@ -20,6 +20,7 @@ final class RunningAgent implements AutoCloseable {
                 new RevisionReader(client),
                 new StatusBuilder("test"),
                 new StatusWriter(client),
+                new NodeEvents(client, "default", nodeName, Clock.systemUTC()),
                 health,
                 Clock.systemUTC());
         loop = new WorkLoop(reconciler, client, nodeName, health, Duration.ofMillis(100));

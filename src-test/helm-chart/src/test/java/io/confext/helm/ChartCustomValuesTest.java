@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -201,6 +202,12 @@ class ChartCustomValuesTest {
         ValidatingAdmissionPolicy policy = chart.one(ValidatingAdmissionPolicy.class, "cx-agent-own-node");
         assertThat(policy.getSpec().getMatchConditions().get(0).getExpression())
                 .contains("system:serviceaccount:" + ChartRenderer.NAMESPACE + ":cx-node-agent");
+        ValidatingAdmissionPolicy events = chart.one(ValidatingAdmissionPolicy.class, "cx-agent-own-events");
+        assertThat(events.getSpec().getMatchConditions().get(0).getExpression())
+                .contains("system:serviceaccount:" + ChartRenderer.NAMESPACE + ":cx-node-agent");
+        assertThat(chart.one(RoleBinding.class, "cx-agent-events").getSubjects())
+                .singleElement()
+                .satisfies(s -> assertThat(s.getName()).isEqualTo("cx-node-agent"));
     }
 
     @Test

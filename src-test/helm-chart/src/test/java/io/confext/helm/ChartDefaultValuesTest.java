@@ -57,6 +57,10 @@ class ChartDefaultValuesTest {
                         "Service/confext-operator-agent-metrics",
                         "ValidatingAdmissionPolicy/confext-operator-agent-own-node",
                         "ValidatingAdmissionPolicyBinding/confext-operator-agent-own-node",
+                        "Role/confext-operator-agent-events",
+                        "RoleBinding/confext-operator-agent-events",
+                        "ValidatingAdmissionPolicy/confext-operator-agent-own-events",
+                        "ValidatingAdmissionPolicyBinding/confext-operator-agent-own-events",
                         "ValidatingAdmissionPolicy/confext-operator-bundles",
                         "ValidatingAdmissionPolicyBinding/confext-operator-bundles",
                         "ConfextBundlePolicy/confext-operator",
@@ -71,7 +75,8 @@ class ChartDefaultValuesTest {
                         && !o.getKind().startsWith("ValidatingAdmission")
                         && !o.getKind().startsWith("Confext")
                         && !o.getKind().equals("Namespace")
-                        && !o.getMetadata().getName().endsWith("-secret-copies"))
+                        && !o.getMetadata().getName().endsWith("-secret-copies")
+                        && !o.getMetadata().getName().endsWith("-agent-events"))
                 .forEach(o -> assertThat(o.getMetadata().getNamespace())
                         .as(o.getKind())
                         .isEqualTo(NS));
@@ -232,6 +237,20 @@ class ChartDefaultValuesTest {
         assertBoundTo(
                 chart.one(ClusterRoleBinding.class, "confext-operator-agent").getSubjects(), AGENT_SA);
         assertBoundTo(chart.one(RoleBinding.class, "confext-operator-agent").getSubjects(), AGENT_SA);
+    }
+
+    @Test
+    void agentMayOnlyCreateAndCountUpEventsAndOnlyInDefault() {
+        Role events = chart.one(Role.class, "confext-operator-agent-events");
+        assertThat(events.getMetadata().getNamespace())
+                .as("the only namespace the API server takes an Event about a cluster-scoped ConfextNode in")
+                .isEqualTo("default");
+        assertThat(verbsOnAnyName(events.getRules(), "", "events")).containsExactly("create", "patch");
+        assertThat(resources(events.getRules())).containsExactly("events");
+        RoleBinding binding = chart.one(RoleBinding.class, "confext-operator-agent-events");
+        assertThat(binding.getMetadata().getNamespace()).isEqualTo("default");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("confext-operator-agent-events");
+        assertBoundTo(binding.getSubjects(), AGENT_SA);
     }
 
     @Test
